@@ -1,0 +1,207 @@
+# Makefile for "Can AI Understand Music?" -- a literate C book.
+#
+#   make          install missing Debian packages, tangle, build, run, draw, weave build/book.pdf
+#   make check    every test: tangled copies up to date, PDF reproducible, CUnit suites (ASan+UBSan)
+#   make verify   one line per worked example: hand value, program value, pass/fail
+#   make tangle   refresh the readable copies in src/, tests/, figures/ from the .nw sources
+#   make bench    timings on the book's benchmark inputs (never part of check)
+#   make clean    remove build/
+#
+# Every generated file goes under $(B).  The build compiles from a fresh tangle
+# in $(B)/tangle (with #line directives pointing into the .nw files), never from
+# the committed copies in src/, tests/ and figures/; `make check` fails when a
+# committed copy differs from a fresh tangle.
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SECONDARY:
+.SUFFIXES:
+
+B        ?= build
+NW       := book.nw $(sort $(wildcard chapters/*.nw))
+CHAPTERS := $(sort $(wildcard chapters/*.nw))
+
+# One program per section.  Each name N has a root chunk <<src/N.c>>, a test
+# root <<tests/test-N.c>>, a table of hand-derived values <<tests/hand-N.tsv>>,
+# and writes its numbers to $(B)/tex/macros-N.tex.
+PROGRAMS  := perplexity
+FIGURES   := perplexity-sigma
+SRC_ROOTS := $(PROGRAMS:%=src/%.c)
+TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh
+FIG_ROOTS := $(FIGURES:%=figures/%.gp)
+ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS)
+
+CC      ?= cc
+WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
+CFLAGS  ?= -O2 -g
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+GSL     = $(shell pkg-config --cflags --libs gsl)
+CUNIT   = $(shell pkg-config --cflags --libs cunit)
+
+# Reproducible output: every date in the PDF is the date of the last commit.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
+export SOURCE_DATE_EPOCH
+export FORCE_SOURCE_DATE := 1
+export TZ := UTC
+export LC_ALL := C
+
+# ---------------------------------------------------------------------------
+# Debian packages.  As root we install what is missing; otherwise we print the
+# one apt-get line to run and stop.
+DEBS := make gcc pkg-config noweb libgsl-dev libcunit1-dev gnuplot-nox \
+        texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
+        texlive-binaries lmodern
+
+.PHONY: all deps tangle check verify bench clean programs figures pdf repro \
+        tangle-check unit-tests
+
+all: deps
+	@$(MAKE) --no-print-directory pdf
+	@echo "make: done; the book is $(B)/book.pdf, the programs are in $(B)/bin/"
+
+deps:
+	@missing=""; \
+	for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "make: installing Debian packages:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing </dev/null; \
+	else \
+	  echo "make: these Debian packages are missing:$$missing" >&2; \
+	  echo "make: install them with this command, then run make again:" >&2; \
+	  echo "    sudo apt-get install --no-install-recommends$$missing" >&2; \
+	  exit 1; \
+	fi
+
+# ---------------------------------------------------------------------------
+# Tangling.  Chunk names are shared across files only within one command line,
+# so every root is tangled from all the .nw files at once.
+TANGLED := $(ROOTS:%=$(B)/tangle/%)
+
+$(B)/tangle/%.c: $(NW)
+	@mkdir -p $(@D)
+	notangle -t0 -L -R'$*.c' $(NW) | cpif $@
+
+$(B)/tangle/%: $(NW)
+	@mkdir -p $(@D)
+	notangle -t0 -R'$*' $(NW) | cpif $@
+
+tangle: $(NW)
+	@for r in $(ROOTS); do \
+	  mkdir -p "$$(dirname "$$r")"; \
+	  notangle -t0 -R"$$r" $(NW) | cpif "$$r"; \
+	done
+	@echo "make: src/, tests/ and figures/ refreshed from the .nw sources"
+
+tangle-check: $(NW)
+	@stale=0; \
+	for r in $(ROOTS); do \
+	  if ! notangle -t0 -R"$$r" $(NW) | cmp -s - "$$r"; then \
+	    echo "check: $$r differs from a fresh tangle of the .nw sources (run make tangle)" >&2; \
+	    stale=1; \
+	  fi; \
+	done; \
+	unknown=$$(noroots $(NW) | sed -e 's/^<<//' -e 's/>>$$//' | grep -v -x -F $(ROOTS:%=-e %) || true); \
+	if [ -n "$$unknown" ]; then echo "check: root chunks the Makefile does not know: $$unknown" >&2; stale=1; fi; \
+	[ $$stale = 0 ] && echo "check: the $(words $(ROOTS)) tangled copies match the .nw sources"
+
+# ---------------------------------------------------------------------------
+# Programs: the optimised build for the book, the sanitised build for tests.
+programs: $(PROGRAMS:%=$(B)/bin/%)
+
+$(B)/bin/%: $(B)/tangle/src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< $(GSL)
+
+$(B)/san/%: $(B)/tangle/src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) -o $@ $< $(GSL)
+
+$(B)/san/test-%: $(B)/tangle/tests/test-%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) -o $@ $< $(GSL) $(CUNIT)
+
+# ---------------------------------------------------------------------------
+# Running the programs: each writes its macros, its worked-example output and
+# its figure data.
+$(B)/out/perplexity.stamp: $(B)/bin/perplexity
+	@mkdir -p $(B)/out $(B)/tex
+	$< --macros $(B)/tex/macros-perplexity.tex --curve $(B)/out/perplexity-curve.dat \
+	   --values $(B)/out/perplexity-values.tsv > $(B)/out/perplexity.txt
+	@touch $@
+
+# Figures: gnuplot's cairolatex terminal, so labels are set in the book's fonts.
+figures: $(FIGURES:%=$(B)/fig/%.tex)
+
+$(B)/fig/perplexity-sigma.tex: $(B)/tangle/figures/perplexity-sigma.gp $(B)/out/perplexity.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/perplexity-curve.dat'" \
+	  $(abspath $<)
+
+# ---------------------------------------------------------------------------
+# Weaving.  All the .nw files go through one noweave run (so the chunk and
+# identifier indexes span the book); scopehack writes one .tex per .nw file.
+$(B)/weave/book.tex: $(NW)
+	@rm -rf $(B)/weave && mkdir -p $(B)/weave/chapters
+	cp $(NW) --parents $(B)/weave/
+	cd $(B)/weave && noweave -n -delay -index -backend /usr/lib/noweb/scopehack $(NW)
+
+LATEX_ENV = TEXINPUTS=.:$(abspath $(B))/tex:$(abspath $(B))/fig:$(abspath $(B))/out:: \
+            BIBINPUTS=$(abspath chapters):
+LATEX     = $(LATEX_ENV) pdflatex -interaction=nonstopmode -halt-on-error -file-line-error
+
+pdf: $(B)/book.pdf
+
+$(B)/book.pdf: $(B)/weave/book.tex chapters/book.bib $(PROGRAMS:%=$(B)/out/%.stamp) \
+               $(FIGURES:%=$(B)/fig/%.tex)
+	cd $(B)/weave && { $(LATEX) book >/dev/null || { tail -n 30 book.log; exit 1; }; }
+	cd $(B)/weave && $(LATEX_ENV) bibtex -terse book
+	cd $(B)/weave && { $(LATEX) book >/dev/null || { tail -n 30 book.log; exit 1; }; }
+	cd $(B)/weave && { $(LATEX) book >/dev/null || { tail -n 30 book.log; exit 1; }; }
+	@if grep -E 'undefined|Rerun to get' $(B)/weave/book.log | grep -v 'infwarerr' ; then \
+	  echo "make: LaTeX reports undefined references (above)" >&2; exit 1; fi
+	cp $(B)/weave/book.pdf $@
+
+# ---------------------------------------------------------------------------
+# Checking.
+TESTS := $(PROGRAMS:%=$(B)/san/test-%) $(PROGRAMS:%=$(B)/san/%)
+
+check: deps tangle-check
+	@$(MAKE) --no-print-directory repro
+	@$(MAKE) --no-print-directory unit-tests
+
+unit-tests: $(TESTS)
+	@for p in $(PROGRAMS); do \
+	  echo "check: CUnit suite of $$p (AddressSanitizer + UndefinedBehaviorSanitizer)"; \
+	  d=$$(mktemp -d); \
+	  PROGRAM=$(abspath $(B))/san/$$p TESTDIR=$$d $(B)/san/test-$$p || { rm -rf "$$d"; exit 1; }; \
+	  rm -rf "$$d"; \
+	done
+
+# Two clean builds of the PDF must agree byte for byte.
+repro: $(B)/book.pdf
+	@rm -rf $(B)/repro
+	@$(MAKE) --no-print-directory B=$(B)/repro pdf >/dev/null
+	@if cmp -s $(B)/book.pdf $(B)/repro/book.pdf; then \
+	  echo "check: two clean builds give byte-identical PDFs"; \
+	else echo "check: the PDF is not reproducible ($(B)/book.pdf vs $(B)/repro/book.pdf)" >&2; exit 1; fi
+
+verify: $(B)/tangle/tests/verify.sh $(PROGRAMS:%=$(B)/tangle/tests/hand-%.tsv) \
+        $(PROGRAMS:%=$(B)/out/%.stamp)
+	@bash $< $(B)/tangle/tests $(B)/out
+
+bench: $(B)/bin/perplexity
+	@bash -c 'set -eu; d=$$(mktemp -d); trap "rm -rf $$d" EXIT; \
+	  awk -v n=2048 -v dim=128 "BEGIN{srand(1); for(i=0;i<n;i++){c=i%24; \
+	    for(j=0;j<dim;j++) printf \"%.6f%s\", (c*7+j)%13 + rand(), (j<dim-1?\"\\t\":\"\\n\")}}" > $$d/x.tsv; \
+	  echo "bench: perplexity, N = 2048 points in D = 128, perplexity 30, P written as TSV"; \
+	  /usr/bin/time -f "bench: %e s elapsed, %M KiB peak memory" \
+	    $(B)/bin/perplexity --input $$d/x.tsv --perplexity 30 --output $$d/p.tsv'
+
+clean:
+	rm -rf $(B)

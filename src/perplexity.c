@@ -1,0 +1,774 @@
+/* perplexity.c -- the Gaussian affinities of t-SNE, calibrated to a perplexity.
+ *
+ * Tangled from chapters/23-1a-affinities.nw and chapters/support.nw of the book
+ * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
+ * Build alone:
+ *   cc -std=c11 -O2 perplexity.c $(pkg-config --cflags --libs gsl) -o perplexity
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <float.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+
+typedef struct {
+    char msg[512];
+} Error;
+
+static int fail(Error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+typedef struct {
+    double perplexity;      /* target Perp(P_i); 1 < perplexity < N - 1 */
+    double tol;             /* tolerance on H(P_i), in bits */
+    int max_iter;           /* entropy evaluations allowed per row */
+} Calibration;
+
+typedef struct {
+    double beta;            /* precision 1 / (2 sigma_i^2) where the search stopped */
+    double entropy;         /* H(P_i) there, in bits */
+    int iterations;         /* entropy evaluations used */
+    bool converged;         /* |H(P_i) - log2 perplexity| < tol */
+} Row_fit;
+
+enum { TRACE_MAX = 256 };
+typedef struct {
+    double beta[TRACE_MAX], entropy[TRACE_MAX];
+    int n;
+} Trace;
+
+static double row_entropy(const double *d2, size_t n, double beta, double *p);
+static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
+                             double *p, Trace *trace);
+static int check_calibration(const Calibration *cal, size_t N, Error *err);
+static void squared_distances(const gsl_matrix *x, gsl_matrix *d2);
+static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
+                                  Row_fit *fits, Error *err);
+static void symmetrise(gsl_matrix *m);
+static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
+                                gsl_matrix *P, Row_fit *fits, Error *err);
+static double row_entropy(const double *d2, size_t n, double beta, double *p)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        if (d2[j] < m)
+            m = d2[j];
+    double Z = 0.0;                                 /* >= 1: the nearest term is 1 */
+    for (size_t j = 0; j < n; j++) {
+        p[j] = exp(-beta * (d2[j] - m));
+        Z += p[j];
+    }
+    double mean_shift = 0.0;                        /* sum_j p_j|i (d_ij^2 - m_i) */
+    for (size_t j = 0; j < n; j++) {
+        p[j] /= Z;
+        mean_shift += p[j] * (d2[j] - m);
+    }
+    return (log(Z) + beta * mean_shift) / M_LN2;
+}
+static void trace_record(Trace *trace, double beta, double entropy)
+{
+    if (trace != NULL && trace->n < TRACE_MAX) {
+        trace->beta[trace->n] = beta;
+        trace->entropy[trace->n] = entropy;
+        trace->n++;
+    }
+}
+static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
+                             double *p, Trace *trace)
+{
+    const double target = log2(cal->perplexity);
+    Row_fit fit = {1.0, 0.0, 0, false};
+    double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
+    while (fit.iterations < cal->max_iter) {
+        fit.entropy = row_entropy(d2, n, fit.beta, p);
+        fit.iterations++;
+        trace_record(trace, fit.beta, fit.entropy);
+        if (fabs(fit.entropy - target) < cal->tol) {
+            fit.converged = true;
+            break;
+        }
+        if (fit.entropy > target)
+            lo = fit.beta;
+        else
+            hi = fit.beta;
+        double next = isinf(hi) ? 2.0 * fit.beta : 0.5 * (lo + hi);
+        if (next == fit.beta || next == lo || next == hi || isinf(next))
+            break;
+        fit.beta = next;
+    }
+    return fit;
+}
+static int check_calibration(const Calibration *cal, size_t N, Error *err)
+{
+    if (N < 3)
+        return fail(err, "at least 3 points are needed, got %zu "
+                    "(the perplexity must lie strictly between 1 and N - 1)", N);
+    if (!(cal->perplexity > 1.0))
+        return fail(err, "perplexity %g is too small: it must be greater than 1",
+                    cal->perplexity);
+    if (!(cal->perplexity < (double)(N - 1)))
+        return fail(err, "perplexity %g is too large for %zu points: "
+                    "it must be below N - 1 = %zu", cal->perplexity, N, N - 1);
+    if (!(cal->tol > 0.0))
+        return fail(err, "the entropy tolerance must be positive, got %g", cal->tol);
+    if (cal->max_iter < 1)
+        return fail(err, "the bisection needs at least one step, got %d",
+                    cal->max_iter);
+    return 0;
+}
+static void squared_distances(const gsl_matrix *x, gsl_matrix *d2)
+{
+    const size_t N = x->size1, D = x->size2;
+    for (size_t i = 0; i < N; i++) {
+        gsl_matrix_set(d2, i, i, 0.0);
+        const double *xi = gsl_matrix_const_ptr(x, i, 0);
+        for (size_t j = i + 1; j < N; j++) {
+            const double *xj = gsl_matrix_const_ptr(x, j, 0);
+            double s = 0.0;
+            for (size_t k = 0; k < D; k++)
+                s += (xi[k] - xj[k]) * (xi[k] - xj[k]);
+            gsl_matrix_set(d2, i, j, s);
+            gsl_matrix_set(d2, j, i, s);
+        }
+    }
+}
+static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
+                                  Row_fit *fits, Error *err)
+{
+    const size_t N = m->size1, n = N - 1;
+    if (check_calibration(cal, N, err) != 0)
+        return -1;
+    double *d2 = alloc_array(n, sizeof *d2, err);
+    double *p = alloc_array(n, sizeof *p, err);
+    if (d2 == NULL || p == NULL) {
+        free(d2);
+        free(p);
+        return -1;
+    }
+    for (size_t i = 0; i < N; i++) {
+        double *row = gsl_matrix_ptr(m, i, 0);
+        for (size_t j = 0, k = 0; j < N; j++)
+            if (j != i)
+                d2[k++] = row[j];
+        fits[i] = row_calibrate(d2, n, cal, p, NULL);
+        for (size_t j = 0, k = 0; j < N; j++)
+            row[j] = j == i ? 0.0 : p[k++];
+    }
+    free(d2);
+    free(p);
+    return 0;
+}
+static void symmetrise(gsl_matrix *m)
+{
+    const size_t N = m->size1;
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = i + 1; j < N; j++) {
+            double p_j_i = gsl_matrix_get(m, i, j), p_i_j = gsl_matrix_get(m, j, i);
+            double p_ij = (p_j_i + p_i_j) / (2.0 * N);
+            gsl_matrix_set(m, i, j, p_ij);
+            gsl_matrix_set(m, j, i, p_ij);
+        }
+        gsl_matrix_set(m, i, i, 0.0);
+    }
+}
+static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
+                                gsl_matrix *P, Row_fit *fits, Error *err)
+{
+    squared_distances(x, P);
+    if (conditional_affinities(P, cal, fits, err) != 0)
+        return -1;
+    symmetrise(P);
+    return 0;
+}
+enum { UNDERFLOW_N = 90 };
+static const Calibration UNDERFLOW_CAL = {30.0, 1e-5, 200};   /* target 30, tol 1e-5 */
+
+static int underflow_row(double d2[UNDERFLOW_N], Error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng == NULL)
+        return fail(err, "cannot allocate a random number generator");
+    gsl_rng_set(rng, 42);
+    for (int j = 0; j < UNDERFLOW_N; j++)
+        d2[j] = 100.0 + gsl_ran_gaussian(rng, 1.0);
+    gsl_rng_free(rng);
+    return 0;
+}
+static float naive_float_calibrate(const double *d2, size_t n, float perplexity,
+                                   float *p, int *steps, float *last_sum)
+{
+    const float target = logf(perplexity);          /* nats, as in scikit-learn */
+    float beta = 1.0f, lo = -INFINITY, hi = INFINITY;
+    for (*steps = 1; *steps <= 100; ++*steps) {
+        float sum = 0.0f, mean = 0.0f;
+        for (size_t j = 0; j < n; j++)
+            sum += p[j] = expf(-(float)d2[j] * beta);
+        *last_sum = sum;
+        if (sum == 0.0f)
+            sum = FLT_EPSILON;
+        for (size_t j = 0; j < n; j++)
+            mean += (float)d2[j] * (p[j] /= sum);
+        float H = logf(sum) + beta * mean;
+        if (fabsf(H - target) <= 1e-5f)
+            break;
+        if (H > target) {
+            lo = beta;
+            beta = isinf(hi) ? 2.0f * beta : 0.5f * (beta + hi);
+        } else {
+            hi = beta;
+            beta = isinf(lo) ? 0.5f * beta : 0.5f * (beta + lo);
+        }
+    }
+    if (*steps > 100)
+        *steps = 100;
+    double H = 0.0;                                 /* perplexity of what it returns */
+    for (size_t j = 0; j < n; j++)
+        if (p[j] > 0.0f)
+            H -= p[j] * log2(p[j]);
+    return (float)pow(2.0, H);
+}
+static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
+{
+    if (rows == 0 || cols == 0) {
+        fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
+        return NULL;
+    }
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    if (m == NULL)
+        fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+    return m;
+}
+typedef struct {
+    double *v;
+    size_t n, cap;
+} Numbers;
+
+static int push_number(Numbers *nums, double x, Error *err)
+{
+    if (nums->n == nums->cap) {
+        size_t cap = nums->cap ? 2 * nums->cap : 256;
+        double *v = realloc(nums->v, cap * sizeof *v);
+        if (v == NULL)
+            return fail(err, "out of memory while reading (%zu numbers)", cap);
+        nums->v = v;
+        nums->cap = cap;
+    }
+    nums->v[nums->n++] = x;
+    return 0;
+}
+
+static int parse_numbers(char *line, const char *path, size_t lineno,
+                         Numbers *nums, Error *err)
+{
+    char *hash = strchr(line, '#');
+    if (hash != NULL)
+        *hash = '\0';
+    size_t col = 0;
+    const char *sep = " \t\r\n,";
+    for (char *tok = strtok(line, sep); tok != NULL; tok = strtok(NULL, sep)) {
+        char *end;
+        col++;
+        errno = 0;
+        double x = strtod(tok, &end);
+        if (end == tok || *end != '\0')
+            return fail(err, "%s:%zu: column %zu: '%s' is not a number",
+                        path, lineno, col, tok);
+        if (!isfinite(x))
+            return fail(err, "%s:%zu: column %zu: value '%s' is not finite",
+                        path, lineno, col, tok);
+        if (push_number(nums, x, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+static int check_row_shape(const char *path, size_t lineno, size_t ncols,
+                           size_t *rows, size_t *cols, Error *err)
+{
+    if (*rows == 0)
+        *cols = ncols;
+    else if (ncols != *cols)
+        return fail(err, "%s:%zu: ragged rows: this row has %zu columns, the first had %zu",
+                    path, lineno, ncols, *cols);
+    (*rows)++;
+    return 0;
+}
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    Numbers nums = {NULL, 0, 0};
+    size_t rows = 0, cols = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    int status = 0;
+    while (status == 0 && getline(&line, &cap, fp) != -1) {
+        size_t before = nums.n;
+        lineno++;
+        status = parse_numbers(line, path, lineno, &nums, err);
+        if (status == 0 && nums.n > before)
+            status = check_row_shape(path, lineno, nums.n - before, &rows, &cols, err);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    free(line);
+    fclose(fp);
+    gsl_matrix *m = NULL;
+    if (status == 0 && rows == 0)
+        fail(err, "'%s' contains no data rows", path);
+    else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
+        memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
+    free(nums.v);
+    return m;
+}
+static int parse_double(const char *arg, const char *option, double *out, Error *err)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(arg, &end);
+    if (end == arg || *end != '\0' || errno == ERANGE)
+        return fail(err, "%s: '%s' is not a number", option, arg);
+    if (!isfinite(x))
+        return fail(err, "%s: value '%s' is not finite", option, arg);
+    *out = x;
+    return 0;
+}
+
+static int parse_count(const char *arg, const char *option, long lo, long hi,
+                       long *out, Error *err)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(arg, &end, 10);
+    if (end == arg || *end != '\0' || errno == ERANGE)
+        return fail(err, "%s: '%s' is not a whole number", option, arg);
+    if (x < lo || x > hi)
+        return fail(err, "%s: %ld is out of range [%ld, %ld]", option, x, lo, hi);
+    *out = x;
+    return 0;
+}
+static int bad_option(int c, char *const argv[], int optind_now, Error *err)
+{
+    const char *arg = argv[optind_now - 1];
+    if (c == ':')
+        return fail(err, "option '%s' needs a value (see --help)", arg);
+    return fail(err, "unknown option '%s' (see --help)", arg);
+}
+typedef struct {
+    FILE *fp;
+    const char *path;       /* destination, or NULL for standard output */
+    char *tmp;              /* temporary name while the file is open */
+} Outfile;
+
+static int outfile_open(Outfile *o, const char *path, Error *err)
+{
+    o->fp = stdout;
+    o->path = NULL;
+    o->tmp = NULL;
+    if (path == NULL || strcmp(path, "-") == 0)
+        return 0;
+    size_t len = strlen(path) + sizeof ".tmp-XXXXXX";
+    o->tmp = alloc_array(len, 1, err);
+    if (o->tmp == NULL)
+        return -1;
+    snprintf(o->tmp, len, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+        int e = errno;
+        if (fd >= 0) { close(fd); remove(o->tmp); }
+        free(o->tmp);
+        o->tmp = NULL;
+        return fail(err, "cannot create '%s': %s", path, strerror(e));
+    }
+    o->path = path;
+    return 0;
+}
+
+static int outfile_commit(Outfile *o, Error *err)
+{
+    if (o->path == NULL)
+        return fflush(stdout) == 0 && !ferror(stdout) ? 0
+             : fail(err, "error writing standard output");
+    int bad = ferror(o->fp);
+    bad |= fclose(o->fp) != 0;
+    if (!bad && rename(o->tmp, o->path) == 0) {
+        free(o->tmp);
+        o->tmp = NULL;
+        return 0;
+    }
+    int e = errno;
+    remove(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    return fail(err, "error writing '%s': %s", o->path, strerror(e));
+}
+
+static void outfile_abort(Outfile *o)
+{
+    if (o->path != NULL && o->tmp != NULL) {
+        fclose(o->fp);
+        remove(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+}
+static void tex_number(char *buf, size_t size, double x, int digits)
+{
+    if (x == 0.0 || (fabs(x) >= 1e-3 && fabs(x) < 1e6)) {
+        int e = x == 0.0 ? 0 : (int)floor(log10(fabs(x)));
+        int decimals = digits - 1 - e;
+        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+        return;
+    }
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
+    char *e = strchr(tmp, 'e');
+    *e = '\0';
+    snprintf(buf, size, "%s\\times10^{%d}", tmp, atoi(e + 1));
+}
+
+static void tex_macro(FILE *fp, const char *name, double x, int digits)
+{
+    char buf[96];
+    tex_number(buf, sizeof buf, x, digits);
+    fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
+}
+
+static void tex_macro_int(FILE *fp, const char *name, long n)
+{
+    fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
+}
+typedef struct {
+    const char *input, *output, *rows, *macros, *curve, *values;
+    bool conditional;
+    Calibration cal;
+} Options;
+
+static void usage(FILE *fp)
+{
+    fputs(
+"Usage: perplexity [OPTION]...\n"
+"Compute the Gaussian affinities of t-SNE, each row calibrated to a target\n"
+"perplexity by bisection on its precision beta_i = 1/(2 sigma_i^2).\n"
+"With no --input, print the worked examples of section 23.1 of the book.\n"
+"\n"
+"  -i, --input FILE      points, one per row; numbers separated by spaces, tabs\n"
+"                        or commas; '#' starts a comment; blank lines ignored\n"
+"  -p, --perplexity P    target perplexity, 1 < P < N - 1 (default 30)\n"
+"  -o, --output FILE     write the N x N symmetric affinities p_ij as TSV\n"
+"                        (default: standard output)\n"
+"      --conditional     write the conditional p_{j|i} (row i) instead of p_ij\n"
+"      --rows FILE       write one line per point: i, sigma_i, beta_i, entropy\n"
+"                        (bits), perplexity, bisection steps, converged (1/0)\n"
+"      --tol T           tolerance on each row's entropy, in bits (default 1e-5)\n"
+"      --max-iter K      entropy evaluations allowed per row (default 200)\n"
+"\n"
+"Options of the worked examples (used by the book's build):\n"
+"      --macros FILE     write the section's numbers as LaTeX macros\n"
+"      --curve FILE      write the data of the perplexity-against-sigma figure\n"
+"      --values FILE     write 'key<TAB>value' lines for `make verify`\n"
+"\n"
+"  -h, --help            show this help and exit\n"
+"\n"
+"Exit status: 0 on success, 1 on bad input or failure, 2 if some rows missed\n"
+"the target perplexity (ties at the nearest distance; a warning names them).\n"
+"Output files appear only when the run succeeds.\n", fp);
+}
+static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+{
+    static const struct option longopts[] = {
+        {"input", required_argument, NULL, 'i'},    {"perplexity", required_argument, NULL, 'p'},
+        {"output", required_argument, NULL, 'o'},   {"conditional", no_argument, NULL, 'c'},
+        {"rows", required_argument, NULL, 'r'},     {"tol", required_argument, NULL, 't'},
+        {"max-iter", required_argument, NULL, 'k'}, {"macros", required_argument, NULL, 'm'},
+        {"curve", required_argument, NULL, 'v'},    {"values", required_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    *opt = (Options){NULL, NULL, NULL, NULL, NULL, NULL, false, {30.0, 1e-5, 200}};
+    long k = 0;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":i:p:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i': opt->input = optarg; break;
+        case 'o': opt->output = optarg; break;
+        case 'r': opt->rows = optarg; break;
+        case 'c': opt->conditional = true; break;
+        case 'm': opt->macros = optarg; break;
+        case 'v': opt->curve = optarg; break;
+        case 'V': opt->values = optarg; break;
+        case 'h': return -2;
+        case 'p':
+            if (parse_double(optarg, "--perplexity", &opt->cal.perplexity, err) != 0)
+                return -1;
+            break;
+        case 't':
+            if (parse_double(optarg, "--tol", &opt->cal.tol, err) != 0)
+                return -1;
+            break;
+        case 'k':
+            if (parse_count(optarg, "--max-iter", 1, 100000, &k, err) != 0)
+                return -1;
+            opt->cal.max_iter = (int)k;
+            break;
+        default:  return bad_option(c, argv, optind, err);
+        }
+    }
+    if (optind < argc)
+        return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
+    if (opt->input == NULL && (opt->output || opt->rows || opt->conditional))
+        return fail(err, "--output, --rows and --conditional need --input FILE");
+    if (opt->input != NULL && (opt->macros || opt->curve || opt->values))
+        return fail(err, "--macros, --curve and --values belong to the worked examples, "
+                    "not to --input");
+    if (!(opt->cal.tol > 0.0))
+        return fail(err, "--tol must be positive, got %g", opt->cal.tol);
+    return 0;
+}
+static void write_matrix(FILE *fp, const gsl_matrix *m)
+{
+    for (size_t i = 0; i < m->size1; i++)
+        for (size_t j = 0; j < m->size2; j++)
+            fprintf(fp, "%.10g%c", gsl_matrix_get(m, i, j),
+                    j + 1 < m->size2 ? '\t' : '\n');
+}
+static void write_row_fits(FILE *fp, const Row_fit *fits, size_t N)
+{
+    fputs("# i\tsigma\tbeta\tentropy_bits\tperplexity\tsteps\tconverged\n", fp);
+    for (size_t i = 0; i < N; i++)
+        fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%d\t%d\n", i,
+                1.0 / sqrt(2.0 * fits[i].beta), fits[i].beta, fits[i].entropy,
+                pow(2.0, fits[i].entropy), fits[i].iterations, fits[i].converged);
+}
+
+static int run_on_input(const Options *opt, Error *err)
+{
+    gsl_matrix *x = read_matrix(opt->input, err), *P = NULL;
+    Row_fit *fits = NULL;
+    Outfile out = {NULL, NULL, NULL}, rows = {NULL, NULL, NULL};
+    int status = -1;
+    if (x == NULL || check_calibration(&opt->cal, x->size1, err) != 0)
+        goto done;
+    const size_t N = x->size1;
+    P = alloc_matrix(N, N, err);
+    fits = P != NULL ? alloc_array(N, sizeof *fits, err) : NULL;
+    if (fits == NULL)
+        goto done;
+    if (opt->conditional) {
+        squared_distances(x, P);
+        if (conditional_affinities(P, &opt->cal, fits, err) != 0)
+            goto done;
+    } else if (symmetric_affinities(x, &opt->cal, P, fits, err) != 0)
+        goto done;
+    if (outfile_open(&out, opt->output, err) != 0)
+        goto done;
+    if (opt->rows != NULL && outfile_open(&rows, opt->rows, err) != 0) {
+        outfile_abort(&out);
+        goto done;
+    }
+    write_matrix(out.fp, P);
+    if (opt->rows != NULL)
+        write_row_fits(rows.fp, fits, N);
+    if (outfile_commit(&out, err) != 0
+        || (opt->rows != NULL && outfile_commit(&rows, err) != 0)) {
+        outfile_abort(&rows);
+        goto done;
+    }
+    size_t missed = 0;
+    for (size_t i = 0; i < N; i++)
+        missed += !fits[i].converged;
+    if (missed > 0)
+        fprintf(stderr, "perplexity: warning: %zu of %zu rows missed the target entropy "
+                "by more than %g bits (duplicate points or ties at the nearest "
+                "distance?)\n", missed, N, opt->cal.tol);
+    status = missed > 0 ? 2 : 0;
+done:
+    gsl_matrix_free(x);
+    gsl_matrix_free(P);
+    free(fits);
+    return status;
+}
+typedef struct {
+    double p[3], H;                                 /* Example A */
+    double d2[UNDERFLOW_N], p_row[UNDERFLOW_N];     /* the underflow row */
+    Row_fit fit;
+    Trace trace;
+    float float_perp, float_sum;
+    int float_steps;
+} Examples;
+
+static int compute_examples(Examples *ex, Error *err)
+{
+    const double d2_A[3] = {1.0, 4.0, 9.0};         /* Example A: distances 1, 2, 3 */
+    const double sigma_A = 1.0;
+    ex->H = row_entropy(d2_A, 3, 1.0 / (2.0 * sigma_A * sigma_A), ex->p);
+
+    if (underflow_row(ex->d2, err) != 0)
+        return -1;
+    ex->trace.n = 0;
+    ex->fit = row_calibrate(ex->d2, UNDERFLOW_N, &UNDERFLOW_CAL, ex->p_row, &ex->trace);
+    float pf[UNDERFLOW_N];
+    ex->float_perp = naive_float_calibrate(ex->d2, UNDERFLOW_N, (float)UNDERFLOW_CAL.perplexity,
+                                           pf, &ex->float_steps, &ex->float_sum);
+    return 0;
+}
+
+static double row_minimum(const double *d2, size_t n)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    return m;
+}
+
+static void print_examples(FILE *fp, const Examples *ex)
+{
+    fputs("Worked example A (inputs chosen by the book): sigma_1 = 1,\n"
+          "distances from x_1 of 1, 2 and 3\n", fp);
+    for (int j = 0; j < 3; j++)
+        fprintf(fp, "  p(%d|1)     = %.6f\n", j + 2, ex->p[j]);
+    fprintf(fp, "  H(P_1)     = %.6f bits\n", ex->H);
+    fprintf(fp, "  Perp(P_1)  = %.6f\n", pow(2.0, ex->H));
+    fprintf(fp, "\nUnderflow row: %d squared distances 100 + N(0,1), seed 42,\n"
+            "target perplexity 30\n", UNDERFLOW_N);
+    fprintf(fp, "  double, shifted:  %3d steps, perplexity %.6f at beta = %.6f\n",
+            ex->fit.iterations, pow(2.0, ex->fit.entropy), ex->fit.beta);
+    fprintf(fp, "  float, raw exp:   %3d steps, perplexity %.6f, last row sum %.3g\n",
+            ex->float_steps, (double)ex->float_perp, (double)ex->float_sum);
+}
+static void write_macros(FILE *fp, const Examples *ex)
+{
+    fputs("% Generated by `perplexity --macros`; do not edit.\n", fp);
+    tex_macro(fp, "ExApTwo", ex->p[0], 5);
+    tex_macro(fp, "ExApThree", ex->p[1], 5);
+    tex_macro(fp, "ExApFour", ex->p[2], 4);
+    tex_macro(fp, "ExAH", ex->H, 5);
+    tex_macro(fp, "ExAPerp", pow(2.0, ex->H), 5);
+    tex_macro_int(fp, "UfSteps", ex->fit.iterations);
+    tex_macro(fp, "UfBeta", ex->fit.beta, 4);
+    tex_macro(fp, "UfSigma", 1.0 / sqrt(2.0 * ex->fit.beta), 4);
+    tex_macro(fp, "UfPerp", pow(2.0, ex->fit.entropy), 6);
+    tex_macro(fp, "UfRawMax", exp(-ex->fit.beta * row_minimum(ex->d2, UNDERFLOW_N)), 2);
+    tex_macro_int(fp, "UfFloatSteps", ex->float_steps);
+    tex_macro(fp, "UfFloatSum", ex->float_sum, 2);
+    tex_macro(fp, "UfFloatPerp", ex->float_perp, 3);
+    tex_macro(fp, "FltMin", FLT_MIN, 2);
+}
+
+static void write_values(FILE *fp, const Examples *ex)
+{
+    fprintf(fp, "A.p21\t%.17g\nA.p31\t%.17g\n", ex->p[0], ex->p[1]);
+    fprintf(fp, "A.p41\t%.17g\n", ex->p[2]);
+    fprintf(fp, "A.H\t%.17g\nA.perp\t%.17g\n", ex->H, pow(2.0, ex->H));
+}
+
+static void write_curve(FILE *fp, const Examples *ex)
+{
+    double p[UNDERFLOW_N];
+    const double s_star = 1.0 / sqrt(2.0 * ex->fit.beta);
+    const double target = UNDERFLOW_CAL.perplexity, tol = UNDERFLOW_CAL.tol;
+    const double s_lo = s_star / 10.0, s_hi = s_star * 10.0;
+    fputs("# sigma\tperplexity\n", fp);
+    for (int k = 0; k <= 400; k++) {
+        double sigma = s_lo * pow(s_hi / s_lo, k / 400.0);
+        double H = row_entropy(ex->d2, UNDERFLOW_N, 1.0 / (2.0 * sigma * sigma), p);
+        fprintf(fp, "%.8g\t%.8g\n", sigma, pow(2.0, H));
+    }
+    fputs("\n\n# step\tsigma\tperplexity\tentropy error (bits)\n", fp);
+    for (int k = 0; k < ex->trace.n; k++)
+        fprintf(fp, "%d\t%.8g\t%.8g\t%.8g\n", k + 1, 1.0 / sqrt(2.0 * ex->trace.beta[k]),
+                pow(2.0, ex->trace.entropy[k]), fabs(ex->trace.entropy[k] - log2(target)));
+    fprintf(fp, "\n\n# target\n%.8g\t%.8g\n%.8g\t%.8g\n", s_lo, target, s_hi, target);
+    fprintf(fp, "\n\n# tolerance\n1\t%.8g\n%d\t%.8g\n", tol, ex->trace.n, tol);
+}
+
+static int write_example_files(const Options *opt, const Examples *ex, Error *err)
+{
+    const char *paths[3] = {opt->macros, opt->values, opt->curve};
+    void (*writers[3])(FILE *, const Examples *) = {write_macros, write_values,
+                                                    write_curve};
+    Outfile out[3] = {{NULL, NULL, NULL}, {NULL, NULL, NULL}, {NULL, NULL, NULL}};
+    for (int k = 0; k < 3; k++) {
+        if (paths[k] == NULL)
+            continue;
+        if (outfile_open(&out[k], paths[k], err) != 0) {
+            for (int q = 0; q < k; q++)
+                outfile_abort(&out[q]);
+            return -1;
+        }
+        writers[k](out[k].fp, ex);
+    }
+    for (int k = 0; k < 3; k++)
+        if (paths[k] != NULL && outfile_commit(&out[k], err) != 0) {
+            for (int q = k + 1; q < 3; q++)
+                outfile_abort(&out[q]);
+            return -1;
+        }
+    return 0;
+}
+
+static int run_examples(const Options *opt, Error *err)
+{
+    Examples *ex = alloc_array(1, sizeof *ex, err);
+    if (ex == NULL)
+        return -1;
+    int status = compute_examples(ex, err);
+    if (status == 0) {
+        print_examples(stdout, ex);
+        status = write_example_files(opt, ex, err);
+    }
+    free(ex);
+    return status;
+}
+
+int main(int argc, char *argv[])
+{
+    gsl_set_error_handler_off();
+    Options opt;
+    Error err = {""};
+    int status = parse_options(argc, argv, &opt, &err);
+    if (status == 0)
+        status = opt.input ? run_on_input(&opt, &err) : run_examples(&opt, &err);
+    if (status == -2) {
+        usage(stdout);
+        return EXIT_SUCCESS;
+    }
+    if (status < 0) {
+        fprintf(stderr, "perplexity: %s\n", err.msg);
+        return EXIT_FAILURE;
+    }
+    return status;
+}
