@@ -11,9 +11,12 @@ set ylabel '$\Perp(P_i)$'
 set key top left Left reverse samplen 2
 set grid xtics ytics lc rgb '#dddddd'
 set yrange [0:*]
-plot datafile index 0 using 1:2 with lines lw 4 lc rgb '#1f4e79' title 'row perplexity', \
-     datafile index 2 using 1:2 with lines dt 2 lw 3 lc rgb '#777777' title 'target', \
-     datafile index 1 using 2:3 with points pt 7 ps 0.6 lc rgb '#c0392b' title 'iterates', \
+plot datafile index 0 using 1:2 with lines lw 4 lc rgb '#1f4e79' \
+        title 'row perplexity', \
+     datafile index 2 using 1:2 with lines dt 2 lw 3 lc rgb '#777777' \
+        title 'target', \
+     datafile index 1 using 2:3 with points pt 7 ps 0.6 lc rgb '#c0392b' \
+        title 'iterates', \
      datafile index 1 using 2:3:(sprintf('%d', $1)) every ::0::2 \
         with labels offset char 1.0,0 left notitle
 unset logscale x
@@ -24,6 +27,8 @@ set xlabel 'step'
 set ylabel '$\lvert H(P_i) - \log_2 \Perp\rvert$ (bits)'
 set key top right
 set yrange [*:*]
-plot datafile index 1 using 1:4 with linespoints pt 7 ps 0.6 lc rgb '#c0392b' title 'bisection', \
-     datafile index 3 using 1:2 with lines dt 2 lw 3 lc rgb '#777777' title 'tolerance $\tau$'
+plot datafile index 1 using 1:4 with linespoints pt 7 ps 0.6 lc rgb '#c0392b' \
+        title 'bisection', \
+     datafile index 3 using 1:2 with lines dt 2 lw 3 lc rgb '#777777' \
+        title 'tolerance $\tau$'
 unset multiplot

@@ -5,7 +5,7 @@
  * Build alone:
  *   cc -std=c11 -O2 perplexity.c $(pkg-config --cflags --libs gsl) -o perplexity
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
@@ -56,7 +58,7 @@ typedef struct {
 } Calibration;
 
 typedef struct {
-    double beta;            /* precision 1 / (2 sigma_i^2) where the search stopped */
+    double beta;            /* precision 1/(2 sigma_i^2) where the search stopped */
     double entropy;         /* H(P_i) there, in bits */
     int iterations;         /* entropy evaluations used */
     bool converged;         /* |H(P_i) - log2 perplexity| < tol */
@@ -72,7 +74,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p);
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace);
 static int check_calibration(const Calibration *cal, size_t N, Error *err);
-static void squared_distances(const gsl_matrix *x, gsl_matrix *d2);
+static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err);
 static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
                                   Row_fit *fits, Error *err);
 static void symmetrise(gsl_matrix *m);
@@ -104,11 +106,21 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+static double first_trial(const double *d2, size_t n)
+{
+    double m = d2[0], mean = 0.0;
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    for (size_t j = 0; j < n; j++)
+        mean += (d2[j] - m) / (double)n;
+    double beta = 1.0 / mean;
+    return isfinite(beta) && beta > 0.0 ? beta : 1.0;
+}
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
     const double target = log2(cal->perplexity);
-    Row_fit fit = {1.0, 0.0, 0, false};
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
     double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
     while (fit.iterations < cal->max_iter) {
         fit.entropy = row_entropy(d2, n, fit.beta, p);
@@ -140,14 +152,15 @@ static int check_calibration(const Calibration *cal, size_t N, Error *err)
     if (!(cal->perplexity < (double)(N - 1)))
         return fail(err, "perplexity %g is too large for %zu points: "
                     "it must be below N - 1 = %zu", cal->perplexity, N, N - 1);
-    if (!(cal->tol > 0.0))
-        return fail(err, "the entropy tolerance must be positive, got %g", cal->tol);
+    if (!(cal->tol > 0.0 && cal->tol < 1.0))
+        return fail(err, "the entropy tolerance must lie between 0 and 1 bit, "
+                    "got %g", cal->tol);
     if (cal->max_iter < 1)
         return fail(err, "the bisection needs at least one step, got %d",
                     cal->max_iter);
     return 0;
 }
-static void squared_distances(const gsl_matrix *x, gsl_matrix *d2)
+static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
     for (size_t i = 0; i < N; i++) {
@@ -158,10 +171,14 @@ static void squared_distances(const gsl_matrix *x, gsl_matrix *d2)
             double s = 0.0;
             for (size_t k = 0; k < D; k++)
                 s += (xi[k] - xj[k]) * (xi[k] - xj[k]);
+            if (!isfinite(s))
+                return fail(err, "the squared distance between points %zu and %zu "
+                            "overflows; rescale the data", i + 1, j + 1);
             gsl_matrix_set(d2, i, j, s);
             gsl_matrix_set(d2, j, i, s);
         }
     }
+    return 0;
 }
 static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
                                   Row_fit *fits, Error *err)
@@ -205,40 +222,41 @@ static void symmetrise(gsl_matrix *m)
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err)
 {
-    squared_distances(x, P);
-    if (conditional_affinities(P, cal, fits, err) != 0)
+    if (squared_distances(x, P, err) != 0
+        || conditional_affinities(P, cal, fits, err) != 0)
         return -1;
     symmetrise(P);
     return 0;
 }
 enum { UNDERFLOW_N = 90 };
-static const Calibration UNDERFLOW_CAL = {30.0, 1e-5, 200};   /* target 30, tol 1e-5 */
+static const unsigned long UNDERFLOW_SEED = 42;
+static const Calibration UNDERFLOW_CAL = {30.0, 1e-5, 200};  /* target, tol, steps */
 
 static int underflow_row(double d2[UNDERFLOW_N], Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (rng == NULL)
         return fail(err, "cannot allocate a random number generator");
-    gsl_rng_set(rng, 42);
+    gsl_rng_set(rng, UNDERFLOW_SEED);
     for (int j = 0; j < UNDERFLOW_N; j++)
         d2[j] = 100.0 + gsl_ran_gaussian(rng, 1.0);
     gsl_rng_free(rng);
     return 0;
 }
-static float naive_float_calibrate(const double *d2, size_t n, float perplexity,
-                                   float *p, int *steps, float *last_sum)
+static int naive_float_calibrate(const double *d2_in, size_t n, float perplexity,
+                                 double *p, double *row_sum)
 {
     const float target = logf(perplexity);          /* nats, as in scikit-learn */
     float beta = 1.0f, lo = -INFINITY, hi = INFINITY;
-    for (*steps = 1; *steps <= 100; ++*steps) {
+    int steps;
+    for (steps = 1; steps <= 100; steps++) {
         float sum = 0.0f, mean = 0.0f;
         for (size_t j = 0; j < n; j++)
-            sum += p[j] = expf(-(float)d2[j] * beta);
-        *last_sum = sum;
+            sum += (float)(p[j] = exp(-(float)d2_in[j] * beta));
         if (sum == 0.0f)
-            sum = FLT_EPSILON;
+            sum = 1e-8f;
         for (size_t j = 0; j < n; j++)
-            mean += (float)d2[j] * (p[j] /= sum);
+            mean += (float)d2_in[j] * (float)(p[j] /= sum);
         float H = logf(sum) + beta * mean;
         if (fabsf(H - target) <= 1e-5f)
             break;
@@ -250,13 +268,10 @@ static float naive_float_calibrate(const double *d2, size_t n, float perplexity,
             beta = isinf(lo) ? 0.5f * beta : 0.5f * (beta + lo);
         }
     }
-    if (*steps > 100)
-        *steps = 100;
-    double H = 0.0;                                 /* perplexity of what it returns */
+    *row_sum = 0.0;
     for (size_t j = 0; j < n; j++)
-        if (p[j] > 0.0f)
-            H -= p[j] * log2(p[j]);
-    return (float)pow(2.0, H);
+        *row_sum += p[j];
+    return steps > 100 ? 100 : steps;
 }
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
@@ -278,7 +293,9 @@ static int push_number(Numbers *nums, double x, Error *err)
 {
     if (nums->n == nums->cap) {
         size_t cap = nums->cap ? 2 * nums->cap : 256;
-        double *v = realloc(nums->v, cap * sizeof *v);
+        double *v = NULL;
+        if (cap <= SIZE_MAX / sizeof *v)
+            v = realloc(nums->v, cap * sizeof *v);
         if (v == NULL)
             return fail(err, "out of memory while reading (%zu numbers)", cap);
         nums->v = v;
@@ -288,29 +305,45 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+static int parse_field(char *p, char *end, const char *path, size_t lineno,
+                       size_t col, Numbers *nums, Error *err)
+{
+    if (end == p)
+        return fail(err, "%s:%zu: column %zu is empty", path, lineno, col);
+    char saved = *end, *stop;
+    *end = '\0';
+    double x = strtod(p, &stop);
+    bool ascii = true;
+    for (const char *c = p; *c; c++)
+        ascii &= (unsigned char)*c < 128;
+    int status = 0;
+    if (stop != end)
+        status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
+                      path, lineno, col, p,
+                      ascii ? "" : " (it contains a non-ASCII character)");
+    else if (!isfinite(x))
+        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
+                      path, lineno, col, p);
+    *end = saved;
+    return status == 0 ? push_number(nums, x, err) : status;
+}
+
 static int parse_numbers(char *line, const char *path, size_t lineno,
                          Numbers *nums, Error *err)
 {
-    char *hash = strchr(line, '#');
-    if (hash != NULL)
-        *hash = '\0';
-    size_t col = 0;
-    const char *sep = " \t\r\n,";
-    for (char *tok = strtok(line, sep); tok != NULL; tok = strtok(NULL, sep)) {
-        char *end;
-        col++;
-        errno = 0;
-        double x = strtod(tok, &end);
-        if (end == tok || *end != '\0')
-            return fail(err, "%s:%zu: column %zu: '%s' is not a number",
-                        path, lineno, col, tok);
-        if (!isfinite(x))
-            return fail(err, "%s:%zu: column %zu: value '%s' is not finite",
-                        path, lineno, col, tok);
-        if (push_number(nums, x, err) != 0)
+    char *p = line + strspn(line, " \t\r\n\v\f");
+    if (*p == '#' || *p == '\0')
+        return 0;                                   /* a comment or a blank line */
+    for (size_t col = 1;; col++) {
+        char *end = p + strcspn(p, " \t\r\n\v\f,#");
+        if (parse_field(p, end, path, lineno, col, nums, err) != 0)
             return -1;
+        p = end + strspn(end, " \t\r\n\v\f");
+        if (*p == ',')
+            p += 1 + strspn(p + 1, " \t\r\n\v\f");
+        else if (*p == '\0' || *p == '#')
+            return 0;
     }
-    return 0;
 }
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
@@ -318,8 +351,8 @@ static int check_row_shape(const char *path, size_t lineno, size_t ncols,
     if (*rows == 0)
         *cols = ncols;
     else if (ncols != *cols)
-        return fail(err, "%s:%zu: ragged rows: this row has %zu columns, the first had %zu",
-                    path, lineno, ncols, *cols);
+        return fail(err, "%s:%zu: ragged rows: this row has %zu columns, "
+                    "the first had %zu", path, lineno, ncols, *cols);
     (*rows)++;
     return 0;
 }
@@ -335,13 +368,23 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     size_t rows = 0, cols = 0, lineno = 0;
     char *line = NULL;
     size_t cap = 0;
+    ssize_t len;
     int status = 0;
-    while (status == 0 && getline(&line, &cap, fp) != -1) {
+    while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
-        status = parse_numbers(line, path, lineno, &nums, err);
+        if (strlen(line) != (size_t)len) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
+                          path, lineno);
+            break;
+        }
+        char *text = line;
+        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        status = parse_numbers(text, path, lineno, &nums, err);
         if (status == 0 && nums.n > before)
-            status = check_row_shape(path, lineno, nums.n - before, &rows, &cols, err);
+            status = check_row_shape(path, lineno, nums.n - before,
+                                     &rows, &cols, err);
     }
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
@@ -360,8 +403,10 @@ static int parse_double(const char *arg, const char *option, double *out, Error 
     char *end;
     errno = 0;
     double x = strtod(arg, &end);
-    if (end == arg || *end != '\0' || errno == ERANGE)
+    if (end == arg || *end != '\0')
         return fail(err, "%s: '%s' is not a number", option, arg);
+    if (errno == ERANGE)
+        return fail(err, "%s: '%s' is out of the range of a double", option, arg);
     if (!isfinite(x))
         return fail(err, "%s: value '%s' is not finite", option, arg);
     *out = x;
@@ -374,77 +419,132 @@ static int parse_count(const char *arg, const char *option, long lo, long hi,
     char *end;
     errno = 0;
     long x = strtol(arg, &end, 10);
-    if (end == arg || *end != '\0' || errno == ERANGE)
+    if (end == arg || *end != '\0')
         return fail(err, "%s: '%s' is not a whole number", option, arg);
-    if (x < lo || x > hi)
-        return fail(err, "%s: %ld is out of range [%ld, %ld]", option, x, lo, hi);
+    if (errno == ERANGE || x < lo || x > hi)
+        return fail(err, "%s: %s is out of range [%ld, %ld]", option, arg, lo, hi);
     *out = x;
     return 0;
 }
-static int bad_option(int c, char *const argv[], int optind_now, Error *err)
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return false;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode)
+               && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return strcmp(a, b) == 0;
+}
+static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
+                      Error *err)
 {
     const char *arg = argv[optind_now - 1];
+    char name[64];
+    if (strncmp(arg, "--", 2) == 0)
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    else
+        snprintf(name, sizeof name, "-%c", optopt_now);
     if (c == ':')
-        return fail(err, "option '%s' needs a value (see --help)", arg);
-    return fail(err, "unknown option '%s' (see --help)", arg);
+        return fail(err, "option '%s' needs a value (see --help)", name);
+    return fail(err, "unknown option '%s' (see --help)", name);
 }
 typedef struct {
-    FILE *fp;
-    const char *path;       /* destination, or NULL for standard output */
-    char *tmp;              /* temporary name while the file is open */
+    FILE *fp;               /* NULL when not open */
+    const char *name;       /* as the user gave it, for messages */
+    char *path;             /* destination, resolved; NULL unless via a temporary */
+    char *tmp;              /* temporary file while open */
 } Outfile;
 
-static int outfile_open(Outfile *o, const char *path, Error *err)
+static Outfile outfile_none(void)
 {
-    o->fp = stdout;
-    o->path = NULL;
-    o->tmp = NULL;
-    if (path == NULL || strcmp(path, "-") == 0)
+    return (Outfile){NULL, NULL, NULL, NULL};
+}
+
+static int outfile_open(Outfile *o, const char *name, Error *err)
+{
+    *o = outfile_none();
+    o->name = name;
+    struct stat st;
+    bool exists = stat(name, &st) == 0;
+    if (strcmp(name, "-") == 0) {
+        o->fp = stdout;
         return 0;
-    size_t len = strlen(path) + sizeof ".tmp-XXXXXX";
-    o->tmp = alloc_array(len, 1, err);
-    if (o->tmp == NULL)
-        return -1;
-    snprintf(o->tmp, len, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0 || (o->fp = fdopen(fd, "w")) == NULL) {
-        int e = errno;
-        if (fd >= 0) { close(fd); remove(o->tmp); }
-        free(o->tmp);
-        o->tmp = NULL;
-        return fail(err, "cannot create '%s': %s", path, strerror(e));
     }
-    o->path = path;
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': it is a directory", name);
+    if (exists && !S_ISREG(st.st_mode)) {           /* a device or a pipe */
+        if ((o->fp = fopen(name, "w")) == NULL)
+            return fail(err, "cannot open '%s': %s", name, strerror(errno));
+        return 0;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+    o->path = exists ? realpath(name, NULL) : strdup(name);
+    size_t len = o->path ? strlen(o->path) + sizeof ".tmp-XXXXXX" : 0;
+    if (o->path == NULL || (o->tmp = alloc_array(len, 1, err)) == NULL) {
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': out of memory", name);
+    }
+    snprintf(o->tmp, len, "%s.tmp-XXXXXX", o->path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || fchmod(fd, mode) != 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            remove(o->tmp);
+        }
+        free(o->tmp);
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': %s", name, strerror(e));
+    }
     return 0;
 }
-
-static int outfile_commit(Outfile *o, Error *err)
+static void outfiles_abort(Outfile *o, size_t n)
 {
-    if (o->path == NULL)
-        return fflush(stdout) == 0 && !ferror(stdout) ? 0
-             : fail(err, "error writing standard output");
-    int bad = ferror(o->fp);
-    bad |= fclose(o->fp) != 0;
-    if (!bad && rename(o->tmp, o->path) == 0) {
-        free(o->tmp);
-        o->tmp = NULL;
-        return 0;
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp != NULL && o[k].fp != stdout)
+            fclose(o[k].fp);
+        if (o[k].tmp != NULL)
+            remove(o[k].tmp);
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
     }
-    int e = errno;
-    remove(o->tmp);
-    free(o->tmp);
-    o->tmp = NULL;
-    return fail(err, "error writing '%s': %s", o->path, strerror(e));
 }
 
-static void outfile_abort(Outfile *o)
+static int outfiles_commit(Outfile *o, size_t n, Error *err)
 {
-    if (o->path != NULL && o->tmp != NULL) {
-        fclose(o->fp);
-        remove(o->tmp);
-        free(o->tmp);
-        o->tmp = NULL;
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp == NULL)
+            continue;
+        errno = 0;
+        bool bad = ferror(o[k].fp) != 0;
+        bad |= o[k].fp == stdout ? fflush(stdout) != 0 : fclose(o[k].fp) != 0;
+        int e = errno;
+        if (o[k].fp != stdout)
+            o[k].fp = NULL;
+        if (bad) {
+            fail(err, "error writing '%s': %s", o[k].name,
+                 e ? strerror(e) : "I/O error");
+            outfiles_abort(o, n);
+            return -1;
+        }
     }
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].tmp != NULL && rename(o[k].tmp, o[k].path) != 0) {
+            fail(err, "cannot replace '%s': %s", o[k].name, strerror(errno));
+            outfiles_abort(o + k, n - k);
+            return -1;
+        }
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
+    }
+    return 0;
 }
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
@@ -474,7 +574,7 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 }
 typedef struct {
     const char *input, *output, *rows, *macros, *curve, *values;
-    bool conditional;
+    bool conditional, calibration_given;
     Calibration cal;
 } Options;
 
@@ -490,11 +590,12 @@ static void usage(FILE *fp)
 "                        or commas; '#' starts a comment; blank lines ignored\n"
 "  -p, --perplexity P    target perplexity, 1 < P < N - 1 (default 30)\n"
 "  -o, --output FILE     write the N x N symmetric affinities p_ij as TSV\n"
-"                        (default: standard output)\n"
+"                        (default, or FILE '-': standard output)\n"
 "      --conditional     write the conditional p_{j|i} (row i) instead of p_ij\n"
 "      --rows FILE       write one line per point: i, sigma_i, beta_i, entropy\n"
 "                        (bits), perplexity, bisection steps, converged (1/0)\n"
-"      --tol T           tolerance on each row's entropy, in bits (default 1e-5)\n"
+"      --tol T           tolerance on each row's entropy, 0 < T < 1 bits\n"
+"                        (default 1e-5)\n"
 "      --max-iter K      entropy evaluations allowed per row (default 200)\n"
 "\n"
 "Options of the worked examples (used by the book's build):\n"
@@ -505,26 +606,34 @@ static void usage(FILE *fp)
 "  -h, --help            show this help and exit\n"
 "\n"
 "Exit status: 0 on success, 1 on bad input or failure, 2 if some rows missed\n"
-"the target perplexity (ties at the nearest distance; a warning names them).\n"
+"the target perplexity (a warning counts them; --rows shows which).\n"
 "Output files appear only when the run succeeds.\n", fp);
 }
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     static const struct option longopts[] = {
-        {"input", required_argument, NULL, 'i'},    {"perplexity", required_argument, NULL, 'p'},
-        {"output", required_argument, NULL, 'o'},   {"conditional", no_argument, NULL, 'c'},
-        {"rows", required_argument, NULL, 'r'},     {"tol", required_argument, NULL, 't'},
-        {"max-iter", required_argument, NULL, 'k'}, {"macros", required_argument, NULL, 'm'},
-        {"curve", required_argument, NULL, 'v'},    {"values", required_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
-    *opt = (Options){NULL, NULL, NULL, NULL, NULL, NULL, false, {30.0, 1e-5, 200}};
+        {"input", required_argument, NULL, 'i'},
+        {"perplexity", required_argument, NULL, 'p'},
+        {"output", required_argument, NULL, 'o'},
+        {"conditional", no_argument, NULL, 'c'},
+        {"rows", required_argument, NULL, 'r'},
+        {"tol", required_argument, NULL, 't'},
+        {"max-iter", required_argument, NULL, 'k'},
+        {"macros", required_argument, NULL, 'm'},
+        {"curve", required_argument, NULL, 'v'},
+        {"values", required_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    *opt = (Options){NULL, "-", NULL, NULL, NULL, NULL, false, false,
+                     {30.0, 1e-5, 200}};
     long k = 0;
     int c;
+    bool output_given = false;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":i:p:o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'i': opt->input = optarg; break;
-        case 'o': opt->output = optarg; break;
+        case 'o': opt->output = optarg; output_given = true; break;
         case 'r': opt->rows = optarg; break;
         case 'c': opt->conditional = true; break;
         case 'm': opt->macros = optarg; break;
@@ -532,30 +641,43 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         case 'V': opt->values = optarg; break;
         case 'h': return -2;
         case 'p':
+            opt->calibration_given = true;
             if (parse_double(optarg, "--perplexity", &opt->cal.perplexity, err) != 0)
                 return -1;
             break;
         case 't':
+            opt->calibration_given = true;
             if (parse_double(optarg, "--tol", &opt->cal.tol, err) != 0)
                 return -1;
             break;
         case 'k':
+            opt->calibration_given = true;
             if (parse_count(optarg, "--max-iter", 1, 100000, &k, err) != 0)
                 return -1;
             opt->cal.max_iter = (int)k;
             break;
-        default:  return bad_option(c, argv, optind, err);
+        default:  return bad_option(c, argv, optind, optopt, err);
         }
     }
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
-    if (opt->input == NULL && (opt->output || opt->rows || opt->conditional))
-        return fail(err, "--output, --rows and --conditional need --input FILE");
+    if (opt->input == NULL && (output_given || opt->rows || opt->conditional
+                               || opt->calibration_given))
+        return fail(err, "--output, --rows, --conditional, --perplexity, --tol and "
+                    "--max-iter need --input FILE");
     if (opt->input != NULL && (opt->macros || opt->curve || opt->values))
         return fail(err, "--macros, --curve and --values belong to the worked examples, "
                     "not to --input");
-    if (!(opt->cal.tol > 0.0))
-        return fail(err, "--tol must be positive, got %g", opt->cal.tol);
+    if (!(opt->cal.tol > 0.0 && opt->cal.tol < 1.0))
+        return fail(err, "--tol must lie between 0 and 1 bit, got %g", opt->cal.tol);
+    const char *outs[5] = {opt->output, opt->rows, opt->macros, opt->curve, opt->values};
+    for (int a = 0; a < 5; a++) {
+        if (same_file(opt->input, outs[a]))
+            return fail(err, "output '%s' would overwrite the input", outs[a]);
+        for (int b = a + 1; b < 5; b++)
+            if (same_file(outs[a], outs[b]))
+                return fail(err, "two outputs are the same file '%s'", outs[a]);
+    }
     return 0;
 }
 static void write_matrix(FILE *fp, const gsl_matrix *m)
@@ -578,7 +700,7 @@ static int run_on_input(const Options *opt, Error *err)
 {
     gsl_matrix *x = read_matrix(opt->input, err), *P = NULL;
     Row_fit *fits = NULL;
-    Outfile out = {NULL, NULL, NULL}, rows = {NULL, NULL, NULL};
+    Outfile out[2] = {outfile_none(), outfile_none()};
     int status = -1;
     if (x == NULL || check_calibration(&opt->cal, x->size1, err) != 0)
         goto done;
@@ -588,32 +710,31 @@ static int run_on_input(const Options *opt, Error *err)
     if (fits == NULL)
         goto done;
     if (opt->conditional) {
-        squared_distances(x, P);
-        if (conditional_affinities(P, &opt->cal, fits, err) != 0)
+        if (squared_distances(x, P, err) != 0
+            || conditional_affinities(P, &opt->cal, fits, err) != 0)
             goto done;
     } else if (symmetric_affinities(x, &opt->cal, P, fits, err) != 0)
         goto done;
-    if (outfile_open(&out, opt->output, err) != 0)
-        goto done;
-    if (opt->rows != NULL && outfile_open(&rows, opt->rows, err) != 0) {
-        outfile_abort(&out);
-        goto done;
-    }
-    write_matrix(out.fp, P);
-    if (opt->rows != NULL)
-        write_row_fits(rows.fp, fits, N);
-    if (outfile_commit(&out, err) != 0
-        || (opt->rows != NULL && outfile_commit(&rows, err) != 0)) {
-        outfile_abort(&rows);
+    const size_t nout = opt->rows != NULL ? 2 : 1;
+    if (outfile_open(&out[0], opt->output, err) != 0
+        || (nout == 2 && outfile_open(&out[1], opt->rows, err) != 0)) {
+        outfiles_abort(out, 2);
         goto done;
     }
+    write_matrix(out[0].fp, P);
+    if (nout == 2)
+        write_row_fits(out[1].fp, fits, N);
+    if (outfiles_commit(out, nout, err) != 0)
+        goto done;
     size_t missed = 0;
     for (size_t i = 0; i < N; i++)
         missed += !fits[i].converged;
     if (missed > 0)
-        fprintf(stderr, "perplexity: warning: %zu of %zu rows missed the target entropy "
-                "by more than %g bits (duplicate points or ties at the nearest "
-                "distance?)\n", missed, N, opt->cal.tol);
+        fprintf(stderr, "perplexity: warning: %zu of %zu rows missed the target "
+                "entropy (tolerance %g bits) within %d steps; ties at the nearest "
+                "distance, such as duplicate points, make low perplexities "
+                "unreachable\n",
+                missed, N, opt->cal.tol, opt->cal.max_iter);
     status = missed > 0 ? 2 : 0;
 done:
     gsl_matrix_free(x);
@@ -626,23 +747,24 @@ typedef struct {
     double d2[UNDERFLOW_N], p_row[UNDERFLOW_N];     /* the underflow row */
     Row_fit fit;
     Trace trace;
-    float float_perp, float_sum;
+    double float_p[UNDERFLOW_N], float_sum;         /* the single-precision search */
     int float_steps;
 } Examples;
 
 static int compute_examples(Examples *ex, Error *err)
 {
-    const double d2_A[3] = {1.0, 4.0, 9.0};         /* Example A: distances 1, 2, 3 */
+    const double d2_A[3] = {1.0, 4.0, 9.0};     /* Example A: distances 1, 2, 3 */
     const double sigma_A = 1.0;
     ex->H = row_entropy(d2_A, 3, 1.0 / (2.0 * sigma_A * sigma_A), ex->p);
 
     if (underflow_row(ex->d2, err) != 0)
         return -1;
     ex->trace.n = 0;
-    ex->fit = row_calibrate(ex->d2, UNDERFLOW_N, &UNDERFLOW_CAL, ex->p_row, &ex->trace);
-    float pf[UNDERFLOW_N];
-    ex->float_perp = naive_float_calibrate(ex->d2, UNDERFLOW_N, (float)UNDERFLOW_CAL.perplexity,
-                                           pf, &ex->float_steps, &ex->float_sum);
+    ex->fit = row_calibrate(ex->d2, UNDERFLOW_N, &UNDERFLOW_CAL, ex->p_row,
+                            &ex->trace);
+    ex->float_steps = naive_float_calibrate(ex->d2, UNDERFLOW_N,
+                                            (float)UNDERFLOW_CAL.perplexity,
+                                            ex->float_p, &ex->float_sum);
     return 0;
 }
 
@@ -662,12 +784,13 @@ static void print_examples(FILE *fp, const Examples *ex)
         fprintf(fp, "  p(%d|1)     = %.6f\n", j + 2, ex->p[j]);
     fprintf(fp, "  H(P_1)     = %.6f bits\n", ex->H);
     fprintf(fp, "  Perp(P_1)  = %.6f\n", pow(2.0, ex->H));
-    fprintf(fp, "\nUnderflow row: %d squared distances 100 + N(0,1), seed 42,\n"
-            "target perplexity 30\n", UNDERFLOW_N);
-    fprintf(fp, "  double, shifted:  %3d steps, perplexity %.6f at beta = %.6f\n",
+    fprintf(fp, "\nUnderflow row: %d squared distances 100 + N(0,1), seed %lu,\n"
+            "target perplexity %g\n", UNDERFLOW_N, UNDERFLOW_SEED,
+            UNDERFLOW_CAL.perplexity);
+    fprintf(fp, "  double, shifted:       %3d steps, perplexity %.6f, beta %.6f\n",
             ex->fit.iterations, pow(2.0, ex->fit.entropy), ex->fit.beta);
-    fprintf(fp, "  float, raw exp:   %3d steps, perplexity %.6f, last row sum %.3g\n",
-            ex->float_steps, (double)ex->float_perp, (double)ex->float_sum);
+    fprintf(fp, "  scikit-learn's types:  %3d steps, probabilities sum to %.3g\n",
+            ex->float_steps, ex->float_sum);
 }
 static void write_macros(FILE *fp, const Examples *ex)
 {
@@ -681,10 +804,10 @@ static void write_macros(FILE *fp, const Examples *ex)
     tex_macro(fp, "UfBeta", ex->fit.beta, 4);
     tex_macro(fp, "UfSigma", 1.0 / sqrt(2.0 * ex->fit.beta), 4);
     tex_macro(fp, "UfPerp", pow(2.0, ex->fit.entropy), 6);
-    tex_macro(fp, "UfRawMax", exp(-ex->fit.beta * row_minimum(ex->d2, UNDERFLOW_N)), 2);
+    double m = row_minimum(ex->d2, UNDERFLOW_N);
+    tex_macro(fp, "UfRawMax", exp(-ex->fit.beta * m), 2);
     tex_macro_int(fp, "UfFloatSteps", ex->float_steps);
     tex_macro(fp, "UfFloatSum", ex->float_sum, 2);
-    tex_macro(fp, "UfFloatPerp", ex->float_perp, 3);
     tex_macro(fp, "FltMin", FLT_MIN, 2);
 }
 
@@ -709,9 +832,11 @@ static void write_curve(FILE *fp, const Examples *ex)
     }
     fputs("\n\n# step\tsigma\tperplexity\tentropy error (bits)\n", fp);
     for (int k = 0; k < ex->trace.n; k++)
-        fprintf(fp, "%d\t%.8g\t%.8g\t%.8g\n", k + 1, 1.0 / sqrt(2.0 * ex->trace.beta[k]),
-                pow(2.0, ex->trace.entropy[k]), fabs(ex->trace.entropy[k] - log2(target)));
-    fprintf(fp, "\n\n# target\n%.8g\t%.8g\n%.8g\t%.8g\n", s_lo, target, s_hi, target);
+        fprintf(fp, "%d\t%.8g\t%.8g\t%.8g\n", k + 1,
+                1.0 / sqrt(2.0 * ex->trace.beta[k]), pow(2.0, ex->trace.entropy[k]),
+                fabs(ex->trace.entropy[k] - log2(target)));
+    fprintf(fp, "\n\n# target\n%.8g\t%.8g\n%.8g\t%.8g\n",
+            s_lo, target, s_hi, target);
     fprintf(fp, "\n\n# tolerance\n1\t%.8g\n%d\t%.8g\n", tol, ex->trace.n, tol);
 }
 
@@ -720,24 +845,18 @@ static int write_example_files(const Options *opt, const Examples *ex, Error *er
     const char *paths[3] = {opt->macros, opt->values, opt->curve};
     void (*writers[3])(FILE *, const Examples *) = {write_macros, write_values,
                                                     write_curve};
-    Outfile out[3] = {{NULL, NULL, NULL}, {NULL, NULL, NULL}, {NULL, NULL, NULL}};
+    Outfile out[3] = {outfile_none(), outfile_none(), outfile_none()};
+    size_t n = 0;
     for (int k = 0; k < 3; k++) {
         if (paths[k] == NULL)
             continue;
-        if (outfile_open(&out[k], paths[k], err) != 0) {
-            for (int q = 0; q < k; q++)
-                outfile_abort(&out[q]);
+        if (outfile_open(&out[n], paths[k], err) != 0) {
+            outfiles_abort(out, 3);
             return -1;
         }
-        writers[k](out[k].fp, ex);
+        writers[k](out[n++].fp, ex);
     }
-    for (int k = 0; k < 3; k++)
-        if (paths[k] != NULL && outfile_commit(&out[k], err) != 0) {
-            for (int q = k + 1; q < 3; q++)
-                outfile_abort(&out[q]);
-            return -1;
-        }
-    return 0;
+    return outfiles_commit(out, n, err);
 }
 
 static int run_examples(const Options *opt, Error *err)
@@ -764,8 +883,10 @@ int main(int argc, char *argv[])
         status = opt.input ? run_on_input(&opt, &err) : run_examples(&opt, &err);
     if (status == -2) {
         usage(stdout);
-        return EXIT_SUCCESS;
+        status = 0;
     }
+    if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        status = fail(&err, "error writing standard output");
     if (status < 0) {
         fprintf(stderr, "perplexity: %s\n", err.msg);
         return EXIT_FAILURE;

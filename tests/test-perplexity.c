@@ -3,7 +3,7 @@
  * independently (closed forms, definitions, finite differences), never copied
  * from the program's output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
@@ -55,7 +57,7 @@ typedef struct {
 } Calibration;
 
 typedef struct {
-    double beta;            /* precision 1 / (2 sigma_i^2) where the search stopped */
+    double beta;            /* precision 1/(2 sigma_i^2) where the search stopped */
     double entropy;         /* H(P_i) there, in bits */
     int iterations;         /* entropy evaluations used */
     bool converged;         /* |H(P_i) - log2 perplexity| < tol */
@@ -71,7 +73,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p);
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace);
 static int check_calibration(const Calibration *cal, size_t N, Error *err);
-static void squared_distances(const gsl_matrix *x, gsl_matrix *d2);
+static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err);
 static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
                                   Row_fit *fits, Error *err);
 static void symmetrise(gsl_matrix *m);
@@ -103,11 +105,21 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+static double first_trial(const double *d2, size_t n)
+{
+    double m = d2[0], mean = 0.0;
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    for (size_t j = 0; j < n; j++)
+        mean += (d2[j] - m) / (double)n;
+    double beta = 1.0 / mean;
+    return isfinite(beta) && beta > 0.0 ? beta : 1.0;
+}
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
     const double target = log2(cal->perplexity);
-    Row_fit fit = {1.0, 0.0, 0, false};
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
     double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
     while (fit.iterations < cal->max_iter) {
         fit.entropy = row_entropy(d2, n, fit.beta, p);
@@ -139,14 +151,15 @@ static int check_calibration(const Calibration *cal, size_t N, Error *err)
     if (!(cal->perplexity < (double)(N - 1)))
         return fail(err, "perplexity %g is too large for %zu points: "
                     "it must be below N - 1 = %zu", cal->perplexity, N, N - 1);
-    if (!(cal->tol > 0.0))
-        return fail(err, "the entropy tolerance must be positive, got %g", cal->tol);
+    if (!(cal->tol > 0.0 && cal->tol < 1.0))
+        return fail(err, "the entropy tolerance must lie between 0 and 1 bit, "
+                    "got %g", cal->tol);
     if (cal->max_iter < 1)
         return fail(err, "the bisection needs at least one step, got %d",
                     cal->max_iter);
     return 0;
 }
-static void squared_distances(const gsl_matrix *x, gsl_matrix *d2)
+static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
     for (size_t i = 0; i < N; i++) {
@@ -157,10 +170,14 @@ static void squared_distances(const gsl_matrix *x, gsl_matrix *d2)
             double s = 0.0;
             for (size_t k = 0; k < D; k++)
                 s += (xi[k] - xj[k]) * (xi[k] - xj[k]);
+            if (!isfinite(s))
+                return fail(err, "the squared distance between points %zu and %zu "
+                            "overflows; rescale the data", i + 1, j + 1);
             gsl_matrix_set(d2, i, j, s);
             gsl_matrix_set(d2, j, i, s);
         }
     }
+    return 0;
 }
 static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
                                   Row_fit *fits, Error *err)
@@ -204,21 +221,22 @@ static void symmetrise(gsl_matrix *m)
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err)
 {
-    squared_distances(x, P);
-    if (conditional_affinities(P, cal, fits, err) != 0)
+    if (squared_distances(x, P, err) != 0
+        || conditional_affinities(P, cal, fits, err) != 0)
         return -1;
     symmetrise(P);
     return 0;
 }
 enum { UNDERFLOW_N = 90 };
-static const Calibration UNDERFLOW_CAL = {30.0, 1e-5, 200};   /* target 30, tol 1e-5 */
+static const unsigned long UNDERFLOW_SEED = 42;
+static const Calibration UNDERFLOW_CAL = {30.0, 1e-5, 200};  /* target, tol, steps */
 
 static int underflow_row(double d2[UNDERFLOW_N], Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (rng == NULL)
         return fail(err, "cannot allocate a random number generator");
-    gsl_rng_set(rng, 42);
+    gsl_rng_set(rng, UNDERFLOW_SEED);
     for (int j = 0; j < UNDERFLOW_N; j++)
         d2[j] = 100.0 + gsl_ran_gaussian(rng, 1.0);
     gsl_rng_free(rng);
@@ -229,31 +247,48 @@ static int underflow_row(double d2[UNDERFLOW_N], Error *err)
 
 typedef struct {
     int status;             /* exit status, or -1 if the program did not exit */
+    char out[4096];         /* the start of what it wrote on standard output */
     char err[1024];         /* the start of what it wrote on standard error */
 } Run;
 
-static Run run_program(const char *args)
+static void slurp(const char *path, char *buf, size_t size)
 {
-    Run r = {-1, ""};
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "r");
+    if (fp != NULL) {
+        size_t n = fread(buf, 1, size - 1, fp);
+        buf[n] = '\0';
+        fclose(fp);
+    }
+}
+
+/* Run the program with ARGS, its standard output going to STDOUT_TO
+   (a path; relative paths are inside TESTDIR). */
+static Run run_program_to(const char *args, const char *stdout_to)
+{
+    Run r = {-1, "", ""};
     const char *prog = getenv("PROGRAM"), *dir = getenv("TESTDIR");
     if (prog == NULL || dir == NULL) {
         snprintf(r.err, sizeof r.err, "PROGRAM or TESTDIR is not set");
         return r;
     }
-    char cmd[4096], errpath[1024];
+    char cmd[4096], outpath[1024], errpath[1024];
+    snprintf(outpath, sizeof outpath, "%s/stdout.txt", dir);
     snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >/dev/null 2>'%s'",
-             dir, prog, args, errpath);
+    remove(outpath);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>'%s'",
+             dir, prog, args, stdout_to, errpath);
     int s = system(cmd);
     if (s != -1 && WIFEXITED(s))
         r.status = WEXITSTATUS(s);
-    FILE *fp = fopen(errpath, "r");
-    if (fp != NULL) {
-        size_t n = fread(r.err, 1, sizeof r.err - 1, fp);
-        r.err[n] = '\0';
-        fclose(fp);
-    }
+    slurp(outpath, r.out, sizeof r.out);
+    slurp(errpath, r.err, sizeof r.err);
     return r;
+}
+
+static Run run_program(const char *args)
+{
+    return run_program_to(args, "stdout.txt");
 }
 
 static void write_test_file(const char *name, const char *text)
@@ -313,7 +348,7 @@ static void test_example_A(void)
     /* closed form: divide by exp(-1/2) */
     double den = 1.0 + exp(-1.5) + exp(-4.0);
     double want[3] = {1.0 / den, exp(-1.5) / den, exp(-4.0) / den};
-    double H_def = 0.0;                             /* definition (eq:perp) */
+    double H_def = 0.0;                     /* the definition, -sum p log2 p */
     for (int j = 0; j < 3; j++) {
         CU_ASSERT_DOUBLE_EQUAL(p[j], want[j], 1e-6);
         H_def -= want[j] * log2(want[j]);
@@ -321,7 +356,7 @@ static void test_example_A(void)
     CU_ASSERT_DOUBLE_EQUAL(H, H_def, 1e-6);
     CU_ASSERT_DOUBLE_EQUAL(pow(2.0, H), pow(2.0, H_def), 1e-6);
 
-    /* the values printed in the math notes, to half a unit of the last digit */
+    /* five-digit values published with the restored formulas */
     CU_ASSERT_DOUBLE_EQUAL(p[0], 0.80551, 5e-6);
     CU_ASSERT_DOUBLE_EQUAL(p[1], 0.17973, 5e-6);
     CU_ASSERT_DOUBLE_EQUAL(p[2], 0.01475, 5e-6);
@@ -344,7 +379,7 @@ static void test_entropy_derivative(void)
             m1 += p[j] * d2[j];
             m2 += p[j] * d2[j] * d2[j];
         }
-        double formula = -beta * (m2 - m1 * m1) / M_LN2;   /* (eq:dhdbeta) */
+        double formula = -beta * (m2 - m1 * m1) / M_LN2;   /* the proposition */
         CU_ASSERT_DOUBLE_EQUAL(fd, formula, 1e-6 * (1.0 + fabs(formula)));
     }
     gsl_rng_free(rng);
@@ -388,7 +423,7 @@ static void test_bisection_random_points(void)
         Calibration cal = {targets[t], 1e-5, 200};
         Row_fit fits[N];
         Error err = {""};
-        squared_distances(x, m);
+        CU_ASSERT_FATAL(squared_distances(x, m, &err) == 0);
         CU_ASSERT_FATAL(conditional_affinities(m, &cal, fits, &err) == 0);
         for (size_t i = 0; i < N; i++) {
             double row_sum = 0.0;
@@ -414,7 +449,28 @@ static void test_underflow_row(void)
     Calibration cal = {30.0, 1e-5, 200};
     Row_fit fit = row_calibrate(d2, UNDERFLOW_N, &cal, p, NULL);
     CU_ASSERT(fit.converged);
-    CU_ASSERT_DOUBLE_EQUAL(pow(2.0, entropy_by_definition(p, UNDERFLOW_N)), 30.0, 1e-3);
+    double perp = pow(2.0, entropy_by_definition(p, UNDERFLOW_N));
+    CU_ASSERT_DOUBLE_EQUAL(perp, 30.0, 1e-3);
+    /* and the shift is what saves it: the unshifted largest term underflows */
+    CU_ASSERT(exp(-fit.beta * 95.0) < FLT_MIN);
+}
+static void test_search_ignores_units(void)
+{
+    double d2[UNDERFLOW_N], scaled[UNDERFLOW_N], p[UNDERFLOW_N], q[UNDERFLOW_N];
+    Error err = {""};
+    CU_ASSERT_FATAL(underflow_row(d2, &err) == 0);
+    const Calibration cal = {30.0, 1e-5, 200};
+    Row_fit fit = row_calibrate(d2, UNDERFLOW_N, &cal, p, NULL);
+    const double factors[2] = {ldexp(1.0, 100), ldexp(1.0, -100)};
+    for (int f = 0; f < 2; f++) {
+        for (int j = 0; j < UNDERFLOW_N; j++)
+            scaled[j] = d2[j] * factors[f];
+        Row_fit g = row_calibrate(scaled, UNDERFLOW_N, &cal, q, NULL);
+        CU_ASSERT(g.converged);
+        CU_ASSERT_EQUAL(g.iterations, fit.iterations);
+        CU_ASSERT_EQUAL(g.beta, fit.beta / factors[f]);
+        CU_ASSERT_EQUAL(memcmp(p, q, sizeof p), 0);
+    }
 }
 static void test_symmetric_affinities(void)
 {
@@ -439,7 +495,7 @@ static void test_symmetric_affinities(void)
             share += p_ij;
         }
         CU_ASSERT_EQUAL(gsl_matrix_get(P, i, i), 0.0);
-        CU_ASSERT(share >= 1.0 / (2.0 * N) * (1.0 - 1e-12));   /* the outlier floor */
+        CU_ASSERT(share >= 1.0 / (2.0 * N) * (1.0 - 1e-12));     /* outlier floor */
     }
     CU_ASSERT_DOUBLE_EQUAL(total, 1.0, 1e-12);
     gsl_matrix_free(x);
@@ -460,8 +516,10 @@ static void test_rejected_calibrations(void)
         CU_ASSERT(strstr(err.msg, "perplexity") != NULL);
     }
     CU_ASSERT(check_calibration(&good, 2, &err) == -1);
-    Calibration zero_tol = {5.0, 0.0, 200}, no_steps = {5.0, 1e-5, 0};
+    Calibration zero_tol = {5.0, 0.0, 200}, huge_tol = {5.0, 2.0, 200};
+    Calibration no_steps = {5.0, 1e-5, 0};
     CU_ASSERT(check_calibration(&zero_tol, 10, &err) == -1);
+    CU_ASSERT(check_calibration(&huge_tol, 10, &err) == -1);
     CU_ASSERT(check_calibration(&no_steps, 10, &err) == -1);
 }
 static void expect_rejection(const char *args, const char *needle)
@@ -489,20 +547,38 @@ static void test_cli_bad_input(void)
     expect_rejection("--input nan.tsv -o out.tsv", "not finite");
     expect_rejection("--input word.tsv -o out.tsv", "not a number");
     expect_rejection("--input empty.tsv -o out.tsv", "no data rows");
-    expect_rejection("--input five.tsv -p 4 -o out.tsv", "too large");   /* N - 1 = 4 */
+    expect_rejection("--input five.tsv -p 4 -o out.tsv", "too large"); /* N-1 = 4 */
     expect_rejection("--input five.tsv -p 0 -o out.tsv", "too small");
     expect_rejection("--input five.tsv -p -2 -o out.tsv", "too small");
     expect_rejection("--input five.tsv -p abc -o out.tsv", "not a number");
     expect_rejection("--input five.tsv --tol 0 -o out.tsv", "--tol");
+    expect_rejection("--input five.tsv --tol 2 -o out.tsv", "--tol");
     expect_rejection("-o out.tsv", "need --input");
+    expect_rejection("--perplexity 5", "need --input");
     expect_rejection("--input five.tsv stray -o out.tsv", "unexpected argument");
+    expect_rejection("-zh", "unknown option '-z'");
+    write_test_file("huge.tsv", "0 0\n1e200 0\n0 1\n1 1\n5 5\n");
+    write_test_file("gap.csv", "0,,0\n1,,0\n0,,3\n5,,5\n");
+    expect_rejection("--input huge.tsv -p 1.5 -o out.tsv", "overflows");
+    expect_rejection("--input gap.csv -p 1.5 -o out.tsv", "column 2 is empty");
+    expect_rejection("--input five.tsv -p 2 -o five.tsv", "overwrite the input");
+    expect_rejection("--input five.tsv -p 2 -o out.tsv --rows out.tsv", "same file");
+    expect_rejection("--input five.tsv -p 2 -o out.tsv --rows /dev/full",
+                     "error writing");
+    Run r = run_program_to("", "/dev/full");
+    CU_ASSERT(r.status == 1 && strstr(r.err, "standard output") != NULL);
 }
 static void test_cli_good_input(void)
 {
     Run r = run_program("--help");
     CU_ASSERT(r.status == 0);
+    const char *names[] = {"--input", "--perplexity", "--output", "--conditional",
+                           "--rows", "--tol", "--max-iter", "--macros", "--curve",
+                           "--values", "--help"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        CU_ASSERT(strstr(r.out, names[k]) != NULL);
     write_test_file("five.tsv", "# five points\n0 0\n1 0\n0 1\n1 1\n2 2\n");
-    r = run_program("--input five.tsv --perplexity 2.5 --output out.tsv --rows rows.tsv");
+    r = run_program("--input five.tsv --perplexity 2.5 -o out.tsv --rows rows.tsv");
     CU_ASSERT(r.status == 0);
     CU_ASSERT(test_file_exists("out.tsv") && test_file_exists("rows.tsv"));
     char path[1024];
@@ -527,9 +603,13 @@ int main(void)
         {0, "worked example A against its closed form", test_example_A},
         {0, "dH/dbeta = -beta Var(d^2) / ln 2", test_entropy_derivative},
         {0, "row entropy increases with sigma", test_entropy_increases_with_sigma},
-        {0, "bisection: 50 points, perplexity 5, 25, 45", test_bisection_random_points},
+        {0, "bisection: 50 points, perplexity 5, 25, 45",
+         test_bisection_random_points},
         {0, "bisection: the underflow row reaches 30", test_underflow_row},
-        {0, "symmetric P: symmetric, >= 0, zero diagonal, sum 1", test_symmetric_affinities},
+        {0, "bisection: rescaled rows take the same steps",
+         test_search_ignores_units},
+        {0, "symmetric P: symmetric, >= 0, zero diagonal, sum 1",
+         test_symmetric_affinities},
         {0, "impossible perplexities are refused", test_rejected_calibrations},
         {1, "bad input: one message, exit 1, no output", test_cli_bad_input},
         {1, "good input: help, a 5 x 5 matrix", test_cli_good_input}};
@@ -537,7 +617,7 @@ int main(void)
                            CU_add_suite("23.1 perplexity command line", NULL, NULL)};
     for (size_t k = 0; k < sizeof tests / sizeof tests[0]; k++)
         if (suites[tests[k].suite] == NULL
-            || CU_add_test(suites[tests[k].suite], tests[k].name, tests[k].fn) == NULL) {
+            || !CU_add_test(suites[tests[k].suite], tests[k].name, tests[k].fn)) {
             CU_cleanup_registry();
             return EXIT_FAILURE;
         }

@@ -3,17 +3,26 @@
 # Tangled from chapters/support.nw.  Exit status 1 if any value disagrees.
 set -euo pipefail
 hand=$1 out=$2 failed=0
-printf '%-8s %-14s %-20s %-20s %-10s %s\n' example quantity 'by hand' program '|diff|' result
+printf '%-8s %-14s %-20s %-20s %-10s %s\n' \
+    example quantity 'by hand' program '|diff|' result
 for table in "$hand"/hand-*.tsv; do
     name=$(basename "$table" .tsv)
     values="$out/${name#hand-}-values.tsv"
-    [ -r "$values" ] || { echo "verify: $values is missing (run make first)" >&2; exit 1; }
+    if [ ! -r "$values" ]; then
+        echo "verify: $values is missing (run make first)" >&2
+        exit 1
+    fi
     prog=$(awk -F'\t' '
         /^#/ || NF == 0 { next }
         $1 == "let" && NF == 3   { printf "%s = (%s);\n", $2, $3; next }
         $1 == "check" && NF == 6 {
-            printf "check(\"%s\", \"%s\", \"%s\", (%s), %s);\n", $2, $3, $4, $5, $6; next }
-        { printf "verify: %s:%d: malformed line\n", FILENAME, FNR > "/dev/stderr"; exit 1 }' "$table")
+            printf "check(\"%s\", \"%s\", \"%s\", (%s), %s);\n", $2, $3, $4, $5, $6
+            next
+        }
+        {
+            printf "verify: %s:%d: malformed line\n", FILENAME, FNR > "/dev/stderr"
+            exit 1
+        }' "$table")
     awk -v values="$values" '
     function check(key, example, what, hand, tol,    d, ok) {
         if (!(key in got)) {
@@ -23,12 +32,15 @@ for table in "$hand"/hand-*.tsv; do
         }
         d = got[key] - hand; if (d < 0) d = -d
         ok = d <= tol
-        printf "%-8s %-14s %-20.12g %-20.12g %-10.2g %s\n", example, what, hand, got[key], d,
-               ok ? "pass" : "FAIL"
+        printf "%-8s %-14s %-20.12g %-20.12g %-10.2g %s\n",
+               example, what, hand, got[key], d, ok ? "pass" : "FAIL"
         if (!ok) bad = 1
     }
     BEGIN {
-        while ((getline line < values) > 0) { split(line, f, "\t"); got[f[1]] = f[2] + 0 }
+        while ((getline line < values) > 0) {
+            split(line, f, "\t")
+            got[f[1]] = f[2] + 0
+        }
         '"$prog"'
         exit bad
     }' || failed=1
