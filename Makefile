@@ -149,7 +149,7 @@ $(B)/fig/perplexity-sigma.tex: $(B)/tangle/figures/perplexity-sigma.gp $(B)/out/
 $(B)/weave/book.tex: $(NW)
 	@rm -rf $(B)/weave && mkdir -p $(B)/weave/chapters
 	cp $(NW) --parents $(B)/weave/
-	cd $(B)/weave && noweave -n -delay -index -backend /usr/lib/noweb/scopehack $(NW)
+	cd $(B)/weave && noweave -n -delay -index -t8 -backend /usr/lib/noweb/scopehack $(NW)
 
 LATEX_ENV = TEXINPUTS=.:$(abspath $(B))/tex:$(abspath $(B))/fig:$(abspath $(B))/out:: \
             BIBINPUTS=$(abspath chapters):

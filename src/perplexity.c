@@ -598,7 +598,7 @@ static void usage(FILE *fp)
 "                        (default 1e-5)\n"
 "      --max-iter K      entropy evaluations allowed per row (default 200)\n"
 "\n"
-"Options of the worked examples (used by the book's build):\n"
+"For the worked examples (the book's build uses these):\n"
 "      --macros FILE     write the section's numbers as LaTeX macros\n"
 "      --curve FILE      write the data of the perplexity-against-sigma figure\n"
 "      --values FILE     write 'key<TAB>value' lines for `make verify`\n"
