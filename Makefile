@@ -25,12 +25,13 @@ CHAPTERS := $(sort $(wildcard chapters/*.nw))
 # One program per section.  Each name N has a root chunk <<src/N.c>>, a test
 # root <<tests/test-N.c>>, a table of hand-derived values <<tests/hand-N.tsv>>,
 # and writes its numbers to $(B)/tex/macros-N.tex.
-PROGRAMS  := perplexity
-FIGURES   := perplexity-sigma
+PROGRAMS  := perplexity hull
+FIGURES   := perplexity-sigma hull-jazz
+DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh
 FIG_ROOTS := $(FIGURES:%=figures/%.gp)
-ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS)
+ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS) $(DATA)
 
 CC      ?= cc
 WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
@@ -51,7 +52,7 @@ export LC_ALL := C
 # one apt-get line to run and stop.
 DEBS := make gcc pkg-config noweb libgsl-dev libcunit1-dev gnuplot-nox \
         texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
-        texlive-binaries lmodern
+        texlive-binaries lmodern qhull-bin
 
 .PHONY: all deps tangle check verify bench clean programs figures pdf repro \
         tangle-check unit-tests
@@ -135,6 +136,16 @@ $(B)/out/perplexity.stamp: $(B)/bin/perplexity
 	   --values $(B)/out/perplexity-values.tsv > $(B)/out/perplexity.txt
 	@touch $@
 
+CHORDS := $(DATA:%=$(B)/tangle/%)
+$(B)/out/hull.stamp: $(B)/bin/hull $(CHORDS)
+	@mkdir -p $(B)/out $(B)/tex
+	$< --macros $(B)/tex/macros-hull.tex --figure $(B)/out/hull-figure.dat \
+	   --values $(B)/out/hull-values.tsv > $(B)/out/hull.txt
+	$< --train-chords $(word 1,$(CHORDS)) --train-chords $(word 2,$(CHORDS)) \
+	   --test-chords $(word 3,$(CHORDS)) --table $(B)/tex/hull-bebop.tex \
+	   --macros $(B)/tex/macros-hull-chords.tex > $(B)/out/hull-chords.txt
+	@touch $@
+
 # Figures: gnuplot's cairolatex terminal, so labels are set in the book's fonts.
 figures: $(FIGURES:%=$(B)/fig/%.tex)
 
@@ -142,6 +153,10 @@ $(B)/fig/perplexity-sigma.tex: $(B)/tangle/figures/perplexity-sigma.gp $(B)/out/
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/perplexity-curve.dat'" \
 	  $(abspath $<)
+
+$(B)/fig/hull-jazz.tex: $(B)/tangle/figures/hull-jazz.gp $(B)/out/hull.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/hull-figure.dat'" $(abspath $<)
 
 # ---------------------------------------------------------------------------
 # Weaving.  All the .nw files go through one noweave run (so the chunk and

@@ -51,6 +51,17 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
+{
+    if (rows == 0 || cols == 0) {
+        fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
+        return NULL;
+    }
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    if (m == NULL)
+        fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+    return m;
+}
 typedef struct {
     double perplexity;      /* target Perp(P_i); 1 < perplexity < N - 1 */
     double tol;             /* tolerance on H(P_i), in bits */
@@ -272,17 +283,6 @@ static int naive_float_calibrate(const double *d2_in, size_t n, float perplexity
     for (size_t j = 0; j < n; j++)
         *row_sum += p[j];
     return steps > 100 ? 100 : steps;
-}
-static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
-{
-    if (rows == 0 || cols == 0) {
-        fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
-        return NULL;
-    }
-    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
-    if (m == NULL)
-        fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
-    return m;
 }
 typedef struct {
     double *v;
@@ -548,8 +548,12 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
 }
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
-    if (x == 0.0 || (fabs(x) >= 1e-3 && fabs(x) < 1e6)) {
-        int e = x == 0.0 ? 0 : (int)floor(log10(fabs(x)));
+    if (x == 0.0) {
+        snprintf(buf, size, "0");
+        return;
+    }
+    if (fabs(x) >= 1e-3 && fabs(x) < 1e6) {
+        int e = (int)floor(log10(fabs(x)));
         int decimals = digits - 1 - e;
         snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
         return;

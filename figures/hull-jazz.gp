@@ -1,0 +1,38 @@
+# hull-jazz.gp -- Figure of Example 23.3: the hull from above and from the side.
+# Tangled from chapters/23-7-hull.nw.  Usage:
+#   gnuplot -e "datafile='build/out/hull-figure.dat'" hull-jazz.gp
+set terminal cairolatex pdf size 15cm,6.5cm
+set output 'hull-jazz.tex'
+set multiplot layout 1,2
+set size ratio -1
+set xrange [-0.15:1.15]
+set yrange [-0.15:1.15]
+set xlabel 'blues feature $\phi_1$'
+set ylabel 'ragtime feature $\phi_2$'
+set key top right samplen 1.5
+plot datafile index 2 using 1:2 with filledcurves closed fc rgb '#dde6f0' \
+        title 'hull', \
+     datafile index 0 using 1:2 with points pt 7 ps 0.8 lc rgb '#1f4e79' \
+        title 'blues', \
+     datafile index 1 using 1:2 with points pt 5 ps 0.8 lc rgb '#2e7d32' \
+        title 'ragtime', \
+     datafile index 3 using 1:2 with points pt 6 ps 1.2 lc rgb '#c0392b' \
+        title 'jazz (shadow)', \
+     datafile index 4 using 1:2 with points pt 9 ps 1.0 lc rgb '#7b1fa2' \
+        title 'fusion'
+set size noratio
+set xrange [-0.15:1.15]
+set yrange [-0.1:0.55]
+set xlabel 'blues feature $\phi_1$'
+set ylabel 'tritone substitutions $\phi_3$'
+set key top right samplen 1.5
+plot datafile index 2 using 1:(0) with lines lw 6 lc rgb '#9fb6cc' title 'hull', \
+     datafile index 6 using 1:2 with lines dt 2 lw 3 lc rgb '#555555' \
+        title '$w\cdot z = c$', \
+     datafile index 3 using 1:3 with points pt 7 ps 1.2 lc rgb '#c0392b' \
+        title 'jazz', \
+     datafile index 5 using 1:3 with points pt 6 ps 1.2 lc rgb '#c0392b' \
+        title 'nearest point', \
+     datafile index 3 using 1:(0):(0):3 with vectors nohead lw 2 lc rgb '#c0392b' \
+        notitle
+unset multiplot

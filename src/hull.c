@@ -1,0 +1,1295 @@
+/* hull.c -- is a point inside the convex hull of a point set?  A certificate
+ * either way: convex weights, or a separating hyperplane with the nearest point.
+ *
+ * Tangled from chapters/23-7-hull.nw and chapters/support.nw of the book
+ * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
+ * Build alone:
+ *   cc -std=c11 -O2 hull.c $(pkg-config --cflags --libs gsl) -o hull
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <float.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_matrix.h>
+#include <ctype.h>
+#include <strings.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
+
+typedef struct {
+    char msg[512];
+} Error;
+
+static int fail(Error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
+{
+    if (rows == 0 || cols == 0) {
+        fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
+        return NULL;
+    }
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    if (m == NULL)
+        fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+    return m;
+}
+typedef struct {
+    size_t n, d;
+    bool inside;            /* distance <= the inside tolerance */
+    double distance;        /* |tau - z*| */
+    double *lambda;         /* n convex weights: z* = sum_i lambda_i phi_i */
+    double *nearest;        /* z*, d numbers */
+    double *w;              /* outside: unit normal (tau - z*)/|tau - z*| */
+    double c;               /* outside: offset max_i w . phi_i */
+    double margin;          /* outside: w . tau - c, a lower bound on the distance */
+    int iterations;         /* major steps of Wolfe's algorithm */
+} Certificate;
+
+static Certificate *certificate_alloc(size_t n, size_t d, Error *err);
+static void certificate_free(Certificate *cert);
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err);
+static int check_certificate(const gsl_matrix *phi, const double *tau,
+                             const Certificate *cert, Error *err);
+static Certificate *certificate_alloc(size_t n, size_t d, Error *err)
+{
+    Certificate *cert = alloc_array(1, sizeof *cert, err);
+    if (cert == NULL)
+        return NULL;
+    *cert = (Certificate){n, d, false, 0.0, NULL, NULL, NULL, 0.0, 0.0, 0};
+    cert->lambda = alloc_array(n, sizeof(double), err);
+    cert->nearest = alloc_array(d, sizeof(double), err);
+    cert->w = alloc_array(d, sizeof(double), err);
+    if (cert->lambda == NULL || cert->nearest == NULL || cert->w == NULL) {
+        certificate_free(cert);
+        return NULL;
+    }
+    return cert;
+}
+
+static void certificate_free(Certificate *cert)
+{
+    if (cert != NULL) {
+        free(cert->lambda);
+        free(cert->nearest);
+        free(cert->w);
+        free(cert);
+    }
+}
+typedef struct {
+    gsl_matrix *Y;          /* n x d, rows y_i = phi_i - tau */
+    gsl_vector *x, *v;      /* x = sum_S lambda_j y_j (d);  v_i = x . y_i (n) */
+    size_t *S, s, cap;      /* the corral: s indices; cap = min(n, d + 1) + 1 */
+    double *lambda, *alpha; /* weights on the corral; affine minimiser */
+    gsl_matrix *M;          /* cap x cap, for G + 1 1^T */
+    gsl_vector *rhs;
+} Wolfe;
+
+static void wolfe_free(Wolfe *wf)
+{
+    gsl_matrix_free(wf->Y);
+    gsl_vector_free(wf->x);
+    gsl_vector_free(wf->v);
+    free(wf->S);
+    free(wf->lambda);
+    free(wf->alpha);
+    gsl_matrix_free(wf->M);
+    gsl_vector_free(wf->rhs);
+}
+
+static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
+                       Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    wf->cap = (n < d + 1 ? n : d + 1) + 1;
+    wf->s = 0;
+    wf->Y = gsl_matrix_alloc(n, d);
+    wf->x = gsl_vector_alloc(d);
+    wf->v = gsl_vector_alloc(n);
+    wf->M = gsl_matrix_alloc(wf->cap, wf->cap);
+    wf->rhs = gsl_vector_alloc(wf->cap);
+    wf->S = alloc_array(wf->cap, sizeof *wf->S, err);
+    wf->lambda = alloc_array(wf->cap, sizeof *wf->lambda, err);
+    wf->alpha = alloc_array(wf->cap, sizeof *wf->alpha, err);
+    if (!wf->Y || !wf->x || !wf->v || !wf->M || !wf->rhs || !wf->S || !wf->lambda
+        || !wf->alpha) {
+        wolfe_free(wf);
+        return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++)
+            gsl_matrix_set(wf->Y, i, k, gsl_matrix_get(phi, i, k) - tau[k]);
+    return 0;
+}
+static void corral_point(Wolfe *wf, const double *weights)
+{
+    gsl_vector_set_zero(wf->x);
+    for (size_t a = 0; a < wf->s; a++) {
+        gsl_vector_const_view y = gsl_matrix_const_row(wf->Y, wf->S[a]);
+        gsl_blas_daxpy(weights[a], &y.vector, wf->x);
+    }
+}
+
+static int affine_minimiser(Wolfe *wf)
+{
+    gsl_matrix_view M = gsl_matrix_submatrix(wf->M, 0, 0, wf->s, wf->s);
+    gsl_vector_view r = gsl_vector_subvector(wf->rhs, 0, wf->s);
+    for (size_t a = 0; a < wf->s; a++)
+        for (size_t b = 0; b <= a; b++) {
+            gsl_vector_const_view ya = gsl_matrix_const_row(wf->Y, wf->S[a]);
+            gsl_vector_const_view yb = gsl_matrix_const_row(wf->Y, wf->S[b]);
+            double g;
+            gsl_blas_ddot(&ya.vector, &yb.vector, &g);
+            gsl_matrix_set(&M.matrix, a, b, g + 1.0);     /* G + 1 1^T */
+            gsl_matrix_set(&M.matrix, b, a, g + 1.0);
+        }
+    gsl_vector_set_all(&r.vector, 1.0);
+    if (gsl_linalg_cholesky_decomp1(&M.matrix) != GSL_SUCCESS
+        || gsl_linalg_cholesky_svx(&M.matrix, &r.vector) != GSL_SUCCESS)
+        return -1;
+    double sum = 0.0;
+    for (size_t a = 0; a < wf->s; a++)
+        sum += gsl_vector_get(&r.vector, a);
+    if (!(fabs(sum) > 0.0) || !isfinite(sum))
+        return -1;
+    for (size_t a = 0; a < wf->s; a++)
+        wf->alpha[a] = gsl_vector_get(&r.vector, a) / sum;
+    return 0;
+}
+static int minor_steps(Wolfe *wf)
+{
+    for (;;) {
+        if (affine_minimiser(wf) != 0)
+            return -1;
+        double theta = 1.0;
+        size_t limit = wf->s;
+        for (size_t a = 0; a < wf->s; a++)
+            if (wf->alpha[a] <= 0.0) {
+                double t = wf->lambda[a] / (wf->lambda[a] - wf->alpha[a]);
+                if (t < theta) {
+                    theta = t;
+                    limit = a;
+                }
+            }
+        if (limit == wf->s) {                       /* all alpha > 0: a corral */
+            memcpy(wf->lambda, wf->alpha, wf->s * sizeof *wf->lambda);
+            return 0;
+        }
+        if (theta <= 0.0 && limit == wf->s - 1)
+            return -1;                              /* the new point left at once */
+        size_t kept = 0;
+        for (size_t a = 0; a < wf->s; a++) {
+            double l = wf->lambda[a] + theta * (wf->alpha[a] - wf->lambda[a]);
+            if (a != limit && l > 0.0) {
+                wf->S[kept] = wf->S[a];
+                wf->lambda[kept++] = l;
+            }
+        }
+        wf->s = kept;
+        double total = 0.0;                                 /* renormalise against drift */
+        for (size_t a = 0; a < kept; a++)
+            total += wf->lambda[a];
+        for (size_t a = 0; a < kept; a++)
+            wf->lambda[a] /= total;
+    }
+}
+static int wolfe(Wolfe *wf, int *iterations)
+{
+    const size_t n = wf->Y->size1;
+    double scale2 = 0.0, best = INFINITY;
+    size_t first = 0;
+    for (size_t i = 0; i < n; i++) {
+        gsl_vector_const_view y = gsl_matrix_const_row(wf->Y, i);
+        double r2 = gsl_blas_dnrm2(&y.vector);
+        r2 *= r2;
+        scale2 = r2 > scale2 ? r2 : scale2;
+        if (r2 < best) {
+            best = r2;
+            first = i;
+        }
+    }
+    wf->S[0] = first;
+    wf->lambda[0] = 1.0;
+    wf->s = 1;
+    const int max_steps = 100 * (int)(n + wf->Y->size2);
+    for (*iterations = 0; *iterations < max_steps; ++*iterations) {
+        corral_point(wf, wf->lambda);
+        gsl_blas_dgemv(CblasNoTrans, 1.0, wf->Y, wf->x, 0.0, wf->v);
+        double xx;
+        gsl_blas_ddot(wf->x, wf->x, &xx);
+        size_t j = gsl_vector_min_index(wf->v);
+        if (xx - gsl_vector_get(wf->v, j) <= 1e-14 * scale2 || wf->s == wf->cap - 1)
+            break;
+        bool in_corral = false;
+        for (size_t a = 0; a < wf->s; a++)
+            in_corral |= wf->S[a] == j;
+        if (in_corral)
+            break;
+        wf->S[wf->s] = j;
+        wf->lambda[wf->s++] = 0.0;
+        if (minor_steps(wf) != 0) {  /* stalled: keep the last corral */
+            wf->s--;
+            break;
+        }
+    }
+    corral_point(wf, wf->lambda);
+    return 0;
+}
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    Wolfe wf;
+    if (wolfe_alloc(&wf, phi, tau, err) != 0)
+        return -1;
+    wolfe(&wf, &cert->iterations);
+    memset(cert->lambda, 0, n * sizeof *cert->lambda);
+    for (size_t a = 0; a < wf.s; a++)
+        cert->lambda[wf.S[a]] = wf.lambda[a];
+    double scale = 0.0;
+    for (size_t k = 0; k < n * d; k++)
+        scale = fmax(scale, fabs(phi->data[k]));
+    for (size_t k = 0; k < d; k++)
+        cert->nearest[k] = tau[k] + gsl_vector_get(wf.x, k);
+    cert->distance = gsl_blas_dnrm2(wf.x);
+    cert->inside = cert->distance <= 1e-10 * fmax(1.0, scale);
+    cert->c = cert->margin = 0.0;
+    for (size_t k = 0; k < d; k++)
+        cert->w[k] = cert->inside ? 0.0 : -gsl_vector_get(wf.x, k) / cert->distance;
+    if (!cert->inside) {
+        cert->c = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            double wp = 0.0;
+            for (size_t k = 0; k < d; k++)
+                wp += cert->w[k] * gsl_matrix_get(phi, i, k);
+            cert->c = fmax(cert->c, wp);
+        }
+        double wt = 0.0;
+        for (size_t k = 0; k < d; k++)
+            wt += cert->w[k] * tau[k];
+        cert->margin = wt - cert->c;
+    }
+    wolfe_free(&wf);
+    return 0;
+}
+static int check_certificate(const gsl_matrix *phi, const double *tau,
+                             const Certificate *cert, Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    double scale = 1.0, sum = 0.0, r2 = 0.0;
+    for (size_t k = 0; k < n * d; k++)
+        scale = fmax(scale, fabs(phi->data[k]));
+    const double tol = 1e-9 * scale;
+    for (size_t i = 0; i < n; i++) {
+        if (!(cert->lambda[i] >= 0.0))
+            return fail(err, "weight %zu is negative", i + 1);
+        sum += cert->lambda[i];
+    }
+    if (fabs(sum - 1.0) > 1e-12)
+        return fail(err, "the weights sum to %.17g, not 1", sum);
+    for (size_t k = 0; k < d; k++) {
+        double z = 0.0;
+        for (size_t i = 0; i < n; i++)
+            z += cert->lambda[i] * gsl_matrix_get(phi, i, k);
+        r2 += (tau[k] - z) * (tau[k] - z);
+    }
+    if (cert->inside)
+        return sqrt(r2) <= tol ? 0
+             : fail(err, "the weights miss the target by %.3g", sqrt(r2));
+    double ww = 0.0, wt = 0.0, worst = -INFINITY;
+    for (size_t k = 0; k < d; k++) {
+        ww += cert->w[k] * cert->w[k];
+        wt += cert->w[k] * tau[k];
+    }
+    for (size_t i = 0; i < n; i++) {
+        double wp = 0.0;
+        for (size_t k = 0; k < d; k++)
+            wp += cert->w[k] * gsl_matrix_get(phi, i, k);
+        worst = fmax(worst, wp);
+    }
+    if (fabs(ww - 1.0) > 1e-12)
+        return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
+    if (worst > cert->c + tol)
+        return fail(err, "a point lies beyond the hyperplane by %.3g", worst - cert->c);
+    if (!(wt - cert->c > 0.0))
+        return fail(err, "the target is not beyond the hyperplane (margin %.3g)",
+                    wt - cert->c);
+    if (fabs(sqrt(r2) - cert->distance) > tol || sqrt(r2) - (wt - cert->c) > tol)
+        return fail(err, "distance %.17g and margin %.17g disagree",
+                    sqrt(r2), wt - cert->c);
+    return 0;
+}
+static const double EX_POINTS[6][3] = {
+    {1.0, 0.0, 0.0}, {0.9, 0.1, 0.0}, {0.8, 0.0, 0.0},     /* blues */
+    {0.0, 1.0, 0.0}, {0.1, 0.9, 0.0}, {0.0, 0.8, 0.0}};    /* ragtime */
+static const double EX_JAZZ[3] = {0.5, 0.5, 0.4}, EX_FUSION[3] = {0.45, 0.45, 0.0};
+
+typedef struct {
+    gsl_matrix *phi;
+    Certificate *jazz, *fusion;
+} Example;
+
+static int example_compute(Example *ex, Error *err)
+{
+    ex->phi = alloc_matrix(6, 3, err);
+    ex->jazz = certificate_alloc(6, 3, err);
+    ex->fusion = certificate_alloc(6, 3, err);
+    if (!ex->phi || !ex->jazz || !ex->fusion)
+        return -1;
+    memcpy(ex->phi->data, EX_POINTS, sizeof EX_POINTS);
+    if (hull_certificate(ex->phi, EX_JAZZ, ex->jazz, err) != 0
+        || hull_certificate(ex->phi, EX_FUSION, ex->fusion, err) != 0
+        || check_certificate(ex->phi, EX_JAZZ, ex->jazz, err) != 0
+        || check_certificate(ex->phi, EX_FUSION, ex->fusion, err) != 0)
+        return -1;
+    return 0;
+}
+static void example_free(Example *ex)
+{
+    gsl_matrix_free(ex->phi);
+    certificate_free(ex->jazz);
+    certificate_free(ex->fusion);
+}
+enum { NMOVES = 8 };
+static const char *const MOVE_NAMES[NMOVES] = {
+    "V-I", "ii-V", "I-IV", "IV-I", "V-IV", "circle", "subV", "other"};
+
+typedef struct {
+    int root;               /* pitch class above the tonic, 0..11 */
+    bool upper;             /* upper-case numeral: a major or dominant chord */
+    char suffix[8];         /* "", "7", "maj7", "o7", ... */
+} Chord;
+
+static int parse_chord(const char *tok, Chord *ch)
+{
+    static const char *const numerals[7] = {"VII", "III", "IV", "VI", "II", "V",
+                                            "I"};
+    static const int pitch[7] = {11, 4, 5, 9, 2, 7, 0};
+    int shift = 0;
+    if (*tok == 'b' || *tok == '#')
+        shift = *tok++ == 'b' ? -1 : 1;
+    for (int k = 0; k < 7; k++) {
+        size_t len = strlen(numerals[k]);
+        if (strncasecmp(tok, numerals[k], len) != 0)
+            continue;
+        bool upper = isupper((unsigned char)tok[0]) != 0;
+        for (size_t q = 1; q < len; q++)
+            if ((isupper((unsigned char)tok[q]) != 0) != upper)
+                return -1;                          /* mixed case, as in "Iv" */
+        const char *suffix = tok + len;
+        if (strlen(suffix) >= sizeof ch->suffix
+            || strspn(suffix, "0123456789majdimo") != strlen(suffix))
+            return -1;
+        ch->root = ((pitch[k] + shift) % 12 + 12) % 12;
+        ch->upper = upper;
+        strcpy(ch->suffix, suffix);
+        return 0;
+    }
+    return -1;
+}
+static int classify_move(const Chord *a, const Chord *b)
+{
+    int step = ((b->root - a->root) % 12 + 12) % 12;
+    bool dominant = a->upper && strcmp(a->suffix, "7") == 0;
+    if (step == 11 && dominant)
+        return 6;                                   /* subV */
+    if (a->root == 7 && b->root == 0)
+        return 0;                                   /* V-I */
+    if (a->root == 2 && b->root == 7)
+        return 1;                                   /* ii-V */
+    if (a->root == 0 && b->root == 5)
+        return 2;                                   /* I-IV */
+    if (a->root == 5 && b->root == 0)
+        return 3;                                   /* IV-I */
+    if (a->root == 7 && b->root == 5)
+        return 4;                                   /* V-IV */
+    return step == 5 ? 5 : 7;                       /* circle, or other */
+}
+typedef struct {
+    size_t n, cap;
+    char (*names)[40];
+    double (*f)[NMOVES];
+} Progressions;
+
+static void progressions_free(Progressions *pr)
+{
+    free(pr->names);
+    free(pr->f);
+    *pr = (Progressions){0, 0, NULL, NULL};
+}
+
+static int grow_progressions(Progressions *pr, Error *err)
+{
+    if (pr->n < pr->cap)
+        return 0;
+    size_t cap = pr->cap ? 2 * pr->cap : 16;
+    char (*names)[40] = realloc(pr->names, cap * sizeof *names);
+    if (names != NULL)
+        pr->names = names;
+    double (*f)[NMOVES] = names ? realloc(pr->f, cap * sizeof *f) : NULL;
+    if (f == NULL)
+        return fail(err, "out of memory reading progressions");
+    pr->f = f;
+    pr->cap = cap;
+    return 0;
+}
+static int progression_features(char *line, const char *path, size_t lineno,
+                                 Progressions *pr, Error *err)
+{
+    char *colon = strchr(line, ':'), *chords = colon ? colon + 1 : line;
+    size_t i = pr->n;
+    snprintf(pr->names[i], sizeof pr->names[i], "%.*s",
+             colon ? (int)(colon - line - strspn(line, " \t")) : 0,
+             line + strspn(line, " \t"));
+    double *f = pr->f[i];
+    memset(f, 0, NMOVES * sizeof *f);
+    Chord prev, cur;
+    int count = 0, changes = 0;
+    for (char *tok = strtok(chords, " \t"); tok; tok = strtok(NULL, " \t")) {
+        if (parse_chord(tok, &cur) != 0)
+            return fail(err, "%s:%zu: '%s' is not a chord (write Roman numerals "
+                        "such as ii7, V7, bII7, Imaj7)", path, lineno, tok);
+        if (count > 0 && (cur.root != prev.root || cur.upper != prev.upper
+                          || strcmp(cur.suffix, prev.suffix) != 0)) {
+            f[classify_move(&prev, &cur)] += 1.0;
+            changes++;
+        }
+        prev = cur;
+        count++;
+    }
+    if (changes == 0)
+        return fail(err, "%s:%zu: the progression has no chord changes",
+                    path, lineno);
+    for (int k = 0; k < NMOVES; k++)
+        f[k] /= changes;
+    if (pr->names[i][0] == '\0')
+        snprintf(pr->names[i], sizeof pr->names[i], "line %zu", lineno);
+    pr->n++;
+    return 0;
+}
+
+static int read_progressions(const char *path, Progressions *pr, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    int status = 0;
+    while (status == 0 && getline(&line, &cap, fp) != -1) {
+        lineno++;
+        line[strcspn(line, "#\r\n")] = '\0';
+        if (line[strspn(line, " \t")] == '\0')
+            continue;
+        status = grow_progressions(pr, err);
+        if (status == 0)
+            status = progression_features(line, path, lineno, pr, err);
+    }
+    free(line);
+    fclose(fp);
+    if (status == 0 && pr->n == 0)
+        status = fail(err, "'%s' contains no progressions", path);
+    return status;
+}
+typedef struct {
+    double *v;
+    size_t n, cap;
+} Numbers;
+
+static int push_number(Numbers *nums, double x, Error *err)
+{
+    if (nums->n == nums->cap) {
+        size_t cap = nums->cap ? 2 * nums->cap : 256;
+        double *v = NULL;
+        if (cap <= SIZE_MAX / sizeof *v)
+            v = realloc(nums->v, cap * sizeof *v);
+        if (v == NULL)
+            return fail(err, "out of memory while reading (%zu numbers)", cap);
+        nums->v = v;
+        nums->cap = cap;
+    }
+    nums->v[nums->n++] = x;
+    return 0;
+}
+
+static int parse_field(char *p, char *end, const char *path, size_t lineno,
+                       size_t col, Numbers *nums, Error *err)
+{
+    if (end == p)
+        return fail(err, "%s:%zu: column %zu is empty", path, lineno, col);
+    char saved = *end, *stop;
+    *end = '\0';
+    double x = strtod(p, &stop);
+    bool ascii = true;
+    for (const char *c = p; *c; c++)
+        ascii &= (unsigned char)*c < 128;
+    int status = 0;
+    if (stop != end)
+        status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
+                      path, lineno, col, p,
+                      ascii ? "" : " (it contains a non-ASCII character)");
+    else if (!isfinite(x))
+        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
+                      path, lineno, col, p);
+    *end = saved;
+    return status == 0 ? push_number(nums, x, err) : status;
+}
+
+static int parse_numbers(char *line, const char *path, size_t lineno,
+                         Numbers *nums, Error *err)
+{
+    char *p = line + strspn(line, " \t\r\n\v\f");
+    if (*p == '#' || *p == '\0')
+        return 0;                                   /* a comment or a blank line */
+    for (size_t col = 1;; col++) {
+        char *end = p + strcspn(p, " \t\r\n\v\f,#");
+        if (parse_field(p, end, path, lineno, col, nums, err) != 0)
+            return -1;
+        p = end + strspn(end, " \t\r\n\v\f");
+        if (*p == ',')
+            p += 1 + strspn(p + 1, " \t\r\n\v\f");
+        else if (*p == '\0' || *p == '#')
+            return 0;
+    }
+}
+static int check_row_shape(const char *path, size_t lineno, size_t ncols,
+                           size_t *rows, size_t *cols, Error *err)
+{
+    if (*rows == 0)
+        *cols = ncols;
+    else if (ncols != *cols)
+        return fail(err, "%s:%zu: ragged rows: this row has %zu columns, "
+                    "the first had %zu", path, lineno, ncols, *cols);
+    (*rows)++;
+    return 0;
+}
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    Numbers nums = {NULL, 0, 0};
+    size_t rows = 0, cols = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int status = 0;
+    while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
+        size_t before = nums.n;
+        lineno++;
+        if (strlen(line) != (size_t)len) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
+                          path, lineno);
+            break;
+        }
+        char *text = line;
+        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        status = parse_numbers(text, path, lineno, &nums, err);
+        if (status == 0 && nums.n > before)
+            status = check_row_shape(path, lineno, nums.n - before,
+                                     &rows, &cols, err);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    free(line);
+    fclose(fp);
+    gsl_matrix *m = NULL;
+    if (status == 0 && rows == 0)
+        fail(err, "'%s' contains no data rows", path);
+    else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
+        memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
+    free(nums.v);
+    return m;
+}
+static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
+                      Error *err)
+{
+    const char *arg = argv[optind_now - 1];
+    char name[64];
+    if (strncmp(arg, "--", 2) == 0)
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    else
+        snprintf(name, sizeof name, "-%c", optopt_now);
+    if (c == ':')
+        return fail(err, "option '%s' needs a value (see --help)", name);
+    return fail(err, "unknown option '%s' (see --help)", name);
+}
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return false;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode)
+               && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return strcmp(a, b) == 0;
+}
+typedef struct {
+    FILE *fp;               /* NULL when not open */
+    const char *name;       /* as the user gave it, for messages */
+    char *path;             /* destination, resolved; NULL unless via a temporary */
+    char *tmp;              /* temporary file while open */
+} Outfile;
+
+static Outfile outfile_none(void)
+{
+    return (Outfile){NULL, NULL, NULL, NULL};
+}
+
+static int outfile_open(Outfile *o, const char *name, Error *err)
+{
+    *o = outfile_none();
+    o->name = name;
+    struct stat st;
+    bool exists = stat(name, &st) == 0;
+    if (strcmp(name, "-") == 0) {
+        o->fp = stdout;
+        return 0;
+    }
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': it is a directory", name);
+    if (exists && !S_ISREG(st.st_mode)) {           /* a device or a pipe */
+        if ((o->fp = fopen(name, "w")) == NULL)
+            return fail(err, "cannot open '%s': %s", name, strerror(errno));
+        return 0;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+    o->path = exists ? realpath(name, NULL) : strdup(name);
+    size_t len = o->path ? strlen(o->path) + sizeof ".tmp-XXXXXX" : 0;
+    if (o->path == NULL || (o->tmp = alloc_array(len, 1, err)) == NULL) {
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': out of memory", name);
+    }
+    snprintf(o->tmp, len, "%s.tmp-XXXXXX", o->path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || fchmod(fd, mode) != 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            remove(o->tmp);
+        }
+        free(o->tmp);
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': %s", name, strerror(e));
+    }
+    return 0;
+}
+static void outfiles_abort(Outfile *o, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp != NULL && o[k].fp != stdout)
+            fclose(o[k].fp);
+        if (o[k].tmp != NULL)
+            remove(o[k].tmp);
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
+    }
+}
+
+static int outfiles_commit(Outfile *o, size_t n, Error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp == NULL)
+            continue;
+        errno = 0;
+        bool bad = ferror(o[k].fp) != 0;
+        bad |= o[k].fp == stdout ? fflush(stdout) != 0 : fclose(o[k].fp) != 0;
+        int e = errno;
+        if (o[k].fp != stdout)
+            o[k].fp = NULL;
+        if (bad) {
+            fail(err, "error writing '%s': %s", o[k].name,
+                 e ? strerror(e) : "I/O error");
+            outfiles_abort(o, n);
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].tmp != NULL && rename(o[k].tmp, o[k].path) != 0) {
+            fail(err, "cannot replace '%s': %s", o[k].name, strerror(errno));
+            outfiles_abort(o + k, n - k);
+            return -1;
+        }
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
+    }
+    return 0;
+}
+static void tex_number(char *buf, size_t size, double x, int digits)
+{
+    if (x == 0.0) {
+        snprintf(buf, size, "0");
+        return;
+    }
+    if (fabs(x) >= 1e-3 && fabs(x) < 1e6) {
+        int e = (int)floor(log10(fabs(x)));
+        int decimals = digits - 1 - e;
+        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+        return;
+    }
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
+    char *e = strchr(tmp, 'e');
+    *e = '\0';
+    snprintf(buf, size, "%s\\times10^{%d}", tmp, atoi(e + 1));
+}
+
+static void tex_macro(FILE *fp, const char *name, double x, int digits)
+{
+    char buf[96];
+    tex_number(buf, sizeof buf, x, digits);
+    fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
+}
+
+static void tex_macro_int(FILE *fp, const char *name, long n)
+{
+    fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
+}
+typedef struct {
+    const char *points, *target, *target_vector, *output;
+    const char *train[8], *test, *table, *macros, *figure, *values;
+    int ntrain;
+} Options;
+
+static void usage(FILE *fp)
+{
+    fputs(
+"Usage: hull [OPTION]...\n"
+"Decide whether target points lie in the convex hull of a point set, with a\n"
+"certificate either way.  With no options, print Example 23.3 of the book.\n"
+"\n"
+"  -p, --points FILE        the point set: one point per row, numbers separated\n"
+"                           by spaces, tabs or commas; '#' starts a comment\n"
+"  -t, --target FILE        target points, one per row, same format\n"
+"  -v, --target-vector LIST one target, e.g. \"0.5,0.5,0.4\"\n"
+"  -o, --output FILE        write the certificates here (default: standard output)\n"
+"\n"
+"Chord progressions (one per line, \"name: ii7 V7 Imaj7\"):\n"
+"      --train-chords FILE  progressions whose features form the hull (repeatable)\n"
+"      --test-chords FILE   progressions to test against that hull\n"
+"      --table FILE         write the results as a LaTeX table\n"
+"\n"
+"For the book's build:\n"
+"      --macros FILE        write the numbers of the run as LaTeX macros\n"
+"      --figure FILE        write the data of the Example 23.3 figure\n"
+"      --values FILE        write 'key<TAB>value' lines for `make verify`\n"
+"  -h, --help               show this help and exit\n"
+"\n"
+"Output: one block per target, lines of tab-separated fields:\n"
+"  target N | verdict inside|outside | distance D | nearest z_1 ... z_d |\n"
+"  weights l_1 ... l_n | (outside only) normal w_1 ... w_d | offset c |\n"
+"  margin m | check passed\n"
+"Outside, w.x_i <= c for every point and w.target = c + m: the hyperplane\n"
+"w.z = c separates.  Inside, sum_i l_i x_i reproduces the target.\n"
+"Exit status: 0 on success, 1 on bad input, 3 if a certificate failed its\n"
+"independent check (a bug: please report it).\n", fp);
+}
+static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+{
+    static const struct option longopts[] = {
+        {"points", required_argument, NULL, 'p'},
+        {"target", required_argument, NULL, 't'},
+        {"target-vector", required_argument, NULL, 'v'},
+        {"output", required_argument, NULL, 'o'},
+        {"train-chords", required_argument, NULL, 'T'},
+        {"test-chords", required_argument, NULL, 'X'},
+        {"table", required_argument, NULL, 'b'},
+        {"macros", required_argument, NULL, 'm'},
+        {"figure", required_argument, NULL, 'f'},
+        {"values", required_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    memset(opt, 0, sizeof *opt);
+    opt->output = "-";
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":p:t:v:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p': opt->points = optarg; break;
+        case 't': opt->target = optarg; break;
+        case 'v': opt->target_vector = optarg; break;
+        case 'o': opt->output = optarg; break;
+        case 'X': opt->test = optarg; break;
+        case 'b': opt->table = optarg; break;
+        case 'm': opt->macros = optarg; break;
+        case 'f': opt->figure = optarg; break;
+        case 'V': opt->values = optarg; break;
+        case 'h': return -2;
+        case 'T':
+            if (opt->ntrain == 8)
+                return fail(err, "at most 8 --train-chords files");
+            opt->train[opt->ntrain++] = optarg;
+            break;
+        default: return bad_option(c, argv, optind, optopt, err);
+        }
+    }
+    if (optind < argc)
+        return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
+    bool chords = opt->ntrain > 0 || opt->test || opt->table;
+    if (opt->points && chords)
+        return fail(err, "--points and the chord options are separate modes");
+    if (opt->points && !opt->target == !opt->target_vector)
+        return fail(err, "--points needs exactly one of --target and --target-vector");
+    if (!opt->points && (opt->target || opt->target_vector || strcmp(opt->output, "-")))
+        return fail(err, "--target, --target-vector and --output need --points FILE");
+    if (chords && (opt->ntrain == 0 || !opt->test))
+        return fail(err, "the chord mode needs --train-chords FILE and "
+                    "--test-chords FILE");
+    if ((opt->points || chords) && (opt->figure || opt->values))
+        return fail(err, "--figure and --values belong to the worked example");
+    if (opt->points && opt->macros)
+        return fail(err, "--macros belongs to the worked example or the chord mode");
+    const char *outs[6] = {opt->output, opt->table, opt->macros, opt->figure,
+                           opt->values, NULL};
+    const char *ins[3] = {opt->points, opt->target, opt->test};
+    for (int a = 0; outs[a] != NULL; a++) {
+        for (int b = 0; b < 3; b++)
+            if (same_file(ins[b], outs[a]))
+                return fail(err, "output '%s' would overwrite an input", outs[a]);
+        for (int b = a + 1; outs[b] != NULL; b++)
+            if (same_file(outs[a], outs[b]))
+                return fail(err, "two outputs are the same file '%s'", outs[a]);
+    }
+    return 0;
+}
+static gsl_matrix *parse_target_vector(const char *list, Error *err)
+{
+    size_t d = 1;
+    for (const char *c = list; *c; c++)
+        d += *c == ',';
+    gsl_matrix *t = alloc_matrix(1, d, err);
+    const char *p = list;
+    for (size_t k = 0; t != NULL && k < d; k++) {
+        char *end;
+        double x = strtod(p, &end);
+        if (end == p || (*end != ',' && *end != '\0') || !isfinite(x)) {
+            fail(err, "--target-vector: item %zu of '%s' is not a finite number",
+                 k + 1, list);
+            gsl_matrix_free(t);
+            return NULL;
+        }
+        gsl_matrix_set(t, 0, k, x);
+        p = end + (*end == ',');
+    }
+    return t;
+}
+static void print_vector(FILE *fp, const char *key, const double *v, size_t n)
+{
+    fputs(key, fp);
+    for (size_t k = 0; k < n; k++)
+        fprintf(fp, "\t%.12g", v[k] + 0.0);         /* + 0.0 turns -0 into 0 */
+    fputc('\n', fp);
+}
+
+static void print_certificate(FILE *fp, size_t q, const Certificate *c,
+                              const char *why)
+{
+    fprintf(fp, "target\t%zu\nverdict\t%s\ndistance\t%.12g\n", q,
+            c->inside ? "inside" : "outside", c->distance);
+    print_vector(fp, "nearest", c->nearest, c->d);
+    print_vector(fp, "weights", c->lambda, c->n);
+    if (!c->inside) {
+        print_vector(fp, "normal", c->w, c->d);
+        fprintf(fp, "offset\t%.12g\nmargin\t%.12g\n", c->c + 0.0, c->margin);
+    }
+    fprintf(fp, "check\t%s\n\n", why[0] ? why : "passed");
+}
+
+static int run_on_points(const Options *opt, Error *err)
+{
+    gsl_matrix *phi = read_matrix(opt->points, err), *targets = NULL;
+    Certificate **certs = NULL;
+    int status = -1, failed = 0;
+    if (phi == NULL)
+        goto done;
+    targets = opt->target ? read_matrix(opt->target, err)
+                          : parse_target_vector(opt->target_vector, err);
+    if (targets == NULL)
+        goto done;
+    if (targets->size2 != phi->size2) {
+        fail(err, "the target has %zu coordinates, the points have %zu",
+             targets->size2, phi->size2);
+        goto done;
+    }
+    const size_t nt = targets->size1;
+    if ((certs = calloc(nt, sizeof *certs)) == NULL) {
+        fail(err, "out of memory for %zu certificates", nt);
+        goto done;
+    }
+    char (*why)[512] = calloc(nt, sizeof *why);
+    for (size_t q = 0; why != NULL && q < nt; q++) {
+        const double *tau = gsl_matrix_const_ptr(targets, q, 0);
+        Error check = {""};
+        if ((certs[q] = certificate_alloc(phi->size1, phi->size2, err)) == NULL
+            || hull_certificate(phi, tau, certs[q], err) != 0) {
+            free(why);
+            goto done;
+        }
+        if (check_certificate(phi, tau, certs[q], &check) != 0) {
+            snprintf(why[q], sizeof why[q], "%s", check.msg);
+            failed++;
+        }
+    }
+    if (why == NULL) {
+        fail(err, "out of memory for %zu certificates", nt);
+        goto done;
+    }
+    Outfile out = outfile_none();
+    if (outfile_open(&out, opt->output, err) != 0) {
+        free(why);
+        goto done;
+    }
+    fputs("# hull certificates (see hull --help for the format)\n", out.fp);
+    for (size_t q = 0; q < nt; q++)
+        print_certificate(out.fp, q + 1, certs[q], why[q]);
+    free(why);
+    if (outfiles_commit(&out, 1, err) != 0)
+        goto done;
+    if (failed > 0)
+        fprintf(stderr, "hull: %d certificate(s) failed the independent check\n",
+                failed);
+    status = failed > 0 ? 3 : 0;
+done:
+    for (size_t q = 0; certs && q < targets->size1; q++)
+        certificate_free(certs[q]);
+    free(certs);
+    gsl_matrix_free(phi);
+    gsl_matrix_free(targets);
+    return status;
+}
+static void top_two(const double *w, int *a, int *b)
+{
+    *a = 0;
+    for (int k = 1; k < NMOVES; k++)
+        *a = fabs(w[k]) > fabs(w[*a]) ? k : *a;
+    *b = *a == 0 ? 1 : 0;
+    for (int k = 0; k < NMOVES; k++)
+        *b = k != *a && fabs(w[k]) > fabs(w[*b]) ? k : *b;
+}
+
+static void print_chord_results(FILE *fp, const Progressions *train,
+                                 const Progressions *test, Certificate **certs)
+{
+    fprintf(fp, "%zu training progressions, %zu test progressions\n",
+            train->n, test->n);
+    for (size_t q = 0; q < test->n; q++) {
+        int a, b;
+        top_two(certs[q]->w, &a, &b);
+        fprintf(fp, "%-20s %-8s distance %.4f margin %.4f", test->names[q],
+                certs[q]->inside ? "inside" : "outside", certs[q]->distance,
+                certs[q]->margin);
+        if (!certs[q]->inside)
+            fprintf(fp, "  w: %s %+.2f, %s %+.2f", MOVE_NAMES[a], certs[q]->w[a],
+                    MOVE_NAMES[b], certs[q]->w[b]);
+        fputc('\n', fp);
+    }
+}
+
+static void write_bebop_table(FILE *fp, const Progressions *test,
+                              Certificate **certs)
+{
+    fputs("% Generated by `hull --table`; do not edit.\n"
+          "\\begin{tabular}{@{}llrrl@{}}\n\\toprule\n"
+          "progression & verdict & distance & margin "
+          "& largest components of $w$\\\\\n"
+          "\\midrule\n", fp);
+    for (size_t q = 0; q < test->n; q++) {
+        int a, b;
+        top_two(certs[q]->w, &a, &b);
+        fprintf(fp, "%s & %s & %.4f & %.4f & ", test->names[q],
+                certs[q]->inside ? "inside" : "outside", certs[q]->distance,
+                certs[q]->margin);
+        if (!certs[q]->inside)
+            fprintf(fp, "%s $%+.2f$, %s $%+.2f$", MOVE_NAMES[a], certs[q]->w[a],
+                    MOVE_NAMES[b], certs[q]->w[b]);
+        fputs("\\\\\n", fp);
+    }
+    fputs("\\bottomrule\n\\end{tabular}\n", fp);
+}
+
+static void write_chord_macros(FILE *fp, const Progressions *train,
+                               const Progressions *test, Certificate **certs)
+{
+    int outside = 0, sub = 0, sub_outside = 0;
+    double train_sub = 0.0;
+    for (size_t i = 0; i < train->n; i++)
+        train_sub = fmax(train_sub, train->f[i][6]);
+    for (size_t q = 0; q < test->n; q++) {
+        outside += !certs[q]->inside;
+        sub += test->f[q][6] > 0.0;
+        sub_outside += test->f[q][6] > 0.0 && !certs[q]->inside;
+    }
+    fputs("% Generated by `hull --macros` (chord mode); do not edit.\n", fp);
+    tex_macro_int(fp, "ChordsTrain", (long)train->n);
+    tex_macro_int(fp, "ChordsTest", (long)test->n);
+    tex_macro_int(fp, "ChordsOutside", outside);
+    tex_macro_int(fp, "ChordsSub", sub);
+    tex_macro_int(fp, "ChordsSubOutside", sub_outside);
+    tex_macro(fp, "ChordsTrainSubMax", train_sub, 2);
+}
+
+static int write_chord_files(const Options *opt, const Progressions *train,
+                             const Progressions *test, Certificate **certs,
+                             Error *err)
+{
+    Outfile out[2] = {outfile_none(), outfile_none()};
+    size_t n = 0;
+    if (opt->table != NULL) {
+        if (outfile_open(&out[n], opt->table, err) != 0)
+            return -1;
+        write_bebop_table(out[n++].fp, test, certs);
+    }
+    if (opt->macros != NULL) {
+        if (outfile_open(&out[n], opt->macros, err) != 0) {
+            outfiles_abort(out, 2);
+            return -1;
+        }
+        write_chord_macros(out[n++].fp, train, test, certs);
+    }
+    return outfiles_commit(out, n, err);
+}
+
+static int run_on_chords(const Options *opt, Error *err)
+{
+    Progressions train = {0, 0, NULL, NULL}, test = {0, 0, NULL, NULL};
+    gsl_matrix *phi = NULL;
+    Certificate **certs = NULL;
+    int status = -1;
+    for (int k = 0; k < opt->ntrain; k++)
+        if (read_progressions(opt->train[k], &train, err) != 0)
+            goto done;
+    if (read_progressions(opt->test, &test, err) != 0)
+        goto done;
+    if ((phi = alloc_matrix(train.n, NMOVES, err)) == NULL)
+        goto done;
+    memcpy(phi->data, train.f, train.n * sizeof *train.f);
+    if ((certs = calloc(test.n, sizeof *certs)) == NULL) {
+        fail(err, "out of memory");
+        goto done;
+    }
+    for (size_t q = 0; q < test.n; q++)
+        if ((certs[q] = certificate_alloc(train.n, NMOVES, err)) == NULL
+            || hull_certificate(phi, test.f[q], certs[q], err) != 0
+            || check_certificate(phi, test.f[q], certs[q], err) != 0)
+            goto done;
+    print_chord_results(stdout, &train, &test, certs);
+    status = write_chord_files(opt, &train, &test, certs, err);
+done:
+    for (size_t q = 0; certs && q < test.n; q++)
+        certificate_free(certs[q]);
+    free(certs);
+    gsl_matrix_free(phi);
+    progressions_free(&train);
+    progressions_free(&test);
+    return status;
+}
+static double tidy(double x)            /* noise below 1e-12 shown as 0 */
+{
+    return fabs(x) < 1e-12 ? 0.0 : x;
+}
+
+static int by_x_then_y(const void *a, const void *b)
+{
+    const double *p = a, *q = b;
+    return p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : (p[1] > q[1]) - (p[1] < q[1]);
+}
+
+static double turn(const double *o, const double *a, const double *b)
+{
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+
+static size_t plane_hull(double pts[][2], size_t n, double out[][2])
+{
+    qsort(pts, n, sizeof pts[0], by_x_then_y);      /* Andrew's monotone chain */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        while (k >= 2 && turn(out[k - 2], out[k - 1], pts[i]) <= 0.0)
+            k--;
+        memcpy(out[k++], pts[i], sizeof pts[i]);
+    }
+    for (size_t i = n - 1, lower = k + 1; i-- > 0;) {
+        while (k >= lower && turn(out[k - 2], out[k - 1], pts[i]) <= 0.0)
+            k--;
+        memcpy(out[k++], pts[i], sizeof pts[i]);
+    }
+    return k;                                       /* out[k - 1] == out[0] */
+}
+
+static void write_example_figure(FILE *fp, const Example *ex)
+{
+    double pts[6][2], poly[13][2];
+    for (int i = 0; i < 6; i++) {
+        pts[i][0] = EX_POINTS[i][0];
+        pts[i][1] = EX_POINTS[i][1];
+    }
+    size_t m = plane_hull(pts, 6, poly);
+    const char *titles[2] = {"blues", "ragtime"};
+    for (int g = 0; g < 2; g++) {
+        fprintf(fp, "# %s\n", titles[g]);
+        for (int i = 3 * g; i < 3 * g + 3; i++)
+            fprintf(fp, "%g\t%g\t%g\n",
+                    EX_POINTS[i][0], EX_POINTS[i][1], EX_POINTS[i][2]);
+        fputs("\n\n", fp);
+    }
+    fputs("# plane hull of the projections\n", fp);
+    for (size_t k = 0; k < m; k++)
+        fprintf(fp, "%g\t%g\n", poly[k][0], poly[k][1]);
+    fprintf(fp, "\n\n# jazz\n%g\t%g\t%g\n\n\n", EX_JAZZ[0], EX_JAZZ[1], EX_JAZZ[2]);
+    fprintf(fp, "# fusion\n%g\t%g\t%g\n\n\n",
+            EX_FUSION[0], EX_FUSION[1], EX_FUSION[2]);
+    const double *z = ex->jazz->nearest;
+    fprintf(fp, "# nearest point\n%g\t%g\t%g\n\n\n",
+            tidy(z[0]), tidy(z[1]), tidy(z[2]));
+    fprintf(fp, "# separating plane w.z = c in the side view\n-0.1\t%g\n1.1\t%g\n",
+            ex->jazz->c + 0.0, ex->jazz->c + 0.0);
+}
+static void tex_vector(FILE *fp, const char *name, const double *v, size_t d)
+{
+    fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{(", name);
+    for (size_t k = 0; k < d; k++) {
+        char buf[96];
+        tex_number(buf, sizeof buf, tidy(v[k]), 4);
+        fprintf(fp, "%s%s", k ? ", " : "", buf);
+    }
+    fputs(")}}\n", fp);
+}
+
+static void write_example_macros(FILE *fp, const Example *ex)
+{
+    fputs("% Generated by `hull --macros`; do not edit.\n", fp);
+    tex_vector(fp, "HullJazzNearest", ex->jazz->nearest, 3);
+    tex_vector(fp, "HullJazzNormal", ex->jazz->w, 3);
+    tex_macro(fp, "HullJazzDist", ex->jazz->distance, 4);
+    tex_macro(fp, "HullJazzOffset", tidy(ex->jazz->c), 4);
+    tex_macro(fp, "HullJazzMargin", ex->jazz->margin, 4);
+    tex_macro_int(fp, "HullJazzIters", ex->jazz->iterations);
+    fputs("\\newcommand{\\HullFusionMix}{\\ensuremath{", fp);
+    for (int i = 0, first = 1; i < 6; i++)
+        if (ex->fusion->lambda[i] > 0.0) {
+            char buf[96];
+            tex_number(buf, sizeof buf, ex->fusion->lambda[i], 4);
+            fprintf(fp, "%s%s\\,%c_%d", first ? "" : " + ", buf,
+                    i < 3 ? 'b' : 'r', i % 3 + 1);
+            first = 0;
+        }
+    fputs("}}\n", fp);
+    double r2 = 0.0;
+    for (int k = 0; k < 3; k++)
+        r2 += pow(ex->fusion->nearest[k] - EX_FUSION[k], 2);
+    tex_macro(fp, "HullFusionResidual", sqrt(r2), 2);
+}
+
+static void write_example_values(FILE *fp, const Example *ex)
+{
+    double sum = 0.0, r2 = 0.0;
+    for (int i = 0; i < 6; i++)
+        sum += ex->fusion->lambda[i];
+    for (int k = 0; k < 3; k++) {
+        double z = 0.0;
+        for (int i = 0; i < 6; i++)
+            z += ex->fusion->lambda[i] * EX_POINTS[i][k];
+        r2 += (z - EX_FUSION[k]) * (z - EX_FUSION[k]);
+    }
+    fprintf(fp, "H.dist\t%.17g\nH.margin\t%.17g\n",
+            ex->jazz->distance, ex->jazz->margin);
+    for (int k = 0; k < 3; k++)
+        fprintf(fp, "H.n%d\t%.17g\nH.w%d\t%.17g\n",
+                k + 1, ex->jazz->nearest[k], k + 1, ex->jazz->w[k]);
+    fprintf(fp, "H.fres\t%.17g\nH.fsum\t%.17g\n", sqrt(r2), sum);
+}
+
+static int run_example(const Options *opt, Error *err)
+{
+    Example ex = {NULL, NULL, NULL};
+    int status = example_compute(&ex, err);
+    if (status == 0) {
+        puts("Example 23.3 (coordinates: blues, ragtime, tritone substitutions)");
+        printf("jazz (0.5, 0.5, 0.4):\n");
+        print_certificate(stdout, 1, ex.jazz, "");
+        printf("fusion (0.45, 0.45, 0):\n");
+        print_certificate(stdout, 2, ex.fusion, "");
+        const char *paths[3] = {opt->macros, opt->values, opt->figure};
+        void (*writers[3])(FILE *, const Example *) = {write_example_macros,
+                                                       write_example_values,
+                                                       write_example_figure};
+        Outfile out[3] = {outfile_none(), outfile_none(), outfile_none()};
+        size_t n = 0;
+        for (int k = 0; status == 0 && k < 3; k++)
+            if (paths[k] != NULL) {
+                status = outfile_open(&out[n], paths[k], err);
+                if (status == 0)
+                    writers[k](out[n++].fp, &ex);
+            }
+        if (status == 0)
+            status = outfiles_commit(out, n, err);
+        else
+            outfiles_abort(out, 3);
+    }
+    example_free(&ex);
+    return status;
+}
+
+int main(int argc, char *argv[])
+{
+    gsl_set_error_handler_off();
+    Options opt;
+    Error err = {""};
+    int status = parse_options(argc, argv, &opt, &err);
+    if (status == 0)
+        status = opt.points ? run_on_points(&opt, &err)
+               : opt.test ? run_on_chords(&opt, &err) : run_example(&opt, &err);
+    if (status == -2) {
+        usage(stdout);
+        status = 0;
+    }
+    if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        status = fail(&err, "error writing standard output");
+    if (status < 0) {
+        fprintf(stderr, "hull: %s\n", err.msg);
+        return EXIT_FAILURE;
+    }
+    return status;
+}

@@ -1,0 +1,927 @@
+/* test-hull.c -- CUnit tests of section 23.7 (convex hull certificates).
+ * Tangled from chapters/23-7-hull.nw.  Expected values come from the
+ * geometry of each case (hand derivations, constructions that are inside or
+ * outside by design, qhull's facets), never from the program's output. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <float.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_matrix.h>
+#include <ctype.h>
+#include <strings.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <CUnit/Basic.h>
+
+typedef struct {
+    char msg[512];
+} Error;
+
+static int fail(Error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
+{
+    if (rows == 0 || cols == 0) {
+        fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
+        return NULL;
+    }
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    if (m == NULL)
+        fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+    return m;
+}
+typedef struct {
+    size_t n, d;
+    bool inside;            /* distance <= the inside tolerance */
+    double distance;        /* |tau - z*| */
+    double *lambda;         /* n convex weights: z* = sum_i lambda_i phi_i */
+    double *nearest;        /* z*, d numbers */
+    double *w;              /* outside: unit normal (tau - z*)/|tau - z*| */
+    double c;               /* outside: offset max_i w . phi_i */
+    double margin;          /* outside: w . tau - c, a lower bound on the distance */
+    int iterations;         /* major steps of Wolfe's algorithm */
+} Certificate;
+
+static Certificate *certificate_alloc(size_t n, size_t d, Error *err);
+static void certificate_free(Certificate *cert);
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err);
+static int check_certificate(const gsl_matrix *phi, const double *tau,
+                             const Certificate *cert, Error *err);
+static Certificate *certificate_alloc(size_t n, size_t d, Error *err)
+{
+    Certificate *cert = alloc_array(1, sizeof *cert, err);
+    if (cert == NULL)
+        return NULL;
+    *cert = (Certificate){n, d, false, 0.0, NULL, NULL, NULL, 0.0, 0.0, 0};
+    cert->lambda = alloc_array(n, sizeof(double), err);
+    cert->nearest = alloc_array(d, sizeof(double), err);
+    cert->w = alloc_array(d, sizeof(double), err);
+    if (cert->lambda == NULL || cert->nearest == NULL || cert->w == NULL) {
+        certificate_free(cert);
+        return NULL;
+    }
+    return cert;
+}
+
+static void certificate_free(Certificate *cert)
+{
+    if (cert != NULL) {
+        free(cert->lambda);
+        free(cert->nearest);
+        free(cert->w);
+        free(cert);
+    }
+}
+typedef struct {
+    gsl_matrix *Y;          /* n x d, rows y_i = phi_i - tau */
+    gsl_vector *x, *v;      /* x = sum_S lambda_j y_j (d);  v_i = x . y_i (n) */
+    size_t *S, s, cap;      /* the corral: s indices; cap = min(n, d + 1) + 1 */
+    double *lambda, *alpha; /* weights on the corral; affine minimiser */
+    gsl_matrix *M;          /* cap x cap, for G + 1 1^T */
+    gsl_vector *rhs;
+} Wolfe;
+
+static void wolfe_free(Wolfe *wf)
+{
+    gsl_matrix_free(wf->Y);
+    gsl_vector_free(wf->x);
+    gsl_vector_free(wf->v);
+    free(wf->S);
+    free(wf->lambda);
+    free(wf->alpha);
+    gsl_matrix_free(wf->M);
+    gsl_vector_free(wf->rhs);
+}
+
+static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
+                       Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    wf->cap = (n < d + 1 ? n : d + 1) + 1;
+    wf->s = 0;
+    wf->Y = gsl_matrix_alloc(n, d);
+    wf->x = gsl_vector_alloc(d);
+    wf->v = gsl_vector_alloc(n);
+    wf->M = gsl_matrix_alloc(wf->cap, wf->cap);
+    wf->rhs = gsl_vector_alloc(wf->cap);
+    wf->S = alloc_array(wf->cap, sizeof *wf->S, err);
+    wf->lambda = alloc_array(wf->cap, sizeof *wf->lambda, err);
+    wf->alpha = alloc_array(wf->cap, sizeof *wf->alpha, err);
+    if (!wf->Y || !wf->x || !wf->v || !wf->M || !wf->rhs || !wf->S || !wf->lambda
+        || !wf->alpha) {
+        wolfe_free(wf);
+        return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++)
+            gsl_matrix_set(wf->Y, i, k, gsl_matrix_get(phi, i, k) - tau[k]);
+    return 0;
+}
+static void corral_point(Wolfe *wf, const double *weights)
+{
+    gsl_vector_set_zero(wf->x);
+    for (size_t a = 0; a < wf->s; a++) {
+        gsl_vector_const_view y = gsl_matrix_const_row(wf->Y, wf->S[a]);
+        gsl_blas_daxpy(weights[a], &y.vector, wf->x);
+    }
+}
+
+static int affine_minimiser(Wolfe *wf)
+{
+    gsl_matrix_view M = gsl_matrix_submatrix(wf->M, 0, 0, wf->s, wf->s);
+    gsl_vector_view r = gsl_vector_subvector(wf->rhs, 0, wf->s);
+    for (size_t a = 0; a < wf->s; a++)
+        for (size_t b = 0; b <= a; b++) {
+            gsl_vector_const_view ya = gsl_matrix_const_row(wf->Y, wf->S[a]);
+            gsl_vector_const_view yb = gsl_matrix_const_row(wf->Y, wf->S[b]);
+            double g;
+            gsl_blas_ddot(&ya.vector, &yb.vector, &g);
+            gsl_matrix_set(&M.matrix, a, b, g + 1.0);     /* G + 1 1^T */
+            gsl_matrix_set(&M.matrix, b, a, g + 1.0);
+        }
+    gsl_vector_set_all(&r.vector, 1.0);
+    if (gsl_linalg_cholesky_decomp1(&M.matrix) != GSL_SUCCESS
+        || gsl_linalg_cholesky_svx(&M.matrix, &r.vector) != GSL_SUCCESS)
+        return -1;
+    double sum = 0.0;
+    for (size_t a = 0; a < wf->s; a++)
+        sum += gsl_vector_get(&r.vector, a);
+    if (!(fabs(sum) > 0.0) || !isfinite(sum))
+        return -1;
+    for (size_t a = 0; a < wf->s; a++)
+        wf->alpha[a] = gsl_vector_get(&r.vector, a) / sum;
+    return 0;
+}
+static int minor_steps(Wolfe *wf)
+{
+    for (;;) {
+        if (affine_minimiser(wf) != 0)
+            return -1;
+        double theta = 1.0;
+        size_t limit = wf->s;
+        for (size_t a = 0; a < wf->s; a++)
+            if (wf->alpha[a] <= 0.0) {
+                double t = wf->lambda[a] / (wf->lambda[a] - wf->alpha[a]);
+                if (t < theta) {
+                    theta = t;
+                    limit = a;
+                }
+            }
+        if (limit == wf->s) {                       /* all alpha > 0: a corral */
+            memcpy(wf->lambda, wf->alpha, wf->s * sizeof *wf->lambda);
+            return 0;
+        }
+        if (theta <= 0.0 && limit == wf->s - 1)
+            return -1;                              /* the new point left at once */
+        size_t kept = 0;
+        for (size_t a = 0; a < wf->s; a++) {
+            double l = wf->lambda[a] + theta * (wf->alpha[a] - wf->lambda[a]);
+            if (a != limit && l > 0.0) {
+                wf->S[kept] = wf->S[a];
+                wf->lambda[kept++] = l;
+            }
+        }
+        wf->s = kept;
+        double total = 0.0;                                 /* renormalise against drift */
+        for (size_t a = 0; a < kept; a++)
+            total += wf->lambda[a];
+        for (size_t a = 0; a < kept; a++)
+            wf->lambda[a] /= total;
+    }
+}
+static int wolfe(Wolfe *wf, int *iterations)
+{
+    const size_t n = wf->Y->size1;
+    double scale2 = 0.0, best = INFINITY;
+    size_t first = 0;
+    for (size_t i = 0; i < n; i++) {
+        gsl_vector_const_view y = gsl_matrix_const_row(wf->Y, i);
+        double r2 = gsl_blas_dnrm2(&y.vector);
+        r2 *= r2;
+        scale2 = r2 > scale2 ? r2 : scale2;
+        if (r2 < best) {
+            best = r2;
+            first = i;
+        }
+    }
+    wf->S[0] = first;
+    wf->lambda[0] = 1.0;
+    wf->s = 1;
+    const int max_steps = 100 * (int)(n + wf->Y->size2);
+    for (*iterations = 0; *iterations < max_steps; ++*iterations) {
+        corral_point(wf, wf->lambda);
+        gsl_blas_dgemv(CblasNoTrans, 1.0, wf->Y, wf->x, 0.0, wf->v);
+        double xx;
+        gsl_blas_ddot(wf->x, wf->x, &xx);
+        size_t j = gsl_vector_min_index(wf->v);
+        if (xx - gsl_vector_get(wf->v, j) <= 1e-14 * scale2 || wf->s == wf->cap - 1)
+            break;
+        bool in_corral = false;
+        for (size_t a = 0; a < wf->s; a++)
+            in_corral |= wf->S[a] == j;
+        if (in_corral)
+            break;
+        wf->S[wf->s] = j;
+        wf->lambda[wf->s++] = 0.0;
+        if (minor_steps(wf) != 0) {  /* stalled: keep the last corral */
+            wf->s--;
+            break;
+        }
+    }
+    corral_point(wf, wf->lambda);
+    return 0;
+}
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    Wolfe wf;
+    if (wolfe_alloc(&wf, phi, tau, err) != 0)
+        return -1;
+    wolfe(&wf, &cert->iterations);
+    memset(cert->lambda, 0, n * sizeof *cert->lambda);
+    for (size_t a = 0; a < wf.s; a++)
+        cert->lambda[wf.S[a]] = wf.lambda[a];
+    double scale = 0.0;
+    for (size_t k = 0; k < n * d; k++)
+        scale = fmax(scale, fabs(phi->data[k]));
+    for (size_t k = 0; k < d; k++)
+        cert->nearest[k] = tau[k] + gsl_vector_get(wf.x, k);
+    cert->distance = gsl_blas_dnrm2(wf.x);
+    cert->inside = cert->distance <= 1e-10 * fmax(1.0, scale);
+    cert->c = cert->margin = 0.0;
+    for (size_t k = 0; k < d; k++)
+        cert->w[k] = cert->inside ? 0.0 : -gsl_vector_get(wf.x, k) / cert->distance;
+    if (!cert->inside) {
+        cert->c = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            double wp = 0.0;
+            for (size_t k = 0; k < d; k++)
+                wp += cert->w[k] * gsl_matrix_get(phi, i, k);
+            cert->c = fmax(cert->c, wp);
+        }
+        double wt = 0.0;
+        for (size_t k = 0; k < d; k++)
+            wt += cert->w[k] * tau[k];
+        cert->margin = wt - cert->c;
+    }
+    wolfe_free(&wf);
+    return 0;
+}
+static int check_certificate(const gsl_matrix *phi, const double *tau,
+                             const Certificate *cert, Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    double scale = 1.0, sum = 0.0, r2 = 0.0;
+    for (size_t k = 0; k < n * d; k++)
+        scale = fmax(scale, fabs(phi->data[k]));
+    const double tol = 1e-9 * scale;
+    for (size_t i = 0; i < n; i++) {
+        if (!(cert->lambda[i] >= 0.0))
+            return fail(err, "weight %zu is negative", i + 1);
+        sum += cert->lambda[i];
+    }
+    if (fabs(sum - 1.0) > 1e-12)
+        return fail(err, "the weights sum to %.17g, not 1", sum);
+    for (size_t k = 0; k < d; k++) {
+        double z = 0.0;
+        for (size_t i = 0; i < n; i++)
+            z += cert->lambda[i] * gsl_matrix_get(phi, i, k);
+        r2 += (tau[k] - z) * (tau[k] - z);
+    }
+    if (cert->inside)
+        return sqrt(r2) <= tol ? 0
+             : fail(err, "the weights miss the target by %.3g", sqrt(r2));
+    double ww = 0.0, wt = 0.0, worst = -INFINITY;
+    for (size_t k = 0; k < d; k++) {
+        ww += cert->w[k] * cert->w[k];
+        wt += cert->w[k] * tau[k];
+    }
+    for (size_t i = 0; i < n; i++) {
+        double wp = 0.0;
+        for (size_t k = 0; k < d; k++)
+            wp += cert->w[k] * gsl_matrix_get(phi, i, k);
+        worst = fmax(worst, wp);
+    }
+    if (fabs(ww - 1.0) > 1e-12)
+        return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
+    if (worst > cert->c + tol)
+        return fail(err, "a point lies beyond the hyperplane by %.3g", worst - cert->c);
+    if (!(wt - cert->c > 0.0))
+        return fail(err, "the target is not beyond the hyperplane (margin %.3g)",
+                    wt - cert->c);
+    if (fabs(sqrt(r2) - cert->distance) > tol || sqrt(r2) - (wt - cert->c) > tol)
+        return fail(err, "distance %.17g and margin %.17g disagree",
+                    sqrt(r2), wt - cert->c);
+    return 0;
+}
+static const double EX_POINTS[6][3] = {
+    {1.0, 0.0, 0.0}, {0.9, 0.1, 0.0}, {0.8, 0.0, 0.0},     /* blues */
+    {0.0, 1.0, 0.0}, {0.1, 0.9, 0.0}, {0.0, 0.8, 0.0}};    /* ragtime */
+static const double EX_JAZZ[3] = {0.5, 0.5, 0.4}, EX_FUSION[3] = {0.45, 0.45, 0.0};
+
+typedef struct {
+    gsl_matrix *phi;
+    Certificate *jazz, *fusion;
+} Example;
+
+static int example_compute(Example *ex, Error *err)
+{
+    ex->phi = alloc_matrix(6, 3, err);
+    ex->jazz = certificate_alloc(6, 3, err);
+    ex->fusion = certificate_alloc(6, 3, err);
+    if (!ex->phi || !ex->jazz || !ex->fusion)
+        return -1;
+    memcpy(ex->phi->data, EX_POINTS, sizeof EX_POINTS);
+    if (hull_certificate(ex->phi, EX_JAZZ, ex->jazz, err) != 0
+        || hull_certificate(ex->phi, EX_FUSION, ex->fusion, err) != 0
+        || check_certificate(ex->phi, EX_JAZZ, ex->jazz, err) != 0
+        || check_certificate(ex->phi, EX_FUSION, ex->fusion, err) != 0)
+        return -1;
+    return 0;
+}
+static void example_free(Example *ex)
+{
+    gsl_matrix_free(ex->phi);
+    certificate_free(ex->jazz);
+    certificate_free(ex->fusion);
+}
+enum { NMOVES = 8 };
+static const char *const MOVE_NAMES[NMOVES] = {
+    "V-I", "ii-V", "I-IV", "IV-I", "V-IV", "circle", "subV", "other"};
+
+typedef struct {
+    int root;               /* pitch class above the tonic, 0..11 */
+    bool upper;             /* upper-case numeral: a major or dominant chord */
+    char suffix[8];         /* "", "7", "maj7", "o7", ... */
+} Chord;
+
+static int parse_chord(const char *tok, Chord *ch)
+{
+    static const char *const numerals[7] = {"VII", "III", "IV", "VI", "II", "V",
+                                            "I"};
+    static const int pitch[7] = {11, 4, 5, 9, 2, 7, 0};
+    int shift = 0;
+    if (*tok == 'b' || *tok == '#')
+        shift = *tok++ == 'b' ? -1 : 1;
+    for (int k = 0; k < 7; k++) {
+        size_t len = strlen(numerals[k]);
+        if (strncasecmp(tok, numerals[k], len) != 0)
+            continue;
+        bool upper = isupper((unsigned char)tok[0]) != 0;
+        for (size_t q = 1; q < len; q++)
+            if ((isupper((unsigned char)tok[q]) != 0) != upper)
+                return -1;                          /* mixed case, as in "Iv" */
+        const char *suffix = tok + len;
+        if (strlen(suffix) >= sizeof ch->suffix
+            || strspn(suffix, "0123456789majdimo") != strlen(suffix))
+            return -1;
+        ch->root = ((pitch[k] + shift) % 12 + 12) % 12;
+        ch->upper = upper;
+        strcpy(ch->suffix, suffix);
+        return 0;
+    }
+    return -1;
+}
+static int classify_move(const Chord *a, const Chord *b)
+{
+    int step = ((b->root - a->root) % 12 + 12) % 12;
+    bool dominant = a->upper && strcmp(a->suffix, "7") == 0;
+    if (step == 11 && dominant)
+        return 6;                                   /* subV */
+    if (a->root == 7 && b->root == 0)
+        return 0;                                   /* V-I */
+    if (a->root == 2 && b->root == 7)
+        return 1;                                   /* ii-V */
+    if (a->root == 0 && b->root == 5)
+        return 2;                                   /* I-IV */
+    if (a->root == 5 && b->root == 0)
+        return 3;                                   /* IV-I */
+    if (a->root == 7 && b->root == 5)
+        return 4;                                   /* V-IV */
+    return step == 5 ? 5 : 7;                       /* circle, or other */
+}
+typedef struct {
+    size_t n, cap;
+    char (*names)[40];
+    double (*f)[NMOVES];
+} Progressions;
+
+static void progressions_free(Progressions *pr)
+{
+    free(pr->names);
+    free(pr->f);
+    *pr = (Progressions){0, 0, NULL, NULL};
+}
+
+static int grow_progressions(Progressions *pr, Error *err)
+{
+    if (pr->n < pr->cap)
+        return 0;
+    size_t cap = pr->cap ? 2 * pr->cap : 16;
+    char (*names)[40] = realloc(pr->names, cap * sizeof *names);
+    if (names != NULL)
+        pr->names = names;
+    double (*f)[NMOVES] = names ? realloc(pr->f, cap * sizeof *f) : NULL;
+    if (f == NULL)
+        return fail(err, "out of memory reading progressions");
+    pr->f = f;
+    pr->cap = cap;
+    return 0;
+}
+static int progression_features(char *line, const char *path, size_t lineno,
+                                 Progressions *pr, Error *err)
+{
+    char *colon = strchr(line, ':'), *chords = colon ? colon + 1 : line;
+    size_t i = pr->n;
+    snprintf(pr->names[i], sizeof pr->names[i], "%.*s",
+             colon ? (int)(colon - line - strspn(line, " \t")) : 0,
+             line + strspn(line, " \t"));
+    double *f = pr->f[i];
+    memset(f, 0, NMOVES * sizeof *f);
+    Chord prev, cur;
+    int count = 0, changes = 0;
+    for (char *tok = strtok(chords, " \t"); tok; tok = strtok(NULL, " \t")) {
+        if (parse_chord(tok, &cur) != 0)
+            return fail(err, "%s:%zu: '%s' is not a chord (write Roman numerals "
+                        "such as ii7, V7, bII7, Imaj7)", path, lineno, tok);
+        if (count > 0 && (cur.root != prev.root || cur.upper != prev.upper
+                          || strcmp(cur.suffix, prev.suffix) != 0)) {
+            f[classify_move(&prev, &cur)] += 1.0;
+            changes++;
+        }
+        prev = cur;
+        count++;
+    }
+    if (changes == 0)
+        return fail(err, "%s:%zu: the progression has no chord changes",
+                    path, lineno);
+    for (int k = 0; k < NMOVES; k++)
+        f[k] /= changes;
+    if (pr->names[i][0] == '\0')
+        snprintf(pr->names[i], sizeof pr->names[i], "line %zu", lineno);
+    pr->n++;
+    return 0;
+}
+
+static int read_progressions(const char *path, Progressions *pr, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    int status = 0;
+    while (status == 0 && getline(&line, &cap, fp) != -1) {
+        lineno++;
+        line[strcspn(line, "#\r\n")] = '\0';
+        if (line[strspn(line, " \t")] == '\0')
+            continue;
+        status = grow_progressions(pr, err);
+        if (status == 0)
+            status = progression_features(line, path, lineno, pr, err);
+    }
+    free(line);
+    fclose(fp);
+    if (status == 0 && pr->n == 0)
+        status = fail(err, "'%s' contains no progressions", path);
+    return status;
+}
+#include <dirent.h>
+#include <sys/wait.h>
+
+typedef struct {
+    int status;             /* exit status, or -1 if the program did not exit */
+    char out[4096];         /* the start of what it wrote on standard output */
+    char err[1024];         /* the start of what it wrote on standard error */
+} Run;
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "r");
+    if (fp != NULL) {
+        size_t n = fread(buf, 1, size - 1, fp);
+        buf[n] = '\0';
+        fclose(fp);
+    }
+}
+
+/* Run the program with ARGS, its standard output going to STDOUT_TO
+   (a path; relative paths are inside TESTDIR). */
+static Run run_program_to(const char *args, const char *stdout_to)
+{
+    Run r = {-1, "", ""};
+    const char *prog = getenv("PROGRAM"), *dir = getenv("TESTDIR");
+    if (prog == NULL || dir == NULL) {
+        snprintf(r.err, sizeof r.err, "PROGRAM or TESTDIR is not set");
+        return r;
+    }
+    char cmd[4096], outpath[1024], errpath[1024];
+    snprintf(outpath, sizeof outpath, "%s/stdout.txt", dir);
+    snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
+    remove(outpath);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>'%s'",
+             dir, prog, args, stdout_to, errpath);
+    int s = system(cmd);
+    if (s != -1 && WIFEXITED(s))
+        r.status = WEXITSTATUS(s);
+    slurp(outpath, r.out, sizeof r.out);
+    slurp(errpath, r.err, sizeof r.err);
+    return r;
+}
+
+static Run run_program(const char *args)
+{
+    return run_program_to(args, "stdout.txt");
+}
+
+static void write_test_file(const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    FILE *fp = fopen(path, "w");
+    if (fp != NULL) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+static bool test_file_exists(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    return access(path, F_OK) == 0;
+}
+
+static int leftover_files(const char *prefix)
+{
+    int n = 0;
+    DIR *d = opendir(getenv("TESTDIR"));
+    if (d == NULL)
+        return -1;
+    for (struct dirent *e; (e = readdir(d)) != NULL; )
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+static int qconvex_facets(const gsl_matrix *phi, double facets[][4], int max)
+{
+    char in[1024], cmd[2200];
+    snprintf(in, sizeof in, "%s/qhull-in.txt", getenv("TESTDIR"));
+    FILE *fp = fopen(in, "w");
+    if (fp == NULL)
+        return -1;
+    fprintf(fp, "%zu\n%zu\n", phi->size2, phi->size1);
+    for (size_t i = 0; i < phi->size1; i++)
+        for (size_t k = 0; k < phi->size2; k++)
+            fprintf(fp, "%.17g%c", gsl_matrix_get(phi, i, k),
+                    k + 1 < phi->size2 ? ' ' : '\n');
+    fclose(fp);
+    snprintf(cmd, sizeof cmd, "qconvex n < '%s'", in);
+    FILE *out = popen(cmd, "r");
+    int dim1 = 0, nf = 0;
+    if (out == NULL || fscanf(out, "%d %d", &dim1, &nf) != 2
+        || dim1 != (int)phi->size2 + 1 || nf > max)
+        nf = -1;
+    for (int f = 0; f < nf; f++)
+        for (int k = 0; k < dim1; k++)
+            if (fscanf(out, "%lf", &facets[f][k]) != 1)
+                nf = -1;
+    if (out != NULL)
+        pclose(out);
+    return nf;
+}
+static void test_example_23_3(void)
+{
+    Example ex = {NULL, NULL, NULL};
+    Error err = {""};
+    CU_ASSERT_FATAL(example_compute(&ex, &err) == 0);
+    const double nearest[3] = {0.5, 0.5, 0.0}, w[3] = {0.0, 0.0, 1.0};
+    CU_ASSERT(!ex.jazz->inside);
+    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->distance, 0.4, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->margin, 0.4, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->c, 0.0, 1e-12);
+    for (int k = 0; k < 3; k++) {
+        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->nearest[k], nearest[k], 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->w[k], w[k], 1e-12);
+    }
+    CU_ASSERT(ex.fusion->inside);
+    double z[3] = {0.0, 0.0, 0.0}, sum = 0.0;
+    for (int i = 0; i < 6; i++) {
+        CU_ASSERT(ex.fusion->lambda[i] >= 0.0);
+        sum += ex.fusion->lambda[i];
+        for (int k = 0; k < 3; k++)
+            z[k] += ex.fusion->lambda[i] * EX_POINTS[i][k];
+    }
+    CU_ASSERT_DOUBLE_EQUAL(sum, 1.0, 1e-12);
+    for (int k = 0; k < 3; k++)
+        CU_ASSERT_DOUBLE_EQUAL(z[k], EX_FUSION[k], 1e-9);
+    example_free(&ex);
+}
+static void random_unit(gsl_rng *rng, size_t d, double *u)
+{
+    double norm = 0.0;
+    for (size_t k = 0; k < d; k++) {
+        u[k] = gsl_ran_gaussian(rng, 1.0);
+        norm += u[k] * u[k];
+    }
+    for (size_t k = 0; k < d; k++)
+        u[k] /= sqrt(norm);
+}
+
+static void test_random_point_sets(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 2027);
+    const size_t sizes[4] = {3, 10, 50, 200};
+    for (size_t d = 2; d <= 10; d++)
+        for (int s = 0; s < 4; s++)
+            for (int trial = 0; trial < 3; trial++)
+                {
+                    const size_t n = sizes[s];
+                    gsl_matrix *phi = gsl_matrix_alloc(n, d);
+                    double *lam = malloc(n * sizeof *lam), *alpha = malloc(n * sizeof *alpha);
+                    double tau[10], u[10];
+                    Certificate *cert = certificate_alloc(n, d, &(Error){""});
+                    CU_ASSERT_FATAL(phi && lam && alpha && cert);
+                    Error err = {""};
+                    for (size_t k = 0; k < n * d; k++)
+                        phi->data[k] = gsl_ran_gaussian(rng, 1.0);
+                    for (size_t i = 0; i < n; i++)
+                        alpha[i] = 1.0;
+                    gsl_ran_dirichlet(rng, n, alpha, lam);
+                    for (size_t k = 0; k < d; k++) {
+                        tau[k] = 0.0;
+                        for (size_t i = 0; i < n; i++)
+                            tau[k] += lam[i] * gsl_matrix_get(phi, i, k);
+                    }
+                    CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
+                    CU_ASSERT(cert->inside);
+                    CU_ASSERT(check_certificate(phi, tau, cert, &err) == 0);
+                    random_unit(rng, d, u);
+                    size_t m = 0;
+                    double h = -INFINITY;
+                    for (size_t i = 0; i < n; i++) {
+                        double ui = 0.0;
+                        for (size_t k = 0; k < d; k++)
+                            ui += u[k] * gsl_matrix_get(phi, i, k);
+                        if (ui > h) {
+                            h = ui;
+                            m = i;
+                        }
+                    }
+                    for (size_t k = 0; k < d; k++)
+                        tau[k] = gsl_matrix_get(phi, m, k) + 0.1 * u[k];
+                    CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
+                    CU_ASSERT(!cert->inside);
+                    CU_ASSERT(check_certificate(phi, tau, cert, &err) == 0);
+                    CU_ASSERT(cert->margin >= 0.1 - 1e-9);
+                    for (size_t k = 0; k < d; k++)
+                        tau[k] = 1.5 * gsl_ran_gaussian(rng, 1.0);
+                    CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
+                    if (check_certificate(phi, tau, cert, &err) != 0) {
+                        CU_FAIL("certificate of a random target did not verify");
+                        fprintf(stderr, "\n  n=%zu d=%zu: %s\n", n, d, err.msg);
+                    }
+                    certificate_free(cert);
+                    free(lam);
+                    free(alpha);
+                    gsl_matrix_free(phi);
+                }
+    gsl_rng_free(rng);
+}
+static Certificate *solve_small(size_t n, size_t d, const double *pts,
+                                const double *tau)
+{
+    gsl_matrix_const_view phi = gsl_matrix_const_view_array(pts, n, d);
+    Error err = {""};
+    Certificate *cert = certificate_alloc(n, d, &err);
+    if (cert == NULL || hull_certificate(&phi.matrix, tau, cert, &err) != 0
+        || check_certificate(&phi.matrix, tau, cert, &err) != 0) {
+        fprintf(stderr, "\n  small case failed: %s\n", err.msg);
+        certificate_free(cert);
+        return NULL;
+    }
+    return cert;
+}
+
+static void test_degenerate_inputs(void)
+{
+    const double one[2] = {1, 2}, at_one[2] = {1, 2}, off_one[2] = {4, 6};
+    Certificate *c = solve_small(1, 2, one, at_one);  /* single point */
+    CU_ASSERT(c && c->inside);
+    certificate_free(c);
+    c = solve_small(1, 2, one, off_one);                             /* distance 5 */
+    CU_ASSERT(c && !c->inside && fabs(c->distance - 5.0) < 1e-12);
+    certificate_free(c);
+    const double dup[8] = {0, 0, 0, 0, 1, 0, 1, 0};                /* duplicates */
+    const double mid[2] = {0.5, 0}, up[2] = {0.5, 2};
+    c = solve_small(4, 2, dup, mid);
+    CU_ASSERT(c && c->inside);
+    certificate_free(c);
+    c = solve_small(4, 2, dup, up);
+    CU_ASSERT(c && !c->inside && fabs(c->distance - 2.0) < 1e-12);
+    certificate_free(c);
+    const double line[9] = {0, 0, 0, 1, 1, 1, 3, 3, 3};  /* on a line in 3-D */
+    const double on_line[3] = {2, 2, 2}, beyond[3] = {4, 4, 4}, aside[3] = {1, 1, 4};
+    c = solve_small(3, 3, line, on_line);
+    CU_ASSERT(c && c->inside);
+    certificate_free(c);
+    c = solve_small(3, 3, line, beyond);                                /* |(1,1,1)| */
+    CU_ASSERT(c && !c->inside && fabs(c->distance - sqrt(3.0)) < 1e-12);
+    certificate_free(c);
+    c = solve_small(3, 3, line, aside);           /* nearest (2,2,2): |(-1,-1,2)| */
+    CU_ASSERT(c && !c->inside && fabs(c->distance - sqrt(6.0)) < 1e-12);
+    certificate_free(c);
+    const double tri[6] = {0, 0, 2, 0, 0, 2}, vertex[2] = {2, 0};
+    c = solve_small(3, 2, tri, vertex);                                 /* a vertex */
+    CU_ASSERT(c && c->inside && fabs(c->lambda[1] - 1.0) < 1e-12);
+    certificate_free(c);
+    const double d1[3] = {-1.0, 2.0, 0.5}, in1[1] = {1.5}, out1[1] = {-3.0};
+    c = solve_small(3, 1, d1, in1);                                     /* d = 1 */
+    CU_ASSERT(c && c->inside);
+    certificate_free(c);
+    c = solve_small(3, 1, d1, out1);
+    CU_ASSERT(c && !c->inside && fabs(c->distance - 2.0) < 1e-12);
+    certificate_free(c);
+}
+static void test_against_qhull(void)
+{
+    if (system("command -v qconvex >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "\n  skipped: qconvex is not installed "
+                "(Debian package qhull-bin)\n");
+        return;
+    }
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 31);
+    for (size_t d = 2; d <= 3; d++)
+        for (int set = 0; set < 5; set++)
+            {
+                enum { N = 30 };
+                gsl_matrix *phi = gsl_matrix_alloc(N, d);
+                Certificate *cert = certificate_alloc(N, d, &(Error){""});
+                CU_ASSERT_FATAL(phi && cert);
+                for (size_t k = 0; k < N * d; k++)
+                    phi->data[k] = gsl_ran_gaussian(rng, 1.0);
+                double facets[200][4];
+                int nf = qconvex_facets(phi, facets, 200);
+                CU_ASSERT_FATAL(nf > 0);
+                for (int q = 0; q < 100; q++) {
+                    double tau[3], worst = -INFINITY;
+                    for (size_t k = 0; k < d; k++)
+                        tau[k] = 1.2 * gsl_ran_gaussian(rng, 1.0);
+                    for (int f = 0; f < nf; f++) {
+                        double a = facets[f][d];
+                        for (size_t k = 0; k < d; k++)
+                            a += facets[f][k] * tau[k];
+                        worst = fmax(worst, a);
+                    }
+                    if (fabs(worst) < 1e-9)
+                        continue;  /* on a facet: too close to call */
+                    Error err = {""};
+                    CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
+                    CU_ASSERT(cert->inside == (worst < 0.0));
+                }
+                certificate_free(cert);
+                gsl_matrix_free(phi);
+            }
+    gsl_rng_free(rng);
+}
+static void test_chord_features(void)
+{
+    char blues[] = "basic: I7 I7 I7 I7 IV7 IV7 I7 I7 V7 IV7 I7 V7";
+    char sub[] = "ii7 bII7 Imaj7";
+    const double want_blues[NMOVES] = {0, 0, 1.0 / 6, 2.0 / 6, 1.0 / 6, 0, 0,
+                                       2.0 / 6};
+    const double want_sub[NMOVES] = {0, 0, 0, 0, 0, 0, 0.5, 0.5};
+    Progressions pr = {0, 0, NULL, NULL};
+    Error err = {""};
+    CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+    CU_ASSERT_FATAL(progression_features(blues, "t", 1, &pr, &err) == 0);
+    CU_ASSERT_FATAL(progression_features(sub, "t", 2, &pr, &err) == 0);
+    CU_ASSERT_STRING_EQUAL(pr.names[0], "basic");
+    for (int k = 0; k < NMOVES; k++) {
+        CU_ASSERT_DOUBLE_EQUAL(pr.f[0][k], want_blues[k], 1e-15);
+        CU_ASSERT_DOUBLE_EQUAL(pr.f[1][k], want_sub[k], 1e-15);
+    }
+    Chord ch;
+    CU_ASSERT(parse_chord("bII7", &ch) == 0 && ch.root == 1 && ch.upper);
+    CU_ASSERT(parse_chord("#iv", &ch) == 0 && ch.root == 6 && !ch.upper);
+    CU_ASSERT(parse_chord("vii", &ch) == 0 && ch.root == 11);
+    CU_ASSERT(parse_chord("Iv7", &ch) == -1 && parse_chord("H7", &ch) == -1);
+    progressions_free(&pr);
+    char path[1024];                    /* a file: a bad chord names its line */
+    write_test_file("chords.txt", "# two lines\nok: I IV V7 I\nbad: I Xyz I\n");
+    snprintf(path, sizeof path, "%s/chords.txt", getenv("TESTDIR"));
+    CU_ASSERT(read_progressions(path, &pr, &err) == -1);
+    CU_ASSERT(strstr(err.msg, "chords.txt:3: 'Xyz' is not a chord") != NULL);
+    progressions_free(&pr);
+}
+static void expect_hull_rejection(const char *args, const char *needle)
+{
+    Run r = run_program(args);
+    CU_ASSERT(r.status == 1);
+    CU_ASSERT(strstr(r.err, needle) != NULL);
+    CU_ASSERT(count_lines(r.err) == 1);
+    CU_ASSERT(leftover_files("out.txt") == 0);
+    if (r.status != 1 || strstr(r.err, needle) == NULL)
+        fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
+}
+
+static void test_hull_cli(void)
+{
+    write_test_file("pts.tsv", "# a triangle\n0 0\n2 0\n0 2\n");
+    write_test_file("ragged.tsv", "0 0\n2\n0 2\n");
+    write_test_file("nan.tsv", "0 0\nnan 0\n0 2\n");
+    write_test_file("empty.tsv", "# nothing\n");
+    write_test_file("t3.tsv", "1 1 1\n");
+    expect_hull_rejection("--points pts.tsv", "exactly one");
+    expect_hull_rejection("--points ragged.tsv -v 1,1 -o out.txt", "ragged");
+    expect_hull_rejection("--points nan.tsv -v 1,1 -o out.txt", "not finite");
+    expect_hull_rejection("--points empty.tsv -v 1,1 -o out.txt", "no data rows");
+    expect_hull_rejection("--points pts.tsv -t t3.tsv -o out.txt", "coordinates");
+    expect_hull_rejection("--points pts.tsv -v 1,x -o out.txt", "item 2");
+    expect_hull_rejection("--points pts.tsv -v 1,,1 -o out.txt", "item 2");
+    expect_hull_rejection("--points missing.tsv -v 1,1 -o out.txt", "cannot open");
+    expect_hull_rejection("--bogus", "unknown option");
+    expect_hull_rejection("--test-chords pts.tsv", "--train-chords");
+    Run r = run_program("--points pts.tsv -v 3,3");
+    CU_ASSERT(r.status == 0 && strstr(r.out, "verdict\toutside") != NULL);
+    CU_ASSERT(strstr(r.out, "distance\t2.82842712475") != NULL);  /* |(3,3)-(1,1)| */
+    r = run_program("--points pts.tsv -v 0.5,0.5");
+    CU_ASSERT(r.status == 0 && strstr(r.out, "verdict\tinside") != NULL);
+    CU_ASSERT(strstr(r.out, "check\tpassed") != NULL);
+    r = run_program("--points pts.tsv -t pts.tsv -o out.txt");  /* the vertices */
+    CU_ASSERT(r.status == 0 && test_file_exists("out.txt"));
+}
+int main(void)
+{
+    gsl_set_error_handler_off();
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return EXIT_FAILURE;
+    static const struct { const char *name; CU_TestFunc fn; } tests[] = {
+        {"Example 23.3 against the hand derivation", test_example_23_3},
+        {"random sets, d = 2..10: verdicts and certificates",
+         test_random_point_sets},
+        {"degenerate inputs", test_degenerate_inputs},
+        {"membership agrees with qconvex in 2-D and 3-D", test_against_qhull},
+        {"chord features against a hand count", test_chord_features},
+        {"command line: bad input and two answers", test_hull_cli}};
+    CU_pSuite suite = CU_add_suite("23.7 convex hull", NULL, NULL);
+    for (size_t k = 0; k < sizeof tests / sizeof tests[0]; k++)
+        if (suite == NULL || !CU_add_test(suite, tests[k].name, tests[k].fn)) {
+            CU_cleanup_registry();
+            return EXIT_FAILURE;
+        }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
