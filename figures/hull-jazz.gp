@@ -9,7 +9,7 @@ set xrange [-0.15:1.15]
 set yrange [-0.15:1.15]
 set xlabel 'blues feature $\phi_1$'
 set ylabel 'ragtime feature $\phi_2$'
-set key top right samplen 1.5
+set key bottom left Left reverse samplen 1.5
 plot datafile index 2 using 1:2 with filledcurves closed fc rgb '#dde6f0' \
         title 'hull', \
      datafile index 0 using 1:2 with points pt 7 ps 0.8 lc rgb '#1f4e79' \
@@ -22,7 +22,7 @@ plot datafile index 2 using 1:2 with filledcurves closed fc rgb '#dde6f0' \
         title 'fusion'
 set size noratio
 set xrange [-0.15:1.15]
-set yrange [-0.1:0.55]
+set yrange [-0.1:0.8]
 set xlabel 'blues feature $\phi_1$'
 set ylabel 'tritone substitutions $\phi_3$'
 set key top right samplen 1.5

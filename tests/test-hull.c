@@ -358,9 +358,9 @@ static const double EX_JAZZ[3] = {0.5, 0.5, 0.4}, EX_FUSION[3] = {0.45, 0.45, 0.
 typedef struct {
     gsl_matrix *phi;
     Certificate *jazz, *fusion;
-} Example;
+} Worked_example;
 
-static int example_compute(Example *ex, Error *err)
+static int example_compute(Worked_example *ex, Error *err)
 {
     ex->phi = alloc_matrix(6, 3, err);
     ex->jazz = certificate_alloc(6, 3, err);
@@ -375,7 +375,7 @@ static int example_compute(Example *ex, Error *err)
         return -1;
     return 0;
 }
-static void example_free(Example *ex)
+static void example_free(Worked_example *ex)
 {
     gsl_matrix_free(ex->phi);
     certificate_free(ex->jazz);
@@ -389,9 +389,9 @@ typedef struct {
     int root;               /* pitch class above the tonic, 0..11 */
     bool upper;             /* upper-case numeral: a major or dominant chord */
     char suffix[8];         /* "", "7", "maj7", "o7", ... */
-} Chord;
+} Roman_chord;
 
-static int parse_chord(const char *tok, Chord *ch)
+static int parse_chord(const char *tok, Roman_chord *ch)
 {
     static const char *const numerals[7] = {"VII", "III", "IV", "VI", "II", "V",
                                             "I"};
@@ -418,7 +418,7 @@ static int parse_chord(const char *tok, Chord *ch)
     }
     return -1;
 }
-static int classify_move(const Chord *a, const Chord *b)
+static int classify_move(const Roman_chord *a, const Roman_chord *b)
 {
     int step = ((b->root - a->root) % 12 + 12) % 12;
     bool dominant = a->upper && strcmp(a->suffix, "7") == 0;
@@ -474,7 +474,7 @@ static int progression_features(char *line, const char *path, size_t lineno,
              line + strspn(line, " \t"));
     double *f = pr->f[i];
     memset(f, 0, NMOVES * sizeof *f);
-    Chord prev, cur;
+    Roman_chord prev, cur;
     int count = 0, changes = 0;
     for (char *tok = strtok(chords, " \t"); tok; tok = strtok(NULL, " \t")) {
         if (parse_chord(tok, &cur) != 0)
@@ -637,7 +637,7 @@ static int qconvex_facets(const gsl_matrix *phi, double facets[][4], int max)
 }
 static void test_example_23_3(void)
 {
-    Example ex = {NULL, NULL, NULL};
+    Worked_example ex = {NULL, NULL, NULL};
     Error err = {""};
     CU_ASSERT_FATAL(example_compute(&ex, &err) == 0);
     const double nearest[3] = {0.5, 0.5, 0.0}, w[3] = {0.0, 0.0, 1.0};
@@ -850,7 +850,7 @@ static void test_chord_features(void)
         CU_ASSERT_DOUBLE_EQUAL(pr.f[0][k], want_blues[k], 1e-15);
         CU_ASSERT_DOUBLE_EQUAL(pr.f[1][k], want_sub[k], 1e-15);
     }
-    Chord ch;
+    Roman_chord ch;
     CU_ASSERT(parse_chord("bII7", &ch) == 0 && ch.root == 1 && ch.upper);
     CU_ASSERT(parse_chord("#iv", &ch) == 0 && ch.root == 6 && !ch.upper);
     CU_ASSERT(parse_chord("vii", &ch) == 0 && ch.root == 11);
