@@ -787,6 +787,20 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
+{
+    if (status == -2) {
+        usage(stdout);
+        status = 0;
+    }
+    if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        status = fail(err, "error writing standard output");
+    if (status < 0) {
+        fprintf(stderr, "%s: %s\n", program, err->msg);
+        return EXIT_FAILURE;
+    }
+    return status;
+}
 typedef struct {
     const char *points, *target, *target_vector, *output;
     const char *train[8], *test, *table, *macros, *figure, *values;
@@ -1281,15 +1295,5 @@ int main(int argc, char *argv[])
     if (status == 0)
         status = opt.points ? run_on_points(&opt, &err)
                : opt.test ? run_on_chords(&opt, &err) : run_example(&opt, &err);
-    if (status == -2) {
-        usage(stdout);
-        status = 0;
-    }
-    if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
-        status = fail(&err, "error writing standard output");
-    if (status < 0) {
-        fprintf(stderr, "hull: %s\n", err.msg);
-        return EXIT_FAILURE;
-    }
-    return status;
+    return finish("hull", status, &err, usage);
 }

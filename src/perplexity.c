@@ -576,6 +576,20 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
+{
+    if (status == -2) {
+        usage(stdout);
+        status = 0;
+    }
+    if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        status = fail(err, "error writing standard output");
+    if (status < 0) {
+        fprintf(stderr, "%s: %s\n", program, err->msg);
+        return EXIT_FAILURE;
+    }
+    return status;
+}
 typedef struct {
     const char *input, *output, *rows, *macros, *curve, *values;
     bool conditional, calibration_given;
@@ -885,15 +899,5 @@ int main(int argc, char *argv[])
     int status = parse_options(argc, argv, &opt, &err);
     if (status == 0)
         status = opt.input ? run_on_input(&opt, &err) : run_examples(&opt, &err);
-    if (status == -2) {
-        usage(stdout);
-        status = 0;
-    }
-    if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
-        status = fail(&err, "error writing standard output");
-    if (status < 0) {
-        fprintf(stderr, "perplexity: %s\n", err.msg);
-        return EXIT_FAILURE;
-    }
-    return status;
+    return finish("perplexity", status, &err, usage);
 }

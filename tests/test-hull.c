@@ -608,6 +608,33 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+typedef struct {
+    int suite;              /* index into the suite names */
+    const char *name;
+    CU_TestFunc fn;
+} Test_entry;
+
+static int run_test_table(const char *const *suite_names, int nsuites,
+                          const Test_entry *tests, size_t ntests)
+{
+    gsl_set_error_handler_off();
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return EXIT_FAILURE;
+    CU_pSuite suites[8] = {NULL};
+    for (int k = 0; k < nsuites && k < 8; k++)
+        suites[k] = CU_add_suite(suite_names[k], NULL, NULL);
+    for (size_t k = 0; k < ntests; k++)
+        if (tests[k].suite >= nsuites || suites[tests[k].suite] == NULL
+            || !CU_add_test(suites[tests[k].suite], tests[k].name, tests[k].fn)) {
+            CU_cleanup_registry();
+            return EXIT_FAILURE;
+        }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
 static int qconvex_facets(const gsl_matrix *phi, double facets[][4], int max)
 {
     char in[1024], cmd[2200];
@@ -902,26 +929,14 @@ static void test_hull_cli(void)
 }
 int main(void)
 {
-    gsl_set_error_handler_off();
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return EXIT_FAILURE;
-    static const struct { const char *name; CU_TestFunc fn; } tests[] = {
-        {"Example 23.3 against the hand derivation", test_example_23_3},
-        {"random sets, d = 2..10: verdicts and certificates",
+    static const char *const suites[] = {"23.7 convex hull"};
+    static const Test_entry tests[] = {
+        {0, "Example 23.3 against the hand derivation", test_example_23_3},
+        {0, "random sets, d = 2..10: verdicts and certificates",
          test_random_point_sets},
-        {"degenerate inputs", test_degenerate_inputs},
-        {"membership agrees with qconvex in 2-D and 3-D", test_against_qhull},
-        {"chord features against a hand count", test_chord_features},
-        {"command line: bad input and two answers", test_hull_cli}};
-    CU_pSuite suite = CU_add_suite("23.7 convex hull", NULL, NULL);
-    for (size_t k = 0; k < sizeof tests / sizeof tests[0]; k++)
-        if (suite == NULL || !CU_add_test(suite, tests[k].name, tests[k].fn)) {
-            CU_cleanup_registry();
-            return EXIT_FAILURE;
-        }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        {0, "degenerate inputs", test_degenerate_inputs},
+        {0, "membership agrees with qconvex in 2-D and 3-D", test_against_qhull},
+        {0, "chord features against a hand count", test_chord_features},
+        {0, "command line: bad input and two answers", test_hull_cli}};
+    return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }

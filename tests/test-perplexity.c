@@ -328,6 +328,33 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+typedef struct {
+    int suite;              /* index into the suite names */
+    const char *name;
+    CU_TestFunc fn;
+} Test_entry;
+
+static int run_test_table(const char *const *suite_names, int nsuites,
+                          const Test_entry *tests, size_t ntests)
+{
+    gsl_set_error_handler_off();
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return EXIT_FAILURE;
+    CU_pSuite suites[8] = {NULL};
+    for (int k = 0; k < nsuites && k < 8; k++)
+        suites[k] = CU_add_suite(suite_names[k], NULL, NULL);
+    for (size_t k = 0; k < ntests; k++)
+        if (tests[k].suite >= nsuites || suites[tests[k].suite] == NULL
+            || !CU_add_test(suites[tests[k].suite], tests[k].name, tests[k].fn)) {
+            CU_cleanup_registry();
+            return EXIT_FAILURE;
+        }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
 static gsl_rng *test_rng(unsigned long seed)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -596,10 +623,9 @@ static void test_cli_good_input(void)
 }
 int main(void)
 {
-    gsl_set_error_handler_off();
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return EXIT_FAILURE;
-    static const struct { int suite; const char *name; CU_TestFunc fn; } tests[] = {
+    static const char *const suites[] = {"23.1 affinities",
+                                         "23.1 perplexity command line"};
+    static const Test_entry tests[] = {
         {0, "worked example A against its closed form", test_example_A},
         {0, "dH/dbeta = -beta Var(d^2) / ln 2", test_entropy_derivative},
         {0, "row entropy increases with sigma", test_entropy_increases_with_sigma},
@@ -613,17 +639,5 @@ int main(void)
         {0, "impossible perplexities are refused", test_rejected_calibrations},
         {1, "bad input: one message, exit 1, no output", test_cli_bad_input},
         {1, "good input: help, a 5 x 5 matrix", test_cli_good_input}};
-    CU_pSuite suites[2] = {CU_add_suite("23.1 affinities", NULL, NULL),
-                           CU_add_suite("23.1 perplexity command line", NULL, NULL)};
-    for (size_t k = 0; k < sizeof tests / sizeof tests[0]; k++)
-        if (suites[tests[k].suite] == NULL
-            || !CU_add_test(suites[tests[k].suite], tests[k].name, tests[k].fn)) {
-            CU_cleanup_registry();
-            return EXIT_FAILURE;
-        }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_test_table(suites, 2, tests, sizeof tests / sizeof tests[0]);
 }
