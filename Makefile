@@ -25,8 +25,8 @@ CHAPTERS := $(sort $(wildcard chapters/*.nw))
 # One program per section.  Each name N has a root chunk <<src/N.c>>, a test
 # root <<tests/test-N.c>>, a table of hand-derived values <<tests/hand-N.tsv>>,
 # and writes its numbers to $(B)/tex/macros-N.tex.
-PROGRAMS  := perplexity hull
-FIGURES   := perplexity-sigma hull-jazz
+PROGRAMS  := perplexity mutinfo hull
+FIGURES   := perplexity-sigma dpi-scatter hull-jazz
 DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh
@@ -136,6 +136,14 @@ $(B)/out/perplexity.stamp: $(B)/bin/perplexity
 	   --values $(B)/out/perplexity-values.tsv > $(B)/out/perplexity.txt
 	@touch $@
 
+$(B)/out/mutinfo.stamp: $(B)/bin/mutinfo
+	@mkdir -p $(B)/out $(B)/tex
+	$< --macros $(B)/tex/macros-mutinfo.tex --values $(B)/out/mutinfo-values.tsv \
+	   > $(B)/out/mutinfo.txt
+	$< --chains 2000 --seed 2024 --output $(B)/out/dpi-chains.tsv \
+	   --macros $(B)/tex/macros-dpi.tex
+	@touch $@
+
 CHORDS := $(DATA:%=$(B)/tangle/%)
 $(B)/out/hull.stamp: $(B)/bin/hull $(CHORDS)
 	@mkdir -p $(B)/out $(B)/tex
@@ -153,6 +161,10 @@ $(B)/fig/perplexity-sigma.tex: $(B)/tangle/figures/perplexity-sigma.gp $(B)/out/
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/perplexity-curve.dat'" \
 	  $(abspath $<)
+
+$(B)/fig/dpi-scatter.tex: $(B)/tangle/figures/dpi-scatter.gp $(B)/out/mutinfo.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/dpi-chains.tsv'" $(abspath $<)
 
 $(B)/fig/hull-jazz.tex: $(B)/tangle/figures/hull-jazz.gp $(B)/out/hull.stamp
 	@mkdir -p $(@D)
@@ -176,8 +188,12 @@ $(B)/book.pdf: $(B)/weave/book.tex chapters/book.bib $(PROGRAMS:%=$(B)/out/%.sta
                $(FIGURES:%=$(B)/fig/%.tex)
 	cd $(B)/weave && { $(LATEX) book >/dev/null || { tail -n 30 book.log; exit 1; }; }
 	cd $(B)/weave && $(LATEX_ENV) bibtex -terse book
-	cd $(B)/weave && { $(LATEX) book >/dev/null || { tail -n 30 book.log; exit 1; }; }
-	cd $(B)/weave && { $(LATEX) book >/dev/null || { tail -n 30 book.log; exit 1; }; }
+	@# Run LaTeX until the cross-references settle (noweb's page references
+	@# move as the indexes grow), at most five more times.
+	cd $(B)/weave && for pass in 1 2 3 4 5; do \
+	  $(LATEX) book >/dev/null || { tail -n 30 book.log; exit 1; }; \
+	  grep -q 'Rerun to get' book.log || break; \
+	done
 	@if grep -E 'undefined|Rerun to get' $(B)/weave/book.log | grep -v 'infwarerr' ; then \
 	  echo "make: LaTeX reports undefined references (above)" >&2; exit 1; fi
 	cp $(B)/weave/book.pdf $@

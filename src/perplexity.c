@@ -412,7 +412,6 @@ static int parse_double(const char *arg, const char *option, double *out, Error 
     *out = x;
     return 0;
 }
-
 static int parse_count(const char *arg, const char *option, long lo, long hi,
                        long *out, Error *err)
 {

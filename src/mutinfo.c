@@ -1,0 +1,732 @@
+/* mutinfo.c -- entropy, conditional entropy, KL divergence and mutual information
+ * of discrete distributions, in bits; the data-processing inequality on random
+ * Markov chains.
+ *
+ * Tangled from chapters/23-5-mutinfo.nw and chapters/support.nw of the book
+ * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
+ * Build alone:
+ *   cc -std=c11 -O2 mutinfo.c $(pkg-config --cflags --libs gsl) -o mutinfo
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <float.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+
+typedef struct {
+    char msg[512];
+} Error;
+
+static int fail(Error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
+{
+    if (rows == 0 || cols == 0) {
+        fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
+        return NULL;
+    }
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    if (m == NULL)
+        fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+    return m;
+}
+static double xlog2x_over(double p, double q)       /* p log2(p/q), 0 if p = 0 */
+{
+    if (p == 0.0)
+        return 0.0;
+    return q == 0.0 ? INFINITY : p * log2(p / q);
+}
+
+static double entropy(const double *p, size_t n, size_t stride)
+{
+    double H = 0.0;
+    for (size_t k = 0; k < n; k++)
+        H -= xlog2x_over(p[k * stride], 1.0);
+    return H;
+}
+
+static double kl_divergence(const double *p, const double *q, size_t n)
+{
+    double D = 0.0;
+    for (size_t k = 0; k < n; k++)
+        D += xlog2x_over(p[k], q[k]);
+    return D;
+}
+static void marginals(const gsl_matrix *pxy, double *px, double *py)
+{
+    for (size_t y = 0; y < pxy->size2; y++)
+        py[y] = 0.0;
+    for (size_t x = 0; x < pxy->size1; x++) {
+        px[x] = 0.0;
+        for (size_t y = 0; y < pxy->size2; y++) {
+            px[x] += gsl_matrix_get(pxy, x, y);
+            py[y] += gsl_matrix_get(pxy, x, y);
+        }
+    }
+}
+static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
+{
+    double H = 0.0, *row = malloc(pxy->size2 * sizeof *row);
+    if (row == NULL)
+        return NAN;
+    for (size_t x = 0; x < pxy->size1; x++) {
+        if (px[x] == 0.0)
+            continue;
+        for (size_t y = 0; y < pxy->size2; y++)
+            row[y] = gsl_matrix_get(pxy, x, y) / px[x];
+        H += px[x] * entropy(row, pxy->size2, 1);
+    }
+    free(row);
+    return H;
+}
+
+static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
+{
+    double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
+    if (col == NULL)
+        return NAN;
+    for (size_t y = 0; y < pxy->size2; y++) {
+        if (py[y] == 0.0)
+            continue;
+        for (size_t x = 0; x < pxy->size1; x++)
+            col[x] = gsl_matrix_get(pxy, x, y) / py[y];
+        H += py[y] * entropy(col, pxy->size1, 1);
+    }
+    free(col);
+    return H;
+}
+typedef struct {
+    double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
+    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+} Info;
+
+static int information(const gsl_matrix *pxy, Info *info, Error *err)
+{
+    const size_t nx = pxy->size1, ny = pxy->size2;
+    double *px = alloc_array(nx, sizeof *px, err);
+    double *py = alloc_array(ny, sizeof *py, err);
+    double *prod = alloc_array(nx * ny, sizeof *prod, err);
+    if (px == NULL || py == NULL || prod == NULL) {
+        free(px);
+        free(py);
+        free(prod);
+        return -1;
+    }
+    marginals(pxy, px, py);
+    info->HX = entropy(px, nx, 1);
+    info->HY = entropy(py, ny, 1);
+    info->HYgX = cond_entropy_rows(pxy, px);
+    info->HXgY = cond_entropy_cols(pxy, py);
+    info->I_sum = 0.0;
+    for (size_t x = 0; x < nx; x++)
+        for (size_t y = 0; y < ny; y++) {
+            prod[x * ny + y] = px[x] * py[y];
+            info->I_sum += xlog2x_over(gsl_matrix_get(pxy, x, y), px[x] * py[y]);
+        }
+    info->I_hy = info->HY - info->HYgX;
+    info->I_hx = info->HX - info->HXgY;
+    info->I_kl = kl_divergence(pxy->data, prod, nx * ny);    /* tda == ny */
+    free(px);
+    free(py);
+    free(prod);
+    return 0;
+}
+enum { MAX_OUTCOMES = 144 };
+
+static void random_distribution(gsl_rng *rng, double *p, size_t n, double conc)
+{
+    double alpha[MAX_OUTCOMES];
+    if (n > MAX_OUTCOMES)
+        abort();                                    /* a programming error */
+    for (size_t k = 0; k < n; k++)
+        alpha[k] = conc;
+    gsl_ran_dirichlet(rng, n, alpha, p);
+}
+
+typedef struct {
+    size_t nx, ny, nz;
+    bool permutation;               /* the second channel is a permutation */
+    double Ixy, Ixz;
+} Chain;
+
+static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
+{
+    double px[12], pyx[12][12], pzy[12][12];
+    double conc = pow(10.0, gsl_ran_flat(rng, -1.5, 1.0));
+    c->nx = 2 + gsl_rng_uniform_int(rng, 11);
+    c->ny = 2 + gsl_rng_uniform_int(rng, 11);
+    c->nz = permutation ? c->ny : 2 + gsl_rng_uniform_int(rng, 11);
+    c->permutation = permutation;
+    random_distribution(rng, px, c->nx, 1.0);
+    for (size_t x = 0; x < c->nx; x++)
+        random_distribution(rng, pyx[x], c->ny, conc);
+    if (permutation) {
+        size_t perm[12];
+        for (size_t k = 0; k < c->ny; k++)
+            perm[k] = k;
+        gsl_ran_shuffle(rng, perm, c->ny, sizeof perm[0]);
+        for (size_t y = 0; y < c->ny; y++)
+            for (size_t z = 0; z < c->nz; z++)
+                pzy[y][z] = perm[y] == z;
+    } else {
+        for (size_t y = 0; y < c->ny; y++)
+            random_distribution(rng, pzy[y], c->nz, conc);
+    }
+    gsl_matrix *pxy = gsl_matrix_calloc(c->nx, c->ny);
+    gsl_matrix *pxz = gsl_matrix_calloc(c->nx, c->nz);
+    Info a, b;
+    int status = pxy && pxz ? 0 : fail(err, "out of memory");
+    for (size_t x = 0; status == 0 && x < c->nx; x++)
+        for (size_t y = 0; y < c->ny; y++) {
+            gsl_matrix_set(pxy, x, y, px[x] * pyx[x][y]);
+            for (size_t z = 0; z < c->nz; z++)    /* sum_y p(x) p(y|x) p(z|y) */
+                *gsl_matrix_ptr(pxz, x, z) += px[x] * pyx[x][y] * pzy[y][z];
+        }
+    if (status == 0 && (status = information(pxy, &a, err)) == 0
+        && (status = information(pxz, &b, err)) == 0) {
+        c->Ixy = a.I_sum;
+        c->Ixz = b.I_sum;
+    }
+    gsl_matrix_free(pxy);
+    gsl_matrix_free(pxz);
+    return status;
+}
+enum { KEYS = 24, GROUPS = 4, CLASSES = 64 };
+
+static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y */
+{
+    gsl_matrix *p = gsl_matrix_calloc(CLASSES, KEYS);
+    if (p == NULL) {
+        fail(err, "out of memory");
+        return NULL;
+    }
+    const int keys_per_group = KEYS / GROUPS, classes_per_group = CLASSES / GROUPS;
+    for (int y = 0; y < KEYS; y++) {
+        int g = y / keys_per_group;
+        for (int x = g * classes_per_group; x < (g + 1) * classes_per_group; x++)
+            gsl_matrix_set(p, x, y, (1.0 / KEYS) * (1.0 / classes_per_group));
+    }
+    return p;
+}
+typedef struct {
+    double *v;
+    size_t n, cap;
+} Numbers;
+
+static int push_number(Numbers *nums, double x, Error *err)
+{
+    if (nums->n == nums->cap) {
+        size_t cap = nums->cap ? 2 * nums->cap : 256;
+        double *v = NULL;
+        if (cap <= SIZE_MAX / sizeof *v)
+            v = realloc(nums->v, cap * sizeof *v);
+        if (v == NULL)
+            return fail(err, "out of memory while reading (%zu numbers)", cap);
+        nums->v = v;
+        nums->cap = cap;
+    }
+    nums->v[nums->n++] = x;
+    return 0;
+}
+
+static int parse_field(char *p, char *end, const char *path, size_t lineno,
+                       size_t col, Numbers *nums, Error *err)
+{
+    if (end == p)
+        return fail(err, "%s:%zu: column %zu is empty", path, lineno, col);
+    char saved = *end, *stop;
+    *end = '\0';
+    double x = strtod(p, &stop);
+    bool ascii = true;
+    for (const char *c = p; *c; c++)
+        ascii &= (unsigned char)*c < 128;
+    int status = 0;
+    if (stop != end)
+        status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
+                      path, lineno, col, p,
+                      ascii ? "" : " (it contains a non-ASCII character)");
+    else if (!isfinite(x))
+        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
+                      path, lineno, col, p);
+    *end = saved;
+    return status == 0 ? push_number(nums, x, err) : status;
+}
+
+static int parse_numbers(char *line, const char *path, size_t lineno,
+                         Numbers *nums, Error *err)
+{
+    char *p = line + strspn(line, " \t\r\n\v\f");
+    if (*p == '#' || *p == '\0')
+        return 0;                                   /* a comment or a blank line */
+    for (size_t col = 1;; col++) {
+        char *end = p + strcspn(p, " \t\r\n\v\f,#");
+        if (parse_field(p, end, path, lineno, col, nums, err) != 0)
+            return -1;
+        p = end + strspn(end, " \t\r\n\v\f");
+        if (*p == ',')
+            p += 1 + strspn(p + 1, " \t\r\n\v\f");
+        else if (*p == '\0' || *p == '#')
+            return 0;
+    }
+}
+static int check_row_shape(const char *path, size_t lineno, size_t ncols,
+                           size_t *rows, size_t *cols, Error *err)
+{
+    if (*rows == 0)
+        *cols = ncols;
+    else if (ncols != *cols)
+        return fail(err, "%s:%zu: ragged rows: this row has %zu columns, "
+                    "the first had %zu", path, lineno, ncols, *cols);
+    (*rows)++;
+    return 0;
+}
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    Numbers nums = {NULL, 0, 0};
+    size_t rows = 0, cols = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int status = 0;
+    while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
+        size_t before = nums.n;
+        lineno++;
+        if (strlen(line) != (size_t)len) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
+                          path, lineno);
+            break;
+        }
+        char *text = line;
+        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        status = parse_numbers(text, path, lineno, &nums, err);
+        if (status == 0 && nums.n > before)
+            status = check_row_shape(path, lineno, nums.n - before,
+                                     &rows, &cols, err);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    free(line);
+    fclose(fp);
+    gsl_matrix *m = NULL;
+    if (status == 0 && rows == 0)
+        fail(err, "'%s' contains no data rows", path);
+    else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
+        memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
+    free(nums.v);
+    return m;
+}
+static int parse_count(const char *arg, const char *option, long lo, long hi,
+                       long *out, Error *err)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(arg, &end, 10);
+    if (end == arg || *end != '\0')
+        return fail(err, "%s: '%s' is not a whole number", option, arg);
+    if (errno == ERANGE || x < lo || x > hi)
+        return fail(err, "%s: %s is out of range [%ld, %ld]", option, arg, lo, hi);
+    *out = x;
+    return 0;
+}
+static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
+                      Error *err)
+{
+    const char *arg = argv[optind_now - 1];
+    char name[64];
+    if (strncmp(arg, "--", 2) == 0)
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    else
+        snprintf(name, sizeof name, "-%c", optopt_now);
+    if (c == ':')
+        return fail(err, "option '%s' needs a value (see --help)", name);
+    return fail(err, "unknown option '%s' (see --help)", name);
+}
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return false;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode)
+               && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return strcmp(a, b) == 0;
+}
+typedef struct {
+    FILE *fp;               /* NULL when not open */
+    const char *name;       /* as the user gave it, for messages */
+    char *path;             /* destination, resolved; NULL unless via a temporary */
+    char *tmp;              /* temporary file while open */
+} Outfile;
+
+static Outfile outfile_none(void)
+{
+    return (Outfile){NULL, NULL, NULL, NULL};
+}
+
+static int outfile_open(Outfile *o, const char *name, Error *err)
+{
+    *o = outfile_none();
+    o->name = name;
+    struct stat st;
+    bool exists = stat(name, &st) == 0;
+    if (strcmp(name, "-") == 0) {
+        o->fp = stdout;
+        return 0;
+    }
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': it is a directory", name);
+    if (exists && !S_ISREG(st.st_mode)) {           /* a device or a pipe */
+        if ((o->fp = fopen(name, "w")) == NULL)
+            return fail(err, "cannot open '%s': %s", name, strerror(errno));
+        return 0;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+    o->path = exists ? realpath(name, NULL) : strdup(name);
+    size_t len = o->path ? strlen(o->path) + sizeof ".tmp-XXXXXX" : 0;
+    if (o->path == NULL || (o->tmp = alloc_array(len, 1, err)) == NULL) {
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': out of memory", name);
+    }
+    snprintf(o->tmp, len, "%s.tmp-XXXXXX", o->path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || fchmod(fd, mode) != 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            remove(o->tmp);
+        }
+        free(o->tmp);
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': %s", name, strerror(e));
+    }
+    return 0;
+}
+static void outfiles_abort(Outfile *o, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp != NULL && o[k].fp != stdout)
+            fclose(o[k].fp);
+        if (o[k].tmp != NULL)
+            remove(o[k].tmp);
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
+    }
+}
+
+static int outfiles_commit(Outfile *o, size_t n, Error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp == NULL)
+            continue;
+        errno = 0;
+        bool bad = ferror(o[k].fp) != 0;
+        bad |= o[k].fp == stdout ? fflush(stdout) != 0 : fclose(o[k].fp) != 0;
+        int e = errno;
+        if (o[k].fp != stdout)
+            o[k].fp = NULL;
+        if (bad) {
+            fail(err, "error writing '%s': %s", o[k].name,
+                 e ? strerror(e) : "I/O error");
+            outfiles_abort(o, n);
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].tmp != NULL && rename(o[k].tmp, o[k].path) != 0) {
+            fail(err, "cannot replace '%s': %s", o[k].name, strerror(errno));
+            outfiles_abort(o + k, n - k);
+            return -1;
+        }
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
+    }
+    return 0;
+}
+static void tex_number(char *buf, size_t size, double x, int digits)
+{
+    if (x == 0.0) {
+        snprintf(buf, size, "0");
+        return;
+    }
+    if (fabs(x) >= 1e-3 && fabs(x) < 1e6) {
+        int e = (int)floor(log10(fabs(x)));
+        int decimals = digits - 1 - e;
+        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+        return;
+    }
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
+    char *e = strchr(tmp, 'e');
+    *e = '\0';
+    snprintf(buf, size, "%s\\times10^{%d}", tmp, atoi(e + 1));
+}
+
+static void tex_macro(FILE *fp, const char *name, double x, int digits)
+{
+    char buf[96];
+    tex_number(buf, sizeof buf, x, digits);
+    fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
+}
+
+static void tex_macro_int(FILE *fp, const char *name, long n)
+{
+    fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
+}
+static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
+{
+    if (status == -2) {
+        usage(stdout);
+        status = 0;
+    }
+    if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        status = fail(err, "error writing standard output");
+    if (status < 0) {
+        fprintf(stderr, "%s: %s\n", program, err->msg);
+        return EXIT_FAILURE;
+    }
+    return status;
+}
+typedef struct {
+    const char *joint, *output, *macros, *values;
+    long chains;
+    unsigned long seed;
+} Options;
+
+static void usage(FILE *fp)
+{
+    fputs(
+"Usage: mutinfo [OPTION]...\n"
+"Entropies, conditional entropies and mutual information (bits) of a discrete\n"
+"joint distribution; the data-processing inequality on random Markov chains.\n"
+"With no options, print the two-bit example of section 23.5 of the book.\n"
+"\n"
+"  -j, --joint FILE      a joint distribution: rows x, columns y, non-negative\n"
+"                        weights or counts (normalised by the program)\n"
+"  -c, --chains N        draw N random chains X -> Y -> Z and write, one per\n"
+"                        line: |X| |Y| |Z| permutation I(X;Y) I(X;Z)\n"
+"  -s, --seed S          seed of the random chains (default 2024)\n"
+"  -o, --output FILE     where --chains writes (default: standard output)\n"
+"      --macros FILE     write the numbers of the run as LaTeX macros\n"
+"      --values FILE     write 'key<TAB>value' lines for `make verify`\n"
+"  -h, --help            show this help and exit\n", fp);
+}
+static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+{
+    static const struct option longopts[] = {
+        {"joint", required_argument, NULL, 'j'},
+        {"chains", required_argument, NULL, 'c'},
+        {"seed", required_argument, NULL, 's'},
+        {"output", required_argument, NULL, 'o'},
+        {"macros", required_argument, NULL, 'm'},
+        {"values", required_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    *opt = (Options){NULL, "-", NULL, NULL, 0, 2024};
+    long v = 0;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":j:c:s:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': opt->joint = optarg; break;
+        case 'o': opt->output = optarg; break;
+        case 'm': opt->macros = optarg; break;
+        case 'V': opt->values = optarg; break;
+        case 'h': return -2;
+        case 'c':
+            if (parse_count(optarg, "--chains", 1, 10000000, &opt->chains, err) != 0)
+                return -1;
+            break;
+        case 's':
+            if (parse_count(optarg, "--seed", 0, LONG_MAX, &v, err) != 0)
+                return -1;
+            opt->seed = (unsigned long)v;
+            break;
+        default: return bad_option(c, argv, optind, optopt, err);
+        }
+    }
+    if (optind < argc)
+        return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
+    if (opt->joint && opt->chains)
+        return fail(err, "--joint and --chains are separate modes");
+    if (!opt->chains && strcmp(opt->output, "-") != 0)
+        return fail(err, "--output goes with --chains");
+    if (opt->chains && opt->values)
+        return fail(err, "--values belongs to the worked example");
+    const char *outs[4] = {opt->output, opt->macros, opt->values, NULL};
+    for (int a = 0; outs[a] != NULL; a++) {
+        if (same_file(opt->joint, outs[a]))
+            return fail(err, "output '%s' would overwrite the input", outs[a]);
+        for (int b = a + 1; outs[b] != NULL; b++)
+            if (same_file(outs[a], outs[b]))
+                return fail(err, "two outputs are the same file '%s'", outs[a]);
+    }
+    return 0;
+}
+static int normalise_joint(gsl_matrix *p, const char *path, Error *err)
+{
+    double total = 0.0;
+    for (size_t x = 0; x < p->size1; x++)
+        for (size_t y = 0; y < p->size2; y++) {
+            double v = gsl_matrix_get(p, x, y);
+            if (v < 0.0)
+                return fail(err, "%s: entry (%zu, %zu) is negative: %g",
+                            path, x + 1, y + 1, v);
+            total += v;
+        }
+    if (!(total > 0.0) || !isfinite(total))
+        return fail(err, "%s: the weights sum to %g; they must have a positive, "
+                    "finite sum", path, total);
+    gsl_matrix_scale(p, 1.0 / total);
+    return 0;
+}
+
+static void print_info(FILE *fp, const Info *in, size_t nx, size_t ny)
+{
+    fprintf(fp, "|X| = %zu, |Y| = %zu (rows x, columns y)\n", nx, ny);
+    fprintf(fp, "  H(X) = %.10g bits   H(X|Y) = %.10g bits\n", in->HX, in->HXgY);
+    fprintf(fp, "  H(Y) = %.10g bits   H(Y|X) = %.10g bits\n", in->HY, in->HYgX);
+    fprintf(fp, "  I(X;Y): sum %.12g, H(Y)-H(Y|X) %.12g,", in->I_sum, in->I_hy);
+    fprintf(fp, " H(X)-H(X|Y) %.12g, KL %.12g\n", in->I_hx, in->I_kl);
+}
+
+static int write_two_bit_files(const Options *opt, const Info *in, Error *err)
+{
+    Outfile out[2] = {outfile_none(), outfile_none()};
+    size_t n = 0;
+    if (opt->macros != NULL) {
+        if (outfile_open(&out[n], opt->macros, err) != 0)
+            return -1;
+        FILE *fp = out[n++].fp;
+        fputs("% Generated by `mutinfo --macros`; do not edit.\n", fp);
+        const char *names[8] = {"MiHX", "MiHXgY", "MiHY", "MiHYgX",
+                                "MiIsum", "MiIhy", "MiIhx", "MiIkl"};
+        const double v[8] = {in->HX, in->HXgY, in->HY, in->HYgX,
+                             in->I_sum, in->I_hy, in->I_hx, in->I_kl};
+        for (int k = 0; k < 8; k++)
+            tex_macro(fp, names[k], v[k], 6);
+    }
+    if (opt->values != NULL) {
+        if (outfile_open(&out[n], opt->values, err) != 0) {
+            outfiles_abort(out, 2);
+            return -1;
+        }
+        fprintf(out[n].fp, "C.HX\t%.17g\nC.HXgY\t%.17g\n", in->HX, in->HXgY);
+        fprintf(out[n].fp, "C.HY\t%.17g\nC.HYgX\t%.17g\n", in->HY, in->HYgX);
+        fprintf(out[n++].fp, "C.I\t%.17g\n", in->I_sum);
+    }
+    return outfiles_commit(out, n, err);
+}
+
+static int run_joint(const Options *opt, Error *err)
+{
+    gsl_matrix *p = opt->joint ? read_matrix(opt->joint, err) : two_bit_joint(err);
+    Info in;
+    int status = -1;
+    if (p != NULL && (opt->joint == NULL || normalise_joint(p, opt->joint, err) == 0)
+        && information(p, &in, err) == 0) {
+        if (opt->joint == NULL)
+            puts("Example C: 24 keys in 4 groups of 6; "
+                 "64 spectral classes, 16 per group");
+        print_info(stdout, &in, p->size1, p->size2);
+        status = write_two_bit_files(opt, &in, err);
+    }
+    gsl_matrix_free(p);
+    return status;
+}
+static int run_chains(const Options *opt, Error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng == NULL)
+        return fail(err, "cannot allocate a random number generator");
+    gsl_rng_set(rng, opt->seed);
+    Outfile out[2] = {outfile_none(), outfile_none()};
+    int status = outfile_open(&out[0], opt->output, err);
+    double max_excess = -INFINITY, loss = 0.0;
+    long random_chains = 0;
+    if (status == 0)
+        fputs("# |X|\t|Y|\t|Z|\tpermutation\tI(X;Y)\tI(X;Z)\n", out[0].fp);
+    for (long k = 0; status == 0 && k < opt->chains; k++) {
+        Chain c;
+        if ((status = random_chain(rng, k % 10 == 0, &c, err)) != 0)
+            break;
+        fprintf(out[0].fp, "%zu\t%zu\t%zu\t%d\t%.10g\t%.10g\n", c.nx, c.ny, c.nz,
+                c.permutation, c.Ixy, c.Ixz);
+        max_excess = fmax(max_excess, c.Ixz - c.Ixy);
+        if (!c.permutation) {
+            loss += c.Ixy - c.Ixz;
+            random_chains++;
+        }
+    }
+    if (status == 0 && opt->macros != NULL
+        && (status = outfile_open(&out[1], opt->macros, err)) == 0) {
+        FILE *fp = out[1].fp;
+        fputs("% Generated by `mutinfo --chains --macros`; do not edit.\n", fp);
+        tex_macro_int(fp, "DpiN", opt->chains);
+        tex_macro(fp, "DpiMaxExcess", max_excess, 2);
+        tex_macro(fp, "DpiMeanLoss", random_chains ? loss / random_chains : 0.0, 3);
+    }
+    gsl_rng_free(rng);
+    if (status != 0) {
+        outfiles_abort(out, 2);
+        return -1;
+    }
+    return outfiles_commit(out, opt->macros ? 2 : 1, err);
+}
+
+int main(int argc, char *argv[])
+{
+    gsl_set_error_handler_off();
+    Options opt;
+    Error err = {""};
+    int status = parse_options(argc, argv, &opt, &err);
+    if (status == 0)
+        status = opt.chains > 0 ? run_chains(&opt, &err) : run_joint(&opt, &err);
+    return finish("mutinfo", status, &err, usage);
+}

@@ -1,0 +1,475 @@
+/* test-mutinfo.c -- CUnit tests of section 23.5 (mutual information).
+ * Tangled from chapters/23-5-mutinfo.nw.  Expected values: closed forms
+ * (uniform distributions, Bernoulli divergences), identities between
+ * independently coded formulas, and the data-processing inequality. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <float.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <CUnit/Basic.h>
+
+typedef struct {
+    char msg[512];
+} Error;
+
+static int fail(Error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+static double xlog2x_over(double p, double q)       /* p log2(p/q), 0 if p = 0 */
+{
+    if (p == 0.0)
+        return 0.0;
+    return q == 0.0 ? INFINITY : p * log2(p / q);
+}
+
+static double entropy(const double *p, size_t n, size_t stride)
+{
+    double H = 0.0;
+    for (size_t k = 0; k < n; k++)
+        H -= xlog2x_over(p[k * stride], 1.0);
+    return H;
+}
+
+static double kl_divergence(const double *p, const double *q, size_t n)
+{
+    double D = 0.0;
+    for (size_t k = 0; k < n; k++)
+        D += xlog2x_over(p[k], q[k]);
+    return D;
+}
+static void marginals(const gsl_matrix *pxy, double *px, double *py)
+{
+    for (size_t y = 0; y < pxy->size2; y++)
+        py[y] = 0.0;
+    for (size_t x = 0; x < pxy->size1; x++) {
+        px[x] = 0.0;
+        for (size_t y = 0; y < pxy->size2; y++) {
+            px[x] += gsl_matrix_get(pxy, x, y);
+            py[y] += gsl_matrix_get(pxy, x, y);
+        }
+    }
+}
+static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
+{
+    double H = 0.0, *row = malloc(pxy->size2 * sizeof *row);
+    if (row == NULL)
+        return NAN;
+    for (size_t x = 0; x < pxy->size1; x++) {
+        if (px[x] == 0.0)
+            continue;
+        for (size_t y = 0; y < pxy->size2; y++)
+            row[y] = gsl_matrix_get(pxy, x, y) / px[x];
+        H += px[x] * entropy(row, pxy->size2, 1);
+    }
+    free(row);
+    return H;
+}
+
+static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
+{
+    double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
+    if (col == NULL)
+        return NAN;
+    for (size_t y = 0; y < pxy->size2; y++) {
+        if (py[y] == 0.0)
+            continue;
+        for (size_t x = 0; x < pxy->size1; x++)
+            col[x] = gsl_matrix_get(pxy, x, y) / py[y];
+        H += py[y] * entropy(col, pxy->size1, 1);
+    }
+    free(col);
+    return H;
+}
+typedef struct {
+    double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
+    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+} Info;
+
+static int information(const gsl_matrix *pxy, Info *info, Error *err)
+{
+    const size_t nx = pxy->size1, ny = pxy->size2;
+    double *px = alloc_array(nx, sizeof *px, err);
+    double *py = alloc_array(ny, sizeof *py, err);
+    double *prod = alloc_array(nx * ny, sizeof *prod, err);
+    if (px == NULL || py == NULL || prod == NULL) {
+        free(px);
+        free(py);
+        free(prod);
+        return -1;
+    }
+    marginals(pxy, px, py);
+    info->HX = entropy(px, nx, 1);
+    info->HY = entropy(py, ny, 1);
+    info->HYgX = cond_entropy_rows(pxy, px);
+    info->HXgY = cond_entropy_cols(pxy, py);
+    info->I_sum = 0.0;
+    for (size_t x = 0; x < nx; x++)
+        for (size_t y = 0; y < ny; y++) {
+            prod[x * ny + y] = px[x] * py[y];
+            info->I_sum += xlog2x_over(gsl_matrix_get(pxy, x, y), px[x] * py[y]);
+        }
+    info->I_hy = info->HY - info->HYgX;
+    info->I_hx = info->HX - info->HXgY;
+    info->I_kl = kl_divergence(pxy->data, prod, nx * ny);    /* tda == ny */
+    free(px);
+    free(py);
+    free(prod);
+    return 0;
+}
+enum { MAX_OUTCOMES = 144 };
+
+static void random_distribution(gsl_rng *rng, double *p, size_t n, double conc)
+{
+    double alpha[MAX_OUTCOMES];
+    if (n > MAX_OUTCOMES)
+        abort();                                    /* a programming error */
+    for (size_t k = 0; k < n; k++)
+        alpha[k] = conc;
+    gsl_ran_dirichlet(rng, n, alpha, p);
+}
+
+typedef struct {
+    size_t nx, ny, nz;
+    bool permutation;               /* the second channel is a permutation */
+    double Ixy, Ixz;
+} Chain;
+
+static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
+{
+    double px[12], pyx[12][12], pzy[12][12];
+    double conc = pow(10.0, gsl_ran_flat(rng, -1.5, 1.0));
+    c->nx = 2 + gsl_rng_uniform_int(rng, 11);
+    c->ny = 2 + gsl_rng_uniform_int(rng, 11);
+    c->nz = permutation ? c->ny : 2 + gsl_rng_uniform_int(rng, 11);
+    c->permutation = permutation;
+    random_distribution(rng, px, c->nx, 1.0);
+    for (size_t x = 0; x < c->nx; x++)
+        random_distribution(rng, pyx[x], c->ny, conc);
+    if (permutation) {
+        size_t perm[12];
+        for (size_t k = 0; k < c->ny; k++)
+            perm[k] = k;
+        gsl_ran_shuffle(rng, perm, c->ny, sizeof perm[0]);
+        for (size_t y = 0; y < c->ny; y++)
+            for (size_t z = 0; z < c->nz; z++)
+                pzy[y][z] = perm[y] == z;
+    } else {
+        for (size_t y = 0; y < c->ny; y++)
+            random_distribution(rng, pzy[y], c->nz, conc);
+    }
+    gsl_matrix *pxy = gsl_matrix_calloc(c->nx, c->ny);
+    gsl_matrix *pxz = gsl_matrix_calloc(c->nx, c->nz);
+    Info a, b;
+    int status = pxy && pxz ? 0 : fail(err, "out of memory");
+    for (size_t x = 0; status == 0 && x < c->nx; x++)
+        for (size_t y = 0; y < c->ny; y++) {
+            gsl_matrix_set(pxy, x, y, px[x] * pyx[x][y]);
+            for (size_t z = 0; z < c->nz; z++)    /* sum_y p(x) p(y|x) p(z|y) */
+                *gsl_matrix_ptr(pxz, x, z) += px[x] * pyx[x][y] * pzy[y][z];
+        }
+    if (status == 0 && (status = information(pxy, &a, err)) == 0
+        && (status = information(pxz, &b, err)) == 0) {
+        c->Ixy = a.I_sum;
+        c->Ixz = b.I_sum;
+    }
+    gsl_matrix_free(pxy);
+    gsl_matrix_free(pxz);
+    return status;
+}
+enum { KEYS = 24, GROUPS = 4, CLASSES = 64 };
+
+static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y */
+{
+    gsl_matrix *p = gsl_matrix_calloc(CLASSES, KEYS);
+    if (p == NULL) {
+        fail(err, "out of memory");
+        return NULL;
+    }
+    const int keys_per_group = KEYS / GROUPS, classes_per_group = CLASSES / GROUPS;
+    for (int y = 0; y < KEYS; y++) {
+        int g = y / keys_per_group;
+        for (int x = g * classes_per_group; x < (g + 1) * classes_per_group; x++)
+            gsl_matrix_set(p, x, y, (1.0 / KEYS) * (1.0 / classes_per_group));
+    }
+    return p;
+}
+#include <dirent.h>
+#include <sys/wait.h>
+
+typedef struct {
+    int status;             /* exit status, or -1 if the program did not exit */
+    char out[4096];         /* the start of what it wrote on standard output */
+    char err[1024];         /* the start of what it wrote on standard error */
+} Run;
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "r");
+    if (fp != NULL) {
+        size_t n = fread(buf, 1, size - 1, fp);
+        buf[n] = '\0';
+        fclose(fp);
+    }
+}
+
+/* Run the program with ARGS, its standard output going to STDOUT_TO
+   (a path; relative paths are inside TESTDIR). */
+static Run run_program_to(const char *args, const char *stdout_to)
+{
+    Run r = {-1, "", ""};
+    const char *prog = getenv("PROGRAM"), *dir = getenv("TESTDIR");
+    if (prog == NULL || dir == NULL) {
+        snprintf(r.err, sizeof r.err, "PROGRAM or TESTDIR is not set");
+        return r;
+    }
+    char cmd[4096], outpath[1024], errpath[1024];
+    snprintf(outpath, sizeof outpath, "%s/stdout.txt", dir);
+    snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
+    remove(outpath);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>'%s'",
+             dir, prog, args, stdout_to, errpath);
+    int s = system(cmd);
+    if (s != -1 && WIFEXITED(s))
+        r.status = WEXITSTATUS(s);
+    slurp(outpath, r.out, sizeof r.out);
+    slurp(errpath, r.err, sizeof r.err);
+    return r;
+}
+
+static Run run_program(const char *args)
+{
+    return run_program_to(args, "stdout.txt");
+}
+
+static void write_test_file(const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    FILE *fp = fopen(path, "w");
+    if (fp != NULL) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+static bool test_file_exists(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    return access(path, F_OK) == 0;
+}
+
+static int leftover_files(const char *prefix)
+{
+    int n = 0;
+    DIR *d = opendir(getenv("TESTDIR"));
+    if (d == NULL)
+        return -1;
+    for (struct dirent *e; (e = readdir(d)) != NULL; )
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+typedef struct {
+    int suite;              /* index into the suite names */
+    const char *name;
+    CU_TestFunc fn;
+} Test_entry;
+
+static int run_test_table(const char *const *suite_names, int nsuites,
+                          const Test_entry *tests, size_t ntests)
+{
+    gsl_set_error_handler_off();
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return EXIT_FAILURE;
+    CU_pSuite suites[8] = {NULL};
+    for (int k = 0; k < nsuites && k < 8; k++)
+        suites[k] = CU_add_suite(suite_names[k], NULL, NULL);
+    for (size_t k = 0; k < ntests; k++)
+        if (tests[k].suite >= nsuites || suites[tests[k].suite] == NULL
+            || !CU_add_test(suites[tests[k].suite], tests[k].name, tests[k].fn)) {
+            CU_cleanup_registry();
+            return EXIT_FAILURE;
+        }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+static void test_two_bits(void)
+{
+    Error err = {""};
+    gsl_matrix *p = two_bit_joint(&err);
+    Info in;
+    CU_ASSERT_FATAL(p != NULL && information(p, &in, &err) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(in.HX, 6.0, 1e-12);                  /* log2 64 */
+    CU_ASSERT_DOUBLE_EQUAL(in.HXgY, 4.0, 1e-12);                /* log2 16 */
+    CU_ASSERT_DOUBLE_EQUAL(in.HY, log2(24.0), 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(in.HYgX, log2(6.0), 1e-12);
+    const double routes[4] = {in.I_sum, in.I_hy, in.I_hx, in.I_kl};
+    for (int k = 0; k < 4; k++)
+        CU_ASSERT_DOUBLE_EQUAL(routes[k], 2.0, 1e-12);
+    gsl_matrix_free(p);
+}
+
+static void random_joint(gsl_rng *rng, gsl_matrix *p, bool with_zeros)
+{
+    random_distribution(rng, p->data, p->size1 * p->size2, 0.7);   /* tda == size2 */
+    if (with_zeros) {
+        double kept = 0.0;
+        for (size_t k = 0; k < p->size1 * p->size2; k++) {
+            if (k % 3 == 1)
+                p->data[k] = 0.0;
+            kept += p->data[k];
+        }
+        gsl_matrix_scale(p, 1.0 / kept);
+    }
+}
+
+static void test_identities_on_random_joints(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    for (int trial = 0; trial < 200; trial++) {
+        size_t nx = 2 + gsl_rng_uniform_int(rng, 9);
+        size_t ny = 2 + gsl_rng_uniform_int(rng, 9);
+        gsl_matrix *p = gsl_matrix_alloc(nx, ny);
+        random_joint(rng, p, trial % 3 == 0);       /* every third with zeros */
+        Info in;
+        Error err = {""};
+        CU_ASSERT_FATAL(information(p, &in, &err) == 0);
+        CU_ASSERT_DOUBLE_EQUAL(in.I_hy, in.I_sum, 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(in.I_hx, in.I_sum, 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(in.I_kl, in.I_sum, 1e-12);
+        CU_ASSERT(in.I_sum >= -1e-12);
+        CU_ASSERT(in.I_sum <= fmin(in.HX, in.HY) + 1e-12);
+        double px[16], py[16];
+        marginals(p, px, py);
+        for (size_t x = 0; x < nx; x++)
+            for (size_t y = 0; y < ny; y++)
+                gsl_matrix_set(p, x, y, px[x] * py[y]);
+        CU_ASSERT_FATAL(information(p, &in, &err) == 0);
+        CU_ASSERT_DOUBLE_EQUAL(in.I_sum, 0.0, 1e-12);
+        gsl_matrix_free(p);
+    }
+    gsl_rng_free(rng);
+}
+static void test_divergence_and_zeros(void)
+{
+    const double a = 0.3, b = 0.8;
+    const double p[2] = {a, 1 - a}, q[2] = {b, 1 - b};
+    double closed = a * log2(a / b) + (1 - a) * log2((1 - a) / (1 - b));
+    CU_ASSERT_DOUBLE_EQUAL(kl_divergence(p, q, 2), closed, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(kl_divergence(p, p, 2), 0.0, 1e-15);
+    const double zero_p[3] = {0.5, 0.0, 0.5}, full_q[3] = {0.25, 0.5, 0.25};
+    /* 0 log(0/q) = 0, and p log(p/0) = infinity */
+    CU_ASSERT_DOUBLE_EQUAL(kl_divergence(zero_p, full_q, 3), 1.0, 1e-15);
+    CU_ASSERT(isinf(kl_divergence(full_q, zero_p, 3)));
+    CU_ASSERT_DOUBLE_EQUAL(entropy(zero_p, 3, 1), 1.0, 1e-15);
+    const double certain[4] = {0.0, 1.0, 0.0, 0.0};
+    CU_ASSERT_EQUAL(entropy(certain, 4, 1), 0.0);
+}
+static void test_data_processing(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 99);
+    for (int k = 0; k < 1000; k++) {
+        Chain c;
+        Error err = {""};
+        CU_ASSERT_FATAL(random_chain(rng, k % 10 == 0, &c, &err) == 0);
+        CU_ASSERT(c.Ixz <= c.Ixy + 1e-12);
+        if (c.permutation)
+            CU_ASSERT_DOUBLE_EQUAL(c.Ixz, c.Ixy, 1e-12);
+    }
+    gsl_rng_free(rng);
+}
+static void expect_mi_rejection(const char *args, const char *needle)
+{
+    Run r = run_program(args);
+    CU_ASSERT(r.status == 1 && strstr(r.err, needle) != NULL);
+    CU_ASSERT(count_lines(r.err) == 1);
+    CU_ASSERT(leftover_files("out.tsv") == 0);
+    if (r.status != 1 || strstr(r.err, needle) == NULL)
+        fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
+}
+
+static void test_mutinfo_cli(void)
+{
+    write_test_file("neg.tsv", "1 2\n-1 3\n");
+    write_test_file("zero.tsv", "0 0\n0 0\n");
+    write_test_file("ragged.tsv", "1 2\n3\n");
+    write_test_file("counts.tsv", "# a 2 x 2 table of counts\n30 10\n10 30\n");
+    expect_mi_rejection("--joint neg.tsv", "negative");
+    expect_mi_rejection("--joint zero.tsv", "positive");
+    expect_mi_rejection("--joint ragged.tsv", "ragged");
+    expect_mi_rejection("--joint missing.tsv", "cannot open");
+    expect_mi_rejection("--chains 0 -o out.tsv", "out of range");
+    expect_mi_rejection("--chains 5 --joint counts.tsv -o out.tsv",
+                        "separate modes");
+    expect_mi_rejection("--bogus", "unknown option");
+    Run r = run_program("--joint counts.tsv");        /* p = (3/8, 1/8; 1/8, 3/8) */
+    CU_ASSERT(r.status == 0);
+    double I = 1.0 - (0.75 * log2(1 / 0.75) + 0.25 * log2(4.0));   /* 1 - h(1/4) */
+    char want[64];
+    snprintf(want, sizeof want, "sum %.12g", I);
+    CU_ASSERT(strstr(r.out, want) != NULL);
+    r = run_program("--chains 20 -o out.tsv");
+    CU_ASSERT(r.status == 0 && test_file_exists("out.tsv"));
+}
+int main(void)
+{
+    static const char *const suites[] = {"23.5 mutual information"};
+    static const Test_entry tests[] = {
+        {0, "the two-bit example against its closed form", test_two_bits},
+        {0, "four routes to I(X;Y) agree on random joints",
+         test_identities_on_random_joints},
+        {0, "divergence: Bernoulli closed form, zeros", test_divergence_and_zeros},
+        {0, "data processing on 1000 random chains", test_data_processing},
+        {0, "command line: bad input, counts, chains", test_mutinfo_cli}};
+    return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
+}
