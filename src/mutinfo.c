@@ -519,6 +519,20 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* The same, without trailing zeros: 2 rather than 2.00000, for exact values. */
+static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
+{
+    char buf[96];
+    tex_number(buf, sizeof buf, x, digits);
+    if (strchr(buf, '.') != NULL && strchr(buf, '\\') == NULL) {
+        size_t n = strlen(buf);
+        while (buf[n - 1] == '0')
+            buf[--n] = '\0';
+        if (buf[n - 1] == '.')
+            buf[n - 1] = '\0';
+    }
+    fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
+}
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -650,7 +664,7 @@ static int write_two_bit_files(const Options *opt, const Info *in, Error *err)
         const double v[8] = {in->HX, in->HXgY, in->HY, in->HYgX,
                              in->I_sum, in->I_hy, in->I_hx, in->I_kl};
         for (int k = 0; k < 8; k++)
-            tex_macro(fp, names[k], v[k], 6);
+            tex_macro_trim(fp, names[k], v[k], 6);
     }
     if (opt->values != NULL) {
         if (outfile_open(&out[n], opt->values, err) != 0) {
