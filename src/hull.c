@@ -68,6 +68,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 typedef struct {
     size_t n, d;
     bool inside;            /* distance <= the inside tolerance */
+    bool boundary;          /* too close to the boundary to certify either way */
     double distance;        /* |tau - z*| */
     double *lambda;         /* n convex weights: z* = sum_i lambda_i phi_i */
     double *nearest;        /* z*, d numbers */
@@ -88,7 +89,7 @@ static Certificate *certificate_alloc(size_t n, size_t d, Error *err)
     Certificate *cert = alloc_array(1, sizeof *cert, err);
     if (cert == NULL)
         return NULL;
-    *cert = (Certificate){n, d, false, 0.0, NULL, NULL, NULL, 0.0, 0.0, 0};
+    *cert = (Certificate){n, d, false, false, 0.0, NULL, NULL, NULL, 0.0, 0.0, 0};
     cert->lambda = alloc_array(n, sizeof(double), err);
     cert->nearest = alloc_array(d, sizeof(double), err);
     cert->w = alloc_array(d, sizeof(double), err);
@@ -113,8 +114,10 @@ typedef struct {
     gsl_vector *x, *v;      /* x = sum_S lambda_j y_j (d);  v_i = x . y_i (n) */
     size_t *S, s, cap;      /* the corral: s indices; cap = min(n, d + 1) + 1 */
     double *lambda, *alpha; /* weights on the corral; affine minimiser */
-    gsl_matrix *M;          /* cap x cap, for G + 1 1^T */
-    gsl_vector *rhs;
+    size_t *S_saved, s_saved;
+    double *lambda_saved;   /* the corral before a major step, to fall back on */
+    gsl_matrix *E;          /* d x cap, for the least-squares problem (eq:affine) */
+    gsl_vector *tau, *beta, *rhs, *resid;
 } Wolfe;
 
 static void wolfe_free(Wolfe *wf)
@@ -125,8 +128,13 @@ static void wolfe_free(Wolfe *wf)
     free(wf->S);
     free(wf->lambda);
     free(wf->alpha);
-    gsl_matrix_free(wf->M);
+    free(wf->S_saved);
+    free(wf->lambda_saved);
+    gsl_matrix_free(wf->E);
+    gsl_vector_free(wf->tau);
+    gsl_vector_free(wf->beta);
     gsl_vector_free(wf->rhs);
+    gsl_vector_free(wf->resid);
 }
 
 static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
@@ -138,12 +146,18 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
     wf->Y = gsl_matrix_alloc(n, d);
     wf->x = gsl_vector_alloc(d);
     wf->v = gsl_vector_alloc(n);
-    wf->M = gsl_matrix_alloc(wf->cap, wf->cap);
-    wf->rhs = gsl_vector_alloc(wf->cap);
+    wf->E = gsl_matrix_alloc(d, wf->cap);
+    wf->tau = gsl_vector_alloc(wf->cap);
+    wf->beta = gsl_vector_alloc(wf->cap);
+    wf->rhs = gsl_vector_alloc(d);
+    wf->resid = gsl_vector_alloc(d);
     wf->S = alloc_array(wf->cap, sizeof *wf->S, err);
+    wf->S_saved = alloc_array(wf->cap, sizeof *wf->S_saved, err);
     wf->lambda = alloc_array(wf->cap, sizeof *wf->lambda, err);
+    wf->lambda_saved = alloc_array(wf->cap, sizeof *wf->lambda_saved, err);
     wf->alpha = alloc_array(wf->cap, sizeof *wf->alpha, err);
-    if (!wf->Y || !wf->x || !wf->v || !wf->M || !wf->rhs || !wf->S || !wf->lambda
+    if (!wf->Y || !wf->x || !wf->v || !wf->E || !wf->tau || !wf->beta || !wf->rhs
+        || !wf->resid || !wf->S || !wf->S_saved || !wf->lambda || !wf->lambda_saved
         || !wf->alpha) {
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
@@ -164,28 +178,42 @@ static void corral_point(Wolfe *wf, const double *weights)
 
 static int affine_minimiser(Wolfe *wf)
 {
-    gsl_matrix_view M = gsl_matrix_submatrix(wf->M, 0, 0, wf->s, wf->s);
-    gsl_vector_view r = gsl_vector_subvector(wf->rhs, 0, wf->s);
-    for (size_t a = 0; a < wf->s; a++)
-        for (size_t b = 0; b <= a; b++) {
-            gsl_vector_const_view ya = gsl_matrix_const_row(wf->Y, wf->S[a]);
-            gsl_vector_const_view yb = gsl_matrix_const_row(wf->Y, wf->S[b]);
-            double g;
-            gsl_blas_ddot(&ya.vector, &yb.vector, &g);
-            gsl_matrix_set(&M.matrix, a, b, g + 1.0);     /* G + 1 1^T */
-            gsl_matrix_set(&M.matrix, b, a, g + 1.0);
+    const size_t d = wf->Y->size2, m = wf->s - 1;
+    if (m == 0) {
+        wf->alpha[0] = 1.0;
+        return 0;
+    }
+    gsl_matrix_view E = gsl_matrix_submatrix(wf->E, 0, 0, d, m);
+    gsl_vector_view tau = gsl_vector_subvector(wf->tau, 0, m);
+    gsl_vector_view beta = gsl_vector_subvector(wf->beta, 0, m);
+    double biggest = 0.0;
+    gsl_vector_const_view y0 = gsl_matrix_const_row(wf->Y, wf->S[0]);
+    for (size_t i = 0; i < d; i++)
+        gsl_vector_set(wf->rhs, i, -gsl_vector_get(&y0.vector, i));
+    for (size_t k = 0; k < m; k++) {
+        gsl_vector_const_view yk = gsl_matrix_const_row(wf->Y, wf->S[k + 1]);
+        double norm2 = 0.0;
+        for (size_t i = 0; i < d; i++) {
+            double e = gsl_vector_get(&yk.vector, i) - gsl_vector_get(&y0.vector, i);
+            gsl_matrix_set(&E.matrix, i, k, e);
+            norm2 += e * e;
         }
-    gsl_vector_set_all(&r.vector, 1.0);
-    if (gsl_linalg_cholesky_decomp1(&M.matrix) != GSL_SUCCESS
-        || gsl_linalg_cholesky_svx(&M.matrix, &r.vector) != GSL_SUCCESS)
+        biggest = fmax(biggest, sqrt(norm2));
+    }
+    if (gsl_linalg_QR_decomp(&E.matrix, &tau.vector) != GSL_SUCCESS)
+        return -1;
+    for (size_t k = 0; k < m; k++)
+        if (fabs(gsl_matrix_get(&E.matrix, k, k)) <= 1e-13 * biggest)
+            return -1;                              /* dependent in floating point */
+    if (gsl_linalg_QR_lssolve(&E.matrix, &tau.vector, wf->rhs, &beta.vector,
+                              wf->resid) != GSL_SUCCESS)
         return -1;
     double sum = 0.0;
-    for (size_t a = 0; a < wf->s; a++)
-        sum += gsl_vector_get(&r.vector, a);
-    if (!(fabs(sum) > 0.0) || !isfinite(sum))
-        return -1;
-    for (size_t a = 0; a < wf->s; a++)
-        wf->alpha[a] = gsl_vector_get(&r.vector, a) / sum;
+    for (size_t k = 0; k < m; k++) {
+        wf->alpha[k + 1] = gsl_vector_get(&beta.vector, k);
+        sum += wf->alpha[k + 1];
+    }
+    wf->alpha[0] = 1.0 - sum;
     return 0;
 }
 static int minor_steps(Wolfe *wf)
@@ -250,17 +278,23 @@ static int wolfe(Wolfe *wf, int *iterations)
         double xx;
         gsl_blas_ddot(wf->x, wf->x, &xx);
         size_t j = gsl_vector_min_index(wf->v);
-        if (xx - gsl_vector_get(wf->v, j) <= 1e-14 * scale2 || wf->s == wf->cap - 1)
+        if (xx - gsl_vector_get(wf->v, j) <= 1e-12 * xx + 1e-28 * scale2
+            || wf->s == wf->cap - 1)
             break;
         bool in_corral = false;
         for (size_t a = 0; a < wf->s; a++)
             in_corral |= wf->S[a] == j;
         if (in_corral)
             break;
+        memcpy(wf->S_saved, wf->S, wf->s * sizeof *wf->S);
+        memcpy(wf->lambda_saved, wf->lambda, wf->s * sizeof *wf->lambda);
+        wf->s_saved = wf->s;
         wf->S[wf->s] = j;
         wf->lambda[wf->s++] = 0.0;
-        if (minor_steps(wf) != 0) {  /* stalled: keep the last corral */
-            wf->s--;
+        if (minor_steps(wf) != 0) {                 /* stalled: restore the corral */
+            memcpy(wf->S, wf->S_saved, wf->s_saved * sizeof *wf->S);
+            memcpy(wf->lambda, wf->lambda_saved, wf->s_saved * sizeof *wf->lambda);
+            wf->s = wf->s_saved;
             break;
         }
     }
@@ -301,6 +335,10 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
             wt += cert->w[k] * tau[k];
         cert->margin = wt - cert->c;
     }
+    if (!cert->inside && cert->distance <= 1e-8 * fmax(1.0, scale)
+        && !(cert->margin > 0.0
+             && cert->distance - cert->margin <= 1e-9 * fmax(1.0, scale)))
+        cert->boundary = true;
     wolfe_free(&wf);
     return 0;
 }
@@ -323,11 +361,17 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
         double z = 0.0;
         for (size_t i = 0; i < n; i++)
             z += cert->lambda[i] * gsl_matrix_get(phi, i, k);
+        if (fabs(z - cert->nearest[k]) > tol)
+            return fail(err, "the stated nearest point differs from the weights' "
+                        "combination in coordinate %zu", k + 1);
         r2 += (tau[k] - z) * (tau[k] - z);
     }
     if (cert->inside)
         return sqrt(r2) <= tol ? 0
              : fail(err, "the weights miss the target by %.3g", sqrt(r2));
+    if (cert->boundary)
+        return sqrt(r2) <= 10.0 * tol ? 0
+             : fail(err, "a boundary case %.3g from the target", sqrt(r2));
     double ww = 0.0, wt = 0.0, worst = -INFINITY;
     for (size_t k = 0; k < d; k++) {
         ww += cert->w[k] * cert->w[k];
@@ -343,12 +387,14 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
         return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
     if (worst > cert->c + tol)
         return fail(err, "a point lies beyond the hyperplane by %.3g", worst - cert->c);
-    if (!(wt - cert->c > 0.0))
-        return fail(err, "the target is not beyond the hyperplane (margin %.3g)",
-                    wt - cert->c);
-    if (fabs(sqrt(r2) - cert->distance) > tol || sqrt(r2) - (wt - cert->c) > tol)
+    if (!(wt - worst > 0.0))
+        return fail(err, "the target is not beyond the points (margin %.3g)",
+                    wt - worst);
+    if (fabs(sqrt(r2) - cert->distance) > tol || sqrt(r2) - (wt - worst) > tol)
         return fail(err, "distance %.17g and margin %.17g disagree",
-                    sqrt(r2), wt - cert->c);
+                    sqrt(r2), wt - worst);
+    if (fabs(cert->margin - (wt - cert->c)) > tol)
+        return fail(err, "the stated margin %.17g is not w.tau - c", cert->margin);
     return 0;
 }
 static const double EX_POINTS[6][3] = {
@@ -817,7 +863,8 @@ static void usage(FILE *fp)
 "  -p, --points FILE        the point set: one point per row, numbers separated\n"
 "                           by spaces, tabs or commas; '#' starts a comment\n"
 "  -t, --target FILE        target points, one per row, same format\n"
-"  -v, --target-vector LIST one target, e.g. \"0.5,0.5,0.4\"\n"
+"  -v, --target-vector LIST\n"
+"                           one target, e.g. \"0.5,0.5,0.4\"\n"
 "  -o, --output FILE        write the certificates here (default: standard output)\n"
 "\n"
 "Chord progressions (one per line, \"name: ii7 V7 Imaj7\"):\n"
@@ -832,11 +879,14 @@ static void usage(FILE *fp)
 "  -h, --help               show this help and exit\n"
 "\n"
 "Output: one block per target, lines of tab-separated fields:\n"
-"  target N | verdict inside|outside | distance D | nearest z_1 ... z_d |\n"
-"  weights l_1 ... l_n | (outside only) normal w_1 ... w_d | offset c |\n"
-"  margin m | check passed\n"
+"  target N | verdict inside|outside|boundary | distance D |\n"
+"  nearest z_1 ... z_d |"
+" weights l_1 ... l_n | (outside only) normal w_1 ... w_d |\n"
+"  offset c | margin m | check passed\n"
 "Outside, w.x_i <= c for every point and w.target = c + m: the hyperplane\n"
-"w.z = c separates.  Inside, sum_i l_i x_i reproduces the target.\n"
+"w.z = c separates.  Inside, sum_i l_i x_i reproduces the target.  A boundary\n"
+"target is within 1e-8 (relative) of the hull and cannot be certified either\n"
+"way in double precision.\n"
 "Exit status: 0 on success, 1 on bad input, 3 if a certificate failed its\n"
 "independent check (a bug: please report it).\n", fp);
 }
@@ -937,14 +987,19 @@ static void print_vector(FILE *fp, const char *key, const double *v, size_t n)
     fputc('\n', fp);
 }
 
+static const char *verdict(const Certificate *c)
+{
+    return c->inside ? "inside" : c->boundary ? "boundary" : "outside";
+}
+
 static void print_certificate(FILE *fp, size_t q, const Certificate *c,
                               const char *why)
 {
-    fprintf(fp, "target\t%zu\nverdict\t%s\ndistance\t%.12g\n", q,
-            c->inside ? "inside" : "outside", c->distance);
+    fprintf(fp, "target\t%zu\nverdict\t%s\ndistance\t%.12g\n", q, verdict(c),
+            c->distance);
     print_vector(fp, "nearest", c->nearest, c->d);
     print_vector(fp, "weights", c->lambda, c->n);
-    if (!c->inside) {
+    if (!c->inside && !c->boundary) {
         print_vector(fp, "normal", c->w, c->d);
         fprintf(fp, "offset\t%.12g\nmargin\t%.12g\n", c->c + 0.0, c->margin);
     }
@@ -1032,9 +1087,8 @@ static void print_chord_results(FILE *fp, const Progressions *train,
         int a, b;
         top_two(certs[q]->w, &a, &b);
         fprintf(fp, "%-20s %-8s distance %.4f margin %.4f", test->names[q],
-                certs[q]->inside ? "inside" : "outside", certs[q]->distance,
-                certs[q]->margin);
-        if (!certs[q]->inside)
+                verdict(certs[q]), certs[q]->distance, certs[q]->margin);
+        if (!certs[q]->inside && !certs[q]->boundary)
             fprintf(fp, "  w: %s %+.2f, %s %+.2f", MOVE_NAMES[a], certs[q]->w[a],
                     MOVE_NAMES[b], certs[q]->w[b]);
         fputc('\n', fp);
@@ -1053,9 +1107,8 @@ static void write_bebop_table(FILE *fp, const Progressions *test,
         int a, b;
         top_two(certs[q]->w, &a, &b);
         fprintf(fp, "%s & %s & %.4f & %.4f & ", test->names[q],
-                certs[q]->inside ? "inside" : "outside", certs[q]->distance,
-                certs[q]->margin);
-        if (!certs[q]->inside)
+                verdict(certs[q]), certs[q]->distance, certs[q]->margin);
+        if (!certs[q]->inside && !certs[q]->boundary)
             fprintf(fp, "%s $%+.2f$, %s $%+.2f$", MOVE_NAMES[a], certs[q]->w[a],
                     MOVE_NAMES[b], certs[q]->w[b]);
         fputs("\\\\\n", fp);
@@ -1064,16 +1117,21 @@ static void write_bebop_table(FILE *fp, const Progressions *test,
 }
 
 static void write_chord_macros(FILE *fp, const Progressions *train,
-                               const Progressions *test, Certificate **certs)
+                               const Progressions *test, Certificate **certs,
+                               int loo_outside)
 {
-    int outside = 0, sub = 0, sub_outside = 0;
+    int outside = 0, sub = 0, sub_outside = 0, sub_top = 0;
     double train_sub = 0.0;
     for (size_t i = 0; i < train->n; i++)
         train_sub = fmax(train_sub, train->f[i][6]);
     for (size_t q = 0; q < test->n; q++) {
-        outside += !certs[q]->inside;
+        int a, b;
+        top_two(certs[q]->w, &a, &b);
+        bool out = !certs[q]->inside && !certs[q]->boundary;
+        outside += out;
         sub += test->f[q][6] > 0.0;
-        sub_outside += test->f[q][6] > 0.0 && !certs[q]->inside;
+        sub_outside += test->f[q][6] > 0.0 && out;
+        sub_top += test->f[q][6] > 0.0 && out && a == 6;
     }
     fputs("% Generated by `hull --macros` (chord mode); do not edit.\n", fp);
     tex_macro_int(fp, "ChordsTrain", (long)train->n);
@@ -1082,11 +1140,13 @@ static void write_chord_macros(FILE *fp, const Progressions *train,
     tex_macro_int(fp, "ChordsSub", sub);
     tex_macro_int(fp, "ChordsSubOutside", sub_outside);
     tex_macro(fp, "ChordsTrainSubMax", train_sub, 2);
+    tex_macro_int(fp, "ChordsSubTop", sub_top);
+    tex_macro_int(fp, "ChordsLooOutside", loo_outside);
 }
 
 static int write_chord_files(const Options *opt, const Progressions *train,
                              const Progressions *test, Certificate **certs,
-                             Error *err)
+                             int loo_outside, Error *err)
 {
     Outfile out[2] = {outfile_none(), outfile_none()};
     size_t n = 0;
@@ -1100,9 +1160,32 @@ static int write_chord_files(const Options *opt, const Progressions *train,
             outfiles_abort(out, 2);
             return -1;
         }
-        write_chord_macros(out[n++].fp, train, test, certs);
+        write_chord_macros(out[n++].fp, train, test, certs, loo_outside);
     }
     return outfiles_commit(out, n, err);
+}
+static int leave_one_out(const Progressions *train, int *outside, Error *err)
+{
+    const size_t n = train->n;
+    *outside = 0;
+    if (n < 2)
+        return 0;
+    gsl_matrix *rest = alloc_matrix(n - 1, NMOVES, err);
+    Certificate *cert = rest ? certificate_alloc(n - 1, NMOVES, err) : NULL;
+    int status = cert ? 0 : -1;
+    for (size_t i = 0; status == 0 && i < n; i++) {
+        for (size_t r = 0, k = 0; r < n; r++)
+            if (r != i)
+                memcpy(gsl_matrix_ptr(rest, k++, 0), train->f[r],
+                       sizeof train->f[r]);
+        status = hull_certificate(rest, train->f[i], cert, err);
+        if (status == 0)
+            status = check_certificate(rest, train->f[i], cert, err);
+        *outside += status == 0 && !cert->inside && !cert->boundary;
+    }
+    certificate_free(cert);
+    gsl_matrix_free(rest);
+    return status;
 }
 
 static int run_on_chords(const Options *opt, Error *err)
@@ -1128,8 +1211,13 @@ static int run_on_chords(const Options *opt, Error *err)
             || hull_certificate(phi, test.f[q], certs[q], err) != 0
             || check_certificate(phi, test.f[q], certs[q], err) != 0)
             goto done;
+    int loo_outside = 0;
+    if (leave_one_out(&train, &loo_outside, err) != 0)
+        goto done;
     print_chord_results(stdout, &train, &test, certs);
-    status = write_chord_files(opt, &train, &test, certs, err);
+    printf("leave-one-out: %d of %zu training progressions lie outside the hull "
+           "of the others\n", loo_outside, train.n);
+    status = write_chord_files(opt, &train, &test, certs, loo_outside, err);
 done:
     for (size_t q = 0; certs && q < test.n; q++)
         certificate_free(certs[q]);

@@ -67,6 +67,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 typedef struct {
     size_t n, d;
     bool inside;            /* distance <= the inside tolerance */
+    bool boundary;          /* too close to the boundary to certify either way */
     double distance;        /* |tau - z*| */
     double *lambda;         /* n convex weights: z* = sum_i lambda_i phi_i */
     double *nearest;        /* z*, d numbers */
@@ -87,7 +88,7 @@ static Certificate *certificate_alloc(size_t n, size_t d, Error *err)
     Certificate *cert = alloc_array(1, sizeof *cert, err);
     if (cert == NULL)
         return NULL;
-    *cert = (Certificate){n, d, false, 0.0, NULL, NULL, NULL, 0.0, 0.0, 0};
+    *cert = (Certificate){n, d, false, false, 0.0, NULL, NULL, NULL, 0.0, 0.0, 0};
     cert->lambda = alloc_array(n, sizeof(double), err);
     cert->nearest = alloc_array(d, sizeof(double), err);
     cert->w = alloc_array(d, sizeof(double), err);
@@ -112,8 +113,10 @@ typedef struct {
     gsl_vector *x, *v;      /* x = sum_S lambda_j y_j (d);  v_i = x . y_i (n) */
     size_t *S, s, cap;      /* the corral: s indices; cap = min(n, d + 1) + 1 */
     double *lambda, *alpha; /* weights on the corral; affine minimiser */
-    gsl_matrix *M;          /* cap x cap, for G + 1 1^T */
-    gsl_vector *rhs;
+    size_t *S_saved, s_saved;
+    double *lambda_saved;   /* the corral before a major step, to fall back on */
+    gsl_matrix *E;          /* d x cap, for the least-squares problem (eq:affine) */
+    gsl_vector *tau, *beta, *rhs, *resid;
 } Wolfe;
 
 static void wolfe_free(Wolfe *wf)
@@ -124,8 +127,13 @@ static void wolfe_free(Wolfe *wf)
     free(wf->S);
     free(wf->lambda);
     free(wf->alpha);
-    gsl_matrix_free(wf->M);
+    free(wf->S_saved);
+    free(wf->lambda_saved);
+    gsl_matrix_free(wf->E);
+    gsl_vector_free(wf->tau);
+    gsl_vector_free(wf->beta);
     gsl_vector_free(wf->rhs);
+    gsl_vector_free(wf->resid);
 }
 
 static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
@@ -137,12 +145,18 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
     wf->Y = gsl_matrix_alloc(n, d);
     wf->x = gsl_vector_alloc(d);
     wf->v = gsl_vector_alloc(n);
-    wf->M = gsl_matrix_alloc(wf->cap, wf->cap);
-    wf->rhs = gsl_vector_alloc(wf->cap);
+    wf->E = gsl_matrix_alloc(d, wf->cap);
+    wf->tau = gsl_vector_alloc(wf->cap);
+    wf->beta = gsl_vector_alloc(wf->cap);
+    wf->rhs = gsl_vector_alloc(d);
+    wf->resid = gsl_vector_alloc(d);
     wf->S = alloc_array(wf->cap, sizeof *wf->S, err);
+    wf->S_saved = alloc_array(wf->cap, sizeof *wf->S_saved, err);
     wf->lambda = alloc_array(wf->cap, sizeof *wf->lambda, err);
+    wf->lambda_saved = alloc_array(wf->cap, sizeof *wf->lambda_saved, err);
     wf->alpha = alloc_array(wf->cap, sizeof *wf->alpha, err);
-    if (!wf->Y || !wf->x || !wf->v || !wf->M || !wf->rhs || !wf->S || !wf->lambda
+    if (!wf->Y || !wf->x || !wf->v || !wf->E || !wf->tau || !wf->beta || !wf->rhs
+        || !wf->resid || !wf->S || !wf->S_saved || !wf->lambda || !wf->lambda_saved
         || !wf->alpha) {
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
@@ -163,28 +177,42 @@ static void corral_point(Wolfe *wf, const double *weights)
 
 static int affine_minimiser(Wolfe *wf)
 {
-    gsl_matrix_view M = gsl_matrix_submatrix(wf->M, 0, 0, wf->s, wf->s);
-    gsl_vector_view r = gsl_vector_subvector(wf->rhs, 0, wf->s);
-    for (size_t a = 0; a < wf->s; a++)
-        for (size_t b = 0; b <= a; b++) {
-            gsl_vector_const_view ya = gsl_matrix_const_row(wf->Y, wf->S[a]);
-            gsl_vector_const_view yb = gsl_matrix_const_row(wf->Y, wf->S[b]);
-            double g;
-            gsl_blas_ddot(&ya.vector, &yb.vector, &g);
-            gsl_matrix_set(&M.matrix, a, b, g + 1.0);     /* G + 1 1^T */
-            gsl_matrix_set(&M.matrix, b, a, g + 1.0);
+    const size_t d = wf->Y->size2, m = wf->s - 1;
+    if (m == 0) {
+        wf->alpha[0] = 1.0;
+        return 0;
+    }
+    gsl_matrix_view E = gsl_matrix_submatrix(wf->E, 0, 0, d, m);
+    gsl_vector_view tau = gsl_vector_subvector(wf->tau, 0, m);
+    gsl_vector_view beta = gsl_vector_subvector(wf->beta, 0, m);
+    double biggest = 0.0;
+    gsl_vector_const_view y0 = gsl_matrix_const_row(wf->Y, wf->S[0]);
+    for (size_t i = 0; i < d; i++)
+        gsl_vector_set(wf->rhs, i, -gsl_vector_get(&y0.vector, i));
+    for (size_t k = 0; k < m; k++) {
+        gsl_vector_const_view yk = gsl_matrix_const_row(wf->Y, wf->S[k + 1]);
+        double norm2 = 0.0;
+        for (size_t i = 0; i < d; i++) {
+            double e = gsl_vector_get(&yk.vector, i) - gsl_vector_get(&y0.vector, i);
+            gsl_matrix_set(&E.matrix, i, k, e);
+            norm2 += e * e;
         }
-    gsl_vector_set_all(&r.vector, 1.0);
-    if (gsl_linalg_cholesky_decomp1(&M.matrix) != GSL_SUCCESS
-        || gsl_linalg_cholesky_svx(&M.matrix, &r.vector) != GSL_SUCCESS)
+        biggest = fmax(biggest, sqrt(norm2));
+    }
+    if (gsl_linalg_QR_decomp(&E.matrix, &tau.vector) != GSL_SUCCESS)
+        return -1;
+    for (size_t k = 0; k < m; k++)
+        if (fabs(gsl_matrix_get(&E.matrix, k, k)) <= 1e-13 * biggest)
+            return -1;                              /* dependent in floating point */
+    if (gsl_linalg_QR_lssolve(&E.matrix, &tau.vector, wf->rhs, &beta.vector,
+                              wf->resid) != GSL_SUCCESS)
         return -1;
     double sum = 0.0;
-    for (size_t a = 0; a < wf->s; a++)
-        sum += gsl_vector_get(&r.vector, a);
-    if (!(fabs(sum) > 0.0) || !isfinite(sum))
-        return -1;
-    for (size_t a = 0; a < wf->s; a++)
-        wf->alpha[a] = gsl_vector_get(&r.vector, a) / sum;
+    for (size_t k = 0; k < m; k++) {
+        wf->alpha[k + 1] = gsl_vector_get(&beta.vector, k);
+        sum += wf->alpha[k + 1];
+    }
+    wf->alpha[0] = 1.0 - sum;
     return 0;
 }
 static int minor_steps(Wolfe *wf)
@@ -249,17 +277,23 @@ static int wolfe(Wolfe *wf, int *iterations)
         double xx;
         gsl_blas_ddot(wf->x, wf->x, &xx);
         size_t j = gsl_vector_min_index(wf->v);
-        if (xx - gsl_vector_get(wf->v, j) <= 1e-14 * scale2 || wf->s == wf->cap - 1)
+        if (xx - gsl_vector_get(wf->v, j) <= 1e-12 * xx + 1e-28 * scale2
+            || wf->s == wf->cap - 1)
             break;
         bool in_corral = false;
         for (size_t a = 0; a < wf->s; a++)
             in_corral |= wf->S[a] == j;
         if (in_corral)
             break;
+        memcpy(wf->S_saved, wf->S, wf->s * sizeof *wf->S);
+        memcpy(wf->lambda_saved, wf->lambda, wf->s * sizeof *wf->lambda);
+        wf->s_saved = wf->s;
         wf->S[wf->s] = j;
         wf->lambda[wf->s++] = 0.0;
-        if (minor_steps(wf) != 0) {  /* stalled: keep the last corral */
-            wf->s--;
+        if (minor_steps(wf) != 0) {                 /* stalled: restore the corral */
+            memcpy(wf->S, wf->S_saved, wf->s_saved * sizeof *wf->S);
+            memcpy(wf->lambda, wf->lambda_saved, wf->s_saved * sizeof *wf->lambda);
+            wf->s = wf->s_saved;
             break;
         }
     }
@@ -300,6 +334,10 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
             wt += cert->w[k] * tau[k];
         cert->margin = wt - cert->c;
     }
+    if (!cert->inside && cert->distance <= 1e-8 * fmax(1.0, scale)
+        && !(cert->margin > 0.0
+             && cert->distance - cert->margin <= 1e-9 * fmax(1.0, scale)))
+        cert->boundary = true;
     wolfe_free(&wf);
     return 0;
 }
@@ -322,11 +360,17 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
         double z = 0.0;
         for (size_t i = 0; i < n; i++)
             z += cert->lambda[i] * gsl_matrix_get(phi, i, k);
+        if (fabs(z - cert->nearest[k]) > tol)
+            return fail(err, "the stated nearest point differs from the weights' "
+                        "combination in coordinate %zu", k + 1);
         r2 += (tau[k] - z) * (tau[k] - z);
     }
     if (cert->inside)
         return sqrt(r2) <= tol ? 0
              : fail(err, "the weights miss the target by %.3g", sqrt(r2));
+    if (cert->boundary)
+        return sqrt(r2) <= 10.0 * tol ? 0
+             : fail(err, "a boundary case %.3g from the target", sqrt(r2));
     double ww = 0.0, wt = 0.0, worst = -INFINITY;
     for (size_t k = 0; k < d; k++) {
         ww += cert->w[k] * cert->w[k];
@@ -342,12 +386,14 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
         return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
     if (worst > cert->c + tol)
         return fail(err, "a point lies beyond the hyperplane by %.3g", worst - cert->c);
-    if (!(wt - cert->c > 0.0))
-        return fail(err, "the target is not beyond the hyperplane (margin %.3g)",
-                    wt - cert->c);
-    if (fabs(sqrt(r2) - cert->distance) > tol || sqrt(r2) - (wt - cert->c) > tol)
+    if (!(wt - worst > 0.0))
+        return fail(err, "the target is not beyond the points (margin %.3g)",
+                    wt - worst);
+    if (fabs(sqrt(r2) - cert->distance) > tol || sqrt(r2) - (wt - worst) > tol)
         return fail(err, "distance %.17g and margin %.17g disagree",
-                    sqrt(r2), wt - cert->c);
+                    sqrt(r2), wt - worst);
+    if (fabs(cert->margin - (wt - cert->c)) > tol)
+        return fail(err, "the stated margin %.17g is not w.tau - c", cert->margin);
     return 0;
 }
 static const double EX_POINTS[6][3] = {
@@ -808,6 +854,10 @@ static void test_degenerate_inputs(void)
     const double tri[6] = {0, 0, 2, 0, 0, 2}, vertex[2] = {2, 0};
     c = solve_small(3, 2, tri, vertex);                                 /* a vertex */
     CU_ASSERT(c && c->inside && fabs(c->lambda[1] - 1.0) < 1e-12);
+    certificate_free(c);
+    const double near[6] = {0, 0, 1e-9, 0, 1, 1}, edge[2] = {0.3, 0.3};
+    c = solve_small(3, 2, near, edge);              /* on an edge, near-duplicates */
+    CU_ASSERT(c && (c->inside || c->boundary) && c->distance < 1e-8);
     certificate_free(c);
     const double d1[3] = {-1.0, 2.0, 0.5}, in1[1] = {1.5}, out1[1] = {-3.0};
     c = solve_small(3, 1, d1, in1);                                     /* d = 1 */
