@@ -110,9 +110,11 @@ static void certificate_free(Certificate *cert)
     }
 }
 typedef struct {
-    gsl_matrix *Y;          /* n x d, rows y_i = phi_i - tau */
-    gsl_vector *x, *v;      /* x = sum_S lambda_j y_j (d);  v_i = x . y_i (n) */
-    size_t *S, s, cap;      /* the corral: s indices; cap = min(n, d + 1) + 1 */
+    gsl_matrix *P;          /* n x d: the points divided by s */
+    double *t, s;           /* the target divided by s; the power of two s */
+    double diam2;           /* a squared diameter of the scaled points */
+    gsl_vector *z, *x, *u;  /* z = sum_S lambda_j P_j;  x = z - t;  u_i = x . P_i */
+    size_t *S, s_now, cap;  /* the corral: s_now indices; cap = min(n, d + 1) + 1 */
     double *lambda, *alpha; /* weights on the corral; affine minimiser */
     size_t *S_saved, s_saved;
     double *lambda_saved;   /* the corral before a major step, to fall back on */
@@ -122,30 +124,45 @@ typedef struct {
 
 static void wolfe_free(Wolfe *wf)
 {
-    gsl_matrix_free(wf->Y);
+    gsl_matrix_free(wf->P);
+    free(wf->t);
+    gsl_vector_free(wf->z);
     gsl_vector_free(wf->x);
-    gsl_vector_free(wf->v);
+    gsl_vector_free(wf->u);
     free(wf->S);
-    free(wf->lambda);
-    free(wf->alpha);
     free(wf->S_saved);
+    free(wf->lambda);
     free(wf->lambda_saved);
+    free(wf->alpha);
     gsl_matrix_free(wf->E);
     gsl_vector_free(wf->tau);
     gsl_vector_free(wf->beta);
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
+static double problem_scale(const gsl_matrix *phi, const double *tau)
+{
+    double big = 0.0;
+    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
+        big = fmax(big, fabs(phi->data[k]));
+    for (size_t k = 0; k < phi->size2; k++)
+        big = fmax(big, fabs(tau[k]));
+    int e;
+    frexp(big, &e);
+    return big > 0.0 ? ldexp(1.0, e) : 1.0;
+}
 
 static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
                        Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
+    memset(wf, 0, sizeof *wf);
     wf->cap = (n < d + 1 ? n : d + 1) + 1;
-    wf->s = 0;
-    wf->Y = gsl_matrix_alloc(n, d);
+    wf->P = gsl_matrix_alloc(n, d);
+    wf->t = alloc_array(d, sizeof *wf->t, err);
+    wf->z = gsl_vector_alloc(d);
     wf->x = gsl_vector_alloc(d);
-    wf->v = gsl_vector_alloc(n);
+    wf->u = gsl_vector_alloc(n);
     wf->E = gsl_matrix_alloc(d, wf->cap);
     wf->tau = gsl_vector_alloc(wf->cap);
     wf->beta = gsl_vector_alloc(wf->cap);
@@ -156,45 +173,47 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
     wf->lambda = alloc_array(wf->cap, sizeof *wf->lambda, err);
     wf->lambda_saved = alloc_array(wf->cap, sizeof *wf->lambda_saved, err);
     wf->alpha = alloc_array(wf->cap, sizeof *wf->alpha, err);
-    if (!wf->Y || !wf->x || !wf->v || !wf->E || !wf->tau || !wf->beta || !wf->rhs
-        || !wf->resid || !wf->S || !wf->S_saved || !wf->lambda || !wf->lambda_saved
-        || !wf->alpha) {
+    if (!wf->P || !wf->t || !wf->z || !wf->x || !wf->u || !wf->E || !wf->tau
+        || !wf->beta || !wf->rhs || !wf->resid || !wf->S || !wf->S_saved
+        || !wf->lambda || !wf->lambda_saved || !wf->alpha) {
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
     }
-    for (size_t i = 0; i < n; i++)
+    wf->s = problem_scale(phi, tau);
+    gsl_matrix_memcpy(wf->P, phi);
+    gsl_matrix_scale(wf->P, 1.0 / wf->s);
+    for (size_t k = 0; k < d; k++)
+        wf->t[k] = tau[k] / wf->s;
+    for (size_t i = 0; i < n; i++) {
+        double r2 = 0.0;
         for (size_t k = 0; k < d; k++)
-            gsl_matrix_set(wf->Y, i, k, gsl_matrix_get(phi, i, k) - tau[k]);
+            r2 += pow(gsl_matrix_get(wf->P, i, k) - gsl_matrix_get(wf->P, 0, k), 2);
+        wf->diam2 = fmax(wf->diam2, r2);
+    }
     return 0;
 }
 static void corral_point(Wolfe *wf, const double *weights)
 {
-    gsl_vector_set_zero(wf->x);
-    for (size_t a = 0; a < wf->s; a++) {
-        gsl_vector_const_view y = gsl_matrix_const_row(wf->Y, wf->S[a]);
-        gsl_blas_daxpy(weights[a], &y.vector, wf->x);
+    gsl_vector_set_zero(wf->z);
+    for (size_t a = 0; a < wf->s_now; a++) {
+        gsl_vector_const_view p = gsl_matrix_const_row(wf->P, wf->S[a]);
+        gsl_blas_daxpy(weights[a], &p.vector, wf->z);
     }
+    for (size_t k = 0; k < wf->x->size; k++)
+        gsl_vector_set(wf->x, k, gsl_vector_get(wf->z, k) - wf->t[k]);
 }
 
-static int affine_minimiser(Wolfe *wf)
+static int corral_qr(Wolfe *wf, size_t m)
 {
-    const size_t d = wf->Y->size2, m = wf->s - 1;
-    if (m == 0) {
-        wf->alpha[0] = 1.0;
-        return 0;
-    }
+    const size_t d = wf->P->size2;
     gsl_matrix_view E = gsl_matrix_submatrix(wf->E, 0, 0, d, m);
     gsl_vector_view tau = gsl_vector_subvector(wf->tau, 0, m);
-    gsl_vector_view beta = gsl_vector_subvector(wf->beta, 0, m);
     double biggest = 0.0;
-    gsl_vector_const_view y0 = gsl_matrix_const_row(wf->Y, wf->S[0]);
-    for (size_t i = 0; i < d; i++)
-        gsl_vector_set(wf->rhs, i, -gsl_vector_get(&y0.vector, i));
     for (size_t k = 0; k < m; k++) {
-        gsl_vector_const_view yk = gsl_matrix_const_row(wf->Y, wf->S[k + 1]);
         double norm2 = 0.0;
         for (size_t i = 0; i < d; i++) {
-            double e = gsl_vector_get(&yk.vector, i) - gsl_vector_get(&y0.vector, i);
+            double e = gsl_matrix_get(wf->P, wf->S[k + 1], i)
+                     - gsl_matrix_get(wf->P, wf->S[0], i);
             gsl_matrix_set(&E.matrix, i, k, e);
             norm2 += e * e;
         }
@@ -205,6 +224,23 @@ static int affine_minimiser(Wolfe *wf)
     for (size_t k = 0; k < m; k++)
         if (fabs(gsl_matrix_get(&E.matrix, k, k)) <= 1e-13 * biggest)
             return -1;                              /* dependent in floating point */
+    return 0;
+}
+
+static int affine_minimiser(Wolfe *wf)
+{
+    const size_t d = wf->P->size2, m = wf->s_now - 1;
+    if (m == 0) {
+        wf->alpha[0] = 1.0;
+        return 0;
+    }
+    if (corral_qr(wf, m) != 0)
+        return -1;
+    gsl_matrix_view E = gsl_matrix_submatrix(wf->E, 0, 0, d, m);
+    gsl_vector_view tau = gsl_vector_subvector(wf->tau, 0, m);
+    gsl_vector_view beta = gsl_vector_subvector(wf->beta, 0, m);
+    for (size_t i = 0; i < d; i++)
+        gsl_vector_set(wf->rhs, i, wf->t[i] - gsl_matrix_get(wf->P, wf->S[0], i));
     if (gsl_linalg_QR_lssolve(&E.matrix, &tau.vector, wf->rhs, &beta.vector,
                               wf->resid) != GSL_SUCCESS)
         return -1;
@@ -222,8 +258,8 @@ static int minor_steps(Wolfe *wf)
         if (affine_minimiser(wf) != 0)
             return -1;
         double theta = 1.0;
-        size_t limit = wf->s;
-        for (size_t a = 0; a < wf->s; a++)
+        size_t limit = wf->s_now;
+        for (size_t a = 0; a < wf->s_now; a++)
             if (wf->alpha[a] <= 0.0) {
                 double t = wf->lambda[a] / (wf->lambda[a] - wf->alpha[a]);
                 if (t < theta) {
@@ -231,21 +267,21 @@ static int minor_steps(Wolfe *wf)
                     limit = a;
                 }
             }
-        if (limit == wf->s) {                       /* all alpha > 0: a corral */
-            memcpy(wf->lambda, wf->alpha, wf->s * sizeof *wf->lambda);
+        if (limit == wf->s_now) {                   /* all alpha > 0: a corral */
+            memcpy(wf->lambda, wf->alpha, wf->s_now * sizeof *wf->lambda);
             return 0;
         }
-        if (theta <= 0.0 && limit == wf->s - 1)
+        if (theta <= 0.0 && limit == wf->s_now - 1)
             return -1;                              /* the new point left at once */
         size_t kept = 0;
-        for (size_t a = 0; a < wf->s; a++) {
+        for (size_t a = 0; a < wf->s_now; a++) {
             double l = wf->lambda[a] + theta * (wf->alpha[a] - wf->lambda[a]);
             if (a != limit && l > 0.0) {
                 wf->S[kept] = wf->S[a];
                 wf->lambda[kept++] = l;
             }
         }
-        wf->s = kept;
+        wf->s_now = kept;
         double total = 0.0;                                 /* renormalise against drift */
         for (size_t a = 0; a < kept; a++)
             total += wf->lambda[a];
@@ -253,53 +289,48 @@ static int minor_steps(Wolfe *wf)
             wf->lambda[a] /= total;
     }
 }
-static int wolfe(Wolfe *wf, int *iterations)
+static void wolfe(Wolfe *wf, int *iterations)
 {
-    const size_t n = wf->Y->size1;
-    double scale2 = 0.0, best = INFINITY;
-    size_t first = 0;
+    const size_t n = wf->P->size1;
+    double best = INFINITY;
     for (size_t i = 0; i < n; i++) {
-        gsl_vector_const_view y = gsl_matrix_const_row(wf->Y, i);
-        double r2 = gsl_blas_dnrm2(&y.vector);
-        r2 *= r2;
-        scale2 = r2 > scale2 ? r2 : scale2;
+        double r2 = 0.0;
+        for (size_t k = 0; k < wf->P->size2; k++)
+            r2 += pow(gsl_matrix_get(wf->P, i, k) - wf->t[k], 2);
         if (r2 < best) {
             best = r2;
-            first = i;
+            wf->S[0] = i;
         }
     }
-    wf->S[0] = first;
     wf->lambda[0] = 1.0;
-    wf->s = 1;
-    const int max_steps = 100 * (int)(n + wf->Y->size2);
+    wf->s_now = 1;
+    const int max_steps = 100 * (int)(n + wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         corral_point(wf, wf->lambda);
-        gsl_blas_dgemv(CblasNoTrans, 1.0, wf->Y, wf->x, 0.0, wf->v);
-        double xx;
-        gsl_blas_ddot(wf->x, wf->x, &xx);
-        size_t j = gsl_vector_min_index(wf->v);
-        if (xx - gsl_vector_get(wf->v, j) <= 1e-12 * xx + 1e-28 * scale2
-            || wf->s == wf->cap - 1)
+        gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
+        double xz;
+        gsl_blas_ddot(wf->x, wf->z, &xz);
+        size_t j = gsl_vector_min_index(wf->u);
+        if (xz - gsl_vector_get(wf->u, j) <= 1e-26 * wf->diam2 || wf->s_now == wf->cap - 1)
             break;
         bool in_corral = false;
-        for (size_t a = 0; a < wf->s; a++)
+        for (size_t a = 0; a < wf->s_now; a++)
             in_corral |= wf->S[a] == j;
         if (in_corral)
             break;
-        memcpy(wf->S_saved, wf->S, wf->s * sizeof *wf->S);
-        memcpy(wf->lambda_saved, wf->lambda, wf->s * sizeof *wf->lambda);
-        wf->s_saved = wf->s;
-        wf->S[wf->s] = j;
-        wf->lambda[wf->s++] = 0.0;
+        memcpy(wf->S_saved, wf->S, wf->s_now * sizeof *wf->S);
+        memcpy(wf->lambda_saved, wf->lambda, wf->s_now * sizeof *wf->lambda);
+        wf->s_saved = wf->s_now;
+        wf->S[wf->s_now] = j;
+        wf->lambda[wf->s_now++] = 0.0;
         if (minor_steps(wf) != 0) {                 /* stalled: restore the corral */
             memcpy(wf->S, wf->S_saved, wf->s_saved * sizeof *wf->S);
             memcpy(wf->lambda, wf->lambda_saved, wf->s_saved * sizeof *wf->lambda);
-            wf->s = wf->s_saved;
+            wf->s_now = wf->s_saved;
             break;
         }
     }
     corral_point(wf, wf->lambda);
-    return 0;
 }
 static int hull_certificate(const gsl_matrix *phi, const double *tau,
                             Certificate *cert, Error *err)
@@ -310,35 +341,43 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
         return -1;
     wolfe(&wf, &cert->iterations);
     memset(cert->lambda, 0, n * sizeof *cert->lambda);
-    for (size_t a = 0; a < wf.s; a++)
+    for (size_t a = 0; a < wf.s_now; a++)
         cert->lambda[wf.S[a]] = wf.lambda[a];
-    double scale = 0.0;
-    for (size_t k = 0; k < n * d; k++)
-        scale = fmax(scale, fabs(phi->data[k]));
+    double dist = gsl_blas_dnrm2(wf.x);             /* in scaled units */
     for (size_t k = 0; k < d; k++)
-        cert->nearest[k] = tau[k] + gsl_vector_get(wf.x, k);
-    cert->distance = gsl_blas_dnrm2(wf.x);
-    cert->inside = cert->distance <= 1e-10 * fmax(1.0, scale);
+        cert->nearest[k] = gsl_vector_get(wf.z, k) * wf.s;
+    cert->distance = dist * wf.s;
+    cert->inside = dist <= 1e-12 * sqrt(wf.diam2) + 16 * DBL_EPSILON;
+    cert->boundary = false;
     cert->c = cert->margin = 0.0;
-    for (size_t k = 0; k < d; k++)
-        cert->w[k] = cert->inside ? 0.0 : -gsl_vector_get(wf.x, k) / cert->distance;
-    if (!cert->inside) {
-        cert->c = -INFINITY;
-        for (size_t i = 0; i < n; i++) {
-            double wp = 0.0;
-            for (size_t k = 0; k < d; k++)
-                wp += cert->w[k] * gsl_matrix_get(phi, i, k);
-            cert->c = fmax(cert->c, wp);
+    memset(cert->w, 0, d * sizeof *cert->w);
+    if (!cert->inside)
+        {
+            gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
+            size_t m = wf.s_now - 1;
+            if (m > 0 && corral_qr(&wf, m) == 0) {
+                gsl_matrix_view E = gsl_matrix_submatrix(wf.E, 0, 0, d, m);
+                gsl_vector_view tau_qr = gsl_vector_subvector(wf.tau, 0, m);
+                gsl_linalg_QR_QTvec(&E.matrix, &tau_qr.vector, wf.x);
+                for (size_t k = 0; k < m; k++)
+                    gsl_vector_set(wf.x, k, 0.0);
+                gsl_linalg_QR_Qvec(&E.matrix, &tau_qr.vector, wf.x);
+            }
+            double len = gsl_blas_dnrm2(wf.x), c = -INFINITY, wt = 0.0;
+            for (size_t k = 0; k < d; k++) {
+                cert->w[k] = gsl_vector_get(wf.x, k) / len;
+                wt += cert->w[k] * wf.t[k];
+            }
+            for (size_t i = 0; i < n; i++) {
+                double wp = 0.0;
+                for (size_t k = 0; k < d; k++)
+                    wp += cert->w[k] * gsl_matrix_get(wf.P, i, k);
+                c = fmax(c, wp);
+            }
+            cert->c = c * wf.s;
+            cert->margin = (wt - c) * wf.s;
+            cert->boundary = !(wt - c > 0.0) || !isfinite(len);
         }
-        double wt = 0.0;
-        for (size_t k = 0; k < d; k++)
-            wt += cert->w[k] * tau[k];
-        cert->margin = wt - cert->c;
-    }
-    if (!cert->inside && cert->distance <= 1e-8 * fmax(1.0, scale)
-        && !(cert->margin > 0.0
-             && cert->distance - cert->margin <= 1e-9 * fmax(1.0, scale)))
-        cert->boundary = true;
     wolfe_free(&wf);
     return 0;
 }
@@ -346,10 +385,15 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
-    double scale = 1.0, sum = 0.0, r2 = 0.0;
-    for (size_t k = 0; k < n * d; k++)
-        scale = fmax(scale, fabs(phi->data[k]));
-    const double tol = 1e-9 * scale;
+    const double s = problem_scale(phi, tau);
+    double diam2 = 0.0, sum = 0.0, r2 = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double q = 0.0;
+        for (size_t k = 0; k < d; k++)
+            q += pow((gsl_matrix_get(phi, i, k) - gsl_matrix_get(phi, 0, k)) / s, 2);
+        diam2 = fmax(diam2, q);
+    }
+    const double tol = 1e-9 * sqrt(diam2) + 64 * DBL_EPSILON;    /* scaled units */
     for (size_t i = 0; i < n; i++) {
         if (!(cert->lambda[i] >= 0.0))
             return fail(err, "weight %zu is negative", i + 1);
@@ -360,41 +404,44 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
     for (size_t k = 0; k < d; k++) {
         double z = 0.0;
         for (size_t i = 0; i < n; i++)
-            z += cert->lambda[i] * gsl_matrix_get(phi, i, k);
-        if (fabs(z - cert->nearest[k]) > tol)
+            z += cert->lambda[i] * gsl_matrix_get(phi, i, k) / s;
+        if (fabs(z - cert->nearest[k] / s) > tol)
             return fail(err, "the stated nearest point differs from the weights' "
                         "combination in coordinate %zu", k + 1);
-        r2 += (tau[k] - z) * (tau[k] - z);
+        r2 += (tau[k] / s - z) * (tau[k] / s - z);
     }
     if (cert->inside)
         return sqrt(r2) <= tol ? 0
-             : fail(err, "the weights miss the target by %.3g", sqrt(r2));
+             : fail(err, "the weights miss the target by %.3g", sqrt(r2) * s);
+    if (fabs(sqrt(r2) - cert->distance / s) > tol)
+        return fail(err, "the stated distance %.17g is not |target - nearest|",
+                    cert->distance);
     if (cert->boundary)
-        return sqrt(r2) <= 10.0 * tol ? 0
-             : fail(err, "a boundary case %.3g from the target", sqrt(r2));
+        return 0;
     double ww = 0.0, wt = 0.0, worst = -INFINITY;
     for (size_t k = 0; k < d; k++) {
         ww += cert->w[k] * cert->w[k];
-        wt += cert->w[k] * tau[k];
+        wt += cert->w[k] * tau[k] / s;
     }
     for (size_t i = 0; i < n; i++) {
         double wp = 0.0;
         for (size_t k = 0; k < d; k++)
-            wp += cert->w[k] * gsl_matrix_get(phi, i, k);
+            wp += cert->w[k] * gsl_matrix_get(phi, i, k) / s;
         worst = fmax(worst, wp);
     }
     if (fabs(ww - 1.0) > 1e-12)
         return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
-    if (worst > cert->c + tol)
-        return fail(err, "a point lies beyond the hyperplane by %.3g", worst - cert->c);
+    if (worst > cert->c / s + tol)
+        return fail(err, "a point lies beyond the hyperplane by %.3g",
+                    worst * s - cert->c);
     if (!(wt - worst > 0.0))
         return fail(err, "the target is not beyond the points (margin %.3g)",
-                    wt - worst);
-    if (fabs(sqrt(r2) - cert->distance) > tol || sqrt(r2) - (wt - worst) > tol)
-        return fail(err, "distance %.17g and margin %.17g disagree",
-                    sqrt(r2), wt - worst);
-    if (fabs(cert->margin - (wt - cert->c)) > tol)
+                    (wt - worst) * s);
+    if (fabs(cert->margin / s - (wt - cert->c / s)) > tol)
         return fail(err, "the stated margin %.17g is not w.tau - c", cert->margin);
+    if (sqrt(r2) - (wt - worst) > tol)
+        return fail(err, "distance %.17g and margin %.17g disagree",
+                    sqrt(r2) * s, (wt - worst) * s);
     return 0;
 }
 static const double EX_POINTS[6][3] = {
@@ -455,8 +502,12 @@ static int parse_chord(const char *tok, Roman_chord *ch)
             if ((isupper((unsigned char)tok[q]) != 0) != upper)
                 return -1;                          /* mixed case, as in "Iv" */
         const char *suffix = tok + len;
-        if (strlen(suffix) >= sizeof ch->suffix
-            || strspn(suffix, "0123456789majdimo") != strlen(suffix))
+        static const char *const known[] = {"", "6", "7", "9", "13", "maj7",
+                                            "o", "o7", "dim", "dim7"};
+        bool ok = false;
+        for (size_t q = 0; q < sizeof known / sizeof known[0]; q++)
+            ok |= strcmp(suffix, known[q]) == 0;
+        if (!ok)
             return -1;
         ch->root = ((pitch[k] + shift) % 12 + 12) % 12;
         ch->upper = upper;
@@ -519,6 +570,12 @@ static int progression_features(char *line, const char *path, size_t lineno,
     snprintf(pr->names[i], sizeof pr->names[i], "%.*s",
              colon ? (int)(colon - line - strspn(line, " \t")) : 0,
              line + strspn(line, " \t"));
+    size_t len = strlen(pr->names[i]);         /* do not cut a UTF-8 character */
+    if (len == sizeof pr->names[i] - 1)
+        while (len > 0 && ((unsigned char)pr->names[i][len] & 0xC0) == 0x80)
+            pr->names[i][--len] = '\0';
+    while (len > 0 && ((unsigned char)pr->names[i][len - 1] & 0xC0) == 0xC0)
+        pr->names[i][--len] = '\0';
     double *f = pr->f[i];
     memset(f, 0, NMOVES * sizeof *f);
     Roman_chord prev, cur;
@@ -556,9 +613,10 @@ static int read_progressions(const char *path, Progressions *pr, Error *err)
     int status = 0;
     while (status == 0 && getline(&line, &cap, fp) != -1) {
         lineno++;
-        line[strcspn(line, "#\r\n")] = '\0';
-        if (line[strspn(line, " \t")] == '\0')
-            continue;
+        line[strcspn(line, "\r\n")] = '\0';
+        char first = line[strspn(line, " \t")];
+        if (first == '\0' || (first == '#' && line[strspn(line, " \t") + 1] == ' '))
+            continue;                               /* blank, or "# a comment" */
         status = grow_progressions(pr, err);
         if (status == 0)
             status = progression_features(line, path, lineno, pr, err);
@@ -833,6 +891,12 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+static int stdout_written(Error *err)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return fail(err, "error writing standard output");
+    return 0;
+}
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -945,14 +1009,16 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return fail(err, "--figure and --values belong to the worked example");
     if (opt->points && opt->macros)
         return fail(err, "--macros belongs to the worked example or the chord mode");
-    const char *outs[6] = {opt->output, opt->table, opt->macros, opt->figure,
-                           opt->values, NULL};
-    const char *ins[3] = {opt->points, opt->target, opt->test};
-    for (int a = 0; outs[a] != NULL; a++) {
-        for (int b = 0; b < 3; b++)
+    const char *outs[5] = {opt->output, opt->table, opt->macros, opt->figure,
+                           opt->values};
+    const char *ins[11] = {opt->points, opt->target, opt->test};
+    for (int k = 0; k < opt->ntrain; k++)
+        ins[3 + k] = opt->train[k];
+    for (int a = 0; a < 5; a++) {
+        for (int b = 0; b < 3 + opt->ntrain; b++)
             if (same_file(ins[b], outs[a]))
                 return fail(err, "output '%s' would overwrite an input", outs[a]);
-        for (int b = a + 1; outs[b] != NULL; b++)
+        for (int b = a + 1; b < 5; b++)
             if (same_file(outs[a], outs[b]))
                 return fail(err, "two outputs are the same file '%s'", outs[a]);
     }
@@ -1095,6 +1161,19 @@ static void print_chord_results(FILE *fp, const Progressions *train,
     }
 }
 
+static void tex_escaped(FILE *fp, const char *s)    /* text safe for LaTeX */
+{
+    for (; *s; s++) {
+        if (strchr("&%$#_{}", *s))
+            fprintf(fp, "\\%c", *s);
+        else if (*s == '~' || *s == '^' || *s == '\\')
+            fputs(*s == '~'   ? "\\textasciitilde{}"
+                  : *s == '^' ? "\\textasciicircum{}" : "\\textbackslash{}", fp);
+        else
+            fputc(*s, fp);
+    }
+}
+
 static void write_bebop_table(FILE *fp, const Progressions *test,
                               Certificate **certs)
 {
@@ -1106,8 +1185,9 @@ static void write_bebop_table(FILE *fp, const Progressions *test,
     for (size_t q = 0; q < test->n; q++) {
         int a, b;
         top_two(certs[q]->w, &a, &b);
-        fprintf(fp, "%s & %s & %.4f & %.4f & ", test->names[q],
-                verdict(certs[q]), certs[q]->distance, certs[q]->margin);
+        tex_escaped(fp, test->names[q]);
+        fprintf(fp, " & %s & %.4f & %.4f & ", verdict(certs[q]), certs[q]->distance,
+                certs[q]->margin);
         if (!certs[q]->inside && !certs[q]->boundary)
             fprintf(fp, "%s $%+.2f$, %s $%+.2f$", MOVE_NAMES[a], certs[q]->w[a],
                     MOVE_NAMES[b], certs[q]->w[b]);
@@ -1217,7 +1297,8 @@ static int run_on_chords(const Options *opt, Error *err)
     print_chord_results(stdout, &train, &test, certs);
     printf("leave-one-out: %d of %zu training progressions lie outside the hull "
            "of the others\n", loo_outside, train.n);
-    status = write_chord_files(opt, &train, &test, certs, loo_outside, err);
+    if (stdout_written(err) == 0)
+        status = write_chord_files(opt, &train, &test, certs, loo_outside, err);
 done:
     for (size_t q = 0; certs && q < test.n; q++)
         certificate_free(certs[q]);
@@ -1353,6 +1434,7 @@ static int run_example(const Options *opt, Error *err)
         print_certificate(stdout, 1, ex.jazz, "");
         printf("fusion (0.45, 0.45, 0):\n");
         print_certificate(stdout, 2, ex.fusion, "");
+        status = stdout_written(err);
         const char *paths[3] = {opt->macros, opt->values, opt->figure};
         void (*writers[3])(FILE *, const Worked_example *) = {write_example_macros,
                                                        write_example_values,

@@ -533,6 +533,12 @@ static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
     }
     fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
 }
+static int stdout_written(Error *err)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return fail(err, "error writing standard output");
+    return 0;
+}
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -689,7 +695,8 @@ static int run_joint(const Options *opt, Error *err)
             puts("Example C: 24 keys in 4 groups of 6; "
                  "64 spectral classes, 16 per group");
         print_info(stdout, &in, p->size1, p->size2);
-        status = write_two_bit_files(opt, &in, err);
+        if (stdout_written(err) == 0)
+            status = write_two_bit_files(opt, &in, err);
     }
     gsl_matrix_free(p);
     return status;

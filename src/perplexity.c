@@ -575,6 +575,12 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+static int stdout_written(Error *err)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return fail(err, "error writing standard output");
+    return 0;
+}
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -884,7 +890,9 @@ static int run_examples(const Options *opt, Error *err)
     int status = compute_examples(ex, err);
     if (status == 0) {
         print_examples(stdout, ex);
-        status = write_example_files(opt, ex, err);
+        status = stdout_written(err);
+        if (status == 0)
+            status = write_example_files(opt, ex, err);
     }
     free(ex);
     return status;
