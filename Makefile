@@ -25,7 +25,7 @@ CHAPTERS := $(sort $(wildcard chapters/*.nw))
 # One program per section.  Each name N has a root chunk <<src/N.c>>, a test
 # root <<tests/test-N.c>>, a table of hand-derived values <<tests/hand-N.tsv>>,
 # and writes its numbers to $(B)/tex/macros-N.tex.
-PROGRAMS  := perplexity mutinfo hull
+PROGRAMS  := perplexity mutinfo ib hull
 FIGURES   := perplexity-sigma dpi-scatter hull-jazz
 DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
@@ -142,6 +142,11 @@ $(B)/out/mutinfo.stamp: $(B)/bin/mutinfo
 	   > $(B)/out/mutinfo.txt
 	$< --chains 2000 --seed 2024 --output $(B)/out/dpi-chains.tsv \
 	   --macros $(B)/tex/macros-dpi.tex
+	@touch $@
+
+$(B)/out/ib.stamp: $(B)/bin/ib
+	@mkdir -p $(B)/out $(B)/tex
+	$< --macros $(B)/tex/macros-ib.tex --values $(B)/out/ib-values.tsv > $(B)/out/ib.txt
 	@touch $@
 
 CHORDS := $(DATA:%=$(B)/tangle/%)

@@ -81,10 +81,14 @@ static double entropy(const double *p, size_t n, size_t stride)
 
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
-    double D = 0.0;
+    double cross = 0.0;                   /* D = cross-entropy - entropy */
     for (size_t k = 0; k < n; k++)
-        D += xlog2x_over(p[k], q[k]);
-    return D;
+        if (p[k] > 0.0) {
+            if (q[k] == 0.0)
+                return INFINITY;
+            cross -= p[k] * log2(q[k]);
+        }
+    return cross - entropy(p, n, 1);
 }
 static void marginals(const gsl_matrix *pxy, double *px, double *py)
 {
@@ -270,6 +274,7 @@ static int parse_field(char *p, char *end, const char *path, size_t lineno,
         return fail(err, "%s:%zu: column %zu is empty", path, lineno, col);
     char saved = *end, *stop;
     *end = '\0';
+    errno = 0;
     double x = strtod(p, &stop);
     bool ascii = true;
     for (const char *c = p; *c; c++)
@@ -282,6 +287,9 @@ static int parse_field(char *p, char *end, const char *path, size_t lineno,
     else if (!isfinite(x))
         status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
                       path, lineno, col, p);
+    else if (errno == ERANGE)
+        status = fail(err, "%s:%zu: column %zu: value '%s' is out of the range of "
+                      "a double", path, lineno, col, p);
     *end = saved;
     return status == 0 ? push_number(nums, x, err) : status;
 }
@@ -380,17 +388,36 @@ static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
         snprintf(name, sizeof name, "-%c", optopt_now);
     if (c == ':')
         return fail(err, "option '%s' needs a value (see --help)", name);
+    if (optopt_now != 0 && strncmp(arg, "--", 2) == 0 && strchr(arg, '=') != NULL)
+        return fail(err, "option '%s' takes no value (see --help)", name);
     return fail(err, "unknown option '%s' (see --help)", name);
 }
+static void canonical_name(const char *path, char *out, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1,
+             slash ? path : ".");
+    char *real = realpath(dir, NULL);
+    snprintf(out, size, "%s/%s", real ? real : dir, slash ? slash + 1 : path);
+    free(real);
+}
+
 static bool same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
     if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
         return false;
-    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+    bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea && eb)
         return S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode)
                && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    return strcmp(a, b) == 0;
+    if (ea != eb)
+        return false;
+    char ca[8192], cb[8192];
+    canonical_name(a, ca, sizeof ca);
+    canonical_name(b, cb, sizeof cb);
+    return strcmp(ca, cb) == 0;
 }
 typedef struct {
     FILE *fp;               /* NULL when not open */
@@ -471,8 +498,9 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
         if (o[k].fp != stdout)
             o[k].fp = NULL;
         if (bad) {
-            fail(err, "error writing '%s': %s", o[k].name,
-                 e ? strerror(e) : "I/O error");
+            fail(err, "error writing %s%s%s: %s", o[k].fp == stdout ? "" : "'",
+                 o[k].fp == stdout ? "standard output" : o[k].name,
+                 o[k].fp == stdout ? "" : "'", e ? strerror(e) : "I/O error");
             outfiles_abort(o, n);
             return -1;
         }
@@ -491,6 +519,11 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
 }
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
+    if (!isfinite(x)) {                 /* never expected, but never a crash */
+        snprintf(buf, size, "%s", isnan(x) ? "\\mathrm{NaN}"
+                                  : x > 0  ? "\\infty" : "-\\infty");
+        return;
+    }
     if (x == 0.0) {
         snprintf(buf, size, "0");
         return;
@@ -604,7 +637,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                 return -1;
             break;
         case 's':
-            if (parse_count(optarg, "--seed", 0, LONG_MAX, &v, err) != 0)
+            if (parse_count(optarg, "--seed", 1, 4294967295L, &v, err) != 0)
                 return -1;
             opt->seed = (unsigned long)v;
             break;
@@ -617,13 +650,15 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return fail(err, "--joint and --chains are separate modes");
     if (!opt->chains && strcmp(opt->output, "-") != 0)
         return fail(err, "--output goes with --chains");
-    if (opt->chains && opt->values)
+    if ((opt->chains || opt->joint) && opt->values)
         return fail(err, "--values belongs to the worked example");
-    const char *outs[4] = {opt->output, opt->macros, opt->values, NULL};
-    for (int a = 0; outs[a] != NULL; a++) {
+    if (!opt->chains && opt->seed != 2024)
+        return fail(err, "--seed goes with --chains");
+    const char *outs[3] = {opt->output, opt->macros, opt->values};
+    for (int a = 0; a < 3; a++) {
         if (same_file(opt->joint, outs[a]))
             return fail(err, "output '%s' would overwrite the input", outs[a]);
-        for (int b = a + 1; outs[b] != NULL; b++)
+        for (int b = a + 1; b < 3; b++)
             if (same_file(outs[a], outs[b]))
                 return fail(err, "two outputs are the same file '%s'", outs[a]);
     }
@@ -631,18 +666,20 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 }
 static int normalise_joint(gsl_matrix *p, const char *path, Error *err)
 {
-    double total = 0.0;
+    double big = 0.0, total = 0.0;
     for (size_t x = 0; x < p->size1; x++)
         for (size_t y = 0; y < p->size2; y++) {
             double v = gsl_matrix_get(p, x, y);
             if (v < 0.0)
                 return fail(err, "%s: entry (%zu, %zu) is negative: %g",
                             path, x + 1, y + 1, v);
-            total += v;
+            big = fmax(big, v);
         }
-    if (!(total > 0.0) || !isfinite(total))
-        return fail(err, "%s: the weights sum to %g; they must have a positive, "
-                    "finite sum", path, total);
+    if (!(big > 0.0))
+        return fail(err, "%s: every weight is zero; they must have a positive sum",
+                    path);
+    for (size_t k = 0; k < p->size1 * p->size2; k++)  /* divide: big may be tiny */
+        total += p->data[k] /= big;
     gsl_matrix_scale(p, 1.0 / total);
     return 0;
 }
@@ -679,7 +716,8 @@ static int write_two_bit_files(const Options *opt, const Info *in, Error *err)
         }
         fprintf(out[n].fp, "C.HX\t%.17g\nC.HXgY\t%.17g\n", in->HX, in->HXgY);
         fprintf(out[n].fp, "C.HY\t%.17g\nC.HYgX\t%.17g\n", in->HY, in->HYgX);
-        fprintf(out[n++].fp, "C.I\t%.17g\n", in->I_sum);
+        fprintf(out[n].fp, "C.I\t%.17g\nC.Ihy\t%.17g\n", in->I_sum, in->I_hy);
+        fprintf(out[n++].fp, "C.Ihx\t%.17g\nC.Ikl\t%.17g\n", in->I_hx, in->I_kl);
     }
     return outfiles_commit(out, n, err);
 }
@@ -709,7 +747,7 @@ static int run_chains(const Options *opt, Error *err)
     gsl_rng_set(rng, opt->seed);
     Outfile out[2] = {outfile_none(), outfile_none()};
     int status = outfile_open(&out[0], opt->output, err);
-    double max_excess = -INFINITY, loss = 0.0;
+    double max_excess = -INFINITY, loss = 0.0, perm_diff = 0.0;
     long random_chains = 0;
     if (status == 0)
         fputs("# |X|\t|Y|\t|Z|\tpermutation\tI(X;Y)\tI(X;Z)\n", out[0].fp);
@@ -720,6 +758,8 @@ static int run_chains(const Options *opt, Error *err)
         fprintf(out[0].fp, "%zu\t%zu\t%zu\t%d\t%.10g\t%.10g\n", c.nx, c.ny, c.nz,
                 c.permutation, c.Ixy, c.Ixz);
         max_excess = fmax(max_excess, c.Ixz - c.Ixy);
+        if (c.permutation)
+            perm_diff = fmax(perm_diff, fabs(c.Ixz - c.Ixy));
         if (!c.permutation) {
             loss += c.Ixy - c.Ixz;
             random_chains++;
@@ -732,6 +772,8 @@ static int run_chains(const Options *opt, Error *err)
         tex_macro_int(fp, "DpiN", opt->chains);
         tex_macro(fp, "DpiMaxExcess", max_excess, 2);
         tex_macro(fp, "DpiMeanLoss", random_chains ? loss / random_chains : 0.0, 3);
+        tex_macro(fp, "DpiPermDiff", perm_diff, 2);
+        tex_macro_int(fp, "DpiSeed", (long)opt->seed);
     }
     gsl_rng_free(rng);
     if (status != 0) {

@@ -312,6 +312,7 @@ static int parse_field(char *p, char *end, const char *path, size_t lineno,
         return fail(err, "%s:%zu: column %zu is empty", path, lineno, col);
     char saved = *end, *stop;
     *end = '\0';
+    errno = 0;
     double x = strtod(p, &stop);
     bool ascii = true;
     for (const char *c = p; *c; c++)
@@ -324,6 +325,9 @@ static int parse_field(char *p, char *end, const char *path, size_t lineno,
     else if (!isfinite(x))
         status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
                       path, lineno, col, p);
+    else if (errno == ERANGE)
+        status = fail(err, "%s:%zu: column %zu: value '%s' is out of the range of "
+                      "a double", path, lineno, col, p);
     *end = saved;
     return status == 0 ? push_number(nums, x, err) : status;
 }
@@ -425,15 +429,32 @@ static int parse_count(const char *arg, const char *option, long lo, long hi,
     *out = x;
     return 0;
 }
+static void canonical_name(const char *path, char *out, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1,
+             slash ? path : ".");
+    char *real = realpath(dir, NULL);
+    snprintf(out, size, "%s/%s", real ? real : dir, slash ? slash + 1 : path);
+    free(real);
+}
+
 static bool same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
     if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
         return false;
-    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+    bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea && eb)
         return S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode)
                && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    return strcmp(a, b) == 0;
+    if (ea != eb)
+        return false;
+    char ca[8192], cb[8192];
+    canonical_name(a, ca, sizeof ca);
+    canonical_name(b, cb, sizeof cb);
+    return strcmp(ca, cb) == 0;
 }
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
@@ -446,6 +467,8 @@ static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
         snprintf(name, sizeof name, "-%c", optopt_now);
     if (c == ':')
         return fail(err, "option '%s' needs a value (see --help)", name);
+    if (optopt_now != 0 && strncmp(arg, "--", 2) == 0 && strchr(arg, '=') != NULL)
+        return fail(err, "option '%s' takes no value (see --help)", name);
     return fail(err, "unknown option '%s' (see --help)", name);
 }
 typedef struct {
@@ -527,8 +550,9 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
         if (o[k].fp != stdout)
             o[k].fp = NULL;
         if (bad) {
-            fail(err, "error writing '%s': %s", o[k].name,
-                 e ? strerror(e) : "I/O error");
+            fail(err, "error writing %s%s%s: %s", o[k].fp == stdout ? "" : "'",
+                 o[k].fp == stdout ? "standard output" : o[k].name,
+                 o[k].fp == stdout ? "" : "'", e ? strerror(e) : "I/O error");
             outfiles_abort(o, n);
             return -1;
         }
@@ -547,6 +571,11 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
 }
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
+    if (!isfinite(x)) {                 /* never expected, but never a crash */
+        snprintf(buf, size, "%s", isnan(x) ? "\\mathrm{NaN}"
+                                  : x > 0  ? "\\infty" : "-\\infty");
+        return;
+    }
     if (x == 0.0) {
         snprintf(buf, size, "0");
         return;

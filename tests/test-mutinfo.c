@@ -66,10 +66,14 @@ static double entropy(const double *p, size_t n, size_t stride)
 
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
-    double D = 0.0;
+    double cross = 0.0;                   /* D = cross-entropy - entropy */
     for (size_t k = 0; k < n; k++)
-        D += xlog2x_over(p[k], q[k]);
-    return D;
+        if (p[k] > 0.0) {
+            if (q[k] == 0.0)
+                return INFINITY;
+            cross -= p[k] * log2(q[k]);
+        }
+    return cross - entropy(p, n, 1);
 }
 static void marginals(const gsl_matrix *pxy, double *px, double *py)
 {
@@ -446,6 +450,11 @@ static void test_mutinfo_cli(void)
     write_test_file("counts.tsv", "# a 2 x 2 table of counts\n30 10\n10 30\n");
     expect_mi_rejection("--joint neg.tsv", "negative");
     expect_mi_rejection("--joint zero.tsv", "positive");
+    expect_mi_rejection("--joint counts.tsv --values counts.tsv", "worked example");
+    expect_mi_rejection("--values v.tsv --macros ./v.tsv", "same file");
+    write_test_file("tiny.tsv", "1e-300 1e-300\n1e-300 3e-300\n");
+    Run tiny = run_program("--joint tiny.tsv");       /* scaled before summing */
+    CU_ASSERT(tiny.status == 0 && strstr(tiny.out, "nan") == NULL);
     expect_mi_rejection("--joint ragged.tsv", "ragged");
     expect_mi_rejection("--joint missing.tsv", "cannot open");
     expect_mi_rejection("--chains 0 -o out.tsv", "out of range");

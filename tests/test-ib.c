@@ -1,0 +1,686 @@
+/* test-ib.c -- CUnit tests of section 23.6, part one (the Information
+ * Bottleneck).  Tangled from chapters/23-6-ib.nw.  Expected values: the
+ * self-consistent equations themselves, finite differences of the
+ * Lagrangian, the data-processing bounds, and the closed form of the one-bit
+ * problem (Mrs Gerber's lemma with k = 1). */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <float.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_roots.h>
+#include <CUnit/Basic.h>
+
+typedef struct {
+    char msg[512];
+} Error;
+
+static int fail(Error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+static double xlog2x_over(double p, double q)       /* p log2(p/q), 0 if p = 0 */
+{
+    if (p == 0.0)
+        return 0.0;
+    return q == 0.0 ? INFINITY : p * log2(p / q);
+}
+
+static double entropy(const double *p, size_t n, size_t stride)
+{
+    double H = 0.0;
+    for (size_t k = 0; k < n; k++)
+        H -= xlog2x_over(p[k * stride], 1.0);
+    return H;
+}
+
+static double kl_divergence(const double *p, const double *q, size_t n)
+{
+    double cross = 0.0;                   /* D = cross-entropy - entropy */
+    for (size_t k = 0; k < n; k++)
+        if (p[k] > 0.0) {
+            if (q[k] == 0.0)
+                return INFINITY;
+            cross -= p[k] * log2(q[k]);
+        }
+    return cross - entropy(p, n, 1);
+}
+static void marginals(const gsl_matrix *pxy, double *px, double *py)
+{
+    for (size_t y = 0; y < pxy->size2; y++)
+        py[y] = 0.0;
+    for (size_t x = 0; x < pxy->size1; x++) {
+        px[x] = 0.0;
+        for (size_t y = 0; y < pxy->size2; y++) {
+            px[x] += gsl_matrix_get(pxy, x, y);
+            py[y] += gsl_matrix_get(pxy, x, y);
+        }
+    }
+}
+static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
+{
+    double H = 0.0, *row = malloc(pxy->size2 * sizeof *row);
+    if (row == NULL)
+        return NAN;
+    for (size_t x = 0; x < pxy->size1; x++) {
+        if (px[x] == 0.0)
+            continue;
+        for (size_t y = 0; y < pxy->size2; y++)
+            row[y] = gsl_matrix_get(pxy, x, y) / px[x];
+        H += px[x] * entropy(row, pxy->size2, 1);
+    }
+    free(row);
+    return H;
+}
+
+static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
+{
+    double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
+    if (col == NULL)
+        return NAN;
+    for (size_t y = 0; y < pxy->size2; y++) {
+        if (py[y] == 0.0)
+            continue;
+        for (size_t x = 0; x < pxy->size1; x++)
+            col[x] = gsl_matrix_get(pxy, x, y) / py[y];
+        H += py[y] * entropy(col, pxy->size1, 1);
+    }
+    free(col);
+    return H;
+}
+typedef struct {
+    double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
+    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+} Info;
+
+static int information(const gsl_matrix *pxy, Info *info, Error *err)
+{
+    const size_t nx = pxy->size1, ny = pxy->size2;
+    double *px = alloc_array(nx, sizeof *px, err);
+    double *py = alloc_array(ny, sizeof *py, err);
+    double *prod = alloc_array(nx * ny, sizeof *prod, err);
+    if (px == NULL || py == NULL || prod == NULL) {
+        free(px);
+        free(py);
+        free(prod);
+        return -1;
+    }
+    marginals(pxy, px, py);
+    info->HX = entropy(px, nx, 1);
+    info->HY = entropy(py, ny, 1);
+    info->HYgX = cond_entropy_rows(pxy, px);
+    info->HXgY = cond_entropy_cols(pxy, py);
+    info->I_sum = 0.0;
+    for (size_t x = 0; x < nx; x++)
+        for (size_t y = 0; y < ny; y++) {
+            prod[x * ny + y] = px[x] * py[y];
+            info->I_sum += xlog2x_over(gsl_matrix_get(pxy, x, y), px[x] * py[y]);
+        }
+    info->I_hy = info->HY - info->HYgX;
+    info->I_hx = info->HX - info->HXgY;
+    info->I_kl = kl_divergence(pxy->data, prod, nx * ny);    /* tda == ny */
+    free(px);
+    free(py);
+    free(prod);
+    return 0;
+}
+typedef struct {
+    size_t nx, ny, nt;
+    gsl_vector *px, *py;        /* p(x), p(y) */
+    gsl_matrix *pyx;            /* p(y|x), nx x ny */
+    gsl_vector *neg_hx;         /* sum_y p(y|x) ln p(y|x) */
+    gsl_matrix *q;              /* the encoder p(t|x), nx x nt */
+    gsl_vector *pt;             /* p(t) */
+    gsl_matrix *pyt, *log_pyt;  /* p(y|t) and its logarithm, nt x ny */
+    gsl_matrix *D;              /* D(p(y|x) || p(y|t)), nx x nt */
+    gsl_matrix *q_next;         /* scratch for the next encoder */
+    double Ixt, Ity, L;         /* nats */
+    int iterations;
+} Bottleneck;
+
+static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err);
+static void ib_free(Bottleneck *b);
+static void ib_random_encoder(Bottleneck *b, gsl_rng *rng);
+static void ib_decoder(Bottleneck *b);
+static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out);
+static void ib_measure(Bottleneck *b, double beta);
+static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter);
+static void ib_free(Bottleneck *b)
+{
+    if (b == NULL)
+        return;
+    gsl_vector_free(b->px);
+    gsl_vector_free(b->py);
+    gsl_matrix_free(b->pyx);
+    gsl_vector_free(b->neg_hx);
+    gsl_matrix_free(b->q);
+    gsl_vector_free(b->pt);
+    gsl_matrix_free(b->pyt);
+    gsl_matrix_free(b->log_pyt);
+    gsl_matrix_free(b->D);
+    gsl_matrix_free(b->q_next);
+    free(b);
+}
+
+enum { IB_MAX_CLUSTERS = 1024 };
+
+static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
+{
+    const size_t nx = pxy->size1, ny = pxy->size2;
+    if (nt < 1 || nt > IB_MAX_CLUSTERS) {
+        fail(err, "the number of clusters must lie between 1 and %d, got %zu",
+             IB_MAX_CLUSTERS, nt);
+        return NULL;
+    }
+    Bottleneck *b = alloc_array(1, sizeof *b, err);
+    if (b == NULL)
+        return NULL;
+    *b = (Bottleneck){nx, ny, nt, gsl_vector_alloc(nx), gsl_vector_calloc(ny),
+                      gsl_matrix_alloc(nx, ny), gsl_vector_alloc(nx),
+                      gsl_matrix_alloc(nx, nt), gsl_vector_alloc(nt),
+                      gsl_matrix_alloc(nt, ny), gsl_matrix_alloc(nt, ny),
+                      gsl_matrix_alloc(nx, nt), gsl_matrix_alloc(nx, nt),
+                      0, 0, 0, 0};
+    if (!b->px || !b->py || !b->pyx || !b->neg_hx || !b->q || !b->pt || !b->pyt
+        || !b->log_pyt || !b->D || !b->q_next) {
+        ib_free(b);
+        fail(err, "out of memory for |X| = %zu, |Y| = %zu, |T| = %zu", nx, ny, nt);
+        return NULL;
+    }
+    for (size_t x = 0; x < nx; x++) {
+        double px = 0.0, h = 0.0;
+        for (size_t y = 0; y < ny; y++)
+            px += gsl_matrix_get(pxy, x, y);
+        gsl_vector_set(b->px, x, px);
+        for (size_t y = 0; y < ny; y++) {
+            double p = px > 0.0 ? gsl_matrix_get(pxy, x, y) / px : 1.0 / ny;
+            gsl_matrix_set(b->pyx, x, y, p);
+            *gsl_vector_ptr(b->py, y) += gsl_matrix_get(pxy, x, y);
+            h += p > 0.0 ? p * log(p) : 0.0;
+        }
+        gsl_vector_set(b->neg_hx, x, h);
+    }
+    return b;
+}
+static void ib_decoder(Bottleneck *b)
+{
+    for (size_t x = 0; x < b->nx; x++)
+        for (size_t t = 0; t < b->nt; t++)
+            gsl_matrix_set(b->q_next, x, t,
+                           gsl_vector_get(b->px, x) * gsl_matrix_get(b->q, x, t));
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, b->q_next, b->pyx, 0.0, b->pyt);
+    for (size_t t = 0; t < b->nt; t++) {
+        double pt = 0.0;
+        for (size_t x = 0; x < b->nx; x++)
+            pt += gsl_matrix_get(b->q_next, x, t);
+        gsl_vector_set(b->pt, t, pt);
+        for (size_t y = 0; y < b->ny; y++) {
+            double p = pt > 1e-14 ? gsl_matrix_get(b->pyt, t, y) / pt
+                                  : gsl_vector_get(b->py, y);
+            gsl_matrix_set(b->pyt, t, y, p);
+            gsl_matrix_set(b->log_pyt, t, y, p > 0.0 ? log(p) : -HUGE_VAL);
+        }
+    }
+}
+static void divergences(Bottleneck *b)
+{
+    gsl_blas_dgemm(CblasNoTrans, CblasTrans, -1.0, b->pyx, b->log_pyt, 0.0, b->D);
+    for (size_t x = 0; x < b->nx; x++)
+        for (size_t t = 0; t < b->nt; t++) {
+            double cross = 0.0;
+            bool finite = true;
+            for (size_t y = 0; finite && y < b->ny; y++)
+                finite = !(gsl_matrix_get(b->pyx, x, y) > 0.0
+                           && isinf(gsl_matrix_get(b->log_pyt, t, y)));
+            cross = finite ? gsl_matrix_get(b->D, x, t) : HUGE_VAL;
+            gsl_matrix_set(b->D, x, t, gsl_vector_get(b->neg_hx, x) + cross);
+        }
+}
+
+static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
+{
+    divergences(b);
+    for (size_t x = 0; x < b->nx; x++) {
+        double top = -HUGE_VAL, z = 0.0;
+        for (size_t t = 0; t < b->nt; t++) {
+            double pt = gsl_vector_get(b->pt, t);
+            double a = pt > 1e-14 ? log(pt) - beta * gsl_matrix_get(b->D, x, t)
+                                  : -HUGE_VAL;
+            gsl_matrix_set(q_out, x, t, a);
+            top = fmax(top, a);
+        }
+        for (size_t t = 0; t < b->nt; t++) {            /* log-sum-exp */
+            double e = exp(gsl_matrix_get(q_out, x, t) - top);
+            gsl_matrix_set(q_out, x, t, e);
+            z += e;
+        }
+        for (size_t t = 0; t < b->nt; t++)
+            gsl_matrix_set(q_out, x, t, gsl_matrix_get(q_out, x, t) / z);
+    }
+}
+static void ib_measure(Bottleneck *b, double beta)
+{
+    double ixt = 0.0, ity = 0.0;
+    for (size_t x = 0; x < b->nx; x++)
+        for (size_t t = 0; t < b->nt; t++) {
+            double q = gsl_matrix_get(b->q, x, t), pt = gsl_vector_get(b->pt, t);
+            if (q > 0.0 && pt > 0.0)
+                ixt += gsl_vector_get(b->px, x) * q * log(q / pt);
+        }
+    for (size_t t = 0; t < b->nt; t++)
+        for (size_t y = 0; y < b->ny; y++) {
+            double pyt = gsl_matrix_get(b->pyt, t, y), pt = gsl_vector_get(b->pt, t);
+            if (pt > 1e-14 && pyt > 0.0)
+                ity += pt * pyt * log(pyt / gsl_vector_get(b->py, y));
+        }
+    b->Ixt = ixt;
+    b->Ity = ity;
+    b->L = ixt - beta * ity;
+}
+static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
+{
+    double L_prev = HUGE_VAL;
+    for (b->iterations = 1; b->iterations <= max_iter; b->iterations++) {
+        ib_decoder(b);
+        ib_encoder(b, beta, b->q_next);
+        double move = 0.0;
+        for (size_t k = 0; k < b->nx * b->nt; k++)
+            move = fmax(move, fabs(b->q_next->data[k] - b->q->data[k]));
+        gsl_matrix_memcpy(b->q, b->q_next);
+        ib_decoder(b);
+        ib_measure(b, beta);
+        if (move < tol && fabs(b->L - L_prev) < tol)
+            return 0;
+        L_prev = b->L;
+    }
+    return 1;
+}
+
+static void ib_random_encoder(Bottleneck *b, gsl_rng *rng)
+{
+    double alpha[IB_MAX_CLUSTERS];
+    for (size_t t = 0; t < b->nt; t++)
+        alpha[t] = 1.0;
+    for (size_t x = 0; x < b->nx; x++)
+        gsl_ran_dirichlet(rng, b->nt, alpha, gsl_matrix_ptr(b->q, x, 0));
+}
+static double lagrangian_at(Bottleneck *b, double beta, const gsl_matrix *q)
+{
+    gsl_matrix_memcpy(b->q, q);
+    ib_decoder(b);
+    ib_measure(b, beta);
+    return b->L;
+}
+
+static double self_consistency(Bottleneck *b, double beta)
+{
+    ib_decoder(b);
+    ib_encoder(b, beta, b->q_next);
+    double worst = 0.0;
+    for (size_t k = 0; k < b->nx * b->nt; k++)
+        worst = fmax(worst, fabs(b->q_next->data[k] - b->q->data[k]));
+    return worst;
+}
+
+static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int trials,
+                                Error *err)
+{
+    gsl_matrix *q0 = gsl_matrix_alloc(b->nx, b->nt);
+    gsl_matrix *qh = gsl_matrix_alloc(b->nx, b->nt);
+    gsl_matrix *dq = gsl_matrix_alloc(b->nx, b->nt);    /* the perturbation */
+    if (q0 == NULL || qh == NULL || dq == NULL) {
+        gsl_matrix_free(q0);
+        gsl_matrix_free(qh);
+        gsl_matrix_free(dq);
+        fail(err, "out of memory");
+        return NAN;
+    }
+    gsl_matrix_memcpy(q0, b->q);
+    double worst = 0.0;
+    const double h = 1e-6;
+    for (int trial = 0; trial < trials; trial++) {
+        double big = 0.0;
+        for (size_t x = 0; x < b->nx; x++) {
+            double mean = 0.0;
+            for (size_t t = 0; t < b->nt; t++) {
+                gsl_matrix_set(dq, x, t, gsl_ran_gaussian(rng, 1.0));
+                mean += gsl_matrix_get(q0, x, t) * gsl_matrix_get(dq, x, t);
+            }
+            for (size_t t = 0; t < b->nt; t++) {
+                double g = gsl_matrix_get(dq, x, t) - mean;
+                gsl_matrix_set(dq, x, t, gsl_matrix_get(q0, x, t) * g);
+                big = fmax(big, fabs(g));
+            }
+        }
+        gsl_matrix_scale(dq, 1.0 / big);
+        double plus, minus;
+        gsl_matrix_memcpy(qh, q0);
+        gsl_matrix_scale(dq, h);
+        gsl_matrix_add(qh, dq);
+        plus = lagrangian_at(b, beta, qh);
+        gsl_matrix_memcpy(qh, q0);
+        gsl_matrix_sub(qh, dq);
+        minus = lagrangian_at(b, beta, qh);
+        worst = fmax(worst, fabs(plus - minus) / (2.0 * h));
+    }
+    lagrangian_at(b, beta, q0);                     /* restore the solution */
+    gsl_matrix_free(q0);
+    gsl_matrix_free(qh);
+    gsl_matrix_free(dq);
+    return worst;
+}
+static double h2(double a)
+{
+    return a <= 0.0 || a >= 1.0 ? 0.0 : -a * log2(a) - (1.0 - a) * log2(1.0 - a);
+}
+
+static double star(double e, double a)              /* BSC(e) after BSC(a) */
+{
+    return e * (1.0 - a) + (1.0 - e) * a;
+}
+
+static double h2_minus(double a, void *v)
+{
+    return h2(a) - *(const double *)v;
+}
+
+static double h2_inverse(double v)
+{
+    if (v <= 0.0)
+        return 0.0;
+    if (v >= 1.0)
+        return 0.5;
+    gsl_function f = {h2_minus, &v};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    double a = NAN;
+    if (s != NULL && gsl_root_fsolver_set(s, &f, 0.0, 0.5) == GSL_SUCCESS) {
+        for (int it = 0; it < 200; it++) {
+            if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+                break;
+            a = gsl_root_fsolver_root(s);
+            if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+                                       gsl_root_fsolver_x_upper(s), 0.0, 1e-15)
+                == GSL_SUCCESS)
+                break;
+        }
+    }
+    gsl_root_fsolver_free(s);
+    return a;
+}
+
+static double gerber(double R, double eps)          /* (eq:gerber1), bits */
+{
+    return 1.0 - h2(star(eps, h2_inverse(1.0 - R)));
+}
+typedef struct {
+    double eps, beta, beta_c, Ixy, Ixt, Ity, F, cross, slope, residual;
+    double variation, variation_start;
+    int iterations, trials;
+} One_bit;
+
+static int one_bit_compute(One_bit *ob, Error *err)
+{
+    const double eps = 0.1, joint[4] = {0.5 * (1 - eps), 0.5 * eps, 0.5 * eps,
+                                        0.5 * (1 - eps)};
+    gsl_matrix_const_view pxy = gsl_matrix_const_view_array(joint, 2, 2);
+    Bottleneck *b = ib_alloc(&pxy.matrix, 2, err);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    int status = b && rng ? 0 : -1;
+    if (status == 0) {
+        *ob = (One_bit){eps, 3.0, 1.0 / ((1 - 2 * eps) * (1 - 2 * eps)),
+                        1.0 - h2(eps), 0, 0, 0, 0, 0, 0, 0, 0, 0, 50};
+        gsl_rng_set(rng, 1);
+        ib_random_encoder(b, rng);
+        ob->variation_start = largest_variation(b, ob->beta, rng, ob->trials, err);
+        if (ib_solve(b, ob->beta, 1e-14, 100000) != 0)
+            status = fail(err, "the one-bit example did not converge");
+    }
+    if (status == 0) {
+        ob->iterations = b->iterations;
+        ob->Ixt = b->Ixt / M_LN2;
+        ob->Ity = b->Ity / M_LN2;
+        ob->F = gerber(ob->Ixt, eps);
+        ob->cross = fmin(gsl_matrix_get(b->q, 0, 0), gsl_matrix_get(b->q, 0, 1));
+        const double dR = 1e-6;
+        ob->slope = (gerber(ob->Ixt + dR, eps) - gerber(ob->Ixt - dR, eps)) / (2 * dR);
+        ob->residual = self_consistency(b, ob->beta);
+        ob->variation = largest_variation(b, ob->beta, rng, ob->trials, err);
+    }
+    gsl_rng_free(rng);
+    ib_free(b);
+    return status;
+}
+#include <dirent.h>
+#include <sys/wait.h>
+
+typedef struct {
+    int status;             /* exit status, or -1 if the program did not exit */
+    char out[4096];         /* the start of what it wrote on standard output */
+    char err[1024];         /* the start of what it wrote on standard error */
+} Run;
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "r");
+    if (fp != NULL) {
+        size_t n = fread(buf, 1, size - 1, fp);
+        buf[n] = '\0';
+        fclose(fp);
+    }
+}
+
+/* Run the program with ARGS, its standard output going to STDOUT_TO
+   (a path; relative paths are inside TESTDIR). */
+static Run run_program_to(const char *args, const char *stdout_to)
+{
+    Run r = {-1, "", ""};
+    const char *prog = getenv("PROGRAM"), *dir = getenv("TESTDIR");
+    if (prog == NULL || dir == NULL) {
+        snprintf(r.err, sizeof r.err, "PROGRAM or TESTDIR is not set");
+        return r;
+    }
+    char cmd[4096], outpath[1024], errpath[1024];
+    snprintf(outpath, sizeof outpath, "%s/stdout.txt", dir);
+    snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
+    remove(outpath);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>'%s'",
+             dir, prog, args, stdout_to, errpath);
+    int s = system(cmd);
+    if (s != -1 && WIFEXITED(s))
+        r.status = WEXITSTATUS(s);
+    slurp(outpath, r.out, sizeof r.out);
+    slurp(errpath, r.err, sizeof r.err);
+    return r;
+}
+
+static Run run_program(const char *args)
+{
+    return run_program_to(args, "stdout.txt");
+}
+
+static void write_test_file(const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    FILE *fp = fopen(path, "w");
+    if (fp != NULL) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+static bool test_file_exists(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    return access(path, F_OK) == 0;
+}
+
+static int leftover_files(const char *prefix)
+{
+    int n = 0;
+    DIR *d = opendir(getenv("TESTDIR"));
+    if (d == NULL)
+        return -1;
+    for (struct dirent *e; (e = readdir(d)) != NULL; )
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+typedef struct {
+    int suite;              /* index into the suite names */
+    const char *name;
+    CU_TestFunc fn;
+} Test_entry;
+
+static int run_test_table(const char *const *suite_names, int nsuites,
+                          const Test_entry *tests, size_t ntests)
+{
+    gsl_set_error_handler_off();
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return EXIT_FAILURE;
+    CU_pSuite suites[8] = {NULL};
+    for (int k = 0; k < nsuites && k < 8; k++)
+        suites[k] = CU_add_suite(suite_names[k], NULL, NULL);
+    for (size_t k = 0; k < ntests; k++)
+        if (tests[k].suite >= nsuites || suites[tests[k].suite] == NULL
+            || !CU_add_test(suites[tests[k].suite], tests[k].name, tests[k].fn)) {
+            CU_cleanup_registry();
+            return EXIT_FAILURE;
+        }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+static void test_one_bit(void)
+{
+    One_bit ob;
+    Error err = {""};
+    CU_ASSERT_FATAL(one_bit_compute(&ob, &err) == 0);
+    double a = h2_inverse(1.0 - ob.Ixt);             /* the encoder's crossover */
+    CU_ASSERT_DOUBLE_EQUAL(ob.Ity, 1.0 - h2(0.1 * (1 - a) + 0.9 * a), 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(ob.cross, a, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(ob.slope, 1.0 / 3.0, 1e-4);
+    CU_ASSERT(ob.residual < 1e-9);
+    CU_ASSERT(ob.variation < 1e-6);
+    CU_ASSERT(ob.variation_start > 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(ob.beta_c, 1.0 / 0.64, 1e-12);
+}
+
+static void test_random_joints(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 8);
+    const double betas[5] = {0.3, 0.9, 2.0, 5.0, 20.0};
+    for (int trial = 0; trial < 10; trial++)
+        for (int k = 0; k < 5; k++)
+            {
+                const size_t nx = 6, ny = 5;
+                double w[30], alpha[30];
+                for (int i = 0; i < 30; i++)
+                    alpha[i] = 0.5;
+                gsl_ran_dirichlet(rng, 30, alpha, w);
+                gsl_matrix_const_view pxy = gsl_matrix_const_view_array(w, nx, ny);
+                Error err = {""};
+                Bottleneck *b = ib_alloc(&pxy.matrix, 6, &err);
+                Info in;
+                CU_ASSERT_FATAL(b != NULL && information(&pxy.matrix, &in, &err) == 0);
+                ib_random_encoder(b, rng);
+                if (ib_solve(b, betas[k], 1e-13, 5000000) != 0) {
+                    CU_FAIL("the iteration did not converge");
+                    fprintf(stderr, "\n  beta %g, trial %d: I(X;T) = %g nats after %d "
+                            "iterations\n", betas[k], trial, b->Ixt, b->iterations);
+                }
+                double Ixt = b->Ixt / M_LN2, Ity = b->Ity / M_LN2;
+                CU_ASSERT(self_consistency(b, betas[k]) < 1e-9);
+                CU_ASSERT(largest_variation(b, betas[k], rng, 10, &err) < 1e-5);
+                CU_ASSERT(Ity <= fmin(Ixt, in.I_sum) + 1e-9);      /* data processing */
+                if (betas[k] < 1.0)
+                    CU_ASSERT(Ixt < 1e-6);                         /* the trivial solution */
+                ib_free(b);
+            }
+    gsl_rng_free(rng);
+}
+static void expect_ib_rejection(const char *args, const char *needle)
+{
+    Run r = run_program(args);
+    CU_ASSERT(r.status == 1 && strstr(r.err, needle) != NULL);
+    CU_ASSERT(count_lines(r.err) == 1 && leftover_files("enc.tsv") == 0);
+    if (r.status != 1 || strstr(r.err, needle) == NULL)
+        fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
+}
+
+static void test_ib_cli(void)
+{
+    write_test_file("j.tsv", "45 5\n5 45\n");
+    write_test_file("neg.tsv", "1 -1\n1 1\n");
+    write_test_file("zero.tsv", "0 0\n0 0\n");
+    write_test_file("nan.tsv", "1 nan\n1 1\n");
+    expect_ib_rejection("--joint j.tsv --beta -1 -o enc.tsv", "non-negative");
+    expect_ib_rejection("--joint j.tsv -o enc.tsv", "needs --beta");
+    expect_ib_rejection("--joint neg.tsv --beta 2 -o enc.tsv", "negative");
+    expect_ib_rejection("--joint zero.tsv --beta 2 -o enc.tsv", "positive");
+    expect_ib_rejection("--joint nan.tsv --beta 2 -o enc.tsv", "not finite");
+    expect_ib_rejection("--joint j.tsv --beta 2 --clusters 0 -o enc.tsv",
+                        "out of range");
+    expect_ib_rejection("--beta 2", "need --joint");
+    expect_ib_rejection("--joint j.tsv --beta 2 -o j.tsv", "overwrite the input");
+    Run r = run_program("--joint j.tsv --beta 3 --clusters 2 -o enc.tsv");
+    CU_ASSERT(r.status == 0 && test_file_exists("enc.tsv"));
+    CU_ASSERT(strstr(r.out, "clusters in use 2 of 2") != NULL);
+}
+int main(void)
+{
+    static const char *const suites[] = {"23.6 information bottleneck"};
+    static const Test_entry tests[] = {
+        {0, "one bit: closed form, tangent, residual, variation", test_one_bit},
+        {0, "random joints: stationary, consistent, data processing",
+         test_random_joints},
+        {0, "command line: bad input, one solution", test_ib_cli}};
+    return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
+}
