@@ -787,6 +787,19 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+static int distinct_outputs(const char *const *ins, int nin,
+                            const char *const *outs, int nout, Error *err)
+{
+    for (int a = 0; a < nout; a++) {
+        for (int b = 0; b < nin; b++)
+            if (same_file(ins[b], outs[a]))
+                return fail(err, "output '%s' would overwrite an input", outs[a]);
+        for (int b = a + 1; b < nout; b++)
+            if (same_file(outs[a], outs[b]))
+                return fail(err, "two outputs are the same file '%s'", outs[a]);
+    }
+    return 0;
+}
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -1043,14 +1056,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     const char *ins[11] = {opt->points, opt->target, opt->test};
     for (int k = 0; k < opt->ntrain; k++)
         ins[3 + k] = opt->train[k];
-    for (int a = 0; a < 5; a++) {
-        for (int b = 0; b < 3 + opt->ntrain; b++)
-            if (same_file(ins[b], outs[a]))
-                return fail(err, "output '%s' would overwrite an input", outs[a]);
-        for (int b = a + 1; b < 5; b++)
-            if (same_file(outs[a], outs[b]))
-                return fail(err, "two outputs are the same file '%s'", outs[a]);
-    }
+    if (distinct_outputs(ins, 3 + opt->ntrain, outs, 5, err) != 0)
+        return -1;
     return 0;
 }
 static gsl_matrix *parse_target_vector(const char *list, Error *err)

@@ -597,6 +597,19 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+static int distinct_outputs(const char *const *ins, int nin,
+                            const char *const *outs, int nout, Error *err)
+{
+    for (int a = 0; a < nout; a++) {
+        for (int b = 0; b < nin; b++)
+            if (same_file(ins[b], outs[a]))
+                return fail(err, "output '%s' would overwrite an input", outs[a]);
+        for (int b = a + 1; b < nout; b++)
+            if (same_file(outs[a], outs[b]))
+                return fail(err, "two outputs are the same file '%s'", outs[a]);
+    }
+    return 0;
+}
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -838,13 +851,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (!(opt->tol > 0.0 && opt->tol < 1.0))
         return fail(err, "--tol must lie between 0 and 1, got %g", opt->tol);
     const char *outs[3] = {opt->encoder, opt->macros, opt->values};
-    for (int a = 0; a < 3; a++) {
-        if (same_file(opt->joint, outs[a]))
-            return fail(err, "output '%s' would overwrite the input", outs[a]);
-        for (int b = a + 1; b < 3; b++)
-            if (same_file(outs[a], outs[b]))
-                return fail(err, "two outputs are the same file '%s'", outs[a]);
-    }
+    if (distinct_outputs(&opt->joint, 1, outs, 3, err) != 0)
+        return -1;
     return 0;
 }
 static int run_on_joint(const Options *opt, Error *err)

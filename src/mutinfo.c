@@ -419,6 +419,19 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+static int distinct_outputs(const char *const *ins, int nin,
+                            const char *const *outs, int nout, Error *err)
+{
+    for (int a = 0; a < nout; a++) {
+        for (int b = 0; b < nin; b++)
+            if (same_file(ins[b], outs[a]))
+                return fail(err, "output '%s' would overwrite an input", outs[a]);
+        for (int b = a + 1; b < nout; b++)
+            if (same_file(outs[a], outs[b]))
+                return fail(err, "two outputs are the same file '%s'", outs[a]);
+    }
+    return 0;
+}
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -655,14 +668,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (!opt->chains && opt->seed != 2024)
         return fail(err, "--seed goes with --chains");
     const char *outs[3] = {opt->output, opt->macros, opt->values};
-    for (int a = 0; a < 3; a++) {
-        if (same_file(opt->joint, outs[a]))
-            return fail(err, "output '%s' would overwrite the input", outs[a]);
-        for (int b = a + 1; b < 3; b++)
-            if (same_file(outs[a], outs[b]))
-                return fail(err, "two outputs are the same file '%s'", outs[a]);
-    }
-    return 0;
+    return distinct_outputs(&opt->joint, 1, outs, 3, err);
 }
 static int normalise_joint(gsl_matrix *p, const char *path, Error *err)
 {

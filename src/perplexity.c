@@ -456,6 +456,19 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+static int distinct_outputs(const char *const *ins, int nin,
+                            const char *const *outs, int nout, Error *err)
+{
+    for (int a = 0; a < nout; a++) {
+        for (int b = 0; b < nin; b++)
+            if (same_file(ins[b], outs[a]))
+                return fail(err, "output '%s' would overwrite an input", outs[a]);
+        for (int b = a + 1; b < nout; b++)
+            if (same_file(outs[a], outs[b]))
+                return fail(err, "two outputs are the same file '%s'", outs[a]);
+    }
+    return 0;
+}
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
 {
@@ -723,13 +736,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (!(opt->cal.tol > 0.0 && opt->cal.tol < 1.0))
         return fail(err, "--tol must lie between 0 and 1 bit, got %g", opt->cal.tol);
     const char *outs[5] = {opt->output, opt->rows, opt->macros, opt->curve, opt->values};
-    for (int a = 0; a < 5; a++) {
-        if (same_file(opt->input, outs[a]))
-            return fail(err, "output '%s' would overwrite the input", outs[a]);
-        for (int b = a + 1; b < 5; b++)
-            if (same_file(outs[a], outs[b]))
-                return fail(err, "two outputs are the same file '%s'", outs[a]);
-    }
+    if (distinct_outputs(&opt->input, 1, outs, 5, err) != 0)
+        return -1;
     return 0;
 }
 static void write_matrix(FILE *fp, const gsl_matrix *m)

@@ -669,7 +669,7 @@ static void test_ib_cli(void)
     expect_ib_rejection("--joint j.tsv --beta 2 --clusters 0 -o enc.tsv",
                         "out of range");
     expect_ib_rejection("--beta 2", "need --joint");
-    expect_ib_rejection("--joint j.tsv --beta 2 -o j.tsv", "overwrite the input");
+    expect_ib_rejection("--joint j.tsv --beta 2 -o j.tsv", "overwrite an input");
     Run r = run_program("--joint j.tsv --beta 3 --clusters 2 -o enc.tsv");
     CU_ASSERT(r.status == 0 && test_file_exists("enc.tsv"));
     CU_ASSERT(strstr(r.out, "clusters in use 2 of 2") != NULL);

@@ -588,7 +588,7 @@ static void test_cli_bad_input(void)
     write_test_file("gap.csv", "0,,0\n1,,0\n0,,3\n5,,5\n");
     expect_rejection("--input huge.tsv -p 1.5 -o out.tsv", "overflows");
     expect_rejection("--input gap.csv -p 1.5 -o out.tsv", "column 2 is empty");
-    expect_rejection("--input five.tsv -p 2 -o five.tsv", "overwrite the input");
+    expect_rejection("--input five.tsv -p 2 -o five.tsv", "overwrite an input");
     expect_rejection("--input five.tsv -p 2 -o out.tsv --rows out.tsv", "same file");
     expect_rejection("--input five.tsv -p 2 -o out.tsv --rows /dev/full",
                      "error writing");
