@@ -317,6 +317,16 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+static void expect_rejection_of(const char *args, const char *needle, const char *output)
+{
+    Run r = run_program(args);
+    CU_ASSERT(r.status == 1);
+    CU_ASSERT(strstr(r.err, needle) != NULL);
+    CU_ASSERT(count_lines(r.err) == 1);
+    CU_ASSERT(leftover_files(output) == 0);
+    if (r.status != 1 || strstr(r.err, needle) == NULL)
+        fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
+}
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -434,12 +444,7 @@ static void test_data_processing(void)
 }
 static void expect_mi_rejection(const char *args, const char *needle)
 {
-    Run r = run_program(args);
-    CU_ASSERT(r.status == 1 && strstr(r.err, needle) != NULL);
-    CU_ASSERT(count_lines(r.err) == 1);
-    CU_ASSERT(leftover_files("out.tsv") == 0);
-    if (r.status != 1 || strstr(r.err, needle) == NULL)
-        fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
+    expect_rejection_of(args, needle, "out.tsv");
 }
 
 static void test_mutinfo_cli(void)
