@@ -569,7 +569,8 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
-static void expect_rejection_of(const char *args, const char *needle, const char *output)
+static void expect_rejection_of(const char *args, const char *needle,
+                                const char *output)
 {
     Run r = run_program(args);
     CU_ASSERT(r.status == 1);
