@@ -163,7 +163,7 @@ typedef struct {
     gsl_matrix *pyx;            /* p(y|x), nx x ny */
     gsl_vector *neg_hx;         /* sum_y p(y|x) ln p(y|x) */
     gsl_matrix *q;              /* the encoder p(t|x), nx x nt */
-    gsl_vector *pt;             /* p(t) */
+    gsl_vector *pt, *log_pt;    /* p(t) and its logarithm */
     gsl_matrix *pyt, *log_pyt;  /* p(y|t) and its logarithm, nt x ny */
     gsl_matrix *D;              /* D(p(y|x) || p(y|t)), nx x nt */
     gsl_matrix *q_next;         /* scratch for the next encoder */
@@ -188,6 +188,7 @@ static void ib_free(Bottleneck *b)
     gsl_vector_free(b->neg_hx);
     gsl_matrix_free(b->q);
     gsl_vector_free(b->pt);
+    gsl_vector_free(b->log_pt);
     gsl_matrix_free(b->pyt);
     gsl_matrix_free(b->log_pyt);
     gsl_matrix_free(b->D);
@@ -211,10 +212,11 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
     *b = (Bottleneck){nx, ny, nt, gsl_vector_alloc(nx), gsl_vector_calloc(ny),
                       gsl_matrix_alloc(nx, ny), gsl_vector_alloc(nx),
                       gsl_matrix_alloc(nx, nt), gsl_vector_alloc(nt),
-                      gsl_matrix_alloc(nt, ny), gsl_matrix_alloc(nt, ny),
+                      gsl_vector_alloc(nt), gsl_matrix_alloc(nt, ny), gsl_matrix_alloc(nt, ny),
                       gsl_matrix_alloc(nx, nt), gsl_matrix_alloc(nx, nt),
                       0, 0, 0, 0};
-    if (!b->px || !b->py || !b->pyx || !b->neg_hx || !b->q || !b->pt || !b->pyt
+    if (!b->px || !b->py || !b->pyx || !b->neg_hx || !b->q || !b->pt
+        || !b->log_pt || !b->pyt
         || !b->log_pyt || !b->D || !b->q_next) {
         ib_free(b);
         fail(err, "out of memory for |X| = %zu, |Y| = %zu, |T| = %zu", nx, ny, nt);
@@ -258,27 +260,33 @@ static void ib_decoder(Bottleneck *b)
 static void divergences(Bottleneck *b)
 {
     gsl_blas_dgemm(CblasNoTrans, CblasTrans, -1.0, b->pyx, b->log_pyt, 0.0, b->D);
-    for (size_t x = 0; x < b->nx; x++)
-        for (size_t t = 0; t < b->nt; t++) {
-            double cross = 0.0;
+    for (size_t t = 0; t < b->nt; t++) {
+        bool holes = false;                 /* does ln p(y|t) contain -inf? */
+        for (size_t y = 0; y < b->ny; y++)
+            holes = holes || isinf(gsl_matrix_get(b->log_pyt, t, y));
+        for (size_t x = 0; x < b->nx; x++) {
             bool finite = true;
-            for (size_t y = 0; finite && y < b->ny; y++)
+            for (size_t y = 0; holes && finite && y < b->ny; y++)
                 finite = !(gsl_matrix_get(b->pyx, x, y) > 0.0
                            && isinf(gsl_matrix_get(b->log_pyt, t, y)));
-            cross = finite ? gsl_matrix_get(b->D, x, t) : HUGE_VAL;
+            double cross = finite ? gsl_matrix_get(b->D, x, t) : HUGE_VAL;
             gsl_matrix_set(b->D, x, t, gsl_vector_get(b->neg_hx, x) + cross);
         }
+    }
 }
 
 static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
 {
     divergences(b);
+    for (size_t t = 0; t < b->nt; t++) {        /* ln p(t), or -inf if pruned */
+        double pt = gsl_vector_get(b->pt, t);
+        gsl_vector_set(b->log_pt, t, pt > 1e-14 ? log(pt) : -HUGE_VAL);
+    }
     for (size_t x = 0; x < b->nx; x++) {
         double top = -HUGE_VAL, z = 0.0;
         for (size_t t = 0; t < b->nt; t++) {
-            double pt = gsl_vector_get(b->pt, t);
-            double a = pt > 1e-14 ? log(pt) - beta * gsl_matrix_get(b->D, x, t)
-                                  : -HUGE_VAL;
+            double D = gsl_matrix_get(b->D, x, t);
+            double a = gsl_vector_get(b->log_pt, t) - (beta > 0.0 ? beta * D : 0.0);
             gsl_matrix_set(q_out, x, t, a);
             top = fmax(top, a);
         }
@@ -313,13 +321,15 @@ static void ib_measure(Bottleneck *b, double beta)
 static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
 {
     double L_prev = HUGE_VAL;
+    ib_decoder(b);
     for (b->iterations = 1; b->iterations <= max_iter; b->iterations++) {
-        ib_decoder(b);
         ib_encoder(b, beta, b->q_next);
         double move = 0.0;
         for (size_t k = 0; k < b->nx * b->nt; k++)
             move = fmax(move, fabs(b->q_next->data[k] - b->q->data[k]));
-        gsl_matrix_memcpy(b->q, b->q_next);
+        gsl_matrix *old = b->q;
+        b->q = b->q_next;
+        b->q_next = old;
         ib_decoder(b);
         ib_measure(b, beta);
         if (move < tol && fabs(b->L - L_prev) < tol)
