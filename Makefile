@@ -26,7 +26,7 @@ CHAPTERS := $(sort $(wildcard chapters/*.nw))
 # root <<tests/test-N.c>>, a table of hand-derived values <<tests/hand-N.tsv>>,
 # and writes its numbers to $(B)/tex/macros-N.tex.
 PROGRAMS  := perplexity mutinfo ib hull
-FIGURES   := perplexity-sigma dpi-scatter hull-jazz
+FIGURES   := perplexity-sigma dpi-scatter ib-curve ib-beta rate-distortion hull-jazz
 DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh
@@ -146,7 +146,8 @@ $(B)/out/mutinfo.stamp: $(B)/bin/mutinfo
 
 $(B)/out/ib.stamp: $(B)/bin/ib
 	@mkdir -p $(B)/out $(B)/tex
-	$< --macros $(B)/tex/macros-ib.tex --values $(B)/out/ib-values.tsv > $(B)/out/ib.txt
+	$< --macros $(B)/tex/macros-ib.tex --values $(B)/out/ib-values.tsv \
+	   --curve $(B)/out/ib-curve.dat --rd-curve $(B)/out/rd-curve.dat > $(B)/out/ib.txt
 	@touch $@
 
 CHORDS := $(DATA:%=$(B)/tangle/%)
@@ -170,6 +171,15 @@ $(B)/fig/perplexity-sigma.tex: $(B)/tangle/figures/perplexity-sigma.gp $(B)/out/
 $(B)/fig/dpi-scatter.tex: $(B)/tangle/figures/dpi-scatter.gp $(B)/out/mutinfo.stamp
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/dpi-chains.tsv'" $(abspath $<)
+
+$(B)/fig/ib-curve.tex $(B)/fig/ib-beta.tex: $(B)/fig/%.tex: $(B)/tangle/figures/%.gp \
+                                               $(B)/out/ib.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/ib-curve.dat'" $(abspath $<)
+
+$(B)/fig/rate-distortion.tex: $(B)/tangle/figures/rate-distortion.gp $(B)/out/ib.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/rd-curve.dat'" $(abspath $<)
 
 $(B)/fig/hull-jazz.tex: $(B)/tangle/figures/hull-jazz.gp $(B)/out/hull.stamp
 	@mkdir -p $(@D)

@@ -1,5 +1,6 @@
 /* ib.c -- the Information Bottleneck: self-consistent equations solved by
- * iteration in the log domain, for one beta.
+ * iteration in the log domain, for one beta or a sweep; its critical beta;
+ * rate-distortion by Blahut-Arimoto.
  *
  * Tangled from chapters/23-6-ib.nw and chapters/support.nw of the book
  * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
@@ -26,6 +27,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
@@ -64,6 +66,111 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     if (m == NULL)
         fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
     return m;
+}
+static double xlog2x_over(double p, double q)       /* p log2(p/q), 0 if p = 0 */
+{
+    if (p == 0.0)
+        return 0.0;
+    return q == 0.0 ? INFINITY : p * log2(p / q);
+}
+
+static double entropy(const double *p, size_t n, size_t stride)
+{
+    double H = 0.0;
+    for (size_t k = 0; k < n; k++)
+        H -= xlog2x_over(p[k * stride], 1.0);
+    return H;
+}
+
+static double kl_divergence(const double *p, const double *q, size_t n)
+{
+    double cross = 0.0;                   /* D = cross-entropy - entropy */
+    for (size_t k = 0; k < n; k++)
+        if (p[k] > 0.0) {
+            if (q[k] == 0.0)
+                return INFINITY;
+            cross -= p[k] * log2(q[k]);
+        }
+    return cross - entropy(p, n, 1);
+}
+static void marginals(const gsl_matrix *pxy, double *px, double *py)
+{
+    for (size_t y = 0; y < pxy->size2; y++)
+        py[y] = 0.0;
+    for (size_t x = 0; x < pxy->size1; x++) {
+        px[x] = 0.0;
+        for (size_t y = 0; y < pxy->size2; y++) {
+            px[x] += gsl_matrix_get(pxy, x, y);
+            py[y] += gsl_matrix_get(pxy, x, y);
+        }
+    }
+}
+static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
+{
+    double H = 0.0, *row = malloc(pxy->size2 * sizeof *row);
+    if (row == NULL)
+        return NAN;
+    for (size_t x = 0; x < pxy->size1; x++) {
+        if (px[x] == 0.0)
+            continue;
+        for (size_t y = 0; y < pxy->size2; y++)
+            row[y] = gsl_matrix_get(pxy, x, y) / px[x];
+        H += px[x] * entropy(row, pxy->size2, 1);
+    }
+    free(row);
+    return H;
+}
+
+static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
+{
+    double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
+    if (col == NULL)
+        return NAN;
+    for (size_t y = 0; y < pxy->size2; y++) {
+        if (py[y] == 0.0)
+            continue;
+        for (size_t x = 0; x < pxy->size1; x++)
+            col[x] = gsl_matrix_get(pxy, x, y) / py[y];
+        H += py[y] * entropy(col, pxy->size1, 1);
+    }
+    free(col);
+    return H;
+}
+typedef struct {
+    double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
+    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+} Info;
+
+static int information(const gsl_matrix *pxy, Info *info, Error *err)
+{
+    const size_t nx = pxy->size1, ny = pxy->size2;
+    double *px = alloc_array(nx, sizeof *px, err);
+    double *py = alloc_array(ny, sizeof *py, err);
+    double *prod = alloc_array(nx * ny, sizeof *prod, err);
+    if (px == NULL || py == NULL || prod == NULL) {
+        free(px);
+        free(py);
+        free(prod);
+        return -1;
+    }
+    marginals(pxy, px, py);
+    info->HX = entropy(px, nx, 1);
+    info->HY = entropy(py, ny, 1);
+    info->HYgX = cond_entropy_rows(pxy, px);
+    info->HXgY = cond_entropy_cols(pxy, py);
+    info->I_sum = 0.0;
+    for (size_t x = 0; x < nx; x++)
+        for (size_t y = 0; y < ny; y++) {
+            prod[x * ny + y] = px[x] * py[y];
+            info->I_sum += xlog2x_over(gsl_matrix_get(pxy, x, y), px[x] * py[y]);
+        }
+    info->I_hy = info->HY - info->HYgX;
+    info->I_hx = info->HX - info->HXgY;
+    info->I_kl = kl_divergence(pxy->data, prod, nx * ny);    /* tda == ny */
+    free(px);
+    free(py);
+    free(prod);
+    return 0;
 }
 typedef struct {
     size_t nx, ny, nt;
@@ -120,7 +227,8 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
     *b = (Bottleneck){nx, ny, nt, gsl_vector_alloc(nx), gsl_vector_calloc(ny),
                       gsl_matrix_alloc(nx, ny), gsl_vector_alloc(nx),
                       gsl_matrix_alloc(nx, nt), gsl_vector_alloc(nt),
-                      gsl_vector_alloc(nt), gsl_matrix_alloc(nt, ny), gsl_matrix_alloc(nt, ny),
+                      gsl_vector_alloc(nt), gsl_matrix_alloc(nt, ny),
+                      gsl_matrix_alloc(nt, ny),
                       gsl_matrix_alloc(nx, nt), gsl_matrix_alloc(nx, nt),
                       0, 0, 0, 0};
     if (!b->px || !b->py || !b->pyx || !b->neg_hx || !b->q || !b->pt
@@ -320,6 +428,197 @@ static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int tr
     gsl_matrix_free(dq);
     return worst;
 }
+static double critical_beta(const gsl_matrix *pxy, Error *err)
+{
+    const size_t nx = pxy->size1, ny = pxy->size2;
+    const bool tall = nx >= ny;
+    const size_t m = tall ? nx : ny, n = tall ? ny : nx;
+    gsl_matrix *B = alloc_matrix(m, n, err), *V = alloc_matrix(n, n, err);
+    gsl_vector *S = gsl_vector_alloc(n), *work = gsl_vector_alloc(n);
+    double *px = alloc_array(nx, sizeof *px, err);
+    double *py = alloc_array(ny, sizeof *py, err);
+    double beta_c = NAN;
+    if (B && V && S && work && px && py) {
+        for (size_t y = 0; y < ny; y++)
+            py[y] = 0.0;
+        for (size_t x = 0; x < nx; x++) {
+            px[x] = 0.0;
+            for (size_t y = 0; y < ny; y++) {
+                px[x] += gsl_matrix_get(pxy, x, y);
+                py[y] += gsl_matrix_get(pxy, x, y);
+            }
+        }
+        for (size_t x = 0; x < nx; x++)
+            for (size_t y = 0; y < ny; y++) {
+                double d = sqrt(px[x] * py[y]);
+                double v = d > 0.0 ? gsl_matrix_get(pxy, x, y) / d : 0.0;
+                gsl_matrix_set(B, tall ? x : y, tall ? y : x, v);
+            }
+        if (gsl_linalg_SV_decomp(B, V, S, work) != GSL_SUCCESS)
+            fail(err, "the singular value decomposition did not converge");
+        else {
+            double rho = n > 1 ? fmin(gsl_vector_get(S, 1), 1.0) : 0.0;
+            beta_c = rho > 0.0 ? 1.0 / (rho * rho) : HUGE_VAL;
+        }
+    } else
+        fail(err, "out of memory for a %zu x %zu singular value problem", m, n);
+    gsl_matrix_free(B);
+    gsl_matrix_free(V);
+    gsl_vector_free(S);
+    gsl_vector_free(work);
+    free(px);
+    free(py);
+    return beta_c;
+}
+static bool same_row(const gsl_matrix *m, size_t a, size_t b)
+{
+    for (size_t y = 0; y < m->size2; y++)
+        if (gsl_matrix_get(m, a, y) != gsl_matrix_get(m, b, y))
+            return false;
+    return true;
+}
+
+static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error *err)
+{
+    const size_t nx = pxy->size1, ny = pxy->size2;
+    gsl_matrix *cond = alloc_matrix(nx, ny, err), *merged = NULL;
+    size_t *first = alloc_array(nx, sizeof *first, err), n = 0;
+    if (cond != NULL && first != NULL) {
+        for (size_t x = 0; x < nx; x++) {
+            double px = 0.0;
+            for (size_t y = 0; y < ny; y++)
+                px += gsl_matrix_get(pxy, x, y);
+            for (size_t y = 0; y < ny; y++)
+                gsl_matrix_set(cond, x, y, gsl_matrix_get(pxy, x, y) / px);
+        }
+        for (size_t x = 0; x < nx; x++) {
+            size_t g = 0;
+            while (g < n && !same_row(cond, x, first[g]))
+                g++;
+            if (g == n)
+                first[n++] = x;
+            group[x] = g;
+        }
+        if ((merged = alloc_matrix(n, ny, err)) != NULL) {
+            gsl_matrix_set_zero(merged);
+            for (size_t x = 0; x < nx; x++)
+                for (size_t y = 0; y < ny; y++)
+                    *gsl_matrix_ptr(merged, group[x], y) += gsl_matrix_get(pxy, x, y);
+        }
+    }
+    gsl_matrix_free(cond);
+    free(first);
+    return merged;
+}
+typedef struct {
+    double beta, Ixt, Ity;      /* bits */
+    size_t used;                /* clusters with p(t) > 1e-14 */
+    int iterations;
+    bool converged;
+} Ib_point;
+
+static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
+{
+    size_t used = 0;
+    for (size_t t = 0; t < b->nt; t++)
+        used += gsl_vector_get(b->pt, t) > 1e-14;
+    *p = (Ib_point){beta, b->Ixt / M_LN2, b->Ity / M_LN2, used, b->iterations,
+                    limit == 0};
+}
+
+static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas)
+{
+    const double s0 = 1.0 / beta_max, s1 = 1.0 / beta_min;
+    for (size_t i = 0; i < n; i++)               /* uniform in the slope 1/beta */
+        betas[i] = 1.0 / (s0 + (s1 - s0) * (double)i / (double)(n - 1));
+}
+
+static void ib_sweep(Bottleneck *b, const double *betas, size_t n, double tol,
+                     int max_iter, Ib_point *curve)
+{
+    gsl_matrix_set_identity(b->q);                  /* T = X; needs nt = nx */
+    for (size_t i = 0; i < n; i++) {
+        int limit = ib_solve(b, betas[i], tol, max_iter);
+        ib_record(b, betas[i], limit, &curve[i]);
+    }
+}
+static void jitter_encoder(Bottleneck *b, gsl_rng *rng, double size)
+{
+    for (size_t x = 0; x < b->nx; x++) {
+        double z = 0.0;
+        for (size_t t = 0; t < b->nt; t++)
+            z += *gsl_matrix_ptr(b->q, x, t) *= 1.0 + size * gsl_rng_uniform(rng);
+        for (size_t t = 0; t < b->nt; t++)
+            *gsl_matrix_ptr(b->q, x, t) /= z;
+    }
+}
+
+static void ib_anneal(Bottleneck *b, gsl_rng *rng, const double *betas, size_t n,
+                      double tol, int max_iter, Ib_point *curve)
+{
+    gsl_matrix_set_all(b->q, 1.0 / (double)b->nt);
+    for (size_t i = 0; i < n; i++) {                 /* betas increasing */
+        jitter_encoder(b, rng, 1e-3);
+        int limit = ib_solve(b, betas[i], tol, max_iter);
+        ib_record(b, betas[i], limit, &curve[i]);
+    }
+}
+typedef struct {
+    double s, R, D;             /* slope (nats), rate (bits), distortion */
+    int iterations;
+    bool converged;
+} Rd_point;
+
+static int blahut_arimoto(const double *px, size_t nx, const double *dist,
+                          size_t nt, double s, double tol, int max_iter,
+                          Rd_point *out, Error *err)
+{
+    double *pt = alloc_array(nt, sizeof *pt, err);
+    double *next = alloc_array(nt, sizeof *next, err);
+    double *w = alloc_array(nx * nt, sizeof *w, err);      /* p(t|x) */
+    int status = pt && next && w ? 0 : -1;
+    if (status == 0) {
+        *out = (Rd_point){s, 0.0, 0.0, 0, false};
+        for (size_t t = 0; t < nt; t++)
+            pt[t] = 1.0 / (double)nt;
+        while (!out->converged && out->iterations++ < max_iter) {
+            for (size_t t = 0; t < nt; t++)
+                next[t] = 0.0;
+            for (size_t x = 0; x < nx; x++) {
+                const double *d = dist + x * nt;
+                double dmin = d[0], z = 0.0;
+                for (size_t t = 1; t < nt; t++)
+                    dmin = fmin(dmin, d[t]);
+                for (size_t t = 0; t < nt; t++)
+                    z += w[x * nt + t] = pt[t] * exp(-s * (d[t] - dmin));
+                for (size_t t = 0; t < nt; t++)
+                    next[t] += px[x] * (w[x * nt + t] /= z);
+            }
+            double move = 0.0;
+            for (size_t t = 0; t < nt; t++) {
+                move = fmax(move, fabs(next[t] - pt[t]));
+                pt[t] = next[t];
+            }
+            out->converged = move < tol;
+        }
+        for (size_t t = 0; t < nt; t++) {
+            pt[t] = 0.0;
+            for (size_t x = 0; x < nx; x++)
+                pt[t] += px[x] * w[x * nt + t];
+        }
+        for (size_t x = 0; x < nx; x++)
+            for (size_t t = 0; t < nt; t++) {
+                double q = w[x * nt + t];
+                out->D += px[x] * q * dist[x * nt + t];
+                if (q > 0.0)
+                    out->R += px[x] * q * log2(q / pt[t]);
+            }
+    }
+    free(pt);
+    free(next);
+    free(w);
+    return status;
+}
 static double h2(double a)
 {
     return a <= 0.0 || a >= 1.0 ? 0.0 : -a * log2(a) - (1.0 - a) * log2(1.0 - a);
@@ -400,6 +699,227 @@ static int one_bit_compute(One_bit *ob, Error *err)
     gsl_rng_free(rng);
     ib_free(b);
     return status;
+}
+enum { IB_SWEEP_POINTS = 99, IB_RANDOM_STARTS = 4, RD_POINTS = 24 };
+typedef struct {
+    int k, nuisance;
+    double eps, HX, Ixy, beta_c, beta_max;
+    size_t groups, npoints, converged;
+    Ib_point curve[IB_SWEEP_POINTS];
+    double worst_gap;
+    long iterations;
+    int most_iterations;
+    double most_beta;
+    double target, beta_star, beta_star_closed, Ixt_star, Ity_star, F_star;
+    Ib_point random[IB_RANDOM_STARTS];      /* one random start per beta */
+    double random_gap[IB_RANDOM_STARTS];    /* F(I(X;T)) - I(T;Y), bits */
+    int anneal_k;                           /* forward annealing, smaller address */
+    Ib_point anneal_last;
+    double anneal_Ixy, anneal_gap;
+} Noisy_address;
+
+static gsl_matrix *address_joint(int k, int nuisance, double eps, Error *err)
+{
+    const size_t nx = (size_t)1 << (k + nuisance), ny = (size_t)1 << k;
+    gsl_matrix *pxy = alloc_matrix(nx, ny, err);
+    if (pxy == NULL)
+        return NULL;
+    for (size_t x = 0; x < nx; x++)
+        for (size_t y = 0; y < ny; y++) {
+            int d = 0;
+            for (size_t diff = (x >> nuisance) ^ y; diff != 0; diff >>= 1)
+                d += (int)(diff & 1);
+            gsl_matrix_set(pxy, x, y,
+                           pow(eps, d) * pow(1.0 - eps, k - d) / (double)nx);
+        }
+    return pxy;
+}
+
+static double address_F(double R, int k, double eps)     /* (eq:gerberk), bits */
+{
+    return R >= k ? k * (1.0 - h2(eps)) : k * gerber(R / k, eps);
+}
+
+static double address_beta(double R, int k, double eps)  /* (eq:gerberslope) */
+{
+    double a = h2_inverse(1.0 - R / k), b = star(eps, a);
+    return log2((1.0 - a) / a) / ((1.0 - 2.0 * eps) * log2((1.0 - b) / b));
+}
+typedef struct {
+    Bottleneck *b;
+    const gsl_matrix *start;        /* every solve starts from this encoder */
+    double target;                  /* bits */
+} Rate_target;
+
+static double rate_minus_target(double beta, void *v)
+{
+    Rate_target *g = v;
+    gsl_matrix_memcpy(g->b->q, g->start);
+    ib_solve(g->b, beta, 1e-13, 100000);
+    return g->b->Ixt / M_LN2 - g->target;
+}
+
+static int beta_for_rate(Rate_target *g, double lo, double hi, double *beta,
+                         Error *err)
+{
+    gsl_function f = {rate_minus_target, g};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    int status = s ? gsl_root_fsolver_set(s, &f, lo, hi) : GSL_ENOMEM;
+    for (int it = 0; status == GSL_SUCCESS && it < 100; it++) {
+        status = gsl_root_fsolver_iterate(s);
+        *beta = gsl_root_fsolver_root(s);
+        if (status == GSL_SUCCESS
+            && gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+                                      gsl_root_fsolver_x_upper(s), 0.0, 1e-12)
+               == GSL_SUCCESS)
+            break;
+    }
+    gsl_root_fsolver_free(s);
+    if (status != GSL_SUCCESS)
+        return fail(err, "no beta found for I(X;T) = %g bits (%s)", g->target,
+                    gsl_strerror(status));
+    rate_minus_target(*beta, g);                    /* leave the root's solution */
+    return 0;
+}
+static const double address_random_betas[IB_RANDOM_STARTS] = {2.0, 3.0, 5.0, 20.0};
+
+static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng == NULL)
+        return fail(err, "out of memory for a random number generator");
+    gsl_rng_set(rng, 1);
+    for (int j = 0; j < IB_RANDOM_STARTS; j++) {
+        double beta = address_random_betas[j];
+        ib_random_encoder(b, rng);
+        int limit = ib_solve(b, beta, 1e-12, 20000);
+        ib_record(b, beta, limit, &a->random[j]);
+        a->random_gap[j] = address_F(a->random[j].Ixt, a->k, a->eps)
+                           - a->random[j].Ity;
+    }
+    gsl_rng_free(rng);
+    return 0;
+}
+static int address_anneal(Noisy_address *a, Error *err)
+{
+    const size_t n = IB_SWEEP_POINTS;
+    double betas[IB_SWEEP_POINTS];
+    Ib_point curve[IB_SWEEP_POINTS];
+    a->anneal_k = 5;
+    gsl_matrix *pxy = address_joint(a->anneal_k, 0, a->eps, err);
+    Bottleneck *b = pxy ? ib_alloc(pxy, pxy->size1, err) : NULL;
+    gsl_rng *rng = b ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    if (b != NULL && rng == NULL)
+        fail(err, "out of memory for a random number generator");
+    if (rng != NULL) {
+        sweep_grid(1.0, a->beta_max, n, betas);
+        for (size_t i = 0; i < n / 2; i++) {         /* increasing beta */
+            double t = betas[i];
+            betas[i] = betas[n - 1 - i];
+            betas[n - 1 - i] = t;
+        }
+        gsl_rng_set(rng, 1);
+        ib_anneal(b, rng, betas, n, 1e-12, 20000, curve);
+        a->anneal_last = curve[n - 1];
+        a->anneal_Ixy = address_F(a->anneal_k, a->anneal_k, a->eps);
+        for (size_t i = 0; i < n; i++)
+            if (curve[i].converged)
+                a->anneal_gap = fmax(a->anneal_gap,
+                    address_F(curve[i].Ixt, a->anneal_k, a->eps) - curve[i].Ity);
+    }
+    gsl_rng_free(rng);
+    ib_free(b);
+    gsl_matrix_free(pxy);
+    return rng != NULL ? 0 : -1;
+}
+
+static int address_compute(Noisy_address *a, Error *err)
+{
+    *a = (Noisy_address){.k = 7, .nuisance = 4, .eps = 0.1, .beta_max = 200.0,
+                         .npoints = IB_SWEEP_POINTS};
+    gsl_matrix *pxy = address_joint(a->k, a->nuisance, a->eps, err), *merged = NULL;
+    gsl_matrix *start = NULL;
+    size_t *group = NULL;
+    Bottleneck *b = NULL;
+    double betas[IB_SWEEP_POINTS];
+    Info in;
+    int status = -1;
+    if (pxy == NULL || information(pxy, &in, err) != 0)
+        goto done;
+    a->HX = in.HX;
+    a->Ixy = in.I_sum;
+    if ((group = alloc_array(pxy->size1, sizeof *group, err)) == NULL
+        || (merged = merge_equal_rows(pxy, group, err)) == NULL
+        || (b = ib_alloc(merged, merged->size1, err)) == NULL)
+        goto done;
+    a->groups = merged->size1;
+    if (isnan(a->beta_c = critical_beta(merged, err)))
+        goto done;
+    sweep_grid(1.0, a->beta_max, a->npoints, betas);
+    ib_sweep(b, betas, a->npoints, 1e-12, 20000, a->curve);
+    for (size_t i = 0; i < a->npoints; i++) {
+        const Ib_point *p = &a->curve[i];
+        a->iterations += p->iterations;
+        if (p->iterations > a->most_iterations) {
+            a->most_iterations = p->iterations;
+            a->most_beta = p->beta;
+        }
+        if (p->converged) {
+            a->converged++;
+            a->worst_gap = fmax(a->worst_gap,
+                                fabs(p->Ity - address_F(p->Ixt, a->k, a->eps)));
+        }
+    }
+    a->target = 6.0;
+    size_t i = 0;
+    while (i + 1 < a->npoints
+           && !(a->curve[i].Ixt >= a->target && a->curve[i + 1].Ixt < a->target))
+        i++;
+    if (i + 1 == a->npoints) {
+        fail(err, "the sweep never crossed I(X;T) = %g bits", a->target);
+        goto done;
+    }
+    Ib_point again[IB_SWEEP_POINTS];
+    ib_sweep(b, betas, i + 1, 1e-12, 20000, again);
+    if ((start = alloc_matrix(b->nx, b->nt, err)) == NULL)
+        goto done;
+    gsl_matrix_memcpy(start, b->q);
+    Rate_target g = {b, start, a->target};
+    if (beta_for_rate(&g, betas[i + 1], betas[i], &a->beta_star, err) != 0)
+        goto done;
+    a->Ixt_star = b->Ixt / M_LN2;
+    a->Ity_star = b->Ity / M_LN2;
+    a->F_star = address_F(a->target, a->k, a->eps);
+    a->beta_star_closed = address_beta(a->target, a->k, a->eps);
+    if (address_random(a, b, err) == 0 && address_anneal(a, err) == 0)
+        status = 0;
+    done:
+    gsl_matrix_free(start);
+    gsl_matrix_free(pxy);
+    gsl_matrix_free(merged);
+    free(group);
+    ib_free(b);
+    return status;
+}
+typedef struct {
+    double p, Hp, s_c, worst, worst_D;
+    Rd_point pts[RD_POINTS];
+} Coin;
+
+static int coin_compute(Coin *c, Error *err)
+{
+    const double px[2] = {0.8, 0.2}, dist[4] = {0.0, 1.0, 1.0, 0.0};
+    *c = (Coin){.p = px[1], .Hp = h2(px[1]), .s_c = log(px[0] / px[1])};
+    for (int i = 0; i < RD_POINTS; i++) {
+        Rd_point *q = &c->pts[i];
+        if (blahut_arimoto(px, 2, dist, 2, 0.5 * (i + 1), 1e-15, 1000000, q, err))
+            return -1;
+        double R = q->D < c->p ? h2(c->p) - h2(q->D) : 0.0;
+        double D = q->s > c->s_c ? 1.0 / (1.0 + exp(q->s)) : c->p;
+        c->worst = fmax(c->worst, fabs(q->R - R));
+        c->worst_D = fmax(c->worst_D, fabs(q->D - D));
+    }
+    return 0;
 }
 typedef struct {
     double *v;
@@ -753,6 +1273,20 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* The same, without trailing zeros: 2 rather than 2.00000, for exact values. */
+static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
+{
+    char buf[96];
+    tex_number(buf, sizeof buf, x, digits);
+    if (strchr(buf, '.') != NULL && strchr(buf, '\\') == NULL) {
+        size_t n = strlen(buf);
+        while (buf[n - 1] == '0')
+            buf[--n] = '\0';
+        if (buf[n - 1] == '.')
+            buf[n - 1] = '\0';
+    }
+    fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
+}
 static int stdout_written(Error *err)
 {
     if (fflush(stdout) != 0 || ferror(stdout))
@@ -774,33 +1308,44 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     return status;
 }
 typedef struct {
-    const char *joint, *encoder, *macros, *values;
-    double beta, tol;
-    long clusters, max_iter, seed;
-    bool beta_given;
+    const char *joint, *encoder, *macros, *values, *curve, *rd_curve;
+    double beta, tol, beta_min, beta_max;
+    long clusters, max_iter, seed, points;
+    bool beta_given, sweep, sweep_given;
 } Options;
 
 static void usage(FILE *fp)
 {
     fputs(
 "Usage: ib [OPTION]...\n"
-"Solve the Information Bottleneck min I(X;T) - beta I(T;Y) for one beta by\n"
-"iterating its self-consistent equations.  With no options, print the\n"
-"one-bit example of section 23.6 of the book.\n"
+"Solve the Information Bottleneck min I(X;T) - beta I(T;Y) by iterating its\n"
+"self-consistent equations, for one beta or for a sweep of betas.  With no\n"
+"options, print the worked examples of section 23.6 of the book.\n"
 "\n"
 "  -j, --joint FILE      the joint distribution p(x,y): rows x, columns y,\n"
-"                        non-negative weights or counts (normalised)\n"
-"  -b, --beta B          the trade-off parameter, B >= 0 (required with --joint)\n"
-"  -k, --clusters K      the number of clusters |T|, 1..1024 (default |X|)\n"
-"  -s, --seed S          seed of the random starting encoder (default 1)\n"
+"                        non-negative weights or counts (normalised); every\n"
+"                        row needs a positive sum\n"
+"  -b, --beta B          solve for one beta, B >= 0\n"
+"  -k, --clusters K      with --beta: the number of clusters |T|, 1..1024\n"
+"                        (default: the number of distinct rows p(y|x))\n"
+"  -s, --seed S          with --beta: seed of the random start (default 1)\n"
+"  -o, --encoder FILE    with --beta: write the encoder p(t|x) as TSV, rows x\n"
+"      --sweep           trace the curve: start from T = X at --beta-max and\n"
+"                        lower beta to --beta-min, each solve starting from\n"
+"                        the last; print one TSV line per beta\n"
+"      --beta-min B      smallest beta of the sweep (default 1)\n"
+"      --beta-max B      largest beta of the sweep (default 200)\n"
+"      --points N        number of betas, uniform in 1/beta (default 100)\n"
 "      --tol T           stop when no encoder entry moves by T (default 1e-12)\n"
-"      --max-iter N      iteration limit (default 100000)\n"
-"  -o, --encoder FILE    write the encoder p(t|x) as TSV, rows x\n"
-"      --macros FILE     (example) write the numbers as LaTeX macros\n"
-"      --values FILE     (example) write 'key<TAB>value' lines for `make verify`\n"
+"      --max-iter N      iteration limit for each beta (default 100000)\n"
+"      --macros FILE     (examples) write the numbers as LaTeX macros\n"
+"      --values FILE     (examples) write 'key<TAB>value' lines for `make verify`\n"
+"      --curve FILE      (examples) write the data of the Example 23.2 figures\n"
+"      --rd-curve FILE   (examples) write the data of the Example E figure\n"
 "  -h, --help            show this help and exit\n"
 "\n"
-"Reports I(X;T) and I(T;Y) in bits, the clusters in use, the iterations, the\n"
+"Inputs x with equal rows p(y|x) are merged first; the curve is unchanged.\n"
+"Informations are reported in bits.  With --beta the program also prints the\n"
 "self-consistency residual and the largest directional derivative of the\n"
 "Lagrangian along row-preserving perturbations (both ~0 at a solution).\n"
 "Exit status: 0 on success, 1 on bad input, 2 if the iteration limit came first.\n",
@@ -816,11 +1361,18 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"tol", required_argument, NULL, 't'},
         {"max-iter", required_argument, NULL, 'n'},
         {"encoder", required_argument, NULL, 'o'},
+        {"sweep", no_argument, NULL, 'S'},
+        {"beta-min", required_argument, NULL, '<'},
+        {"beta-max", required_argument, NULL, '>'},
+        {"points", required_argument, NULL, 'p'},
         {"macros", required_argument, NULL, 'm'},
         {"values", required_argument, NULL, 'V'},
+        {"curve", required_argument, NULL, 'c'},
+        {"rd-curve", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *opt = (Options){NULL, NULL, NULL, NULL, 0.0, 1e-12, 0, 100000, 1, false};
+    *opt = (Options){.tol = 1e-12, .beta_min = 1.0, .beta_max = 200.0,
+                     .max_iter = 100000, .seed = 1, .points = 100};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":j:b:k:s:o:h", longopts, NULL)) != -1) {
@@ -830,19 +1382,24 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         case 'o': opt->encoder = optarg; break;
         case 'm': opt->macros = optarg; break;
         case 'V': opt->values = optarg; break;
+        case 'c': opt->curve = optarg; break;
+        case 'r': opt->rd_curve = optarg; break;
+        case 'S': opt->sweep = true; break;
         case 'h': return -2;
         case 'b': s = parse_double(optarg, "--beta", &opt->beta, err);
                   opt->beta_given = true; break;
+        case '<': s = parse_double(optarg, "--beta-min", &opt->beta_min, err);
+                  opt->sweep_given = true; break;
+        case '>': s = parse_double(optarg, "--beta-max", &opt->beta_max, err);
+                  opt->sweep_given = true; break;
+        case 'p': s = parse_count(optarg, "--points", 2, 100000, &opt->points, err);
+                  opt->sweep_given = true; break;
         case 't': s = parse_double(optarg, "--tol", &opt->tol, err); break;
-        case 'k':
-            s = parse_count(optarg, "--clusters", 1, 1024, &opt->clusters, err);
-            break;
+        case 'k': s = parse_count(optarg, "--clusters", 1, 1024, &opt->clusters, err); break;
         case 'n':
             s = parse_count(optarg, "--max-iter", 1, 100000000, &opt->max_iter, err);
             break;
-        case 's':
-            s = parse_count(optarg, "--seed", 1, 4294967295L, &opt->seed, err);
-            break;
+        case 's': s = parse_count(optarg, "--seed", 1, 4294967295L, &opt->seed, err); break;
         default: return bad_option(c, argv, optind, optopt, err);
         }
         if (s != 0)
@@ -850,70 +1407,166 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     }
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
-    if (opt->joint && !opt->beta_given)
-        return fail(err, "--joint needs --beta B");
-    if (!opt->joint && (opt->beta_given || opt->encoder || opt->clusters))
-        return fail(err, "--beta, --clusters and --encoder need --joint FILE");
-    if (opt->joint && (opt->macros || opt->values))
-        return fail(err, "--macros and --values belong to the worked example");
+    if (opt->joint && !opt->beta_given && !opt->sweep)
+        return fail(err, "--joint needs --beta B or --sweep");
+    if (opt->beta_given && opt->sweep)
+        return fail(err, "--beta and --sweep exclude each other");
+    if (!opt->joint && (opt->beta_given || opt->sweep || opt->encoder || opt->clusters))
+        return fail(err, "--beta, --sweep, --clusters and --encoder need --joint FILE");
+    if (opt->sweep_given && !opt->sweep)
+        return fail(err, "--beta-min, --beta-max and --points need --sweep");
+    if (opt->sweep && (opt->encoder || opt->clusters))
+        return fail(err, "--encoder and --clusters go with --beta; a sweep uses one "
+                    "cluster per distinct row");
+    if (opt->joint && (opt->macros || opt->values || opt->curve || opt->rd_curve))
+        return fail(err, "--macros, --values, --curve and --rd-curve belong to the "
+                    "worked examples");
     if (opt->beta < 0.0)
         return fail(err, "--beta must be non-negative, got %g", opt->beta);
+    if (!(opt->beta_min > 0.0))
+        return fail(err, "--beta-min must be positive, got %g", opt->beta_min);
+    if (!(opt->beta_max > opt->beta_min))
+        return fail(err, "--beta-max (%g) must exceed --beta-min (%g)", opt->beta_max,
+                    opt->beta_min);
     if (!(opt->tol > 0.0 && opt->tol < 1.0))
         return fail(err, "--tol must lie between 0 and 1, got %g", opt->tol);
-    const char *outs[3] = {opt->encoder, opt->macros, opt->values};
-    if (distinct_outputs(&opt->joint, 1, outs, 3, err) != 0)
+    const char *outs[5] = {opt->encoder, opt->macros, opt->values, opt->curve,
+                           opt->rd_curve};
+    if (distinct_outputs(&opt->joint, 1, outs, 5, err) != 0)
         return -1;
     return 0;
 }
-static int run_on_joint(const Options *opt, Error *err)
+static int rows_positive(const gsl_matrix *pxy, const char *path, Error *err)
 {
-    gsl_matrix *pxy = read_matrix(opt->joint, err);
+    for (size_t x = 0; x < pxy->size1; x++) {
+        double px = 0.0;
+        for (size_t y = 0; y < pxy->size2; y++)
+            px += gsl_matrix_get(pxy, x, y);
+        if (!(px > 0.0))
+            return fail(err, "%s: row %zu is all zeros (every x needs p(x) > 0)",
+                        path, x + 1);
+    }
+    return 0;
+}
+
+static int write_encoder(const char *path, const Bottleneck *b, const size_t *group,
+                         size_t nx, Error *err)
+{
+    Outfile out = outfile_none();
+    if (path == NULL)
+        return 0;
+    if (outfile_open(&out, path, err) != 0)
+        return -1;
+    for (size_t x = 0; x < nx; x++)
+        for (size_t t = 0; t < b->nt; t++)
+            fprintf(out.fp, "%.12g%c", gsl_matrix_get(b->q, group[x], t),
+                    t + 1 < b->nt ? '\t' : '\n');
+    return outfiles_commit(&out, 1, err);
+}
+
+static int run_one_beta(const Options *opt, const gsl_matrix *merged,
+                        const size_t *group, size_t nx, Error *err)
+{
     Bottleneck *b = NULL;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     int status = -1;
-    if (pxy == NULL || rng == NULL || normalise_joint(pxy, opt->joint, err) != 0)
-        goto done;
-    size_t nt = opt->clusters ? (size_t)opt->clusters : pxy->size1;
-    if ((b = ib_alloc(pxy, nt > 1024 ? 1024 : nt, err)) == NULL)
-        goto done;
-    gsl_rng_set(rng, (unsigned long)opt->seed);
-    ib_random_encoder(b, rng);
-    int limit = ib_solve(b, opt->beta, opt->tol, (int)opt->max_iter);
-    size_t used = 0;
-    for (size_t t = 0; t < b->nt; t++)
-        used += gsl_vector_get(b->pt, t) > 1e-14;
-    double Ixt = b->Ixt / M_LN2, Ity = b->Ity / M_LN2;
-    double residual = self_consistency(b, opt->beta);
-    double variation = largest_variation(b, opt->beta, rng, 20, err);
-    printf("beta %g: I(X;T) = %.10g bits, I(T;Y) = %.10g bits, L = %.10g bits\n",
-           opt->beta, Ixt, Ity, Ixt - opt->beta * Ity);
-    printf("clusters in use %zu of %zu, iterations %d%s\n", used, b->nt, b->iterations,
-           limit ? " (limit reached)" : "");
-    printf("self-consistency residual %.3g, largest variation %.3g nats\n",
-           residual, variation);
-    if (stdout_written(err) != 0)
-        goto done;
-    if (opt->encoder != NULL) {
-        Outfile out = outfile_none();
-        if (outfile_open(&out, opt->encoder, err) != 0)
-            goto done;
-        for (size_t x = 0; x < b->nx; x++)
-            for (size_t t = 0; t < b->nt; t++)
-                fprintf(out.fp, "%.12g%c", gsl_matrix_get(b->q, x, t),
-                        t + 1 < b->nt ? '\t' : '\n');
-        if (outfiles_commit(&out, 1, err) != 0)
-            goto done;
+    size_t nt = opt->clusters ? (size_t)opt->clusters : merged->size1;
+    if (rng == NULL)
+        fail(err, "out of memory for a random number generator");
+    else if ((b = ib_alloc(merged, nt > 1024 ? 1024 : nt, err)) != NULL) {
+        gsl_rng_set(rng, (unsigned long)opt->seed);
+        ib_random_encoder(b, rng);
+        int limit = ib_solve(b, opt->beta, opt->tol, (int)opt->max_iter);
+        Ib_point p;
+        ib_record(b, opt->beta, limit, &p);
+        double residual = self_consistency(b, opt->beta);
+        double variation = largest_variation(b, opt->beta, rng, 20, err);
+        printf("beta %g: I(X;T) = %.10g bits, I(T;Y) = %.10g bits, L = %.10g bits\n",
+               opt->beta, p.Ixt, p.Ity, p.Ixt - opt->beta * p.Ity);
+        printf("inputs %zu (%zu distinct), clusters in use %zu of %zu, iterations %d%s\n",
+               nx, merged->size1, p.used, b->nt, p.iterations,
+               limit ? " (limit reached)" : "");
+        printf("self-consistency residual %.3g, largest variation %.3g nats\n",
+               residual, variation);
+        if (stdout_written(err) == 0 && write_encoder(opt->encoder, b, group, nx, err) == 0)
+            status = limit ? 2 : 0;
     }
-    status = limit ? 2 : 0;
-done:
     ib_free(b);
     gsl_rng_free(rng);
+    return status;
+}
+static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
+                     Error *err)
+{
+    const size_t n = (size_t)opt->points, ng = merged->size1;
+    if (ng > IB_MAX_CLUSTERS)
+        return fail(err, "%s has %zu distinct rows; a sweep starts from one "
+                    "cluster per row and allows at most %d", opt->joint, ng,
+                    IB_MAX_CLUSTERS);
+    Bottleneck *b = ib_alloc(merged, ng, err);
+    double *betas = alloc_array(n, sizeof *betas, err);
+    Ib_point *curve = alloc_array(n, sizeof *curve, err);
+    Info in;
+    int status = -1;
+    double beta_c = NAN;
+    if (b && betas && curve && information(merged, &in, err) == 0
+        && !isnan(beta_c = critical_beta(merged, err))) {
+        sweep_grid(opt->beta_min, opt->beta_max, n, betas);
+        ib_sweep(b, betas, n, opt->tol, (int)opt->max_iter, curve);
+        size_t limited = 0;
+        printf("# Information Bottleneck sweep of %s: %zu inputs (%zu distinct), "
+               "%zu outputs\n", opt->joint, nx, ng, merged->size2);
+        printf("# I(X;Y) = %.10g bits; critical beta 1/rho^2 = %.10g\n", in.I_sum, beta_c);
+        printf("# beta\tI(X;T)\tI(T;Y)\tL\tclusters\titerations\tconverged\n");
+        for (size_t i = 0; i < n; i++) {
+            const Ib_point *p = &curve[i];
+            printf("%.10g\t%.10g\t%.10g\t%.10g\t%zu\t%d\t%d\n", p->beta, p->Ixt, p->Ity,
+                   p->Ixt - p->beta * p->Ity, p->used, p->iterations, p->converged);
+            limited += !p->converged;
+        }
+        if (limited > 0)
+            printf("# %zu of %zu betas reached the iteration limit (converged = 0)\n",
+                   limited, n);
+        if (stdout_written(err) == 0)
+            status = limited ? 2 : 0;
+    }
+    ib_free(b);
+    free(betas);
+    free(curve);
+    return status;
+}
+
+static int run_on_joint(const Options *opt, Error *err)
+{
+    gsl_matrix *pxy = read_matrix(opt->joint, err), *merged = NULL;
+    size_t *group = NULL;
+    int status = -1;
+    if (pxy != NULL && normalise_joint(pxy, opt->joint, err) == 0
+        && rows_positive(pxy, opt->joint, err) == 0
+        && (group = alloc_array(pxy->size1, sizeof *group, err)) != NULL
+        && (merged = merge_equal_rows(pxy, group, err)) != NULL)
+        status = opt->sweep ? run_sweep(opt, merged, pxy->size1, err)
+                            : run_one_beta(opt, merged, group, pxy->size1, err);
+    free(group);
+    gsl_matrix_free(merged);
     gsl_matrix_free(pxy);
     return status;
 }
+static void print_one_bit(const One_bit *ob)
+{
+    printf("Example D: X a fair bit, Y = X flipped with probability %g; |T| = 2\n",
+           ob->eps);
+    printf("  I(X;Y) = %.10g bits, critical beta = %.10g\n", ob->Ixy, ob->beta_c);
+    printf("  beta %g: I(X;T) = %.10g, I(T;Y) = %.10g bits (%d iterations)\n",
+           ob->beta, ob->Ixt, ob->Ity, ob->iterations);
+    printf("  closed form F(I(X;T)) = %.10g; crossover %.10g; slope %.8g\n",
+           ob->F, ob->cross, ob->slope);
+    printf("  residual %.3g; variation %.3g nats (at the start %.3g)\n",
+           ob->residual, ob->variation, ob->variation_start);
+}
+
 static void write_one_bit_macros(FILE *fp, const One_bit *ob)
 {
-    fputs("% Generated by `ib --macros`; do not edit.\n", fp);
     tex_macro(fp, "IbIxy", ob->Ixy, 6);
     tex_macro(fp, "IbBetaC", ob->beta_c, 5);
     tex_macro_int(fp, "IbIters", ob->iterations);
@@ -928,39 +1581,181 @@ static void write_one_bit_macros(FILE *fp, const One_bit *ob)
     tex_macro(fp, "IbVariationStart", ob->variation_start, 2);
     tex_macro_int(fp, "IbTrials", ob->trials);
 }
-
-static int run_one_bit(const Options *opt, Error *err)
+static void print_address(const Noisy_address *a)
 {
-    One_bit ob;
-    if (one_bit_compute(&ob, err) != 0)
-        return -1;
-    printf("Example D: X a fair bit, Y = X flipped with probability %g; |T| = 2\n",
-           ob.eps);
-    printf("  I(X;Y) = %.10g bits, critical beta = %.10g\n", ob.Ixy, ob.beta_c);
-    printf("  beta %g: I(X;T) = %.10g, I(T;Y) = %.10g bits (%d iterations)\n",
-           ob.beta, ob.Ixt, ob.Ity, ob.iterations);
-    printf("  closed form F(I(X;T)) = %.10g; crossover %.10g; slope %.8g\n",
-           ob.F, ob.cross, ob.slope);
-    printf("  residual %.3g; variation %.3g nats (at the start %.3g)\n",
-           ob.residual, ob.variation, ob.variation_start);
-    if (stdout_written(err) != 0)
-        return -1;
-    Outfile out[2] = {outfile_none(), outfile_none()};
-    size_t n = 0;
-    if (opt->macros != NULL) {
-        if (outfile_open(&out[n], opt->macros, err) != 0)
-            return -1;
-        write_one_bit_macros(out[n++].fp, &ob);
+    printf("Example 23.2: X uniform on %zu codewords, Y = top %d bits flipped "
+           "with probability %g\n", (size_t)1 << (a->k + a->nuisance), a->k, a->eps);
+    printf("  H(X) = %.10g bits, I(X;Y) = %.10g bits, %zu distinct rows, "
+           "critical beta %.10g\n", a->HX, a->Ixy, a->groups, a->beta_c);
+    printf("  sweep of %zu betas: %zu converged, %ld iterations (most %d at beta "
+           "%.4g), largest gap to the closed form %.3g bits\n", a->npoints,
+           a->converged, a->iterations, a->most_iterations, a->most_beta,
+           a->worst_gap);
+    printf("  I(X;T) = %.10g bits at beta %.10g (closed form %.10g): I(T;Y) = "
+           "%.10g bits, F = %.10g\n", a->Ixt_star, a->beta_star, a->beta_star_closed,
+           a->Ity_star, a->F_star);
+    for (int j = 0; j < IB_RANDOM_STARTS; j++)
+        printf("  random start, beta %g: I(X;T) = %.6f, I(T;Y) = %.6f bits, "
+               "%.3g bits below the curve\n", a->random[j].beta, a->random[j].Ixt,
+               a->random[j].Ity, a->random_gap[j]);
+    printf("  forward annealing, %d-bit address: ends at I(X;T) = %.6f, I(T;Y) = "
+           "%.6f bits; up to %.3g bits below the curve\n", a->anneal_k,
+           a->anneal_last.Ixt, a->anneal_last.Ity, a->anneal_gap);
+}
+static void write_address_macros(FILE *fp, const Noisy_address *a)
+{
+    const Ib_point *top = &a->curve[0];
+    tex_macro_trim(fp, "IbAdrHX", a->HX, 10);
+    tex_macro(fp, "IbAdrIxy", a->Ixy, 6);
+    tex_macro_int(fp, "IbAdrGroups", (long)a->groups);
+    tex_macro(fp, "IbAdrBetaC", a->beta_c, 6);
+    tex_macro_int(fp, "IbAdrPoints", (long)a->npoints);
+    tex_macro_trim(fp, "IbAdrBetaMax", a->beta_max, 6);
+    tex_macro_int(fp, "IbAdrIters", a->iterations);
+    tex_macro_int(fp, "IbAdrMostIters", a->most_iterations);
+    tex_macro(fp, "IbAdrMostItersBeta", a->most_beta, 4);
+    tex_macro_int(fp, "IbAdrConverged", (long)a->converged);
+    tex_macro(fp, "IbAdrWorstGap", a->worst_gap, 2);
+    tex_macro(fp, "IbAdrTopIty", top->Ity, 6);
+    tex_macro(fp, "IbAdrTopIxt", top->Ixt, 6);
+    tex_macro_trim(fp, "IbAdrTarget", a->target, 6);
+    tex_macro(fp, "IbAdrBetaStar", a->beta_star, 6);
+    tex_macro(fp, "IbAdrBetaStarClosed", a->beta_star_closed, 6);
+    tex_macro(fp, "IbAdrItyStar", a->Ity_star, 6);
+    tex_macro(fp, "IbAdrFStar", a->F_star, 6);
+    tex_macro(fp, "IbAdrKeptPercent", 100.0 * a->Ity_star / a->Ixy, 1);
+    fputs("\\newcommand{\\IbRandomRows}{", fp);
+    for (int j = 0; j < IB_RANDOM_STARTS; j++) {
+        const Ib_point *p = &a->random[j];
+        fprintf(fp, "%g & %d & %zu & %.4f & %.4f & %.4f\\\\", p->beta, p->iterations,
+                p->used, p->Ixt, p->Ity, a->random_gap[j]);
     }
-    if (opt->values != NULL) {
-        if (outfile_open(&out[n], opt->values, err) != 0) {
-            outfiles_abort(out, 2);
+    fputs("}\n", fp);
+    tex_macro_trim(fp, "IbRandBetaA", a->random[0].beta, 6);
+    tex_macro(fp, "IbRandGapA", a->random_gap[0], 2);
+    tex_macro_trim(fp, "IbRandBetaD", a->random[IB_RANDOM_STARTS - 1].beta, 6);
+    tex_macro(fp, "IbRandGapD", a->random_gap[IB_RANDOM_STARTS - 1], 2);
+    tex_macro_int(fp, "IbAnnealK", a->anneal_k);
+    tex_macro(fp, "IbAnnealIxt", a->anneal_last.Ixt, 4);
+    tex_macro(fp, "IbAnnealIty", a->anneal_last.Ity, 4);
+    tex_macro(fp, "IbAnnealIxy", a->anneal_Ixy, 4);
+    tex_macro(fp, "IbAnnealGap", a->anneal_gap, 2);
+}
+static void write_address_curve(FILE *fp, const Noisy_address *a)
+{
+    fputs("# beta\tI(X;T)\tI(T;Y)\tconverged\n", fp);
+    for (size_t i = 0; i < a->npoints; i++)
+        fprintf(fp, "%.10g\t%.10g\t%.10g\t%d\n", a->curve[i].beta, a->curve[i].Ixt,
+                a->curve[i].Ity, a->curve[i].converged);
+    fputs("\n\n# R\tF(R), the closed form\n", fp);
+    for (int i = 0; i <= 400; i++) {
+        double R = 11.0 * i / 400.0;
+        fprintf(fp, "%.10g\t%.10g\n", R, address_F(R, a->k, a->eps));
+    }
+    fputs("\n\n# random starts: beta\tI(X;T)\tI(T;Y)\n", fp);
+    for (int j = 0; j < IB_RANDOM_STARTS; j++)
+        fprintf(fp, "%g\t%.10g\t%.10g\n", a->random[j].beta, a->random[j].Ixt,
+                a->random[j].Ity);
+    fputs("\n\n# tangents: R\tF\tdR\tdF\tbeta\n", fp);
+    const double want[3] = {1.75, 2.2, 3.0};
+    for (int w = 0; w < 3; w++) {
+        size_t best = 0;
+        for (size_t i = 1; i < a->npoints; i++)
+            if (fabs(a->curve[i].beta - want[w]) < fabs(a->curve[best].beta - want[w]))
+                best = i;
+        const Ib_point *p = &a->curve[best];
+        fprintf(fp, "%.10g\t%.10g\t%.10g\t%.10g\t%.3g\n", p->Ixt - 1.0,
+                p->Ity - 1.0 / p->beta, 2.0, 2.0 / p->beta, p->beta);
+    }
+    fprintf(fp, "\n\n# critical beta\n%.10g\t0\n%.10g\t%d\n", a->beta_c, a->beta_c,
+            a->k + a->nuisance);
+}
+static void print_coin(const Coin *c)
+{
+    printf("Example E: Bernoulli(%g) source, Hamming distortion, Blahut-Arimoto\n",
+           c->p);
+    printf("  h(p) = %.10g bits, critical slope %.10g; %d slopes, largest error "
+           "%.3g bits in R, %.3g in D\n", c->Hp, c->s_c, RD_POINTS, c->worst,
+           c->worst_D);
+}
+
+static void write_coin_macros(FILE *fp, const Coin *c)
+{
+    tex_macro(fp, "RdHp", c->Hp, 6);
+    tex_macro_int(fp, "RdPoints", RD_POINTS);
+    tex_macro_trim(fp, "RdSmax", c->pts[RD_POINTS - 1].s, 6);
+    tex_macro(fp, "RdWorst", c->worst, 2);
+    tex_macro(fp, "RdWorstD", c->worst_D, 2);
+    tex_macro(fp, "RdSc", c->s_c, 6);
+}
+
+static void write_coin_curve(FILE *fp, const Coin *c)
+{
+    fputs("# D\tR, closed form\n", fp);
+    for (int i = 0; i <= 200; i++) {
+        double D = 0.25 * i / 200.0;
+        fprintf(fp, "%.10g\t%.10g\n", D, D < c->p ? c->Hp - h2(D) : 0.0);
+    }
+    fputs("\n\n# s\tD\tR, Blahut-Arimoto\n", fp);
+    for (int i = 0; i < RD_POINTS; i++)
+        fprintf(fp, "%g\t%.10g\t%.10g\n", c->pts[i].s, c->pts[i].D, c->pts[i].R);
+}
+static void write_example_values(FILE *fp, const One_bit *ob,
+                                 const Noisy_address *a, const Coin *c)
+{
+    fprintf(fp, "D.Ixy\t%.17g\nD.betac\t%.17g\nD.Fgap\t%.17g\n", ob->Ixy,
+            ob->beta_c, ob->Ity - ob->F);
+    fprintf(fp, "A.HX\t%.17g\nA.Ixy\t%.17g\nA.betac\t%.17g\n", a->HX, a->Ixy,
+            a->beta_c);
+    fprintf(fp, "A.Ixt6\t%.17g\nA.beta6\t%.17g\nA.Ity6\t%.17g\n", a->Ixt_star,
+            a->beta_star, a->Ity_star);
+    fprintf(fp, "E.Hp\t%.17g\nE.sc\t%.17g\n", c->Hp, c->s_c);
+    for (int i = 0; i < RD_POINTS; i += 7)
+        fprintf(fp, "E.R%d\t%.17g\nE.D%d\t%.17g\n", i, c->pts[i].R, i, c->pts[i].D);
+}
+
+static int write_example_files(const Options *opt, const One_bit *ob,
+                               const Noisy_address *a, const Coin *c, Error *err)
+{
+    const char *names[4] = {opt->macros, opt->values, opt->curve, opt->rd_curve};
+    Outfile out[4] = {outfile_none(), outfile_none(), outfile_none(),
+                      outfile_none()};
+    for (int i = 0; i < 4; i++)
+        if (names[i] != NULL && outfile_open(&out[i], names[i], err) != 0) {
+            outfiles_abort(out, 4);
             return -1;
         }
-        fprintf(out[n++].fp, "D.Ixy\t%.17g\nD.betac\t%.17g\nD.Fgap\t%.17g\n",
-                ob.Ixy, ob.beta_c, ob.Ity - ob.F);
+    if (out[0].fp != NULL) {
+        fputs("% Generated by `ib --macros`; do not edit.\n", out[0].fp);
+        write_one_bit_macros(out[0].fp, ob);
+        write_address_macros(out[0].fp, a);
+        write_coin_macros(out[0].fp, c);
     }
-    return outfiles_commit(out, n, err);
+    if (out[1].fp != NULL)
+        write_example_values(out[1].fp, ob, a, c);
+    if (out[2].fp != NULL)
+        write_address_curve(out[2].fp, a);
+    if (out[3].fp != NULL)
+        write_coin_curve(out[3].fp, c);
+    return outfiles_commit(out, 4, err);
+}
+
+static int run_examples(const Options *opt, Error *err)
+{
+    One_bit ob;
+    Coin coin;
+    Noisy_address *a = alloc_array(1, sizeof *a, err);
+    int status = -1;
+    if (a != NULL && one_bit_compute(&ob, err) == 0 && address_compute(a, err) == 0
+        && coin_compute(&coin, err) == 0) {
+        print_one_bit(&ob);
+        print_address(a);
+        print_coin(&coin);
+        if (stdout_written(err) == 0)
+            status = write_example_files(opt, &ob, a, &coin, err);
+    }
+    free(a);
+    return status;
 }
 
 int main(int argc, char *argv[])
@@ -970,6 +1765,6 @@ int main(int argc, char *argv[])
     Error err = {""};
     int status = parse_options(argc, argv, &opt, &err);
     if (status == 0)
-        status = opt.joint ? run_on_joint(&opt, &err) : run_one_bit(&opt, &err);
+        status = opt.joint ? run_on_joint(&opt, &err) : run_examples(&opt, &err);
     return finish("ib", status, &err, usage);
 }

@@ -1,8 +1,9 @@
-/* test-ib.c -- CUnit tests of section 23.6, part one (the Information
- * Bottleneck).  Tangled from chapters/23-6-ib.nw.  Expected values: the
- * self-consistent equations themselves, finite differences of the
- * Lagrangian, the data-processing bounds, and the closed form of the one-bit
- * problem (Mrs Gerber's lemma with k = 1). */
+/* test-ib.c -- CUnit tests of section 23.6 (the Information Bottleneck).
+ * Tangled from chapters/23-6-ib.nw.  Expected values: the self-consistent
+ * equations themselves, finite differences of the Lagrangian, the
+ * data-processing bounds, the inequalities every optimal curve obeys, the
+ * closed forms of Mrs Gerber's lemma (one bit and k bits), the critical beta
+ * 1/rho^2 and the rate-distortion function h(p) - h(D). */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <float.h>
@@ -23,6 +24,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
@@ -52,6 +54,17 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
+{
+    if (rows == 0 || cols == 0) {
+        fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
+        return NULL;
+    }
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    if (m == NULL)
+        fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+    return m;
+}
 static double xlog2x_over(double p, double q)       /* p log2(p/q), 0 if p = 0 */
 {
     if (p == 0.0)
@@ -212,7 +225,8 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
     *b = (Bottleneck){nx, ny, nt, gsl_vector_alloc(nx), gsl_vector_calloc(ny),
                       gsl_matrix_alloc(nx, ny), gsl_vector_alloc(nx),
                       gsl_matrix_alloc(nx, nt), gsl_vector_alloc(nt),
-                      gsl_vector_alloc(nt), gsl_matrix_alloc(nt, ny), gsl_matrix_alloc(nt, ny),
+                      gsl_vector_alloc(nt), gsl_matrix_alloc(nt, ny),
+                      gsl_matrix_alloc(nt, ny),
                       gsl_matrix_alloc(nx, nt), gsl_matrix_alloc(nx, nt),
                       0, 0, 0, 0};
     if (!b->px || !b->py || !b->pyx || !b->neg_hx || !b->q || !b->pt
@@ -412,6 +426,197 @@ static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int tr
     gsl_matrix_free(dq);
     return worst;
 }
+static double critical_beta(const gsl_matrix *pxy, Error *err)
+{
+    const size_t nx = pxy->size1, ny = pxy->size2;
+    const bool tall = nx >= ny;
+    const size_t m = tall ? nx : ny, n = tall ? ny : nx;
+    gsl_matrix *B = alloc_matrix(m, n, err), *V = alloc_matrix(n, n, err);
+    gsl_vector *S = gsl_vector_alloc(n), *work = gsl_vector_alloc(n);
+    double *px = alloc_array(nx, sizeof *px, err);
+    double *py = alloc_array(ny, sizeof *py, err);
+    double beta_c = NAN;
+    if (B && V && S && work && px && py) {
+        for (size_t y = 0; y < ny; y++)
+            py[y] = 0.0;
+        for (size_t x = 0; x < nx; x++) {
+            px[x] = 0.0;
+            for (size_t y = 0; y < ny; y++) {
+                px[x] += gsl_matrix_get(pxy, x, y);
+                py[y] += gsl_matrix_get(pxy, x, y);
+            }
+        }
+        for (size_t x = 0; x < nx; x++)
+            for (size_t y = 0; y < ny; y++) {
+                double d = sqrt(px[x] * py[y]);
+                double v = d > 0.0 ? gsl_matrix_get(pxy, x, y) / d : 0.0;
+                gsl_matrix_set(B, tall ? x : y, tall ? y : x, v);
+            }
+        if (gsl_linalg_SV_decomp(B, V, S, work) != GSL_SUCCESS)
+            fail(err, "the singular value decomposition did not converge");
+        else {
+            double rho = n > 1 ? fmin(gsl_vector_get(S, 1), 1.0) : 0.0;
+            beta_c = rho > 0.0 ? 1.0 / (rho * rho) : HUGE_VAL;
+        }
+    } else
+        fail(err, "out of memory for a %zu x %zu singular value problem", m, n);
+    gsl_matrix_free(B);
+    gsl_matrix_free(V);
+    gsl_vector_free(S);
+    gsl_vector_free(work);
+    free(px);
+    free(py);
+    return beta_c;
+}
+static bool same_row(const gsl_matrix *m, size_t a, size_t b)
+{
+    for (size_t y = 0; y < m->size2; y++)
+        if (gsl_matrix_get(m, a, y) != gsl_matrix_get(m, b, y))
+            return false;
+    return true;
+}
+
+static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error *err)
+{
+    const size_t nx = pxy->size1, ny = pxy->size2;
+    gsl_matrix *cond = alloc_matrix(nx, ny, err), *merged = NULL;
+    size_t *first = alloc_array(nx, sizeof *first, err), n = 0;
+    if (cond != NULL && first != NULL) {
+        for (size_t x = 0; x < nx; x++) {
+            double px = 0.0;
+            for (size_t y = 0; y < ny; y++)
+                px += gsl_matrix_get(pxy, x, y);
+            for (size_t y = 0; y < ny; y++)
+                gsl_matrix_set(cond, x, y, gsl_matrix_get(pxy, x, y) / px);
+        }
+        for (size_t x = 0; x < nx; x++) {
+            size_t g = 0;
+            while (g < n && !same_row(cond, x, first[g]))
+                g++;
+            if (g == n)
+                first[n++] = x;
+            group[x] = g;
+        }
+        if ((merged = alloc_matrix(n, ny, err)) != NULL) {
+            gsl_matrix_set_zero(merged);
+            for (size_t x = 0; x < nx; x++)
+                for (size_t y = 0; y < ny; y++)
+                    *gsl_matrix_ptr(merged, group[x], y) += gsl_matrix_get(pxy, x, y);
+        }
+    }
+    gsl_matrix_free(cond);
+    free(first);
+    return merged;
+}
+typedef struct {
+    double beta, Ixt, Ity;      /* bits */
+    size_t used;                /* clusters with p(t) > 1e-14 */
+    int iterations;
+    bool converged;
+} Ib_point;
+
+static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
+{
+    size_t used = 0;
+    for (size_t t = 0; t < b->nt; t++)
+        used += gsl_vector_get(b->pt, t) > 1e-14;
+    *p = (Ib_point){beta, b->Ixt / M_LN2, b->Ity / M_LN2, used, b->iterations,
+                    limit == 0};
+}
+
+static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas)
+{
+    const double s0 = 1.0 / beta_max, s1 = 1.0 / beta_min;
+    for (size_t i = 0; i < n; i++)               /* uniform in the slope 1/beta */
+        betas[i] = 1.0 / (s0 + (s1 - s0) * (double)i / (double)(n - 1));
+}
+
+static void ib_sweep(Bottleneck *b, const double *betas, size_t n, double tol,
+                     int max_iter, Ib_point *curve)
+{
+    gsl_matrix_set_identity(b->q);                  /* T = X; needs nt = nx */
+    for (size_t i = 0; i < n; i++) {
+        int limit = ib_solve(b, betas[i], tol, max_iter);
+        ib_record(b, betas[i], limit, &curve[i]);
+    }
+}
+static void jitter_encoder(Bottleneck *b, gsl_rng *rng, double size)
+{
+    for (size_t x = 0; x < b->nx; x++) {
+        double z = 0.0;
+        for (size_t t = 0; t < b->nt; t++)
+            z += *gsl_matrix_ptr(b->q, x, t) *= 1.0 + size * gsl_rng_uniform(rng);
+        for (size_t t = 0; t < b->nt; t++)
+            *gsl_matrix_ptr(b->q, x, t) /= z;
+    }
+}
+
+static void ib_anneal(Bottleneck *b, gsl_rng *rng, const double *betas, size_t n,
+                      double tol, int max_iter, Ib_point *curve)
+{
+    gsl_matrix_set_all(b->q, 1.0 / (double)b->nt);
+    for (size_t i = 0; i < n; i++) {                 /* betas increasing */
+        jitter_encoder(b, rng, 1e-3);
+        int limit = ib_solve(b, betas[i], tol, max_iter);
+        ib_record(b, betas[i], limit, &curve[i]);
+    }
+}
+typedef struct {
+    double s, R, D;             /* slope (nats), rate (bits), distortion */
+    int iterations;
+    bool converged;
+} Rd_point;
+
+static int blahut_arimoto(const double *px, size_t nx, const double *dist,
+                          size_t nt, double s, double tol, int max_iter,
+                          Rd_point *out, Error *err)
+{
+    double *pt = alloc_array(nt, sizeof *pt, err);
+    double *next = alloc_array(nt, sizeof *next, err);
+    double *w = alloc_array(nx * nt, sizeof *w, err);      /* p(t|x) */
+    int status = pt && next && w ? 0 : -1;
+    if (status == 0) {
+        *out = (Rd_point){s, 0.0, 0.0, 0, false};
+        for (size_t t = 0; t < nt; t++)
+            pt[t] = 1.0 / (double)nt;
+        while (!out->converged && out->iterations++ < max_iter) {
+            for (size_t t = 0; t < nt; t++)
+                next[t] = 0.0;
+            for (size_t x = 0; x < nx; x++) {
+                const double *d = dist + x * nt;
+                double dmin = d[0], z = 0.0;
+                for (size_t t = 1; t < nt; t++)
+                    dmin = fmin(dmin, d[t]);
+                for (size_t t = 0; t < nt; t++)
+                    z += w[x * nt + t] = pt[t] * exp(-s * (d[t] - dmin));
+                for (size_t t = 0; t < nt; t++)
+                    next[t] += px[x] * (w[x * nt + t] /= z);
+            }
+            double move = 0.0;
+            for (size_t t = 0; t < nt; t++) {
+                move = fmax(move, fabs(next[t] - pt[t]));
+                pt[t] = next[t];
+            }
+            out->converged = move < tol;
+        }
+        for (size_t t = 0; t < nt; t++) {
+            pt[t] = 0.0;
+            for (size_t x = 0; x < nx; x++)
+                pt[t] += px[x] * w[x * nt + t];
+        }
+        for (size_t x = 0; x < nx; x++)
+            for (size_t t = 0; t < nt; t++) {
+                double q = w[x * nt + t];
+                out->D += px[x] * q * dist[x * nt + t];
+                if (q > 0.0)
+                    out->R += px[x] * q * log2(q / pt[t]);
+            }
+    }
+    free(pt);
+    free(next);
+    free(w);
+    return status;
+}
 static double h2(double a)
 {
     return a <= 0.0 || a >= 1.0 ? 0.0 : -a * log2(a) - (1.0 - a) * log2(1.0 - a);
@@ -492,6 +697,227 @@ static int one_bit_compute(One_bit *ob, Error *err)
     gsl_rng_free(rng);
     ib_free(b);
     return status;
+}
+enum { IB_SWEEP_POINTS = 99, IB_RANDOM_STARTS = 4, RD_POINTS = 24 };
+typedef struct {
+    int k, nuisance;
+    double eps, HX, Ixy, beta_c, beta_max;
+    size_t groups, npoints, converged;
+    Ib_point curve[IB_SWEEP_POINTS];
+    double worst_gap;
+    long iterations;
+    int most_iterations;
+    double most_beta;
+    double target, beta_star, beta_star_closed, Ixt_star, Ity_star, F_star;
+    Ib_point random[IB_RANDOM_STARTS];      /* one random start per beta */
+    double random_gap[IB_RANDOM_STARTS];    /* F(I(X;T)) - I(T;Y), bits */
+    int anneal_k;                           /* forward annealing, smaller address */
+    Ib_point anneal_last;
+    double anneal_Ixy, anneal_gap;
+} Noisy_address;
+
+static gsl_matrix *address_joint(int k, int nuisance, double eps, Error *err)
+{
+    const size_t nx = (size_t)1 << (k + nuisance), ny = (size_t)1 << k;
+    gsl_matrix *pxy = alloc_matrix(nx, ny, err);
+    if (pxy == NULL)
+        return NULL;
+    for (size_t x = 0; x < nx; x++)
+        for (size_t y = 0; y < ny; y++) {
+            int d = 0;
+            for (size_t diff = (x >> nuisance) ^ y; diff != 0; diff >>= 1)
+                d += (int)(diff & 1);
+            gsl_matrix_set(pxy, x, y,
+                           pow(eps, d) * pow(1.0 - eps, k - d) / (double)nx);
+        }
+    return pxy;
+}
+
+static double address_F(double R, int k, double eps)     /* (eq:gerberk), bits */
+{
+    return R >= k ? k * (1.0 - h2(eps)) : k * gerber(R / k, eps);
+}
+
+static double address_beta(double R, int k, double eps)  /* (eq:gerberslope) */
+{
+    double a = h2_inverse(1.0 - R / k), b = star(eps, a);
+    return log2((1.0 - a) / a) / ((1.0 - 2.0 * eps) * log2((1.0 - b) / b));
+}
+typedef struct {
+    Bottleneck *b;
+    const gsl_matrix *start;        /* every solve starts from this encoder */
+    double target;                  /* bits */
+} Rate_target;
+
+static double rate_minus_target(double beta, void *v)
+{
+    Rate_target *g = v;
+    gsl_matrix_memcpy(g->b->q, g->start);
+    ib_solve(g->b, beta, 1e-13, 100000);
+    return g->b->Ixt / M_LN2 - g->target;
+}
+
+static int beta_for_rate(Rate_target *g, double lo, double hi, double *beta,
+                         Error *err)
+{
+    gsl_function f = {rate_minus_target, g};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    int status = s ? gsl_root_fsolver_set(s, &f, lo, hi) : GSL_ENOMEM;
+    for (int it = 0; status == GSL_SUCCESS && it < 100; it++) {
+        status = gsl_root_fsolver_iterate(s);
+        *beta = gsl_root_fsolver_root(s);
+        if (status == GSL_SUCCESS
+            && gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+                                      gsl_root_fsolver_x_upper(s), 0.0, 1e-12)
+               == GSL_SUCCESS)
+            break;
+    }
+    gsl_root_fsolver_free(s);
+    if (status != GSL_SUCCESS)
+        return fail(err, "no beta found for I(X;T) = %g bits (%s)", g->target,
+                    gsl_strerror(status));
+    rate_minus_target(*beta, g);                    /* leave the root's solution */
+    return 0;
+}
+static const double address_random_betas[IB_RANDOM_STARTS] = {2.0, 3.0, 5.0, 20.0};
+
+static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng == NULL)
+        return fail(err, "out of memory for a random number generator");
+    gsl_rng_set(rng, 1);
+    for (int j = 0; j < IB_RANDOM_STARTS; j++) {
+        double beta = address_random_betas[j];
+        ib_random_encoder(b, rng);
+        int limit = ib_solve(b, beta, 1e-12, 20000);
+        ib_record(b, beta, limit, &a->random[j]);
+        a->random_gap[j] = address_F(a->random[j].Ixt, a->k, a->eps)
+                           - a->random[j].Ity;
+    }
+    gsl_rng_free(rng);
+    return 0;
+}
+static int address_anneal(Noisy_address *a, Error *err)
+{
+    const size_t n = IB_SWEEP_POINTS;
+    double betas[IB_SWEEP_POINTS];
+    Ib_point curve[IB_SWEEP_POINTS];
+    a->anneal_k = 5;
+    gsl_matrix *pxy = address_joint(a->anneal_k, 0, a->eps, err);
+    Bottleneck *b = pxy ? ib_alloc(pxy, pxy->size1, err) : NULL;
+    gsl_rng *rng = b ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    if (b != NULL && rng == NULL)
+        fail(err, "out of memory for a random number generator");
+    if (rng != NULL) {
+        sweep_grid(1.0, a->beta_max, n, betas);
+        for (size_t i = 0; i < n / 2; i++) {         /* increasing beta */
+            double t = betas[i];
+            betas[i] = betas[n - 1 - i];
+            betas[n - 1 - i] = t;
+        }
+        gsl_rng_set(rng, 1);
+        ib_anneal(b, rng, betas, n, 1e-12, 20000, curve);
+        a->anneal_last = curve[n - 1];
+        a->anneal_Ixy = address_F(a->anneal_k, a->anneal_k, a->eps);
+        for (size_t i = 0; i < n; i++)
+            if (curve[i].converged)
+                a->anneal_gap = fmax(a->anneal_gap,
+                    address_F(curve[i].Ixt, a->anneal_k, a->eps) - curve[i].Ity);
+    }
+    gsl_rng_free(rng);
+    ib_free(b);
+    gsl_matrix_free(pxy);
+    return rng != NULL ? 0 : -1;
+}
+
+static int address_compute(Noisy_address *a, Error *err)
+{
+    *a = (Noisy_address){.k = 7, .nuisance = 4, .eps = 0.1, .beta_max = 200.0,
+                         .npoints = IB_SWEEP_POINTS};
+    gsl_matrix *pxy = address_joint(a->k, a->nuisance, a->eps, err), *merged = NULL;
+    gsl_matrix *start = NULL;
+    size_t *group = NULL;
+    Bottleneck *b = NULL;
+    double betas[IB_SWEEP_POINTS];
+    Info in;
+    int status = -1;
+    if (pxy == NULL || information(pxy, &in, err) != 0)
+        goto done;
+    a->HX = in.HX;
+    a->Ixy = in.I_sum;
+    if ((group = alloc_array(pxy->size1, sizeof *group, err)) == NULL
+        || (merged = merge_equal_rows(pxy, group, err)) == NULL
+        || (b = ib_alloc(merged, merged->size1, err)) == NULL)
+        goto done;
+    a->groups = merged->size1;
+    if (isnan(a->beta_c = critical_beta(merged, err)))
+        goto done;
+    sweep_grid(1.0, a->beta_max, a->npoints, betas);
+    ib_sweep(b, betas, a->npoints, 1e-12, 20000, a->curve);
+    for (size_t i = 0; i < a->npoints; i++) {
+        const Ib_point *p = &a->curve[i];
+        a->iterations += p->iterations;
+        if (p->iterations > a->most_iterations) {
+            a->most_iterations = p->iterations;
+            a->most_beta = p->beta;
+        }
+        if (p->converged) {
+            a->converged++;
+            a->worst_gap = fmax(a->worst_gap,
+                                fabs(p->Ity - address_F(p->Ixt, a->k, a->eps)));
+        }
+    }
+    a->target = 6.0;
+    size_t i = 0;
+    while (i + 1 < a->npoints
+           && !(a->curve[i].Ixt >= a->target && a->curve[i + 1].Ixt < a->target))
+        i++;
+    if (i + 1 == a->npoints) {
+        fail(err, "the sweep never crossed I(X;T) = %g bits", a->target);
+        goto done;
+    }
+    Ib_point again[IB_SWEEP_POINTS];
+    ib_sweep(b, betas, i + 1, 1e-12, 20000, again);
+    if ((start = alloc_matrix(b->nx, b->nt, err)) == NULL)
+        goto done;
+    gsl_matrix_memcpy(start, b->q);
+    Rate_target g = {b, start, a->target};
+    if (beta_for_rate(&g, betas[i + 1], betas[i], &a->beta_star, err) != 0)
+        goto done;
+    a->Ixt_star = b->Ixt / M_LN2;
+    a->Ity_star = b->Ity / M_LN2;
+    a->F_star = address_F(a->target, a->k, a->eps);
+    a->beta_star_closed = address_beta(a->target, a->k, a->eps);
+    if (address_random(a, b, err) == 0 && address_anneal(a, err) == 0)
+        status = 0;
+    done:
+    gsl_matrix_free(start);
+    gsl_matrix_free(pxy);
+    gsl_matrix_free(merged);
+    free(group);
+    ib_free(b);
+    return status;
+}
+typedef struct {
+    double p, Hp, s_c, worst, worst_D;
+    Rd_point pts[RD_POINTS];
+} Coin;
+
+static int coin_compute(Coin *c, Error *err)
+{
+    const double px[2] = {0.8, 0.2}, dist[4] = {0.0, 1.0, 1.0, 0.0};
+    *c = (Coin){.p = px[1], .Hp = h2(px[1]), .s_c = log(px[0] / px[1])};
+    for (int i = 0; i < RD_POINTS; i++) {
+        Rd_point *q = &c->pts[i];
+        if (blahut_arimoto(px, 2, dist, 2, 0.5 * (i + 1), 1e-15, 1000000, q, err))
+            return -1;
+        double R = q->D < c->p ? h2(c->p) - h2(q->D) : 0.0;
+        double D = q->s > c->s_c ? 1.0 / (1.0 + exp(q->s)) : c->p;
+        c->worst = fmax(c->worst, fabs(q->R - R));
+        c->worst_D = fmax(c->worst_D, fabs(q->D - D));
+    }
+    return 0;
 }
 #include <dirent.h>
 #include <sys/wait.h>
@@ -667,6 +1093,120 @@ static void test_random_joints(void)
             }
     gsl_rng_free(rng);
 }
+static void check_curve(const Ib_point *c, size_t n, double Ixy, double tol)
+{
+    for (size_t i = 0; i + 1 < n; i++) {            /* c[i].beta > c[i+1].beta */
+        const Ib_point *hi = &c[i], *lo = &c[i + 1];
+        double dF = hi->Ity - lo->Ity, dR = hi->Ixt - lo->Ixt;
+        CU_ASSERT(hi->converged && lo->converged);
+        CU_ASSERT(dF >= -tol && dR >= -tol);                 /* monotone */
+        CU_ASSERT(lo->beta * dF <= dR + tol);                /* (eq:sandwich) */
+        CU_ASSERT(dR <= hi->beta * dF + tol);
+    }
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT(c[i].Ity <= fmin(c[i].Ixt, Ixy) + tol);    /* data processing */
+        if (c[i].beta <= 1.0)
+            CU_ASSERT(c[i].Ixt < tol);                       /* trivial */
+    }
+    CU_ASSERT_DOUBLE_EQUAL(c[0].Ity, Ixy, 1e-6);             /* beta large */
+}
+static void test_small_address(void)
+{
+    Error err = {""};
+    const int k = 3;
+    gsl_matrix *pxy = address_joint(k, 1, 0.1, &err);
+    size_t group[16];
+    gsl_matrix *merged = pxy ? merge_equal_rows(pxy, group, &err) : NULL;
+    CU_ASSERT_FATAL(merged != NULL && merged->size1 == 8);
+    for (size_t x = 0; x < 16; x++)
+        CU_ASSERT(group[x] == x / 2);               /* the nuisance bit drops */
+    Bottleneck *b = ib_alloc(merged, 8, &err);
+    CU_ASSERT_FATAL(b != NULL);
+    double betas[60];
+    Ib_point c[60];
+    sweep_grid(1.0, 200.0, 60, betas);
+    ib_sweep(b, betas, 60, 1e-13, 200000, c);
+    double Ixy = k * (1.0 - h2(0.1));
+    check_curve(c, 60, Ixy, 1e-8);
+    for (size_t i = 0; i < 60; i++)
+        CU_ASSERT_DOUBLE_EQUAL(c[i].Ity, address_F(c[i].Ixt, k, 0.1), 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(critical_beta(pxy, &err), 1.0 / 0.64, 1e-9);
+    ib_free(b);
+    gsl_matrix_free(merged);
+    gsl_matrix_free(pxy);
+}
+static void test_random_curves(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 23);
+    for (int trial = 0; trial < 8; trial++) {
+        double w[24], alpha[24];
+        for (int i = 0; i < 24; i++)
+            alpha[i] = 0.7;
+        gsl_ran_dirichlet(rng, 24, alpha, w);
+        gsl_matrix_const_view pxy = gsl_matrix_const_view_array(w, 6, 4);
+        Error err = {""};
+        Info in;
+        Bottleneck *b = ib_alloc(&pxy.matrix, 6, &err);
+        CU_ASSERT_FATAL(b != NULL && information(&pxy.matrix, &in, &err) == 0);
+        double betas[40];
+        Ib_point c[40];
+        sweep_grid(0.8, 1e4, 40, betas);
+        ib_sweep(b, betas, 40, 1e-13, 2000000, c);
+        check_curve(c, 40, in.I_sum, 1e-7);
+        double beta_c = critical_beta(&pxy.matrix, &err);
+        CU_ASSERT_FATAL(isfinite(beta_c) && beta_c > 1.0);
+        for (int side = 0; side < 2; side++) {
+            gsl_matrix_set_all(b->q, 1.0 / 6.0);
+            jitter_encoder(b, rng, 1e-3);
+            ib_solve(b, (side ? 1.05 : 0.95) * beta_c, 1e-14, 2000000);
+            if (side == 0) {
+                CU_ASSERT(b->Ixt < 1e-9);
+            } else {
+                CU_ASSERT(b->Ixt > 1e-6);
+            }
+        }
+        ib_free(b);
+    }
+    gsl_rng_free(rng);
+}
+static void test_example_address(void)
+{
+    Noisy_address *a = malloc(sizeof *a);
+    Error err = {""};
+    CU_ASSERT_FATAL(a != NULL);
+    CU_ASSERT_FATAL(address_compute(a, &err) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(a->HX, 11.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(a->Ixy, 7.0 * (1.0 - h2(0.1)), 1e-10);
+    CU_ASSERT(a->groups == 128);
+    CU_ASSERT_DOUBLE_EQUAL(a->beta_c, 1.0 / 0.64, 1e-9);  /* one-bit value */
+    CU_ASSERT(a->worst_gap < 1e-6);
+    CU_ASSERT(a->converged + 2 >= a->npoints);       /* at most the two by beta_c */
+    CU_ASSERT_DOUBLE_EQUAL(a->Ixt_star, 6.0, 1e-8);
+    CU_ASSERT_DOUBLE_EQUAL(a->Ity_star, a->F_star, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(a->beta_star, a->beta_star_closed, 1e-5);
+    for (int j = 0; j < IB_RANDOM_STARTS; j++)
+        CU_ASSERT(a->random_gap[j] > -1e-9);       /* never above the optimum */
+    free(a);
+}
+static void test_rate_distortion(void)
+{
+    Coin c;
+    Error err = {""};
+    CU_ASSERT_FATAL(coin_compute(&c, &err) == 0);
+    CU_ASSERT(c.worst < 1e-6 && c.worst_D < 1e-6);
+    const double fair[2] = {0.5, 0.5}, dist[4] = {0.0, 1.0, 1.0, 0.0};
+    for (double s = 0.25; s < 12.0; s += 0.5) {
+        Rd_point q;
+        CU_ASSERT_FATAL(blahut_arimoto(fair, 2, dist, 2, s, 1e-15, 1000000, &q,
+                                       &err) == 0);
+        double D = 1.0 / (1.0 + exp(s));          /* every slope: s_c = 0 */
+        CU_ASSERT(q.converged);
+        CU_ASSERT_DOUBLE_EQUAL(q.D, D, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(q.R, 1.0 - h2(D), 1e-6);
+    }
+}
 static void expect_ib_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "enc.tsv");
@@ -687,9 +1227,25 @@ static void test_ib_cli(void)
                         "out of range");
     expect_ib_rejection("--beta 2", "need --joint");
     expect_ib_rejection("--joint j.tsv --beta 2 -o j.tsv", "overwrite an input");
+    write_test_file("zrow.tsv", "1 1\n0 0\n1 2\n");
+    expect_ib_rejection("--joint zrow.tsv --beta 2 -o enc.tsv", "row 2 is all zeros");
+    expect_ib_rejection("--joint j.tsv --beta 2 --points 5 -o enc.tsv", "need --sweep");
+    expect_ib_rejection("--joint j.tsv --beta 2 --sweep", "exclude each other");
+    expect_ib_rejection("--joint j.tsv --sweep -o enc.tsv", "go with --beta");
+    expect_ib_rejection("--joint j.tsv --sweep --beta-min 0", "must be positive");
+    expect_ib_rejection("--joint j.tsv --sweep --beta-min 5 --beta-max 2",
+                        "must exceed");
+    expect_ib_rejection("--joint j.tsv --sweep --points 1", "out of range");
+    expect_ib_rejection("--curve enc.tsv --beta 2", "need --joint");
     Run r = run_program("--joint j.tsv --beta 3 --clusters 2 -o enc.tsv");
     CU_ASSERT(r.status == 0 && test_file_exists("enc.tsv"));
     CU_ASSERT(strstr(r.out, "clusters in use 2 of 2") != NULL);
+    write_test_file("rep.tsv", "9 1\n1 9\n18 2\n2 18\n");
+    r = run_program("--joint rep.tsv --sweep --points 7 --beta-max 50");
+    CU_ASSERT(r.status == 0);
+    CU_ASSERT(strstr(r.out, "4 inputs (2 distinct)") != NULL);
+    CU_ASSERT(strstr(r.out, "critical beta 1/rho^2 = 1.5625") != NULL);
+    CU_ASSERT(count_lines(r.out) == 3 + 7);
 }
 int main(void)
 {
@@ -698,6 +1254,13 @@ int main(void)
         {0, "one bit: closed form, tangent, residual, variation", test_one_bit},
         {0, "random joints: stationary, consistent, data processing",
          test_random_joints},
-        {0, "command line: bad input, one solution", test_ib_cli}};
+        {0, "merging equal rows; the 4-bit address against Mrs Gerber",
+         test_small_address},
+        {0, "random curves: monotone, chords within 1/beta, critical beta",
+         test_random_curves},
+        {0, "Example 23.2: the closed form, the six-bit point, random starts",
+         test_example_address},
+        {0, "Blahut-Arimoto against h(p) - h(D)", test_rate_distortion},
+        {0, "command line: bad input, one solution, a sweep", test_ib_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }

@@ -12,8 +12,19 @@ for table in "$hand"/hand-*.tsv; do
         echo "verify: $values is missing (run make first)" >&2
         exit 1
     fi
+    funcs=$(awk -F'\t' '
+        $1 == "func" && NF == 3 {
+            if (!($2 in body))
+                head[++n] = $2
+            body[$2] = body[$2] "\n" $3
+        }
+        END {
+            for (i = 1; i <= n; i++)
+                printf "function %s {%s\n}\n", head[i], body[head[i]]
+        }' \
+        "$table")
     prog=$(awk -F'\t' '
-        /^#/ || NF == 0 { next }
+        /^#/ || NF == 0 || $1 == "func" { next }
         $1 == "let" && NF == 3   { printf "%s = (%s);\n", $2, $3; next }
         $1 == "check" && NF == 6 {
             printf "check(\"%s\", \"%s\", \"%s\", (%s), %s);\n", $2, $3, $4, $5, $6
@@ -36,6 +47,7 @@ for table in "$hand"/hand-*.tsv; do
                example, what, hand, got[key], d, ok ? "pass" : "FAIL"
         if (!ok) bad = 1
     }
+    '"$funcs"'
     BEGIN {
         while ((getline line < values) > 0) {
             split(line, f, "\t")
