@@ -25,8 +25,9 @@ CHAPTERS := $(sort $(wildcard chapters/*.nw))
 # One program per section.  Each name N has a root chunk <<src/N.c>>, a test
 # root <<tests/test-N.c>>, a table of hand-derived values <<tests/hand-N.tsv>>,
 # and writes its numbers to $(B)/tex/macros-N.tex.
-PROGRAMS  := perplexity mutinfo ib hull
-FIGURES   := perplexity-sigma dpi-scatter hull-jazz
+PROGRAMS  := perplexity mutinfo ib hull tsne
+FIGURES   := perplexity-sigma dpi-scatter hull-jazz \
+             tsne-kernels tsne-crowding tsne-kl tsne-toy tsne-clusters
 DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh
@@ -162,6 +163,19 @@ $(B)/out/hull.stamp: $(B)/bin/hull $(CHORDS)
 # Figures: gnuplot's cairolatex terminal, so labels are set in the book's fonts.
 figures: $(FIGURES:%=$(B)/fig/%.tex)
 
+$(B)/out/tsne.stamp: $(B)/bin/tsne
+	@mkdir -p $(B)/out $(B)/tex
+	$< --macros $(B)/tex/macros-tsne.tex --values $(B)/out/tsne-values.tsv \
+	   --kernel $(B)/out/tsne-kernels.dat --crowding $(B)/out/tsne-crowding.dat \
+	   --toy $(B)/out/tsne-toy.dat > $(B)/out/tsne.txt
+	$< --make-clusters $(B)/out/clusters.tsv --labels $(B)/out/clusters-labels.tsv \
+	   --seed 2024
+	$< --input $(B)/out/clusters.tsv --perplexity 30 --seed 1 --trustworthiness 10 \
+	   --trace $(B)/out/tsne-kl.dat --trace-every 10 --quiet \
+	   --macros $(B)/tex/macros-tsne-run.tex --output $(B)/out/clusters-map.tsv
+	paste $(B)/out/clusters-map.tsv $(B)/out/clusters-labels.tsv > $(B)/out/tsne-clusters.dat
+	@touch $@
+
 $(B)/fig/perplexity-sigma.tex: $(B)/tangle/figures/perplexity-sigma.gp $(B)/out/perplexity.stamp
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/perplexity-curve.dat'" \
@@ -174,6 +188,10 @@ $(B)/fig/dpi-scatter.tex: $(B)/tangle/figures/dpi-scatter.gp $(B)/out/mutinfo.st
 $(B)/fig/hull-jazz.tex: $(B)/tangle/figures/hull-jazz.gp $(B)/out/hull.stamp
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/hull-figure.dat'" $(abspath $<)
+
+$(B)/fig/tsne-%.tex: $(B)/tangle/figures/tsne-%.gp $(B)/out/tsne.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/tsne-$*.dat'" $(abspath $<)
 
 # ---------------------------------------------------------------------------
 # Weaving.  All the .nw files go through one noweave run (so the chunk and
