@@ -30,7 +30,8 @@ FIGURES   := perplexity-sigma dpi-scatter hull-jazz \
              tsne-kernels tsne-crowding tsne-kl tsne-toy tsne-clusters
 DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
-TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh
+TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh \
+             tests/tsne-sklearn.py tests/bench-tsne.sh
 FIG_ROOTS := $(FIGURES:%=figures/%.gp)
 ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS) $(DATA)
 
@@ -229,7 +230,7 @@ check: deps tangle-check
 	@$(MAKE) --no-print-directory repro
 	@$(MAKE) --no-print-directory unit-tests
 
-unit-tests: $(TESTS)
+unit-tests: $(TESTS) $(B)/tangle/tests/tsne-sklearn.py
 	@for p in $(PROGRAMS); do \
 	  echo "check: CUnit suite of $$p (AddressSanitizer + UndefinedBehaviorSanitizer)"; \
 	  d=$$(mktemp -d); \
@@ -249,13 +250,15 @@ verify: $(B)/tangle/tests/verify.sh $(PROGRAMS:%=$(B)/tangle/tests/hand-%.tsv) \
         $(PROGRAMS:%=$(B)/out/%.stamp)
 	@bash $< $(B)/tangle/tests $(B)/out
 
-bench: $(B)/bin/perplexity
+bench: $(B)/bin/perplexity $(B)/out/tsne.stamp $(B)/tangle/tests/bench-tsne.sh \
+       $(B)/tangle/tests/tsne-sklearn.py
 	@bash -c 'set -eu; d=$$(mktemp -d); trap "rm -rf $$d" EXIT; \
 	  awk -v n=2048 -v dim=128 "BEGIN{srand(1); for(i=0;i<n;i++){c=i%24; \
 	    for(j=0;j<dim;j++) printf \"%.6f%s\", (c*7+j)%13 + rand(), (j<dim-1?\"\\t\":\"\\n\")}}" > $$d/x.tsv; \
 	  echo "bench: perplexity, N = 2048 points in D = 128, perplexity 30, P written as TSV"; \
 	  /usr/bin/time -f "bench: %e s elapsed, %M KiB peak memory" \
 	    $(B)/bin/perplexity --input $$d/x.tsv --perplexity 30 --output $$d/p.tsv'
+	@bash $(B)/tangle/tests/bench-tsne.sh $(B) $(B)/tangle/tests/tsne-sklearn.py
 
 clean:
 	rm -rf $(B)

@@ -1197,6 +1197,40 @@ static void test_tsne_identical_points(void)
     CU_ASSERT(count_lines(map) == 6);
     CU_ASSERT(strstr(map, "nan") == NULL && strstr(map, "inf") == NULL);
 }
+static void test_against_sklearn(void)
+{
+    if (system("/usr/bin/python3 -c 'import sklearn' 2>/dev/null") != 0) {
+        printf("\n  skipped: python3-sklearn is not installed "
+               "(apt-get install python3-sklearn) ... ");
+        return;
+    }
+    gsl_rng *rng = test_rng(60);
+    char text[60 * 5 * 24] = "", num[32];
+    for (int k = 0; k < 60 * 5; k++) {
+        snprintf(num, sizeof num, "%.17g%c", gsl_ran_gaussian(rng, 1.0),
+                 k % 5 == 4 ? '\n' : '\t');
+        strcat(text, num);
+    }
+    gsl_rng_free(rng);
+    write_test_file("sk.tsv", text);
+    Run r = run_program("--input sk.tsv -p 10 --iterations 100 -q -o sk-y.tsv "
+                        "--affinities sk-p.tsv --gradient sk-g.tsv "
+                        "--trustworthiness 5 --values sk-v.tsv");
+    CU_ASSERT_FATAL(r.status == 0);
+    char values[1024], cmd[2048], script[1024];
+    slurp_test_file("sk-v.tsv", values, sizeof values);
+    const char *t = strstr(values, "trustworthiness\t");
+    CU_ASSERT_FATAL(t != NULL);
+    snprintf(script, sizeof script, "%s", getenv("PROGRAM"));
+    *strrchr(script, '/') = '\0';           /* .../build/san -> .../build */
+    *strrchr(script, '/') = '\0';
+    snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 "
+             "'%s/tangle/tests/tsne-sklearn.py' compare sk.tsv sk-p.tsv sk-y.tsv "
+             "sk-g.tsv 10 5 %.17g", getenv("TESTDIR"), script,
+             strtod(t + strlen("trustworthiness\t"), NULL));
+    fflush(stdout);
+    CU_ASSERT(system(cmd) == 0);
+}
 int main(void)
 {
     static const char *const suites[] = {"23.1 embedding", "23.1 tsne command line"};
@@ -1219,6 +1253,8 @@ int main(void)
         {1, "good input: help, text = npy (f8, f4, Fortran), seeds",
          test_tsne_good_input},
         {1, "identical points: warning, exit 2, finite map",
-         test_tsne_identical_points}};
+         test_tsne_identical_points},
+        {1, "P, KL, gradient and T against scikit-learn (1e-6)",
+         test_against_sklearn}};
     return run_test_table(suites, 2, tests, sizeof tests / sizeof tests[0]);
 }
