@@ -25,11 +25,13 @@ CHAPTERS := $(sort $(wildcard chapters/*.nw))
 # One program per section.  Each name N has a root chunk <<src/N.c>>, a test
 # root <<tests/test-N.c>>, a table of hand-derived values <<tests/hand-N.tsv>>,
 # and writes its numbers to $(B)/tex/macros-N.tex.
-PROGRAMS  := perplexity mutinfo ib hull
-FIGURES   := perplexity-sigma dpi-scatter ib-curve ib-beta rate-distortion hull-jazz
+PROGRAMS  := perplexity tsne mutinfo ib hull
+FIGURES   := perplexity-sigma tsne-kernels tsne-crowding tsne-kl tsne-toy tsne-clusters \
+             dpi-scatter ib-curve ib-beta rate-distortion hull-jazz
 DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
-TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh
+TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh \
+             tests/tsne-sklearn.py tests/bench-tsne.sh
 FIG_ROOTS := $(FIGURES:%=figures/%.gp)
 ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS) $(DATA)
 
@@ -163,6 +165,19 @@ $(B)/out/hull.stamp: $(B)/bin/hull $(CHORDS)
 # Figures: gnuplot's cairolatex terminal, so labels are set in the book's fonts.
 figures: $(FIGURES:%=$(B)/fig/%.tex)
 
+$(B)/out/tsne.stamp: $(B)/bin/tsne
+	@mkdir -p $(B)/out $(B)/tex
+	$< --macros $(B)/tex/macros-tsne.tex --values $(B)/out/tsne-values.tsv \
+	   --kernel $(B)/out/tsne-kernels.dat --crowding $(B)/out/tsne-crowding.dat \
+	   --toy $(B)/out/tsne-toy.dat > $(B)/out/tsne.txt
+	$< --make-clusters $(B)/out/clusters.tsv --labels $(B)/out/clusters-labels.tsv \
+	   --seed 2024
+	$< --input $(B)/out/clusters.tsv --perplexity 30 --seed 1 --trustworthiness 10 \
+	   --trace $(B)/out/tsne-kl.dat --trace-every 10 --quiet \
+	   --macros $(B)/tex/macros-tsne-run.tex --output $(B)/out/clusters-map.tsv
+	paste $(B)/out/clusters-map.tsv $(B)/out/clusters-labels.tsv > $(B)/out/tsne-clusters.dat
+	@touch $@
+
 $(B)/fig/perplexity-sigma.tex: $(B)/tangle/figures/perplexity-sigma.gp $(B)/out/perplexity.stamp
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/perplexity-curve.dat'" \
@@ -184,6 +199,10 @@ $(B)/fig/rate-distortion.tex: $(B)/tangle/figures/rate-distortion.gp $(B)/out/ib
 $(B)/fig/hull-jazz.tex: $(B)/tangle/figures/hull-jazz.gp $(B)/out/hull.stamp
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/hull-figure.dat'" $(abspath $<)
+
+$(B)/fig/tsne-%.tex: $(B)/tangle/figures/tsne-%.gp $(B)/out/tsne.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/tsne-$*.dat'" $(abspath $<)
 
 # ---------------------------------------------------------------------------
 # Weaving.  All the .nw files go through one noweave run (so the chunk and
@@ -221,7 +240,7 @@ check: deps tangle-check
 	@$(MAKE) --no-print-directory repro
 	@$(MAKE) --no-print-directory unit-tests
 
-unit-tests: $(TESTS)
+unit-tests: $(TESTS) $(B)/tangle/tests/tsne-sklearn.py
 	@for p in $(PROGRAMS); do \
 	  echo "check: CUnit suite of $$p (AddressSanitizer + UndefinedBehaviorSanitizer)"; \
 	  d=$$(mktemp -d); \
@@ -241,13 +260,15 @@ verify: $(B)/tangle/tests/verify.sh $(PROGRAMS:%=$(B)/tangle/tests/hand-%.tsv) \
         $(PROGRAMS:%=$(B)/out/%.stamp)
 	@bash $< $(B)/tangle/tests $(B)/out
 
-bench: $(B)/bin/perplexity
+bench: $(B)/bin/perplexity $(B)/out/tsne.stamp $(B)/tangle/tests/bench-tsne.sh \
+       $(B)/tangle/tests/tsne-sklearn.py
 	@bash -c 'set -eu; d=$$(mktemp -d); trap "rm -rf $$d" EXIT; \
 	  awk -v n=2048 -v dim=128 "BEGIN{srand(1); for(i=0;i<n;i++){c=i%24; \
 	    for(j=0;j<dim;j++) printf \"%.6f%s\", (c*7+j)%13 + rand(), (j<dim-1?\"\\t\":\"\\n\")}}" > $$d/x.tsv; \
 	  echo "bench: perplexity, N = 2048 points in D = 128, perplexity 30, P written as TSV"; \
 	  /usr/bin/time -f "bench: %e s elapsed, %M KiB peak memory" \
 	    $(B)/bin/perplexity --input $$d/x.tsv --perplexity 30 --output $$d/p.tsv'
+	@bash $(B)/tangle/tests/bench-tsne.sh $(B) $(B)/tangle/tests/tsne-sklearn.py
 
 clean:
 	rm -rf $(B)

@@ -1,0 +1,15 @@
+# tsne-kl.gp -- Figure "KL against iteration".
+# Tangled from chapters/23-1b-tsne.nw.  Usage:
+#   gnuplot -e "datafile='build/out/tsne-kl.dat'" tsne-kl.gp
+set terminal cairolatex pdf size 12cm,5.6cm
+set output 'tsne-kl.tex'
+cmd = "sed -n '1s/.*until \\([0-9]*\\).*/\\1/p' '%s'"
+exag = real(system(sprintf(cmd, datafile)))
+set object 1 rectangle from 0, graph 0 to exag, graph 1 fc rgb '#f3e2c7' \
+    fillstyle solid 1.0 noborder behind
+set label 1 'early exaggeration' at exag / 2, graph 0.9 center
+set xlabel 'iteration'
+set ylabel '$\mathrm{KL}(P\Vert Q)$'
+set grid xtics ytics lc rgb '#dddddd'
+set yrange [0:*]
+plot datafile using 1:2 with lines lw 4 lc rgb '#1f4e79' notitle
