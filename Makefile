@@ -31,7 +31,7 @@ FIGURES   := perplexity-sigma tsne-kernels tsne-crowding tsne-kl tsne-toy tsne-c
 DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh \
-             tests/tsne-sklearn.py tests/bench-tsne.sh
+             tests/tsne-sklearn.py tests/bench-tsne.sh tests/bench-ib.sh
 FIG_ROOTS := $(FIGURES:%=figures/%.gp)
 ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS) $(DATA)
 
@@ -261,7 +261,7 @@ verify: $(B)/tangle/tests/verify.sh $(PROGRAMS:%=$(B)/tangle/tests/hand-%.tsv) \
 	@bash $< $(B)/tangle/tests $(B)/out
 
 bench: $(B)/bin/perplexity $(B)/out/tsne.stamp $(B)/tangle/tests/bench-tsne.sh \
-       $(B)/tangle/tests/tsne-sklearn.py
+       $(B)/tangle/tests/tsne-sklearn.py $(B)/bin/ib $(B)/tangle/tests/bench-ib.sh
 	@bash -c 'set -eu; d=$$(mktemp -d); trap "rm -rf $$d" EXIT; \
 	  awk -v n=2048 -v dim=128 "BEGIN{srand(1); for(i=0;i<n;i++){c=i%24; \
 	    for(j=0;j<dim;j++) printf \"%.6f%s\", (c*7+j)%13 + rand(), (j<dim-1?\"\\t\":\"\\n\")}}" > $$d/x.tsv; \
@@ -269,6 +269,7 @@ bench: $(B)/bin/perplexity $(B)/out/tsne.stamp $(B)/tangle/tests/bench-tsne.sh \
 	  /usr/bin/time -f "bench: %e s elapsed, %M KiB peak memory" \
 	    $(B)/bin/perplexity --input $$d/x.tsv --perplexity 30 --output $$d/p.tsv'
 	@bash $(B)/tangle/tests/bench-tsne.sh $(B) $(B)/tangle/tests/tsne-sklearn.py
+	@bash $(B)/tangle/tests/bench-ib.sh $(B)
 
 clean:
 	rm -rf $(B)
