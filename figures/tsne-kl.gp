@@ -7,7 +7,7 @@ cmd = "sed -n '1s/.*until \\([0-9]*\\).*/\\1/p' '%s'"
 exag = real(system(sprintf(cmd, datafile)))
 set object 1 rectangle from 0, graph 0 to exag, graph 1 fc rgb '#f3e2c7' \
     fillstyle solid 1.0 noborder behind
-set label 1 'early exaggeration' at exag / 2, graph 0.9 center
+set label 1 '$\leftarrow$ early exaggeration' at exag, graph 0.85 left offset 0.5,0
 set xlabel 'iteration'
 set ylabel '$\mathrm{KL}(P\Vert Q)$'
 set grid xtics ytics lc rgb '#dddddd'
