@@ -1,10 +1,13 @@
 # ib-curve.gp -- Figure "the information plane of Example 23.2".
 # Tangled from chapters/23-6-ib.nw.  Usage:
 #   gnuplot -e "datafile='build/out/ib-curve.dat'" ib-curve.gp
-set terminal cairolatex pdf size 11cm,7.5cm
+set terminal cairolatex pdf size 15cm,7.5cm
 set output 'ib-curve.tex'
 stats datafile index 1 using 2 nooutput
 Ixy = STATS_max
+set multiplot
+set origin 0, 0
+set size 0.62, 1
 set xlabel '$I(X;T)$ (bits)'
 set ylabel '$I(T;Y)$ (bits)'
 set xrange [0:11]
@@ -18,7 +21,21 @@ plot datafile index 1 using 1:2 with lines lw 3 lc rgb '#9ab3cf' \
         lc rgb '#1f4e79' title 'sweep', \
      datafile index 2 using 2:3 with points pt 2 ps 1.2 lw 2 lc rgb '#c0392b' \
         title 'random starts', \
-     datafile index 3 using 1:2:3:4 with vectors nohead lw 2 lc rgb '#27ae60' \
-        title 'slope $1/\beta$', \
+     datafile index 3 using 1:2:3:4 with vectors nohead lw 3 dt 2 \
+        lc rgb '#1e8449' title 'slope $1/\beta$', \
      datafile index 3 using ($1 + 1):($2 + 1/$5):(sprintf('$\\beta = %.2f$', $5)) \
-        with labels left offset 0.8,-0.6 notitle
+        with labels left offset 0.3,-0.4 notitle
+set origin 0.62, 0
+set size 0.38, 1
+set xrange [4.4:7.1]
+set yrange [2.6:3.8]
+set xtics 1
+set ytics 0.2
+unset ylabel
+unset key
+set title 'magnified'
+plot datafile index 1 using 1:2 with lines lw 3 lc rgb '#9ab3cf', \
+     datafile index 0 using 2:($4 == 1 ? $3 : 1/0) with points pt 7 ps 0.35 \
+        lc rgb '#1f4e79', \
+     datafile index 2 using 2:3 with points pt 2 ps 1.2 lw 2 lc rgb '#c0392b'
+unset multiplot

@@ -352,6 +352,7 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
             return 0;
         L_prev = b->L;
     }
+    b->iterations = max_iter;
     return 1;
 }
 
@@ -458,7 +459,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
             fail(err, "the singular value decomposition did not converge");
         else {
             double rho = n > 1 ? fmin(gsl_vector_get(S, 1), 1.0) : 0.0;
-            beta_c = rho > 0.0 ? 1.0 / (rho * rho) : HUGE_VAL;
+            beta_c = rho > 1e-8 ? 1.0 / (rho * rho) : HUGE_VAL;  /* 0: noise */
         }
     } else
         fail(err, "out of memory for a %zu x %zu singular value problem", m, n);
@@ -522,8 +523,9 @@ static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
     size_t used = 0;
     for (size_t t = 0; t < b->nt; t++)
         used += gsl_vector_get(b->pt, t) > 1e-14;
-    *p = (Ib_point){beta, b->Ixt / M_LN2, b->Ity / M_LN2, used, b->iterations,
-                    limit == 0};
+    double Ixt = b->Ixt / M_LN2, Ity = b->Ity / M_LN2;
+    *p = (Ib_point){beta, Ixt < 1e-12 ? 0.0 : Ixt, Ity < 1e-12 ? 0.0 : Ity, used,
+                    b->iterations, limit == 0};     /* below 1e-12: rounding */
 }
 
 static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas)
@@ -912,7 +914,8 @@ static int coin_compute(Coin *c, Error *err)
     *c = (Coin){.p = px[1], .Hp = h2(px[1]), .s_c = log(px[0] / px[1])};
     for (int i = 0; i < RD_POINTS; i++) {
         Rd_point *q = &c->pts[i];
-        if (blahut_arimoto(px, 2, dist, 2, 0.5 * (i + 1), 1e-15, 1000000, q, err))
+        double d = 0.01 * (i + 1), slope = log((1.0 - d) / d);
+        if (blahut_arimoto(px, 2, dist, 2, slope, 1e-15, 1000000, q, err))
             return -1;
         double R = q->D < c->p ? h2(c->p) - h2(q->D) : 0.0;
         double D = q->s > c->s_c ? 1.0 / (1.0 + exp(q->s)) : c->p;
@@ -1336,7 +1339,8 @@ static void usage(FILE *fp)
 "      --beta-min B      smallest beta of the sweep (default 1)\n"
 "      --beta-max B      largest beta of the sweep (default 200)\n"
 "      --points N        number of betas, uniform in 1/beta (default 100)\n"
-"      --tol T           stop when no encoder entry moves by T (default 1e-12)\n"
+"      --tol T           stop when no encoder entry moves by T and L changes\n"
+"                        by less than T (default 1e-12)\n"
 "      --max-iter N      iteration limit for each beta (default 100000)\n"
 "      --macros FILE     (examples) write the numbers as LaTeX macros\n"
 "      --values FILE     (examples) write 'key<TAB>value' lines for `make verify`\n"
@@ -1449,31 +1453,31 @@ static int rows_positive(const gsl_matrix *pxy, const char *path, Error *err)
     return 0;
 }
 
-static int write_encoder(const char *path, const Bottleneck *b, const size_t *group,
-                         size_t nx, Error *err)
+static void write_encoder(FILE *fp, const Bottleneck *b, const size_t *group,
+                          size_t nx)
 {
-    Outfile out = outfile_none();
-    if (path == NULL)
-        return 0;
-    if (outfile_open(&out, path, err) != 0)
-        return -1;
     for (size_t x = 0; x < nx; x++)
         for (size_t t = 0; t < b->nt; t++)
-            fprintf(out.fp, "%.12g%c", gsl_matrix_get(b->q, group[x], t),
+            fprintf(fp, "%.12g%c", gsl_matrix_get(b->q, group[x], t),
                     t + 1 < b->nt ? '\t' : '\n');
-    return outfiles_commit(&out, 1, err);
 }
 
 static int run_one_beta(const Options *opt, const gsl_matrix *merged,
                         const size_t *group, size_t nx, Error *err)
 {
     Bottleneck *b = NULL;
+    Outfile out = outfile_none();                   /* opened before the work */
+    if (opt->encoder != NULL && outfile_open(&out, opt->encoder, err) != 0)
+        return -1;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     int status = -1;
     size_t nt = opt->clusters ? (size_t)opt->clusters : merged->size1;
-    if (rng == NULL)
+    if (nt > IB_MAX_CLUSTERS)
+        fail(err, "%s has %zu distinct rows, more than %d clusters; give "
+             "--clusters K", opt->joint, nt, IB_MAX_CLUSTERS);
+    else if (rng == NULL)
         fail(err, "out of memory for a random number generator");
-    else if ((b = ib_alloc(merged, nt > 1024 ? 1024 : nt, err)) != NULL) {
+    else if ((b = ib_alloc(merged, nt, err)) != NULL) {
         gsl_rng_set(rng, (unsigned long)opt->seed);
         ib_random_encoder(b, rng);
         int limit = ib_solve(b, opt->beta, opt->tol, (int)opt->max_iter);
@@ -1488,9 +1492,13 @@ static int run_one_beta(const Options *opt, const gsl_matrix *merged,
                limit ? " (limit reached)" : "");
         printf("self-consistency residual %.3g, largest variation %.3g nats\n",
                residual, variation);
-        if (stdout_written(err) == 0 && write_encoder(opt->encoder, b, group, nx, err) == 0)
+        if (out.fp != NULL)
+            write_encoder(out.fp, b, group, nx);
+        if (stdout_written(err) == 0 && outfiles_commit(&out, 1, err) == 0)
             status = limit ? 2 : 0;
     }
+    if (status < 0)
+        outfiles_abort(&out, 1);
     ib_free(b);
     gsl_rng_free(rng);
     return status;
@@ -1538,17 +1546,21 @@ static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
 
 static int run_on_joint(const Options *opt, Error *err)
 {
-    gsl_matrix *pxy = read_matrix(opt->joint, err), *merged = NULL;
+    gsl_matrix *pxy = read_matrix(opt->joint, err), *copy = NULL, *merged = NULL;
     size_t *group = NULL;
     int status = -1;
-    if (pxy != NULL && normalise_joint(pxy, opt->joint, err) == 0
-        && rows_positive(pxy, opt->joint, err) == 0
+    if (pxy != NULL && (copy = alloc_matrix(pxy->size1, pxy->size2, err)) != NULL
+        && gsl_matrix_memcpy(copy, pxy) == GSL_SUCCESS
+        && normalise_joint(copy, opt->joint, err) == 0
+        && rows_positive(copy, opt->joint, err) == 0
         && (group = alloc_array(pxy->size1, sizeof *group, err)) != NULL
-        && (merged = merge_equal_rows(pxy, group, err)) != NULL)
+        && (merged = merge_equal_rows(pxy, group, err)) != NULL
+        && normalise_joint(merged, opt->joint, err) == 0)
         status = opt->sweep ? run_sweep(opt, merged, pxy->size1, err)
                             : run_one_beta(opt, merged, group, pxy->size1, err);
     free(group);
     gsl_matrix_free(merged);
+    gsl_matrix_free(copy);
     gsl_matrix_free(pxy);
     return status;
 }
@@ -1627,12 +1639,13 @@ static void write_address_macros(FILE *fp, const Noisy_address *a)
     fputs("\\newcommand{\\IbRandomRows}{", fp);
     for (int j = 0; j < IB_RANDOM_STARTS; j++) {
         const Ib_point *p = &a->random[j];
-        fprintf(fp, "%g & %d & %zu & %.4f & %.4f & %.4f\\\\", p->beta, p->iterations,
-                p->used, p->Ixt, p->Ity, a->random_gap[j]);
+        fprintf(fp, "%g & %d & %.4f & %.4f & %.4f\\\\", p->beta, p->iterations,
+                p->Ixt, p->Ity, a->random_gap[j]);
     }
     fputs("}\n", fp);
     tex_macro_trim(fp, "IbRandBetaA", a->random[0].beta, 6);
     tex_macro(fp, "IbRandGapA", a->random_gap[0], 2);
+    tex_macro_trim(fp, "IbRandBetaC", a->random[IB_RANDOM_STARTS - 2].beta, 6);
     tex_macro_trim(fp, "IbRandBetaD", a->random[IB_RANDOM_STARTS - 1].beta, 6);
     tex_macro(fp, "IbRandGapD", a->random_gap[IB_RANDOM_STARTS - 1], 2);
     tex_macro_int(fp, "IbAnnealK", a->anneal_k);
@@ -1683,7 +1696,7 @@ static void write_coin_macros(FILE *fp, const Coin *c)
 {
     tex_macro(fp, "RdHp", c->Hp, 6);
     tex_macro_int(fp, "RdPoints", RD_POINTS);
-    tex_macro_trim(fp, "RdSmax", c->pts[RD_POINTS - 1].s, 6);
+    tex_macro_trim(fp, "RdDmax", 0.01 * RD_POINTS, 6);
     tex_macro(fp, "RdWorst", c->worst, 2);
     tex_macro(fp, "RdWorstD", c->worst_D, 2);
     tex_macro(fp, "RdSc", c->s_c, 6);
@@ -1714,17 +1727,9 @@ static void write_example_values(FILE *fp, const One_bit *ob,
         fprintf(fp, "E.R%d\t%.17g\nE.D%d\t%.17g\n", i, c->pts[i].R, i, c->pts[i].D);
 }
 
-static int write_example_files(const Options *opt, const One_bit *ob,
-                               const Noisy_address *a, const Coin *c, Error *err)
+static void write_example_files(Outfile *out, const One_bit *ob,
+                                const Noisy_address *a, const Coin *c)
 {
-    const char *names[4] = {opt->macros, opt->values, opt->curve, opt->rd_curve};
-    Outfile out[4] = {outfile_none(), outfile_none(), outfile_none(),
-                      outfile_none()};
-    for (int i = 0; i < 4; i++)
-        if (names[i] != NULL && outfile_open(&out[i], names[i], err) != 0) {
-            outfiles_abort(out, 4);
-            return -1;
-        }
     if (out[0].fp != NULL) {
         fputs("% Generated by `ib --macros`; do not edit.\n", out[0].fp);
         write_one_bit_macros(out[0].fp, ob);
@@ -1737,13 +1742,20 @@ static int write_example_files(const Options *opt, const One_bit *ob,
         write_address_curve(out[2].fp, a);
     if (out[3].fp != NULL)
         write_coin_curve(out[3].fp, c);
-    return outfiles_commit(out, 4, err);
 }
 
 static int run_examples(const Options *opt, Error *err)
 {
     One_bit ob;
     Coin coin;
+    Outfile out[4] = {outfile_none(), outfile_none(), outfile_none(),
+                      outfile_none()};
+    const char *names[4] = {opt->macros, opt->values, opt->curve, opt->rd_curve};
+    for (int i = 0; i < 4; i++)             /* open them before the long work */
+        if (names[i] != NULL && outfile_open(&out[i], names[i], err) != 0) {
+            outfiles_abort(out, 4);
+            return -1;
+        }
     Noisy_address *a = alloc_array(1, sizeof *a, err);
     int status = -1;
     if (a != NULL && one_bit_compute(&ob, err) == 0 && address_compute(a, err) == 0
@@ -1751,9 +1763,12 @@ static int run_examples(const Options *opt, Error *err)
         print_one_bit(&ob);
         print_address(a);
         print_coin(&coin);
-        if (stdout_written(err) == 0)
-            status = write_example_files(opt, &ob, a, &coin, err);
+        write_example_files(out, &ob, a, &coin);
+        if (stdout_written(err) == 0 && outfiles_commit(out, 4, err) == 0)
+            status = 0;
     }
+    if (status != 0)
+        outfiles_abort(out, 4);
     free(a);
     return status;
 }

@@ -350,6 +350,7 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
             return 0;
         L_prev = b->L;
     }
+    b->iterations = max_iter;
     return 1;
 }
 
@@ -456,7 +457,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
             fail(err, "the singular value decomposition did not converge");
         else {
             double rho = n > 1 ? fmin(gsl_vector_get(S, 1), 1.0) : 0.0;
-            beta_c = rho > 0.0 ? 1.0 / (rho * rho) : HUGE_VAL;
+            beta_c = rho > 1e-8 ? 1.0 / (rho * rho) : HUGE_VAL;  /* 0: noise */
         }
     } else
         fail(err, "out of memory for a %zu x %zu singular value problem", m, n);
@@ -520,8 +521,9 @@ static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
     size_t used = 0;
     for (size_t t = 0; t < b->nt; t++)
         used += gsl_vector_get(b->pt, t) > 1e-14;
-    *p = (Ib_point){beta, b->Ixt / M_LN2, b->Ity / M_LN2, used, b->iterations,
-                    limit == 0};
+    double Ixt = b->Ixt / M_LN2, Ity = b->Ity / M_LN2;
+    *p = (Ib_point){beta, Ixt < 1e-12 ? 0.0 : Ixt, Ity < 1e-12 ? 0.0 : Ity, used,
+                    b->iterations, limit == 0};     /* below 1e-12: rounding */
 }
 
 static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas)
@@ -910,7 +912,8 @@ static int coin_compute(Coin *c, Error *err)
     *c = (Coin){.p = px[1], .Hp = h2(px[1]), .s_c = log(px[0] / px[1])};
     for (int i = 0; i < RD_POINTS; i++) {
         Rd_point *q = &c->pts[i];
-        if (blahut_arimoto(px, 2, dist, 2, 0.5 * (i + 1), 1e-15, 1000000, q, err))
+        double d = 0.01 * (i + 1), slope = log((1.0 - d) / d);
+        if (blahut_arimoto(px, 2, dist, 2, slope, 1e-15, 1000000, q, err))
             return -1;
         double R = q->D < c->p ? h2(c->p) - h2(q->D) : 0.0;
         double D = q->s > c->s_c ? 1.0 / (1.0 + exp(q->s)) : c->p;
@@ -1188,6 +1191,8 @@ static void test_example_address(void)
     CU_ASSERT_DOUBLE_EQUAL(a->beta_star, a->beta_star_closed, 1e-5);
     for (int j = 0; j < IB_RANDOM_STARTS; j++)
         CU_ASSERT(a->random_gap[j] > -1e-9);       /* never above the optimum */
+    const Ib_point *r1 = &a->random[IB_RANDOM_STARTS - 2], *r2 = r1 + 1;
+    CU_ASSERT(r2->Ity < r1->Ity);        /* the text: monotonicity broken there */
     free(a);
 }
 static void test_rate_distortion(void)
@@ -1240,7 +1245,7 @@ static void test_ib_cli(void)
     Run r = run_program("--joint j.tsv --beta 3 --clusters 2 -o enc.tsv");
     CU_ASSERT(r.status == 0 && test_file_exists("enc.tsv"));
     CU_ASSERT(strstr(r.out, "clusters in use 2 of 2") != NULL);
-    write_test_file("rep.tsv", "9 1\n1 9\n18 2\n2 18\n");
+    write_test_file("rep.tsv", "9 1\n1 9\n27 3\n3 27\n");
     r = run_program("--joint rep.tsv --sweep --points 7 --beta-max 50");
     CU_ASSERT(r.status == 0);
     CU_ASSERT(strstr(r.out, "4 inputs (2 distinct)") != NULL);
