@@ -8,6 +8,8 @@ set ylabel 'density'
 set grid xtics ytics lc rgb '#dddddd'
 set key top right samplen 2
 set xrange [0:2.5]
-plot datafile index 0 using 1:2 with steps lw 3 lc rgb '#c0392b' title '$D=2$', \
-     datafile index 1 using 1:2 with steps lw 3 lc rgb '#e67e22' title '$D=10$', \
+plot datafile index 0 using 1:2 with steps lw 3 dt 3 lc rgb '#c0392b' \
+        title '$D=2$', \
+     datafile index 1 using 1:2 with steps lw 3 dt 2 lc rgb '#e67e22' \
+        title '$D=10$', \
      datafile index 2 using 1:2 with steps lw 3 lc rgb '#1f4e79' title '$D=128$'

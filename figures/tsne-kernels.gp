@@ -9,7 +9,8 @@ set grid xtics ytics lc rgb '#dddddd'
 set key top right samplen 2
 set xrange [0:6]
 set ylabel 'kernel'
-plot datafile index 0 using 1:2 with lines lw 4 lc rgb '#c0392b' title 'Gaussian', \
+plot datafile index 0 using 1:2 with lines lw 4 dt 2 lc rgb '#c0392b' \
+        title 'Gaussian', \
      datafile index 0 using 1:3 with lines lw 4 lc rgb '#1f4e79' \
         title 'Student-$t$', \
      datafile index 1 using 1:3 with points pt 7 ps 0.8 lc rgb '#1f4e79' notitle, \

@@ -1,15 +1,35 @@
 # tsne-toy.gp -- Figure "Example 23.1 embedded".
 # Tangled from chapters/23-1b-tsne.nw.  Usage:
 #   gnuplot -e "datafile='build/out/tsne-toy.dat'" tsne-toy.gp
-set terminal cairolatex pdf size 10cm,6cm
+set terminal cairolatex pdf size 14cm,5.5cm
 set output 'tsne-toy.tex'
+stats datafile every ::0::2 using 1:2 nooutput prefix 'A'
+stats datafile every ::3::5 using 1:2 nooutput prefix 'B'
+set multiplot layout 1, 3
+set grid xtics ytics lc rgb '#dddddd'
 set xlabel '$y_{i1}$'
 set ylabel '$y_{i2}$'
-set grid xtics ytics lc rgb '#dddddd'
-set key outside right samplen 1
-set offsets graph 0.15, graph 0.15, graph 0.15, graph 0.15
-plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1.2 \
-        lc rgb '#1f4e79' title 'C major', \
-     datafile using ($3 == 1 ? $1 : 1/0):2 with points pt 5 ps 1.2 \
-        lc rgb '#c0392b' title 'F$\sharp$ major', \
-     datafile using 1:2:(sprintf('%d', $4)) with labels offset char 1.2,0.4 notitle
+set key top left samplen 1
+set offsets graph 0.1, graph 0.1, graph 0.25, graph 0.1
+set xtics 200
+set title 'the map'
+plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1 \
+        lc rgb '#1f4e79' title 'C', \
+     datafile using ($3 == 1 ? $1 : 1/0):2 with points pt 5 ps 1 \
+        lc rgb '#c0392b' title 'F$\sharp$'
+unset key
+unset ylabel
+set xtics 2
+set ytics 1
+pad(lo, hi) = 0.25 * (hi - lo)
+set title 'C major, magnified'
+set xrange [A_min_x - pad(A_min_x, A_max_x):A_max_x + pad(A_min_x, A_max_x)]
+set yrange [A_min_y - pad(A_min_y, A_max_y):A_max_y + pad(A_min_y, A_max_y)]
+plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1 lc rgb '#1f4e79', \
+     datafile using 1:2:(sprintf('%d', $4)) with labels offset char 1,0.5
+set title 'F$\sharp$ major, magnified'
+set xrange [B_min_x - pad(B_min_x, B_max_x):B_max_x + pad(B_min_x, B_max_x)]
+set yrange [B_min_y - pad(B_min_y, B_max_y):B_max_y + pad(B_min_y, B_max_y)]
+plot datafile using ($3 == 1 ? $1 : 1/0):2 with points pt 5 ps 1 lc rgb '#c0392b', \
+     datafile using 1:2:(sprintf('%d', $4)) with labels offset char 1,0.5
+unset multiplot

@@ -1252,10 +1252,9 @@ static void tex_number(char *buf, size_t size, double x, int digits)
         snprintf(buf, size, "0");
         return;
     }
-    if (fabs(x) >= 1e-3 && fabs(x) < 1e6) {
-        int e = (int)floor(log10(fabs(x)));
-        int decimals = digits - 1 - e;
-        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+    int e10 = (int)floor(log10(fabs(x)));
+    if (fabs(x) >= 1e-3 && fabs(x) < 1e6 && e10 <= digits - 1) {
+        snprintf(buf, size, "%.*f", digits - 1 - e10, x);
         return;
     }
     char tmp[64];
@@ -1635,7 +1634,7 @@ static void write_address_macros(FILE *fp, const Noisy_address *a)
     tex_macro(fp, "IbAdrBetaStarClosed", a->beta_star_closed, 6);
     tex_macro(fp, "IbAdrItyStar", a->Ity_star, 6);
     tex_macro(fp, "IbAdrFStar", a->F_star, 6);
-    tex_macro(fp, "IbAdrKeptPercent", 100.0 * a->Ity_star / a->Ixy, 1);
+    tex_macro(fp, "IbAdrKeptPercent", 100.0 * a->Ity_star / a->Ixy, 2);
     fputs("\\newcommand{\\IbRandomRows}{", fp);
     for (int j = 0; j < IB_RANDOM_STARTS; j++) {
         const Ib_point *p = &a->random[j];

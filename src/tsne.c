@@ -879,6 +879,12 @@ static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
         gsl_matrix_free(m);
         return NULL;
     }
+    if (fgetc(fp) != EOF) {             /* the shape must account for every byte */
+        fail(err, "'%s' has bytes after its %zu x %zu values", path, sh->rows,
+             sh->cols);
+        gsl_matrix_free(m);
+        return NULL;
+    }
     return m;
 }
 static gsl_matrix *read_npy(const char *path, Error *err)
@@ -1109,10 +1115,9 @@ static void tex_number(char *buf, size_t size, double x, int digits)
         snprintf(buf, size, "0");
         return;
     }
-    if (fabs(x) >= 1e-3 && fabs(x) < 1e6) {
-        int e = (int)floor(log10(fabs(x)));
-        int decimals = digits - 1 - e;
-        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+    int e10 = (int)floor(log10(fabs(x)));
+    if (fabs(x) >= 1e-3 && fabs(x) < 1e6 && e10 <= digits - 1) {
+        snprintf(buf, size, "%.*f", digits - 1 - e10, x);
         return;
     }
     char tmp[64];
@@ -1488,7 +1493,8 @@ static void usage(FILE *fp)
 "      --affinities FILE   write the N x N affinities p_ij as TSV\n"
 "      --values FILE       write 'key<TAB>value' lines (the examples, or the run)\n"
 "      --macros FILE       write the numbers as LaTeX macros\n"
-"  -q, --quiet             print nothing on standard error but errors\n"
+"  -q, --quiet             print nothing on standard error but errors and\n"
+"                          the warning of exit status 2\n"
 "  -v, --verbose           progress every 50 steps on standard error (also the\n"
 "                          default when standard error is a terminal)\n"
 "\n"
@@ -1790,6 +1796,12 @@ static int run_on_input(const Options *opt, Error *err)
     if (optimise(P, &opt->sched, &mon, y, err) != 0)
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    for (size_t k = 0; k < 2 * N; k++)         /* a step too large diverges */
+        if (!isfinite(y[k])) {
+            fail(err, "the optimisation diverged (the map is not finite); "
+                 "try a smaller --learning-rate");
+            goto done;
+        }
     const double seconds = (double)(t1.tv_sec - t0.tv_sec)
                            + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     if (opt->trust_k > 0 && trustworthiness(x, y, (size_t)opt->trust_k, &T, err) != 0)
@@ -1810,11 +1822,11 @@ static int run_on_input(const Options *opt, Error *err)
         if (opt->verbose)
             fprintf(stderr, "tsne: optimiser %.3f s, %.4f ms per iteration\n", seconds,
                     1e3 * seconds / (opt->sched.iterations ? opt->sched.iterations : 1));
-        if (missed > 0)
-            fprintf(stderr, "tsne: warning: %zu of %zu rows of P missed the target "
-                    "perplexity (duplicate points make low perplexities unreachable)\n",
-                    missed, N);
     }
+    if (missed > 0)                             /* a warning even with --quiet */
+        fprintf(stderr, "tsne: warning: %zu of %zu rows of P missed the target "
+                "perplexity (duplicate points make low perplexities unreachable)\n",
+                missed, N);
     status = missed > 0 ? 2 : 0;
 done:
     free(log.iteration);

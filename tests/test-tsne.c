@@ -1116,6 +1116,7 @@ static void test_tsne_bad_input(void)
         {"--input five.tsv -p 2 --iterations -1", "out of range"},
         {"--input five.tsv -p 2 --trace-every 0", "out of range"},
         {"--input five.tsv -p 2 --init-sd 0", "standard deviation"},
+        {"--input five.tsv -p 2 --learning-rate 1e300", "diverged"},
         {"--input missing.tsv", "cannot open"}, {"--bogus", "unknown option"},
         {"--perplexity 5", "need --input"},
         {"--input five.tsv --toy t.dat", "--toy"},
@@ -1139,6 +1140,8 @@ static void test_tsne_bad_input(void)
     expect_rejection_of("--input flat.npy -o out.tsv", "1 dimension;", "out.tsv");
     expect_rejection_of("--input cube.npy -o out.tsv", "3 dimensions", "out.tsv");
     expect_rejection_of("--input short.npy -o out.tsv", "truncated", "out.tsv");
+    write_npy("long.npy", "<f8", "(4, 2)", false, v, sizeof v);
+    expect_rejection_of("--input long.npy -o out.tsv", "bytes after", "out.tsv");
 }
 static void test_tsne_good_input(void)
 {
