@@ -835,10 +835,11 @@ static int address_anneal(Noisy_address *a, Error *err)
     return rng != NULL ? 0 : -1;
 }
 
-static int address_compute(Noisy_address *a, Error *err)
+static int address_compute(Noisy_address *a, size_t npoints, Error *err)
 {
     *a = (Noisy_address){.k = 7, .nuisance = 4, .eps = 0.1, .beta_max = 200.0,
-                         .npoints = IB_SWEEP_POINTS};
+                         .npoints = npoints < IB_SWEEP_POINTS ? npoints
+                                                              : IB_SWEEP_POINTS};
     gsl_matrix *pxy = address_joint(a->k, a->nuisance, a->eps, err), *merged = NULL;
     gsl_matrix *start = NULL;
     size_t *group = NULL;
@@ -1757,7 +1758,7 @@ static int run_examples(const Options *opt, Error *err)
         }
     Noisy_address *a = alloc_array(1, sizeof *a, err);
     int status = -1;
-    if (a != NULL && one_bit_compute(&ob, err) == 0 && address_compute(a, err) == 0
+    if (a != NULL && one_bit_compute(&ob, err) == 0 && address_compute(a, IB_SWEEP_POINTS, err) == 0
         && coin_compute(&coin, err) == 0) {
         print_one_bit(&ob);
         print_address(a);
