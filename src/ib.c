@@ -1758,7 +1758,8 @@ static int run_examples(const Options *opt, Error *err)
         }
     Noisy_address *a = alloc_array(1, sizeof *a, err);
     int status = -1;
-    if (a != NULL && one_bit_compute(&ob, err) == 0 && address_compute(a, IB_SWEEP_POINTS, err) == 0
+    if (a != NULL && one_bit_compute(&ob, err) == 0
+        && address_compute(a, IB_SWEEP_POINTS, err) == 0
         && coin_compute(&coin, err) == 0) {
         print_one_bit(&ob);
         print_address(a);
