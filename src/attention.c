@@ -74,7 +74,7 @@ typedef struct {
     int phase;          /* position in the bar of the first step; -1 draws it */
     double p_change;    /* probability that the chord changes at a step */
     double p_fifth;     /* probability that a change moves by a fifth */
-} Music;
+} Music_gen;
 
 typedef struct {
     int length, metre, phase;
@@ -87,7 +87,7 @@ static int token_of(const Tokseq *s, int t)
 {
     return s->accent[t] * HARMONIES + s->harmony[t];
 }
-static int next_root(int root, const Music *m, gsl_rng *rng)
+static int next_root(int root, const Music_gen *m, gsl_rng *rng)
 {
     static const int other[ROOTS - 3] = {1, 2, 3, 4, 6, 8, 9, 10, 11};
     double u = gsl_rng_uniform(rng);
@@ -95,7 +95,7 @@ static int next_root(int root, const Music *m, gsl_rng *rng)
         return (root + (u < 0.5 * m->p_fifth ? 7 : 5)) % ROOTS;
     return (root + other[gsl_rng_uniform_int(rng, ROOTS - 3)]) % ROOTS;
 }
-static void music_draw(const Music *m, int length, gsl_rng *rng, Tokseq *s)
+static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
 {
     s->length = length;
     s->metre = m->metre ? m->metre : 3 + (int)gsl_rng_uniform_int(rng, 2);
@@ -118,7 +118,7 @@ static double entropy_of(const double *p, int n)
     return h;
 }
 
-static double move_entropy(const Music *m)
+static double move_entropy(const Music_gen *m)
 {
     double move[ROOTS - 1] = {0.5 * m->p_fifth, 0.5 * m->p_fifth};
     for (int k = 2; k < ROOTS - 1; k++)
@@ -126,12 +126,12 @@ static double move_entropy(const Music *m)
     return entropy_of(move, ROOTS - 1);
 }
 
-static double harmony_floor(const Music *m)
+static double harmony_floor(const Music_gen *m)
 {
     double q = m->p_change, hq[2] = {q, 1.0 - q};
     return entropy_of(hq, 2) + q * move_entropy(m);
 }
-static double plateau_loss(const Music *m, int T)
+static double plateau_loss(const Music_gen *m, int T)
 {
     double q = m->p_change, hq[2] = {q, 1.0 - q}, sum = 0.0;
     for (int t = 0; t + 1 < T; t++) {
@@ -141,14 +141,14 @@ static double plateau_loss(const Music *m, int T)
     }
     return sum / (T - 1);
 }
-static double pair_prior(const Music *m, int M, int ph)
+static double pair_prior(const Music_gen *m, int M, int ph)
 {
     if ((m->metre && m->metre != M) || (m->phase >= 0 && m->phase % M != ph))
         return 0.0;
     return (m->metre ? 1.0 : 0.5) * (m->phase >= 0 ? 1.0 : 1.0 / M);
 }
 
-static double rhythm_floor(const Music *m, int T)
+static double rhythm_floor(const Music_gen *m, int T)
 {
     double loss = 0.0;
     for (int M = 3; M <= 4; M++)
@@ -308,7 +308,7 @@ static void softmax_rows(gsl_matrix *M, size_t cols)
             r[j] /= z;
     }
 }
-static int attend(const Model *m, Attn_work *w, unsigned ablate)
+static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
     const double scale = 1.0 / sqrt((double)w->dk);
@@ -353,7 +353,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
                          w->K);
     st |= gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, w->X, &Wv.matrix, 0.0,
                          w->V);
-    st |= attend(m, w, ablate);
+    st |= attend_heads(m, w, ablate);
     gsl_matrix_memcpy(w->Y, w->X);                          /* the residual */
     st |= gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, w->Z, &Wo.matrix, 1.0,
                          w->Y);
@@ -513,7 +513,7 @@ typedef struct {
     double mass[17][2];             /* per head, then a uniform head */
 } Eval;
 
-static int evaluate(const Model *m, const Tokseq *set, long n, Attn_work *w,
+static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
                     unsigned ablate, Eval *e)
 {
     Mass_sums ms[17];
@@ -533,18 +533,18 @@ static int evaluate(const Model *m, const Tokseq *set, long n, Attn_work *w,
         masses_of(&ms[h], e->mass[h]);
     return 0;
 }
-static double excess(double mass, double uniform)
+static double excess_over(double mass, double uniform)
 {
     return (mass - uniform) / (1.0 - uniform);
 }
 
 static double spec_index(const double mass[2], const double uniform[2])
 {
-    return excess(mass[0], uniform[0]) - excess(mass[1], uniform[1]);
+    return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
 typedef struct {
     Shape s;
-    Music music;
+    Music_gen music;
     long steps, batch, every, seed, eval_seed, eval_count;
     double lr, clip;
 } Plan;
@@ -593,7 +593,7 @@ static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
     gsl_rng_free(rng);
     return 0;
 }
-static int train(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
+static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
                  bool verbose, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -613,7 +613,7 @@ static int train(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
         for (long step = 0; status == 0 && step <= p->steps; step++) {
             if (step % p->every == 0 || step == p->steps) {
                 Eval e;
-                if (evaluate(m, evalset, p->eval_count, w, 0, &e) != 0) {
+                if (evaluate_set(m, evalset, p->eval_count, w, 0, &e) != 0) {
                     status = fail(err, "a matrix product failed");
                     break;
                 }
@@ -650,7 +650,7 @@ static int train(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
 }
 typedef struct {
     Model *model;
-    Music music;
+    Music_gen music;
     long seed, steps, batch;
     double lr;
 } Checkpoint;
@@ -726,7 +726,7 @@ static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
             || expect_number(fp, path, key[k], lo[k], hi[k], &v[k], err) != 0)
             return -1;
     *s = (Shape){(int)v[0], (int)v[1], (int)v[2]};
-    c->music = (Music){(int)v[3], (int)v[4], v[5], v[6]};
+    c->music = (Music_gen){(int)v[3], (int)v[4], v[5], v[6]};
     c->seed = (long)v[7];
     c->steps = (long)v[8];
     c->batch = (long)v[9];
@@ -1388,7 +1388,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if ((opt->command == TRAIN || opt->command == ANALYSE) && opt->checkpoint == NULL)
         return fail(err, "%s needs --checkpoint FILE",
                     opt->command == TRAIN ? "train" : "analyse");
-    const Music *mu = &opt->plan.music;
+    const Music_gen *mu = &opt->plan.music;
     if (mu->metre == 1 || mu->metre == 2)
         return fail(err, "--metre must be 0, 3 or 4, got %d", mu->metre);
     if (!(mu->p_change >= 0.0 && mu->p_change <= 1.0)
@@ -1416,7 +1416,7 @@ static int run_examples(const Options *opt, Error *err)
     Worked wk;
     if (worked_compute(&wk, err) != 0)
         return -1;
-    const Music *mu = &opt->plan.music;
+    const Music_gen *mu = &opt->plan.music;
     double fr = rhythm_floor(mu, opt->plan.s.length), fh = harmony_floor(mu);
     printf("Worked example F: three tokens, one head, d_k = 2\n");
     for (int t = 0; t < 3; t++)
@@ -1480,7 +1480,7 @@ static int run_train(const Options *opt, Error *err)
     Trace_row *tr = alloc_array((size_t)(p->steps / p->every + 2), sizeof *tr, err);
     long n = 0;
     int status = -1;
-    if (m != NULL && tr != NULL && train(p, m, tr, &n, !opt->quiet, err) == 0
+    if (m != NULL && tr != NULL && train_model(p, m, tr, &n, !opt->quiet, err) == 0
         && stdout_written(err) == 0) {
         Outfile out[2] = {outfile_none(), outfile_none()};
         Checkpoint c = {m, p->music, p->seed, p->steps, p->batch, p->lr};
@@ -1509,9 +1509,9 @@ static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
     Attn_work *w = work_alloc(m->s, err);
     if (w == NULL)
         return -1;
-    int st = evaluate(m, set, opt->sequences, w, 0, &an->full);
+    int st = evaluate_set(m, set, opt->sequences, w, 0, &an->full);
     for (int h = 0; h < m->s.heads; h++)
-        st |= evaluate(m, set, opt->sequences, w, 1u << h, &an->ablated[h]);
+        st |= evaluate_set(m, set, opt->sequences, w, 1u << h, &an->ablated[h]);
     work_free(w);
     an->n = opt->sequences;
     return st == 0 ? 0 : fail(err, "a matrix product failed");
@@ -1549,7 +1549,7 @@ static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
         return fail(err, "%s: not a trace of attention train", path);
     o->heads = (int)(tr->size2 - 5) / 2;
     o->head = 0;
-#define EXCESS(i, h) excess(gsl_matrix_get(tr, i, 6 + 2 * (h)), \
+#define EXCESS(i, h) excess_over(gsl_matrix_get(tr, i, 6 + 2 * (h)), \
                             gsl_matrix_get(tr, i, 4))
     for (int h = 1; h < o->heads; h++)
         if (EXCESS(n - 1, h) > EXCESS(n - 1, o->head))
@@ -1738,9 +1738,9 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
         }
         for (int k = 0; k < ntr; k++) {
             const Onset *o = &on[k];
-            fprintf(f, "%d & %d & %.2f & %ld & %ld & %ld & %.3f & %.3f & %ld\\\\", k + 1,
-                    o->head + 1, o->final, o->onset, o->width, o->jump, o->onset_loss,
-                    o->onset_rhythm, o->rhythm_step);
+            fprintf(f, "%d & %d & %.2f & %ld & %ld & %ld & %.3f & %.3f & %.3f & %ld\\\\",
+                    k + 1, o->head + 1, o->final, o->onset, o->width, o->jump,
+                    o->onset_loss, o->jump_loss, o->onset_rhythm, o->rhythm_step);
             nspec += o->final >= 0.5;
             mean_onset += (double)o->onset / ntr;
             double v[6] = {(double)o->onset, (double)o->width, o->onset_loss, o->loss0,

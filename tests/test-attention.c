@@ -72,7 +72,7 @@ typedef struct {
     int phase;          /* position in the bar of the first step; -1 draws it */
     double p_change;    /* probability that the chord changes at a step */
     double p_fifth;     /* probability that a change moves by a fifth */
-} Music;
+} Music_gen;
 
 typedef struct {
     int length, metre, phase;
@@ -85,7 +85,7 @@ static int token_of(const Tokseq *s, int t)
 {
     return s->accent[t] * HARMONIES + s->harmony[t];
 }
-static int next_root(int root, const Music *m, gsl_rng *rng)
+static int next_root(int root, const Music_gen *m, gsl_rng *rng)
 {
     static const int other[ROOTS - 3] = {1, 2, 3, 4, 6, 8, 9, 10, 11};
     double u = gsl_rng_uniform(rng);
@@ -93,7 +93,7 @@ static int next_root(int root, const Music *m, gsl_rng *rng)
         return (root + (u < 0.5 * m->p_fifth ? 7 : 5)) % ROOTS;
     return (root + other[gsl_rng_uniform_int(rng, ROOTS - 3)]) % ROOTS;
 }
-static void music_draw(const Music *m, int length, gsl_rng *rng, Tokseq *s)
+static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
 {
     s->length = length;
     s->metre = m->metre ? m->metre : 3 + (int)gsl_rng_uniform_int(rng, 2);
@@ -116,7 +116,7 @@ static double entropy_of(const double *p, int n)
     return h;
 }
 
-static double move_entropy(const Music *m)
+static double move_entropy(const Music_gen *m)
 {
     double move[ROOTS - 1] = {0.5 * m->p_fifth, 0.5 * m->p_fifth};
     for (int k = 2; k < ROOTS - 1; k++)
@@ -124,12 +124,12 @@ static double move_entropy(const Music *m)
     return entropy_of(move, ROOTS - 1);
 }
 
-static double harmony_floor(const Music *m)
+static double harmony_floor(const Music_gen *m)
 {
     double q = m->p_change, hq[2] = {q, 1.0 - q};
     return entropy_of(hq, 2) + q * move_entropy(m);
 }
-static double plateau_loss(const Music *m, int T)
+static double plateau_loss(const Music_gen *m, int T)
 {
     double q = m->p_change, hq[2] = {q, 1.0 - q}, sum = 0.0;
     for (int t = 0; t + 1 < T; t++) {
@@ -139,14 +139,14 @@ static double plateau_loss(const Music *m, int T)
     }
     return sum / (T - 1);
 }
-static double pair_prior(const Music *m, int M, int ph)
+static double pair_prior(const Music_gen *m, int M, int ph)
 {
     if ((m->metre && m->metre != M) || (m->phase >= 0 && m->phase % M != ph))
         return 0.0;
     return (m->metre ? 1.0 : 0.5) * (m->phase >= 0 ? 1.0 : 1.0 / M);
 }
 
-static double rhythm_floor(const Music *m, int T)
+static double rhythm_floor(const Music_gen *m, int T)
 {
     double loss = 0.0;
     for (int M = 3; M <= 4; M++)
@@ -306,7 +306,7 @@ static void softmax_rows(gsl_matrix *M, size_t cols)
             r[j] /= z;
     }
 }
-static int attend(const Model *m, Attn_work *w, unsigned ablate)
+static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
     const double scale = 1.0 / sqrt((double)w->dk);
@@ -351,7 +351,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
                          w->K);
     st |= gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, w->X, &Wv.matrix, 0.0,
                          w->V);
-    st |= attend(m, w, ablate);
+    st |= attend_heads(m, w, ablate);
     gsl_matrix_memcpy(w->Y, w->X);                          /* the residual */
     st |= gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, w->Z, &Wo.matrix, 1.0,
                          w->Y);
@@ -511,7 +511,7 @@ typedef struct {
     double mass[17][2];             /* per head, then a uniform head */
 } Eval;
 
-static int evaluate(const Model *m, const Tokseq *set, long n, Attn_work *w,
+static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
                     unsigned ablate, Eval *e)
 {
     Mass_sums ms[17];
@@ -531,18 +531,18 @@ static int evaluate(const Model *m, const Tokseq *set, long n, Attn_work *w,
         masses_of(&ms[h], e->mass[h]);
     return 0;
 }
-static double excess(double mass, double uniform)
+static double excess_over(double mass, double uniform)
 {
     return (mass - uniform) / (1.0 - uniform);
 }
 
 static double spec_index(const double mass[2], const double uniform[2])
 {
-    return excess(mass[0], uniform[0]) - excess(mass[1], uniform[1]);
+    return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
 typedef struct {
     Shape s;
-    Music music;
+    Music_gen music;
     long steps, batch, every, seed, eval_seed, eval_count;
     double lr, clip;
 } Plan;
@@ -591,7 +591,7 @@ static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
     gsl_rng_free(rng);
     return 0;
 }
-static int train(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
+static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
                  bool verbose, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -611,7 +611,7 @@ static int train(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
         for (long step = 0; status == 0 && step <= p->steps; step++) {
             if (step % p->every == 0 || step == p->steps) {
                 Eval e;
-                if (evaluate(m, evalset, p->eval_count, w, 0, &e) != 0) {
+                if (evaluate_set(m, evalset, p->eval_count, w, 0, &e) != 0) {
                     status = fail(err, "a matrix product failed");
                     break;
                 }
@@ -842,7 +842,7 @@ static void test_gradient(void)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     CU_ASSERT_FATAL(m && w && g && rng);
     Tokseq s;
-    Music mu = {0, -1, 0.5, 0.8};
+    Music_gen mu = {0, -1, 0.5, 0.8};
     music_draw(&mu, m->s.length, rng, &s);
     forward(m, &s, w, 0);
     CU_ASSERT(backward(m, &s, w, g, 1.0) == 0);
@@ -951,7 +951,7 @@ static void test_independence(void)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     CU_ASSERT_FATAL(rng != NULL);
     gsl_rng_set(rng, 11);
-    Music mu = {0, -1, 0.25, 0.8};
+    Music_gen mu = {0, -1, 0.25, 0.8};
     Tokseq s;
     for (long i = 0; i < n; i++) {
         music_draw(&mu, 12, rng, &s);
@@ -988,7 +988,7 @@ static void test_trivial_sequence(void)
     Trace_row tr[3];
     long n = 0;
     CU_ASSERT_FATAL(m != NULL);
-    CU_ASSERT(train(&p, m, tr, &n, false, &err) == 0);
+    CU_ASSERT(train_model(&p, m, tr, &n, false, &err) == 0);
     CU_ASSERT(n == 2 && tr[1].loss[0] < 0.01 && tr[1].loss[1] < 0.01);
     CU_ASSERT(tr[0].loss[0] > 0.5 && tr[0].loss[1] > 0.5);
     model_free(m);
@@ -1063,7 +1063,7 @@ static void test_command_line(void)
 }
 static void test_floors(void)
 {
-    Music three = {3, -1, 0.25, 0.8}, mu = {0, -1, 0.3, 0.7};
+    Music_gen three = {3, -1, 0.25, 0.8}, mu = {0, -1, 0.3, 0.7};
     CU_ASSERT_DOUBLE_EQUAL(rhythm_floor(&three, 8), 2.0 / 3.0 * log(2.0) / 7.0,
                            1e-15);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
