@@ -479,7 +479,7 @@ static int last_change(const Tokseq *s, int t)
     return t;
 }
 typedef struct {
-    double bar[2][4], change, nbar[2], nchange;
+    double bar[2][4], change, nbar[2], nchange, onebar, nonebar;
 } Mass_sums;
 
 static void add_masses(const gsl_matrix *A, int T, const Tokseq *s, Mass_sums *ms)
@@ -494,6 +494,11 @@ static void add_masses(const gsl_matrix *A, int T, const Tokseq *s, Mass_sums *m
         }
         ms->nbar[M - 3] += 1.0;
         ms->nchange += c < t;
+        if (t + 1 - M >= 0) {               /* the key one bar before t + 1 */
+            ms->onebar += A != NULL ? gsl_matrix_get(A, t, t + 1 - M)
+                                    : 1.0 / (t + 1);
+            ms->nonebar += 1.0;
+        }
     }
 }
 static void masses_of(const Mass_sums *ms, double mass[2])
@@ -511,6 +516,7 @@ static void masses_of(const Mass_sums *ms, double mass[2])
 typedef struct {
     double loss[2];                 /* mean losses: rhythm, harmony */
     double mass[17][2];             /* per head, then a uniform head */
+    double onebar[17];              /* mass one bar before the predicted token */
 } Eval;
 
 static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
@@ -529,8 +535,10 @@ static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
         for (int h = 0; h <= w->heads; h++)
             add_masses(h < w->heads ? w->A[h] : NULL, w->T, &set[i], &ms[h]);
     }
-    for (int h = 0; h <= w->heads; h++)
+    for (int h = 0; h <= w->heads; h++) {
         masses_of(&ms[h], e->mass[h]);
+        e->onebar[h] = ms[h].nonebar > 0 ? ms[h].onebar / ms[h].nonebar : 0.0;
+    }
     return 0;
 }
 static double excess_over(double mass, double uniform)
@@ -1524,14 +1532,16 @@ static void print_analysis(const Checkpoint *c, const Analysis *an)
            c->model->s.d, H, c->model->s.length, c->seed, c->steps);
     printf("losses on %ld sequences: rhythm %.4f, harmony %.4f nats\n", an->n,
            an->full.loss[0], an->full.loss[1]);
-    printf("uniform attention: periodic mass %.3f, last-change mass %.3f\n", u[0],
-           u[1]);
-    printf("head  ablation: +rhythm  +harmony   periodic  last-change  index\n");
+    printf("uniform attention: one bar back %.3f, periodic %.3f, last change %.3f\n",
+           an->full.onebar[H], u[0], u[1]);
+    printf("head  ablation: +rhythm  +harmony   one bar  periodic  last-change  "
+           "index\n");
     for (int h = 0; h < H; h++)
-        printf("%4d  %17.4f %9.4f %10.3f %12.3f %+6.2f\n", h + 1,
+        printf("%4d  %17.4f %9.4f %9.3f %9.3f %12.3f %+6.2f\n", h + 1,
                an->ablated[h].loss[0] - an->full.loss[0],
-               an->ablated[h].loss[1] - an->full.loss[1], an->full.mass[h][0],
-               an->full.mass[h][1], spec_index(an->full.mass[h], u));
+               an->ablated[h].loss[1] - an->full.loss[1], an->full.onebar[h],
+               an->full.mass[h][0], an->full.mass[h][1],
+               spec_index(an->full.mass[h], u));
 }
 typedef struct {
     int heads, head;            /* the head with the largest final change excess */
@@ -1710,6 +1720,11 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
         tex_macro(f, "AttnLossHarmony", an->full.loss[1], 4);
         tex_macro(f, "AttnUniformPeriodic", u[0], 2);
         tex_macro(f, "AttnUniformChange", u[1], 2);
+        tex_macro(f, "AttnUniformOneBar", an->full.onebar[H], 2);
+        double onebar_max = 0.0;
+        for (int h = 0; h < H; h++)
+            onebar_max = fmax(onebar_max, an->full.onebar[h]);
+        tex_macro(f, "AttnOneBarMax", onebar_max, 2);
         tex_macro(f, "AttnPlateau", plateau_loss(&c->music, c->model->s.length), 3);
         tex_macro_int(f, "AttnEvery", ntr > 0 && tr[0]->size1 > 1
                       ? (long)(gsl_matrix_get(tr[0], 1, 0) - gsl_matrix_get(tr[0], 0, 0))
@@ -1717,10 +1732,11 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
         fputs("\\newcommand{\\AttnHeadRows}{", f);
         int best = 0;
         for (int h = 0; h < H; h++) {
-            fprintf(f, "%d & %.3f & %.3f & %.2f & %.2f & %+.2f\\\\", h + 1,
+            fprintf(f, "%d & %.3f & %.3f & %.2f & %.2f & %.2f & %+.2f\\\\", h + 1,
                     an->ablated[h].loss[0] - an->full.loss[0],
-                    an->ablated[h].loss[1] - an->full.loss[1], an->full.mass[h][0],
-                    an->full.mass[h][1], spec_index(an->full.mass[h], u));
+                    an->ablated[h].loss[1] - an->full.loss[1], an->full.onebar[h],
+                    an->full.mass[h][0], an->full.mass[h][1],
+                    spec_index(an->full.mass[h], u));
             best = an->full.mass[h][1] > an->full.mass[best][1] ? h : best;
         }
         fputs("}\n", f);

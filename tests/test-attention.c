@@ -477,7 +477,7 @@ static int last_change(const Tokseq *s, int t)
     return t;
 }
 typedef struct {
-    double bar[2][4], change, nbar[2], nchange;
+    double bar[2][4], change, nbar[2], nchange, onebar, nonebar;
 } Mass_sums;
 
 static void add_masses(const gsl_matrix *A, int T, const Tokseq *s, Mass_sums *ms)
@@ -492,6 +492,11 @@ static void add_masses(const gsl_matrix *A, int T, const Tokseq *s, Mass_sums *m
         }
         ms->nbar[M - 3] += 1.0;
         ms->nchange += c < t;
+        if (t + 1 - M >= 0) {               /* the key one bar before t + 1 */
+            ms->onebar += A != NULL ? gsl_matrix_get(A, t, t + 1 - M)
+                                    : 1.0 / (t + 1);
+            ms->nonebar += 1.0;
+        }
     }
 }
 static void masses_of(const Mass_sums *ms, double mass[2])
@@ -509,6 +514,7 @@ static void masses_of(const Mass_sums *ms, double mass[2])
 typedef struct {
     double loss[2];                 /* mean losses: rhythm, harmony */
     double mass[17][2];             /* per head, then a uniform head */
+    double onebar[17];              /* mass one bar before the predicted token */
 } Eval;
 
 static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
@@ -527,8 +533,10 @@ static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
         for (int h = 0; h <= w->heads; h++)
             add_masses(h < w->heads ? w->A[h] : NULL, w->T, &set[i], &ms[h]);
     }
-    for (int h = 0; h <= w->heads; h++)
+    for (int h = 0; h <= w->heads; h++) {
         masses_of(&ms[h], e->mass[h]);
+        e->onebar[h] = ms[h].nonebar > 0 ? ms[h].onebar / ms[h].nonebar : 0.0;
+    }
     return 0;
 }
 static double excess_over(double mass, double uniform)
