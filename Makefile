@@ -225,7 +225,9 @@ $(B)/out/attention.stamp: $(B)/bin/attention
 	$< analyse -c $$c/run-1.ck $(ATTN_RUNS:%=--trace $$c/run-%.tsv) \
 	   --macros $(B)/tex/macros-attention-run.tex \
 	   --ablation $(B)/out/attention-ablation.dat --maps $(B)/out/attention-maps.dat \
-	   --curves $(B)/out/attention-training.dat > $(B)/out/attention-analysis.txt
+	   --curves $(B)/out/attention-training.dat > $(B)/out/attention-analysis.txt; \
+	$< sample --count 3 --seed 3 > $(B)/out/attention-samples-generator.txt; \
+	$< sample -c $$c/run-1.ck --count 3 --seed 3 > $(B)/out/attention-samples-model.txt
 	@touch $@
 
 $(B)/fig/attention-%.tex: $(B)/tangle/figures/attention-%.gp $(B)/out/attention.stamp

@@ -1273,7 +1273,7 @@ static void usage_sample(FILE *fp)
 {
     fputs(
 "Usage: attention sample [--checkpoint FILE] [OPTION]...\n"
-"Print sequences, one per line, each token as accent/chord: S strong,\n"
+"Print sequences, one per line, each token as accent:chord: S strong,\n"
 "m medium, w weak; a chord root where the chord changes, '-' where it holds.\n"
 "Without --checkpoint they come from the generator, with it from the model.\n"
 "\n"
