@@ -10,6 +10,6 @@ set boxwidth 0.9
 set ylabel 'loss increase (nats)'
 set xlabel 'head ablated'
 set yrange [-0.05:*]
-set key top right Left reverse samplen 2
+set key top right Right noreverse samplen 2 width 1
 plot datafile using 2:xtic(1) lc rgb '#c0392b' title 'rhythm', \
      '' using 3 lc rgb '#1f4e79' title 'harmony'

@@ -1406,6 +1406,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return fail(err, "--lr must lie in (0, 1) and --clip must be non-negative");
     if (shape_check(opt->plan.s, err) != 0)
         return -1;
+    if (opt->command == SAMPLE && opt->checkpoint && opt->length_given)
+        return fail(err, "--length comes from the checkpoint when sampling a model");
     const char *ins[17] = {opt->command == TRAIN ? NULL : opt->checkpoint};
     for (int k = 0; k < opt->ntrace; k++)
         ins[k + 1] = opt->trace[k];

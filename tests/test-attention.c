@@ -1060,6 +1060,8 @@ static void test_command_line(void)
     expect_rejection_of("train --lr 0 -o o.ck", "--lr", "o.ck");
     expect_rejection_of("train --p-change 1.5 -o o.ck", "[0, 1]", "o.ck");
     expect_rejection_of("sample --macros o.ck", "does not apply", "o.ck");
+    expect_rejection_of("sample -c o.ck --length 5", "comes from the checkpoint",
+                        "o.ck");
     expect_rejection_of("train -o o.ck --trace o.ck", "same file", "o.ck");
     expect_rejection_of("analyse -c missing.ck", "cannot open", "o.ck");
     write_test_file("v2.ck", "attention-checkpoint 2\n");
