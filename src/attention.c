@@ -1454,9 +1454,6 @@ static int run_examples(const Options *opt, Error *err)
         tex_macro(fp, "AttnExWbb", wk.A[1][1], 4);
         tex_macro(fp, "AttnExZa", wk.z[0], 4);
         tex_macro(fp, "AttnExZb", wk.z[1], 4);
-        tex_macro(fp, "AttnFloorRhythm", fr, 3);
-        tex_macro(fp, "AttnFloorHarmony", fh, 4);
-        tex_macro(fp, "AttnLnTwelve", log(12.0), 4);
     }
     if (out[1].fp != NULL) {
         for (int t = 0; t < 3; t++)
@@ -1728,6 +1725,8 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
             onebar_max = fmax(onebar_max, an->full.onebar[h]);
         tex_macro(f, "AttnOneBarMax", onebar_max, 2);
         tex_macro(f, "AttnPlateau", plateau_loss(&c->music, c->model->s.length), 3);
+        tex_macro(f, "AttnFloorRhythm", rhythm_floor(&c->music, c->model->s.length), 3);
+        tex_macro(f, "AttnFloorHarmony", harmony_floor(&c->music), 4);
         tex_macro_int(f, "AttnEvery", ntr > 0 && tr[0]->size1 > 1
                       ? (long)(gsl_matrix_get(tr[0], 1, 0) - gsl_matrix_get(tr[0], 0, 0))
                       : 0);
