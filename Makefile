@@ -26,9 +26,10 @@ CHAPTERS := $(sort $(wildcard chapters/*.nw))
 # One program per section.  Each name N has a root chunk <<src/N.c>>, a test
 # root <<tests/test-N.c>>, a table of hand-derived values <<tests/hand-N.tsv>>,
 # and writes its numbers to $(B)/tex/macros-N.tex.
-PROGRAMS  := perplexity tsne mutinfo ib hull
+PROGRAMS  := perplexity tsne mutinfo ib hull attention
 FIGURES   := perplexity-sigma tsne-kernels tsne-crowding tsne-kl tsne-toy tsne-clusters \
-             dpi-scatter ib-curve ib-beta rate-distortion hull-jazz
+             dpi-scatter ib-curve ib-beta rate-distortion hull-jazz \
+             attention-maps attention-ablation attention-training
 DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh \
@@ -204,6 +205,35 @@ $(B)/fig/hull-jazz.tex: $(B)/tangle/figures/hull-jazz.gp $(B)/out/hull.stamp
 $(B)/fig/tsne-%.tex: $(B)/tangle/figures/tsne-%.gp $(B)/out/tsne.stamp
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/tsne-$*.dat'" $(abspath $<)
+
+# Attention (23.4): the training runs are cached under $(B)/cache, keyed by the
+# program's source (without #line directives) and the training options, so
+# that editing prose never retrains.  Run 1 is the one analysed in detail.
+ATTN_RUNS  := 1 2 3 4 5
+ATTN_TRAIN := --steps 1600 --quiet
+$(B)/out/attention.stamp: $(B)/bin/attention
+	@mkdir -p $(B)/out $(B)/tex $(B)/cache
+	$< --macros $(B)/tex/macros-attention.tex --values $(B)/out/attention-values.tsv \
+	   > $(B)/out/attention.txt
+	key=$$( { grep -v '^#line' $(B)/tangle/src/attention.c; echo '$(ATTN_TRAIN)'; } \
+	        | sha256sum | cut -c1-16 ); c=$(B)/cache/attention-$$key; \
+	if [ ! -f $$c/done ]; then \
+	  rm -rf $(B)/cache/attention-* && mkdir -p $$c; \
+	  for s in $(ATTN_RUNS); do \
+	    $< train $(ATTN_TRAIN) --seed $$s -o $$c/run-$$s.ck --trace $$c/run-$$s.tsv; \
+	  done; touch $$c/done; \
+	fi; \
+	$< analyse -c $$c/run-1.ck $(ATTN_RUNS:%=--trace $$c/run-%.tsv) \
+	   --macros $(B)/tex/macros-attention-run.tex \
+	   --ablation $(B)/out/attention-ablation.dat --maps $(B)/out/attention-maps.dat \
+	   --curves $(B)/out/attention-training.dat > $(B)/out/attention-analysis.txt; \
+	$< sample --count 3 --seed 3 > $(B)/out/attention-samples-generator.txt; \
+	$< sample -c $$c/run-1.ck --count 3 --seed 3 > $(B)/out/attention-samples-model.txt
+	@touch $@
+
+$(B)/fig/attention-%.tex: $(B)/tangle/figures/attention-%.gp $(B)/out/attention.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/attention-$*.dat'" $(abspath $<)
 
 # ---------------------------------------------------------------------------
 # Weaving.  All the .nw files go through one noweave run (so the chunk and
