@@ -1133,10 +1133,9 @@ static void tex_number(char *buf, size_t size, double x, int digits)
         snprintf(buf, size, "0");
         return;
     }
-    if (fabs(x) >= 1e-3 && fabs(x) < 1e6) {
-        int e = (int)floor(log10(fabs(x)));
-        int decimals = digits - 1 - e;
-        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+    int e10 = (int)floor(log10(fabs(x)));
+    if (fabs(x) >= 1e-3 && fabs(x) < 1e6 && e10 <= digits - 1) {
+        snprintf(buf, size, "%.*f", digits - 1 - e10, x);
         return;
     }
     char tmp[64];
