@@ -8,12 +8,16 @@ unset key
 unset xtics
 unset ytics
 set origin 0, 0
-set size 0.72, 1
+set size 0.68, 1
+set size ratio -1
+set offsets graph 0.02, graph 0.02, graph 0.02, graph 0.02
 plot datafile index 1 using 1:2 with points pt 7 ps 0.3 lc rgb '#bbbbbb', \
      datafile index 0 using 1:2:3 with points pt 7 ps 0.4 lc rgb variable
-set origin 0.70, 0.25
-set size 0.30, 0.5
+set origin 0.68, 0.2
+set size 0.32, 0.6
 set size ratio -1
+set offsets 0, 0, 0, 0
+set margins 0, 0, 0, 0
 unset border
 set xrange [-1.6:1.6]
 set yrange [-1.6:1.6]
@@ -25,8 +29,8 @@ do for [i = 0:23] {
     set label (i + 1) '{\tiny '.word(keys, i + 1).'}' at r * cos(a), r * sin(a) \
         center front
 }
-plot datafile index 2 using 1:2:($4 < 12 ? $3 : 1/0) with points pt 7 ps 1.2 \
+plot datafile index 2 using 1:($4 < 12 ? $2 : 1/0):3 with points pt 7 ps 1.2 \
         lc rgb variable, \
-     datafile index 2 using 1:2:($4 >= 12 ? $3 : 1/0) with points pt 7 ps 2.6 \
+     datafile index 2 using 1:($4 >= 12 ? $2 : 1/0):3 with points pt 7 ps 2.6 \
         lc rgb variable
 unset multiplot

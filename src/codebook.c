@@ -1165,7 +1165,8 @@ static int triad(int key, int degree, int pcs[3])
     const int *s = SCALE[key_minor(key)], t = key_tonic(key);
     for (int k = 0; k < 3; k++)
         pcs[k] = (t + s[(degree + 2 * k) % 7]) % 12;
-    const int third = (pcs[1] - pcs[0] + 12) % 12, fifth = (pcs[2] - pcs[0] + 12) % 12;
+    const int third = (pcs[1] - pcs[0] + 12) % 12;
+    const int fifth = (pcs[2] - pcs[0] + 12) % 12;
     const int quality = third == 4 ? (fifth == 7 ? 0 : 3) : (fifth == 7 ? 1 : 2);
     return 4 * pcs[0] + quality;
 }
@@ -1219,7 +1220,8 @@ static void add_note(double *out, size_t n, double f, double gain, const Timbre 
 static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
 {
     const int bass = gsl_rng_uniform(rng) < 0.75 ? pcs[0]
-                                                 : pcs[1 + gsl_rng_uniform_int(rng, 2)];
+                                                 : pcs[1 + gsl_rng_uniform_int(rng,
+                                                                               2)];
     midi[0] = 36 + bass;
     const int low = 52 + (int)gsl_rng_uniform_int(rng, 12);
     for (int k = 0; k < 3; k++)
@@ -1247,7 +1249,8 @@ static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *r
     const Timbre *tb = &TIMBRES[gsl_rng_uniform_int(rng, 4)];
     const double tempo = sy->tempo_lo + (sy->tempo_hi - sy->tempo_lo)
                                         * gsl_rng_uniform(rng);
-    const double gain = pow(10.0, (-18.0 + 12.0 * gsl_rng_uniform(rng)) / 20.0) / 4.0;
+    const double loud = -18.0 + 12.0 * gsl_rng_uniform(rng);       /* dB */
+    const double gain = pow(10.0, loud / 20.0) / 4.0;
     const size_t span = (size_t)(2.0 * 60.0 / tempo * RATE);
     memset(out, 0, n * sizeof *out);
     for (size_t s0 = 0, degree = 0; s0 < n; s0 += span) {
@@ -1314,7 +1317,8 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
     gsl_matrix *xb = V ? alloc_matrix(R, B, err) : NULL;
     gsl_vector *ev = xb ? gsl_vector_alloc(B) : NULL;
     gsl_eigen_symmv_workspace *ws = ev ? gsl_eigen_symmv_alloc(B) : NULL;
-    int status = ws ? 0 : (xb ? fail(err, "out of memory (PCA of size %zu)", B) : -1);
+    int status = ws ? 0
+                    : xb ? fail(err, "out of memory (PCA of size %zu)", B) : -1;
     if (status == 0) {
         for (size_t k = 0; k < B; k++)
             mean[k] = 0.0;
@@ -1417,7 +1421,8 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
         render_clip(cp->key[c], seed * 1000000UL + first + c, sy, rng, x, chord, n);
         for (size_t f = 0; status == 0 && f < F; f++) {
             cp->chord[c * F + f] = chord[f * HOP + e->window / 2];
-            if (frame_spectrum(x + f * HOP, e, buf, cp->spec + (c * F + f) * e->bins))
+            float *out = cp->spec + (c * F + f) * e->bins;
+            if (frame_spectrum(x + f * HOP, e, buf, out) != 0)
                 status = fail(err, "the FFT of a frame failed");
         }
     }
@@ -1446,7 +1451,8 @@ static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
         gsl_matrix_view gb = gsl_matrix_submatrix(g, 0, 0, r, K);
         if (gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &xb.matrix, c, 0.0,
                            &gb.matrix) != 0) {
-            status = fail(err, "the distances to the codewords could not be computed");
+            status = fail(err, "the distances to the codewords could not be "
+                          "computed");
             break;
         }
         for (size_t i = 0; i < r; i++) {
@@ -1480,7 +1486,8 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
     const size_t N = x->size1, K = c->size1, D = x->size2;
     const size_t S = 8 * K < N ? 8 * K : N;
     if (K > N)
-        return fail(err, "%zu codewords need at least as many frames, got %zu", K, N);
+        return fail(err, "%zu codewords need at least as many frames, got %zu",
+                    K, N);
     size_t *idx = alloc_array(N, sizeof *idx, err);
     gsl_matrix *xs = idx ? alloc_matrix(S, D, err) : NULL;
     double *best = xs ? alloc_array(S, sizeof *best, err) : NULL;
@@ -1534,7 +1541,8 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     long *count = alloc_array(K, sizeof *count, err);
     size_t *far = count ? alloc_array(K, sizeof *far, err) : NULL;
-    int status = far && rng ? 0 : (far ? fail(err, "cannot allocate a generator") : -1);
+    int status = far && rng ? 0
+                 : far ? fail(err, "cannot allocate a generator") : -1;
     *reseeded = 0;
     if (status == 0) {
         gsl_rng_set(rng, plan->seed);
@@ -1586,6 +1594,8 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
 typedef struct {
     long keys, train_clips, test_clips;     /* clips per key */
     long dims, codewords, codewords2, iterations, raw_sample;
+    long sizes[4];              /* smaller codebooks for the sensitivity study */
+    int nsizes;
     unsigned long seed;
     Synth synth;
     Encoder enc;
@@ -2019,6 +2029,8 @@ static void usage(FILE *fp)
 "      --codewords2 K    second-stage codewords (default 2048)\n"
 "      --iterations N    Lloyd iterations per stage (default 12)\n"
 "      --raw-sample N    held-out frames kept for the raw control (default 2048)\n"
+"      --sizes K,K...    also train first stages of these sizes (at most 4) and\n"
+"                        measure key contiguity and fifths correlation in R^D\n"
 "      --write-codebook FILE  the first-stage codebook as .npy (float64)\n"
 "      --write-codes FILE     codes of the held-out clips (TSV: id, key, codes)\n"
 "      --write-chords FILE    chords of the held-out frames (same layout)\n"
@@ -2041,13 +2053,31 @@ static void usage(FILE *fp)
 "  -h, --help            show this help and exit\n",
           fp);
 }
+static int parse_sizes(const char *arg, Plan *pl, Error *err)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    pl->nsizes = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (pl->nsizes == 4)
+            return fail(err, "--sizes: at most 4 sizes");
+        if (parse_count(tok, "--sizes", 16, 65536, &pl->sizes[pl->nsizes++], err))
+            return -1;
+    }
+    return 0;
+}
+
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     static const struct option longopts[] = {
-        {"synthesise", required_argument, NULL, 'S'}, {"train", no_argument, NULL, 'T'},
-        {"codebook", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
+        {"synthesise", required_argument, NULL, 'S'},
+        {"train", no_argument, NULL, 'T'},
+        {"codebook", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
         {"clip", required_argument, NULL, 1}, {"seed", required_argument, NULL, 's'},
-        {"seconds", required_argument, NULL, 2}, {"keys", required_argument, NULL, 3},
+        {"seconds", required_argument, NULL, 2},
+        {"keys", required_argument, NULL, 3},
         {"train-clips", required_argument, NULL, 4},
         {"test-clips", required_argument, NULL, 5},
         {"window", required_argument, NULL, 6}, {"dims", required_argument, NULL, 7},
@@ -2055,22 +2085,27 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"codewords2", required_argument, NULL, 9},
         {"iterations", required_argument, NULL, 10},
         {"raw-sample", required_argument, NULL, 11},
+        {"sizes", required_argument, NULL, 27},
         {"write-codebook", required_argument, NULL, 12},
         {"write-codes", required_argument, NULL, 13},
         {"write-chords", required_argument, NULL, 14},
         {"write-raw", required_argument, NULL, 15},
-        {"distortion", required_argument, NULL, 16}, {"wav", required_argument, NULL, 17},
-        {"codes", required_argument, NULL, 18}, {"chords", required_argument, NULL, 19},
+        {"distortion", required_argument, NULL, 16},
+        {"wav", required_argument, NULL, 17},
+        {"codes", required_argument, NULL, 18},
+        {"chords", required_argument, NULL, 19},
         {"raw", required_argument, NULL, 20},
         {"perplexity", required_argument, NULL, 'p'},
         {"neighbours", required_argument, NULL, 21},
         {"permutations", required_argument, NULL, 22},
-        {"map", required_argument, NULL, 23}, {"heatmap", required_argument, NULL, 24},
-        {"macros", required_argument, NULL, 25}, {"values", required_argument, NULL, 26},
+        {"map", required_argument, NULL, 23},
+        {"heatmap", required_argument, NULL, 24},
+        {"macros", required_argument, NULL, 25},
+        {"values", required_argument, NULL, 26},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 200,
                      .perplexity = 30.0,
-                     .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, 2024,
+                     .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, 2024,
                               SYNTH_DEFAULT, ENCODER_DEFAULT}};
     int c;
     opterr = 0;
@@ -2099,7 +2134,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         case 1: s = parse_count(optarg, "--clip", 0, 999999, &opt->clip, err); break;
         case 's': s = parse_count(optarg, "--seed", 1, 4000000000L, &opt->seed, err); break;
         case 2: s = parse_double(optarg, "--seconds", &opt->plan.synth.seconds, err);
-                if (s == 0 && !(opt->plan.synth.seconds >= 0.1 && opt->plan.synth.seconds <= 60))
+                if (s == 0 && !(opt->plan.synth.seconds >= 0.1
+                                && opt->plan.synth.seconds <= 60))
                     s = fail(err, "--seconds must lie in [0.1, 60], got %s", optarg);
                 break;
         case 3: s = parse_count(optarg, "--keys", 2, KEYS, &opt->plan.keys, err); break;
@@ -2118,11 +2154,13 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                 break;
         case 9: s = parse_count(optarg, "--codewords2", 2, 65536, &opt->plan.codewords2,
                                 err); break;
-        case 10: s = parse_count(optarg, "--iterations", 0, 1000, &opt->plan.iterations, err);
+        case 10: s = parse_count(optarg, "--iterations", 0, 1000, &opt->plan.iterations,
+                                 err);
                  break;
         case 11: s = parse_count(optarg, "--raw-sample", 11, 100000, &opt->plan.raw_sample,
                                  err); break;
         case 'p': s = parse_double(optarg, "--perplexity", &opt->perplexity, err); break;
+        case 27: s = parse_sizes(optarg, &opt->plan, err); break;
         case 21: s = parse_count(optarg, "--neighbours", 1, 100, &opt->neighbours, err);
                  break;
         case 22: s = parse_count(optarg, "--permutations", 1, 1000000, &opt->permutations,
@@ -2139,18 +2177,22 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (modes > 1)
         return fail(err, "--synthesise, --train and --codebook exclude each other");
     if (opt->synth_key && parse_key(opt->synth_key) < 0)
-        return fail(err, "--synthesise: '%s' is not one of the 24 key names", opt->synth_key);
+        return fail(err, "--synthesise: '%s' is not one of the 24 key names",
+                    opt->synth_key);
     if (opt->synth_key && opt->output == NULL)
         return fail(err, "--synthesise needs --output FILE");
     if (!opt->synth_key && opt->output)
         return fail(err, "--output goes with --synthesise");
     if (opt->codebook && opt->codes == NULL)
         return fail(err, "--codebook needs --codes FILE");
-    if (!opt->codebook && (opt->codes || opt->chords || opt->raw || opt->map || opt->heatmap))
-        return fail(err, "--codes, --chords, --raw, --map and --heatmap need --codebook");
+    if (!opt->codebook
+        && (opt->codes || opt->chords || opt->raw || opt->map || opt->heatmap))
+        return fail(err, "--codes, --chords, --raw, --map and --heatmap need "
+                    "--codebook");
     if (!opt->train && (opt->w_codebook || opt->w_codes || opt->w_chords || opt->w_raw
-                        || opt->distortion || opt->wav))
-        return fail(err, "the --write-... options, --distortion and --wav need --train");
+                        || opt->distortion || opt->wav || opt->plan.nsizes))
+        return fail(err, "the --write-... options, --distortion, --wav and --sizes need "
+                    "--train");
     if (opt->values && modes > 0)
         return fail(err, "--values belongs to the worked example");
     if (opt->plan.dims > (long)opt->plan.enc.bins)
@@ -2192,7 +2234,8 @@ static void write_clip_table(FILE *fp, const Corpus *cp, const size_t *code)
         key_name(cp->key[c], name, sizeof name);
         fprintf(fp, "clip%zu\t%s", c + 1, name);
         for (size_t f = 0; f < F; f++)
-            fprintf(fp, "\t%ld", code ? (long)code[c * F + f] : (long)cp->chord[c * F + f]);
+            fprintf(fp, "\t%ld", code ? (long)code[c * F + f]
+                                      : (long)cp->chord[c * F + f]);
         fputc('\n', fp);
     }
 }
@@ -2221,7 +2264,8 @@ static int map_codebook(const gsl_matrix *cb, double perplexity, double *xy,
     Row_fit *fits = NULL;
     double *y = NULL;
     int status = -1;
-    if (check_calibration(&cal, K, err) == 0 && check_schedule(&SCHEDULE_DEFAULT, err) == 0
+    if (check_calibration(&cal, K, err) == 0
+        && check_schedule(&SCHEDULE_DEFAULT, err) == 0
         && (P = alloc_matrix(K, K, err)) != NULL
         && (fits = alloc_array(K, sizeof *fits, err)) != NULL
         && (y = alloc_array(2 * K, sizeof *y, err)) != NULL
@@ -2259,8 +2303,8 @@ static long key_colour(int key)
 
 static void key_label(int key, char *buf, size_t size)
 {
-    static const char *const tex[12] = {"C", "C$\\sharp$", "D", "E$\\flat$", "E", "F",
-        "F$\\sharp$", "G", "A$\\flat$", "A", "B$\\flat$", "B"};
+    static const char *const tex[12] = {"C", "C$\\sharp$", "D", "E$\\flat$",
+        "E", "F", "F$\\sharp$", "G", "A$\\flat$", "A", "B$\\flat$", "B"};
     snprintf(buf, size, "%s%s", tex[key % 12], key_minor(key) ? "m" : "");
 }
 static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
@@ -2301,8 +2345,8 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
             break;
         }
         if ((cl->key[cl->clips] = parse_key(key)) < 0) {
-            status = fail(err, "%s:%zu: '%s' is not one of the 24 key names (C, C#, Db, ..., "
-                          "Am, Bbm, ...)", path, lineno, key);
+            status = fail(err, "%s:%zu: '%s' is not one of the 24 key names (C, C#, Db, "
+                          "..., Am, Bbm, ...)", path, lineno, key);
             break;
         }
         for (; tok != NULL && status == 0; tok = strtok_r(NULL, "\t", &save)) {
@@ -2359,7 +2403,8 @@ static int raw_control(const gsl_matrix *raw, size_t k, long M, gsl_rng *rng,
     }
     if (status == 0 && n <= k)
         status = fail(err, "the raw sample needs more than %zu frames", k);
-    if (status == 0 && (status = neighbour_lists(pts, n, D, lab, clip, k, nn, err)) == 0
+    if (status == 0
+        && (status = neighbour_lists(pts, n, D, lab, clip, k, nn, err)) == 0
         && (status = key_distances(pts, n, D, lab, &an->raw_kd, err)) == 0) {
         an->raw_n = n;
         an->raw_contig = contiguity(nn, n, k, lab);
@@ -2475,7 +2520,8 @@ static void write_heatmap(FILE *fp, const Key_distances *kd)
     mean = n > 0 ? mean / n : 1.0;
     for (int i = 0; i < KEYS; i++) {
         for (int j = 0; j < KEYS; j++) {
-            const double d = kd->dist[key_in_fifths_order(i)][key_in_fifths_order(j)];
+            const int ka = key_in_fifths_order(i), kb = key_in_fifths_order(j);
+            const double d = kd->dist[ka][kb];
             fprintf(fp, "%d\t%d\t%.5f\n", i, j, isnan(d) ? -1.0 : d / mean);
         }
         fputc('\n', fp);
@@ -2510,7 +2556,8 @@ static const char *verdict(const Analysis *an)
     const int held = (an->null_b.p[0] < 0.01)
                      + (an->obs.rho_space > 0.0 && an->mantel_space < 0.01)
                      + (an->obs.rho_map > 0.0 && an->mantel_map < 0.01);
-    return held == 3 ? "reproduced" : held > 0 ? "partly reproduced" : "not reproduced";
+    return held == 3 ? "reproduced"
+           : held > 0 ? "partly reproduced" : "not reproduced";
 }
 static void write_measure_macros(FILE *fp, const Analysis *an, const Clips *cl,
                                  const Options *opt, size_t K)
@@ -2581,6 +2628,74 @@ static int run_synthesise(const Options *opt, Error *err)
     return status;
 }
 typedef struct {
+    long K;
+    size_t used;
+    double share, contig, null_contig, p_contig, rho, mantel;
+} Size_result;
+
+static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *test,
+                      const Plan *pl, long K, Size_result *out, Error *err)
+{
+    const size_t N = z->size1, Nt = zt->size1, D = z->size2, k = 10;
+    const size_t F = test->frames_per_clip;
+    const long M = 200;
+    gsl_matrix *c = alloc_matrix((size_t)K, D, err);
+    double *trace = c ? alloc_array((size_t)pl->iterations + 1, sizeof *trace, err)
+                      : NULL;
+    size_t *code = trace ? alloc_array(N, sizeof *code, err) : NULL;
+    double *d2 = code ? alloc_array(N, sizeof *d2, err) : NULL;
+    size_t *tcode = d2 ? alloc_array(Nt, sizeof *tcode, err) : NULL;
+    double *td2 = tcode ? alloc_array(Nt, sizeof *td2, err) : NULL;
+    int *fk = td2 ? alloc_array(Nt, sizeof *fk, err) : NULL;
+    int *ck = fk ? alloc_array(test->clips, sizeof *ck, err) : NULL;
+    size_t *nn = ck ? alloc_array((size_t)K * k, sizeof *nn, err) : NULL;
+    gsl_rng *rng = nn ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    Label_table t = {0};
+    long reseeded;
+    const Kmeans_plan plan = {(size_t)K, (int)pl->iterations, pl->seed + 3};
+    int status = rng ? label_table_alloc(&t, (size_t)K, KEYS, err) : -1;
+    if (status == 0)
+        status = kmeans(z, c, &plan, trace, code, d2, &reseeded, err);
+    if (status == 0)
+        status = nearest_codewords(zt, c, tcode, td2, err);
+    if (status == 0) {
+        for (size_t i = 0; i < Nt; i++)
+            fk[i] = test->key[i / F];
+        label_table_fill(&t, tcode, fk, Nt);
+        if (t.used <= k)
+            status = fail(err, "--sizes: only %zu codewords of %ld are used", t.used, K);
+    }
+    Key_distances kd;
+    if (status == 0
+        && (status = neighbour_lists(c->data, (size_t)K, D, t.dominant, NULL, k, nn,
+                                     err)) == 0
+        && (status = key_distances(c->data, (size_t)K, D, t.dominant, &kd, err)) == 0) {
+        *out = (Size_result){K, t.used, t.mean_share, contiguity(nn, (size_t)K, k,
+                             t.dominant), 0.0, 0.0, fifths_rho(&kd, NULL), 0.0};
+        gsl_rng_set(rng, pl->seed + 4);
+        out->mantel = mantel_p(&kd, out->rho, M, rng);
+        for (size_t c0 = 0; c0 < test->clips; c0++)
+            ck[c0] = test->key[c0];
+        for (long m = 0; m < M; m++) {
+            if (test->clips > 1)
+                gsl_ran_shuffle(rng, ck, test->clips, sizeof *ck);
+            for (size_t i = 0; i < Nt; i++)
+                fk[i] = ck[i / F];
+            label_table_fill(&t, tcode, fk, Nt);
+            const double v = contiguity(nn, (size_t)K, k, t.dominant);
+            out->null_contig += v / (double)M;
+            out->p_contig += v >= out->contig - 1e-12;
+        }
+        out->p_contig = (1.0 + out->p_contig) / (1.0 + (double)M);
+    }
+    label_table_free(&t);
+    gsl_rng_free(rng);
+    gsl_matrix_free(c);
+    free(trace); free(code); free(d2); free(tcode); free(td2); free(fk); free(ck);
+    free(nn);
+    return status;
+}
+typedef struct {
     Corpus train, test;
     gsl_matrix *z, *zt;         /* projected training and held-out frames */
     gsl_matrix *c1, *c2;        /* the two codebooks */
@@ -2590,6 +2705,7 @@ typedef struct {
     long reseeded1, reseeded2;
     double explained, variance, test_d1, test_d2;
     size_t *sample;             /* held-out frames kept raw */
+    Size_result sens[4];        /* the sensitivity study, one per size */
 } Trained;
 
 static void trained_free(Trained *tr)
@@ -2605,7 +2721,8 @@ static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+    return (double)(t1.tv_sec - t0->tv_sec)
+           + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
 static int train_codec(const Plan *pl, Trained *tr, Error *err)
@@ -2614,7 +2731,8 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
     int status = 0;
-    const size_t ntrain = nk * (size_t)pl->train_clips, ntest = nk * (size_t)pl->test_clips;
+    const size_t ntrain = nk * (size_t)pl->train_clips;
+    const size_t ntest = nk * (size_t)pl->test_clips;
     fprintf(stderr, "codebook: rendering and encoding %zu + %zu clips\n", ntrain, ntest);
     if (render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &pl->enc, &tr->train, err)
         || render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &pl->enc, &tr->test,
@@ -2640,16 +2758,23 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     tr->variance = 0.0;
     for (size_t k = 0; k < N * D; k++)
         tr->variance += tr->z->data[k] * tr->z->data[k] / (double)N;
+    for (int s = 0; s < pl->nsizes; s++) {
+        fprintf(stderr, "codebook: sensitivity study, %ld codewords\n", pl->sizes[s]);
+        if (size_study(tr->z, tr->zt, &tr->test, pl, pl->sizes[s], &tr->sens[s], err))
+            return -1;
+    }
     const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
     const int it = (int)pl->iterations;
     tr->c1 = alloc_matrix(K, D, err);
     tr->c2 = tr->c1 ? alloc_matrix(K2, D, err) : NULL;
     tr->trace1 = tr->c2 ? alloc_array((size_t)it + 1, sizeof *tr->trace1, err) : NULL;
-    tr->trace2 = tr->trace1 ? alloc_array((size_t)it + 1, sizeof *tr->trace2, err) : NULL;
+    tr->trace2 = tr->trace1 ? alloc_array((size_t)it + 1, sizeof *tr->trace2, err)
+                            : NULL;
     tr->code = tr->trace2 ? alloc_array(N, sizeof *tr->code, err) : NULL;
     tr->d2 = tr->code ? alloc_array(N, sizeof *tr->d2, err) : NULL;
     const Kmeans_plan p1 = {K, it, pl->seed}, p2 = {K2, it, pl->seed + 1};
-    fprintf(stderr, "codebook: k-means, %zu codewords in R^%zu, %d iterations\n", K, D, it);
+    fprintf(stderr, "codebook: k-means, %zu codewords in R^%zu, %d iterations\n",
+            K, D, it);
     if (tr->d2 == NULL
         || kmeans(tr->z, tr->c1, &p1, tr->trace1, tr->code, tr->d2, &tr->reseeded1,
                   err) != 0)
@@ -2732,6 +2857,21 @@ static void write_train_macros(FILE *fp, const Plan *pl, const Trained *tr)
     tex_macro(fp, "CbTestDistTwo", tr->test_d2 / tr->variance, 3);
     tex_macro_int(fp, "CbReseeded", tr->reseeded1);
     tex_macro_int(fp, "CbReseededTwo", tr->reseeded2);
+    for (int k = 0; k < pl->nsizes; k++) {
+        const Size_result *r = &tr->sens[k];
+        const char *what[7] = {"Share", "Contig", "Null", "P", "Rho", "Mantel", "Used"};
+        const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
+                             r->mantel};
+        char name[64];
+        snprintf(name, sizeof name, "CbSizeK%c", 'A' + k);
+        tex_macro_int(fp, name, r->K);
+        snprintf(name, sizeof name, "CbSize%s%c", what[6], 'A' + k);
+        tex_macro_int(fp, name, (long)r->used);
+        for (int w = 0; w < 6; w++) {
+            snprintf(name, sizeof name, "CbSize%s%c", what[w], 'A' + k);
+            tex_macro(fp, name, v[w], 2);
+        }
+    }
 }
 
 static void write_raw(FILE *fp, const Trained *tr, size_t S)
@@ -2804,7 +2944,8 @@ static int run_measure(const Options *opt, Error *err)
         && (status = read_clip_table(opt->chords, CHORDS, &ch, err)) == 0) {
         bool same = ch.clips == cl.clips;
         for (size_t c = 0; same && c <= cl.clips; c++)
-            same = ch.first[c] == cl.first[c] && (c == cl.clips || ch.key[c] == cl.key[c]);
+            same = ch.first[c] == cl.first[c]
+                   && (c == cl.clips || ch.key[c] == cl.key[c]);
         if (!same)
             status = fail(err, "'%s' and '%s' do not describe the same clips and frames",
                           opt->chords, opt->codes);
@@ -2877,7 +3018,8 @@ static int run_examples(const Options *opt, Error *err)
     label_table_fill(&t, code, label, 10);
     printf("Example G: fifths distances C-G %d, C-F# %d, C-Am %d, Eb-Am %d\n",
            d[0], d[1], d[2], d[3]);
-    printf("  counts C 6, G 3, Am 1: dominant key %s, share %.4f, entropy %.6f bits\n",
+    printf("  counts C 6, G 3, Am 1: dominant key %s, share %.4f, "
+           "entropy %.6f bits\n",
            t.dominant[0] == C ? "C" : "?", t.share[0], t.entropy[0]);
     const char *names[2] = {opt->macros, opt->values};
     Outfile out[2] = {outfile_none(), outfile_none()};

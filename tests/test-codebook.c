@@ -380,7 +380,8 @@ static int triad(int key, int degree, int pcs[3])
     const int *s = SCALE[key_minor(key)], t = key_tonic(key);
     for (int k = 0; k < 3; k++)
         pcs[k] = (t + s[(degree + 2 * k) % 7]) % 12;
-    const int third = (pcs[1] - pcs[0] + 12) % 12, fifth = (pcs[2] - pcs[0] + 12) % 12;
+    const int third = (pcs[1] - pcs[0] + 12) % 12;
+    const int fifth = (pcs[2] - pcs[0] + 12) % 12;
     const int quality = third == 4 ? (fifth == 7 ? 0 : 3) : (fifth == 7 ? 1 : 2);
     return 4 * pcs[0] + quality;
 }
@@ -434,7 +435,8 @@ static void add_note(double *out, size_t n, double f, double gain, const Timbre 
 static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
 {
     const int bass = gsl_rng_uniform(rng) < 0.75 ? pcs[0]
-                                                 : pcs[1 + gsl_rng_uniform_int(rng, 2)];
+                                                 : pcs[1 + gsl_rng_uniform_int(rng,
+                                                                               2)];
     midi[0] = 36 + bass;
     const int low = 52 + (int)gsl_rng_uniform_int(rng, 12);
     for (int k = 0; k < 3; k++)
@@ -462,7 +464,8 @@ static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *r
     const Timbre *tb = &TIMBRES[gsl_rng_uniform_int(rng, 4)];
     const double tempo = sy->tempo_lo + (sy->tempo_hi - sy->tempo_lo)
                                         * gsl_rng_uniform(rng);
-    const double gain = pow(10.0, (-18.0 + 12.0 * gsl_rng_uniform(rng)) / 20.0) / 4.0;
+    const double loud = -18.0 + 12.0 * gsl_rng_uniform(rng);       /* dB */
+    const double gain = pow(10.0, loud / 20.0) / 4.0;
     const size_t span = (size_t)(2.0 * 60.0 / tempo * RATE);
     memset(out, 0, n * sizeof *out);
     for (size_t s0 = 0, degree = 0; s0 < n; s0 += span) {
@@ -529,7 +532,8 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
     gsl_matrix *xb = V ? alloc_matrix(R, B, err) : NULL;
     gsl_vector *ev = xb ? gsl_vector_alloc(B) : NULL;
     gsl_eigen_symmv_workspace *ws = ev ? gsl_eigen_symmv_alloc(B) : NULL;
-    int status = ws ? 0 : (xb ? fail(err, "out of memory (PCA of size %zu)", B) : -1);
+    int status = ws ? 0
+                    : xb ? fail(err, "out of memory (PCA of size %zu)", B) : -1;
     if (status == 0) {
         for (size_t k = 0; k < B; k++)
             mean[k] = 0.0;
@@ -632,7 +636,8 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
         render_clip(cp->key[c], seed * 1000000UL + first + c, sy, rng, x, chord, n);
         for (size_t f = 0; status == 0 && f < F; f++) {
             cp->chord[c * F + f] = chord[f * HOP + e->window / 2];
-            if (frame_spectrum(x + f * HOP, e, buf, cp->spec + (c * F + f) * e->bins))
+            float *out = cp->spec + (c * F + f) * e->bins;
+            if (frame_spectrum(x + f * HOP, e, buf, out) != 0)
                 status = fail(err, "the FFT of a frame failed");
         }
     }
@@ -661,7 +666,8 @@ static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
         gsl_matrix_view gb = gsl_matrix_submatrix(g, 0, 0, r, K);
         if (gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &xb.matrix, c, 0.0,
                            &gb.matrix) != 0) {
-            status = fail(err, "the distances to the codewords could not be computed");
+            status = fail(err, "the distances to the codewords could not be "
+                          "computed");
             break;
         }
         for (size_t i = 0; i < r; i++) {
@@ -695,7 +701,8 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
     const size_t N = x->size1, K = c->size1, D = x->size2;
     const size_t S = 8 * K < N ? 8 * K : N;
     if (K > N)
-        return fail(err, "%zu codewords need at least as many frames, got %zu", K, N);
+        return fail(err, "%zu codewords need at least as many frames, got %zu",
+                    K, N);
     size_t *idx = alloc_array(N, sizeof *idx, err);
     gsl_matrix *xs = idx ? alloc_matrix(S, D, err) : NULL;
     double *best = xs ? alloc_array(S, sizeof *best, err) : NULL;
@@ -749,7 +756,8 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     long *count = alloc_array(K, sizeof *count, err);
     size_t *far = count ? alloc_array(K, sizeof *far, err) : NULL;
-    int status = far && rng ? 0 : (far ? fail(err, "cannot allocate a generator") : -1);
+    int status = far && rng ? 0
+                 : far ? fail(err, "cannot allocate a generator") : -1;
     *reseeded = 0;
     if (status == 0) {
         gsl_rng_set(rng, plan->seed);
@@ -801,6 +809,8 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
 typedef struct {
     long keys, train_clips, test_clips;     /* clips per key */
     long dims, codewords, codewords2, iterations, raw_sample;
+    long sizes[4];              /* smaller codebooks for the sensitivity study */
+    int nsizes;
     unsigned long seed;
     Synth synth;
     Encoder enc;
@@ -1008,8 +1018,8 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
             break;
         }
         if ((cl->key[cl->clips] = parse_key(key)) < 0) {
-            status = fail(err, "%s:%zu: '%s' is not one of the 24 key names (C, C#, Db, ..., "
-                          "Am, Bbm, ...)", path, lineno, key);
+            status = fail(err, "%s:%zu: '%s' is not one of the 24 key names (C, C#, Db, "
+                          "..., Am, Bbm, ...)", path, lineno, key);
             break;
         }
         for (; tok != NULL && status == 0; tok = strtok_r(NULL, "\t", &save)) {
@@ -1254,7 +1264,8 @@ static void test_pca_orthonormal(void)
     for (size_t a = 0; a < DIMS; a++) {             /* uncorrelated, in order */
         for (size_t b = 0; b < DIMS; b++)
             if (a != b) {
-                CU_ASSERT(fabs(gsl_matrix_get(g, a, b)) < 1e-6 * gsl_matrix_get(g, 0, 0));
+                CU_ASSERT(fabs(gsl_matrix_get(g, a, b))
+                          < 1e-6 * gsl_matrix_get(g, 0, 0));
             }
         if (a > 0) {
             CU_ASSERT(gsl_matrix_get(g, a, a) <= gsl_matrix_get(g, a - 1, a - 1));
@@ -1362,7 +1373,8 @@ static double scale_share(int key, const int scale[7])
 
 static void test_generator_plays_in_key(void)
 {
-    const int e_major[7] = {4, 6, 8, 9, 11, 1, 3}, c_minor[7] = {0, 2, 3, 5, 7, 8, 11};
+    const int e_major[7] = {4, 6, 8, 9, 11, 1, 3};
+    const int c_minor[7] = {0, 2, 3, 5, 7, 8, 11};
     CU_ASSERT(scale_share(4, e_major) > 0.8);
     CU_ASSERT(scale_share(12, c_minor) > 0.8);
     CU_ASSERT(scale_share(4, c_minor) < 0.8);       /* and not in another key */
@@ -1516,13 +1528,15 @@ static void expect_cb_rejection(const char *args, const char *needle)
 static void test_codebook_cli(void)
 {
     Run r = run_program("--help");
-    CU_ASSERT(r.status == 0 && strstr(r.out, "--synthesise") && strstr(r.out, "--train")
+    CU_ASSERT(r.status == 0 && strstr(r.out, "--synthesise")
+              && strstr(r.out, "--train")
               && strstr(r.out, "--codebook") && strstr(r.out, "--permutations"));
     r = run_program("--synthesise F#m --output one.wav --seconds 0.5");
     CU_ASSERT(r.status == 0 && test_file_exists("one.wav"));
     r = run_program("--train --keys 4 --train-clips 3 --test-clips 2 --seconds 1 "
                     "--codewords 32 --codewords2 16 --iterations 4 --raw-sample 64 "
-                    "--write-codebook s.npy --write-codes c.tsv --write-chords h.tsv "
+                    "--write-codebook s.npy --write-codes c.tsv "
+                    "--write-chords h.tsv "
                     "--write-raw raw.tsv --distortion d.dat --macros t.tex");
     CU_ASSERT_FATAL(r.status == 0);
     Error err = {""};
@@ -1540,9 +1554,11 @@ static void test_codebook_cli(void)
     gsl_matrix *cb = read_points(path, &err);
     CU_ASSERT(cb != NULL && cb->size1 == 32 && cb->size2 == 128);
     gsl_matrix_free(cb);
-    r = run_program("--codebook s.npy --codes c.tsv --chords h.tsv --raw raw.tsv -p 5 "
-                    "--permutations 20 --map map.dat --heatmap heat.dat --macros m.tex");
-    CU_ASSERT(r.status == 0 && test_file_exists("map.dat") && test_file_exists("m.tex"));
+    r = run_program("--codebook s.npy --codes c.tsv --chords h.tsv --raw raw.tsv "
+                    "-p 5 --permutations 20 --map map.dat --heatmap heat.dat "
+                    "--macros m.tex");
+    CU_ASSERT(r.status == 0 && test_file_exists("map.dat")
+              && test_file_exists("m.tex"));
     remove_test_file("m.tex");
     write_test_npy("int.npy", "<i4", 16);
     write_test_npy("short.npy", "<f8", 3);
@@ -1557,9 +1573,11 @@ static void test_codebook_cli(void)
         {"--codebook short.npy --codes c.tsv", "truncated"},
         {"--codebook text.npy --codes c.tsv", "is not a number"},
         {"--codebook s.npy --codes badkey.tsv", "'H' is not one of the 24 key names"},
-        {"--codebook s.npy --codes badcode.tsv", "'32' is not a whole number from 0 to 31"},
+        {"--codebook s.npy --codes badcode.tsv",
+         "'32' is not a whole number from 0 to 31"},
         {"--codebook s.npy --codes nocode.tsv", "needs an id, a key and at least one"},
-        {"--codebook s.npy --codes c.tsv --chords badcode.tsv", "do not describe the same"},
+        {"--codebook s.npy --codes c.tsv --chords badcode.tsv",
+         "do not describe the same"},
         {"--codebook s.npy --codes c.tsv --raw c.tsv", "is not a number"},
         {"--codebook s.npy", "needs --codes"},
         {"--codebook s.npy --codes c.tsv --train", "exclude each other"},
