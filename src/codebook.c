@@ -1686,11 +1686,15 @@ static double contiguity(const size_t *nn, size_t n, size_t k, const int *label)
     for (size_t i = 0; i < n; i++) {
         if (label[i] < 0)
             continue;
-        size_t same = 0;
-        for (size_t m = 0; m < k; m++)
+        size_t same = 0, valid = 0;
+        for (size_t m = 0; m < k; m++) {
             same += label[nn[i * k + m]] == label[i];
-        sum += (double)same / (double)k;
-        used++;
+            valid += label[nn[i * k + m]] >= 0;
+        }
+        if (valid > 0) {
+            sum += (double)same / (double)valid;
+            used++;
+        }
     }
     return used ? sum / (double)used : 0.0;
 }
@@ -1966,6 +1970,37 @@ static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
     }
     null_finish(s, M);
     free(fk); free(byc); free(tmp);
+    return status;
+}
+static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
+                           long M, gsl_rng *rng, double sd[CLAIM_STATS], Error *err)
+{
+    size_t *code = alloc_array(cl->frames, sizeof *code, err);
+    int *fk = code ? alloc_array(cl->frames, sizeof *fk, err) : NULL;
+    double sum[CLAIM_STATS] = {0}, sq[CLAIM_STATS] = {0};
+    int status = fk ? 0 : -1;
+    for (long m = 0; m < M && status == 0; m++) {
+        size_t n = 0;
+        for (size_t c = 0; c < cl->clips; c++) {
+            const size_t pick = gsl_rng_uniform_int(rng, cl->clips);
+            for (size_t f = cl->first[pick]; f < cl->first[pick + 1]; f++) {
+                code[n] = cl->code[f];
+                fk[n++] = cl->key[pick];
+            }
+        }
+        label_table_fill(t, code, fk, n);
+        Claim c;
+        Key_distances kd;
+        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
+        for (int k = 0; k < CLAIM_STATS; k++) {
+            sum[k] += claim_stat(&c, k);
+            sq[k] += gsl_pow_2(claim_stat(&c, k));
+        }
+    }
+    for (int k = 0; k < CLAIM_STATS; k++)
+        sd[k] = sqrt(fmax(0.0, sq[k] / (double)M - gsl_pow_2(sum[k] / (double)M)));
+    free(code);
+    free(fk);
     return status;
 }
 static void pair_means(const Key_distances *kd, double out[3])
@@ -2246,6 +2281,7 @@ typedef struct {
     Claim obs, chord_obs;
     Key_distances kd;
     Null_summary null_a, null_b, null_c;
+    double sd[CLAIM_STATS];     /* bootstrap standard errors over clips */
     double chance, chord_chance;
     bool has_chords, has_raw;
     double mantel_space, mantel_map, pairs[3], pairs_map[3];
@@ -2479,6 +2515,8 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
         status = null_clips(&g, cl, &tmp, &an->obs, M, rng, &an->null_b, err);
         if (status == 0 && an->has_chords)
             status = null_chords(&g, cl, &tmp, &an->obs, M, rng, &an->null_c, err);
+        if (status == 0)
+            status = bootstrap_clips(&g, cl, &tmp, M, rng, an->sd, err);
         label_table_free(&tmp);
     }
     if (status == 0 && raw != NULL)
@@ -2583,6 +2621,8 @@ static void write_measure_macros(FILE *fp, const Analysis *an, const Clips *cl,
         tex_macro(fp, name, an->pairs_map[c], 3);
     }
     macro_claim(fp, "CbObs", &an->obs);
+    const Claim sd = {an->sd[0], an->sd[1], an->sd[2], an->sd[3], an->sd[4]};
+    macro_claim(fp, "CbSe", &sd);
     macro_null(fp, "CbNullA", &an->null_a);
     macro_null(fp, "CbNullB", &an->null_b);
     fprintf(fp, "\\newcommand{\\CbVerdict}{%s}\n", verdict(an));
