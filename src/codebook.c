@@ -2887,6 +2887,7 @@ static void write_train_macros(FILE *fp, const Plan *pl, const Trained *tr)
     tex_macro_trim(fp, "CbMinutes", (double)(tr->train.clips + tr->test.clips)
                                     * pl->synth.seconds / 60.0, 3);
     tex_macro_trim(fp, "CbBinHz", (double)RATE / (double)pl->enc.window, 3);
+    tex_macro_trim(fp, "CbSeconds", pl->synth.seconds, 3);
     tex_macro(fp, "CbExplained", 100.0 * tr->explained, 3);
     tex_macro_int(fp, "CbIterations", it);
     tex_macro(fp, "CbFramesPerCodeword", (double)N / (double)pl->codewords, 3);

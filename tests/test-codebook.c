@@ -872,6 +872,60 @@ static void label_table_fill(Label_table *t, const size_t *code, const int *labe
     t->mean_share = t->used ? ms / (double)t->used : 0.0;
     t->mean_entropy = t->used ? me / (double)t->used : 0.0;
 }
+static int neighbour_lists(const double *pts, size_t n, size_t dim, const int *label,
+                           const int *group, size_t k, size_t *nn, Error *err)
+{
+    double *d = alloc_array(n, sizeof *d, err);
+    if (d == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (label[i] < 0)
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            double s = 0.0;
+            for (size_t c = 0; c < dim; c++)
+                s += gsl_pow_2(pts[i * dim + c] - pts[j * dim + c]);
+            d[j] = j == i || label[j] < 0 || (group && group[j] == group[i])
+                   ? HUGE_VAL : s;
+        }
+        gsl_sort_smallest_index(nn + i * k, k, d, 1, n);
+    }
+    free(d);
+    return 0;
+}
+
+static double contiguity(const size_t *nn, size_t n, size_t k, const int *label)
+{
+    double sum = 0.0;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (label[i] < 0)
+            continue;
+        size_t same = 0, valid = 0;
+        for (size_t m = 0; m < k; m++) {
+            same += label[nn[i * k + m]] == label[i];
+            valid += label[nn[i * k + m]] >= 0;
+        }
+        if (valid > 0) {
+            sum += (double)same / (double)valid;
+            used++;
+        }
+    }
+    return used ? sum / (double)used : 0.0;
+}
+
+static double chance_contiguity(const int *label, size_t n)
+{
+    double count[CHORDS] = {0}, used = 0.0, s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (label[i] >= 0) {
+            count[label[i]] += 1.0;
+            used += 1.0;
+        }
+    for (int l = 0; l < CHORDS; l++)
+        s += gsl_pow_2(count[l] / used);
+    return s;
+}
 typedef struct {
     double dist[KEYS][KEYS];
     bool present[KEYS];
@@ -1414,6 +1468,23 @@ static void test_label_counts(void)
     label_table_free(&t);
     gsl_rng_free(rng);
 }
+static void test_contiguity_by_hand(void)
+{
+    const double pts[6] = {0, 1, 2, 10, 11, 12};
+    int label[6] = {0, 0, 7, 7, 7, 0};                  /* C C G G G C */
+    size_t nn[12];
+    Error err = {""};
+    CU_ASSERT_FATAL(neighbour_lists(pts, 6, 1, label, NULL, 2, nn, &err) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(contiguity(nn, 6, 2, label), 1.0 / 3.0, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(chance_contiguity(label, 6), 0.5, 1e-15);
+    label[2] = -1;                                      /* the point at 2 unused */
+    CU_ASSERT_FATAL(neighbour_lists(pts, 6, 1, label, NULL, 2, nn, &err) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(contiguity(nn, 6, 2, label), 2.0 / 5.0, 1e-15);
+    const int group[6] = {0, 0, 1, 2, 3, 4};            /* 0 and 1: one clip */
+    label[2] = 7;
+    CU_ASSERT_FATAL(neighbour_lists(pts, 6, 1, label, group, 2, nn, &err) == 0);
+    CU_ASSERT(nn[0] != 1 && nn[1] != 1 && nn[2] != 0 && nn[3] != 0);
+}
 static void test_mantel_uniform_under_null(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1605,6 +1676,7 @@ int main(void)
         {0, "k-means: distortion never rises; nearest codeword by brute force",
          test_kmeans_by_brute_force},
         {0, "label counts: Example G, unused codewords, totals", test_label_counts},
+        {0, "contiguity of a small case by hand", test_contiguity_by_hand},
         {0, "Mantel p is uniform under the null", test_mantel_uniform_under_null},
         {0, "Mantel test finds a circle of fifths; key names and distances",
          test_mantel_finds_the_circle},
