@@ -1596,6 +1596,8 @@ typedef struct {
     long dims, codewords, codewords2, iterations, raw_sample;
     long sizes[4];              /* smaller codebooks for the sensitivity study */
     int nsizes;
+    double floors[4];           /* other log floors for the sensitivity study */
+    int nfloors;
     unsigned long seed;
     Synth synth;
     Encoder enc;
@@ -2066,6 +2068,8 @@ static void usage(FILE *fp)
 "      --raw-sample N    held-out frames kept for the raw control (default 2048)\n"
 "      --sizes K,K...    also train first stages of these sizes (at most 4) and\n"
 "                        measure key contiguity and fifths correlation in R^D\n"
+"      --floors E,E...   the same for 256 codewords on spectra with these log\n"
+"                        floors (at most 4; the book's floor is 1e-4)\n"
 "      --write-codebook FILE  the first-stage codebook as .npy (float64)\n"
 "      --write-codes FILE     codes of the held-out clips (TSV: id, key, codes)\n"
 "      --write-chords FILE    chords of the held-out frames (same layout)\n"
@@ -2103,6 +2107,25 @@ static int parse_sizes(const char *arg, Plan *pl, Error *err)
     return 0;
 }
 
+static int parse_floors(const char *arg, Plan *pl, Error *err)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    pl->nfloors = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        double f;
+        if (pl->nfloors == 4)
+            return fail(err, "--floors: at most 4 floors");
+        if (parse_double(tok, "--floors", &f, err) != 0)
+            return -1;
+        if (!(f > 0.0 && f < 1.0))
+            return fail(err, "--floors: a floor must lie in (0, 1), got %g", f);
+        pl->floors[pl->nfloors++] = f;
+    }
+    return 0;
+}
+
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     static const struct option longopts[] = {
@@ -2121,6 +2144,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"iterations", required_argument, NULL, 10},
         {"raw-sample", required_argument, NULL, 11},
         {"sizes", required_argument, NULL, 27},
+        {"floors", required_argument, NULL, 28},
         {"write-codebook", required_argument, NULL, 12},
         {"write-codes", required_argument, NULL, 13},
         {"write-chords", required_argument, NULL, 14},
@@ -2140,7 +2164,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 200,
                      .perplexity = 30.0,
-                     .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, 2024,
+                     .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, {0}, 0,
+                              2024,
                               SYNTH_DEFAULT, ENCODER_DEFAULT}};
     int c;
     opterr = 0;
@@ -2196,6 +2221,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                                  err); break;
         case 'p': s = parse_double(optarg, "--perplexity", &opt->perplexity, err); break;
         case 27: s = parse_sizes(optarg, &opt->plan, err); break;
+        case 28: s = parse_floors(optarg, &opt->plan, err); break;
         case 21: s = parse_count(optarg, "--neighbours", 1, 100, &opt->neighbours, err);
                  break;
         case 22: s = parse_count(optarg, "--permutations", 1, 1000000, &opt->permutations,
@@ -2225,9 +2251,10 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return fail(err, "--codes, --chords, --raw, --map and --heatmap need "
                     "--codebook");
     if (!opt->train && (opt->w_codebook || opt->w_codes || opt->w_chords || opt->w_raw
-                        || opt->distortion || opt->wav || opt->plan.nsizes))
-        return fail(err, "the --write-... options, --distortion, --wav and --sizes need "
-                    "--train");
+                        || opt->distortion || opt->wav || opt->plan.nsizes
+                        || opt->plan.nfloors))
+        return fail(err, "the --write-... options, --distortion, --wav, --sizes and "
+                    "--floors need --train");
     if (opt->values && modes > 0)
         return fail(err, "--values belongs to the worked example");
     if (opt->plan.dims > (long)opt->plan.enc.bins)
@@ -2746,6 +2773,7 @@ typedef struct {
     double explained, variance, test_d1, test_d2;
     size_t *sample;             /* held-out frames kept raw */
     Size_result sens[4];        /* the sensitivity study, one per size */
+    Size_result floor_sens[4];  /* and one per log floor */
 } Trained;
 
 static void trained_free(Trained *tr)
@@ -2756,6 +2784,38 @@ static void trained_free(Trained *tr)
     gsl_matrix_free(tr->c1); gsl_matrix_free(tr->c2);
     free(tr->trace1); free(tr->trace2); free(tr->code); free(tr->tcode);
     free(tr->d2); free(tr->td2); free(tr->sample);
+}
+static float *refloor(const float *spec, size_t n, double from, double to,
+                      Error *err)
+{
+    float *out = alloc_array(n, sizeof *out, err);
+    for (size_t i = 0; out != NULL && i < n; i++)
+        out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
+    return out;
+}
+
+static int floor_study(const Trained *tr, const Plan *pl, double eps,
+                       Size_result *out, Error *err)
+{
+    const size_t B = pl->enc.bins, D = (size_t)pl->dims;
+    const size_t N = tr->train.clips * tr->train.frames_per_clip;
+    const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
+    float *s = refloor(tr->train.spec, N * B, pl->enc.floor, eps, err);
+    float *st = s ? refloor(tr->test.spec, Nt * B, pl->enc.floor, eps, err) : NULL;
+    gsl_matrix *axes = st ? alloc_matrix(B, D, err) : NULL;
+    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL, explained;
+    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
+    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
+    int status = zt ? 0 : -1;
+    if (status == 0 && (pca_fit(s, N, B, axes, mean, &explained, err) != 0
+                        || pca_project(s, N, B, mean, axes, z, err) != 0
+                        || pca_project(st, Nt, B, mean, axes, zt, err) != 0))
+        status = -1;
+    if (status == 0)
+        status = size_study(z, zt, &tr->test, pl, 256, out, err);
+    free(s); free(st); free(mean);
+    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
+    return status;
 }
 static double seconds_since(const struct timespec *t0)
 {
@@ -2801,6 +2861,11 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     for (int s = 0; s < pl->nsizes; s++) {
         fprintf(stderr, "codebook: sensitivity study, %ld codewords\n", pl->sizes[s]);
         if (size_study(tr->z, tr->zt, &tr->test, pl, pl->sizes[s], &tr->sens[s], err))
+            return -1;
+    }
+    for (int s = 0; s < pl->nfloors; s++) {
+        fprintf(stderr, "codebook: sensitivity study, log floor %g\n", pl->floors[s]);
+        if (floor_study(tr, pl, pl->floors[s], &tr->floor_sens[s], err) != 0)
             return -1;
     }
     const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
@@ -2910,6 +2975,21 @@ static void write_train_macros(FILE *fp, const Plan *pl, const Trained *tr)
         tex_macro_int(fp, name, (long)r->used);
         for (int w = 0; w < 6; w++) {
             snprintf(name, sizeof name, "CbSize%s%c", what[w], 'A' + k);
+            tex_macro(fp, name, v[w], 2);
+        }
+    }
+    for (int k = 0; k < pl->nfloors; k++) {
+        const Size_result *r = &tr->floor_sens[k];
+        const char *what[7] = {"Share", "Contig", "Null", "P", "Rho", "Mantel", "Used"};
+        const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
+                             r->mantel};
+        char name[64];
+        snprintf(name, sizeof name, "CbFloorEps%c", 'A' + k);
+        tex_macro(fp, name, pl->floors[k], 1);
+        snprintf(name, sizeof name, "CbFloor%s%c", what[6], 'A' + k);
+        tex_macro_int(fp, name, (long)r->used);
+        for (int w = 0; w < 6; w++) {
+            snprintf(name, sizeof name, "CbFloor%s%c", what[w], 'A' + k);
             tex_macro(fp, name, v[w], 2);
         }
     }

@@ -811,6 +811,8 @@ typedef struct {
     long dims, codewords, codewords2, iterations, raw_sample;
     long sizes[4];              /* smaller codebooks for the sensitivity study */
     int nsizes;
+    double floors[4];           /* other log floors for the sensitivity study */
+    int nfloors;
     unsigned long seed;
     Synth synth;
     Encoder enc;
