@@ -647,6 +647,14 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
         corpus_free(cp);
     return status;
 }
+static float *refloor(const float *spec, size_t n, double from, double to,
+                      Error *err)
+{
+    float *out = alloc_array(n, sizeof *out, err);
+    for (size_t i = 0; out != NULL && i < n; i++)
+        out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
+    return out;
+}
 static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
                              size_t *code, double *d2, Error *err)
 {
@@ -1549,6 +1557,27 @@ static void test_mantel_finds_the_circle(void)
     }
     gsl_rng_free(rng);
 }
+static void test_refloor(void)
+{
+    const Encoder e = ENCODER_DEFAULT;
+    double x[2048], buf[2048];
+    float s[320], direct[320];
+    Error err = {""};
+    for (size_t i = 0; i < 2048; i++)
+        x[i] = 0.5 * sin(2.0 * M_PI * 440.0 * (double)i / RATE)
+               + 1e-3 * sin(2.0 * M_PI * 3000.0 * (double)i / RATE);
+    CU_ASSERT_FATAL(frame_spectrum(x, &e, buf, s) == 0);
+    const double to[2] = {1e-2, 1e-6}, tol[2] = {1e-5, 1e-2};
+    for (int t = 0; t < 2; t++) {
+        const Encoder e2 = {2048, 320, to[t]};
+        CU_ASSERT_FATAL(frame_spectrum(x, &e2, buf, direct) == 0);
+        float *r = refloor(s, 320, 1e-4, to[t], &err);
+        CU_ASSERT_FATAL(r != NULL);
+        for (size_t k = 0; k < 320; k++)
+            CU_ASSERT_DOUBLE_EQUAL(r[k], direct[k], tol[t]);
+        free(r);
+    }
+}
 static void test_wav_round_trip(void)
 {
     enum { N = 4000 };
@@ -1657,6 +1686,9 @@ static void test_codebook_cli(void)
         {"--codebook s.npy --codes c.tsv --window 1000", "power of 2"},
         {"--codebook s.npy --codes c.tsv --write-raw r.tsv", "need --train"},
         {"--codebook s.npy --codes c.tsv --map c.tsv", "overwrite an input"},
+        {"--codebook s.npy --codes c.tsv --floors 1e-2", "need --train"},
+        {"--train --floors 2", "must lie in (0, 1)"},
+        {"--train --sizes 8", "out of range"},
         {"--codebook s.npy --codes c.tsv --bogus", "unknown option"}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         snprintf(args, sizeof args, "%s%s", cases[k][0], strstr(cases[k][0], "--map")
@@ -1675,6 +1707,7 @@ int main(void)
         {0, "WAV round trip through libsndfile", test_wav_round_trip},
         {0, "a pure tone peaks at its FFT bin", test_pure_tone},
         {0, "principal axes are orthonormal", test_pca_orthonormal},
+        {0, "spectra moved to another log floor", test_refloor},
         {0, "k-means: distortion never rises; nearest codeword by brute force",
          test_kmeans_by_brute_force},
         {0, "label counts: Example G, unused codewords, totals", test_label_counts},
