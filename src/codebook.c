@@ -1598,6 +1598,8 @@ typedef struct {
     int nsizes;
     double floors[4];           /* other log floors for the sensitivity study */
     int nfloors;
+    long windows[4];            /* other windows for the sensitivity study */
+    int nwindows;
     unsigned long seed;
     Synth synth;
     Encoder enc;
@@ -2070,6 +2072,8 @@ static void usage(FILE *fp)
 "                        measure key contiguity and fifths correlation in R^D\n"
 "      --floors E,E...   the same for 256 codewords on spectra with these log\n"
 "                        floors (at most 4; the book's floor is 1e-4)\n"
+"      --windows W,W...  the same for 256 codewords on spectra with these\n"
+"                        windows (at most 4, powers of 2, 256..16384)\n"
 "      --write-codebook FILE  the first-stage codebook as .npy (float64)\n"
 "      --write-codes FILE     codes of the held-out clips (TSV: id, key, codes)\n"
 "      --write-chords FILE    chords of the held-out frames (same layout)\n"
@@ -2126,6 +2130,25 @@ static int parse_floors(const char *arg, Plan *pl, Error *err)
     return 0;
 }
 
+static int parse_windows(const char *arg, Plan *pl, Error *err)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    pl->nwindows = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        long w;
+        if (pl->nwindows == 4)
+            return fail(err, "--windows: at most 4 windows");
+        if (parse_count(tok, "--windows", 256, 16384, &w, err) != 0)
+            return -1;
+        if ((w & (w - 1)) != 0)
+            return fail(err, "--windows: %ld is not a power of 2", w);
+        pl->windows[pl->nwindows++] = w;
+    }
+    return 0;
+}
+
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     static const struct option longopts[] = {
@@ -2145,6 +2168,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"raw-sample", required_argument, NULL, 11},
         {"sizes", required_argument, NULL, 27},
         {"floors", required_argument, NULL, 28},
+        {"windows", required_argument, NULL, 29},
         {"write-codebook", required_argument, NULL, 12},
         {"write-codes", required_argument, NULL, 13},
         {"write-chords", required_argument, NULL, 14},
@@ -2165,7 +2189,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 200,
                      .perplexity = 30.0,
                      .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, {0}, 0,
-                              2024,
+                              {0}, 0, 2024,
                               SYNTH_DEFAULT, ENCODER_DEFAULT}};
     int c;
     opterr = 0;
@@ -2222,6 +2246,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         case 'p': s = parse_double(optarg, "--perplexity", &opt->perplexity, err); break;
         case 27: s = parse_sizes(optarg, &opt->plan, err); break;
         case 28: s = parse_floors(optarg, &opt->plan, err); break;
+        case 29: s = parse_windows(optarg, &opt->plan, err); break;
         case 21: s = parse_count(optarg, "--neighbours", 1, 100, &opt->neighbours, err);
                  break;
         case 22: s = parse_count(optarg, "--permutations", 1, 1000000, &opt->permutations,
@@ -2252,9 +2277,9 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                     "--codebook");
     if (!opt->train && (opt->w_codebook || opt->w_codes || opt->w_chords || opt->w_raw
                         || opt->distortion || opt->wav || opt->plan.nsizes
-                        || opt->plan.nfloors))
-        return fail(err, "the --write-... options, --distortion, --wav, --sizes and "
-                    "--floors need --train");
+                        || opt->plan.nfloors || opt->plan.nwindows))
+        return fail(err, "the --write-... options, --distortion, --wav, --sizes, "
+                    "--floors and --windows need --train");
     if (opt->values && modes > 0)
         return fail(err, "--values belongs to the worked example");
     if (opt->plan.dims > (long)opt->plan.enc.bins)
@@ -2774,6 +2799,7 @@ typedef struct {
     size_t *sample;             /* held-out frames kept raw */
     Size_result sens[4];        /* the sensitivity study, one per size */
     Size_result floor_sens[4];  /* and one per log floor */
+    Size_result window_sens[4]; /* and one per analysis window */
 } Trained;
 
 static void trained_free(Trained *tr)
@@ -2817,6 +2843,38 @@ static int floor_study(const Trained *tr, const Plan *pl, double eps,
     gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
     return status;
 }
+static int window_study(const Plan *pl, long window, Size_result *out, Error *err)
+{
+    const Encoder e = {(size_t)window, (size_t)window * 5000 / RATE, pl->enc.floor};
+    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
+    const size_t ntrain = nk * (size_t)pl->train_clips;
+    const size_t ntest = nk * (size_t)pl->test_clips;
+    Corpus tr = {0}, te = {0};
+    if (D > e.bins)
+        return fail(err, "--windows %ld has only %zu bins for %zu dimensions",
+                    window, e.bins, D);
+    int status = render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &e, &tr, err);
+    if (status == 0)
+        status = render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &e, &te,
+                               err);
+    const size_t N = tr.clips * tr.frames_per_clip;
+    const size_t Nt = te.clips * te.frames_per_clip;
+    gsl_matrix *axes = status == 0 ? alloc_matrix(e.bins, D, err) : NULL;
+    double *mean = axes ? alloc_array(e.bins, sizeof *mean, err) : NULL, explained;
+    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
+    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
+    if (zt == NULL
+        || pca_fit(tr.spec, N, e.bins, axes, mean, &explained, err) != 0
+        || pca_project(tr.spec, N, e.bins, mean, axes, z, err) != 0
+        || pca_project(te.spec, Nt, e.bins, mean, axes, zt, err) != 0
+        || size_study(z, zt, &te, pl, 256, out, err) != 0)
+        status = -1;
+    corpus_free(&tr);
+    corpus_free(&te);
+    free(mean);
+    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
+    return status;
+}
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -2831,6 +2889,11 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
     int status = 0;
+    for (int s = 0; s < pl->nwindows; s++) {
+        fprintf(stderr, "codebook: sensitivity study, window %ld\n", pl->windows[s]);
+        if (window_study(pl, pl->windows[s], &tr->window_sens[s], err) != 0)
+            return -1;
+    }
     const size_t ntrain = nk * (size_t)pl->train_clips;
     const size_t ntest = nk * (size_t)pl->test_clips;
     fprintf(stderr, "codebook: rendering and encoding %zu + %zu clips\n", ntrain, ntest);
@@ -2975,6 +3038,23 @@ static void write_train_macros(FILE *fp, const Plan *pl, const Trained *tr)
         tex_macro_int(fp, name, (long)r->used);
         for (int w = 0; w < 6; w++) {
             snprintf(name, sizeof name, "CbSize%s%c", what[w], 'A' + k);
+            tex_macro(fp, name, v[w], 2);
+        }
+    }
+    for (int k = 0; k < pl->nwindows; k++) {
+        const Size_result *r = &tr->window_sens[k];
+        const char *what[7] = {"Share", "Contig", "Null", "P", "Rho", "Mantel", "Used"};
+        const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
+                             r->mantel};
+        char name[64];
+        snprintf(name, sizeof name, "CbWindowW%c", 'A' + k);
+        tex_macro_int(fp, name, pl->windows[k]);
+        snprintf(name, sizeof name, "CbWindowHz%c", 'A' + k);
+        tex_macro_trim(fp, name, (double)RATE / (double)pl->windows[k], 3);
+        snprintf(name, sizeof name, "CbWindow%s%c", what[6], 'A' + k);
+        tex_macro_int(fp, name, (long)r->used);
+        for (int w = 0; w < 6; w++) {
+            snprintf(name, sizeof name, "CbWindow%s%c", what[w], 'A' + k);
             tex_macro(fp, name, v[w], 2);
         }
     }

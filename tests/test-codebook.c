@@ -821,6 +821,8 @@ typedef struct {
     int nsizes;
     double floors[4];           /* other log floors for the sensitivity study */
     int nfloors;
+    long windows[4];            /* other windows for the sensitivity study */
+    int nwindows;
     unsigned long seed;
     Synth synth;
     Encoder enc;
