@@ -26,10 +26,11 @@ CHAPTERS := $(sort $(wildcard chapters/*.nw))
 # One program per section.  Each name N has a root chunk <<src/N.c>>, a test
 # root <<tests/test-N.c>>, a table of hand-derived values <<tests/hand-N.tsv>>,
 # and writes its numbers to $(B)/tex/macros-N.tex.
-PROGRAMS  := perplexity tsne mutinfo ib hull attention
+PROGRAMS  := perplexity tsne codebook attention mutinfo ib hull
 FIGURES   := perplexity-sigma tsne-kernels tsne-crowding tsne-kl tsne-toy tsne-clusters \
-             dpi-scatter ib-curve ib-beta rate-distortion hull-jazz \
-             attention-maps attention-ablation attention-training
+             codebook-distortion codebook-map codebook-heatmap \
+             attention-maps attention-ablation attention-training \
+             dpi-scatter ib-curve ib-beta rate-distortion hull-jazz
 DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh \
@@ -43,6 +44,11 @@ CFLAGS  ?= -O2 -g
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 GSL     = $(shell pkg-config --cflags --libs gsl)
 CUNIT   = $(shell pkg-config --cflags --libs cunit)
+SNDFILE = $(shell pkg-config --cflags --libs sndfile)
+# codebook alone links OpenBLAS for its matrix products (k-means distances:
+# about 7 times GSL's own CBLAS on this machine), one thread, for determinism.
+GSL_OPENBLAS = $(shell pkg-config --cflags gsl) -lgsl \
+               $(shell pkg-config --libs openblas 2>/dev/null || echo -lgslcblas) -lm
 
 # Reproducible output: every date in the PDF is the date of the last commit.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
@@ -56,7 +62,7 @@ export LC_ALL := C
 # one apt-get line to run and stop.
 DEBS := make gcc pkg-config noweb libgsl-dev libcunit1-dev gnuplot-nox \
         texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
-        texlive-binaries lmodern qhull-bin
+        texlive-binaries lmodern qhull-bin libsndfile1-dev libopenblas-dev
 
 .PHONY: all deps tangle check verify bench clean programs figures pdf repro \
         tangle-check unit-tests
@@ -131,6 +137,18 @@ $(B)/san/test-%: $(B)/tangle/tests/test-%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g $(SAN) -o $@ $< $(GSL) $(CUNIT)
 
+$(B)/bin/codebook: $(B)/tangle/src/codebook.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< $(GSL_OPENBLAS) $(SNDFILE)
+
+$(B)/san/codebook: $(B)/tangle/src/codebook.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) -o $@ $< $(GSL) $(SNDFILE)
+
+$(B)/san/test-codebook: $(B)/tangle/tests/test-codebook.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) -o $@ $< $(GSL) $(SNDFILE) $(CUNIT)
+
 # ---------------------------------------------------------------------------
 # Running the programs: each writes its macros, its worked-example output and
 # its figure data.
@@ -162,6 +180,28 @@ $(B)/out/hull.stamp: $(B)/bin/hull $(CHORDS)
 	$< --train-chords $(word 1,$(CHORDS)) --train-chords $(word 2,$(CHORDS)) \
 	   --test-chords $(word 3,$(CHORDS)) --table $(B)/tex/hull-bebop.tex \
 	   --macros $(B)/tex/macros-hull-chords.tex > $(B)/out/hull-chords.txt
+	@touch $@
+
+# The codebook experiment in two steps, so that the measurement can change
+# without retraining: training writes the codebook, the codes and chords of the
+# held-out clips and a sample of raw frames; the measurement reads them.
+CB := $(B)/out/codebook
+$(B)/out/codebook-train.stamp: $(B)/bin/codebook
+	@mkdir -p $(B)/out $(B)/tex
+	OPENBLAS_NUM_THREADS=1 $< --train --seed 2024 --write-codebook $(CB).npy \
+	   --write-codes $(CB)-codes.tsv --write-chords $(CB)-chords.tsv \
+	   --write-raw $(CB)-raw.tsv --distortion $(CB)-distortion.dat \
+	   --wav $(CB)-example.wav --sizes 256,1024 --floors 1e-2,1e-6 --windows 4096 \
+	   --macros $(B)/tex/macros-codebook-train.tex
+	@touch $@
+
+$(B)/out/codebook.stamp: $(B)/bin/codebook $(B)/out/codebook-train.stamp
+	@mkdir -p $(B)/out $(B)/tex
+	$< --macros $(B)/tex/macros-codebook-example.tex --values $(B)/out/codebook-values.tsv \
+	   > $(B)/out/codebook.txt
+	OPENBLAS_NUM_THREADS=1 $< --codebook $(CB).npy --codes $(CB)-codes.tsv \
+	   --chords $(CB)-chords.tsv --raw $(CB)-raw.tsv --map $(CB)-map.dat \
+	   --heatmap $(CB)-heatmap.dat --macros $(B)/tex/macros-codebook.tex
 	@touch $@
 
 # Figures: gnuplot's cairolatex terminal, so labels are set in the book's fonts.
@@ -201,6 +241,10 @@ $(B)/fig/rate-distortion.tex: $(B)/tangle/figures/rate-distortion.gp $(B)/out/ib
 $(B)/fig/hull-jazz.tex: $(B)/tangle/figures/hull-jazz.gp $(B)/out/hull.stamp
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/hull-figure.dat'" $(abspath $<)
+
+$(B)/fig/codebook-%.tex: $(B)/tangle/figures/codebook-%.gp $(B)/out/codebook.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/codebook-$*.dat'" $(abspath $<)
 
 $(B)/fig/tsne-%.tex: $(B)/tangle/figures/tsne-%.gp $(B)/out/tsne.stamp
 	@mkdir -p $(@D)

@@ -1,0 +1,28 @@
+# codebook-heatmap.gp -- Figure "distances between key centroids".
+# Tangled from chapters/23-2-codebook.nw.  Usage:
+#   gnuplot -e "datafile='build/out/codebook-heatmap.dat'" codebook-heatmap.gp
+set terminal cairolatex pdf size 15cm,8.4cm
+set output 'codebook-heatmap.tex'
+set multiplot layout 1, 2 margins 0.07, 0.9, 0.14, 0.92 spacing 0.1
+set size ratio 1
+set xrange [-0.5:23.5]
+set yrange [23.5:-0.5]
+set palette defined (0 '#ffffff', 1 '#9ab3cf', 2 '#1f4e79')
+set cbrange [0:1.8]
+keys = 'C G D A E B F$\sharp$ C$\sharp$ A$\flat$ E$\flat$ B$\flat$ F ' . \
+       'Am Em Bm F$\sharp$m C$\sharp$m G$\sharp$m E$\flat$m B$\flat$m Fm Cm Gm Dm'
+set xtics rotate by 90 right scale 0
+set ytics scale 0
+set xtics ()
+set ytics ()
+do for [i = 1:24] {
+    set xtics add ('{\tiny '.word(keys, i).'}' i - 1)
+    set ytics add ('{\tiny '.word(keys, i).'}' i - 1)
+}
+set title 'codebook (key centroids)'
+unset colorbox
+plot datafile index 0 using 1:2:($3 < 0 ? NaN : $3) with image notitle
+set colorbox
+set title 'raw frames (key centroids)'
+plot datafile index 1 using 1:2:($3 < 0 ? NaN : $3) with image notitle
+unset multiplot

@@ -1,0 +1,3264 @@
+/* codebook.c -- section 23.2: a small codec trained on synthetic key-labelled
+ * music (spectra, PCA to R^128, k-means codebook of 2048 codewords), the
+ * dominant key of every codeword, its t-SNE map, and the claim "codewords
+ * cluster by key" measured against two nulls.
+ *
+ * Tangled from chapters/23-2-codebook.nw (with the t-SNE chunks of
+ * chapters/23-1a-affinities.nw and 23-1b-tsne.nw, and chapters/support.nw)
+ * of the book "Can AI Understand Music?"; edit those, then `make tangle`.
+ * Build alone:
+ *   cc -std=c11 -O2 codebook.c $(pkg-config --cflags --libs gsl sndfile) -o codebook
+ * (link -lgsl -lopenblas -lm instead of GSL's own CBLAS for faster training).
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <float.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_matrix.h>
+#include <time.h>
+#include <sndfile.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_fft_real.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+
+typedef struct {
+    char msg[512];
+} Error;
+
+static int fail(Error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
+{
+    if (rows == 0 || cols == 0) {
+        fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
+        return NULL;
+    }
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    if (m == NULL)
+        fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+    return m;
+}
+typedef struct {
+    double perplexity;      /* target Perp(P_i); 1 < perplexity < N - 1 */
+    double tol;             /* tolerance on H(P_i), in bits */
+    int max_iter;           /* entropy evaluations allowed per row */
+} Calibration;
+
+typedef struct {
+    double beta;            /* precision 1/(2 sigma_i^2) where the search stopped */
+    double entropy;         /* H(P_i) there, in bits */
+    int iterations;         /* entropy evaluations used */
+    bool converged;         /* |H(P_i) - log2 perplexity| < tol */
+} Row_fit;
+
+enum { TRACE_MAX = 256 };
+typedef struct {
+    double beta[TRACE_MAX], entropy[TRACE_MAX];
+    int n;
+} Trace;
+
+static double row_entropy(const double *d2, size_t n, double beta, double *p);
+static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
+                             double *p, Trace *trace);
+static int check_calibration(const Calibration *cal, size_t N, Error *err);
+static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err);
+static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
+                                  Row_fit *fits, Error *err);
+static void symmetrise(gsl_matrix *m);
+static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
+                                gsl_matrix *P, Row_fit *fits, Error *err);
+static double row_entropy(const double *d2, size_t n, double beta, double *p)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        if (d2[j] < m)
+            m = d2[j];
+    double Z = 0.0;                                 /* >= 1: the nearest term is 1 */
+    for (size_t j = 0; j < n; j++) {
+        p[j] = exp(-beta * (d2[j] - m));
+        Z += p[j];
+    }
+    double mean_shift = 0.0;                        /* sum_j p_j|i (d_ij^2 - m_i) */
+    for (size_t j = 0; j < n; j++) {
+        p[j] /= Z;
+        mean_shift += p[j] * (d2[j] - m);
+    }
+    return (log(Z) + beta * mean_shift) / M_LN2;
+}
+static void trace_record(Trace *trace, double beta, double entropy)
+{
+    if (trace != NULL && trace->n < TRACE_MAX) {
+        trace->beta[trace->n] = beta;
+        trace->entropy[trace->n] = entropy;
+        trace->n++;
+    }
+}
+static double first_trial(const double *d2, size_t n)
+{
+    double m = d2[0], mean = 0.0;
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    for (size_t j = 0; j < n; j++)
+        mean += (d2[j] - m) / (double)n;
+    double beta = 1.0 / mean;
+    return isfinite(beta) && beta > 0.0 ? beta : 1.0;
+}
+static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
+                             double *p, Trace *trace)
+{
+    const double target = log2(cal->perplexity);
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
+    double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
+    while (fit.iterations < cal->max_iter) {
+        fit.entropy = row_entropy(d2, n, fit.beta, p);
+        fit.iterations++;
+        trace_record(trace, fit.beta, fit.entropy);
+        if (fabs(fit.entropy - target) < cal->tol) {
+            fit.converged = true;
+            break;
+        }
+        if (fit.entropy > target)
+            lo = fit.beta;
+        else
+            hi = fit.beta;
+        double next = isinf(hi) ? 2.0 * fit.beta : 0.5 * (lo + hi);
+        if (next == fit.beta || next == lo || next == hi || isinf(next))
+            break;
+        fit.beta = next;
+    }
+    return fit;
+}
+static int check_calibration(const Calibration *cal, size_t N, Error *err)
+{
+    if (N < 3)
+        return fail(err, "at least 3 points are needed, got %zu "
+                    "(the perplexity must lie strictly between 1 and N - 1)", N);
+    if (!(cal->perplexity > 1.0))
+        return fail(err, "perplexity %g is too small: it must be greater than 1",
+                    cal->perplexity);
+    if (!(cal->perplexity < (double)(N - 1)))
+        return fail(err, "perplexity %g is too large for %zu points: "
+                    "it must be below N - 1 = %zu", cal->perplexity, N, N - 1);
+    if (!(cal->tol > 0.0 && cal->tol < 1.0))
+        return fail(err, "the entropy tolerance must lie between 0 and 1 bit, "
+                    "got %g", cal->tol);
+    if (cal->max_iter < 1)
+        return fail(err, "the bisection needs at least one step, got %d",
+                    cal->max_iter);
+    return 0;
+}
+static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
+{
+    const size_t N = x->size1, D = x->size2;
+    for (size_t i = 0; i < N; i++) {
+        gsl_matrix_set(d2, i, i, 0.0);
+        const double *xi = gsl_matrix_const_ptr(x, i, 0);
+        for (size_t j = i + 1; j < N; j++) {
+            const double *xj = gsl_matrix_const_ptr(x, j, 0);
+            double s = 0.0;
+            for (size_t k = 0; k < D; k++)
+                s += (xi[k] - xj[k]) * (xi[k] - xj[k]);
+            if (!isfinite(s))
+                return fail(err, "the squared distance between points %zu and %zu "
+                            "overflows; rescale the data", i + 1, j + 1);
+            gsl_matrix_set(d2, i, j, s);
+            gsl_matrix_set(d2, j, i, s);
+        }
+    }
+    return 0;
+}
+static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
+                                  Row_fit *fits, Error *err)
+{
+    const size_t N = m->size1, n = N - 1;
+    if (check_calibration(cal, N, err) != 0)
+        return -1;
+    double *d2 = alloc_array(n, sizeof *d2, err);
+    double *p = alloc_array(n, sizeof *p, err);
+    if (d2 == NULL || p == NULL) {
+        free(d2);
+        free(p);
+        return -1;
+    }
+    for (size_t i = 0; i < N; i++) {
+        double *row = gsl_matrix_ptr(m, i, 0);
+        for (size_t j = 0, k = 0; j < N; j++)
+            if (j != i)
+                d2[k++] = row[j];
+        fits[i] = row_calibrate(d2, n, cal, p, NULL);
+        for (size_t j = 0, k = 0; j < N; j++)
+            row[j] = j == i ? 0.0 : p[k++];
+    }
+    free(d2);
+    free(p);
+    return 0;
+}
+static void symmetrise(gsl_matrix *m)
+{
+    const size_t N = m->size1;
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = i + 1; j < N; j++) {
+            double p_j_i = gsl_matrix_get(m, i, j), p_i_j = gsl_matrix_get(m, j, i);
+            double p_ij = (p_j_i + p_i_j) / (2.0 * N);
+            gsl_matrix_set(m, i, j, p_ij);
+            gsl_matrix_set(m, j, i, p_ij);
+        }
+        gsl_matrix_set(m, i, i, 0.0);
+    }
+}
+static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
+                                gsl_matrix *P, Row_fit *fits, Error *err)
+{
+    if (squared_distances(x, P, err) != 0
+        || conditional_affinities(P, cal, fits, err) != 0)
+        return -1;
+    symmetrise(P);
+    return 0;
+}
+enum { PAIR_BLOCKS = 8, LANES = 8 };
+
+typedef struct {
+    size_t N;
+    size_t first[PAIR_BLOCKS + 1];  /* block b holds rows first[b] .. first[b+1]-1 */
+    double *sums;                   /* per block, 4N: A_x, A_y, R_x, R_y */
+    double z[PAIR_BLOCKS];          /* per block, the sum of w_ij over i < j */
+} Pair_sums;
+typedef struct {
+    int iterations;             /* gradient steps in all */
+    double learning_rate;       /* eta; 0 chooses max(N / (4 alpha), 50) */
+    double exaggeration;        /* alpha >= 1, multiplies p_ij early on */
+    int exaggeration_iters;     /* steps with exaggeration */
+    double momentum[2];         /* before and after the switch */
+    int momentum_switch;        /* first step with the second momentum */
+    double gain_step, gain_decay, min_gain;
+} Schedule;
+
+static const Schedule SCHEDULE_DEFAULT = {1000, 0.0, 12.0, 250, {0.5, 0.8}, 250,
+                                          0.2, 0.8, 0.01};
+
+typedef enum { START_RANDOM, START_PCA } Start_kind;
+
+typedef struct {
+    Start_kind kind;
+    double sd;                  /* standard deviation of the first coordinate */
+    unsigned long seed;         /* for START_RANDOM */
+} Start;
+typedef struct {
+    int every;                  /* report every so many steps; 0: only at the end */
+    void (*report)(void *ctx, int iteration, double kl, double grad_norm);
+    void *ctx;
+} Monitor;
+static double student_kernel(double d2)
+{
+    return 1.0 / (1.0 + d2);
+}
+static double vector_norm(const double *x, size_t n)
+{
+    double s = 0.0;
+    for (size_t k = 0; k < n; k++)
+        s += x[k] * x[k];
+    return sqrt(s);
+}
+static int pair_sums_init(Pair_sums *ps, size_t N, Error *err)
+{
+    ps->N = N;
+    ps->sums = alloc_array(4 * (size_t)PAIR_BLOCKS, N * sizeof *ps->sums, err);
+    if (ps->sums == NULL)
+        return -1;
+    const double total = 0.5 * (double)N * ((double)N - 1.0);
+    double before = 0.0;                    /* pairs in the rows above row i */
+    size_t i = 0;
+    for (int b = 0; b <= PAIR_BLOCKS; b++) {
+        while (i < N && before < total * b / PAIR_BLOCKS)
+            before += (double)(N - 1 - i++);
+        ps->first[b] = b == PAIR_BLOCKS ? N : i;
+    }
+    return 0;
+}
+
+static void pair_sums_free(Pair_sums *ps)
+{
+    free(ps->sums);
+    ps->sums = NULL;
+}
+static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
+                       const double *restrict u, const double *restrict v,
+                       double *restrict ax, double *restrict ay,
+                       double *restrict rx, double *restrict ry, double *z_block)
+{
+    const size_t N = P->size1;
+    double z = 0.0;
+    for (size_t i = i0; i < i1; i++) {
+        const double *restrict p = gsl_matrix_const_ptr(P, i, 0);
+        const double ui = u[i], vi = v[i];
+        double lz[LANES] = {0.0}, lax[LANES] = {0.0}, lay[LANES] = {0.0};
+        double lrx[LANES] = {0.0}, lry[LANES] = {0.0};
+        size_t j = i + 1;
+        for (; j + LANES <= N; j += LANES)
+            for (size_t l = 0; l < LANES; l++) {
+                const size_t k = j + l;
+                const double dx = ui - u[k], dy = vi - v[k];
+                const double w = 1.0 / (1.0 + dx * dx + dy * dy);
+                const double a = alpha * p[k] * w, r = w * w;
+                const double adx = a * dx, ady = a * dy, rdx = r * dx, rdy = r * dy;
+                lz[l] += w;
+                lax[l] += adx;
+                lay[l] += ady;
+                lrx[l] += rdx;
+                lry[l] += rdy;
+                ax[k] -= adx;
+                ay[k] -= ady;
+                rx[k] -= rdx;
+                ry[k] -= rdy;
+            }
+        for (size_t l = 0; j + l < N; l++) {
+            const size_t k = j + l;
+            const double dx = ui - u[k], dy = vi - v[k];
+            const double w = 1.0 / (1.0 + dx * dx + dy * dy);
+            const double a = alpha * p[k] * w, r = w * w;
+            const double adx = a * dx, ady = a * dy, rdx = r * dx, rdy = r * dy;
+            lz[l] += w;
+            lax[l] += adx;
+            lay[l] += ady;
+            lrx[l] += rdx;
+            lry[l] += rdy;
+            ax[k] -= adx;
+            ay[k] -= ady;
+            rx[k] -= rdx;
+            ry[k] -= rdy;
+        }
+        double sz = 0.0, sax = 0.0, say = 0.0, srx = 0.0, sry = 0.0;
+        for (size_t l = 0; l < LANES; l++) {
+            sz += lz[l];
+            sax += lax[l];
+            say += lay[l];
+            srx += lrx[l];
+            sry += lry[l];
+        }
+        z += sz;
+        ax[i] += sax;
+        ay[i] += say;
+        rx[i] += srx;
+        ry[i] += sry;
+    }
+    *z_block = z;
+}
+static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
+                          double *grad, Pair_sums *ps)
+{
+    const size_t N = ps->N;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+    for (int b = 0; b < PAIR_BLOCKS; b++) {
+        double *s = ps->sums + (size_t)b * 4 * N;
+        memset(s, 0, 4 * N * sizeof *s);
+        pair_block(P, alpha, ps->first[b], ps->first[b + 1], y, y + N,
+                   s, s + N, s + 2 * N, s + 3 * N, &ps->z[b]);
+    }
+    double Z = 0.0;
+    for (int b = 0; b < PAIR_BLOCKS; b++)
+        Z += ps->z[b];
+    Z *= 2.0;                               /* each unordered pair, twice */
+    for (size_t i = 0; i < N; i++) {
+        double s[4] = {0.0, 0.0, 0.0, 0.0};
+        for (int b = 0; b < PAIR_BLOCKS; b++)
+            for (int c = 0; c < 4; c++)
+                s[c] += ps->sums[((size_t)b * 4 + (size_t)c) * N + i];
+        grad[i] = 4.0 * (s[0] - s[2] / Z);
+        grad[N + i] = 4.0 * (s[1] - s[3] / Z);
+    }
+    return Z;
+}
+static double kl_cost(const gsl_matrix *P, const double *y)
+{
+    const size_t N = P->size1;
+    const double *u = y, *v = y + N;
+    double z = 0.0, c = 0.0;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = i + 1; j < N; j++)
+            z += student_kernel((u[i] - u[j]) * (u[i] - u[j])
+                                + (v[i] - v[j]) * (v[i] - v[j]));
+    const double Z = 2.0 * z;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = i + 1; j < N; j++) {
+            const double p = gsl_matrix_get(P, i, j);
+            if (p <= 0.0)
+                continue;
+            const double q = student_kernel((u[i] - u[j]) * (u[i] - u[j])
+                                            + (v[i] - v[j]) * (v[i] - v[j])) / Z;
+            c += p * log(fmax(p, DBL_EPSILON) / fmax(q, DBL_EPSILON));
+        }
+    return 2.0 * c;
+}
+static double learning_rate(const Schedule *s, size_t N)
+{
+    return s->learning_rate > 0.0 ? s->learning_rate
+                                  : fmax((double)N / (4.0 * s->exaggeration), 50.0);
+}
+
+static int check_schedule(const Schedule *s, Error *err)
+{
+    if (s->iterations < 0 || s->exaggeration_iters < 0 || s->momentum_switch < 0)
+        return fail(err, "iteration counts must not be negative");
+    if (!(s->learning_rate >= 0.0))
+        return fail(err, "the learning rate must be positive, got %g",
+                    s->learning_rate);
+    if (!(s->exaggeration >= 1.0))
+        return fail(err, "the early exaggeration must be at least 1, got %g",
+                    s->exaggeration);
+    for (int k = 0; k < 2; k++)
+        if (!(s->momentum[k] >= 0.0 && s->momentum[k] < 1.0))
+            return fail(err, "a momentum must lie in [0, 1), got %g",
+                        s->momentum[k]);
+    if (!(s->gain_step >= 0.0 && s->gain_decay > 0.0 && s->gain_decay <= 1.0
+          && s->min_gain > 0.0))
+        return fail(err, "the gains need a step >= 0, a decay in (0, 1] and a "
+                    "floor > 0");
+    return 0;
+}
+static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
+                    double *y, Error *err)
+{
+    const size_t N = P->size1, n = 2 * N;
+    Pair_sums ps = {0};
+    double *grad = alloc_array(n, sizeof *grad, err);
+    double *step = grad ? alloc_array(n, sizeof *step, err) : NULL;
+    double *gain = step ? alloc_array(n, sizeof *gain, err) : NULL;
+    int status = gain != NULL ? pair_sums_init(&ps, N, err) : -1;
+    const double eta = learning_rate(s, N);
+    for (size_t k = 0; status == 0 && k < n; k++) {
+        step[k] = 0.0;
+        gain[k] = 1.0;
+    }
+    for (int t = 0; status == 0 && t < s->iterations; t++) {
+        const double alpha = t < s->exaggeration_iters ? s->exaggeration : 1.0;
+        const double mu = s->momentum[t < s->momentum_switch ? 0 : 1];
+        kl_gradient(P, alpha, y, grad, &ps);
+        if (mon != NULL && mon->every > 0 && t % mon->every == 0)
+            mon->report(mon->ctx, t, kl_cost(P, y), vector_norm(grad, n));
+        for (size_t k = 0; k < n; k++) {
+            gain[k] = step[k] * grad[k] < 0.0 ? gain[k] + s->gain_step : gain[k] * s->gain_decay;
+            if (gain[k] < s->min_gain)
+                gain[k] = s->min_gain;
+            step[k] = mu * step[k] - eta * gain[k] * grad[k];
+            y[k] += step[k];
+        }
+    }
+    if (status == 0 && mon != NULL) {
+        kl_gradient(P, 1.0, y, grad, &ps);
+        mon->report(mon->ctx, s->iterations, kl_cost(P, y), vector_norm(grad, n));
+    }
+    pair_sums_free(&ps);
+    free(gain);
+    free(step);
+    free(grad);
+    return status;
+}
+static int random_start(size_t N, const Start *start, double *y, Error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng == NULL)
+        return fail(err, "cannot allocate a random number generator");
+    gsl_rng_set(rng, start->seed);
+    for (size_t k = 0; k < 2 * N; k++)
+        y[k] = gsl_ran_gaussian(rng, start->sd);
+    gsl_rng_free(rng);
+    return 0;
+}
+static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *err)
+{
+    const size_t N = x->size1, D = x->size2;
+    if (D < 2)
+        return fail(err, "--init pca needs at least 2 input dimensions, got %zu", D);
+    gsl_matrix *xc = alloc_matrix(N, D, err);
+    gsl_matrix *S = xc ? alloc_matrix(D, D, err) : NULL;
+    gsl_matrix *V = S ? alloc_matrix(D, D, err) : NULL;
+    gsl_vector *ev = V ? gsl_vector_alloc(D) : NULL;
+    gsl_eigen_symmv_workspace *ws = ev ? gsl_eigen_symmv_alloc(D) : NULL;
+    int status = -1;
+    if (ws == NULL) {
+        if (V != NULL)
+            fail(err, "out of memory (eigenproblem of size %zu)", D);
+        goto done;
+    }
+    gsl_matrix_memcpy(xc, x);
+    for (size_t d = 0; d < D; d++) {
+        gsl_vector_view col = gsl_matrix_column(xc, d);
+        double mean = 0.0;
+        for (size_t i = 0; i < N; i++)
+            mean += (gsl_vector_get(&col.vector, i) - mean) / (double)(i + 1);
+        gsl_vector_add_constant(&col.vector, -mean);
+    }
+    if (gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, xc, 0.0, S) != GSL_SUCCESS
+        || gsl_eigen_symmv(S, ev, V, ws) != GSL_SUCCESS
+        || gsl_eigen_symmv_sort(ev, V, GSL_EIGEN_SORT_VAL_DESC) != GSL_SUCCESS) {
+        fail(err, "the principal components could not be computed");
+        goto done;
+    }
+    for (size_t c = 0; c < 2; c++) {
+        gsl_vector_view axis = gsl_matrix_column(V, c);
+        size_t big = gsl_blas_idamax(&axis.vector);
+        if (gsl_vector_get(&axis.vector, big) < 0.0)
+            gsl_vector_scale(&axis.vector, -1.0);
+        gsl_vector_view out = gsl_vector_view_array(y + c * N, N);
+        if (gsl_blas_dgemv(CblasNoTrans, 1.0, xc, &axis.vector, 0.0, &out.vector)
+            != GSL_SUCCESS) {
+            fail(err, "the projection on the principal components failed");
+            goto done;
+        }
+    }
+    double mean = 0.0, var = 0.0;
+    for (size_t i = 0; i < N; i++)
+        mean += y[i] / (double)N;
+    for (size_t i = 0; i < N; i++)
+        var += (y[i] - mean) * (y[i] - mean) / (double)N;
+    const double scale = var > 0.0 ? start->sd / sqrt(var) : 0.0;
+    for (size_t k = 0; k < 2 * N; k++)
+        y[k] *= scale;
+    status = 0;
+done:
+    gsl_eigen_symmv_free(ws);
+    gsl_vector_free(ev);
+    gsl_matrix_free(V);
+    gsl_matrix_free(S);
+    gsl_matrix_free(xc);
+    return status;
+}
+
+static int initial_embedding(const gsl_matrix *x, const Start *start, double *y,
+                             Error *err)
+{
+    if (!(start->sd > 0.0))
+        return fail(err, "the standard deviation of the start must be positive, "
+                    "got %g", start->sd);
+    return start->kind == START_PCA ? pca_start(x, start, y, err)
+                                    : random_start(x->size1, start, y, err);
+}
+static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
+                           double *T, Error *err)
+{
+    const size_t N = x->size1, D = x->size2;
+    if (k < 1 || 2 * k >= N)
+        return fail(err, "trustworthiness needs 1 <= k < N/2 = %g, got k = %zu",
+                    N / 2.0, k);
+    double *dx = alloc_array(N, sizeof *dx, err);
+    double *dy = alloc_array(N, sizeof *dy, err);
+    size_t *order = alloc_array(N, sizeof *order, err);
+    size_t *rank = alloc_array(N, sizeof *rank, err);
+    size_t *near = alloc_array(k + 1, sizeof *near, err);
+    int status = dx && dy && order && rank && near ? 0 : -1;
+    double penalty = 0.0;
+    for (size_t i = 0; status == 0 && i < N; i++) {
+        for (size_t j = 0; j < N; j++) {
+            double s = 0.0;
+            for (size_t d = 0; d < D; d++) {
+                double t = gsl_matrix_get(x, i, d) - gsl_matrix_get(x, j, d);
+                s += t * t;
+            }
+            double a = y[i] - y[j], b = y[N + i] - y[N + j];
+            dx[j] = j == i ? -1.0 : s;
+            dy[j] = j == i ? -1.0 : a * a + b * b;
+        }
+        gsl_sort_index(order, dx, 1, N);
+        for (size_t r = 0; r < N; r++)
+            rank[order[r]] = r;                 /* the point itself has rank 0 */
+        gsl_sort_smallest_index(near, k + 1, dy, 1, N);
+        for (size_t m = 1; m <= k; m++)
+            if (rank[near[m]] > k)
+                penalty += (double)(rank[near[m]] - k);
+    }
+    if (status == 0)
+        *T = 1.0 - 2.0 * penalty / ((double)N * k * (2.0 * N - 3.0 * k - 1.0));
+    free(dx); free(dy); free(order); free(rank); free(near);
+    return status;
+}
+typedef struct {
+    double *v;
+    size_t n, cap;
+} Numbers;
+
+static int push_number(Numbers *nums, double x, Error *err)
+{
+    if (nums->n == nums->cap) {
+        size_t cap = nums->cap ? 2 * nums->cap : 256;
+        double *v = NULL;
+        if (cap <= SIZE_MAX / sizeof *v)
+            v = realloc(nums->v, cap * sizeof *v);
+        if (v == NULL)
+            return fail(err, "out of memory while reading (%zu numbers)", cap);
+        nums->v = v;
+        nums->cap = cap;
+    }
+    nums->v[nums->n++] = x;
+    return 0;
+}
+
+static int parse_field(char *p, char *end, const char *path, size_t lineno,
+                       size_t col, Numbers *nums, Error *err)
+{
+    if (end == p)
+        return fail(err, "%s:%zu: column %zu is empty", path, lineno, col);
+    char saved = *end, *stop;
+    *end = '\0';
+    errno = 0;
+    double x = strtod(p, &stop);
+    bool ascii = true;
+    for (const char *c = p; *c; c++)
+        ascii &= (unsigned char)*c < 128;
+    int status = 0;
+    if (stop != end)
+        status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
+                      path, lineno, col, p,
+                      ascii ? "" : " (it contains a non-ASCII character)");
+    else if (!isfinite(x))
+        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
+                      path, lineno, col, p);
+    else if (errno == ERANGE)
+        status = fail(err, "%s:%zu: column %zu: value '%s' is out of the range of "
+                      "a double", path, lineno, col, p);
+    *end = saved;
+    return status == 0 ? push_number(nums, x, err) : status;
+}
+
+static int parse_numbers(char *line, const char *path, size_t lineno,
+                         Numbers *nums, Error *err)
+{
+    char *p = line + strspn(line, " \t\r\n\v\f");
+    if (*p == '#' || *p == '\0')
+        return 0;                                   /* a comment or a blank line */
+    for (size_t col = 1;; col++) {
+        char *end = p + strcspn(p, " \t\r\n\v\f,#");
+        if (parse_field(p, end, path, lineno, col, nums, err) != 0)
+            return -1;
+        p = end + strspn(end, " \t\r\n\v\f");
+        if (*p == ',')
+            p += 1 + strspn(p + 1, " \t\r\n\v\f");
+        else if (*p == '\0' || *p == '#')
+            return 0;
+    }
+}
+static int check_row_shape(const char *path, size_t lineno, size_t ncols,
+                           size_t *rows, size_t *cols, Error *err)
+{
+    if (*rows == 0)
+        *cols = ncols;
+    else if (ncols != *cols)
+        return fail(err, "%s:%zu: ragged rows: this row has %zu columns, "
+                    "the first had %zu", path, lineno, ncols, *cols);
+    (*rows)++;
+    return 0;
+}
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    Numbers nums = {NULL, 0, 0};
+    size_t rows = 0, cols = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int status = 0;
+    while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
+        size_t before = nums.n;
+        lineno++;
+        if (strlen(line) != (size_t)len) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
+                          path, lineno);
+            break;
+        }
+        char *text = line;
+        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        status = parse_numbers(text, path, lineno, &nums, err);
+        if (status == 0 && nums.n > before)
+            status = check_row_shape(path, lineno, nums.n - before,
+                                     &rows, &cols, err);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    free(line);
+    fclose(fp);
+    gsl_matrix *m = NULL;
+    if (status == 0 && rows == 0)
+        fail(err, "'%s' contains no data rows", path);
+    else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
+        memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
+    free(nums.v);
+    return m;
+}
+typedef struct {
+    size_t rows, cols, item;            /* item: 4 or 8 bytes */
+    bool fortran;                       /* column-major data */
+} Npy_shape;
+
+static bool is_npy(const char *path)
+{
+    char magic[6] = {0};
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return false;
+    size_t n = fread(magic, 1, 6, fp);
+    fclose(fp);
+    return n == 6 && memcmp(magic, "\x93NUMPY", 6) == 0;
+}
+
+static const char *npy_value(const char *header, const char *key)
+{
+    const char *p = strstr(header, key);
+    if (p == NULL)
+        return NULL;
+    p = strchr(p + strlen(key), ':');
+    return p ? p + 1 + strspn(p + 1, " ") : NULL;
+}
+
+static int npy_header(const char *h, const char *path, Npy_shape *sh, Error *err)
+{
+    const char *descr = npy_value(h, "'descr'");
+    const char *order = npy_value(h, "'fortran_order'");
+    const char *shape = npy_value(h, "'shape'");
+    if (descr == NULL || order == NULL || shape == NULL || *descr != '\''
+        || *shape != '(')
+        return fail(err, "'%s': malformed .npy header", path);
+    size_t len = strcspn(descr + 1, "'");
+    if (len == 3 && strncmp(descr + 1, "<f8", 3) == 0)
+        sh->item = 8;
+    else if (len == 3 && strncmp(descr + 1, "<f4", 3) == 0)
+        sh->item = 4;
+    else
+        return fail(err, "'%s': NumPy type '%.*s' is not supported; save the array "
+                    "as little-endian float64 ('<f8') or float32 ('<f4')",
+                    path, (int)(len > 16 ? 16 : len), descr + 1);
+    sh->fortran = strncmp(order, "True", 4) == 0;
+    size_t dims[3], ndim = 0;
+    for (const char *p = shape + 1; ; ) {
+        p += strspn(p, " ,");
+        if (*p == ')')
+            break;
+        char *end;
+        errno = 0;
+        unsigned long long d = strtoull(p, &end, 10);
+        if (end == p || errno == ERANGE || d > SIZE_MAX)
+            return fail(err, "'%s': malformed shape in the .npy header", path);
+        if (ndim < 3)
+            dims[ndim] = (size_t)d;
+        ndim++;
+        p = end;
+    }
+    if (ndim != 2)
+        return fail(err, "'%s': the array has %zu dimension%s; t-SNE needs a 2-D "
+                    "array, one point per row", path, ndim, ndim == 1 ? "" : "s");
+    sh->rows = dims[0];
+    sh->cols = dims[1];
+    return 0;
+}
+static double npy_number(const unsigned char *b, size_t item)
+{
+    uint64_t bits = 0;
+    for (size_t k = item; k-- > 0; )
+        bits = bits << 8 | b[k];                /* little-endian */
+    if (item == 8) {
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        return x;
+    }
+    uint32_t b32 = (uint32_t)bits;
+    float f;
+    memcpy(&f, &b32, sizeof f);
+    return f;
+}
+
+static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
+                              Error *err)
+{
+    gsl_matrix *m = sh->rows && sh->cols ? alloc_matrix(sh->rows, sh->cols, err)
+                                         : NULL;
+    if (m == NULL) {
+        if (!(sh->rows && sh->cols))
+            fail(err, "'%s' contains no data rows", path);
+        return NULL;
+    }
+    unsigned char b[8];
+    for (size_t k = 0; k < sh->rows * sh->cols; k++) {
+        size_t i = sh->fortran ? k % sh->rows : k / sh->cols;
+        size_t j = sh->fortran ? k / sh->rows : k % sh->cols;
+        double x;
+        if (fread(b, 1, sh->item, fp) != sh->item)
+            fail(err, "'%s' is truncated: it holds %zu of %zu values", path, k,
+                 sh->rows * sh->cols);
+        else if (!isfinite(x = npy_number(b, sh->item)))
+            fail(err, "'%s': row %zu, column %zu: value is not finite", path,
+                 i + 1, j + 1);
+        else {
+            gsl_matrix_set(m, i, j, x);
+            continue;
+        }
+        gsl_matrix_free(m);
+        return NULL;
+    }
+    return m;
+}
+static gsl_matrix *read_npy(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    unsigned char pre[12];
+    size_t hlen = 0;
+    gsl_matrix *m = NULL;
+    char *header = NULL;
+    Npy_shape sh = {0, 0, 0, false};
+    int status = 0;
+    if (fread(pre, 1, 10, fp) != 10 || pre[6] < 1 || pre[6] > 3)
+        status = fail(err, "'%s': unsupported .npy version", path);
+    else if (pre[6] == 1)
+        hlen = pre[8] | (size_t)pre[9] << 8;
+    else if (fread(pre + 10, 1, 2, fp) == 2)
+        hlen = pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16
+               | (size_t)pre[11] << 24;
+    if (status == 0 && (hlen == 0 || hlen > (1u << 24)))
+        status = fail(err, "'%s': malformed .npy header", path);
+    if (status == 0 && (header = alloc_array(hlen + 1, 1, err)) != NULL) {
+        if (fread(header, 1, hlen, fp) != hlen)
+            fail(err, "'%s': the .npy header is truncated", path);
+        else if (header[hlen] = '\0', npy_header(header, path, &sh, err) == 0)
+            m = npy_values(fp, path, &sh, err);
+    }
+    free(header);
+    fclose(fp);
+    return m;
+}
+
+static gsl_matrix *read_points(const char *path, Error *err)
+{
+    return is_npy(path) ? read_npy(path, err) : read_matrix(path, err);
+}
+static int parse_double(const char *arg, const char *option, double *out, Error *err)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(arg, &end);
+    if (end == arg || *end != '\0')
+        return fail(err, "%s: '%s' is not a number", option, arg);
+    if (errno == ERANGE)
+        return fail(err, "%s: '%s' is out of the range of a double", option, arg);
+    if (!isfinite(x))
+        return fail(err, "%s: value '%s' is not finite", option, arg);
+    *out = x;
+    return 0;
+}
+static int parse_count(const char *arg, const char *option, long lo, long hi,
+                       long *out, Error *err)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(arg, &end, 10);
+    if (end == arg || *end != '\0')
+        return fail(err, "%s: '%s' is not a whole number", option, arg);
+    if (errno == ERANGE || x < lo || x > hi)
+        return fail(err, "%s: %s is out of range [%ld, %ld]", option, arg, lo, hi);
+    *out = x;
+    return 0;
+}
+static void canonical_name(const char *path, char *out, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1,
+             slash ? path : ".");
+    char *real = realpath(dir, NULL);
+    snprintf(out, size, "%s/%s", real ? real : dir, slash ? slash + 1 : path);
+    free(real);
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (a == NULL || b == NULL || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return false;
+    bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea && eb)
+        return S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode)
+               && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (ea != eb)
+        return false;
+    char ca[8192], cb[8192];
+    canonical_name(a, ca, sizeof ca);
+    canonical_name(b, cb, sizeof cb);
+    return strcmp(ca, cb) == 0;
+}
+static int distinct_outputs(const char *const *ins, int nin,
+                            const char *const *outs, int nout, Error *err)
+{
+    for (int a = 0; a < nout; a++) {
+        for (int b = 0; b < nin; b++)
+            if (same_file(ins[b], outs[a]))
+                return fail(err, "output '%s' would overwrite an input", outs[a]);
+        for (int b = a + 1; b < nout; b++)
+            if (same_file(outs[a], outs[b]))
+                return fail(err, "two outputs are the same file '%s'", outs[a]);
+    }
+    return 0;
+}
+static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
+                      Error *err)
+{
+    const char *arg = argv[optind_now - 1];
+    char name[64];
+    if (strncmp(arg, "--", 2) == 0)
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    else
+        snprintf(name, sizeof name, "-%c", optopt_now);
+    if (c == ':')
+        return fail(err, "option '%s' needs a value (see --help)", name);
+    if (optopt_now != 0 && strncmp(arg, "--", 2) == 0 && strchr(arg, '=') != NULL)
+        return fail(err, "option '%s' takes no value (see --help)", name);
+    return fail(err, "unknown option '%s' (see --help)", name);
+}
+typedef struct {
+    FILE *fp;               /* NULL when not open */
+    const char *name;       /* as the user gave it, for messages */
+    char *path;             /* destination, resolved; NULL unless via a temporary */
+    char *tmp;              /* temporary file while open */
+} Outfile;
+
+static Outfile outfile_none(void)
+{
+    return (Outfile){NULL, NULL, NULL, NULL};
+}
+
+static int outfile_open(Outfile *o, const char *name, Error *err)
+{
+    *o = outfile_none();
+    o->name = name;
+    struct stat st;
+    bool exists = stat(name, &st) == 0;
+    if (strcmp(name, "-") == 0) {
+        o->fp = stdout;
+        return 0;
+    }
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': it is a directory", name);
+    if (exists && !S_ISREG(st.st_mode)) {           /* a device or a pipe */
+        if ((o->fp = fopen(name, "w")) == NULL)
+            return fail(err, "cannot open '%s': %s", name, strerror(errno));
+        return 0;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+    o->path = exists ? realpath(name, NULL) : strdup(name);
+    size_t len = o->path ? strlen(o->path) + sizeof ".tmp-XXXXXX" : 0;
+    if (o->path == NULL || (o->tmp = alloc_array(len, 1, err)) == NULL) {
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': out of memory", name);
+    }
+    snprintf(o->tmp, len, "%s.tmp-XXXXXX", o->path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || fchmod(fd, mode) != 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            remove(o->tmp);
+        }
+        free(o->tmp);
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': %s", name, strerror(e));
+    }
+    return 0;
+}
+static void outfiles_abort(Outfile *o, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp != NULL && o[k].fp != stdout)
+            fclose(o[k].fp);
+        if (o[k].tmp != NULL)
+            remove(o[k].tmp);
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
+    }
+}
+
+static int outfiles_commit(Outfile *o, size_t n, Error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp == NULL)
+            continue;
+        errno = 0;
+        bool bad = ferror(o[k].fp) != 0;
+        bad |= o[k].fp == stdout ? fflush(stdout) != 0 : fclose(o[k].fp) != 0;
+        int e = errno;
+        if (o[k].fp != stdout)
+            o[k].fp = NULL;
+        if (bad) {
+            fail(err, "error writing %s%s%s: %s", o[k].fp == stdout ? "" : "'",
+                 o[k].fp == stdout ? "standard output" : o[k].name,
+                 o[k].fp == stdout ? "" : "'", e ? strerror(e) : "I/O error");
+            outfiles_abort(o, n);
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].tmp != NULL && rename(o[k].tmp, o[k].path) != 0) {
+            fail(err, "cannot replace '%s': %s", o[k].name, strerror(errno));
+            outfiles_abort(o + k, n - k);
+            return -1;
+        }
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
+    }
+    return 0;
+}
+static void tex_number(char *buf, size_t size, double x, int digits)
+{
+    if (!isfinite(x)) {                 /* never expected, but never a crash */
+        snprintf(buf, size, "%s", isnan(x) ? "\\mathrm{NaN}"
+                                  : x > 0  ? "\\infty" : "-\\infty");
+        return;
+    }
+    if (x == 0.0) {
+        snprintf(buf, size, "0");
+        return;
+    }
+    if (fabs(x) >= 1e-3 && fabs(x) < 1e6) {
+        int e = (int)floor(log10(fabs(x)));
+        int decimals = digits - 1 - e;
+        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+        return;
+    }
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
+    char *e = strchr(tmp, 'e');
+    *e = '\0';
+    snprintf(buf, size, "%s\\times10^{%d}", tmp, atoi(e + 1));
+}
+
+static void tex_macro(FILE *fp, const char *name, double x, int digits)
+{
+    char buf[96];
+    tex_number(buf, sizeof buf, x, digits);
+    fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
+}
+
+static void tex_macro_int(FILE *fp, const char *name, long n)
+{
+    fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
+}
+/* The same, without trailing zeros: 2 rather than 2.00000, for exact values. */
+static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
+{
+    char buf[96];
+    tex_number(buf, sizeof buf, x, digits);
+    if (strchr(buf, '.') != NULL && strchr(buf, '\\') == NULL) {
+        size_t n = strlen(buf);
+        while (buf[n - 1] == '0')
+            buf[--n] = '\0';
+        if (buf[n - 1] == '.')
+            buf[n - 1] = '\0';
+    }
+    fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
+}
+static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
+{
+    if (status == -2) {
+        usage(stdout);
+        status = 0;
+    }
+    if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        status = fail(err, "error writing standard output");
+    if (status < 0) {
+        fprintf(stderr, "%s: %s\n", program, err->msg);
+        return EXIT_FAILURE;
+    }
+    return status;
+}
+enum { KEYS = 24, CHORDS = 48 };
+static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
+                                           "G", "Ab", "A", "Bb", "B"};
+
+static int key_tonic(int key) { return key % 12; }
+static bool key_minor(int key) { return key >= 12; }
+
+static void key_name(int key, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", PITCH_NAME[key % 12], key >= 12 ? "m" : "");
+}
+
+static int fifths_position(int key)
+{
+    const int t = key_minor(key) ? (key_tonic(key) + 3) % 12 : key_tonic(key);
+    return 7 * t % 12;
+}
+
+static int fifths_distance(int a, int b)
+{
+    const int d = abs(fifths_position(a) - fifths_position(b));
+    return d < 12 - d ? d : 12 - d;
+}
+
+static int key_in_fifths_order(int i)           /* i = 0..23 */
+{
+    return i < 12 ? 7 * i % 12 : 12 + (7 * (i - 12) + 9) % 12;
+}
+static int parse_key(const char *s)
+{
+    static const int letter[7] = {9, 11, 0, 2, 4, 5, 7};    /* A B C D E F G */
+    if (*s < 'A' || *s > 'G')
+        return -1;
+    int pc = letter[*s++ - 'A'];
+    if (*s == '#' || *s == 'b')
+        pc += *s++ == '#' ? 1 : 11;
+    pc %= 12;
+    if (*s == '\0')
+        return pc;
+    return strcmp(s, "m") == 0 ? 12 + pc : -1;
+}
+static const int SCALE[2][7] = {{0, 2, 4, 5, 7, 9, 11}, {0, 2, 3, 5, 7, 8, 11}};
+
+static int triad(int key, int degree, int pcs[3])
+{
+    const int *s = SCALE[key_minor(key)], t = key_tonic(key);
+    for (int k = 0; k < 3; k++)
+        pcs[k] = (t + s[(degree + 2 * k) % 7]) % 12;
+    const int third = (pcs[1] - pcs[0] + 12) % 12;
+    const int fifth = (pcs[2] - pcs[0] + 12) % 12;
+    const int quality = third == 4 ? (fifth == 7 ? 0 : 3) : (fifth == 7 ? 1 : 2);
+    return 4 * pcs[0] + quality;
+}
+enum { RATE = 32000 };
+
+typedef struct {
+    double seconds;             /* length of a clip */
+    double tempo_lo, tempo_hi;  /* beats per minute */
+    double noise;               /* standard deviation of the white noise */
+} Synth;
+
+static const Synth SYNTH_DEFAULT = {3.2, 80.0, 140.0, 0.003};
+typedef struct {
+    int partials;
+    double ratio[8], amp[8];
+    double decay;               /* 1/s for the fundamental; 0: sustained */
+    double attack;              /* seconds */
+} Timbre;
+
+static const Timbre TIMBRES[4] = {
+    {8, {1, 2, 3, 4, 5, 6, 7, 8}, {1, .5, .33, .25, .2, .17, .14, .12}, 1.0, 0.005},
+    {6, {1, 2, 3, 4, 6, 8, 0, 0}, {1, .6, .4, .25, .2, .1, 0, 0}, 0.0, 0.02},
+    {8, {1, 2, 3, 4, 5, 6, 7, 8}, {1, .5, .33, .25, .2, .17, .14, .12}, 0.0, 0.08},
+    {3, {1, 4, 10, 0, 0, 0, 0, 0}, {1, .35, .1, 0, 0, 0, 0, 0}, 2.5, 0.002}};
+static void add_note(double *out, size_t n, double f, double gain, const Timbre *tb,
+                     double phase)
+{
+    const size_t attack = (size_t)(tb->attack * RATE) + 1, fade = RATE / 50;
+    for (int h = 0; h < tb->partials; h++) {
+        const double fh = f * tb->ratio[h];
+        if (fh >= 0.45 * RATE)
+            break;
+        const double w = 2.0 * M_PI * fh / RATE, cw = cos(w), sw = sin(w);
+        const double k = exp(-tb->decay * tb->ratio[h] / RATE);
+        double c = cos(phase * (h + 1)), s = sin(phase * (h + 1));
+        double env = gain * tb->amp[h];
+        for (size_t i = 0; i < n; i++) {
+            double a = env;
+            if (i < attack)
+                a *= (double)i / (double)attack;
+            if (i + fade > n)
+                a *= (double)(n - i) / (double)fade;
+            out[i] += a * s;
+            const double c2 = c * cw - s * sw;
+            s = s * cw + c * sw;
+            c = c2;
+            env *= k;
+        }
+    }
+}
+static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
+{
+    const int bass = gsl_rng_uniform(rng) < 0.75 ? pcs[0]
+                                                 : pcs[1 + gsl_rng_uniform_int(rng,
+                                                                               2)];
+    midi[0] = 36 + bass;
+    const int low = 52 + (int)gsl_rng_uniform_int(rng, 12);
+    for (int k = 0; k < 3; k++)
+        midi[1 + k] = low + (pcs[k] - low % 12 + 12) % 12;
+}
+static const double DEGREE_WEIGHT[7] = {3.0, 1.0, 0.5, 2.0, 3.0, 1.5, 0.5};
+
+static int next_degree(gsl_rng *rng, int previous)
+{
+    double total = 0.0;
+    for (int d = 0; d < 7; d++)
+        total += d == previous ? 0.0 : DEGREE_WEIGHT[d];
+    double u = gsl_rng_uniform(rng) * total;
+    int d = 0;
+    for (; d < 6; d++)
+        if (d != previous && (u -= DEGREE_WEIGHT[d]) < 0.0)
+            break;
+    return d == previous ? (d + 1) % 7 : d;
+}
+
+static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *rng,
+                        double *out, int *chord, size_t n)
+{
+    gsl_rng_set(rng, seed);
+    const Timbre *tb = &TIMBRES[gsl_rng_uniform_int(rng, 4)];
+    const double tempo = sy->tempo_lo + (sy->tempo_hi - sy->tempo_lo)
+                                        * gsl_rng_uniform(rng);
+    const double loud = -18.0 + 12.0 * gsl_rng_uniform(rng);       /* dB */
+    const double gain = pow(10.0, loud / 20.0) / 4.0;
+    const size_t span = (size_t)(2.0 * 60.0 / tempo * RATE);
+    memset(out, 0, n * sizeof *out);
+    for (size_t s0 = 0, degree = 0; s0 < n; s0 += span) {
+        const size_t len = s0 + span < n ? span : n - s0;
+        int pcs[3], midi[4];
+        const int label = triad(key, (int)degree, pcs);
+        voice_triad(pcs, rng, midi);
+        for (int v = 0; v < 4; v++)
+            add_note(out + s0, len, 440.0 * pow(2.0, (midi[v] - 69) / 12.0),
+                     gain, tb, 2.0 * M_PI * gsl_rng_uniform(rng));
+        for (size_t i = 0; i < len; i++)
+            chord[s0 + i] = label;
+        degree = (size_t)next_degree(rng, (int)degree);
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] += gsl_ran_gaussian(rng, sy->noise);
+}
+static int write_wav(const char *path, const double *x, size_t n, Error *err)
+{
+    SF_INFO info = {.samplerate = RATE, .channels = 1,
+                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (sf == NULL)
+        return fail(err, "cannot write '%s': %s", path, sf_strerror(NULL));
+    const sf_count_t written = sf_writef_double(sf, x, (sf_count_t)n);
+    const int closed = sf_close(sf);
+    if (written != (sf_count_t)n || closed != 0) {
+        remove(path);
+        return fail(err, "error writing '%s'", path);
+    }
+    return 0;
+}
+enum { HOP = RATE / 50 };
+
+typedef struct {
+    size_t window, bins;        /* W (a power of 2) and B < W/2 */
+    double floor;               /* epsilon of the log */
+} Encoder;
+
+static const Encoder ENCODER_DEFAULT = {2048, 320, 1e-4};
+
+static size_t frame_count(size_t n, const Encoder *e)
+{
+    return n < e->window ? 0 : (n - e->window) / HOP + 1;
+}
+
+static int frame_spectrum(const double *x, const Encoder *e, double *buf,
+                          float *out)
+{
+    const size_t W = e->window;
+    for (size_t i = 0; i < W; i++)
+        buf[i] = x[i] * (0.5 - 0.5 * cos(2.0 * M_PI * (double)i / (double)W));
+    if (gsl_fft_real_radix2_transform(buf, 1, W) != GSL_SUCCESS)
+        return -1;
+    for (size_t k = 1; k <= e->bins; k++)
+        out[k - 1] = (float)log(hypot(buf[k], buf[W - k]) / (W / 4.0) + e->floor);
+    return 0;
+}
+static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
+                   double *mean, double *explained, Error *err)
+{
+    const size_t dims = axes->size2, R = 1024;
+    gsl_matrix *S = alloc_matrix(B, B, err), *V = S ? alloc_matrix(B, B, err) : NULL;
+    gsl_matrix *xb = V ? alloc_matrix(R, B, err) : NULL;
+    gsl_vector *ev = xb ? gsl_vector_alloc(B) : NULL;
+    gsl_eigen_symmv_workspace *ws = ev ? gsl_eigen_symmv_alloc(B) : NULL;
+    int status = ws ? 0
+                    : xb ? fail(err, "out of memory (PCA of size %zu)", B) : -1;
+    if (status == 0) {
+        for (size_t k = 0; k < B; k++)
+            mean[k] = 0.0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < B; k++)
+                mean[k] += spec[i * B + k];
+        for (size_t k = 0; k < B; k++)
+            mean[k] /= (double)n;
+        gsl_matrix_set_zero(S);
+        for (size_t i0 = 0; i0 < n && status == 0; i0 += R) {
+            const size_t r = i0 + R <= n ? R : n - i0;
+            for (size_t i = 0; i < r; i++)
+                for (size_t k = 0; k < B; k++)
+                    gsl_matrix_set(xb, i, k, spec[(i0 + i) * B + k] - mean[k]);
+            gsl_matrix_view blk = gsl_matrix_submatrix(xb, 0, 0, r, B);
+            if (gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, &blk.matrix, 1.0, S) != 0)
+                status = fail(err, "the scatter matrix could not be computed");
+        }
+    }
+    if (status == 0) {
+        if (gsl_eigen_symmv(S, ev, V, ws) != GSL_SUCCESS
+            || gsl_eigen_symmv_sort(ev, V, GSL_EIGEN_SORT_VAL_DESC) != GSL_SUCCESS)
+            status = fail(err, "the principal components could not be computed");
+        double kept = 0.0, total = 0.0;
+        for (size_t k = 0; status == 0 && k < B; k++) {
+            total += gsl_vector_get(ev, k);
+            if (k < dims)
+                kept += gsl_vector_get(ev, k);
+        }
+        for (size_t c = 0; status == 0 && c < dims; c++) {
+            gsl_vector_view axis = gsl_matrix_column(V, c);
+            if (gsl_vector_get(&axis.vector, gsl_blas_idamax(&axis.vector)) < 0.0)
+                gsl_vector_scale(&axis.vector, -1.0);
+            gsl_matrix_set_col(axes, c, &axis.vector);
+        }
+        if (status == 0)
+            *explained = total > 0.0 ? kept / total : 0.0;
+    }
+    gsl_eigen_symmv_free(ws);
+    gsl_vector_free(ev);
+    gsl_matrix_free(xb);
+    gsl_matrix_free(V);
+    gsl_matrix_free(S);
+    return status;
+}
+
+static int pca_project(const float *spec, size_t n, size_t B, const double *mean,
+                       const gsl_matrix *axes, gsl_matrix *z, Error *err)
+{
+    const size_t R = 1024;
+    gsl_matrix *xb = alloc_matrix(R, B, err);
+    int status = xb ? 0 : -1;
+    for (size_t i0 = 0; i0 < n && status == 0; i0 += R) {
+        const size_t r = i0 + R <= n ? R : n - i0;
+        for (size_t i = 0; i < r; i++)
+            for (size_t k = 0; k < B; k++)
+                gsl_matrix_set(xb, i, k, spec[(i0 + i) * B + k] - mean[k]);
+        gsl_matrix_view blk = gsl_matrix_submatrix(xb, 0, 0, r, B);
+        gsl_matrix_view out = gsl_matrix_submatrix(z, i0, 0, r, z->size2);
+        if (gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &blk.matrix, axes, 0.0,
+                           &out.matrix) != 0)
+            status = fail(err, "the projection on the principal axes failed");
+    }
+    gsl_matrix_free(xb);
+    return status;
+}
+typedef struct {
+    size_t clips, frames_per_clip, bins;
+    int *key;                   /* per clip */
+    int *chord;                 /* per frame: the chord at the frame's centre */
+    float *spec;                /* per frame, bins log-magnitudes */
+} Corpus;
+
+static void corpus_free(Corpus *cp)
+{
+    free(cp->key);
+    free(cp->chord);
+    free(cp->spec);
+}
+static int render_corpus(size_t first, size_t clips, size_t nkeys,
+                         unsigned long seed, const Synth *sy, const Encoder *e,
+                         Corpus *cp, Error *err)
+{
+    const size_t n = (size_t)(sy->seconds * RATE), F = frame_count(n, e);
+    *cp = (Corpus){clips, F, e->bins, NULL, NULL, NULL};
+    if (F == 0)
+        return fail(err, "a clip of %g s is shorter than one analysis window",
+                    sy->seconds);
+    double *x = alloc_array(n, sizeof *x, err);
+    double *buf = x ? alloc_array(e->window, sizeof *buf, err) : NULL;
+    int *chord = buf ? alloc_array(n, sizeof *chord, err) : NULL;
+    gsl_rng *rng = chord ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    cp->key = rng ? alloc_array(clips, sizeof *cp->key, err) : NULL;
+    cp->chord = cp->key ? alloc_array(clips * F, sizeof *cp->chord, err) : NULL;
+    cp->spec = cp->chord ? alloc_array(clips * F * e->bins, sizeof *cp->spec, err)
+                         : NULL;
+    int status = cp->spec ? 0 : -1;
+    for (size_t c = 0; status == 0 && c < clips; c++) {
+        cp->key[c] = key_in_fifths_order((int)((first + c) % nkeys));
+        render_clip(cp->key[c], seed * 1000000UL + first + c, sy, rng, x, chord, n);
+        for (size_t f = 0; status == 0 && f < F; f++) {
+            cp->chord[c * F + f] = chord[f * HOP + e->window / 2];
+            float *out = cp->spec + (c * F + f) * e->bins;
+            if (frame_spectrum(x + f * HOP, e, buf, out) != 0)
+                status = fail(err, "the FFT of a frame failed");
+        }
+    }
+    free(x); free(buf); free(chord);
+    gsl_rng_free(rng);
+    if (status != 0)
+        corpus_free(cp);
+    return status;
+}
+static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
+                             size_t *code, double *d2, Error *err)
+{
+    const size_t N = x->size1, K = c->size1, D = x->size2, R = 512;
+    double *cn = alloc_array(K, sizeof *cn, err);
+    gsl_matrix *g = cn ? alloc_matrix(R, K, err) : NULL;
+    int status = g ? 0 : -1;
+    for (size_t j = 0; status == 0 && j < K; j++) {
+        gsl_vector_const_view cj = gsl_matrix_const_row(c, j);
+        cn[j] = 0.0;
+        for (size_t d = 0; d < D; d++)
+            cn[j] += gsl_vector_get(&cj.vector, d) * gsl_vector_get(&cj.vector, d);
+    }
+    for (size_t i0 = 0; status == 0 && i0 < N; i0 += R) {
+        const size_t r = i0 + R <= N ? R : N - i0;
+        gsl_matrix_const_view xb = gsl_matrix_const_submatrix(x, i0, 0, r, D);
+        gsl_matrix_view gb = gsl_matrix_submatrix(g, 0, 0, r, K);
+        if (gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &xb.matrix, c, 0.0,
+                           &gb.matrix) != 0) {
+            status = fail(err, "the distances to the codewords could not be "
+                          "computed");
+            break;
+        }
+        for (size_t i = 0; i < r; i++) {
+            const double *gi = gsl_matrix_const_ptr(&gb.matrix, i, 0);
+            const double *xi = gsl_matrix_const_ptr(x, i0 + i, 0);
+            double xn = 0.0, best = cn[0] - 2.0 * gi[0];
+            size_t bj = 0;
+            for (size_t d = 0; d < D; d++)
+                xn += xi[d] * xi[d];
+            for (size_t j = 1; j < K; j++)
+                if (cn[j] - 2.0 * gi[j] < best) {
+                    best = cn[j] - 2.0 * gi[j];
+                    bj = j;
+                }
+            code[i0 + i] = bj;
+            d2[i0 + i] = fmax(0.0, xn + best);
+        }
+    }
+    free(cn);
+    gsl_matrix_free(g);
+    return status;
+}
+typedef struct {
+    size_t K;                   /* codewords */
+    int iterations;             /* Lloyd iterations */
+    unsigned long seed;
+} Kmeans_plan;
+
+static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err)
+{
+    const size_t N = x->size1, K = c->size1, D = x->size2;
+    const size_t S = 8 * K < N ? 8 * K : N;
+    if (K > N)
+        return fail(err, "%zu codewords need at least as many frames, got %zu",
+                    K, N);
+    size_t *idx = alloc_array(N, sizeof *idx, err);
+    gsl_matrix *xs = idx ? alloc_matrix(S, D, err) : NULL;
+    double *best = xs ? alloc_array(S, sizeof *best, err) : NULL;
+    double *dot = best ? alloc_array(S, sizeof *dot, err) : NULL;
+    double *xn = dot ? alloc_array(S, sizeof *xn, err) : NULL;
+    int status = xn ? 0 : -1;
+    if (status == 0) {
+        for (size_t i = 0; i < N; i++)
+            idx[i] = i;
+        gsl_ran_shuffle(rng, idx, N, sizeof *idx);
+        for (size_t i = 0; i < S; i++) {
+            gsl_vector_const_view row = gsl_matrix_const_row(x, idx[i]);
+            gsl_matrix_set_row(xs, i, &row.vector);
+            xn[i] = 0.0;
+            for (size_t d = 0; d < D; d++)
+                xn[i] += gsl_vector_get(&row.vector, d) * gsl_vector_get(&row.vector, d);
+            best[i] = HUGE_VAL;
+        }
+        size_t pick = gsl_rng_uniform_int(rng, S);
+        for (size_t k = 0; k < K && status == 0; k++) {
+            gsl_vector_view ck = gsl_matrix_row(c, k);
+            gsl_vector_const_view cand = gsl_matrix_const_row(xs, pick);
+            gsl_vector_memcpy(&ck.vector, &cand.vector);
+            gsl_vector_view dv = gsl_vector_view_array(dot, S);
+            if (gsl_blas_dgemv(CblasNoTrans, 1.0, xs, &ck.vector, 0.0, &dv.vector) != 0) {
+                status = fail(err, "k-means++: a distance computation failed");
+                break;
+            }
+            double total = 0.0;
+            for (size_t i = 0; i < S; i++) {
+                const double d = fmax(0.0, xn[i] - 2.0 * dot[i] + xn[pick]);
+                best[i] = i == pick ? 0.0 : fmin(best[i], d);
+                total += best[i];
+            }
+            if (total > 0.0) {
+                double u = gsl_rng_uniform(rng) * total;
+                for (pick = 0; pick + 1 < S && (u -= best[pick]) >= 0.0; pick++)
+                    ;
+            } else
+                pick = gsl_rng_uniform_int(rng, S);
+        }
+    }
+    free(idx); gsl_matrix_free(xs); free(best); free(dot); free(xn);
+    return status;
+}
+static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
+                  double *trace, size_t *code, double *d2, long *reseeded,
+                  Error *err)
+{
+    const size_t N = x->size1, K = c->size1, D = x->size2;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    long *count = alloc_array(K, sizeof *count, err);
+    size_t *far = count ? alloc_array(K, sizeof *far, err) : NULL;
+    int status = far && rng ? 0
+                 : far ? fail(err, "cannot allocate a generator") : -1;
+    *reseeded = 0;
+    if (status == 0) {
+        gsl_rng_set(rng, plan->seed);
+        status = kmeanspp(x, c, rng, err);
+    }
+    for (int t = 0; status == 0; t++) {
+        if ((status = nearest_codewords(x, c, code, d2, err)) != 0)
+            break;
+        double sum = 0.0;
+        for (size_t i = 0; i < N; i++)
+            sum += d2[i];
+        trace[t] = sum / (double)N;
+        if (t == plan->iterations)
+            break;
+        gsl_matrix_set_zero(c);
+        for (size_t j = 0; j < K; j++)
+            count[j] = 0;
+        for (size_t i = 0; i < N; i++) {
+            double *cj = gsl_matrix_ptr(c, code[i], 0);
+            const double *xi = gsl_matrix_const_ptr(x, i, 0);
+            for (size_t d = 0; d < D; d++)
+                cj[d] += xi[d];
+            count[code[i]]++;
+        }
+        for (size_t j = 0; j < K; j++)
+            if (count[j] > 0) {
+                gsl_vector_view cj = gsl_matrix_row(c, j);
+                gsl_vector_scale(&cj.vector, 1.0 / (double)count[j]);
+            }
+        size_t dead = 0;
+        for (size_t j = 0; j < K; j++)
+            dead += count[j] == 0;
+        if (dead > 0) {
+            gsl_sort_largest_index(far, dead, d2, 1, N);
+            for (size_t j = 0, k = 0; j < K; j++)
+                if (count[j] == 0) {
+                    gsl_vector_view cj = gsl_matrix_row(c, j);
+                    gsl_vector_const_view xf = gsl_matrix_const_row(x, far[k++]);
+                    gsl_vector_memcpy(&cj.vector, &xf.vector);
+                }
+            *reseeded += (long)dead;
+        }
+    }
+    gsl_rng_free(rng);
+    free(count);
+    free(far);
+    return status;
+}
+typedef struct {
+    long keys, train_clips, test_clips;     /* clips per key */
+    long dims, codewords, codewords2, iterations, raw_sample;
+    long sizes[4];              /* smaller codebooks for the sensitivity study */
+    int nsizes;
+    double floors[4];           /* other log floors for the sensitivity study */
+    int nfloors;
+    long windows[4];            /* other windows for the sensitivity study */
+    int nwindows;
+    unsigned long seed;
+    Synth synth;
+    Encoder enc;
+} Plan;
+typedef struct {
+    size_t K, L;                /* codewords, labels */
+    long *count;                /* K x L */
+    int *dominant;              /* per codeword; -1 when unused */
+    double *share, *entropy;    /* per codeword */
+    size_t used;
+    double mean_share, mean_entropy;    /* over the used codewords */
+} Label_table;
+
+static int label_table_alloc(Label_table *t, size_t K, size_t L, Error *err)
+{
+    *t = (Label_table){K, L, NULL, NULL, NULL, NULL, 0, 0.0, 0.0};
+    t->count = alloc_array(K * L, sizeof *t->count, err);
+    t->dominant = t->count ? alloc_array(K, sizeof *t->dominant, err) : NULL;
+    t->share = t->dominant ? alloc_array(K, sizeof *t->share, err) : NULL;
+    t->entropy = t->share ? alloc_array(K, sizeof *t->entropy, err) : NULL;
+    return t->entropy ? 0 : -1;
+}
+
+static void label_table_free(Label_table *t)
+{
+    free(t->count); free(t->dominant); free(t->share); free(t->entropy);
+}
+static void label_table_fill(Label_table *t, const size_t *code, const int *label,
+                             size_t n)
+{
+    const size_t L = t->L;
+    memset(t->count, 0, t->K * L * sizeof *t->count);
+    for (size_t i = 0; i < n; i++)
+        t->count[code[i] * L + (size_t)label[i]]++;
+    t->used = 0;
+    double ms = 0.0, me = 0.0;
+    for (size_t j = 0; j < t->K; j++) {
+        const long *c = t->count + j * L;
+        long total = 0, best = 0;
+        size_t arg = 0;
+        for (size_t l = 0; l < L; l++) {
+            total += c[l];
+            if (c[l] > best) {
+                best = c[l];
+                arg = l;
+            }
+        }
+        double h = 0.0;
+        for (size_t l = 0; l < L; l++)
+            if (c[l] > 0)
+                h -= (double)c[l] / total * log2((double)c[l] / total);
+        t->dominant[j] = total > 0 ? (int)arg : -1;
+        t->share[j] = total > 0 ? (double)best / total : 0.0;
+        t->entropy[j] = total > 0 ? h : 0.0;
+        t->used += total > 0;
+        ms += t->share[j];
+        me += t->entropy[j];
+    }
+    t->mean_share = t->used ? ms / (double)t->used : 0.0;
+    t->mean_entropy = t->used ? me / (double)t->used : 0.0;
+}
+static int neighbour_lists(const double *pts, size_t n, size_t dim, const int *label,
+                           const int *group, size_t k, size_t *nn, Error *err)
+{
+    double *d = alloc_array(n, sizeof *d, err);
+    if (d == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (label[i] < 0)
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            double s = 0.0;
+            for (size_t c = 0; c < dim; c++)
+                s += gsl_pow_2(pts[i * dim + c] - pts[j * dim + c]);
+            d[j] = j == i || label[j] < 0 || (group && group[j] == group[i])
+                   ? HUGE_VAL : s;
+        }
+        gsl_sort_smallest_index(nn + i * k, k, d, 1, n);
+    }
+    free(d);
+    return 0;
+}
+
+static double contiguity(const size_t *nn, size_t n, size_t k, const int *label)
+{
+    double sum = 0.0;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (label[i] < 0)
+            continue;
+        size_t same = 0, valid = 0;
+        for (size_t m = 0; m < k; m++) {
+            same += label[nn[i * k + m]] == label[i];
+            valid += label[nn[i * k + m]] >= 0;
+        }
+        if (valid > 0) {
+            sum += (double)same / (double)valid;
+            used++;
+        }
+    }
+    return used ? sum / (double)used : 0.0;
+}
+
+static double chance_contiguity(const int *label, size_t n)
+{
+    double count[CHORDS] = {0}, used = 0.0, s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (label[i] >= 0) {
+            count[label[i]] += 1.0;
+            used += 1.0;
+        }
+    for (int l = 0; l < CHORDS; l++)
+        s += gsl_pow_2(count[l] / used);
+    return s;
+}
+typedef struct {
+    double dist[KEYS][KEYS];
+    bool present[KEYS];
+} Key_distances;
+
+static int key_distances(const double *pts, size_t n, size_t dim, const int *label,
+                         Key_distances *kd, Error *err)
+{
+    double *cen = alloc_array(KEYS * dim, sizeof *cen, err);
+    if (cen == NULL)
+        return -1;
+    size_t count[KEYS] = {0};
+    memset(cen, 0, KEYS * dim * sizeof *cen);
+    for (size_t i = 0; i < n; i++)
+        if (label[i] >= 0) {
+            count[label[i]]++;
+            for (size_t c = 0; c < dim; c++)
+                cen[(size_t)label[i] * dim + c] += pts[i * dim + c];
+        }
+    for (int a = 0; a < KEYS; a++) {
+        kd->present[a] = count[a] > 0;
+        for (size_t c = 0; c < dim && count[a] > 0; c++)
+            cen[(size_t)a * dim + c] /= (double)count[a];
+    }
+    for (int a = 0; a < KEYS; a++)
+        for (int b = 0; b < KEYS; b++) {
+            double s = 0.0;
+            for (size_t c = 0; c < dim; c++)
+                s += gsl_pow_2(cen[(size_t)a * dim + c] - cen[(size_t)b * dim + c]);
+            kd->dist[a][b] = kd->present[a] && kd->present[b] ? sqrt(s) : NAN;
+        }
+    free(cen);
+    return 0;
+}
+enum { PAIRS = KEYS * (KEYS - 1) / 2 };
+
+static void average_ranks(const double *v, size_t n, double *rank)
+{
+    size_t order[PAIRS];
+    gsl_sort_index(order, v, 1, n);
+    for (size_t i = 0; i < n; ) {
+        size_t j = i;
+        while (j + 1 < n && v[order[j + 1]] == v[order[i]])
+            j++;
+        for (size_t m = i; m <= j; m++)
+            rank[order[m]] = 0.5 * (double)(i + j);
+        i = j + 1;
+    }
+}
+
+static double pearson(const double *a, const double *b, size_t n)
+{
+    double ma = 0.0, mb = 0.0, sab = 0.0, saa = 0.0, sbb = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        ma += a[i] / (double)n;
+        mb += b[i] / (double)n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) * (a[i] - ma);
+        sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return saa > 0.0 && sbb > 0.0 ? sab / sqrt(saa * sbb) : 0.0;
+}
+static double fifths_rho(const Key_distances *kd, const int *perm)
+{
+    double x[PAIRS], y[PAIRS], rx[PAIRS], ry[PAIRS];
+    size_t n = 0;
+    for (int a = 0; a < KEYS; a++)
+        for (int b = a + 1; b < KEYS; b++)
+            if (kd->present[a] && kd->present[b]) {
+                x[n] = kd->dist[perm ? perm[a] : a][perm ? perm[b] : b];
+                y[n++] = fifths_distance(a, b);
+            }
+    if (n < 3)
+        return 0.0;
+    average_ranks(x, n, rx);
+    average_ranks(y, n, ry);
+    return pearson(rx, ry, n);
+}
+static double mantel_p(const Key_distances *kd, double rho, long perms,
+                       gsl_rng *rng)
+{
+    int present[KEYS], perm[KEYS], n = 0;
+    for (int a = 0; a < KEYS; a++) {
+        perm[a] = a;
+        if (kd->present[a])
+            present[n++] = a;
+    }
+    long ge = 0;
+    for (long m = 0; m < perms; m++) {
+        int shuffled[KEYS];
+        memcpy(shuffled, present, (size_t)n * sizeof *shuffled);
+        if (n > 1)
+            gsl_ran_shuffle(rng, shuffled, (size_t)n, sizeof *shuffled);
+        for (int i = 0; i < n; i++)
+            perm[present[i]] = shuffled[i];
+        ge += fifths_rho(kd, perm) >= rho - 1e-12;
+    }
+    return (1.0 + (double)ge) / (1.0 + (double)perms);
+}
+typedef struct {
+    size_t n, dim, k;           /* codewords, their dimension, neighbours */
+    const double *space, *map;  /* n x dim and n x 2, row-major */
+    const size_t *nn_space, *nn_map;
+} Geometry;
+
+typedef struct {
+    double contig_map, contig_space, rho_space, rho_map, share;
+} Claim;
+
+enum { CLAIM_STATS = 5 };
+
+static double claim_stat(const Claim *c, int s)
+{
+    const double v[CLAIM_STATS] = {c->contig_map, c->contig_space, c->rho_space,
+                                   c->rho_map, c->share};
+    return v[s];
+}
+
+static int measure_claim(const Geometry *g, const int *label, double share,
+                         Claim *c, Key_distances *kd_space, Error *err)
+{
+    Key_distances kd_map;
+    c->contig_map = contiguity(g->nn_map, g->n, g->k, label);
+    c->contig_space = contiguity(g->nn_space, g->n, g->k, label);
+    c->share = share;
+    if (key_distances(g->space, g->n, g->dim, label, kd_space, err) != 0
+        || key_distances(g->map, g->n, 2, label, &kd_map, err) != 0)
+        return -1;
+    c->rho_space = fifths_rho(kd_space, NULL);
+    c->rho_map = fifths_rho(&kd_map, NULL);
+    return 0;
+}
+typedef struct {
+    double mean[CLAIM_STATS], p[CLAIM_STATS];
+} Null_summary;
+typedef struct {
+    size_t clips, frames;
+    int *key;                   /* per clip */
+    size_t *first;              /* clips + 1 offsets into the frames */
+    size_t *code;               /* per frame */
+    int *chord;                 /* per frame, or NULL */
+} Clips;
+
+static void null_add(Null_summary *s, const Claim *obs, const Claim *c, long M)
+{
+    for (int k = 0; k < CLAIM_STATS; k++) {
+        s->mean[k] += claim_stat(c, k) / (double)M;
+        s->p[k] += claim_stat(c, k) >= claim_stat(obs, k) - 1e-12;
+    }
+}
+
+static void null_finish(Null_summary *s, long M)
+{
+    for (int k = 0; k < CLAIM_STATS; k++)
+        s->p[k] = (1.0 + s->p[k]) / (1.0 + (double)M);
+}
+static int null_codewords(const Geometry *g, const Label_table *keys,
+                          const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
+                          Error *err)
+{
+    int *lab = alloc_array(g->n, sizeof *lab, err), *used = NULL;
+    size_t nu = 0;
+    if (lab == NULL || (used = alloc_array(g->n, sizeof *used, err)) == NULL) {
+        free(lab);
+        return -1;
+    }
+    for (size_t j = 0; j < g->n; j++)
+        if (keys->dominant[j] >= 0)
+            used[nu++] = keys->dominant[j];
+    *s = (Null_summary){{0}, {0}};
+    int status = 0;
+    for (long m = 0; m < M && status == 0; m++) {
+        if (nu > 1)
+            gsl_ran_shuffle(rng, used, nu, sizeof *used);
+        for (size_t j = 0, u = 0; j < g->n; j++)
+            lab[j] = keys->dominant[j] >= 0 ? used[u++] : -1;
+        Claim c;
+        Key_distances kd;
+        status = measure_claim(g, lab, keys->mean_share, &c, &kd, err);
+        null_add(s, obs, &c, M);
+    }
+    null_finish(s, M);
+    free(lab);
+    free(used);
+    return status;
+}
+static void frame_keys(const Clips *cl, const int *clip_key, int *out)
+{
+    for (size_t c = 0; c < cl->clips; c++)
+        for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++)
+            out[f] = clip_key[c];
+}
+
+static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
+                      const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
+                      Error *err)
+{
+    int *ck = alloc_array(cl->clips, sizeof *ck, err);
+    int *fk = ck ? alloc_array(cl->frames, sizeof *fk, err) : NULL;
+    int status = fk ? 0 : -1;
+    *s = (Null_summary){{0}, {0}};
+    if (status == 0)
+        memcpy(ck, cl->key, cl->clips * sizeof *ck);
+    for (long m = 0; m < M && status == 0; m++) {
+        if (cl->clips > 1)
+            gsl_ran_shuffle(rng, ck, cl->clips, sizeof *ck);
+        frame_keys(cl, ck, fk);
+        label_table_fill(t, cl->code, fk, cl->frames);
+        Claim c;
+        Key_distances kd;
+        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
+        null_add(s, obs, &c, M);
+    }
+    null_finish(s, M);
+    free(ck);
+    free(fk);
+    return status;
+}
+static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
+                       const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
+                       Error *err)
+{
+    int *fk = alloc_array(cl->frames, sizeof *fk, err);
+    size_t *byc = fk ? alloc_array(cl->frames, sizeof *byc, err) : NULL;
+    int *tmp = byc ? alloc_array(cl->frames, sizeof *tmp, err) : NULL;
+    int status = tmp ? 0 : -1;
+    size_t start[CHORDS + 1] = {0};
+    *s = (Null_summary){{0}, {0}};
+    if (status == 0) {
+        frame_keys(cl, cl->key, fk);
+        for (size_t f = 0; f < cl->frames; f++)
+            start[cl->chord[f] + 1]++;
+        for (int h = 0; h < CHORDS; h++)
+            start[h + 1] += start[h];
+        size_t next[CHORDS];
+        memcpy(next, start, sizeof next);
+        for (size_t f = 0; f < cl->frames; f++)
+            byc[next[cl->chord[f]]++] = f;
+    }
+    for (long m = 0; m < M && status == 0; m++) {
+        for (int h = 0; h < CHORDS; h++) {
+            const size_t len = start[h + 1] - start[h];
+            for (size_t i = 0; i < len; i++)
+                tmp[i] = fk[byc[start[h] + i]];
+            if (len > 1)
+                gsl_ran_shuffle(rng, tmp, len, sizeof *tmp);
+            for (size_t i = 0; i < len; i++)
+                fk[byc[start[h] + i]] = tmp[i];
+        }
+        label_table_fill(t, cl->code, fk, cl->frames);
+        Claim c;
+        Key_distances kd;
+        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
+        null_add(s, obs, &c, M);
+    }
+    null_finish(s, M);
+    free(fk); free(byc); free(tmp);
+    return status;
+}
+static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
+                           long M, gsl_rng *rng, double sd[CLAIM_STATS], Error *err)
+{
+    size_t *code = alloc_array(cl->frames, sizeof *code, err);
+    int *fk = code ? alloc_array(cl->frames, sizeof *fk, err) : NULL;
+    double sum[CLAIM_STATS] = {0}, sq[CLAIM_STATS] = {0};
+    int status = fk ? 0 : -1;
+    for (long m = 0; m < M && status == 0; m++) {
+        size_t n = 0;
+        for (size_t c = 0; c < cl->clips; c++) {
+            const size_t pick = gsl_rng_uniform_int(rng, cl->clips);
+            for (size_t f = cl->first[pick]; f < cl->first[pick + 1]; f++) {
+                code[n] = cl->code[f];
+                fk[n++] = cl->key[pick];
+            }
+        }
+        label_table_fill(t, code, fk, n);
+        Claim c;
+        Key_distances kd;
+        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
+        for (int k = 0; k < CLAIM_STATS; k++) {
+            sum[k] += claim_stat(&c, k);
+            sq[k] += gsl_pow_2(claim_stat(&c, k));
+        }
+    }
+    for (int k = 0; k < CLAIM_STATS; k++)
+        sd[k] = sqrt(fmax(0.0, sq[k] / (double)M - gsl_pow_2(sum[k] / (double)M)));
+    free(code);
+    free(fk);
+    return status;
+}
+static void pair_means(const Key_distances *kd, double out[3])
+{
+    double sum[4] = {0}, n[4] = {0};
+    for (int a = 0; a < KEYS; a++)
+        for (int b = a + 1; b < KEYS; b++) {
+            if (!kd->present[a] || !kd->present[b])
+                continue;
+            const bool same = key_minor(a) == key_minor(b);
+            const int d = fifths_distance(a, b);
+            const int kind = same && d == 1 ? 0 : same && d == 6 ? 1
+                           : !same && d == 0 ? 2 : 3;
+            sum[kind] += kd->dist[a][b];
+            n[kind] += 1.0;
+            if (kind != 3) {
+                sum[3] += kd->dist[a][b];
+                n[3] += 1.0;
+            }
+        }
+    for (int c = 0; c < 3; c++)
+        out[c] = n[c] > 0 && n[3] > 0 ? (sum[c] / n[c]) / (sum[3] / n[3]) : NAN;
+}
+typedef struct {
+    const char *synth_key, *output, *codebook, *codes, *chords, *raw, *map, *heatmap;
+    const char *w_codebook, *w_codes, *w_chords, *w_raw, *distortion, *wav;
+    const char *macros, *values;
+    bool train;
+    long clip, seed, neighbours, permutations;
+    double perplexity;
+    Plan plan;
+} Options;
+
+static void usage(FILE *fp)
+{
+    fputs(
+"Usage: codebook [MODE] [OPTION]...\n"
+"Section 23.2: train a small codec on synthetic key-labelled music and measure\n"
+"whether its codewords cluster by key.  With no mode, print the worked example.\n"
+"\n"
+"Modes:\n"
+"      --synthesise KEY  render one clip in KEY (C, F#, Bb, Am, C#m, ...) as a\n"
+"                        32 kHz WAV file: needs --output FILE\n"
+"      --train           render, encode, train both quantiser stages, encode the\n"
+"                        held-out clips; write the files named below\n"
+"      --codebook FILE   measure the claim on a codebook (.npy or text, one\n"
+"                        codeword per row): needs --codes FILE\n"
+"\n"
+"Synthesis and training:\n"
+"  -o, --output FILE     (--synthesise) the WAV file\n"
+"      --clip N          (--synthesise) clip number, part of its seed (default 0)\n"
+"  -s, --seed S          seed of the experiment (default 2024)\n"
+"      --seconds T       length of a clip, 0.1..60 (default 3.2)\n"
+"      --keys N          keys used, first N in circle-of-fifths order (default 24)\n"
+"      --train-clips N   training clips per key (default 14)\n"
+"      --test-clips N    held-out clips per key (default 8)\n"
+"      --window W        analysis window in samples, 256..16384, a power of 2\n"
+"                        (default 2048)\n"
+"      --dims D          dimensions of the projection (default 128)\n"
+"      --codewords K     first-stage codewords (default 2048)\n"
+"      --codewords2 K    second-stage codewords (default 2048)\n"
+"      --iterations N    Lloyd iterations per stage (default 12)\n"
+"      --raw-sample N    held-out frames kept for the raw control (default 2048)\n"
+"      --sizes K,K...    also train first stages of these sizes (at most 4) and\n"
+"                        measure key contiguity and fifths correlation in R^D\n"
+"      --floors E,E...   the same for 256 codewords on spectra with these log\n"
+"                        floors (at most 4; the book's floor is 1e-4)\n"
+"      --windows W,W...  the same for 256 codewords on spectra with these\n"
+"                        windows (at most 4, powers of 2, 256..16384)\n"
+"      --write-codebook FILE  the first-stage codebook as .npy (float64)\n"
+"      --write-codes FILE     codes of the held-out clips (TSV: id, key, codes)\n"
+"      --write-chords FILE    chords of the held-out frames (same layout)\n"
+"      --write-raw FILE       the raw sample: key and clip numbers, coordinates\n"
+"      --distortion FILE      distortion per Lloyd iteration, both stages\n"
+"      --wav FILE             the first held-out clip as a WAV file\n"
+"\n"
+"Measurement:\n"
+"      --codes FILE      codes of key-labelled clips: clip id, key, code...\n"
+"      --chords FILE     chord labels (0..47) of the same frames, optional\n"
+"      --raw FILE        raw frames for the control, optional\n"
+"  -p, --perplexity P    perplexity of the t-SNE map (default 30)\n"
+"      --neighbours K    neighbours for the contiguity (default 10)\n"
+"      --permutations M  permutations of each null and Mantel test (default 200)\n"
+"      --map FILE        the map: x, y, colour, dominant key, share\n"
+"      --heatmap FILE    key-centroid distances of codebook and raw frames\n"
+"\n"
+"      --macros FILE     write the numbers as LaTeX macros\n"
+"      --values FILE     (worked example) 'key<TAB>value' lines for `make verify`\n"
+"  -h, --help            show this help and exit\n",
+          fp);
+}
+static int parse_sizes(const char *arg, Plan *pl, Error *err)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    pl->nsizes = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (pl->nsizes == 4)
+            return fail(err, "--sizes: at most 4 sizes");
+        if (parse_count(tok, "--sizes", 16, 65536, &pl->sizes[pl->nsizes++], err))
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_floors(const char *arg, Plan *pl, Error *err)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    pl->nfloors = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        double f;
+        if (pl->nfloors == 4)
+            return fail(err, "--floors: at most 4 floors");
+        if (parse_double(tok, "--floors", &f, err) != 0)
+            return -1;
+        if (!(f > 0.0 && f < 1.0))
+            return fail(err, "--floors: a floor must lie in (0, 1), got %g", f);
+        pl->floors[pl->nfloors++] = f;
+    }
+    return 0;
+}
+
+static int parse_windows(const char *arg, Plan *pl, Error *err)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    pl->nwindows = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        long w;
+        if (pl->nwindows == 4)
+            return fail(err, "--windows: at most 4 windows");
+        if (parse_count(tok, "--windows", 256, 16384, &w, err) != 0)
+            return -1;
+        if ((w & (w - 1)) != 0)
+            return fail(err, "--windows: %ld is not a power of 2", w);
+        pl->windows[pl->nwindows++] = w;
+    }
+    return 0;
+}
+
+static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+{
+    static const struct option longopts[] = {
+        {"synthesise", required_argument, NULL, 'S'},
+        {"train", no_argument, NULL, 'T'},
+        {"codebook", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
+        {"clip", required_argument, NULL, 1}, {"seed", required_argument, NULL, 's'},
+        {"seconds", required_argument, NULL, 2},
+        {"keys", required_argument, NULL, 3},
+        {"train-clips", required_argument, NULL, 4},
+        {"test-clips", required_argument, NULL, 5},
+        {"window", required_argument, NULL, 6}, {"dims", required_argument, NULL, 7},
+        {"codewords", required_argument, NULL, 8},
+        {"codewords2", required_argument, NULL, 9},
+        {"iterations", required_argument, NULL, 10},
+        {"raw-sample", required_argument, NULL, 11},
+        {"sizes", required_argument, NULL, 27},
+        {"floors", required_argument, NULL, 28},
+        {"windows", required_argument, NULL, 29},
+        {"write-codebook", required_argument, NULL, 12},
+        {"write-codes", required_argument, NULL, 13},
+        {"write-chords", required_argument, NULL, 14},
+        {"write-raw", required_argument, NULL, 15},
+        {"distortion", required_argument, NULL, 16},
+        {"wav", required_argument, NULL, 17},
+        {"codes", required_argument, NULL, 18},
+        {"chords", required_argument, NULL, 19},
+        {"raw", required_argument, NULL, 20},
+        {"perplexity", required_argument, NULL, 'p'},
+        {"neighbours", required_argument, NULL, 21},
+        {"permutations", required_argument, NULL, 22},
+        {"map", required_argument, NULL, 23},
+        {"heatmap", required_argument, NULL, 24},
+        {"macros", required_argument, NULL, 25},
+        {"values", required_argument, NULL, 26},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 200,
+                     .perplexity = 30.0,
+                     .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, {0}, 0,
+                              {0}, 0, 2024,
+                              SYNTH_DEFAULT, ENCODER_DEFAULT}};
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":S:Tc:o:s:p:h", longopts, NULL)) != -1) {
+        int s = 0;
+        long w = 0;
+        switch (c) {
+        case 'S': opt->synth_key = optarg; break;
+        case 'T': opt->train = true; break;
+        case 'c': opt->codebook = optarg; break;
+        case 'o': opt->output = optarg; break;
+        case 12: opt->w_codebook = optarg; break;
+        case 13: opt->w_codes = optarg; break;
+        case 14: opt->w_chords = optarg; break;
+        case 15: opt->w_raw = optarg; break;
+        case 16: opt->distortion = optarg; break;
+        case 17: opt->wav = optarg; break;
+        case 18: opt->codes = optarg; break;
+        case 19: opt->chords = optarg; break;
+        case 20: opt->raw = optarg; break;
+        case 23: opt->map = optarg; break;
+        case 24: opt->heatmap = optarg; break;
+        case 25: opt->macros = optarg; break;
+        case 26: opt->values = optarg; break;
+        case 'h': return -2;
+        case 1: s = parse_count(optarg, "--clip", 0, 999999, &opt->clip, err); break;
+        case 's': s = parse_count(optarg, "--seed", 1, 4000000000L, &opt->seed, err); break;
+        case 2: s = parse_double(optarg, "--seconds", &opt->plan.synth.seconds, err);
+                if (s == 0 && !(opt->plan.synth.seconds >= 0.1
+                                && opt->plan.synth.seconds <= 60))
+                    s = fail(err, "--seconds must lie in [0.1, 60], got %s", optarg);
+                break;
+        case 3: s = parse_count(optarg, "--keys", 2, KEYS, &opt->plan.keys, err); break;
+        case 4: s = parse_count(optarg, "--train-clips", 1, 10000, &opt->plan.train_clips,
+                                err); break;
+        case 5: s = parse_count(optarg, "--test-clips", 1, 10000, &opt->plan.test_clips,
+                                err); break;
+        case 6: s = parse_count(optarg, "--window", 256, 16384, &w, err);
+                if (s == 0 && (w & (w - 1)) != 0)
+                    s = fail(err, "--window must be a power of 2, got %ld", w);
+                opt->plan.enc.window = (size_t)w;
+                opt->plan.enc.bins = (size_t)w * 5000 / RATE;
+                break;
+        case 7: s = parse_count(optarg, "--dims", 2, 1024, &opt->plan.dims, err); break;
+        case 8: s = parse_count(optarg, "--codewords", 2, 65536, &opt->plan.codewords, err);
+                break;
+        case 9: s = parse_count(optarg, "--codewords2", 2, 65536, &opt->plan.codewords2,
+                                err); break;
+        case 10: s = parse_count(optarg, "--iterations", 0, 1000, &opt->plan.iterations,
+                                 err);
+                 break;
+        case 11: s = parse_count(optarg, "--raw-sample", 11, 100000, &opt->plan.raw_sample,
+                                 err); break;
+        case 'p': s = parse_double(optarg, "--perplexity", &opt->perplexity, err); break;
+        case 27: s = parse_sizes(optarg, &opt->plan, err); break;
+        case 28: s = parse_floors(optarg, &opt->plan, err); break;
+        case 29: s = parse_windows(optarg, &opt->plan, err); break;
+        case 21: s = parse_count(optarg, "--neighbours", 1, 100, &opt->neighbours, err);
+                 break;
+        case 22: s = parse_count(optarg, "--permutations", 1, 1000000, &opt->permutations,
+                                 err); break;
+        default: return bad_option(c, argv, optind, optopt, err);
+        }
+        if (s != 0)
+            return -1;
+    }
+    opt->plan.seed = (unsigned long)opt->seed;
+    if (optind < argc)
+        return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
+    const int modes = (opt->synth_key != NULL) + opt->train + (opt->codebook != NULL);
+    if (modes > 1)
+        return fail(err, "--synthesise, --train and --codebook exclude each other");
+    if (opt->synth_key && parse_key(opt->synth_key) < 0)
+        return fail(err, "--synthesise: '%s' is not one of the 24 key names",
+                    opt->synth_key);
+    if (opt->synth_key && opt->output == NULL)
+        return fail(err, "--synthesise needs --output FILE");
+    if (!opt->synth_key && opt->output)
+        return fail(err, "--output goes with --synthesise");
+    if (opt->codebook && opt->codes == NULL)
+        return fail(err, "--codebook needs --codes FILE");
+    if (!opt->codebook
+        && (opt->codes || opt->chords || opt->raw || opt->map || opt->heatmap))
+        return fail(err, "--codes, --chords, --raw, --map and --heatmap need "
+                    "--codebook");
+    if (!opt->train && (opt->w_codebook || opt->w_codes || opt->w_chords || opt->w_raw
+                        || opt->distortion || opt->wav || opt->plan.nsizes
+                        || opt->plan.nfloors || opt->plan.nwindows))
+        return fail(err, "the --write-... options, --distortion, --wav, --sizes, "
+                    "--floors and --windows need --train");
+    if (opt->values && modes > 0)
+        return fail(err, "--values belongs to the worked example");
+    if (opt->plan.dims > (long)opt->plan.enc.bins)
+        return fail(err, "--dims %ld exceeds the %zu spectrum bins of the window",
+                    opt->plan.dims, opt->plan.enc.bins);
+    const char *ins[4] = {opt->codebook, opt->codes, opt->chords, opt->raw};
+    const char *outs[11] = {opt->output, opt->map, opt->heatmap, opt->w_codebook,
+                            opt->w_codes, opt->w_chords, opt->w_raw, opt->distortion,
+                            opt->wav, opt->macros, opt->values};
+    if (distinct_outputs(ins, 4, outs, 11, err) != 0)
+        return -1;
+    return 0;
+}
+static void write_npy(FILE *fp, const gsl_matrix *m)
+{
+    char dict[128];
+    const int len = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': "
+                             "False, 'shape': (%zu, %zu), }", m->size1, m->size2);
+    const size_t pad = (64 - (10 + (size_t)len + 1) % 64) % 64;
+    const size_t hlen = (size_t)len + pad + 1;
+    fwrite("\x93NUMPY\x01\x00", 1, 8, fp);
+    fputc((int)(hlen & 0xff), fp);
+    fputc((int)(hlen >> 8), fp);
+    fprintf(fp, "%s%*s\n", dict, (int)pad, "");
+    for (size_t i = 0; i < m->size1; i++)
+        for (size_t j = 0; j < m->size2; j++) {
+            const double x = gsl_matrix_get(m, i, j);
+            uint64_t bits;
+            memcpy(&bits, &x, sizeof bits);
+            for (int b = 0; b < 8; b++)
+                fputc((int)(bits >> (8 * b) & 0xff), fp);
+        }
+}
+static void write_clip_table(FILE *fp, const Corpus *cp, const size_t *code)
+{
+    const size_t F = cp->frames_per_clip;
+    for (size_t c = 0; c < cp->clips; c++) {
+        char name[8];
+        key_name(cp->key[c], name, sizeof name);
+        fprintf(fp, "clip%zu\t%s", c + 1, name);
+        for (size_t f = 0; f < F; f++)
+            fprintf(fp, "\t%ld", code ? (long)code[c * F + f]
+                                      : (long)cp->chord[c * F + f]);
+        fputc('\n', fp);
+    }
+}
+typedef struct {
+    Label_table keys, chords;
+    double *xy, trust;
+    size_t *nn_space, *nn_map;
+    Claim obs, chord_obs;
+    Key_distances kd;
+    Null_summary null_a, null_b, null_c;
+    double sd[CLAIM_STATS];     /* bootstrap standard errors over clips */
+    double chance, chord_chance;
+    bool has_chords, has_raw;
+    double mantel_space, mantel_map, pairs[3], pairs_map[3];
+    double raw_contig, raw_chance, raw_rho, raw_mantel, raw_pairs[3];
+    size_t raw_n;
+    Key_distances raw_kd;
+} Analysis;
+
+static int map_codebook(const gsl_matrix *cb, double perplexity, double *xy,
+                        double *T, Error *err)
+{
+    const size_t K = cb->size1;
+    const Calibration cal = {perplexity, 1e-5, 200};
+    const Start start = {START_PCA, 1e-4, 1};
+    gsl_matrix *P = NULL;
+    Row_fit *fits = NULL;
+    double *y = NULL;
+    int status = -1;
+    if (check_calibration(&cal, K, err) == 0
+        && check_schedule(&SCHEDULE_DEFAULT, err) == 0
+        && (P = alloc_matrix(K, K, err)) != NULL
+        && (fits = alloc_array(K, sizeof *fits, err)) != NULL
+        && (y = alloc_array(2 * K, sizeof *y, err)) != NULL
+        && symmetric_affinities(cb, &cal, P, fits, err) == 0
+        && initial_embedding(cb, &start, y, err) == 0
+        && optimise(P, &SCHEDULE_DEFAULT, NULL, y, err) == 0
+        && trustworthiness(cb, y, 2 * 10 < K ? 10 : 1, T, err) == 0) {
+        for (size_t i = 0; i < K; i++) {
+            xy[2 * i] = y[i];
+            xy[2 * i + 1] = y[K + i];
+        }
+        status = 0;
+    }
+    gsl_matrix_free(P);
+    free(fits);
+    free(y);
+    return status;
+}
+static long key_colour(int key)
+{
+    if (key < 0)
+        return 0xbbbbbb;
+    const double h = fifths_position(key) / 2.0;          /* 0..6 on the wheel */
+    const double s = key_minor(key) ? 0.45 : 0.95, v = key_minor(key) ? 1.0 : 0.85;
+    const int sector = (int)h;
+    const double f = h - sector, p = v * (1 - s), q = v * (1 - s * f),
+                 t = v * (1 - s * (1 - f));
+    const double rgb[6][3] = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v},
+                              {v, p, q}};
+    long out = 0;
+    for (int c = 0; c < 3; c++)
+        out = out << 8 | lround(255.0 * rgb[sector][c]);
+    return out;
+}
+
+static void key_label(int key, char *buf, size_t size)
+{
+    static const char *const tex[12] = {"C", "C$\\sharp$", "D", "E$\\flat$",
+        "E", "F", "F$\\sharp$", "G", "A$\\flat$", "A", "B$\\flat$", "B"};
+    snprintf(buf, size, "%s%s", tex[key % 12], key_minor(key) ? "m" : "");
+}
+static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    *cl = (Clips){0, 0, NULL, NULL, NULL, NULL};
+    size_t cap_c = 0, cap_f = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    int status = 0;
+    while (status == 0 && getline(&line, &cap, fp) != -1) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        if (cl->clips + 1 >= cap_c) {
+            cap_c = cap_c ? 2 * cap_c : 64;
+            int *k = realloc(cl->key, cap_c * sizeof *k);
+            if (k != NULL)
+                cl->key = k;
+            size_t *f = realloc(cl->first, (cap_c + 1) * sizeof *f);
+            if (f != NULL)
+                cl->first = f;
+            if (k == NULL || f == NULL) {
+                status = fail(err, "out of memory reading '%s'", path);
+                break;
+            }
+            cl->first[cl->clips] = cl->frames;
+        }
+        char *save = NULL, *id = strtok_r(line, "\t", &save);
+        char *key = id ? strtok_r(NULL, "\t", &save) : NULL;
+        char *tok = key ? strtok_r(NULL, "\t", &save) : NULL;
+        if (tok == NULL) {
+            status = fail(err, "%s:%zu: a clip needs an id, a key and at least one value "
+                          "(tab-separated)", path, lineno);
+            break;
+        }
+        if ((cl->key[cl->clips] = parse_key(key)) < 0) {
+            status = fail(err, "%s:%zu: '%s' is not one of the 24 key names (C, C#, Db, "
+                          "..., Am, Bbm, ...)", path, lineno, key);
+            break;
+        }
+        for (; tok != NULL && status == 0; tok = strtok_r(NULL, "\t", &save)) {
+            char *end;
+            errno = 0;
+            const long v = strtol(tok, &end, 10);
+            if (end == tok || *end != '\0' || errno == ERANGE || v < 0 || (size_t)v >= limit)
+                status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
+                              lineno, tok, limit - 1);
+            else if (cl->frames == cap_f) {
+                cap_f = cap_f ? 2 * cap_f : 4096;
+                size_t *c = realloc(cl->code, cap_f * sizeof *c);
+                if (c == NULL)
+                    status = fail(err, "out of memory reading '%s'", path);
+                else
+                    cl->code = c;
+            }
+            if (status == 0)
+                cl->code[cl->frames++] = (size_t)v;
+        }
+        cl->first[++cl->clips] = cl->frames;
+    }
+    free(line);
+    fclose(fp);
+    if (status == 0 && cl->clips == 0)
+        status = fail(err, "'%s' contains no clips", path);
+    return status;
+}
+static void clips_free(Clips *cl)
+{
+    free(cl->key);
+    free(cl->first);
+    free(cl->code);
+    free(cl->chord);
+}
+static int raw_control(const gsl_matrix *raw, size_t k, long M, gsl_rng *rng,
+                       Analysis *an, Error *err)
+{
+    const size_t n = raw->size1, D = raw->size2 - 2;
+    int *lab = alloc_array(n, sizeof *lab, err);
+    int *clip = lab ? alloc_array(n, sizeof *clip, err) : NULL;
+    double *pts = clip ? alloc_array(n * D, sizeof *pts, err) : NULL;
+    size_t *nn = pts ? alloc_array(n * k, sizeof *nn, err) : NULL;
+    int status = nn ? 0 : -1;
+    for (size_t i = 0; status == 0 && i < n; i++) {
+        const double key = gsl_matrix_get(raw, i, 0);
+        if (key != floor(key) || key < 0 || key >= KEYS)
+            status = fail(err, "raw sample, row %zu: %g is not a key number 0..23",
+                          i + 1, key);
+        lab[i] = (int)key;
+        clip[i] = (int)fmin(gsl_matrix_get(raw, i, 1), INT_MAX);
+        for (size_t c = 0; c < D; c++)
+            pts[i * D + c] = gsl_matrix_get(raw, i, c + 2);
+    }
+    if (status == 0 && n <= k)
+        status = fail(err, "the raw sample needs more than %zu frames", k);
+    if (status == 0
+        && (status = neighbour_lists(pts, n, D, lab, clip, k, nn, err)) == 0
+        && (status = key_distances(pts, n, D, lab, &an->raw_kd, err)) == 0) {
+        an->raw_n = n;
+        an->raw_contig = contiguity(nn, n, k, lab);
+        an->raw_chance = chance_contiguity(lab, n);
+        an->raw_rho = fifths_rho(&an->raw_kd, NULL);
+        an->raw_mantel = mantel_p(&an->raw_kd, an->raw_rho, M, rng);
+        pair_means(&an->raw_kd, an->raw_pairs);
+    }
+    free(lab); free(clip); free(pts); free(nn);
+    return status;
+}
+static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
+                   const Options *opt, Analysis *an, Error *err)
+{
+    const size_t K = cb->size1, k = (size_t)opt->neighbours;
+    int *fk = alloc_array(cl->frames, sizeof *fk, err);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    int status = fk && rng ? 0 : -1;
+    if (status == 0)
+        gsl_rng_set(rng, (unsigned long)opt->seed);
+    if (status == 0 && (status = label_table_alloc(&an->keys, K, KEYS, err)) == 0) {
+        frame_keys(cl, cl->key, fk);
+        label_table_fill(&an->keys, cl->code, fk, cl->frames);
+        an->chance = chance_contiguity(an->keys.dominant, K);
+    }
+    if (status == 0 && an->has_chords
+        && (status = label_table_alloc(&an->chords, K, CHORDS, err)) == 0) {
+        label_table_fill(&an->chords, cl->code, cl->chord, cl->frames);
+        an->chord_chance = chance_contiguity(an->chords.dominant, K);
+    }
+    if (status == 0 && an->keys.used <= k)
+        status = fail(err, "only %zu codewords are used; the contiguity needs more than "
+                      "--neighbours %zu", an->keys.used, k);
+    an->xy = status == 0 ? alloc_array(2 * K, sizeof *an->xy, err) : NULL;
+    an->nn_space = an->xy ? alloc_array(K * k, sizeof *an->nn_space, err) : NULL;
+    an->nn_map = an->nn_space ? alloc_array(K * k, sizeof *an->nn_map, err) : NULL;
+    if (an->nn_map == NULL)
+        status = -1;
+    if (status == 0) {
+        fprintf(stderr, "codebook: t-SNE map of %zu codewords\n", K);
+        status = map_codebook(cb, opt->perplexity, an->xy, &an->trust, err);
+    }
+    if (status == 0)
+        status = neighbour_lists(cb->data, K, cb->size2, an->keys.dominant, NULL, k,
+                                 an->nn_space, err);
+    if (status == 0)
+        status = neighbour_lists(an->xy, K, 2, an->keys.dominant, NULL, k, an->nn_map,
+                                 err);
+    const Geometry g = {K, cb->size2, k, cb->data, an->xy, an->nn_space, an->nn_map};
+    const long M = opt->permutations;
+    if (status == 0)
+        status = measure_claim(&g, an->keys.dominant, an->keys.mean_share, &an->obs,
+                               &an->kd, err);
+    if (status == 0 && an->has_chords) {
+        an->chord_obs.contig_space = contiguity(an->nn_space, K, k, an->chords.dominant);
+        an->chord_obs.contig_map = contiguity(an->nn_map, K, k, an->chords.dominant);
+    }
+    Key_distances kd_map;
+    if (status == 0)
+        status = key_distances(an->xy, K, 2, an->keys.dominant, &kd_map, err);
+    if (status == 0) {
+        an->mantel_space = mantel_p(&an->kd, an->obs.rho_space, M, rng);
+        an->mantel_map = mantel_p(&kd_map, an->obs.rho_map, M, rng);
+        pair_means(&an->kd, an->pairs);
+        pair_means(&kd_map, an->pairs_map);
+    }
+    fprintf(stderr, "codebook: %ld permutations for each null\n", M);
+    if (status == 0)
+        status = null_codewords(&g, &an->keys, &an->obs, M, rng, &an->null_a, err);
+    Label_table tmp;
+    if (status == 0 && (status = label_table_alloc(&tmp, K, KEYS, err)) == 0) {
+        status = null_clips(&g, cl, &tmp, &an->obs, M, rng, &an->null_b, err);
+        if (status == 0 && an->has_chords)
+            status = null_chords(&g, cl, &tmp, &an->obs, M, rng, &an->null_c, err);
+        if (status == 0)
+            status = bootstrap_clips(&g, cl, &tmp, M, rng, an->sd, err);
+        label_table_free(&tmp);
+    }
+    if (status == 0 && raw != NULL)
+        status = raw_control(raw, k, M, rng, an, err);
+    free(fk);
+    gsl_rng_free(rng);
+    return status;
+}
+static void write_map(FILE *fp, const Analysis *an, size_t K)
+{
+    fprintf(fp, "# x\ty\tcolour\tdominant key\tshare\n");
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t j = 0; j < K; j++)
+            if ((an->keys.dominant[j] >= 0) == (pass == 0))
+                fprintf(fp, "%.6f\t%.6f\t%ld\t%d\t%.4f\n", an->xy[2 * j],
+                        an->xy[2 * j + 1], key_colour(an->keys.dominant[j]),
+                        an->keys.dominant[j], an->keys.share[j]);
+        fprintf(fp, "\n\n%s\n", pass == 0 ? "# unused codewords" : "# legend");
+    }
+    for (int key = 0; key < KEYS; key++) {
+        const double a = M_PI / 2 - 2 * M_PI * fifths_position(key) / 12.0;
+        const double r = key_minor(key) ? 0.62 : 1.0;
+        char label[32];
+        key_label(key, label, sizeof label);
+        fprintf(fp, "%.4f\t%.4f\t%ld\t%d\t%s\n", r * cos(a), r * sin(a),
+                key_colour(key), key, label);
+    }
+}
+
+static void write_heatmap(FILE *fp, const Key_distances *kd)
+{
+    double mean = 0.0, n = 0.0;
+    for (int a = 0; a < KEYS; a++)
+        for (int b = a + 1; b < KEYS; b++)
+            if (kd->present[a] && kd->present[b]) {
+                mean += kd->dist[a][b];
+                n += 1.0;
+            }
+    mean = n > 0 ? mean / n : 1.0;
+    for (int i = 0; i < KEYS; i++) {
+        for (int j = 0; j < KEYS; j++) {
+            const int ka = key_in_fifths_order(i), kb = key_in_fifths_order(j);
+            const double d = kd->dist[ka][kb];
+            fprintf(fp, "%d\t%d\t%.5f\n", i, j, isnan(d) ? -1.0 : d / mean);
+        }
+        fputc('\n', fp);
+    }
+}
+static void macro_claim(FILE *fp, const char *prefix, const Claim *c)
+{
+    const char *names[CLAIM_STATS] = {"ContigMap", "ContigSpace", "RhoSpace",
+                                      "RhoMap", "Share"};
+    char name[64];
+    for (int s = 0; s < CLAIM_STATS; s++) {
+        snprintf(name, sizeof name, "%s%s", prefix, names[s]);
+        tex_macro(fp, name, claim_stat(c, s), 2);
+    }
+}
+
+static void macro_null(FILE *fp, const char *prefix, const Null_summary *s)
+{
+    const char *names[CLAIM_STATS] = {"ContigMap", "ContigSpace", "RhoSpace",
+                                      "RhoMap", "Share"};
+    char name[64];
+    for (int k = 0; k < CLAIM_STATS; k++) {
+        snprintf(name, sizeof name, "%s%s", prefix, names[k]);
+        tex_macro(fp, name, s->mean[k], 2);
+        snprintf(name, sizeof name, "%sp%s", prefix, names[k]);
+        tex_macro(fp, name, s->p[k], 2);
+    }
+}
+
+static const char *verdict(const Analysis *an)
+{
+    const int held = (an->null_b.p[0] < 0.01)
+                     + (an->obs.rho_space > 0.0 && an->mantel_space < 0.01)
+                     + (an->obs.rho_map > 0.0 && an->mantel_map < 0.01);
+    return held == 3 ? "reproduced"
+           : held > 0 ? "partly reproduced" : "not reproduced";
+}
+static void write_measure_macros(FILE *fp, const Analysis *an, const Clips *cl,
+                                 const Options *opt, size_t K)
+{
+    fputs("% Generated by `codebook --codebook ...`; do not edit.\n", fp);
+    tex_macro_int(fp, "CbK", (long)K);
+    tex_macro_int(fp, "CbUsed", (long)an->keys.used);
+    tex_macro_int(fp, "CbUnused", (long)(K - an->keys.used));
+    tex_macro_int(fp, "CbHeldClips", (long)cl->clips);
+    tex_macro_int(fp, "CbHeldFrames", (long)cl->frames);
+    tex_macro_int(fp, "CbPerms", opt->permutations);
+    tex_macro(fp, "CbKeyEntropy", an->keys.mean_entropy, 3);
+    tex_macro(fp, "CbTrust", an->trust, 3);
+    tex_macro(fp, "CbChance", an->chance, 2);
+    tex_macro(fp, "CbMantelSpace", an->mantel_space, 2);
+    tex_macro(fp, "CbMantelMap", an->mantel_map, 2);
+    const char *pn[3] = {"Fifth", "Tritone", "Relative"};
+    char name[64];
+    for (int c = 0; c < 3; c++) {
+        snprintf(name, sizeof name, "Cb%sRatio", pn[c]);
+        tex_macro(fp, name, an->pairs[c], 3);
+        snprintf(name, sizeof name, "Cb%sRatioMap", pn[c]);
+        tex_macro(fp, name, an->pairs_map[c], 3);
+    }
+    macro_claim(fp, "CbObs", &an->obs);
+    const Claim sd = {an->sd[0], an->sd[1], an->sd[2], an->sd[3], an->sd[4]};
+    macro_claim(fp, "CbSe", &sd);
+    macro_null(fp, "CbNullA", &an->null_a);
+    macro_null(fp, "CbNullB", &an->null_b);
+    fprintf(fp, "\\newcommand{\\CbVerdict}{%s}\n", verdict(an));
+    if (an->has_chords) {
+        tex_macro(fp, "CbChordShare", an->chords.mean_share, 2);
+        tex_macro(fp, "CbChordEntropy", an->chords.mean_entropy, 3);
+        tex_macro(fp, "CbChordChance", an->chord_chance, 2);
+        tex_macro(fp, "CbChordContigMap", an->chord_obs.contig_map, 2);
+        tex_macro(fp, "CbChordContigSpace", an->chord_obs.contig_space, 2);
+        macro_null(fp, "CbNullC", &an->null_c);
+        const double ex = (an->null_c.mean[1] - an->chance)
+                          / (an->obs.contig_space - an->chance);
+        tex_macro(fp, "CbChordExplains", 100.0 * ex, 2);
+    }
+    if (an->has_raw) {
+        tex_macro_int(fp, "CbRawN", (long)an->raw_n);
+        tex_macro(fp, "CbRawContig", an->raw_contig, 2);
+        tex_macro(fp, "CbRawChance", an->raw_chance, 2);
+        tex_macro(fp, "CbRawRho", an->raw_rho, 2);
+        tex_macro(fp, "CbRawMantel", an->raw_mantel, 2);
+        tex_macro(fp, "CbRawFifthRatio", an->raw_pairs[0], 3);
+        tex_macro(fp, "CbRawTritoneRatio", an->raw_pairs[1], 3);
+        tex_macro(fp, "CbRawRelativeRatio", an->raw_pairs[2], 3);
+    }
+}
+static int run_synthesise(const Options *opt, Error *err)
+{
+    const Synth *sy = &opt->plan.synth;
+    const size_t n = (size_t)(sy->seconds * RATE);
+    double *x = alloc_array(n, sizeof *x, err);
+    int *chord = x ? alloc_array(n, sizeof *chord, err) : NULL;
+    gsl_rng *rng = chord ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    int status = rng ? 0 : (chord ? fail(err, "cannot allocate a generator") : -1);
+    if (status == 0) {
+        render_clip(parse_key(opt->synth_key),
+                    (unsigned long)opt->seed * 1000000UL + (unsigned long)opt->clip,
+                    sy, rng, x, chord, n);
+        status = write_wav(opt->output, x, n, err);
+    }
+    free(x);
+    free(chord);
+    gsl_rng_free(rng);
+    return status;
+}
+typedef struct {
+    long K;
+    size_t used;
+    double share, contig, null_contig, p_contig, rho, mantel;
+} Size_result;
+
+static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *test,
+                      const Plan *pl, long K, Size_result *out, Error *err)
+{
+    const size_t N = z->size1, Nt = zt->size1, D = z->size2, k = 10;
+    const size_t F = test->frames_per_clip;
+    const long M = 200;
+    gsl_matrix *c = alloc_matrix((size_t)K, D, err);
+    double *trace = c ? alloc_array((size_t)pl->iterations + 1, sizeof *trace, err)
+                      : NULL;
+    size_t *code = trace ? alloc_array(N, sizeof *code, err) : NULL;
+    double *d2 = code ? alloc_array(N, sizeof *d2, err) : NULL;
+    size_t *tcode = d2 ? alloc_array(Nt, sizeof *tcode, err) : NULL;
+    double *td2 = tcode ? alloc_array(Nt, sizeof *td2, err) : NULL;
+    int *fk = td2 ? alloc_array(Nt, sizeof *fk, err) : NULL;
+    int *ck = fk ? alloc_array(test->clips, sizeof *ck, err) : NULL;
+    size_t *nn = ck ? alloc_array((size_t)K * k, sizeof *nn, err) : NULL;
+    gsl_rng *rng = nn ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    Label_table t = {0};
+    long reseeded;
+    const Kmeans_plan plan = {(size_t)K, (int)pl->iterations, pl->seed + 3};
+    int status = rng ? label_table_alloc(&t, (size_t)K, KEYS, err) : -1;
+    if (status == 0)
+        status = kmeans(z, c, &plan, trace, code, d2, &reseeded, err);
+    if (status == 0)
+        status = nearest_codewords(zt, c, tcode, td2, err);
+    if (status == 0) {
+        for (size_t i = 0; i < Nt; i++)
+            fk[i] = test->key[i / F];
+        label_table_fill(&t, tcode, fk, Nt);
+        if (t.used <= k)
+            status = fail(err, "--sizes: only %zu codewords of %ld are used", t.used, K);
+    }
+    Key_distances kd;
+    if (status == 0
+        && (status = neighbour_lists(c->data, (size_t)K, D, t.dominant, NULL, k, nn,
+                                     err)) == 0
+        && (status = key_distances(c->data, (size_t)K, D, t.dominant, &kd, err)) == 0) {
+        *out = (Size_result){K, t.used, t.mean_share, contiguity(nn, (size_t)K, k,
+                             t.dominant), 0.0, 0.0, fifths_rho(&kd, NULL), 0.0};
+        gsl_rng_set(rng, pl->seed + 4);
+        out->mantel = mantel_p(&kd, out->rho, M, rng);
+        for (size_t c0 = 0; c0 < test->clips; c0++)
+            ck[c0] = test->key[c0];
+        for (long m = 0; m < M; m++) {
+            if (test->clips > 1)
+                gsl_ran_shuffle(rng, ck, test->clips, sizeof *ck);
+            for (size_t i = 0; i < Nt; i++)
+                fk[i] = ck[i / F];
+            label_table_fill(&t, tcode, fk, Nt);
+            const double v = contiguity(nn, (size_t)K, k, t.dominant);
+            out->null_contig += v / (double)M;
+            out->p_contig += v >= out->contig - 1e-12;
+        }
+        out->p_contig = (1.0 + out->p_contig) / (1.0 + (double)M);
+    }
+    label_table_free(&t);
+    gsl_rng_free(rng);
+    gsl_matrix_free(c);
+    free(trace); free(code); free(d2); free(tcode); free(td2); free(fk); free(ck);
+    free(nn);
+    return status;
+}
+typedef struct {
+    Corpus train, test;
+    gsl_matrix *z, *zt;         /* projected training and held-out frames */
+    gsl_matrix *c1, *c2;        /* the two codebooks */
+    double *trace1, *trace2;    /* distortion per iteration */
+    size_t *code, *tcode;       /* training and held-out codes */
+    double *d2, *td2;
+    long reseeded1, reseeded2;
+    double explained, variance, test_d1, test_d2;
+    size_t *sample;             /* held-out frames kept raw */
+    Size_result sens[4];        /* the sensitivity study, one per size */
+    Size_result floor_sens[4];  /* and one per log floor */
+    Size_result window_sens[4]; /* and one per analysis window */
+} Trained;
+
+static void trained_free(Trained *tr)
+{
+    corpus_free(&tr->train);
+    corpus_free(&tr->test);
+    gsl_matrix_free(tr->z); gsl_matrix_free(tr->zt);
+    gsl_matrix_free(tr->c1); gsl_matrix_free(tr->c2);
+    free(tr->trace1); free(tr->trace2); free(tr->code); free(tr->tcode);
+    free(tr->d2); free(tr->td2); free(tr->sample);
+}
+static float *refloor(const float *spec, size_t n, double from, double to,
+                      Error *err)
+{
+    float *out = alloc_array(n, sizeof *out, err);
+    for (size_t i = 0; out != NULL && i < n; i++)
+        out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
+    return out;
+}
+
+static int floor_study(const Trained *tr, const Plan *pl, double eps,
+                       Size_result *out, Error *err)
+{
+    const size_t B = pl->enc.bins, D = (size_t)pl->dims;
+    const size_t N = tr->train.clips * tr->train.frames_per_clip;
+    const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
+    float *s = refloor(tr->train.spec, N * B, pl->enc.floor, eps, err);
+    float *st = s ? refloor(tr->test.spec, Nt * B, pl->enc.floor, eps, err) : NULL;
+    gsl_matrix *axes = st ? alloc_matrix(B, D, err) : NULL;
+    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL, explained;
+    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
+    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
+    int status = zt ? 0 : -1;
+    if (status == 0 && (pca_fit(s, N, B, axes, mean, &explained, err) != 0
+                        || pca_project(s, N, B, mean, axes, z, err) != 0
+                        || pca_project(st, Nt, B, mean, axes, zt, err) != 0))
+        status = -1;
+    if (status == 0)
+        status = size_study(z, zt, &tr->test, pl, 256, out, err);
+    free(s); free(st); free(mean);
+    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
+    return status;
+}
+static int window_study(const Plan *pl, long window, Size_result *out, Error *err)
+{
+    const Encoder e = {(size_t)window, (size_t)window * 5000 / RATE, pl->enc.floor};
+    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
+    const size_t ntrain = nk * (size_t)pl->train_clips;
+    const size_t ntest = nk * (size_t)pl->test_clips;
+    Corpus tr = {0}, te = {0};
+    if (D > e.bins)
+        return fail(err, "--windows %ld has only %zu bins for %zu dimensions",
+                    window, e.bins, D);
+    int status = render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &e, &tr, err);
+    if (status == 0)
+        status = render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &e, &te,
+                               err);
+    const size_t N = tr.clips * tr.frames_per_clip;
+    const size_t Nt = te.clips * te.frames_per_clip;
+    gsl_matrix *axes = status == 0 ? alloc_matrix(e.bins, D, err) : NULL;
+    double *mean = axes ? alloc_array(e.bins, sizeof *mean, err) : NULL, explained;
+    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
+    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
+    if (zt == NULL
+        || pca_fit(tr.spec, N, e.bins, axes, mean, &explained, err) != 0
+        || pca_project(tr.spec, N, e.bins, mean, axes, z, err) != 0
+        || pca_project(te.spec, Nt, e.bins, mean, axes, zt, err) != 0
+        || size_study(z, zt, &te, pl, 256, out, err) != 0)
+        status = -1;
+    corpus_free(&tr);
+    corpus_free(&te);
+    free(mean);
+    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
+    return status;
+}
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec)
+           + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+static int train_codec(const Plan *pl, Trained *tr, Error *err)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
+    int status = 0;
+    for (int s = 0; s < pl->nwindows; s++) {
+        fprintf(stderr, "codebook: sensitivity study, window %ld\n", pl->windows[s]);
+        if (window_study(pl, pl->windows[s], &tr->window_sens[s], err) != 0)
+            return -1;
+    }
+    const size_t ntrain = nk * (size_t)pl->train_clips;
+    const size_t ntest = nk * (size_t)pl->test_clips;
+    fprintf(stderr, "codebook: rendering and encoding %zu + %zu clips\n", ntrain, ntest);
+    if (render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &pl->enc, &tr->train, err)
+        || render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &pl->enc, &tr->test,
+                         err))
+        return -1;
+    const size_t N = ntrain * tr->train.frames_per_clip;
+    const size_t Nt = ntest * tr->test.frames_per_clip, B = pl->enc.bins;
+    fprintf(stderr, "codebook: %zu training and %zu held-out frames (%.1f s)\n",
+            N, Nt, seconds_since(&t0));
+    gsl_matrix *axes = alloc_matrix(B, D, err);
+    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL;
+    tr->z = mean ? alloc_matrix(N, D, err) : NULL;
+    tr->zt = tr->z ? alloc_matrix(Nt, D, err) : NULL;
+    if (tr->zt == NULL
+        || pca_fit(tr->train.spec, N, B, axes, mean, &tr->explained, err) != 0
+        || pca_project(tr->train.spec, N, B, mean, axes, tr->z, err) != 0
+        || pca_project(tr->test.spec, Nt, B, mean, axes, tr->zt, err) != 0)
+        status = -1;
+    gsl_matrix_free(axes);
+    free(mean);
+    if (status != 0)
+        return -1;
+    tr->variance = 0.0;
+    for (size_t k = 0; k < N * D; k++)
+        tr->variance += tr->z->data[k] * tr->z->data[k] / (double)N;
+    for (int s = 0; s < pl->nsizes; s++) {
+        fprintf(stderr, "codebook: sensitivity study, %ld codewords\n", pl->sizes[s]);
+        if (size_study(tr->z, tr->zt, &tr->test, pl, pl->sizes[s], &tr->sens[s], err))
+            return -1;
+    }
+    for (int s = 0; s < pl->nfloors; s++) {
+        fprintf(stderr, "codebook: sensitivity study, log floor %g\n", pl->floors[s]);
+        if (floor_study(tr, pl, pl->floors[s], &tr->floor_sens[s], err) != 0)
+            return -1;
+    }
+    const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
+    const int it = (int)pl->iterations;
+    tr->c1 = alloc_matrix(K, D, err);
+    tr->c2 = tr->c1 ? alloc_matrix(K2, D, err) : NULL;
+    tr->trace1 = tr->c2 ? alloc_array((size_t)it + 1, sizeof *tr->trace1, err) : NULL;
+    tr->trace2 = tr->trace1 ? alloc_array((size_t)it + 1, sizeof *tr->trace2, err)
+                            : NULL;
+    tr->code = tr->trace2 ? alloc_array(N, sizeof *tr->code, err) : NULL;
+    tr->d2 = tr->code ? alloc_array(N, sizeof *tr->d2, err) : NULL;
+    const Kmeans_plan p1 = {K, it, pl->seed}, p2 = {K2, it, pl->seed + 1};
+    fprintf(stderr, "codebook: k-means, %zu codewords in R^%zu, %d iterations\n",
+            K, D, it);
+    if (tr->d2 == NULL
+        || kmeans(tr->z, tr->c1, &p1, tr->trace1, tr->code, tr->d2, &tr->reseeded1,
+                  err) != 0)
+        return -1;
+    for (size_t i = 0; i < N; i++) {
+        gsl_vector_view zi = gsl_matrix_row(tr->z, i);
+        gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->code[i]);
+        gsl_vector_sub(&zi.vector, &ci.vector);
+    }
+    fprintf(stderr, "codebook: first stage done (%.1f s); second stage, %zu codewords\n",
+            seconds_since(&t0), K2);
+    if (kmeans(tr->z, tr->c2, &p2, tr->trace2, tr->code, tr->d2, &tr->reseeded2,
+               err) != 0)
+        return -1;
+    tr->tcode = alloc_array(Nt, sizeof *tr->tcode, err);
+    tr->td2 = tr->tcode ? alloc_array(Nt, sizeof *tr->td2, err) : NULL;
+    size_t *code2 = tr->td2 ? alloc_array(Nt, sizeof *code2, err) : NULL;
+    const size_t S = (size_t)pl->raw_sample < Nt ? (size_t)pl->raw_sample : Nt;
+    tr->sample = code2 ? alloc_array(Nt, sizeof *tr->sample, err) : NULL;
+    gsl_matrix *raw = tr->sample ? alloc_matrix(S, D, err) : NULL;
+    gsl_rng *rng = raw ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    if (rng == NULL || nearest_codewords(tr->zt, tr->c1, tr->tcode, tr->td2, err) != 0)
+        status = -1;
+    if (status == 0) {
+        gsl_rng_set(rng, pl->seed + 2);
+        for (size_t i = 0; i < Nt; i++)
+            tr->sample[i] = i;
+        gsl_ran_shuffle(rng, tr->sample, Nt, sizeof *tr->sample);
+        for (size_t i = 0; i < S; i++) {
+            gsl_vector_const_view zi = gsl_matrix_const_row(tr->zt, tr->sample[i]);
+            gsl_matrix_set_row(raw, i, &zi.vector);
+        }
+        double s1 = 0.0, s2 = 0.0;
+        for (size_t i = 0; i < Nt; i++) {
+            s1 += tr->td2[i] / (double)Nt;
+            gsl_vector_view zi = gsl_matrix_row(tr->zt, i);
+            gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->tcode[i]);
+            gsl_vector_sub(&zi.vector, &ci.vector);
+        }
+        if (nearest_codewords(tr->zt, tr->c2, code2, tr->td2, err) != 0)
+            status = -1;
+        for (size_t i = 0; status == 0 && i < Nt; i++)
+            s2 += tr->td2[i] / (double)Nt;
+        tr->test_d1 = s1;
+        tr->test_d2 = s2;
+        for (size_t i = 0; i < S; i++) {
+            gsl_vector_const_view ri = gsl_matrix_const_row(raw, i);
+            gsl_matrix_set_row(tr->zt, i, &ri.vector);
+        }
+    }
+    fprintf(stderr, "codebook: training done (%.1f s)\n", seconds_since(&t0));
+    gsl_rng_free(rng);
+    gsl_matrix_free(raw);
+    free(code2);
+    return status;
+}
+static void write_train_macros(FILE *fp, const Plan *pl, const Trained *tr)
+{
+    const size_t N = tr->train.clips * tr->train.frames_per_clip;
+    const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
+    const int it = (int)pl->iterations;
+    fputs("% Generated by `codebook --train`; do not edit.\n", fp);
+    tex_macro_int(fp, "CbKeys", pl->keys);
+    tex_macro_int(fp, "CbTrainPerKey", pl->train_clips);
+    tex_macro_int(fp, "CbTestPerKey", pl->test_clips);
+    tex_macro_int(fp, "CbClips", (long)(tr->train.clips + tr->test.clips));
+    tex_macro_int(fp, "CbTrainFrames", (long)N);
+    tex_macro_int(fp, "CbTestFrames", (long)Nt);
+    tex_macro_int(fp, "CbFramesPerClip", (long)tr->train.frames_per_clip);
+    tex_macro_trim(fp, "CbMinutes", (double)(tr->train.clips + tr->test.clips)
+                                    * pl->synth.seconds / 60.0, 3);
+    tex_macro_trim(fp, "CbBinHz", (double)RATE / (double)pl->enc.window, 3);
+    tex_macro_trim(fp, "CbSeconds", pl->synth.seconds, 3);
+    tex_macro(fp, "CbExplained", 100.0 * tr->explained, 3);
+    tex_macro_int(fp, "CbIterations", it);
+    tex_macro(fp, "CbFramesPerCodeword", (double)N / (double)pl->codewords, 3);
+    tex_macro(fp, "CbDistStart", tr->trace1[0] / tr->variance, 3);
+    tex_macro(fp, "CbDistEnd", tr->trace1[it] / tr->variance, 3);
+    tex_macro(fp, "CbDistTwo", tr->trace2[it] / tr->variance, 3);
+    tex_macro(fp, "CbTestDistOne", tr->test_d1 / tr->variance, 3);
+    tex_macro(fp, "CbTestDistTwo", tr->test_d2 / tr->variance, 3);
+    tex_macro_int(fp, "CbReseeded", tr->reseeded1);
+    tex_macro_int(fp, "CbReseededTwo", tr->reseeded2);
+    for (int k = 0; k < pl->nsizes; k++) {
+        const Size_result *r = &tr->sens[k];
+        const char *what[7] = {"Share", "Contig", "Null", "P", "Rho", "Mantel", "Used"};
+        const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
+                             r->mantel};
+        char name[64];
+        snprintf(name, sizeof name, "CbSizeK%c", 'A' + k);
+        tex_macro_int(fp, name, r->K);
+        snprintf(name, sizeof name, "CbSize%s%c", what[6], 'A' + k);
+        tex_macro_int(fp, name, (long)r->used);
+        for (int w = 0; w < 6; w++) {
+            snprintf(name, sizeof name, "CbSize%s%c", what[w], 'A' + k);
+            tex_macro(fp, name, v[w], 2);
+        }
+    }
+    for (int k = 0; k < pl->nwindows; k++) {
+        const Size_result *r = &tr->window_sens[k];
+        const char *what[7] = {"Share", "Contig", "Null", "P", "Rho", "Mantel", "Used"};
+        const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
+                             r->mantel};
+        char name[64];
+        snprintf(name, sizeof name, "CbWindowW%c", 'A' + k);
+        tex_macro_int(fp, name, pl->windows[k]);
+        snprintf(name, sizeof name, "CbWindowHz%c", 'A' + k);
+        tex_macro_trim(fp, name, (double)RATE / (double)pl->windows[k], 3);
+        snprintf(name, sizeof name, "CbWindow%s%c", what[6], 'A' + k);
+        tex_macro_int(fp, name, (long)r->used);
+        for (int w = 0; w < 6; w++) {
+            snprintf(name, sizeof name, "CbWindow%s%c", what[w], 'A' + k);
+            tex_macro(fp, name, v[w], 2);
+        }
+    }
+    for (int k = 0; k < pl->nfloors; k++) {
+        const Size_result *r = &tr->floor_sens[k];
+        const char *what[7] = {"Share", "Contig", "Null", "P", "Rho", "Mantel", "Used"};
+        const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
+                             r->mantel};
+        char name[64];
+        snprintf(name, sizeof name, "CbFloorEps%c", 'A' + k);
+        tex_macro(fp, name, pl->floors[k], 1);
+        snprintf(name, sizeof name, "CbFloor%s%c", what[6], 'A' + k);
+        tex_macro_int(fp, name, (long)r->used);
+        for (int w = 0; w < 6; w++) {
+            snprintf(name, sizeof name, "CbFloor%s%c", what[w], 'A' + k);
+            tex_macro(fp, name, v[w], 2);
+        }
+    }
+}
+
+static void write_raw(FILE *fp, const Trained *tr, size_t S)
+{
+    for (size_t i = 0; i < S; i++) {
+        const size_t c = tr->sample[i] / tr->test.frames_per_clip;
+        fprintf(fp, "%d\t%zu", tr->test.key[c], c);
+        for (size_t d = 0; d < tr->zt->size2; d++)
+            fprintf(fp, "\t%.9g", gsl_matrix_get(tr->zt, i, d));
+        fputc('\n', fp);
+    }
+}
+
+static void write_distortion(FILE *fp, const Trained *tr, int it)
+{
+    fprintf(fp, "# iteration\tfirst stage\tsecond stage (distortion / variance)\n");
+    for (int t = 0; t <= it; t++)
+        fprintf(fp, "%d\t%.6g\t%.6g\n", t, tr->trace1[t] / tr->variance,
+                tr->trace2[t] / tr->variance);
+}
+
+static int run_train(const Options *opt, Error *err)
+{
+    const Plan *pl = &opt->plan;
+    Trained tr = {0};
+    int status = train_codec(pl, &tr, err);
+    const size_t Nt = tr.test.clips * tr.test.frames_per_clip;
+    const size_t S = (size_t)pl->raw_sample < Nt ? (size_t)pl->raw_sample : Nt;
+    const char *names[6] = {opt->w_codebook, opt->w_codes, opt->w_chords, opt->w_raw,
+                            opt->distortion, opt->macros};
+    Outfile out[6];
+    for (int k = 0; k < 6; k++)
+        out[k] = outfile_none();
+    for (int k = 0; k < 6 && status == 0; k++) {
+        if (names[k] == NULL || (status = outfile_open(&out[k], names[k], err)) != 0)
+            continue;
+        FILE *fp = out[k].fp;
+        switch (k) {
+        case 0: write_npy(fp, tr.c1); break;
+        case 1: write_clip_table(fp, &tr.test, tr.tcode); break;
+        case 2: write_clip_table(fp, &tr.test, NULL); break;
+        case 3: write_raw(fp, &tr, S); break;
+        case 4: write_distortion(fp, &tr, (int)pl->iterations); break;
+        default: write_train_macros(fp, pl, &tr); break;
+        }
+    }
+    if (status != 0)
+        outfiles_abort(out, 6);
+    else
+        status = outfiles_commit(out, 6, err);
+    if (status == 0 && opt->wav != NULL) {
+        Options one = *opt;
+        char name[8];
+        key_name(tr.test.key[0], name, sizeof name);
+        one.synth_key = name;
+        one.output = opt->wav;
+        one.clip = (long)tr.train.clips;
+        status = run_synthesise(&one, err);
+    }
+    trained_free(&tr);
+    return status;
+}
+static int run_measure(const Options *opt, Error *err)
+{
+    Clips cl = {0}, ch = {0};
+    Analysis an = {0};
+    gsl_matrix *raw = NULL, *cb = read_points(opt->codebook, err);
+    int status = cb ? read_clip_table(opt->codes, cb->size1, &cl, err) : -1;
+    if (status == 0 && opt->chords != NULL
+        && (status = read_clip_table(opt->chords, CHORDS, &ch, err)) == 0) {
+        bool same = ch.clips == cl.clips;
+        for (size_t c = 0; same && c <= cl.clips; c++)
+            same = ch.first[c] == cl.first[c]
+                   && (c == cl.clips || ch.key[c] == cl.key[c]);
+        if (!same)
+            status = fail(err, "'%s' and '%s' do not describe the same clips and frames",
+                          opt->chords, opt->codes);
+        cl.chord = alloc_array(cl.frames, sizeof *cl.chord, err);
+        if (status == 0 && cl.chord == NULL)
+            status = -1;
+        for (size_t f = 0; status == 0 && f < cl.frames; f++)
+            cl.chord[f] = (int)ch.code[f];
+        an.has_chords = status == 0;
+    }
+    if (status == 0 && opt->raw != NULL) {
+        raw = read_matrix(opt->raw, err);
+        if (raw == NULL)
+            status = -1;
+        else if (raw->size2 != cb->size2 + 2)
+            status = fail(err, "'%s' has %zu columns; a key, a clip and %zu coordinates "
+                          "expected",
+                          opt->raw, raw->size2, cb->size2);
+        an.has_raw = status == 0;
+    }
+    if (status == 0)
+        status = analyse(cb, &cl, raw, opt, &an, err);
+    const char *names[3] = {opt->map, opt->heatmap, opt->macros};
+    Outfile out[3] = {outfile_none(), outfile_none(), outfile_none()};
+    for (int k = 0; k < 3 && status == 0; k++) {
+        if (names[k] == NULL || (status = outfile_open(&out[k], names[k], err)) != 0)
+            continue;
+        if (k == 0)
+            write_map(out[k].fp, &an, cb->size1);
+        else if (k == 1) {
+            write_heatmap(out[k].fp, &an.kd);
+            fputc('\n', out[k].fp);
+            if (an.has_raw)
+                write_heatmap(out[k].fp, &an.raw_kd);
+        } else
+            write_measure_macros(out[k].fp, &an, &cl, opt, cb->size1);
+    }
+    if (status != 0)
+        outfiles_abort(out, 3);
+    else
+        status = outfiles_commit(out, 3, err);
+    if (status == 0)
+        fprintf(stderr, "codebook: %zu of %zu codewords used; key contiguity %.3f in "
+                "the map (null B %.3f, p = %.3g); rho = %.3f (Mantel p = %.3g): %s\n",
+                an.keys.used, cb->size1, an.obs.contig_map, an.null_b.mean[0],
+                an.null_b.p[0], an.obs.rho_space, an.mantel_space, verdict(&an));
+    label_table_free(&an.keys);
+    if (an.has_chords)
+        label_table_free(&an.chords);
+    free(an.xy); free(an.nn_space); free(an.nn_map);
+    clips_free(&cl);
+    clips_free(&ch);
+    gsl_matrix_free(raw);
+    gsl_matrix_free(cb);
+    return status;
+}
+static int run_examples(const Options *opt, Error *err)
+{
+    const int C = parse_key("C"), G = parse_key("G"), Fs = parse_key("F#");
+    const int Am = parse_key("Am"), Eb = parse_key("Eb");
+    const int d[4] = {fifths_distance(C, G), fifths_distance(C, Fs),
+                      fifths_distance(C, Am), fifths_distance(Eb, Am)};
+    Label_table t;
+    if (label_table_alloc(&t, 1, KEYS, err) != 0)
+        return -1;
+    size_t code[10] = {0};
+    int label[10];
+    for (int i = 0; i < 10; i++)
+        label[i] = i < 6 ? C : i < 9 ? G : Am;
+    label_table_fill(&t, code, label, 10);
+    printf("Example G: fifths distances C-G %d, C-F# %d, C-Am %d, Eb-Am %d\n",
+           d[0], d[1], d[2], d[3]);
+    printf("  counts C 6, G 3, Am 1: dominant key %s, share %.4f, "
+           "entropy %.6f bits\n",
+           t.dominant[0] == C ? "C" : "?", t.share[0], t.entropy[0]);
+    const char *names[2] = {opt->macros, opt->values};
+    Outfile out[2] = {outfile_none(), outfile_none()};
+    int status = 0;
+    for (int k = 0; k < 2 && status == 0; k++)
+        if (names[k] != NULL)
+            status = outfile_open(&out[k], names[k], err);
+    if (status == 0 && out[0].fp != NULL) {
+        FILE *fp = out[0].fp;
+        fputs("% Generated by `codebook --macros`; do not edit.\n", fp);
+        const char *mn[4] = {"ExGdCG", "ExGdCFs", "ExGdCAm", "ExGdEbAm"};
+        for (int k = 0; k < 4; k++)
+            tex_macro_int(fp, mn[k], d[k]);
+        tex_macro_trim(fp, "ExGShare", t.share[0], 4);
+        tex_macro(fp, "ExGEntropy", t.entropy[0], 4);
+    }
+    if (status == 0 && out[1].fp != NULL)
+        fprintf(out[1].fp, "G.dCG\t%d\nG.dCFs\t%d\nG.dCAm\t%d\nG.dEbAm\t%d\n"
+                "G.share\t%.17g\nG.entropy\t%.17g\n", d[0], d[1], d[2], d[3],
+                t.share[0], t.entropy[0]);
+    label_table_free(&t);
+    if (status != 0) {
+        outfiles_abort(out, 2);
+        return -1;
+    }
+    return outfiles_commit(out, 2, err);
+}
+
+int main(int argc, char *argv[])
+{
+    gsl_set_error_handler_off();
+    Options opt;
+    Error err = {""};
+    int status = parse_options(argc, argv, &opt, &err);
+    if (status == 0)
+        status = opt.synth_key ? run_synthesise(&opt, &err)
+               : opt.train     ? run_train(&opt, &err)
+               : opt.codebook  ? run_measure(&opt, &err)
+                               : run_examples(&opt, &err);
+    return finish("codebook", status, &err, usage);
+}

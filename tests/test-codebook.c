@@ -1,0 +1,1723 @@
+/* test-codebook.c -- CUnit tests of section 23.2 (the codebook experiment).
+ * Tangled from chapters/23-2-codebook.nw; expected values come from closed
+ * forms, brute force and the definitions, never from the program's own
+ * output.  PROGRAM names the built program, TESTDIR a scratch directory. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <float.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_matrix.h>
+#include <time.h>
+#include <sndfile.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_fft_real.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+#include <CUnit/Basic.h>
+
+typedef struct {
+    char msg[512];
+} Error;
+
+static int fail(Error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
+{
+    if (rows == 0 || cols == 0) {
+        fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
+        return NULL;
+    }
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    if (m == NULL)
+        fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+    return m;
+}
+typedef struct {
+    double *v;
+    size_t n, cap;
+} Numbers;
+
+static int push_number(Numbers *nums, double x, Error *err)
+{
+    if (nums->n == nums->cap) {
+        size_t cap = nums->cap ? 2 * nums->cap : 256;
+        double *v = NULL;
+        if (cap <= SIZE_MAX / sizeof *v)
+            v = realloc(nums->v, cap * sizeof *v);
+        if (v == NULL)
+            return fail(err, "out of memory while reading (%zu numbers)", cap);
+        nums->v = v;
+        nums->cap = cap;
+    }
+    nums->v[nums->n++] = x;
+    return 0;
+}
+
+static int parse_field(char *p, char *end, const char *path, size_t lineno,
+                       size_t col, Numbers *nums, Error *err)
+{
+    if (end == p)
+        return fail(err, "%s:%zu: column %zu is empty", path, lineno, col);
+    char saved = *end, *stop;
+    *end = '\0';
+    errno = 0;
+    double x = strtod(p, &stop);
+    bool ascii = true;
+    for (const char *c = p; *c; c++)
+        ascii &= (unsigned char)*c < 128;
+    int status = 0;
+    if (stop != end)
+        status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
+                      path, lineno, col, p,
+                      ascii ? "" : " (it contains a non-ASCII character)");
+    else if (!isfinite(x))
+        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
+                      path, lineno, col, p);
+    else if (errno == ERANGE)
+        status = fail(err, "%s:%zu: column %zu: value '%s' is out of the range of "
+                      "a double", path, lineno, col, p);
+    *end = saved;
+    return status == 0 ? push_number(nums, x, err) : status;
+}
+
+static int parse_numbers(char *line, const char *path, size_t lineno,
+                         Numbers *nums, Error *err)
+{
+    char *p = line + strspn(line, " \t\r\n\v\f");
+    if (*p == '#' || *p == '\0')
+        return 0;                                   /* a comment or a blank line */
+    for (size_t col = 1;; col++) {
+        char *end = p + strcspn(p, " \t\r\n\v\f,#");
+        if (parse_field(p, end, path, lineno, col, nums, err) != 0)
+            return -1;
+        p = end + strspn(end, " \t\r\n\v\f");
+        if (*p == ',')
+            p += 1 + strspn(p + 1, " \t\r\n\v\f");
+        else if (*p == '\0' || *p == '#')
+            return 0;
+    }
+}
+static int check_row_shape(const char *path, size_t lineno, size_t ncols,
+                           size_t *rows, size_t *cols, Error *err)
+{
+    if (*rows == 0)
+        *cols = ncols;
+    else if (ncols != *cols)
+        return fail(err, "%s:%zu: ragged rows: this row has %zu columns, "
+                    "the first had %zu", path, lineno, ncols, *cols);
+    (*rows)++;
+    return 0;
+}
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    Numbers nums = {NULL, 0, 0};
+    size_t rows = 0, cols = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int status = 0;
+    while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
+        size_t before = nums.n;
+        lineno++;
+        if (strlen(line) != (size_t)len) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
+                          path, lineno);
+            break;
+        }
+        char *text = line;
+        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        status = parse_numbers(text, path, lineno, &nums, err);
+        if (status == 0 && nums.n > before)
+            status = check_row_shape(path, lineno, nums.n - before,
+                                     &rows, &cols, err);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    free(line);
+    fclose(fp);
+    gsl_matrix *m = NULL;
+    if (status == 0 && rows == 0)
+        fail(err, "'%s' contains no data rows", path);
+    else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
+        memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
+    free(nums.v);
+    return m;
+}
+typedef struct {
+    size_t rows, cols, item;            /* item: 4 or 8 bytes */
+    bool fortran;                       /* column-major data */
+} Npy_shape;
+
+static bool is_npy(const char *path)
+{
+    char magic[6] = {0};
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return false;
+    size_t n = fread(magic, 1, 6, fp);
+    fclose(fp);
+    return n == 6 && memcmp(magic, "\x93NUMPY", 6) == 0;
+}
+
+static const char *npy_value(const char *header, const char *key)
+{
+    const char *p = strstr(header, key);
+    if (p == NULL)
+        return NULL;
+    p = strchr(p + strlen(key), ':');
+    return p ? p + 1 + strspn(p + 1, " ") : NULL;
+}
+
+static int npy_header(const char *h, const char *path, Npy_shape *sh, Error *err)
+{
+    const char *descr = npy_value(h, "'descr'");
+    const char *order = npy_value(h, "'fortran_order'");
+    const char *shape = npy_value(h, "'shape'");
+    if (descr == NULL || order == NULL || shape == NULL || *descr != '\''
+        || *shape != '(')
+        return fail(err, "'%s': malformed .npy header", path);
+    size_t len = strcspn(descr + 1, "'");
+    if (len == 3 && strncmp(descr + 1, "<f8", 3) == 0)
+        sh->item = 8;
+    else if (len == 3 && strncmp(descr + 1, "<f4", 3) == 0)
+        sh->item = 4;
+    else
+        return fail(err, "'%s': NumPy type '%.*s' is not supported; save the array "
+                    "as little-endian float64 ('<f8') or float32 ('<f4')",
+                    path, (int)(len > 16 ? 16 : len), descr + 1);
+    sh->fortran = strncmp(order, "True", 4) == 0;
+    size_t dims[3], ndim = 0;
+    for (const char *p = shape + 1; ; ) {
+        p += strspn(p, " ,");
+        if (*p == ')')
+            break;
+        char *end;
+        errno = 0;
+        unsigned long long d = strtoull(p, &end, 10);
+        if (end == p || errno == ERANGE || d > SIZE_MAX)
+            return fail(err, "'%s': malformed shape in the .npy header", path);
+        if (ndim < 3)
+            dims[ndim] = (size_t)d;
+        ndim++;
+        p = end;
+    }
+    if (ndim != 2)
+        return fail(err, "'%s': the array has %zu dimension%s; t-SNE needs a 2-D "
+                    "array, one point per row", path, ndim, ndim == 1 ? "" : "s");
+    sh->rows = dims[0];
+    sh->cols = dims[1];
+    return 0;
+}
+static double npy_number(const unsigned char *b, size_t item)
+{
+    uint64_t bits = 0;
+    for (size_t k = item; k-- > 0; )
+        bits = bits << 8 | b[k];                /* little-endian */
+    if (item == 8) {
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        return x;
+    }
+    uint32_t b32 = (uint32_t)bits;
+    float f;
+    memcpy(&f, &b32, sizeof f);
+    return f;
+}
+
+static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
+                              Error *err)
+{
+    gsl_matrix *m = sh->rows && sh->cols ? alloc_matrix(sh->rows, sh->cols, err)
+                                         : NULL;
+    if (m == NULL) {
+        if (!(sh->rows && sh->cols))
+            fail(err, "'%s' contains no data rows", path);
+        return NULL;
+    }
+    unsigned char b[8];
+    for (size_t k = 0; k < sh->rows * sh->cols; k++) {
+        size_t i = sh->fortran ? k % sh->rows : k / sh->cols;
+        size_t j = sh->fortran ? k / sh->rows : k % sh->cols;
+        double x;
+        if (fread(b, 1, sh->item, fp) != sh->item)
+            fail(err, "'%s' is truncated: it holds %zu of %zu values", path, k,
+                 sh->rows * sh->cols);
+        else if (!isfinite(x = npy_number(b, sh->item)))
+            fail(err, "'%s': row %zu, column %zu: value is not finite", path,
+                 i + 1, j + 1);
+        else {
+            gsl_matrix_set(m, i, j, x);
+            continue;
+        }
+        gsl_matrix_free(m);
+        return NULL;
+    }
+    return m;
+}
+static gsl_matrix *read_npy(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    unsigned char pre[12];
+    size_t hlen = 0;
+    gsl_matrix *m = NULL;
+    char *header = NULL;
+    Npy_shape sh = {0, 0, 0, false};
+    int status = 0;
+    if (fread(pre, 1, 10, fp) != 10 || pre[6] < 1 || pre[6] > 3)
+        status = fail(err, "'%s': unsupported .npy version", path);
+    else if (pre[6] == 1)
+        hlen = pre[8] | (size_t)pre[9] << 8;
+    else if (fread(pre + 10, 1, 2, fp) == 2)
+        hlen = pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16
+               | (size_t)pre[11] << 24;
+    if (status == 0 && (hlen == 0 || hlen > (1u << 24)))
+        status = fail(err, "'%s': malformed .npy header", path);
+    if (status == 0 && (header = alloc_array(hlen + 1, 1, err)) != NULL) {
+        if (fread(header, 1, hlen, fp) != hlen)
+            fail(err, "'%s': the .npy header is truncated", path);
+        else if (header[hlen] = '\0', npy_header(header, path, &sh, err) == 0)
+            m = npy_values(fp, path, &sh, err);
+    }
+    free(header);
+    fclose(fp);
+    return m;
+}
+
+static gsl_matrix *read_points(const char *path, Error *err)
+{
+    return is_npy(path) ? read_npy(path, err) : read_matrix(path, err);
+}
+enum { KEYS = 24, CHORDS = 48 };
+static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
+                                           "G", "Ab", "A", "Bb", "B"};
+
+static int key_tonic(int key) { return key % 12; }
+static bool key_minor(int key) { return key >= 12; }
+
+static void key_name(int key, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", PITCH_NAME[key % 12], key >= 12 ? "m" : "");
+}
+
+static int fifths_position(int key)
+{
+    const int t = key_minor(key) ? (key_tonic(key) + 3) % 12 : key_tonic(key);
+    return 7 * t % 12;
+}
+
+static int fifths_distance(int a, int b)
+{
+    const int d = abs(fifths_position(a) - fifths_position(b));
+    return d < 12 - d ? d : 12 - d;
+}
+
+static int key_in_fifths_order(int i)           /* i = 0..23 */
+{
+    return i < 12 ? 7 * i % 12 : 12 + (7 * (i - 12) + 9) % 12;
+}
+static int parse_key(const char *s)
+{
+    static const int letter[7] = {9, 11, 0, 2, 4, 5, 7};    /* A B C D E F G */
+    if (*s < 'A' || *s > 'G')
+        return -1;
+    int pc = letter[*s++ - 'A'];
+    if (*s == '#' || *s == 'b')
+        pc += *s++ == '#' ? 1 : 11;
+    pc %= 12;
+    if (*s == '\0')
+        return pc;
+    return strcmp(s, "m") == 0 ? 12 + pc : -1;
+}
+static const int SCALE[2][7] = {{0, 2, 4, 5, 7, 9, 11}, {0, 2, 3, 5, 7, 8, 11}};
+
+static int triad(int key, int degree, int pcs[3])
+{
+    const int *s = SCALE[key_minor(key)], t = key_tonic(key);
+    for (int k = 0; k < 3; k++)
+        pcs[k] = (t + s[(degree + 2 * k) % 7]) % 12;
+    const int third = (pcs[1] - pcs[0] + 12) % 12;
+    const int fifth = (pcs[2] - pcs[0] + 12) % 12;
+    const int quality = third == 4 ? (fifth == 7 ? 0 : 3) : (fifth == 7 ? 1 : 2);
+    return 4 * pcs[0] + quality;
+}
+enum { RATE = 32000 };
+
+typedef struct {
+    double seconds;             /* length of a clip */
+    double tempo_lo, tempo_hi;  /* beats per minute */
+    double noise;               /* standard deviation of the white noise */
+} Synth;
+
+static const Synth SYNTH_DEFAULT = {3.2, 80.0, 140.0, 0.003};
+typedef struct {
+    int partials;
+    double ratio[8], amp[8];
+    double decay;               /* 1/s for the fundamental; 0: sustained */
+    double attack;              /* seconds */
+} Timbre;
+
+static const Timbre TIMBRES[4] = {
+    {8, {1, 2, 3, 4, 5, 6, 7, 8}, {1, .5, .33, .25, .2, .17, .14, .12}, 1.0, 0.005},
+    {6, {1, 2, 3, 4, 6, 8, 0, 0}, {1, .6, .4, .25, .2, .1, 0, 0}, 0.0, 0.02},
+    {8, {1, 2, 3, 4, 5, 6, 7, 8}, {1, .5, .33, .25, .2, .17, .14, .12}, 0.0, 0.08},
+    {3, {1, 4, 10, 0, 0, 0, 0, 0}, {1, .35, .1, 0, 0, 0, 0, 0}, 2.5, 0.002}};
+static void add_note(double *out, size_t n, double f, double gain, const Timbre *tb,
+                     double phase)
+{
+    const size_t attack = (size_t)(tb->attack * RATE) + 1, fade = RATE / 50;
+    for (int h = 0; h < tb->partials; h++) {
+        const double fh = f * tb->ratio[h];
+        if (fh >= 0.45 * RATE)
+            break;
+        const double w = 2.0 * M_PI * fh / RATE, cw = cos(w), sw = sin(w);
+        const double k = exp(-tb->decay * tb->ratio[h] / RATE);
+        double c = cos(phase * (h + 1)), s = sin(phase * (h + 1));
+        double env = gain * tb->amp[h];
+        for (size_t i = 0; i < n; i++) {
+            double a = env;
+            if (i < attack)
+                a *= (double)i / (double)attack;
+            if (i + fade > n)
+                a *= (double)(n - i) / (double)fade;
+            out[i] += a * s;
+            const double c2 = c * cw - s * sw;
+            s = s * cw + c * sw;
+            c = c2;
+            env *= k;
+        }
+    }
+}
+static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
+{
+    const int bass = gsl_rng_uniform(rng) < 0.75 ? pcs[0]
+                                                 : pcs[1 + gsl_rng_uniform_int(rng,
+                                                                               2)];
+    midi[0] = 36 + bass;
+    const int low = 52 + (int)gsl_rng_uniform_int(rng, 12);
+    for (int k = 0; k < 3; k++)
+        midi[1 + k] = low + (pcs[k] - low % 12 + 12) % 12;
+}
+static const double DEGREE_WEIGHT[7] = {3.0, 1.0, 0.5, 2.0, 3.0, 1.5, 0.5};
+
+static int next_degree(gsl_rng *rng, int previous)
+{
+    double total = 0.0;
+    for (int d = 0; d < 7; d++)
+        total += d == previous ? 0.0 : DEGREE_WEIGHT[d];
+    double u = gsl_rng_uniform(rng) * total;
+    int d = 0;
+    for (; d < 6; d++)
+        if (d != previous && (u -= DEGREE_WEIGHT[d]) < 0.0)
+            break;
+    return d == previous ? (d + 1) % 7 : d;
+}
+
+static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *rng,
+                        double *out, int *chord, size_t n)
+{
+    gsl_rng_set(rng, seed);
+    const Timbre *tb = &TIMBRES[gsl_rng_uniform_int(rng, 4)];
+    const double tempo = sy->tempo_lo + (sy->tempo_hi - sy->tempo_lo)
+                                        * gsl_rng_uniform(rng);
+    const double loud = -18.0 + 12.0 * gsl_rng_uniform(rng);       /* dB */
+    const double gain = pow(10.0, loud / 20.0) / 4.0;
+    const size_t span = (size_t)(2.0 * 60.0 / tempo * RATE);
+    memset(out, 0, n * sizeof *out);
+    for (size_t s0 = 0, degree = 0; s0 < n; s0 += span) {
+        const size_t len = s0 + span < n ? span : n - s0;
+        int pcs[3], midi[4];
+        const int label = triad(key, (int)degree, pcs);
+        voice_triad(pcs, rng, midi);
+        for (int v = 0; v < 4; v++)
+            add_note(out + s0, len, 440.0 * pow(2.0, (midi[v] - 69) / 12.0),
+                     gain, tb, 2.0 * M_PI * gsl_rng_uniform(rng));
+        for (size_t i = 0; i < len; i++)
+            chord[s0 + i] = label;
+        degree = (size_t)next_degree(rng, (int)degree);
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] += gsl_ran_gaussian(rng, sy->noise);
+}
+static int write_wav(const char *path, const double *x, size_t n, Error *err)
+{
+    SF_INFO info = {.samplerate = RATE, .channels = 1,
+                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (sf == NULL)
+        return fail(err, "cannot write '%s': %s", path, sf_strerror(NULL));
+    const sf_count_t written = sf_writef_double(sf, x, (sf_count_t)n);
+    const int closed = sf_close(sf);
+    if (written != (sf_count_t)n || closed != 0) {
+        remove(path);
+        return fail(err, "error writing '%s'", path);
+    }
+    return 0;
+}
+enum { HOP = RATE / 50 };
+
+typedef struct {
+    size_t window, bins;        /* W (a power of 2) and B < W/2 */
+    double floor;               /* epsilon of the log */
+} Encoder;
+
+static const Encoder ENCODER_DEFAULT = {2048, 320, 1e-4};
+
+static size_t frame_count(size_t n, const Encoder *e)
+{
+    return n < e->window ? 0 : (n - e->window) / HOP + 1;
+}
+
+static int frame_spectrum(const double *x, const Encoder *e, double *buf,
+                          float *out)
+{
+    const size_t W = e->window;
+    for (size_t i = 0; i < W; i++)
+        buf[i] = x[i] * (0.5 - 0.5 * cos(2.0 * M_PI * (double)i / (double)W));
+    if (gsl_fft_real_radix2_transform(buf, 1, W) != GSL_SUCCESS)
+        return -1;
+    for (size_t k = 1; k <= e->bins; k++)
+        out[k - 1] = (float)log(hypot(buf[k], buf[W - k]) / (W / 4.0) + e->floor);
+    return 0;
+}
+static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
+                   double *mean, double *explained, Error *err)
+{
+    const size_t dims = axes->size2, R = 1024;
+    gsl_matrix *S = alloc_matrix(B, B, err), *V = S ? alloc_matrix(B, B, err) : NULL;
+    gsl_matrix *xb = V ? alloc_matrix(R, B, err) : NULL;
+    gsl_vector *ev = xb ? gsl_vector_alloc(B) : NULL;
+    gsl_eigen_symmv_workspace *ws = ev ? gsl_eigen_symmv_alloc(B) : NULL;
+    int status = ws ? 0
+                    : xb ? fail(err, "out of memory (PCA of size %zu)", B) : -1;
+    if (status == 0) {
+        for (size_t k = 0; k < B; k++)
+            mean[k] = 0.0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < B; k++)
+                mean[k] += spec[i * B + k];
+        for (size_t k = 0; k < B; k++)
+            mean[k] /= (double)n;
+        gsl_matrix_set_zero(S);
+        for (size_t i0 = 0; i0 < n && status == 0; i0 += R) {
+            const size_t r = i0 + R <= n ? R : n - i0;
+            for (size_t i = 0; i < r; i++)
+                for (size_t k = 0; k < B; k++)
+                    gsl_matrix_set(xb, i, k, spec[(i0 + i) * B + k] - mean[k]);
+            gsl_matrix_view blk = gsl_matrix_submatrix(xb, 0, 0, r, B);
+            if (gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, &blk.matrix, 1.0, S) != 0)
+                status = fail(err, "the scatter matrix could not be computed");
+        }
+    }
+    if (status == 0) {
+        if (gsl_eigen_symmv(S, ev, V, ws) != GSL_SUCCESS
+            || gsl_eigen_symmv_sort(ev, V, GSL_EIGEN_SORT_VAL_DESC) != GSL_SUCCESS)
+            status = fail(err, "the principal components could not be computed");
+        double kept = 0.0, total = 0.0;
+        for (size_t k = 0; status == 0 && k < B; k++) {
+            total += gsl_vector_get(ev, k);
+            if (k < dims)
+                kept += gsl_vector_get(ev, k);
+        }
+        for (size_t c = 0; status == 0 && c < dims; c++) {
+            gsl_vector_view axis = gsl_matrix_column(V, c);
+            if (gsl_vector_get(&axis.vector, gsl_blas_idamax(&axis.vector)) < 0.0)
+                gsl_vector_scale(&axis.vector, -1.0);
+            gsl_matrix_set_col(axes, c, &axis.vector);
+        }
+        if (status == 0)
+            *explained = total > 0.0 ? kept / total : 0.0;
+    }
+    gsl_eigen_symmv_free(ws);
+    gsl_vector_free(ev);
+    gsl_matrix_free(xb);
+    gsl_matrix_free(V);
+    gsl_matrix_free(S);
+    return status;
+}
+
+static int pca_project(const float *spec, size_t n, size_t B, const double *mean,
+                       const gsl_matrix *axes, gsl_matrix *z, Error *err)
+{
+    const size_t R = 1024;
+    gsl_matrix *xb = alloc_matrix(R, B, err);
+    int status = xb ? 0 : -1;
+    for (size_t i0 = 0; i0 < n && status == 0; i0 += R) {
+        const size_t r = i0 + R <= n ? R : n - i0;
+        for (size_t i = 0; i < r; i++)
+            for (size_t k = 0; k < B; k++)
+                gsl_matrix_set(xb, i, k, spec[(i0 + i) * B + k] - mean[k]);
+        gsl_matrix_view blk = gsl_matrix_submatrix(xb, 0, 0, r, B);
+        gsl_matrix_view out = gsl_matrix_submatrix(z, i0, 0, r, z->size2);
+        if (gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &blk.matrix, axes, 0.0,
+                           &out.matrix) != 0)
+            status = fail(err, "the projection on the principal axes failed");
+    }
+    gsl_matrix_free(xb);
+    return status;
+}
+typedef struct {
+    size_t clips, frames_per_clip, bins;
+    int *key;                   /* per clip */
+    int *chord;                 /* per frame: the chord at the frame's centre */
+    float *spec;                /* per frame, bins log-magnitudes */
+} Corpus;
+
+static void corpus_free(Corpus *cp)
+{
+    free(cp->key);
+    free(cp->chord);
+    free(cp->spec);
+}
+static int render_corpus(size_t first, size_t clips, size_t nkeys,
+                         unsigned long seed, const Synth *sy, const Encoder *e,
+                         Corpus *cp, Error *err)
+{
+    const size_t n = (size_t)(sy->seconds * RATE), F = frame_count(n, e);
+    *cp = (Corpus){clips, F, e->bins, NULL, NULL, NULL};
+    if (F == 0)
+        return fail(err, "a clip of %g s is shorter than one analysis window",
+                    sy->seconds);
+    double *x = alloc_array(n, sizeof *x, err);
+    double *buf = x ? alloc_array(e->window, sizeof *buf, err) : NULL;
+    int *chord = buf ? alloc_array(n, sizeof *chord, err) : NULL;
+    gsl_rng *rng = chord ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    cp->key = rng ? alloc_array(clips, sizeof *cp->key, err) : NULL;
+    cp->chord = cp->key ? alloc_array(clips * F, sizeof *cp->chord, err) : NULL;
+    cp->spec = cp->chord ? alloc_array(clips * F * e->bins, sizeof *cp->spec, err)
+                         : NULL;
+    int status = cp->spec ? 0 : -1;
+    for (size_t c = 0; status == 0 && c < clips; c++) {
+        cp->key[c] = key_in_fifths_order((int)((first + c) % nkeys));
+        render_clip(cp->key[c], seed * 1000000UL + first + c, sy, rng, x, chord, n);
+        for (size_t f = 0; status == 0 && f < F; f++) {
+            cp->chord[c * F + f] = chord[f * HOP + e->window / 2];
+            float *out = cp->spec + (c * F + f) * e->bins;
+            if (frame_spectrum(x + f * HOP, e, buf, out) != 0)
+                status = fail(err, "the FFT of a frame failed");
+        }
+    }
+    free(x); free(buf); free(chord);
+    gsl_rng_free(rng);
+    if (status != 0)
+        corpus_free(cp);
+    return status;
+}
+static float *refloor(const float *spec, size_t n, double from, double to,
+                      Error *err)
+{
+    float *out = alloc_array(n, sizeof *out, err);
+    for (size_t i = 0; out != NULL && i < n; i++)
+        out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
+    return out;
+}
+static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
+                             size_t *code, double *d2, Error *err)
+{
+    const size_t N = x->size1, K = c->size1, D = x->size2, R = 512;
+    double *cn = alloc_array(K, sizeof *cn, err);
+    gsl_matrix *g = cn ? alloc_matrix(R, K, err) : NULL;
+    int status = g ? 0 : -1;
+    for (size_t j = 0; status == 0 && j < K; j++) {
+        gsl_vector_const_view cj = gsl_matrix_const_row(c, j);
+        cn[j] = 0.0;
+        for (size_t d = 0; d < D; d++)
+            cn[j] += gsl_vector_get(&cj.vector, d) * gsl_vector_get(&cj.vector, d);
+    }
+    for (size_t i0 = 0; status == 0 && i0 < N; i0 += R) {
+        const size_t r = i0 + R <= N ? R : N - i0;
+        gsl_matrix_const_view xb = gsl_matrix_const_submatrix(x, i0, 0, r, D);
+        gsl_matrix_view gb = gsl_matrix_submatrix(g, 0, 0, r, K);
+        if (gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &xb.matrix, c, 0.0,
+                           &gb.matrix) != 0) {
+            status = fail(err, "the distances to the codewords could not be "
+                          "computed");
+            break;
+        }
+        for (size_t i = 0; i < r; i++) {
+            const double *gi = gsl_matrix_const_ptr(&gb.matrix, i, 0);
+            const double *xi = gsl_matrix_const_ptr(x, i0 + i, 0);
+            double xn = 0.0, best = cn[0] - 2.0 * gi[0];
+            size_t bj = 0;
+            for (size_t d = 0; d < D; d++)
+                xn += xi[d] * xi[d];
+            for (size_t j = 1; j < K; j++)
+                if (cn[j] - 2.0 * gi[j] < best) {
+                    best = cn[j] - 2.0 * gi[j];
+                    bj = j;
+                }
+            code[i0 + i] = bj;
+            d2[i0 + i] = fmax(0.0, xn + best);
+        }
+    }
+    free(cn);
+    gsl_matrix_free(g);
+    return status;
+}
+typedef struct {
+    size_t K;                   /* codewords */
+    int iterations;             /* Lloyd iterations */
+    unsigned long seed;
+} Kmeans_plan;
+
+static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err)
+{
+    const size_t N = x->size1, K = c->size1, D = x->size2;
+    const size_t S = 8 * K < N ? 8 * K : N;
+    if (K > N)
+        return fail(err, "%zu codewords need at least as many frames, got %zu",
+                    K, N);
+    size_t *idx = alloc_array(N, sizeof *idx, err);
+    gsl_matrix *xs = idx ? alloc_matrix(S, D, err) : NULL;
+    double *best = xs ? alloc_array(S, sizeof *best, err) : NULL;
+    double *dot = best ? alloc_array(S, sizeof *dot, err) : NULL;
+    double *xn = dot ? alloc_array(S, sizeof *xn, err) : NULL;
+    int status = xn ? 0 : -1;
+    if (status == 0) {
+        for (size_t i = 0; i < N; i++)
+            idx[i] = i;
+        gsl_ran_shuffle(rng, idx, N, sizeof *idx);
+        for (size_t i = 0; i < S; i++) {
+            gsl_vector_const_view row = gsl_matrix_const_row(x, idx[i]);
+            gsl_matrix_set_row(xs, i, &row.vector);
+            xn[i] = 0.0;
+            for (size_t d = 0; d < D; d++)
+                xn[i] += gsl_vector_get(&row.vector, d) * gsl_vector_get(&row.vector, d);
+            best[i] = HUGE_VAL;
+        }
+        size_t pick = gsl_rng_uniform_int(rng, S);
+        for (size_t k = 0; k < K && status == 0; k++) {
+            gsl_vector_view ck = gsl_matrix_row(c, k);
+            gsl_vector_const_view cand = gsl_matrix_const_row(xs, pick);
+            gsl_vector_memcpy(&ck.vector, &cand.vector);
+            gsl_vector_view dv = gsl_vector_view_array(dot, S);
+            if (gsl_blas_dgemv(CblasNoTrans, 1.0, xs, &ck.vector, 0.0, &dv.vector) != 0) {
+                status = fail(err, "k-means++: a distance computation failed");
+                break;
+            }
+            double total = 0.0;
+            for (size_t i = 0; i < S; i++) {
+                const double d = fmax(0.0, xn[i] - 2.0 * dot[i] + xn[pick]);
+                best[i] = i == pick ? 0.0 : fmin(best[i], d);
+                total += best[i];
+            }
+            if (total > 0.0) {
+                double u = gsl_rng_uniform(rng) * total;
+                for (pick = 0; pick + 1 < S && (u -= best[pick]) >= 0.0; pick++)
+                    ;
+            } else
+                pick = gsl_rng_uniform_int(rng, S);
+        }
+    }
+    free(idx); gsl_matrix_free(xs); free(best); free(dot); free(xn);
+    return status;
+}
+static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
+                  double *trace, size_t *code, double *d2, long *reseeded,
+                  Error *err)
+{
+    const size_t N = x->size1, K = c->size1, D = x->size2;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    long *count = alloc_array(K, sizeof *count, err);
+    size_t *far = count ? alloc_array(K, sizeof *far, err) : NULL;
+    int status = far && rng ? 0
+                 : far ? fail(err, "cannot allocate a generator") : -1;
+    *reseeded = 0;
+    if (status == 0) {
+        gsl_rng_set(rng, plan->seed);
+        status = kmeanspp(x, c, rng, err);
+    }
+    for (int t = 0; status == 0; t++) {
+        if ((status = nearest_codewords(x, c, code, d2, err)) != 0)
+            break;
+        double sum = 0.0;
+        for (size_t i = 0; i < N; i++)
+            sum += d2[i];
+        trace[t] = sum / (double)N;
+        if (t == plan->iterations)
+            break;
+        gsl_matrix_set_zero(c);
+        for (size_t j = 0; j < K; j++)
+            count[j] = 0;
+        for (size_t i = 0; i < N; i++) {
+            double *cj = gsl_matrix_ptr(c, code[i], 0);
+            const double *xi = gsl_matrix_const_ptr(x, i, 0);
+            for (size_t d = 0; d < D; d++)
+                cj[d] += xi[d];
+            count[code[i]]++;
+        }
+        for (size_t j = 0; j < K; j++)
+            if (count[j] > 0) {
+                gsl_vector_view cj = gsl_matrix_row(c, j);
+                gsl_vector_scale(&cj.vector, 1.0 / (double)count[j]);
+            }
+        size_t dead = 0;
+        for (size_t j = 0; j < K; j++)
+            dead += count[j] == 0;
+        if (dead > 0) {
+            gsl_sort_largest_index(far, dead, d2, 1, N);
+            for (size_t j = 0, k = 0; j < K; j++)
+                if (count[j] == 0) {
+                    gsl_vector_view cj = gsl_matrix_row(c, j);
+                    gsl_vector_const_view xf = gsl_matrix_const_row(x, far[k++]);
+                    gsl_vector_memcpy(&cj.vector, &xf.vector);
+                }
+            *reseeded += (long)dead;
+        }
+    }
+    gsl_rng_free(rng);
+    free(count);
+    free(far);
+    return status;
+}
+typedef struct {
+    long keys, train_clips, test_clips;     /* clips per key */
+    long dims, codewords, codewords2, iterations, raw_sample;
+    long sizes[4];              /* smaller codebooks for the sensitivity study */
+    int nsizes;
+    double floors[4];           /* other log floors for the sensitivity study */
+    int nfloors;
+    long windows[4];            /* other windows for the sensitivity study */
+    int nwindows;
+    unsigned long seed;
+    Synth synth;
+    Encoder enc;
+} Plan;
+typedef struct {
+    size_t K, L;                /* codewords, labels */
+    long *count;                /* K x L */
+    int *dominant;              /* per codeword; -1 when unused */
+    double *share, *entropy;    /* per codeword */
+    size_t used;
+    double mean_share, mean_entropy;    /* over the used codewords */
+} Label_table;
+
+static int label_table_alloc(Label_table *t, size_t K, size_t L, Error *err)
+{
+    *t = (Label_table){K, L, NULL, NULL, NULL, NULL, 0, 0.0, 0.0};
+    t->count = alloc_array(K * L, sizeof *t->count, err);
+    t->dominant = t->count ? alloc_array(K, sizeof *t->dominant, err) : NULL;
+    t->share = t->dominant ? alloc_array(K, sizeof *t->share, err) : NULL;
+    t->entropy = t->share ? alloc_array(K, sizeof *t->entropy, err) : NULL;
+    return t->entropy ? 0 : -1;
+}
+
+static void label_table_free(Label_table *t)
+{
+    free(t->count); free(t->dominant); free(t->share); free(t->entropy);
+}
+static void label_table_fill(Label_table *t, const size_t *code, const int *label,
+                             size_t n)
+{
+    const size_t L = t->L;
+    memset(t->count, 0, t->K * L * sizeof *t->count);
+    for (size_t i = 0; i < n; i++)
+        t->count[code[i] * L + (size_t)label[i]]++;
+    t->used = 0;
+    double ms = 0.0, me = 0.0;
+    for (size_t j = 0; j < t->K; j++) {
+        const long *c = t->count + j * L;
+        long total = 0, best = 0;
+        size_t arg = 0;
+        for (size_t l = 0; l < L; l++) {
+            total += c[l];
+            if (c[l] > best) {
+                best = c[l];
+                arg = l;
+            }
+        }
+        double h = 0.0;
+        for (size_t l = 0; l < L; l++)
+            if (c[l] > 0)
+                h -= (double)c[l] / total * log2((double)c[l] / total);
+        t->dominant[j] = total > 0 ? (int)arg : -1;
+        t->share[j] = total > 0 ? (double)best / total : 0.0;
+        t->entropy[j] = total > 0 ? h : 0.0;
+        t->used += total > 0;
+        ms += t->share[j];
+        me += t->entropy[j];
+    }
+    t->mean_share = t->used ? ms / (double)t->used : 0.0;
+    t->mean_entropy = t->used ? me / (double)t->used : 0.0;
+}
+static int neighbour_lists(const double *pts, size_t n, size_t dim, const int *label,
+                           const int *group, size_t k, size_t *nn, Error *err)
+{
+    double *d = alloc_array(n, sizeof *d, err);
+    if (d == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (label[i] < 0)
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            double s = 0.0;
+            for (size_t c = 0; c < dim; c++)
+                s += gsl_pow_2(pts[i * dim + c] - pts[j * dim + c]);
+            d[j] = j == i || label[j] < 0 || (group && group[j] == group[i])
+                   ? HUGE_VAL : s;
+        }
+        gsl_sort_smallest_index(nn + i * k, k, d, 1, n);
+    }
+    free(d);
+    return 0;
+}
+
+static double contiguity(const size_t *nn, size_t n, size_t k, const int *label)
+{
+    double sum = 0.0;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (label[i] < 0)
+            continue;
+        size_t same = 0, valid = 0;
+        for (size_t m = 0; m < k; m++) {
+            same += label[nn[i * k + m]] == label[i];
+            valid += label[nn[i * k + m]] >= 0;
+        }
+        if (valid > 0) {
+            sum += (double)same / (double)valid;
+            used++;
+        }
+    }
+    return used ? sum / (double)used : 0.0;
+}
+
+static double chance_contiguity(const int *label, size_t n)
+{
+    double count[CHORDS] = {0}, used = 0.0, s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (label[i] >= 0) {
+            count[label[i]] += 1.0;
+            used += 1.0;
+        }
+    for (int l = 0; l < CHORDS; l++)
+        s += gsl_pow_2(count[l] / used);
+    return s;
+}
+typedef struct {
+    double dist[KEYS][KEYS];
+    bool present[KEYS];
+} Key_distances;
+
+static int key_distances(const double *pts, size_t n, size_t dim, const int *label,
+                         Key_distances *kd, Error *err)
+{
+    double *cen = alloc_array(KEYS * dim, sizeof *cen, err);
+    if (cen == NULL)
+        return -1;
+    size_t count[KEYS] = {0};
+    memset(cen, 0, KEYS * dim * sizeof *cen);
+    for (size_t i = 0; i < n; i++)
+        if (label[i] >= 0) {
+            count[label[i]]++;
+            for (size_t c = 0; c < dim; c++)
+                cen[(size_t)label[i] * dim + c] += pts[i * dim + c];
+        }
+    for (int a = 0; a < KEYS; a++) {
+        kd->present[a] = count[a] > 0;
+        for (size_t c = 0; c < dim && count[a] > 0; c++)
+            cen[(size_t)a * dim + c] /= (double)count[a];
+    }
+    for (int a = 0; a < KEYS; a++)
+        for (int b = 0; b < KEYS; b++) {
+            double s = 0.0;
+            for (size_t c = 0; c < dim; c++)
+                s += gsl_pow_2(cen[(size_t)a * dim + c] - cen[(size_t)b * dim + c]);
+            kd->dist[a][b] = kd->present[a] && kd->present[b] ? sqrt(s) : NAN;
+        }
+    free(cen);
+    return 0;
+}
+enum { PAIRS = KEYS * (KEYS - 1) / 2 };
+
+static void average_ranks(const double *v, size_t n, double *rank)
+{
+    size_t order[PAIRS];
+    gsl_sort_index(order, v, 1, n);
+    for (size_t i = 0; i < n; ) {
+        size_t j = i;
+        while (j + 1 < n && v[order[j + 1]] == v[order[i]])
+            j++;
+        for (size_t m = i; m <= j; m++)
+            rank[order[m]] = 0.5 * (double)(i + j);
+        i = j + 1;
+    }
+}
+
+static double pearson(const double *a, const double *b, size_t n)
+{
+    double ma = 0.0, mb = 0.0, sab = 0.0, saa = 0.0, sbb = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        ma += a[i] / (double)n;
+        mb += b[i] / (double)n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) * (a[i] - ma);
+        sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return saa > 0.0 && sbb > 0.0 ? sab / sqrt(saa * sbb) : 0.0;
+}
+static double fifths_rho(const Key_distances *kd, const int *perm)
+{
+    double x[PAIRS], y[PAIRS], rx[PAIRS], ry[PAIRS];
+    size_t n = 0;
+    for (int a = 0; a < KEYS; a++)
+        for (int b = a + 1; b < KEYS; b++)
+            if (kd->present[a] && kd->present[b]) {
+                x[n] = kd->dist[perm ? perm[a] : a][perm ? perm[b] : b];
+                y[n++] = fifths_distance(a, b);
+            }
+    if (n < 3)
+        return 0.0;
+    average_ranks(x, n, rx);
+    average_ranks(y, n, ry);
+    return pearson(rx, ry, n);
+}
+static double mantel_p(const Key_distances *kd, double rho, long perms,
+                       gsl_rng *rng)
+{
+    int present[KEYS], perm[KEYS], n = 0;
+    for (int a = 0; a < KEYS; a++) {
+        perm[a] = a;
+        if (kd->present[a])
+            present[n++] = a;
+    }
+    long ge = 0;
+    for (long m = 0; m < perms; m++) {
+        int shuffled[KEYS];
+        memcpy(shuffled, present, (size_t)n * sizeof *shuffled);
+        if (n > 1)
+            gsl_ran_shuffle(rng, shuffled, (size_t)n, sizeof *shuffled);
+        for (int i = 0; i < n; i++)
+            perm[present[i]] = shuffled[i];
+        ge += fifths_rho(kd, perm) >= rho - 1e-12;
+    }
+    return (1.0 + (double)ge) / (1.0 + (double)perms);
+}
+typedef struct {
+    size_t clips, frames;
+    int *key;                   /* per clip */
+    size_t *first;              /* clips + 1 offsets into the frames */
+    size_t *code;               /* per frame */
+    int *chord;                 /* per frame, or NULL */
+} Clips;
+static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    *cl = (Clips){0, 0, NULL, NULL, NULL, NULL};
+    size_t cap_c = 0, cap_f = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    int status = 0;
+    while (status == 0 && getline(&line, &cap, fp) != -1) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        if (cl->clips + 1 >= cap_c) {
+            cap_c = cap_c ? 2 * cap_c : 64;
+            int *k = realloc(cl->key, cap_c * sizeof *k);
+            if (k != NULL)
+                cl->key = k;
+            size_t *f = realloc(cl->first, (cap_c + 1) * sizeof *f);
+            if (f != NULL)
+                cl->first = f;
+            if (k == NULL || f == NULL) {
+                status = fail(err, "out of memory reading '%s'", path);
+                break;
+            }
+            cl->first[cl->clips] = cl->frames;
+        }
+        char *save = NULL, *id = strtok_r(line, "\t", &save);
+        char *key = id ? strtok_r(NULL, "\t", &save) : NULL;
+        char *tok = key ? strtok_r(NULL, "\t", &save) : NULL;
+        if (tok == NULL) {
+            status = fail(err, "%s:%zu: a clip needs an id, a key and at least one value "
+                          "(tab-separated)", path, lineno);
+            break;
+        }
+        if ((cl->key[cl->clips] = parse_key(key)) < 0) {
+            status = fail(err, "%s:%zu: '%s' is not one of the 24 key names (C, C#, Db, "
+                          "..., Am, Bbm, ...)", path, lineno, key);
+            break;
+        }
+        for (; tok != NULL && status == 0; tok = strtok_r(NULL, "\t", &save)) {
+            char *end;
+            errno = 0;
+            const long v = strtol(tok, &end, 10);
+            if (end == tok || *end != '\0' || errno == ERANGE || v < 0 || (size_t)v >= limit)
+                status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
+                              lineno, tok, limit - 1);
+            else if (cl->frames == cap_f) {
+                cap_f = cap_f ? 2 * cap_f : 4096;
+                size_t *c = realloc(cl->code, cap_f * sizeof *c);
+                if (c == NULL)
+                    status = fail(err, "out of memory reading '%s'", path);
+                else
+                    cl->code = c;
+            }
+            if (status == 0)
+                cl->code[cl->frames++] = (size_t)v;
+        }
+        cl->first[++cl->clips] = cl->frames;
+    }
+    free(line);
+    fclose(fp);
+    if (status == 0 && cl->clips == 0)
+        status = fail(err, "'%s' contains no clips", path);
+    return status;
+}
+static void clips_free(Clips *cl)
+{
+    free(cl->key);
+    free(cl->first);
+    free(cl->code);
+    free(cl->chord);
+}
+static void write_npy(FILE *fp, const gsl_matrix *m)
+{
+    char dict[128];
+    const int len = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': "
+                             "False, 'shape': (%zu, %zu), }", m->size1, m->size2);
+    const size_t pad = (64 - (10 + (size_t)len + 1) % 64) % 64;
+    const size_t hlen = (size_t)len + pad + 1;
+    fwrite("\x93NUMPY\x01\x00", 1, 8, fp);
+    fputc((int)(hlen & 0xff), fp);
+    fputc((int)(hlen >> 8), fp);
+    fprintf(fp, "%s%*s\n", dict, (int)pad, "");
+    for (size_t i = 0; i < m->size1; i++)
+        for (size_t j = 0; j < m->size2; j++) {
+            const double x = gsl_matrix_get(m, i, j);
+            uint64_t bits;
+            memcpy(&bits, &x, sizeof bits);
+            for (int b = 0; b < 8; b++)
+                fputc((int)(bits >> (8 * b) & 0xff), fp);
+        }
+}
+#include <dirent.h>
+#include <sys/wait.h>
+
+typedef struct {
+    int status;             /* exit status, or -1 if the program did not exit */
+    char out[4096];         /* the start of what it wrote on standard output */
+    char err[1024];         /* the start of what it wrote on standard error */
+} Run;
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "r");
+    if (fp != NULL) {
+        size_t n = fread(buf, 1, size - 1, fp);
+        buf[n] = '\0';
+        fclose(fp);
+    }
+}
+
+/* Run the program with ARGS, its standard output going to STDOUT_TO
+   (a path; relative paths are inside TESTDIR). */
+static Run run_program_to(const char *args, const char *stdout_to)
+{
+    Run r = {-1, "", ""};
+    const char *prog = getenv("PROGRAM"), *dir = getenv("TESTDIR");
+    if (prog == NULL || dir == NULL) {
+        snprintf(r.err, sizeof r.err, "PROGRAM or TESTDIR is not set");
+        return r;
+    }
+    char cmd[4096], outpath[1024], errpath[1024];
+    snprintf(outpath, sizeof outpath, "%s/stdout.txt", dir);
+    snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
+    remove(outpath);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>'%s'",
+             dir, prog, args, stdout_to, errpath);
+    int s = system(cmd);
+    if (s != -1 && WIFEXITED(s))
+        r.status = WEXITSTATUS(s);
+    slurp(outpath, r.out, sizeof r.out);
+    slurp(errpath, r.err, sizeof r.err);
+    return r;
+}
+
+static Run run_program(const char *args)
+{
+    return run_program_to(args, "stdout.txt");
+}
+
+static void write_test_file(const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    FILE *fp = fopen(path, "w");
+    if (fp != NULL) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+static bool test_file_exists(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    return access(path, F_OK) == 0;
+}
+
+static int leftover_files(const char *prefix)
+{
+    int n = 0;
+    DIR *d = opendir(getenv("TESTDIR"));
+    if (d == NULL)
+        return -1;
+    for (struct dirent *e; (e = readdir(d)) != NULL; )
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+static void expect_rejection_of(const char *args, const char *needle,
+                                const char *output)
+{
+    Run r = run_program(args);
+    CU_ASSERT(r.status == 1);
+    CU_ASSERT(strstr(r.err, needle) != NULL);
+    CU_ASSERT(count_lines(r.err) == 1);
+    CU_ASSERT(leftover_files(output) == 0);
+    if (r.status != 1 || strstr(r.err, needle) == NULL)
+        fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
+}
+typedef struct {
+    int suite;              /* index into the suite names */
+    const char *name;
+    CU_TestFunc fn;
+} Test_entry;
+
+static int run_test_table(const char *const *suite_names, int nsuites,
+                          const Test_entry *tests, size_t ntests)
+{
+    gsl_set_error_handler_off();
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return EXIT_FAILURE;
+    CU_pSuite suites[8] = {NULL};
+    for (int k = 0; k < nsuites && k < 8; k++)
+        suites[k] = CU_add_suite(suite_names[k], NULL, NULL);
+    for (size_t k = 0; k < ntests; k++)
+        if (tests[k].suite >= nsuites || suites[tests[k].suite] == NULL
+            || !CU_add_test(suites[tests[k].suite], tests[k].name, tests[k].fn)) {
+            CU_cleanup_registry();
+            return EXIT_FAILURE;
+        }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+static void remove_test_file(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    remove(path);
+}
+
+/* A 2 x 2 .npy file of type DESCR followed by BYTES zero bytes of data. */
+static void write_test_npy(const char *name, const char *descr, size_t bytes)
+{
+    char path[1024], dict[128];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, "
+             "'shape': (2, 2), }", descr);
+    FILE *fp = fopen(path, "wb");
+    if (fp == NULL)
+        return;
+    fwrite("\x93NUMPY\x01\x00\x76\x00", 1, 10, fp);      /* header: 118 bytes */
+    fprintf(fp, "%-117s\n", dict);
+    for (size_t k = 0; k < bytes; k++)
+        fputc(0, fp);
+    fclose(fp);
+}
+static void test_pure_tone(void)
+{
+    const Encoder e = ENCODER_DEFAULT;
+    double x[2048], buf[2048];
+    float s[320];
+    const double f[2] = {437.5, 440.0};
+    for (int t = 0; t < 2; t++) {
+        for (size_t i = 0; i < 2048; i++)
+            x[i] = 0.5 * sin(2.0 * M_PI * f[t] * (double)i / RATE);
+        CU_ASSERT_FATAL(frame_spectrum(x, &e, buf, s) == 0);
+        size_t peak = 0;
+        for (size_t k = 1; k < 320; k++)
+            if (s[k] > s[peak])
+                peak = k;
+        CU_ASSERT_EQUAL(peak + 1, 28);                  /* s[k-1] is bin k */
+        if (t == 0)
+            CU_ASSERT_DOUBLE_EQUAL(s[27], log(0.5 + 1e-4), 1e-5);
+    }
+}
+static void test_pca_orthonormal(void)
+{
+    enum { N = 400, B = 24, DIMS = 8 };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    float *spec = malloc(N * B * sizeof *spec);
+    gsl_matrix *axes = gsl_matrix_alloc(B, DIMS), *g = gsl_matrix_alloc(DIMS, DIMS);
+    double mean[B], explained = 0.0;
+    Error err = {""};
+    CU_ASSERT_FATAL(rng && spec && axes && g);
+    for (size_t i = 0; i < N * B; i++)
+        spec[i] = (float)(gsl_ran_gaussian(rng, 1.0) * (1.0 + (double)(i % B)));
+    CU_ASSERT_FATAL(pca_fit(spec, N, B, axes, mean, &explained, &err) == 0);
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, axes, axes, 0.0, g);
+    for (size_t a = 0; a < DIMS; a++)
+        for (size_t b = 0; b < DIMS; b++)
+            CU_ASSERT_DOUBLE_EQUAL(gsl_matrix_get(g, a, b), a == b, 1e-12);
+    CU_ASSERT(explained > 0.0 && explained <= 1.0);
+    gsl_matrix *z = gsl_matrix_alloc(N, DIMS);
+    CU_ASSERT_FATAL(z != NULL && pca_project(spec, N, B, mean, axes, z, &err) == 0);
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, z, z, 0.0, g);
+    for (size_t a = 0; a < DIMS; a++) {             /* uncorrelated, in order */
+        for (size_t b = 0; b < DIMS; b++)
+            if (a != b) {
+                CU_ASSERT(fabs(gsl_matrix_get(g, a, b))
+                          < 1e-6 * gsl_matrix_get(g, 0, 0));
+            }
+        if (a > 0) {
+            CU_ASSERT(gsl_matrix_get(g, a, a) <= gsl_matrix_get(g, a - 1, a - 1));
+        }
+    }
+    gsl_matrix_free(z);
+    gsl_matrix_free(g);
+    gsl_matrix_free(axes);
+    free(spec);
+    gsl_rng_free(rng);
+}
+static void test_kmeans_by_brute_force(void)
+{
+    enum { N = 600, D = 5, K = 40, IT = 12 };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_matrix *x = gsl_matrix_alloc(N, D), *c = gsl_matrix_alloc(K, D);
+    size_t code[N];
+    double d2[N], trace[IT + 1];
+    long reseeded;
+    Error err = {""};
+    CU_ASSERT_FATAL(rng && x && c);
+    for (size_t i = 0; i < N; i++)              /* 12 blobs, one far outlier */
+        for (size_t d = 0; d < D; d++)
+            gsl_matrix_set(x, i, d, (i == 0 ? 100.0 : (double)(i % 12 * (d + 1) % 7))
+                                    + gsl_ran_gaussian(rng, 0.3));
+    const Kmeans_plan plan = {K, IT, 3};
+    CU_ASSERT_FATAL(kmeans(x, c, &plan, trace, code, d2, &reseeded, &err) == 0);
+    for (int t = 1; t <= IT; t++)
+        CU_ASSERT(trace[t] <= trace[t - 1] * (1.0 + 1e-12));
+    for (size_t i = 0; i < N; i++) {
+        double best = HUGE_VAL, mine = 0.0;
+        for (size_t j = 0; j < K; j++) {
+            double s = 0.0;
+            for (size_t d = 0; d < D; d++)
+                s += gsl_pow_2(gsl_matrix_get(x, i, d) - gsl_matrix_get(c, j, d));
+            best = fmin(best, s);
+            if (j == code[i])
+                mine = s;
+        }
+        CU_ASSERT(mine <= best + 1e-9 * (1.0 + best));
+        CU_ASSERT_DOUBLE_EQUAL(d2[i], mine, 1e-9 * (1.0 + mine));
+    }
+    gsl_matrix_free(x);
+    gsl_matrix_free(c);
+    gsl_rng_free(rng);
+}
+static void test_corpus_labels(void)
+{
+    static const int major[7] = {0, 2, 4, 5, 7, 9, 11};
+    Synth sy = SYNTH_DEFAULT;
+    sy.seconds = 0.5;
+    const Encoder e = ENCODER_DEFAULT;
+    Corpus cp;
+    Error err = {""};
+    CU_ASSERT_FATAL(render_corpus(0, 8, 4, 9, &sy, &e, &cp, &err) == 0);
+    CU_ASSERT_EQUAL(cp.frames_per_clip, (16000 - 2048) / 640 + 1);
+    const int expect[4] = {0, 7, 2, 9};                 /* C G D A major */
+    for (size_t c = 0; c < 8; c++) {
+        CU_ASSERT_EQUAL(cp.key[c], expect[c % 4]);
+        for (size_t f = 0; f < cp.frames_per_clip; f++) {
+            const int ch = cp.chord[c * cp.frames_per_clip + f], root = ch / 4;
+            const int q = ch % 4, third = q == 0 || q == 3 ? 4 : 3;
+            const int fifth = q == 2 ? 6 : q == 3 ? 8 : 7;
+            const int notes[3] = {root, root + third, root + fifth};
+            for (int k = 0; k < 3; k++) {
+                bool in = false;
+                for (int s = 0; s < 7; s++)
+                    in |= (notes[k] - expect[c % 4] + 24) % 12 == major[s];
+                CU_ASSERT(in);
+            }
+        }
+    }
+    corpus_free(&cp);
+}
+static double scale_share(int key, const int scale[7])
+{
+    const size_t n = 32000, W = 8192;
+    double *x = malloc(n * sizeof *x), *buf = malloc(W * sizeof *buf);
+    int *chord = malloc(n * sizeof *chord);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double pc[12] = {0}, in = 0.0, all = 0.0;
+    Synth sy = SYNTH_DEFAULT;
+    sy.seconds = 1.0;
+    render_clip(key, 77, &sy, rng, x, chord, n);
+    for (size_t f = 0; f + W <= n; f += W / 2) {
+        memcpy(buf, x + f, W * sizeof *buf);
+        gsl_fft_real_radix2_transform(buf, 1, W);
+        for (size_t k = 1; k < W / 2; k++) {
+            const double hz = (double)k * RATE / (double)W;
+            if (hz < 60.0 || hz > 2000.0)
+                continue;
+            const long p = lround(12.0 * log2(hz / 440.0)) + 9;
+            pc[(p % 12 + 12) % 12] += buf[k] * buf[k] + buf[W - k] * buf[W - k];
+        }
+    }
+    for (int k = 0; k < 12; k++) {
+        all += pc[k];
+        for (int s = 0; s < 7; s++)
+            in += scale[s] == k ? pc[k] : 0.0;
+    }
+    free(x); free(buf); free(chord);
+    gsl_rng_free(rng);
+    return in / all;
+}
+
+static void test_generator_plays_in_key(void)
+{
+    const int e_major[7] = {4, 6, 8, 9, 11, 1, 3};
+    const int c_minor[7] = {0, 2, 3, 5, 7, 8, 11};
+    CU_ASSERT(scale_share(4, e_major) > 0.8);
+    CU_ASSERT(scale_share(12, c_minor) > 0.8);
+    CU_ASSERT(scale_share(4, c_minor) < 0.8);       /* and not in another key */
+}
+static void test_label_counts(void)
+{
+    Label_table t;
+    Error err = {""};
+    CU_ASSERT_FATAL(label_table_alloc(&t, 3, KEYS, &err) == 0);
+    size_t code[10];
+    int label[10];
+    for (int i = 0; i < 10; i++) {
+        code[i] = 1;
+        label[i] = i < 6 ? 0 : i < 9 ? 7 : 21;             /* C, G, Am */
+    }
+    label_table_fill(&t, code, label, 10);
+    CU_ASSERT(t.dominant[0] == -1 && t.dominant[2] == -1 && t.used == 1);
+    CU_ASSERT_EQUAL(t.dominant[1], 0);
+    CU_ASSERT_DOUBLE_EQUAL(t.share[1], 0.6, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(t.entropy[1], -(0.6 * log2(0.6) + 0.3 * log2(0.3)
+                                           + 0.1 * log2(0.1)), 1e-12);
+    label_table_free(&t);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(label_table_alloc(&t, 50, CHORDS, &err) == 0 && rng != NULL);
+    size_t rc[5000];
+    int rl[5000];
+    for (int i = 0; i < 5000; i++) {
+        rc[i] = gsl_rng_uniform_int(rng, 40);           /* codewords 40..49 unused */
+        rl[i] = (int)gsl_rng_uniform_int(rng, CHORDS);
+    }
+    label_table_fill(&t, rc, rl, 5000);
+    long sum = 0;
+    for (size_t k = 0; k < 50 * CHORDS; k++)
+        sum += t.count[k];
+    CU_ASSERT_EQUAL(sum, 5000);
+    CU_ASSERT_EQUAL(t.used, 40);
+    label_table_free(&t);
+    gsl_rng_free(rng);
+}
+static void test_contiguity_by_hand(void)
+{
+    const double pts[6] = {0, 1, 2, 10, 11, 12};
+    int label[6] = {0, 0, 7, 7, 7, 0};                  /* C C G G G C */
+    size_t nn[12];
+    Error err = {""};
+    CU_ASSERT_FATAL(neighbour_lists(pts, 6, 1, label, NULL, 2, nn, &err) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(contiguity(nn, 6, 2, label), 1.0 / 3.0, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(chance_contiguity(label, 6), 0.5, 1e-15);
+    label[2] = -1;                                      /* the point at 2 unused */
+    CU_ASSERT_FATAL(neighbour_lists(pts, 6, 1, label, NULL, 2, nn, &err) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(contiguity(nn, 6, 2, label), 2.0 / 5.0, 1e-15);
+    const int group[6] = {0, 0, 1, 2, 3, 4};            /* 0 and 1: one clip */
+    label[2] = 7;
+    CU_ASSERT_FATAL(neighbour_lists(pts, 6, 1, label, group, 2, nn, &err) == 0);
+    CU_ASSERT(nn[0] != 1 && nn[1] != 1 && nn[2] != 0 && nn[3] != 0);
+}
+static void test_mantel_uniform_under_null(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    int small = 0, half = 0;
+    const int draws = 300;
+    for (int r = 0; r < draws; r++) {
+        Key_distances kd;
+        double pt[KEYS][4];
+        for (int a = 0; a < KEYS; a++)
+            for (int c = 0; c < 4; c++)
+                pt[a][c] = gsl_ran_gaussian(rng, 1.0);
+        for (int a = 0; a < KEYS; a++) {
+            kd.present[a] = true;
+            for (int b = 0; b < KEYS; b++) {
+                double s = 0.0;
+                for (int c = 0; c < 4; c++)
+                    s += gsl_pow_2(pt[a][c] - pt[b][c]);
+                kd.dist[a][b] = sqrt(s);
+            }
+        }
+        const double p = mantel_p(&kd, fifths_rho(&kd, NULL), 99, rng);
+        small += p <= 0.05;
+        half += p <= 0.5;
+    }
+    CU_ASSERT(fabs(small / (double)draws - 0.05) < 4 * 0.0126);
+    CU_ASSERT(fabs(half / (double)draws - 0.5) < 4 * 0.0289);
+    gsl_rng_free(rng);
+}
+static void test_mantel_finds_the_circle(void)
+{
+    Key_distances kd;
+    double pts[2 * 2 * KEYS];                   /* two codewords per key */
+    int label[2 * KEYS];
+    Error err = {""};
+    for (int i = 0; i < 2 * KEYS; i++) {
+        const int a = i % KEYS;
+        const double t = 2 * M_PI * fifths_position(a) / 12.0;
+        const double r = (key_minor(a) ? 0.9 : 1.0) + (i < KEYS ? 0.01 : -0.01);
+        pts[2 * i] = r * cos(t);
+        pts[2 * i + 1] = r * sin(t);
+        label[i] = a;
+    }
+    CU_ASSERT_FATAL(key_distances(pts, 2 * KEYS, 2, label, &kd, &err) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(kd.dist[0][7], 2 * sin(M_PI / 12), 1e-12);  /* C, G */
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    const double rho = fifths_rho(&kd, NULL);
+    CU_ASSERT(rho > 0.9);
+    CU_ASSERT_DOUBLE_EQUAL(mantel_p(&kd, rho, 199, rng), 1.0 / 200.0, 1e-15);
+    CU_ASSERT_EQUAL(fifths_distance(0, 6), 6);      /* C, F#: the tritone */
+    CU_ASSERT_EQUAL(fifths_distance(0, 21), 0);     /* C, Am: relative keys */
+    CU_ASSERT_EQUAL(parse_key("Db"), parse_key("C#"));
+    CU_ASSERT_EQUAL(parse_key("Ebm"), 15);
+    CU_ASSERT_EQUAL(parse_key("H"), -1);
+    for (int a = 0; a < KEYS; a++) {
+        char name[8];
+        key_name(a, name, sizeof name);
+        CU_ASSERT_EQUAL(parse_key(name), a);
+    }
+    gsl_rng_free(rng);
+}
+static void test_refloor(void)
+{
+    const Encoder e = ENCODER_DEFAULT;
+    double x[2048], buf[2048];
+    float s[320], direct[320];
+    Error err = {""};
+    for (size_t i = 0; i < 2048; i++)
+        x[i] = 0.5 * sin(2.0 * M_PI * 440.0 * (double)i / RATE)
+               + 1e-3 * sin(2.0 * M_PI * 3000.0 * (double)i / RATE);
+    CU_ASSERT_FATAL(frame_spectrum(x, &e, buf, s) == 0);
+    const double to[2] = {1e-2, 1e-6}, tol[2] = {1e-5, 1e-2};
+    for (int t = 0; t < 2; t++) {
+        const Encoder e2 = {2048, 320, to[t]};
+        CU_ASSERT_FATAL(frame_spectrum(x, &e2, buf, direct) == 0);
+        float *r = refloor(s, 320, 1e-4, to[t], &err);
+        CU_ASSERT_FATAL(r != NULL);
+        for (size_t k = 0; k < 320; k++)
+            CU_ASSERT_DOUBLE_EQUAL(r[k], direct[k], tol[t]);
+        free(r);
+    }
+}
+static void test_wav_round_trip(void)
+{
+    enum { N = 4000 };
+    double x[N], y[N];
+    int chord[N];
+    char path[1024];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    Synth sy = SYNTH_DEFAULT;
+    Error err = {""};
+    CU_ASSERT_FATAL(rng != NULL);
+    render_clip(7, 5, &sy, rng, x, chord, N);
+    snprintf(path, sizeof path, "%s/rt.wav", getenv("TESTDIR"));
+    CU_ASSERT_FATAL(write_wav(path, x, N, &err) == 0);
+    SF_INFO info = {0};
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    CU_ASSERT_FATAL(sf != NULL);
+    CU_ASSERT(info.samplerate == 32000 && info.channels == 1 && info.frames == N);
+    CU_ASSERT(sf_readf_double(sf, y, N) == N);
+    sf_close(sf);
+    for (size_t i = 0; i < N; i++)
+        CU_ASSERT_EQUAL(y[i], (double)(float)x[i]);
+    gsl_rng_free(rng);
+}
+
+static void test_npy_round_trip(void)
+{
+    gsl_matrix *m = gsl_matrix_alloc(5, 3);
+    char path[1024];
+    Error err = {""};
+    CU_ASSERT_FATAL(m != NULL);
+    for (size_t k = 0; k < 15; k++)
+        m->data[k] = (k % 2 ? -1.0 : 1.0) / (double)(k + 3) * 1e5;
+    snprintf(path, sizeof path, "%s/rt.npy", getenv("TESTDIR"));
+    FILE *fp = fopen(path, "wb");
+    CU_ASSERT_FATAL(fp != NULL);
+    write_npy(fp, m);
+    fclose(fp);
+    gsl_matrix *r = read_points(path, &err);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT(r->size1 == 5 && r->size2 == 3);
+    CU_ASSERT(memcmp(r->data, m->data, 15 * sizeof *m->data) == 0);
+    gsl_matrix_free(r);
+    gsl_matrix_free(m);
+}
+static void expect_cb_rejection(const char *args, const char *needle)
+{
+    expect_rejection_of(args, needle, "m.tex");
+}
+
+static void test_codebook_cli(void)
+{
+    Run r = run_program("--help");
+    CU_ASSERT(r.status == 0 && strstr(r.out, "--synthesise")
+              && strstr(r.out, "--train")
+              && strstr(r.out, "--codebook") && strstr(r.out, "--permutations"));
+    r = run_program("--synthesise F#m --output one.wav --seconds 0.5");
+    CU_ASSERT(r.status == 0 && test_file_exists("one.wav"));
+    r = run_program("--train --keys 4 --train-clips 3 --test-clips 2 --seconds 1 "
+                    "--codewords 32 --codewords2 16 --iterations 4 --raw-sample 64 "
+                    "--write-codebook s.npy --write-codes c.tsv "
+                    "--write-chords h.tsv "
+                    "--write-raw raw.tsv --distortion d.dat --macros t.tex");
+    CU_ASSERT_FATAL(r.status == 0);
+    Error err = {""};
+    char path[1024];
+    snprintf(path, sizeof path, "%s/c.tsv", getenv("TESTDIR"));
+    Clips cl;
+    CU_ASSERT_FATAL(read_clip_table(path, 32, &cl, &err) == 0);
+    CU_ASSERT_EQUAL(cl.clips, 4 * 2);
+    const size_t F = (32000 - 2048) / 640 + 1;           /* frames of a 1 s clip */
+    CU_ASSERT_EQUAL(cl.frames, cl.clips * F);
+    for (size_t c = 0; c < cl.clips; c++)
+        CU_ASSERT_EQUAL(cl.key[c], key_in_fifths_order((int)((12 + c) % 4)));
+    clips_free(&cl);
+    snprintf(path, sizeof path, "%s/s.npy", getenv("TESTDIR"));
+    gsl_matrix *cb = read_points(path, &err);
+    CU_ASSERT(cb != NULL && cb->size1 == 32 && cb->size2 == 128);
+    gsl_matrix_free(cb);
+    r = run_program("--codebook s.npy --codes c.tsv --chords h.tsv --raw raw.tsv "
+                    "-p 5 --permutations 20 --map map.dat --heatmap heat.dat "
+                    "--macros m.tex");
+    CU_ASSERT(r.status == 0 && test_file_exists("map.dat")
+              && test_file_exists("m.tex"));
+    remove_test_file("m.tex");
+    write_test_npy("int.npy", "<i4", 16);
+    write_test_npy("short.npy", "<f8", 3);
+    write_test_file("text.npy", "\x93NUMPX not a NumPy file\n");
+    write_test_file("badkey.tsv", "clip1\tH\t1\t2\n");
+    write_test_file("badcode.tsv", "clip1\tC\t1\t32\n");
+    write_test_file("nocode.tsv", "clip1\tC\n");
+    const char *m = " --map map2.dat --macros m.tex";
+    char args[512];
+    const char *cases[][2] = {
+        {"--codebook int.npy --codes c.tsv", "'<i4' is not supported"},
+        {"--codebook short.npy --codes c.tsv", "truncated"},
+        {"--codebook text.npy --codes c.tsv", "is not a number"},
+        {"--codebook s.npy --codes badkey.tsv", "'H' is not one of the 24 key names"},
+        {"--codebook s.npy --codes badcode.tsv",
+         "'32' is not a whole number from 0 to 31"},
+        {"--codebook s.npy --codes nocode.tsv", "needs an id, a key and at least one"},
+        {"--codebook s.npy --codes c.tsv --chords badcode.tsv",
+         "do not describe the same"},
+        {"--codebook s.npy --codes c.tsv --raw c.tsv", "is not a number"},
+        {"--codebook s.npy", "needs --codes"},
+        {"--codebook s.npy --codes c.tsv --train", "exclude each other"},
+        {"--codebook s.npy --codes c.tsv --window 1000", "power of 2"},
+        {"--codebook s.npy --codes c.tsv --write-raw r.tsv", "need --train"},
+        {"--codebook s.npy --codes c.tsv --map c.tsv", "overwrite an input"},
+        {"--codebook s.npy --codes c.tsv --floors 1e-2", "need --train"},
+        {"--train --floors 2", "must lie in (0, 1)"},
+        {"--train --sizes 8", "out of range"},
+        {"--codebook s.npy --codes c.tsv --bogus", "unknown option"}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        snprintf(args, sizeof args, "%s%s", cases[k][0], strstr(cases[k][0], "--map")
+                 ? " --macros m.tex" : m);
+        expect_cb_rejection(args, cases[k][1]);
+    }
+    expect_rejection_of("--synthesise H --output x.wav", "not one of the 24", "x.wav");
+    expect_rejection_of("--synthesise C", "needs --output", "x.wav");
+}
+int main(void)
+{
+    static const char *const suites[] = {"23.2 codebook"};
+    static const Test_entry tests[] = {
+        {0, "the generator plays in its key", test_generator_plays_in_key},
+        {0, "the corpus: keys balanced, chords diatonic", test_corpus_labels},
+        {0, "WAV round trip through libsndfile", test_wav_round_trip},
+        {0, "a pure tone peaks at its FFT bin", test_pure_tone},
+        {0, "principal axes are orthonormal", test_pca_orthonormal},
+        {0, "spectra moved to another log floor", test_refloor},
+        {0, "k-means: distortion never rises; nearest codeword by brute force",
+         test_kmeans_by_brute_force},
+        {0, "label counts: Example G, unused codewords, totals", test_label_counts},
+        {0, "contiguity of a small case by hand", test_contiguity_by_hand},
+        {0, "Mantel p is uniform under the null", test_mantel_uniform_under_null},
+        {0, "Mantel test finds a circle of fifths; key names and distances",
+         test_mantel_finds_the_circle},
+        {0, ".npy round trip", test_npy_round_trip},
+        {0, "command line: small pipeline, bad files", test_codebook_cli}};
+    return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
+}
