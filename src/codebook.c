@@ -835,6 +835,12 @@ static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
         gsl_matrix_free(m);
         return NULL;
     }
+    if (fgetc(fp) != EOF) {             /* the shape must account for every byte */
+        fail(err, "'%s' has bytes after its %zu x %zu values", path, sh->rows,
+             sh->cols);
+        gsl_matrix_free(m);
+        return NULL;
+    }
     return m;
 }
 static gsl_matrix *read_npy(const char *path, Error *err)
@@ -1065,10 +1071,9 @@ static void tex_number(char *buf, size_t size, double x, int digits)
         snprintf(buf, size, "0");
         return;
     }
-    if (fabs(x) >= 1e-3 && fabs(x) < 1e6) {
-        int e = (int)floor(log10(fabs(x)));
-        int decimals = digits - 1 - e;
-        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+    int e10 = (int)floor(log10(fabs(x)));
+    if (fabs(x) >= 1e-3 && fabs(x) < 1e6 && e10 <= digits - 1) {
+        snprintf(buf, size, "%.*f", digits - 1 - e10, x);
         return;
     }
     char tmp[64];

@@ -293,6 +293,12 @@ static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
         gsl_matrix_free(m);
         return NULL;
     }
+    if (fgetc(fp) != EOF) {             /* the shape must account for every byte */
+        fail(err, "'%s' has bytes after its %zu x %zu values", path, sh->rows,
+             sh->cols);
+        gsl_matrix_free(m);
+        return NULL;
+    }
     return m;
 }
 static gsl_matrix *read_npy(const char *path, Error *err)
