@@ -141,6 +141,27 @@ static double plateau_loss(const Music_gen *m, int T)
     }
     return sum / (T - 1);
 }
+static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
+                               double out[2])
+{
+    const double q = m->p_change;
+    out[0] = out[1] = 0.0;
+    for (long i = 0; i < n; i++) {
+        const Tokseq *s = &set[i];
+        int root = s->harmony[0];                   /* the first token is a change */
+        for (int t = 1; t < s->length; t++) {
+            int h = s->harmony[t], step = (h - root + ROOTS) % ROOTS;
+            double p = h == HOLD ? 1.0 - q
+                     : q * (step == 5 || step == 7 ? m->p_fifth / 2
+                                                   : (1 - m->p_fifth) / (ROOTS - 3));
+            bool known = s->harmony[t - 1] != HOLD;  /* the root is in view */
+            double blind = h == HOLD || known ? p : q / ROOTS;
+            out[0] -= log(p) / ((s->length - 1) * (double)n);
+            out[1] -= log(blind) / ((s->length - 1) * (double)n);
+            root = h == HOLD ? root : h;
+        }
+    }
+}
 static double pair_prior(const Music_gen *m, int M, int ph)
 {
     if ((m->metre && m->metre != M) || (m->phase >= 0 && m->phase % M != ph))
@@ -245,9 +266,10 @@ static gsl_matrix_view block_of(const Model *m, double *base, int b)
     return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
 }
 
+static const double sd_embed = 0.5;     /* the spread of the first embeddings */
+
 static void model_init(Model *m, gsl_rng *rng)
 {
-    static const double sd_embed = 0.5;
     for (int b = 0; b < NBLOCKS; b++) {
         double sd = b <= POSITION ? sd_embed
                   : b == B_RHYTHM || b == B_HARMONY ? 0.0 : 1.0 / sqrt(m->s.d);
@@ -558,7 +580,7 @@ typedef struct {
 } Plan;
 
 typedef struct {
-    long step;
+    long step, clipped;             /* clipped: steps so far with a cut gradient */
     double loss[2];                 /* rhythm, harmony, on the evaluation set */
     double mass[17][2];             /* per head, then a uniform head */
 } Trace_row;
@@ -618,6 +640,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
         memset(g, 0, 3 * m->n * sizeof *g);
         status = 0;
         *ntrace = 0;
+        long clipped = 0;
         for (long step = 0; status == 0 && step <= p->steps; step++) {
             if (step % p->every == 0 || step == p->steps) {
                 Eval e;
@@ -627,6 +650,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
                 }
                 Trace_row *r = &trace[(*ntrace)++];
                 r->step = step;
+                r->clipped = clipped;
                 memcpy(r->loss, e.loss, sizeof r->loss);
                 memcpy(r->mass, e.mass, sizeof r->mass);
                 if (verbose) {
@@ -645,7 +669,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
                 if (forward(m, s, w, 0) != 0 || backward(m, s, w, g, 1.0 / p->batch) != 0)
                     status = fail(err, "a matrix product failed");
             }
-            clip_gradient(g, m->n, p->clip);
+            clipped += p->clip > 0.0 && clip_gradient(g, m->n, p->clip) > p->clip;
             adam_step(m->theta, g, g + m->n, g + 2 * m->n, m->n, step + 1, p->lr);
         }
     }
@@ -729,10 +753,17 @@ static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
     if (expect_word(fp, path, "attention-checkpoint", err) != 0
         || expect_number(fp, path, "the version", 1, 1, &version, err) != 0)
         return -1;
-    for (int k = 0; k < KEYS; k++)
+    for (int k = 0; k < KEYS; k++) {
         if (expect_word(fp, path, key[k], err) != 0
             || expect_number(fp, path, key[k], lo[k], hi[k], &v[k], err) != 0)
             return -1;
+        bool whole = k < 5 || (k >= 7 && k <= 9);     /* all but the p's and lr */
+        if (whole && v[k] != floor(v[k]))
+            return fail(err, "%s: %s must be a whole number, got %.17g", path,
+                        key[k], v[k]);
+    }
+    if (!(v[10] > 0.0))
+        return fail(err, "%s: lr must be positive, got %.17g", path, v[10]);
     *s = (Shape){(int)v[0], (int)v[1], (int)v[2]};
     c->music = (Music_gen){(int)v[3], (int)v[4], v[5], v[6]};
     c->seed = (long)v[7];
@@ -741,6 +772,9 @@ static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
     c->lr = v[10];
     if (c->music.metre != 0 && c->music.metre < 3)
         return fail(err, "%s: metre must be 0, 3 or 4", path);
+    if (c->music.metre != 0 && c->music.phase >= c->music.metre)
+        return fail(err, "%s: phase %d is not below metre %d", path,
+                    c->music.phase, c->music.metre);
     return shape_check(*s, err) == 0 ? 0 : -1;
 }
 static int read_blocks(FILE *fp, const char *path, Model *m, Error *err)
@@ -752,7 +786,8 @@ static int read_blocks(FILE *fp, const char *path, Model *m, Error *err)
             || expect_number(fp, path, "rows", 0, 1e9, &r, err) != 0
             || expect_number(fp, path, "columns", 0, 1e9, &c, err) != 0)
             return -1;
-        if ((size_t)r != m->rows[b] || (size_t)c != m->cols[b])
+        if (r != floor(r) || c != floor(c) || (size_t)r != m->rows[b]
+            || (size_t)c != m->cols[b])
             return fail(err, "%s: block %s is %g x %g, the header implies %zu x %zu",
                         path, block_name[b], r, c, m->rows[b], m->cols[b]);
         for (size_t k = 0; k < m->rows[b] * m->cols[b]; k++)
@@ -768,8 +803,13 @@ static int read_checkpoint(const char *path, Checkpoint *c, Error *err)
     Shape s;
     char extra[64];
     c->model = NULL;
+    struct stat st;
     if (fp == NULL)
         return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(fp);
+        return fail(err, "'%s' is not a regular file", path);
+    }
     int status = read_header(fp, path, c, &s, err);
     if (status == 0 && (c->model = model_alloc(s, err)) == NULL)
         status = -1;
@@ -1191,6 +1231,7 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     return status;
 }
 enum { EXAMPLES, TRAIN, ANALYSE, SAMPLE };
+enum { TRAIN_EVAL_SEED = 7, TRAIN_EVAL_COUNT = 64 };    /* train's defaults */
 typedef struct {
     int command;
     const char *checkpoint, *trace[16], *macros, *values, *ablation, *maps,
@@ -1198,7 +1239,7 @@ typedef struct {
     int ntrace;
     Plan plan;
     long count, example, sequences;
-    bool quiet, length_given;
+    bool quiet, length_given, music_given;
 } Options;
 
 static void usage(FILE *fp)
@@ -1308,7 +1349,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     *opt = (Options){.command = EXAMPLES, .count = 4, .sequences = 512,
                      .plan = {.s = {32, 4, 24}, .music = {0, -1, 0.25, 0.8},
                               .steps = 1600, .batch = 16, .every = 25, .seed = 1,
-                              .eval_seed = 7, .eval_count = 64, .lr = 3e-3,
+                              .eval_seed = TRAIN_EVAL_SEED,
+                              .eval_count = TRAIN_EVAL_COUNT, .lr = 3e-3,
                               .clip = 1.0}};
     if (argc > 1 && argv[1][0] != '-') {
         static const char *const names[] = {"train", "analyse", "sample"};
@@ -1378,14 +1420,15 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
             s = parse_count(optarg, name[k], lo[k], hi[k], &v, err);
             *dest[k] = (int)v;
             opt->length_given |= c == 'L';
+            opt->music_given |= c == 'M' || c == 'P';
             break;
         }
         case 'r': s = parse_double(optarg, "--lr", &opt->plan.lr, err); break;
         case 'C': s = parse_double(optarg, "--clip", &opt->plan.clip, err); break;
         case 'p': s = parse_double(optarg, "--p-change", &opt->plan.music.p_change, err);
-                  break;
+                  opt->music_given = true; break;
         case 'f': s = parse_double(optarg, "--p-fifth", &opt->plan.music.p_fifth, err);
-                  break;
+                  opt->music_given = true; break;
         }
         if (s != 0)
             return -1;
@@ -1398,6 +1441,9 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     const Music_gen *mu = &opt->plan.music;
     if (mu->metre == 1 || mu->metre == 2)
         return fail(err, "--metre must be 0, 3 or 4, got %d", mu->metre);
+    if (mu->metre != 0 && mu->phase >= mu->metre)
+        return fail(err, "--phase must be below --metre (%d), got %d", mu->metre,
+                    mu->phase);
     if (!(mu->p_change >= 0.0 && mu->p_change <= 1.0)
         || !(mu->p_fifth >= 0.0 && mu->p_fifth <= 1.0))
         return fail(err, "--p-change and --p-fifth must lie in [0, 1]");
@@ -1407,6 +1453,9 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return -1;
     if (opt->command == SAMPLE && opt->checkpoint && opt->length_given)
         return fail(err, "--length comes from the checkpoint when sampling a model");
+    if (opt->command == SAMPLE && opt->checkpoint && opt->music_given)
+        return fail(err, "--metre, --phase, --p-change and --p-fifth come from the "
+                    "checkpoint when sampling a model");
     const char *ins[17] = {opt->command == TRAIN ? NULL : opt->checkpoint};
     for (int k = 0; k < opt->ntrace; k++)
         ins[k + 1] = opt->trace[k];
@@ -1453,6 +1502,8 @@ static int run_examples(const Options *opt, Error *err)
         tex_macro(fp, "AttnExWbb", wk.A[1][1], 4);
         tex_macro(fp, "AttnExZa", wk.z[0], 4);
         tex_macro(fp, "AttnExZb", wk.z[1], 4);
+        tex_macro_trim(fp, "AttnInitSd", sd_embed, 3);
+        tex_macro_trim(fp, "AttnClip", opt->plan.clip, 3);
     }
     if (out[1].fp != NULL) {
         for (int t = 0; t < 3; t++)
@@ -1467,13 +1518,15 @@ static int run_examples(const Options *opt, Error *err)
 }
 static void write_trace(FILE *fp, const Trace_row *tr, long n, int heads)
 {
-    fputs("# step\tloss-rhythm\tloss-harmony\tuniform-periodic\tuniform-change", fp);
+    fputs("# step\tloss-rhythm\tloss-harmony\tclipped\tuniform-periodic"
+          "\tuniform-change", fp);
     for (int h = 0; h < heads; h++)
         fprintf(fp, "\tperiodic-%d\tchange-%d", h + 1, h + 1);
     fputc('\n', fp);
     for (long i = 0; i < n; i++) {
-        fprintf(fp, "%ld\t%.10g\t%.10g\t%.10g\t%.10g", tr[i].step, tr[i].loss[0],
-                tr[i].loss[1], tr[i].mass[heads][0], tr[i].mass[heads][1]);
+        fprintf(fp, "%ld\t%.10g\t%.10g\t%ld\t%.10g\t%.10g", tr[i].step,
+                tr[i].loss[0], tr[i].loss[1], tr[i].clipped, tr[i].mass[heads][0],
+                tr[i].mass[heads][1]);
         for (int h = 0; h < heads; h++)
             fprintf(fp, "\t%.10g\t%.10g", tr[i].mass[h][0], tr[i].mass[h][1]);
         fputc('\n', fp);
@@ -1506,6 +1559,8 @@ static int run_train(const Options *opt, Error *err)
 typedef struct {
     long n;
     Eval full, ablated[16];
+    double own[2];              /* the set's best and no-look-back harmony losses */
+    double trace_own[2];        /* the same for the evaluation set of the traces */
 } Analysis;
 
 static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
@@ -1520,7 +1575,16 @@ static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
         st |= evaluate_set(m, set, opt->sequences, w, 1u << h, &an->ablated[h]);
     work_free(w);
     an->n = opt->sequences;
-    return st == 0 ? 0 : fail(err, "a matrix product failed");
+    if (st != 0)
+        return fail(err, "a matrix product failed");
+    set_harmony_losses(&c->music, set, an->n, an->own);
+    Plan p = {.s = m->s, .music = c->music};
+    Tokseq *tset;
+    if (draw_set(&p, TRAIN_EVAL_SEED, TRAIN_EVAL_COUNT, &tset, err) != 0)
+        return -1;
+    set_harmony_losses(&c->music, tset, TRAIN_EVAL_COUNT, an->trace_own);
+    free(tset);
+    return 0;
 }
 static void print_analysis(const Checkpoint *c, const Analysis *an)
 {
@@ -1541,28 +1605,37 @@ static void print_analysis(const Checkpoint *c, const Analysis *an)
                an->full.mass[h][0], an->full.mass[h][1],
                spec_index(an->full.mass[h], u));
 }
+enum { TRACE_LEAD = 6 };
+static const double specialised_excess = 0.5;
+
 typedef struct {
     int heads, head;            /* the head with the largest final change excess */
     double final, loss0;        /* its final excess; the first harmony loss */
+    bool specialised;           /* final >= specialised_excess */
     long onset, width, jump;    /* steps */
     double onset_loss, jump_loss, onset_rhythm;
     long rhythm_step;           /* first step with the rhythm loss near its floor */
+    long clipped, clip_late;    /* clipped steps; those after the first record */
 } Onset;
 
 static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
-                    Onset *o, Error *err)
+                    int heads, Onset *o, Error *err)
 {
     const size_t n = tr->size1;
-    if (tr->size2 < 7 || (tr->size2 - 5) % 2 != 0 || n < 2)
+    if (tr->size2 < TRACE_LEAD + 2 || (tr->size2 - TRACE_LEAD) % 2 != 0 || n < 2)
         return fail(err, "%s: not a trace of attention train", path);
-    o->heads = (int)(tr->size2 - 5) / 2;
+    o->heads = (int)(tr->size2 - TRACE_LEAD) / 2;
+    if (o->heads != heads)
+        return fail(err, "%s: a trace of %d heads, but the checkpoint has %d", path,
+                    o->heads, heads);
     o->head = 0;
-#define EXCESS(i, h) excess_over(gsl_matrix_get(tr, i, 6 + 2 * (h)), \
-                            gsl_matrix_get(tr, i, 4))
+#define EXCESS(i, h) excess_over(gsl_matrix_get(tr, i, TRACE_LEAD + 1 + 2 * (h)), \
+                            gsl_matrix_get(tr, i, TRACE_LEAD - 1))
     for (int h = 1; h < o->heads; h++)
         if (EXCESS(n - 1, h) > EXCESS(n - 1, o->head))
             o->head = h;
     o->final = EXCESS(n - 1, o->head);
+    o->specialised = o->final >= specialised_excess;
     o->loss0 = gsl_matrix_get(tr, 0, 2);
     size_t i10 = n - 1, i50 = n - 1, i90 = n - 1, ij = 1;
     for (size_t i = n; i-- > 0; ) {
@@ -1584,6 +1657,8 @@ static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
     for (size_t i = n; i-- > 0; )
         ir = gsl_matrix_get(tr, i, 1) <= rhythm_near ? i : ir;
     o->rhythm_step = (long)gsl_matrix_get(tr, ir, 0);
+    o->clipped = (long)gsl_matrix_get(tr, n - 1, 3);
+    o->clip_late = o->clipped - (long)gsl_matrix_get(tr, 1, 3);
 #undef EXCESS
     return 0;
 }
@@ -1611,7 +1686,7 @@ static int run_analyse(const Options *opt, Error *err)
             if ((tr[k] = read_matrix(opt->trace[k], err)) == NULL
                 || onset_of(tr[k], opt->trace[k],
                             rhythm_floor(&c.music, c.model->s.length) + 0.05,
-                            &on[k], err) != 0)
+                            c.model->s.heads, &on[k], err) != 0)
                 break;
         if (k == opt->ntrace)
             status = 0;
@@ -1619,10 +1694,14 @@ static int run_analyse(const Options *opt, Error *err)
     if (status == 0) {
         print_analysis(&c, an);
         for (k = 0; k < opt->ntrace; k++)
-            printf("%s: head %d, final excess %.3f; half-way at step %ld (harmony "
-                   "loss %.4f), 10%%-90%% in %ld steps; largest jump at step %ld\n",
-                   opt->trace[k], on[k].head + 1, on[k].final, on[k].onset,
-                   on[k].onset_loss, on[k].width, on[k].jump);
+            if (on[k].specialised)
+                printf("%s: head %d, final excess %.3f; half-way at step %ld (harmony "
+                       "loss %.4f), 10%%-90%% in %ld steps; largest jump at step %ld\n",
+                       opt->trace[k], on[k].head + 1, on[k].final, on[k].onset,
+                       on[k].onset_loss, on[k].width, on[k].jump);
+            else
+                printf("%s: head %d, final excess %.3f: no onset (below %g)\n",
+                       opt->trace[k], on[k].head + 1, on[k].final, specialised_excess);
         status = stdout_written(err);
     }
     if (status == 0) {
@@ -1679,16 +1758,17 @@ static void write_curves(FILE *fp, gsl_matrix *const *tr, int ntr)
 {
     for (int k = 0; k < ntr; k++) {
         const gsl_matrix *m = tr[k];
-        int H = (int)(m->size2 - 5) / 2;
+        int H = (int)(m->size2 - TRACE_LEAD) / 2;
         fprintf(fp, "%s# run %d: step, losses (rhythm, harmony), index of each "
                 "head\n", k ? "\n\n" : "", k + 1);
         for (size_t i = 0; i < m->size1; i++) {
-            double u[2] = {gsl_matrix_get(m, i, 3), gsl_matrix_get(m, i, 4)};
+            double u[2] = {gsl_matrix_get(m, i, TRACE_LEAD - 2),
+                           gsl_matrix_get(m, i, TRACE_LEAD - 1)};
             fprintf(fp, "%g\t%.6g\t%.6g", gsl_matrix_get(m, i, 0),
                     gsl_matrix_get(m, i, 1), gsl_matrix_get(m, i, 2));
             for (int h = 0; h < H; h++) {
-                double mass[2] = {gsl_matrix_get(m, i, 5 + 2 * h),
-                                  gsl_matrix_get(m, i, 6 + 2 * h)};
+                double mass[2] = {gsl_matrix_get(m, i, TRACE_LEAD + 2 * h),
+                                  gsl_matrix_get(m, i, TRACE_LEAD + 1 + 2 * h)};
                 fprintf(fp, "\t%.6g", spec_index(mass, u));
             }
             fputc('\n', fp);
@@ -1723,9 +1803,15 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
         for (int h = 0; h < H; h++)
             onebar_max = fmax(onebar_max, an->full.onebar[h]);
         tex_macro(f, "AttnOneBarMax", onebar_max, 2);
-        tex_macro(f, "AttnPlateau", plateau_loss(&c->music, c->model->s.length), 3);
+        tex_macro(f, "AttnPlateau", plateau_loss(&c->music, c->model->s.length), 4);
         tex_macro(f, "AttnFloorRhythm", rhythm_floor(&c->music, c->model->s.length), 3);
         tex_macro(f, "AttnFloorHarmony", harmony_floor(&c->music), 4);
+        tex_macro(f, "AttnSetFloor", an->own[0], 4);
+        tex_macro(f, "AttnSetPlateau", an->own[1], 4);
+        tex_macro_int(f, "AttnTraceCount", TRAIN_EVAL_COUNT);
+        tex_macro_int(f, "AttnTraceSeed", TRAIN_EVAL_SEED);
+        tex_macro(f, "AttnTraceFloor", an->trace_own[0], 4);
+        tex_macro(f, "AttnTracePlateau", an->trace_own[1], 4);
         tex_macro_int(f, "AttnEvery", ntr > 0 && tr[0]->size1 > 1
                       ? (long)(gsl_matrix_get(tr[0], 1, 0) - gsl_matrix_get(tr[0], 0, 0))
                       : 0);
@@ -1752,24 +1838,38 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
             lo[i] = 1e300;
             hi[i] = -1e300;
         }
+        long clip_min = ntr ? LONG_MAX : 0, clip_max = 0, clip_late = 0;
         for (int k = 0; k < ntr; k++) {
             const Onset *o = &on[k];
+            clip_min = o->clipped < clip_min ? o->clipped : clip_min;
+            clip_max = o->clipped > clip_max ? o->clipped : clip_max;
+            clip_late = o->clip_late > clip_late ? o->clip_late : clip_late;
+            lo[5] = fmin(lo[5], (double)o->rhythm_step);
+            hi[5] = fmax(hi[5], (double)o->rhythm_step);
+            if (!o->specialised) {
+                fprintf(f, "%d & %d & %.2f & \\multicolumn{6}{c}{no onset} & %ld\\\\",
+                        k + 1, o->head + 1, o->final, o->rhythm_step);
+                continue;
+            }
             fprintf(f, "%d & %d & %.2f & %ld & %ld & %ld & %.3f & %.3f & %.3f & %ld\\\\",
                     k + 1, o->head + 1, o->final, o->onset, o->width, o->jump,
                     o->onset_loss, o->jump_loss, o->onset_rhythm, o->rhythm_step);
-            nspec += o->final >= 0.5;
-            mean_onset += (double)o->onset / ntr;
-            double v[6] = {(double)o->onset, (double)o->width, o->onset_loss, o->loss0,
-                           o->onset_rhythm, (double)o->rhythm_step};
-            for (int i = 0; i < 6; i++) {
+            nspec++;
+            mean_onset += (double)o->onset;
+            double v[5] = {(double)o->onset, (double)o->width, o->onset_loss, o->loss0,
+                           o->onset_rhythm};
+            for (int i = 0; i < 5; i++) {
                 lo[i] = fmin(lo[i], v[i]);
                 hi[i] = fmax(hi[i], v[i]);
             }
         }
         fputs("}\n", f);
+        mean_onset /= nspec > 0 ? nspec : 1;
         double flo = 1e300, fhi = -1e300;
         long fstep = 0;
         for (int k = 0; k < ntr; k++) {
+            if (!on[k].specialised)
+                continue;
             size_t best = 0;
             for (size_t i = 1; i < tr[k]->size1; i++)
                 if (fabs(gsl_matrix_get(tr[k], i, 0) - mean_onset)
@@ -1780,8 +1880,11 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
             fhi = fmax(fhi, gsl_matrix_get(tr[k], best, 2));
         }
         tex_macro_int(f, "AttnFixedStep", fstep);
-        tex_macro(f, "AttnFixedLossMin", ntr ? flo : 0.0, 4);
-        tex_macro(f, "AttnFixedLossMax", ntr ? fhi : 0.0, 4);
+        tex_macro(f, "AttnFixedLossMin", nspec ? flo : 0.0, 4);
+        tex_macro(f, "AttnFixedLossMax", nspec ? fhi : 0.0, 4);
+        tex_macro_int(f, "AttnClipMin", clip_min);
+        tex_macro_int(f, "AttnClipMax", clip_max);
+        tex_macro_int(f, "AttnClipLateMax", clip_late);
         tex_macro_int(f, "AttnRuns", ntr);
         tex_macro_int(f, "AttnRunsSpecialised", nspec);
         const char *nm[6][2] = {{"AttnOnsetMin", "AttnOnsetMax"},
@@ -1791,7 +1894,7 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
                                 {"AttnOnsetRhythmMin", "AttnOnsetRhythmMax"},
                                 {"AttnRhythmStepMin", "AttnRhythmStepMax"}};
         for (int i = 0; i < 6; i++) {
-            if (ntr == 0)
+            if (lo[i] > hi[i])                          /* no run to take them from */
                 lo[i] = hi[i] = 0.0;
             if (i == 0 || i == 1 || i == 5) {
                 tex_macro_int(f, nm[i][0], (long)lo[i]);

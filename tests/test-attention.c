@@ -139,6 +139,27 @@ static double plateau_loss(const Music_gen *m, int T)
     }
     return sum / (T - 1);
 }
+static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
+                               double out[2])
+{
+    const double q = m->p_change;
+    out[0] = out[1] = 0.0;
+    for (long i = 0; i < n; i++) {
+        const Tokseq *s = &set[i];
+        int root = s->harmony[0];                   /* the first token is a change */
+        for (int t = 1; t < s->length; t++) {
+            int h = s->harmony[t], step = (h - root + ROOTS) % ROOTS;
+            double p = h == HOLD ? 1.0 - q
+                     : q * (step == 5 || step == 7 ? m->p_fifth / 2
+                                                   : (1 - m->p_fifth) / (ROOTS - 3));
+            bool known = s->harmony[t - 1] != HOLD;  /* the root is in view */
+            double blind = h == HOLD || known ? p : q / ROOTS;
+            out[0] -= log(p) / ((s->length - 1) * (double)n);
+            out[1] -= log(blind) / ((s->length - 1) * (double)n);
+            root = h == HOLD ? root : h;
+        }
+    }
+}
 static double pair_prior(const Music_gen *m, int M, int ph)
 {
     if ((m->metre && m->metre != M) || (m->phase >= 0 && m->phase % M != ph))
@@ -243,9 +264,10 @@ static gsl_matrix_view block_of(const Model *m, double *base, int b)
     return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
 }
 
+static const double sd_embed = 0.5;     /* the spread of the first embeddings */
+
 static void model_init(Model *m, gsl_rng *rng)
 {
-    static const double sd_embed = 0.5;
     for (int b = 0; b < NBLOCKS; b++) {
         double sd = b <= POSITION ? sd_embed
                   : b == B_RHYTHM || b == B_HARMONY ? 0.0 : 1.0 / sqrt(m->s.d);
@@ -556,7 +578,7 @@ typedef struct {
 } Plan;
 
 typedef struct {
-    long step;
+    long step, clipped;             /* clipped: steps so far with a cut gradient */
     double loss[2];                 /* rhythm, harmony, on the evaluation set */
     double mass[17][2];             /* per head, then a uniform head */
 } Trace_row;
@@ -616,6 +638,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
         memset(g, 0, 3 * m->n * sizeof *g);
         status = 0;
         *ntrace = 0;
+        long clipped = 0;
         for (long step = 0; status == 0 && step <= p->steps; step++) {
             if (step % p->every == 0 || step == p->steps) {
                 Eval e;
@@ -625,6 +648,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
                 }
                 Trace_row *r = &trace[(*ntrace)++];
                 r->step = step;
+                r->clipped = clipped;
                 memcpy(r->loss, e.loss, sizeof r->loss);
                 memcpy(r->mass, e.mass, sizeof r->mass);
                 if (verbose) {
@@ -643,7 +667,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
                 if (forward(m, s, w, 0) != 0 || backward(m, s, w, g, 1.0 / p->batch) != 0)
                     status = fail(err, "a matrix product failed");
             }
-            clip_gradient(g, m->n, p->clip);
+            clipped += p->clip > 0.0 && clip_gradient(g, m->n, p->clip) > p->clip;
             adam_step(m->theta, g, g + m->n, g + 2 * m->n, m->n, step + 1, p->lr);
         }
     }
@@ -894,6 +918,10 @@ static void test_causal_mask(void)
         forward(m, &s2, w2, 0);
         bool same = true;
         for (int t = 0; t < j; t++) {
+            for (int h = 0; h < m->s.heads; h++)
+                for (int u = 0; u < 5; u++)
+                    same &= gsl_matrix_get(w->A[h], t, u)
+                            == gsl_matrix_get(w2->A[h], t, u);
             for (int k = 0; k < HARMONIES; k++)
                 same &= gsl_matrix_get(w->Pc, t, k) == gsl_matrix_get(w2->Pc, t, k);
             for (int k = 0; k < ACCENTS; k++)
@@ -1043,6 +1071,32 @@ static void test_determinism_and_checkpoints(void)
     expect_rejection_of("analyse -c a.tsv --macros out.tex", "expected", "out.tex");
     expect_rejection_of("analyse -c a.ck --trace a.ck --macros out.tex",
                         "is not a number", "out.tex");
+    CU_ASSERT(system("cd \"$TESTDIR\" && "
+                     "sed 's/^heads 2/heads 2.5/' a.ck > frac.ck && "
+                     "sed 's/^lr .*/lr 0/' a.ck > lr0.ck && "
+                     "sed 's/^metre 0/metre 3/; s/^phase -1/phase 3/' a.ck "
+                     "> ph.ck && "
+                     "mkdir -p dir.ck") == 0);
+    expect_rejection_of("analyse -c frac.ck --macros out.tex", "whole number",
+                        "out.tex");
+    expect_rejection_of("analyse -c lr0.ck --macros out.tex", "lr must be positive",
+                        "out.tex");
+    expect_rejection_of("analyse -c ph.ck --macros out.tex", "not below metre",
+                        "out.tex");
+    expect_rejection_of("analyse -c dir.ck --macros out.tex", "not a regular file",
+                        "out.tex");
+    CU_ASSERT(run_program("train --d-model 8 --heads 1 --length 8 --steps 10 "
+                          "--every 10 --eval-count 4 --quiet -o one.ck "
+                          "--trace one.tsv").status == 0);
+    expect_rejection_of("analyse -c a.ck --trace one.tsv --macros out.tex",
+                        "trace of 1 heads", "out.tex");
+    const char *music[4] = {"--metre 3", "--phase 0", "--p-change 0.5",
+                            "--p-fifth 0.5"};
+    for (int k = 0; k < 4; k++) {
+        char args[128];
+        snprintf(args, sizeof args, "sample -c a.ck %s", music[k]);
+        expect_rejection_of(args, "come from the checkpoint", "out.tex");
+    }
 }
 static void test_command_line(void)
 {
@@ -1057,6 +1111,8 @@ static void test_command_line(void)
     expect_rejection_of("train", "needs --checkpoint", "o.ck");
     expect_rejection_of("train --heads 3 -o o.ck", "multiple", "o.ck");
     expect_rejection_of("train --metre 2 -o o.ck", "0, 3 or 4", "o.ck");
+    expect_rejection_of("train --metre 3 --phase 3 -o o.ck", "below --metre",
+                        "o.ck");
     expect_rejection_of("train --lr 0 -o o.ck", "--lr", "o.ck");
     expect_rejection_of("train --p-change 1.5 -o o.ck", "[0, 1]", "o.ck");
     expect_rejection_of("sample --macros o.ck", "does not apply", "o.ck");
@@ -1078,11 +1134,14 @@ static void test_floors(void)
                            1e-15);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     CU_ASSERT_FATAL(rng != NULL);
-    double sum[2] = {0, 0}, sum2[2] = {0, 0};
+    double sum[2] = {0, 0}, sum2[2] = {0, 0}, own[2], set_sum[2] = {0, 0};
     long n = 0;
     Tokseq s;
     for (int i = 0; i < 4000; i++) {
         music_draw(&mu, 16, rng, &s);
+        set_harmony_losses(&mu, &s, 1, own);
+        set_sum[0] += own[0] / 4000;
+        set_sum[1] += own[1] / 4000;
         for (int t = 1; t < 16; t++, n++) {
             int h = s.harmony[t], last = s.harmony[last_change(&s, t - 1)];
             int step = (h - last + ROOTS) % ROOTS;
@@ -1100,6 +1159,7 @@ static void test_floors(void)
     for (int k = 0; k < 2; k++) {
         double mean = sum[k] / n, se = sqrt((sum2[k] / n - mean * mean) / n);
         CU_ASSERT(fabs(mean - fl[k]) < 4 * se);
+        CU_ASSERT_DOUBLE_EQUAL(set_sum[k], mean, 1e-12);
     }
     gsl_rng_free(rng);
 }
