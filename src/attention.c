@@ -1268,7 +1268,7 @@ static void usage_train(FILE *fp)
 "\n"
 "  -o, --checkpoint FILE  where to write the trained model (required)\n"
 "      --trace FILE      write one TSV row per evaluation: step, the two losses,\n"
-"                        and the attention masses of every head\n"
+"                        the clipped steps so far, the masses of every head\n"
 "  -s, --seed S          seed of the initial weights and of the data (default 1)\n"
 "      --steps N         number of Adam steps (default 1600)\n"
 "      --batch B         sequences per step (default 16)\n"
@@ -1830,6 +1830,13 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
         tex_macro(f, "AttnChangeMass", an->full.mass[best][1], 3);
         tex_macro(f, "AttnChangeAblH", an->ablated[best].loss[1] - an->full.loss[1], 2);
         tex_macro(f, "AttnChangeAblR", an->ablated[best].loss[0] - an->full.loss[0], 2);
+        int other = best == 0 && H > 1 ? 1 : 0;         /* the next most harmonic head */
+        for (int h = 0; h < H; h++)
+            if (h != best && an->ablated[h].loss[1] > an->ablated[other].loss[1])
+                other = h;
+        tex_macro_int(f, "AttnOtherHead", other + 1);
+        tex_macro(f, "AttnOtherAblH", an->ablated[other].loss[1] - an->full.loss[1], 2);
+        tex_macro(f, "AttnOtherAblR", an->ablated[other].loss[0] - an->full.loss[0], 2);
         fputs("\\newcommand{\\AttnOnsetRows}{", f);
         int nspec = 0;
         double mean_onset = 0.0;
