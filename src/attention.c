@@ -1323,6 +1323,7 @@ static void usage_sample(FILE *fp)
 "      --length T        tokens per sequence (default 24; the model's length\n"
 "                        with --checkpoint)\n"
 "      --p-change X, --p-fifth X, --metre M, --phase P   as for train\n"
+"                        (without --checkpoint; a model keeps its own)\n"
 "  -h, --help            show this help and exit\n", fp);
 }
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
