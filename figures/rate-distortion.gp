@@ -1,4 +1,4 @@
-# rate-distortion.gp -- Figure "the rate-distortion function of Example E".
+# rate-distortion.gp -- Figure "the rate-distortion function of Example G".
 # Tangled from chapters/23-6-ib.nw.  Usage:
 #   gnuplot -e "datafile='build/out/rd-curve.dat'" rate-distortion.gp
 set terminal cairolatex pdf size 9cm,6cm

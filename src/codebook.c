@@ -3222,7 +3222,7 @@ static int run_examples(const Options *opt, Error *err)
     for (int i = 0; i < 10; i++)
         label[i] = i < 6 ? C : i < 9 ? G : Am;
     label_table_fill(&t, code, label, 10);
-    printf("Example G: fifths distances C-G %d, C-F# %d, C-Am %d, Eb-Am %d\n",
+    printf("Example C: fifths distances C-G %d, C-F# %d, C-Am %d, Eb-Am %d\n",
            d[0], d[1], d[2], d[3]);
     printf("  counts C 6, G 3, Am 1: dominant key %s, share %.4f, "
            "entropy %.6f bits\n",

@@ -1345,7 +1345,7 @@ static void usage(FILE *fp)
 "      --macros FILE     (examples) write the numbers as LaTeX macros\n"
 "      --values FILE     (examples) write 'key<TAB>value' lines for `make verify`\n"
 "      --curve FILE      (examples) write the data of the Example 23.2 figures\n"
-"      --rd-curve FILE   (examples) write the data of the Example E figure\n"
+"      --rd-curve FILE   (examples) write the data of the Example G figure\n"
 "  -h, --help            show this help and exit\n"
 "\n"
 "Inputs x with equal rows p(y|x) are merged first; the curve is unchanged.\n"
@@ -1566,7 +1566,7 @@ static int run_on_joint(const Options *opt, Error *err)
 }
 static void print_one_bit(const One_bit *ob)
 {
-    printf("Example D: X a fair bit, Y = X flipped with probability %g; |T| = 2\n",
+    printf("Example F: X a fair bit, Y = X flipped with probability %g; |T| = 2\n",
            ob->eps);
     printf("  I(X;Y) = %.10g bits, critical beta = %.10g\n", ob->Ixy, ob->beta_c);
     printf("  beta %g: I(X;T) = %.10g, I(T;Y) = %.10g bits (%d iterations)\n",
@@ -1685,7 +1685,7 @@ static void write_address_curve(FILE *fp, const Noisy_address *a)
 }
 static void print_coin(const Coin *c)
 {
-    printf("Example E: Bernoulli(%g) source, Hamming distortion, Blahut-Arimoto\n",
+    printf("Example G: Bernoulli(%g) source, Hamming distortion, Blahut-Arimoto\n",
            c->p);
     printf("  h(p) = %.10g bits, critical slope %.10g; %d slopes, largest error "
            "%.3g bits in R, %.3g in D\n", c->Hp, c->s_c, RD_POINTS, c->worst,

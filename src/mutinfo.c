@@ -735,7 +735,7 @@ static int run_joint(const Options *opt, Error *err)
     if (p != NULL && (opt->joint == NULL || normalise_joint(p, opt->joint, err) == 0)
         && information(p, &in, err) == 0) {
         if (opt->joint == NULL)
-            puts("Example C: 24 keys in 4 groups of 6; "
+            puts("Example E: 24 keys in 4 groups of 6; "
                  "64 spectral classes, 16 per group");
         print_info(stdout, &in, p->size1, p->size2);
         if (stdout_written(err) == 0)

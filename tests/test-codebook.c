@@ -1718,7 +1718,7 @@ int main(void)
         {0, "spectra moved to another log floor", test_refloor},
         {0, "k-means: distortion never rises; nearest codeword by brute force",
          test_kmeans_by_brute_force},
-        {0, "label counts: Example G, unused codewords, totals", test_label_counts},
+        {0, "label counts: Example C, unused codewords, totals", test_label_counts},
         {0, "contiguity of a small case by hand", test_contiguity_by_hand},
         {0, "Mantel p is uniform under the null", test_mantel_uniform_under_null},
         {0, "Mantel test finds a circle of fifths; key names and distances",
