@@ -2692,7 +2692,7 @@ static void write_measure_macros(FILE *fp, const Analysis *an, const Clips *cl,
         macro_null(fp, "CbNullC", &an->null_c);
         const double ex = (an->null_c.mean[1] - an->chance)
                           / (an->obs.contig_space - an->chance);
-        tex_macro(fp, "CbChordExplains", 100.0 * ex, 2);
+        tex_macro(fp, "CbChordExplains", 100.0 * ex, 3);
     }
     if (an->has_raw) {
         tex_macro_int(fp, "CbRawN", (long)an->raw_n);
