@@ -2036,7 +2036,7 @@ static void pair_means(const Key_distances *kd, double out[3])
 typedef struct {
     const char *synth_key, *output, *codebook, *codes, *chords, *raw, *map, *heatmap;
     const char *w_codebook, *w_codes, *w_chords, *w_raw, *distortion, *wav;
-    const char *macros, *values;
+    const char *macros, *values, *prefix;
     bool train;
     long clip, seed, neighbours, permutations;
     double perplexity;
@@ -2097,6 +2097,8 @@ static void usage(FILE *fp)
 "      --heatmap FILE    key-centroid distances of codebook and raw frames\n"
 "\n"
 "      --macros FILE     write the numbers as LaTeX macros\n"
+"      --macro-prefix P  (--train, --codebook) begin every macro name with P,\n"
+"                        letters only (default Cb), to keep two data sets apart\n"
 "      --values FILE     (worked example) 'key<TAB>value' lines for `make verify`\n"
 "  -h, --help            show this help and exit\n",
           fp);
@@ -2190,8 +2192,10 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"heatmap", required_argument, NULL, 24},
         {"macros", required_argument, NULL, 25},
         {"values", required_argument, NULL, 26},
+        {"macro-prefix", required_argument, NULL, 30},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 200,
+                     .prefix = "Cb",
                      .perplexity = 30.0,
                      .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, {0}, 0,
                               {0}, 0, 2024,
@@ -2219,6 +2223,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         case 24: opt->heatmap = optarg; break;
         case 25: opt->macros = optarg; break;
         case 26: opt->values = optarg; break;
+        case 30: opt->prefix = optarg; break;
         case 'h': return -2;
         case 1: s = parse_count(optarg, "--clip", 0, 999999, &opt->clip, err); break;
         case 's': s = parse_count(optarg, "--seed", 1, 4000000000L, &opt->seed, err); break;
@@ -2287,6 +2292,13 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                     "--floors and --windows need --train");
     if (opt->values && modes > 0)
         return fail(err, "--values belongs to the worked example");
+    if (strcmp(opt->prefix, "Cb") != 0 && !opt->train && !opt->codebook)
+        return fail(err, "--macro-prefix goes with --train or --codebook");
+    if (opt->prefix[0] == '\0' || strlen(opt->prefix) > 16
+        || strspn(opt->prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+           != strlen(opt->prefix))
+        return fail(err, "--macro-prefix '%s' must be 1 to 16 letters (a LaTeX name)",
+                    opt->prefix);
     if (opt->plan.dims > (long)opt->plan.enc.bins)
         return fail(err, "--dims %ld exceeds the %zu spectrum bins of the window",
                     opt->plan.dims, opt->plan.enc.bins);
@@ -2297,6 +2309,36 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (distinct_outputs(ins, 4, outs, 11, err) != 0)
         return -1;
     return 0;
+}
+typedef struct {
+    FILE *fp;
+    const char *prefix;
+} Macros;
+
+static void prefixed(const Macros *m, const char *name, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", m->prefix, name);
+}
+
+static void mac(const Macros *m, const char *name, double x, int digits)
+{
+    char buf[96];
+    prefixed(m, name, buf, sizeof buf);
+    tex_macro(m->fp, buf, x, digits);
+}
+
+static void mac_int(const Macros *m, const char *name, long n)
+{
+    char buf[96];
+    prefixed(m, name, buf, sizeof buf);
+    tex_macro_int(m->fp, buf, n);
+}
+
+static void mac_trim(const Macros *m, const char *name, double x, int digits)
+{
+    char buf[96];
+    prefixed(m, name, buf, sizeof buf);
+    tex_macro_trim(m->fp, buf, x, digits);
 }
 static void write_npy(FILE *fp, const gsl_matrix *m)
 {
@@ -2622,27 +2664,27 @@ static void write_heatmap(FILE *fp, const Key_distances *kd)
         fputc('\n', fp);
     }
 }
-static void macro_claim(FILE *fp, const char *prefix, const Claim *c)
+static void macro_claim(const Macros *m, const char *group, const Claim *c)
 {
     const char *names[CLAIM_STATS] = {"ContigMap", "ContigSpace", "RhoSpace",
                                       "RhoMap", "Share"};
     char name[64];
     for (int s = 0; s < CLAIM_STATS; s++) {
-        snprintf(name, sizeof name, "%s%s", prefix, names[s]);
-        tex_macro(fp, name, claim_stat(c, s), 2);
+        snprintf(name, sizeof name, "%s%s", group, names[s]);
+        mac(m, name, claim_stat(c, s), 2);
     }
 }
 
-static void macro_null(FILE *fp, const char *prefix, const Null_summary *s)
+static void macro_null(const Macros *m, const char *group, const Null_summary *s)
 {
     const char *names[CLAIM_STATS] = {"ContigMap", "ContigSpace", "RhoSpace",
                                       "RhoMap", "Share"};
     char name[64];
     for (int k = 0; k < CLAIM_STATS; k++) {
-        snprintf(name, sizeof name, "%s%s", prefix, names[k]);
-        tex_macro(fp, name, s->mean[k], 2);
-        snprintf(name, sizeof name, "%sp%s", prefix, names[k]);
-        tex_macro(fp, name, s->p[k], 2);
+        snprintf(name, sizeof name, "%s%s", group, names[k]);
+        mac(m, name, s->mean[k], 2);
+        snprintf(name, sizeof name, "%sp%s", group, names[k]);
+        mac(m, name, s->p[k], 2);
     }
 }
 
@@ -2654,55 +2696,55 @@ static const char *verdict(const Analysis *an)
     return held == 3 ? "reproduced"
            : held > 0 ? "partly reproduced" : "not reproduced";
 }
-static void write_measure_macros(FILE *fp, const Analysis *an, const Clips *cl,
-                                 const Options *opt, size_t K)
+static void write_measure_macros(const Macros *m, const Analysis *an,
+                                 const Clips *cl, const Options *opt, size_t K)
 {
-    fputs("% Generated by `codebook --codebook ...`; do not edit.\n", fp);
-    tex_macro_int(fp, "CbK", (long)K);
-    tex_macro_int(fp, "CbUsed", (long)an->keys.used);
-    tex_macro_int(fp, "CbUnused", (long)(K - an->keys.used));
-    tex_macro_int(fp, "CbHeldClips", (long)cl->clips);
-    tex_macro_int(fp, "CbHeldFrames", (long)cl->frames);
-    tex_macro_int(fp, "CbPerms", opt->permutations);
-    tex_macro(fp, "CbKeyEntropy", an->keys.mean_entropy, 3);
-    tex_macro(fp, "CbTrust", an->trust, 3);
-    tex_macro(fp, "CbChance", an->chance, 2);
-    tex_macro(fp, "CbMantelSpace", an->mantel_space, 2);
-    tex_macro(fp, "CbMantelMap", an->mantel_map, 2);
+    fputs("% Generated by `codebook --codebook ...`; do not edit.\n", m->fp);
+    mac_int(m, "K", (long)K);
+    mac_int(m, "Used", (long)an->keys.used);
+    mac_int(m, "Unused", (long)(K - an->keys.used));
+    mac_int(m, "HeldClips", (long)cl->clips);
+    mac_int(m, "HeldFrames", (long)cl->frames);
+    mac_int(m, "Perms", opt->permutations);
+    mac(m, "KeyEntropy", an->keys.mean_entropy, 3);
+    mac(m, "Trust", an->trust, 3);
+    mac(m, "Chance", an->chance, 2);
+    mac(m, "MantelSpace", an->mantel_space, 2);
+    mac(m, "MantelMap", an->mantel_map, 2);
     const char *pn[3] = {"Fifth", "Tritone", "Relative"};
     char name[64];
     for (int c = 0; c < 3; c++) {
-        snprintf(name, sizeof name, "Cb%sRatio", pn[c]);
-        tex_macro(fp, name, an->pairs[c], 3);
-        snprintf(name, sizeof name, "Cb%sRatioMap", pn[c]);
-        tex_macro(fp, name, an->pairs_map[c], 3);
+        snprintf(name, sizeof name, "%sRatio", pn[c]);
+        mac(m, name, an->pairs[c], 3);
+        snprintf(name, sizeof name, "%sRatioMap", pn[c]);
+        mac(m, name, an->pairs_map[c], 3);
     }
-    macro_claim(fp, "CbObs", &an->obs);
+    macro_claim(m, "Obs", &an->obs);
     const Claim sd = {an->sd[0], an->sd[1], an->sd[2], an->sd[3], an->sd[4]};
-    macro_claim(fp, "CbSe", &sd);
-    macro_null(fp, "CbNullA", &an->null_a);
-    macro_null(fp, "CbNullB", &an->null_b);
-    fprintf(fp, "\\newcommand{\\CbVerdict}{%s}\n", verdict(an));
+    macro_claim(m, "Se", &sd);
+    macro_null(m, "NullA", &an->null_a);
+    macro_null(m, "NullB", &an->null_b);
+    fprintf(m->fp, "\\newcommand{\\%sVerdict}{%s}\n", m->prefix, verdict(an));
     if (an->has_chords) {
-        tex_macro(fp, "CbChordShare", an->chords.mean_share, 2);
-        tex_macro(fp, "CbChordEntropy", an->chords.mean_entropy, 3);
-        tex_macro(fp, "CbChordChance", an->chord_chance, 2);
-        tex_macro(fp, "CbChordContigMap", an->chord_obs.contig_map, 2);
-        tex_macro(fp, "CbChordContigSpace", an->chord_obs.contig_space, 2);
-        macro_null(fp, "CbNullC", &an->null_c);
+        mac(m, "ChordShare", an->chords.mean_share, 2);
+        mac(m, "ChordEntropy", an->chords.mean_entropy, 3);
+        mac(m, "ChordChance", an->chord_chance, 2);
+        mac(m, "ChordContigMap", an->chord_obs.contig_map, 2);
+        mac(m, "ChordContigSpace", an->chord_obs.contig_space, 2);
+        macro_null(m, "NullC", &an->null_c);
         const double ex = (an->null_c.mean[1] - an->chance)
                           / (an->obs.contig_space - an->chance);
-        tex_macro(fp, "CbChordExplains", 100.0 * ex, 3);
+        mac(m, "ChordExplains", 100.0 * ex, 3);
     }
     if (an->has_raw) {
-        tex_macro_int(fp, "CbRawN", (long)an->raw_n);
-        tex_macro(fp, "CbRawContig", an->raw_contig, 2);
-        tex_macro(fp, "CbRawChance", an->raw_chance, 2);
-        tex_macro(fp, "CbRawRho", an->raw_rho, 2);
-        tex_macro(fp, "CbRawMantel", an->raw_mantel, 2);
-        tex_macro(fp, "CbRawFifthRatio", an->raw_pairs[0], 3);
-        tex_macro(fp, "CbRawTritoneRatio", an->raw_pairs[1], 3);
-        tex_macro(fp, "CbRawRelativeRatio", an->raw_pairs[2], 3);
+        mac_int(m, "RawN", (long)an->raw_n);
+        mac(m, "RawContig", an->raw_contig, 2);
+        mac(m, "RawChance", an->raw_chance, 2);
+        mac(m, "RawRho", an->raw_rho, 2);
+        mac(m, "RawMantel", an->raw_mantel, 2);
+        mac(m, "RawFifthRatio", an->raw_pairs[0], 3);
+        mac(m, "RawTritoneRatio", an->raw_pairs[1], 3);
+        mac(m, "RawRelativeRatio", an->raw_pairs[2], 3);
     }
 }
 static int run_synthesise(const Options *opt, Error *err)
@@ -3004,79 +3046,67 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     free(code2);
     return status;
 }
-static void write_train_macros(FILE *fp, const Plan *pl, const Trained *tr)
+static void macro_sensitivity(const Macros *m, const char *study, char letter,
+                              const Size_result *r)
+{
+    const char *what[6] = {"Share", "Contig", "Null", "P", "Rho", "Mantel"};
+    const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
+                         r->mantel};
+    char name[64];
+    snprintf(name, sizeof name, "%sUsed%c", study, letter);
+    mac_int(m, name, (long)r->used);
+    for (int w = 0; w < 6; w++) {
+        snprintf(name, sizeof name, "%s%s%c", study, what[w], letter);
+        mac(m, name, v[w], 2);
+    }
+}
+
+static void write_train_macros(const Macros *m, const Plan *pl, const Trained *tr)
 {
     const size_t N = tr->train.clips * tr->train.frames_per_clip;
     const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
     const int it = (int)pl->iterations;
-    fputs("% Generated by `codebook --train`; do not edit.\n", fp);
-    tex_macro_int(fp, "CbKeys", pl->keys);
-    tex_macro_int(fp, "CbTrainPerKey", pl->train_clips);
-    tex_macro_int(fp, "CbTestPerKey", pl->test_clips);
-    tex_macro_int(fp, "CbClips", (long)(tr->train.clips + tr->test.clips));
-    tex_macro_int(fp, "CbTrainFrames", (long)N);
-    tex_macro_int(fp, "CbTestFrames", (long)Nt);
-    tex_macro_int(fp, "CbFramesPerClip", (long)tr->train.frames_per_clip);
-    tex_macro_trim(fp, "CbMinutes", (double)(tr->train.clips + tr->test.clips)
+    fputs("% Generated by `codebook --train`; do not edit.\n", m->fp);
+    mac_int(m, "Keys", pl->keys);
+    mac_int(m, "TrainPerKey", pl->train_clips);
+    mac_int(m, "TestPerKey", pl->test_clips);
+    mac_int(m, "Clips", (long)(tr->train.clips + tr->test.clips));
+    mac_int(m, "TrainFrames", (long)N);
+    mac_int(m, "TestFrames", (long)Nt);
+    mac_int(m, "FramesPerClip", (long)tr->train.frames_per_clip);
+    mac_trim(m, "Minutes", (double)(tr->train.clips + tr->test.clips)
                                     * pl->synth.seconds / 60.0, 3);
-    tex_macro_trim(fp, "CbBinHz", (double)RATE / (double)pl->enc.window, 3);
-    tex_macro_trim(fp, "CbSeconds", pl->synth.seconds, 3);
-    tex_macro(fp, "CbExplained", 100.0 * tr->explained, 3);
-    tex_macro_int(fp, "CbIterations", it);
-    tex_macro(fp, "CbFramesPerCodeword", (double)N / (double)pl->codewords, 3);
-    tex_macro(fp, "CbDistStart", tr->trace1[0] / tr->variance, 3);
-    tex_macro(fp, "CbDistEnd", tr->trace1[it] / tr->variance, 3);
-    tex_macro(fp, "CbDistTwo", tr->trace2[it] / tr->variance, 3);
-    tex_macro(fp, "CbTestDistOne", tr->test_d1 / tr->variance, 3);
-    tex_macro(fp, "CbTestDistTwo", tr->test_d2 / tr->variance, 3);
-    tex_macro_int(fp, "CbReseeded", tr->reseeded1);
-    tex_macro_int(fp, "CbReseededTwo", tr->reseeded2);
+    mac_trim(m, "BinHz", (double)RATE / (double)pl->enc.window, 3);
+    mac_trim(m, "Seconds", pl->synth.seconds, 3);
+    mac(m, "Explained", 100.0 * tr->explained, 3);
+    mac_int(m, "Iterations", it);
+    mac(m, "FramesPerCodeword", (double)N / (double)pl->codewords, 3);
+    mac(m, "DistStart", tr->trace1[0] / tr->variance, 3);
+    mac(m, "DistEnd", tr->trace1[it] / tr->variance, 3);
+    mac(m, "DistTwo", tr->trace2[it] / tr->variance, 3);
+    mac(m, "TestDistOne", tr->test_d1 / tr->variance, 3);
+    mac(m, "TestDistTwo", tr->test_d2 / tr->variance, 3);
+    mac_int(m, "Reseeded", tr->reseeded1);
+    mac_int(m, "ReseededTwo", tr->reseeded2);
     for (int k = 0; k < pl->nsizes; k++) {
-        const Size_result *r = &tr->sens[k];
-        const char *what[7] = {"Share", "Contig", "Null", "P", "Rho", "Mantel", "Used"};
-        const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
-                             r->mantel};
         char name[64];
-        snprintf(name, sizeof name, "CbSizeK%c", 'A' + k);
-        tex_macro_int(fp, name, r->K);
-        snprintf(name, sizeof name, "CbSize%s%c", what[6], 'A' + k);
-        tex_macro_int(fp, name, (long)r->used);
-        for (int w = 0; w < 6; w++) {
-            snprintf(name, sizeof name, "CbSize%s%c", what[w], 'A' + k);
-            tex_macro(fp, name, v[w], 2);
-        }
+        snprintf(name, sizeof name, "SizeK%c", 'A' + k);
+        mac_int(m, name, tr->sens[k].K);
+        macro_sensitivity(m, "Size", 'A' + k, &tr->sens[k]);
     }
     for (int k = 0; k < pl->nwindows; k++) {
-        const Size_result *r = &tr->window_sens[k];
-        const char *what[7] = {"Share", "Contig", "Null", "P", "Rho", "Mantel", "Used"};
-        const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
-                             r->mantel};
         char name[64];
-        snprintf(name, sizeof name, "CbWindowW%c", 'A' + k);
-        tex_macro_int(fp, name, pl->windows[k]);
-        snprintf(name, sizeof name, "CbWindowHz%c", 'A' + k);
-        tex_macro_trim(fp, name, (double)RATE / (double)pl->windows[k], 3);
-        snprintf(name, sizeof name, "CbWindow%s%c", what[6], 'A' + k);
-        tex_macro_int(fp, name, (long)r->used);
-        for (int w = 0; w < 6; w++) {
-            snprintf(name, sizeof name, "CbWindow%s%c", what[w], 'A' + k);
-            tex_macro(fp, name, v[w], 2);
-        }
+        snprintf(name, sizeof name, "WindowW%c", 'A' + k);
+        mac_int(m, name, pl->windows[k]);
+        snprintf(name, sizeof name, "WindowHz%c", 'A' + k);
+        mac_trim(m, name, (double)RATE / (double)pl->windows[k], 3);
+        macro_sensitivity(m, "Window", 'A' + k, &tr->window_sens[k]);
     }
     for (int k = 0; k < pl->nfloors; k++) {
-        const Size_result *r = &tr->floor_sens[k];
-        const char *what[7] = {"Share", "Contig", "Null", "P", "Rho", "Mantel", "Used"};
-        const double v[6] = {r->share, r->contig, r->null_contig, r->p_contig, r->rho,
-                             r->mantel};
         char name[64];
-        snprintf(name, sizeof name, "CbFloorEps%c", 'A' + k);
-        tex_macro(fp, name, pl->floors[k], 1);
-        snprintf(name, sizeof name, "CbFloor%s%c", what[6], 'A' + k);
-        tex_macro_int(fp, name, (long)r->used);
-        for (int w = 0; w < 6; w++) {
-            snprintf(name, sizeof name, "CbFloor%s%c", what[w], 'A' + k);
-            tex_macro(fp, name, v[w], 2);
-        }
+        snprintf(name, sizeof name, "FloorEps%c", 'A' + k);
+        mac(m, name, pl->floors[k], 1);
+        macro_sensitivity(m, "Floor", 'A' + k, &tr->floor_sens[k]);
     }
 }
 
@@ -3121,7 +3151,7 @@ static int run_train(const Options *opt, Error *err)
         case 2: write_clip_table(fp, &tr.test, NULL); break;
         case 3: write_raw(fp, &tr, S); break;
         case 4: write_distortion(fp, &tr, (int)pl->iterations); break;
-        default: write_train_macros(fp, pl, &tr); break;
+        default: write_train_macros(&(Macros){fp, opt->prefix}, pl, &tr); break;
         }
     }
     if (status != 0)
@@ -3187,7 +3217,8 @@ static int run_measure(const Options *opt, Error *err)
             if (an.has_raw)
                 write_heatmap(out[k].fp, &an.raw_kd);
         } else
-            write_measure_macros(out[k].fp, &an, &cl, opt, cb->size1);
+            write_measure_macros(&(Macros){out[k].fp, opt->prefix}, &an, &cl, opt,
+                                 cb->size1);
     }
     if (status != 0)
         outfiles_abort(out, 3);
