@@ -785,8 +785,8 @@ static int npy_header(const char *h, const char *path, Npy_shape *sh, Error *err
         p = end;
     }
     if (ndim != 2)
-        return fail(err, "'%s': the array has %zu dimension%s; t-SNE needs a 2-D "
-                    "array, one point per row", path, ndim, ndim == 1 ? "" : "s");
+        return fail(err, "'%s': the array has %zu dimension%s; a 2-D array is "
+                    "needed, one point per row", path, ndim, ndim == 1 ? "" : "s");
     sh->rows = dims[0];
     sh->cols = dims[1];
     return 0;
@@ -878,7 +878,20 @@ static gsl_matrix *read_npy(const char *path, Error *err)
 
 static gsl_matrix *read_points(const char *path, Error *err)
 {
-    return is_npy(path) ? read_npy(path, err) : read_matrix(path, err);
+    if (is_npy(path))
+        return read_npy(path, err);
+    const size_t n = strlen(path);
+    FILE *fp = fopen(path, "rb");
+    const int first = fp ? fgetc(fp) : EOF;
+    if (fp != NULL)
+        fclose(fp);
+    const bool named = n >= 4 && strcmp(path + n - 4, ".npy") == 0;
+    if (first == 0x93 || (first != EOF && named)) {
+        fail(err, "'%s' is not a NumPy file: it does not begin with the magic "
+             "bytes \\x93NUMPY", path);
+        return NULL;
+    }
+    return read_matrix(path, err);
 }
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
@@ -1858,11 +1871,14 @@ typedef struct {
     double mean[CLAIM_STATS], p[CLAIM_STATS];
 } Null_summary;
 typedef struct {
-    size_t clips, frames;
+    size_t clips, frames, groups;
     int *key;                   /* per clip */
     size_t *first;              /* clips + 1 offsets into the frames */
     size_t *code;               /* per frame */
     int *chord;                 /* per frame, or NULL */
+    size_t *gfirst;             /* groups + 1 offsets into gclip */
+    size_t *gclip;              /* the clips, group by group */
+    char **id;                  /* per clip, while the table is read */
 } Clips;
 
 static void null_add(Null_summary *s, const Claim *obs, const Claim *c, long M)
@@ -1919,15 +1935,19 @@ static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
                       const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                       Error *err)
 {
-    int *ck = alloc_array(cl->clips, sizeof *ck, err);
+    int *gk = alloc_array(cl->groups, sizeof *gk, err);
+    int *ck = gk ? alloc_array(cl->clips, sizeof *ck, err) : NULL;
     int *fk = ck ? alloc_array(cl->frames, sizeof *fk, err) : NULL;
     int status = fk ? 0 : -1;
     *s = (Null_summary){{0}, {0}};
-    if (status == 0)
-        memcpy(ck, cl->key, cl->clips * sizeof *ck);
+    for (size_t g = 0; status == 0 && g < cl->groups; g++)
+        gk[g] = cl->key[cl->gclip[cl->gfirst[g]]];
     for (long m = 0; m < M && status == 0; m++) {
-        if (cl->clips > 1)
-            gsl_ran_shuffle(rng, ck, cl->clips, sizeof *ck);
+        if (cl->groups > 1)
+            gsl_ran_shuffle(rng, gk, cl->groups, sizeof *gk);
+        for (size_t g = 0; g < cl->groups; g++)
+            for (size_t i = cl->gfirst[g]; i < cl->gfirst[g + 1]; i++)
+                ck[cl->gclip[i]] = gk[g];
         frame_keys(cl, ck, fk);
         label_table_fill(t, cl->code, fk, cl->frames);
         Claim c;
@@ -1936,6 +1956,7 @@ static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
         null_add(s, obs, &c, M);
     }
     null_finish(s, M);
+    free(gk);
     free(ck);
     free(fk);
     return status;
@@ -1981,35 +2002,60 @@ static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
     free(fk); free(byc); free(tmp);
     return status;
 }
+typedef struct {
+    size_t n, cap;
+    size_t *code;
+    int *key;
+} Resample;
+
+static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
+{
+    for (size_t i = cl->gfirst[group]; i < cl->gfirst[group + 1]; i++) {
+        const size_t c = cl->gclip[i], len = cl->first[c + 1] - cl->first[c];
+        while (r->n + len > r->cap) {
+            size_t *code = realloc(r->code, 2 * r->cap * sizeof *code);
+            if (code != NULL)
+                r->code = code;
+            int *key = realloc(r->key, 2 * r->cap * sizeof *key);
+            if (key != NULL)
+                r->key = key;
+            if (code == NULL || key == NULL)
+                return fail(err, "out of memory in the bootstrap");
+            r->cap *= 2;
+        }
+        for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++) {
+            r->code[r->n] = cl->code[f];
+            r->key[r->n++] = cl->key[c];
+        }
+    }
+    return 0;
+}
 static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
                            long M, gsl_rng *rng, double sd[CLAIM_STATS], Error *err)
 {
-    size_t *code = alloc_array(cl->frames, sizeof *code, err);
-    int *fk = code ? alloc_array(cl->frames, sizeof *fk, err) : NULL;
+    Resample r = {0, cl->frames, alloc_array(cl->frames, sizeof *r.code, err),
+                  alloc_array(cl->frames, sizeof *r.key, err)};
     double sum[CLAIM_STATS] = {0}, sq[CLAIM_STATS] = {0};
-    int status = fk ? 0 : -1;
+    int status = r.code && r.key ? 0 : -1;
     for (long m = 0; m < M && status == 0; m++) {
-        size_t n = 0;
-        for (size_t c = 0; c < cl->clips; c++) {
-            const size_t pick = gsl_rng_uniform_int(rng, cl->clips);
-            for (size_t f = cl->first[pick]; f < cl->first[pick + 1]; f++) {
-                code[n] = cl->code[f];
-                fk[n++] = cl->key[pick];
+        r.n = 0;
+        for (size_t j = 0; j < cl->groups && status == 0; j++)
+            status = append_group(cl, gsl_rng_uniform_int(rng, cl->groups), &r, err);
+        if (status == 0) {
+            label_table_fill(t, r.code, r.key, r.n);
+            Claim c;
+            Key_distances kd;
+            status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
+            for (int k = 0; k < CLAIM_STATS; k++) {
+                sum[k] += claim_stat(&c, k);
+                sq[k] += gsl_pow_2(claim_stat(&c, k));
             }
-        }
-        label_table_fill(t, code, fk, n);
-        Claim c;
-        Key_distances kd;
-        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
-        for (int k = 0; k < CLAIM_STATS; k++) {
-            sum[k] += claim_stat(&c, k);
-            sq[k] += gsl_pow_2(claim_stat(&c, k));
         }
     }
     for (int k = 0; k < CLAIM_STATS; k++)
         sd[k] = sqrt(fmax(0.0, sq[k] / (double)M - gsl_pow_2(sum[k] / (double)M)));
-    free(code);
-    free(fk);
+    free(r.code);
+    free(r.key);
     return status;
 }
 static void pair_means(const Key_distances *kd, double out[3])
@@ -2442,12 +2488,83 @@ static void key_label(int key, char *buf, size_t size)
         "E", "F", "F$\\sharp$", "G", "A$\\flat$", "A", "B$\\flat$", "B"};
     snprintf(buf, size, "%s%s", tex[key % 12], key_minor(key) ? "m" : "");
 }
+static void clips_free(Clips *cl)
+{
+    for (size_t c = 0; cl->id != NULL && c < cl->clips; c++)
+        free(cl->id[c]);
+    free(cl->id);
+    free(cl->key);
+    free(cl->first);
+    free(cl->code);
+    free(cl->chord);
+    free(cl->gfirst);
+    free(cl->gclip);
+    *cl = (Clips){0};
+}
+static char *next_field(char **rest)
+{
+    char *field = *rest;
+    if (field == NULL)
+        return NULL;
+    char *tab = strchr(field, '\t');
+    if (tab != NULL)
+        *tab = '\0';
+    *rest = tab != NULL ? tab + 1 : NULL;
+    return field;
+}
+typedef struct {
+    const char *id;
+    size_t clip;
+} Clip_id;
+
+static int compare_clip_ids(const void *a, const void *b)
+{
+    return strcmp(((const Clip_id *)a)->id, ((const Clip_id *)b)->id);
+}
+
+static size_t group_length(const char *id)
+{
+    return strcspn(id, "/");
+}
+static int group_clips(const char *path, Clips *cl, Error *err)
+{
+    const size_t n = cl->clips;
+    Clip_id *s = alloc_array(n, sizeof *s, err);
+    cl->gclip = s ? alloc_array(n, sizeof *cl->gclip, err) : NULL;
+    cl->gfirst = cl->gclip ? alloc_array(n + 1, sizeof *cl->gfirst, err) : NULL;
+    int status = cl->gfirst ? 0 : -1;
+    for (size_t c = 0; status == 0 && c < n; c++)
+        s[c] = (Clip_id){cl->id[c], c};
+    if (status == 0)
+        qsort(s, n, sizeof *s, compare_clip_ids);
+    for (size_t i = 0; status == 0 && i < n; i++) {
+        const size_t len = group_length(s[i].id);
+        if (i > 0 && strcmp(s[i].id, s[i - 1].id) == 0) {
+            status = fail(err, "'%s': the clip id '%s' appears twice", path, s[i].id);
+            break;
+        }
+        const bool same = i > 0 && len == group_length(s[i - 1].id)
+                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/';
+        if (same && cl->key[s[i].clip] != cl->key[s[i - 1].clip]) {
+            status = fail(err, "'%s': the clips of group '%.*s' disagree about the key",
+                          path, (int)len, s[i].id);
+            break;
+        }
+        if (!same)
+            cl->gfirst[cl->groups++] = i;
+        cl->gclip[i] = s[i].clip;
+    }
+    if (status == 0)
+        cl->gfirst[cl->groups] = n;
+    free(s);
+    return status;
+}
 static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
 {
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
         return fail(err, "cannot open '%s': %s", path, strerror(errno));
-    *cl = (Clips){0, 0, NULL, NULL, NULL, NULL};
+    *cl = (Clips){0};
     size_t cap_c = 0, cap_f = 0, lineno = 0;
     char *line = NULL;
     size_t cap = 0;
@@ -2465,30 +2582,48 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
             size_t *f = realloc(cl->first, (cap_c + 1) * sizeof *f);
             if (f != NULL)
                 cl->first = f;
-            if (k == NULL || f == NULL) {
+            char **ids = realloc(cl->id, cap_c * sizeof *ids);
+            if (ids != NULL)
+                cl->id = ids;
+            if (k == NULL || f == NULL || ids == NULL) {
                 status = fail(err, "out of memory reading '%s'", path);
                 break;
             }
             cl->first[cl->clips] = cl->frames;
         }
-        char *save = NULL, *id = strtok_r(line, "\t", &save);
-        char *key = id ? strtok_r(NULL, "\t", &save) : NULL;
-        char *tok = key ? strtok_r(NULL, "\t", &save) : NULL;
+        char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
+        char *tok = next_field(&rest);
         if (tok == NULL) {
             status = fail(err, "%s:%zu: a clip needs an id, a key and at least one value "
                           "(tab-separated)", path, lineno);
             break;
         }
-        if ((cl->key[cl->clips] = parse_key(key)) < 0) {
+        if (*id == '\0' || *key == '\0') {
+            status = fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at the "
+                          "end of the line)", path, lineno);
+            break;
+        }
+        if ((cl->id[cl->clips] = malloc(strlen(id) + 1)) == NULL) {
+            status = fail(err, "out of memory reading '%s'", path);
+            break;
+        }
+        strcpy(cl->id[cl->clips], id);
+        cl->key[cl->clips] = parse_key(key);
+        if (cl->key[cl->clips] < 0) {
+            cl->clips++;
             status = fail(err, "%s:%zu: '%s' is not one of the 24 key names (C, C#, Db, "
                           "..., Am, Bbm, ...)", path, lineno, key);
             break;
         }
-        for (; tok != NULL && status == 0; tok = strtok_r(NULL, "\t", &save)) {
+        for (; tok != NULL && status == 0; tok = next_field(&rest)) {
             char *end;
             errno = 0;
             const long v = strtol(tok, &end, 10);
-            if (end == tok || *end != '\0' || errno == ERANGE || v < 0 || (size_t)v >= limit)
+            if (*tok == '\0')
+                status = fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at the "
+                              "end of the line)", path, lineno);
+            else if (end == tok || *end != '\0' || errno == ERANGE || v < 0
+                     || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
             else if (cl->frames == cap_f) {
@@ -2508,14 +2643,11 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
     fclose(fp);
     if (status == 0 && cl->clips == 0)
         status = fail(err, "'%s' contains no clips", path);
+    if (status == 0)
+        status = group_clips(path, cl, err);
+    if (status != 0)
+        clips_free(cl);
     return status;
-}
-static void clips_free(Clips *cl)
-{
-    free(cl->key);
-    free(cl->first);
-    free(cl->code);
-    free(cl->chord);
 }
 static int raw_control(const gsl_matrix *raw, size_t k, long M, gsl_rng *rng,
                        Analysis *an, Error *err)
@@ -2688,13 +2820,48 @@ static void macro_null(const Macros *m, const char *group, const Null_summary *s
     }
 }
 
+#define VERDICT_ALPHA 0.05
+
+static void holm_parts(const double stat[3], const double p[3], int part[3])
+{
+    int order[3], m = 0;
+    for (int j = 0; j < 3; j++) {
+        part[j] = isfinite(stat[j]) && isfinite(p[j]) ? 0 : -1;
+        if (part[j] == 0)
+            order[m++] = j;
+    }
+    for (int i = 1; i < m; i++)             /* sort the measured parts by p */
+        for (int j = i; j > 0 && p[order[j]] < p[order[j - 1]]; j--) {
+            const int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (int i = 0; i < m && p[order[i]] <= VERDICT_ALPHA / (m - i); i++)
+        part[order[i]] = 1;
+}
+
+static const char *verdict_word(const int part[3])
+{
+    int held = 0, measured = 0;
+    for (int j = 0; j < 3; j++) {
+        held += part[j] == 1;
+        measured += part[j] >= 0;
+    }
+    return measured == 0 ? "not measurable" : held == 3 ? "reproduced"
+           : held > 0 ? "partly reproduced" : "not reproduced";
+}
+static void claim_parts(const Analysis *an, int part[3])
+{
+    const double stat[3] = {an->obs.contig_map, an->obs.rho_space, an->obs.rho_map};
+    const double p[3] = {an->null_b.p[0], an->mantel_space, an->mantel_map};
+    holm_parts(stat, p, part);
+}
+
 static const char *verdict(const Analysis *an)
 {
-    const int held = (an->null_b.p[0] < 0.01)
-                     + (an->obs.rho_space > 0.0 && an->mantel_space < 0.01)
-                     + (an->obs.rho_map > 0.0 && an->mantel_map < 0.01);
-    return held == 3 ? "reproduced"
-           : held > 0 ? "partly reproduced" : "not reproduced";
+    int part[3];
+    claim_parts(an, part);
+    return verdict_word(part);
 }
 static void write_measure_macros(const Macros *m, const Analysis *an,
                                  const Clips *cl, const Options *opt, size_t K)
@@ -2725,6 +2892,13 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
     macro_null(m, "NullA", &an->null_a);
     macro_null(m, "NullB", &an->null_b);
     fprintf(m->fp, "\\newcommand{\\%sVerdict}{%s}\n", m->prefix, verdict(an));
+    int part[3];
+    claim_parts(an, part);
+    const char *pname[3] = {"PartContig", "PartRhoSpace", "PartRhoMap"};
+    const char *said[3] = {"does not hold", "holds", "cannot be measured"};
+    for (int j = 0; j < 3; j++)
+        fprintf(m->fp, "\\newcommand{\\%s%s}{%s}\n", m->prefix, pname[j],
+                said[part[j] == -1 ? 2 : part[j]]);
     if (an->has_chords) {
         mac(m, "ChordShare", an->chords.mean_share, 2);
         mac(m, "ChordEntropy", an->chords.mean_entropy, 3);

@@ -829,8 +829,8 @@ static int npy_header(const char *h, const char *path, Npy_shape *sh, Error *err
         p = end;
     }
     if (ndim != 2)
-        return fail(err, "'%s': the array has %zu dimension%s; t-SNE needs a 2-D "
-                    "array, one point per row", path, ndim, ndim == 1 ? "" : "s");
+        return fail(err, "'%s': the array has %zu dimension%s; a 2-D array is "
+                    "needed, one point per row", path, ndim, ndim == 1 ? "" : "s");
     sh->rows = dims[0];
     sh->cols = dims[1];
     return 0;
@@ -922,7 +922,20 @@ static gsl_matrix *read_npy(const char *path, Error *err)
 
 static gsl_matrix *read_points(const char *path, Error *err)
 {
-    return is_npy(path) ? read_npy(path, err) : read_matrix(path, err);
+    if (is_npy(path))
+        return read_npy(path, err);
+    const size_t n = strlen(path);
+    FILE *fp = fopen(path, "rb");
+    const int first = fp ? fgetc(fp) : EOF;
+    if (fp != NULL)
+        fclose(fp);
+    const bool named = n >= 4 && strcmp(path + n - 4, ".npy") == 0;
+    if (first == 0x93 || (first != EOF && named)) {
+        fail(err, "'%s' is not a NumPy file: it does not begin with the magic "
+             "bytes \\x93NUMPY", path);
+        return NULL;
+    }
+    return read_matrix(path, err);
 }
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {

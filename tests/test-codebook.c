@@ -243,8 +243,8 @@ static int npy_header(const char *h, const char *path, Npy_shape *sh, Error *err
         p = end;
     }
     if (ndim != 2)
-        return fail(err, "'%s': the array has %zu dimension%s; t-SNE needs a 2-D "
-                    "array, one point per row", path, ndim, ndim == 1 ? "" : "s");
+        return fail(err, "'%s': the array has %zu dimension%s; a 2-D array is "
+                    "needed, one point per row", path, ndim, ndim == 1 ? "" : "s");
     sh->rows = dims[0];
     sh->cols = dims[1];
     return 0;
@@ -336,7 +336,20 @@ static gsl_matrix *read_npy(const char *path, Error *err)
 
 static gsl_matrix *read_points(const char *path, Error *err)
 {
-    return is_npy(path) ? read_npy(path, err) : read_matrix(path, err);
+    if (is_npy(path))
+        return read_npy(path, err);
+    const size_t n = strlen(path);
+    FILE *fp = fopen(path, "rb");
+    const int first = fp ? fgetc(fp) : EOF;
+    if (fp != NULL)
+        fclose(fp);
+    const bool named = n >= 4 && strcmp(path + n - 4, ".npy") == 0;
+    if (first == 0x93 || (first != EOF && named)) {
+        fail(err, "'%s' is not a NumPy file: it does not begin with the magic "
+             "bytes \\x93NUMPY", path);
+        return NULL;
+    }
+    return read_matrix(path, err);
 }
 enum { KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
@@ -1045,19 +1058,123 @@ static double mantel_p(const Key_distances *kd, double rho, long perms,
     }
     return (1.0 + (double)ge) / (1.0 + (double)perms);
 }
+#define VERDICT_ALPHA 0.05
+
+static void holm_parts(const double stat[3], const double p[3], int part[3])
+{
+    int order[3], m = 0;
+    for (int j = 0; j < 3; j++) {
+        part[j] = isfinite(stat[j]) && isfinite(p[j]) ? 0 : -1;
+        if (part[j] == 0)
+            order[m++] = j;
+    }
+    for (int i = 1; i < m; i++)             /* sort the measured parts by p */
+        for (int j = i; j > 0 && p[order[j]] < p[order[j - 1]]; j--) {
+            const int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (int i = 0; i < m && p[order[i]] <= VERDICT_ALPHA / (m - i); i++)
+        part[order[i]] = 1;
+}
+
+static const char *verdict_word(const int part[3])
+{
+    int held = 0, measured = 0;
+    for (int j = 0; j < 3; j++) {
+        held += part[j] == 1;
+        measured += part[j] >= 0;
+    }
+    return measured == 0 ? "not measurable" : held == 3 ? "reproduced"
+           : held > 0 ? "partly reproduced" : "not reproduced";
+}
 typedef struct {
-    size_t clips, frames;
+    size_t clips, frames, groups;
     int *key;                   /* per clip */
     size_t *first;              /* clips + 1 offsets into the frames */
     size_t *code;               /* per frame */
     int *chord;                 /* per frame, or NULL */
+    size_t *gfirst;             /* groups + 1 offsets into gclip */
+    size_t *gclip;              /* the clips, group by group */
+    char **id;                  /* per clip, while the table is read */
 } Clips;
+static void clips_free(Clips *cl)
+{
+    for (size_t c = 0; cl->id != NULL && c < cl->clips; c++)
+        free(cl->id[c]);
+    free(cl->id);
+    free(cl->key);
+    free(cl->first);
+    free(cl->code);
+    free(cl->chord);
+    free(cl->gfirst);
+    free(cl->gclip);
+    *cl = (Clips){0};
+}
+static char *next_field(char **rest)
+{
+    char *field = *rest;
+    if (field == NULL)
+        return NULL;
+    char *tab = strchr(field, '\t');
+    if (tab != NULL)
+        *tab = '\0';
+    *rest = tab != NULL ? tab + 1 : NULL;
+    return field;
+}
+typedef struct {
+    const char *id;
+    size_t clip;
+} Clip_id;
+
+static int compare_clip_ids(const void *a, const void *b)
+{
+    return strcmp(((const Clip_id *)a)->id, ((const Clip_id *)b)->id);
+}
+
+static size_t group_length(const char *id)
+{
+    return strcspn(id, "/");
+}
+static int group_clips(const char *path, Clips *cl, Error *err)
+{
+    const size_t n = cl->clips;
+    Clip_id *s = alloc_array(n, sizeof *s, err);
+    cl->gclip = s ? alloc_array(n, sizeof *cl->gclip, err) : NULL;
+    cl->gfirst = cl->gclip ? alloc_array(n + 1, sizeof *cl->gfirst, err) : NULL;
+    int status = cl->gfirst ? 0 : -1;
+    for (size_t c = 0; status == 0 && c < n; c++)
+        s[c] = (Clip_id){cl->id[c], c};
+    if (status == 0)
+        qsort(s, n, sizeof *s, compare_clip_ids);
+    for (size_t i = 0; status == 0 && i < n; i++) {
+        const size_t len = group_length(s[i].id);
+        if (i > 0 && strcmp(s[i].id, s[i - 1].id) == 0) {
+            status = fail(err, "'%s': the clip id '%s' appears twice", path, s[i].id);
+            break;
+        }
+        const bool same = i > 0 && len == group_length(s[i - 1].id)
+                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/';
+        if (same && cl->key[s[i].clip] != cl->key[s[i - 1].clip]) {
+            status = fail(err, "'%s': the clips of group '%.*s' disagree about the key",
+                          path, (int)len, s[i].id);
+            break;
+        }
+        if (!same)
+            cl->gfirst[cl->groups++] = i;
+        cl->gclip[i] = s[i].clip;
+    }
+    if (status == 0)
+        cl->gfirst[cl->groups] = n;
+    free(s);
+    return status;
+}
 static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
 {
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
         return fail(err, "cannot open '%s': %s", path, strerror(errno));
-    *cl = (Clips){0, 0, NULL, NULL, NULL, NULL};
+    *cl = (Clips){0};
     size_t cap_c = 0, cap_f = 0, lineno = 0;
     char *line = NULL;
     size_t cap = 0;
@@ -1075,30 +1192,48 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
             size_t *f = realloc(cl->first, (cap_c + 1) * sizeof *f);
             if (f != NULL)
                 cl->first = f;
-            if (k == NULL || f == NULL) {
+            char **ids = realloc(cl->id, cap_c * sizeof *ids);
+            if (ids != NULL)
+                cl->id = ids;
+            if (k == NULL || f == NULL || ids == NULL) {
                 status = fail(err, "out of memory reading '%s'", path);
                 break;
             }
             cl->first[cl->clips] = cl->frames;
         }
-        char *save = NULL, *id = strtok_r(line, "\t", &save);
-        char *key = id ? strtok_r(NULL, "\t", &save) : NULL;
-        char *tok = key ? strtok_r(NULL, "\t", &save) : NULL;
+        char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
+        char *tok = next_field(&rest);
         if (tok == NULL) {
             status = fail(err, "%s:%zu: a clip needs an id, a key and at least one value "
                           "(tab-separated)", path, lineno);
             break;
         }
-        if ((cl->key[cl->clips] = parse_key(key)) < 0) {
+        if (*id == '\0' || *key == '\0') {
+            status = fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at the "
+                          "end of the line)", path, lineno);
+            break;
+        }
+        if ((cl->id[cl->clips] = malloc(strlen(id) + 1)) == NULL) {
+            status = fail(err, "out of memory reading '%s'", path);
+            break;
+        }
+        strcpy(cl->id[cl->clips], id);
+        cl->key[cl->clips] = parse_key(key);
+        if (cl->key[cl->clips] < 0) {
+            cl->clips++;
             status = fail(err, "%s:%zu: '%s' is not one of the 24 key names (C, C#, Db, "
                           "..., Am, Bbm, ...)", path, lineno, key);
             break;
         }
-        for (; tok != NULL && status == 0; tok = strtok_r(NULL, "\t", &save)) {
+        for (; tok != NULL && status == 0; tok = next_field(&rest)) {
             char *end;
             errno = 0;
             const long v = strtol(tok, &end, 10);
-            if (end == tok || *end != '\0' || errno == ERANGE || v < 0 || (size_t)v >= limit)
+            if (*tok == '\0')
+                status = fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at the "
+                              "end of the line)", path, lineno);
+            else if (end == tok || *end != '\0' || errno == ERANGE || v < 0
+                     || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
             else if (cl->frames == cap_f) {
@@ -1118,14 +1253,11 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
     fclose(fp);
     if (status == 0 && cl->clips == 0)
         status = fail(err, "'%s' contains no clips", path);
+    if (status == 0)
+        status = group_clips(path, cl, err);
+    if (status != 0)
+        clips_free(cl);
     return status;
-}
-static void clips_free(Clips *cl)
-{
-    free(cl->key);
-    free(cl->first);
-    free(cl->code);
-    free(cl->chord);
 }
 static void write_npy(FILE *fp, const gsl_matrix *m)
 {
@@ -1676,16 +1808,22 @@ static void test_codebook_cli(void)
     write_test_file("badkey.tsv", "clip1\tH\t1\t2\n");
     write_test_file("badcode.tsv", "clip1\tC\t1\t32\n");
     write_test_file("nocode.tsv", "clip1\tC\n");
+    write_test_file("empty.tsv", "clip1\tC\t1\t\t2\n");
+    write_test_file("twice.tsv", "clip1\tC\t1\nclip2\tG\t2\nclip1\tC\t3\n");
+    write_test_file("group.tsv", "t/1\tC\t1\nt/2\tG\t2\n");
     const char *m = " --map map2.dat --macros m.tex";
     char args[512];
     const char *cases[][2] = {
         {"--codebook int.npy --codes c.tsv", "'<i4' is not supported"},
         {"--codebook short.npy --codes c.tsv", "truncated"},
-        {"--codebook text.npy --codes c.tsv", "is not a number"},
+        {"--codebook text.npy --codes c.tsv", "does not begin with the magic bytes"},
         {"--codebook s.npy --codes badkey.tsv", "'H' is not one of the 24 key names"},
         {"--codebook s.npy --codes badcode.tsv",
          "'32' is not a whole number from 0 to 31"},
         {"--codebook s.npy --codes nocode.tsv", "needs an id, a key and at least one"},
+        {"--codebook s.npy --codes empty.tsv", "empty field"},
+        {"--codebook s.npy --codes twice.tsv", "'clip1' appears twice"},
+        {"--codebook s.npy --codes group.tsv", "group 't' disagree about the key"},
         {"--codebook s.npy --codes c.tsv --chords badcode.tsv",
          "do not describe the same"},
         {"--codebook s.npy --codes c.tsv --raw c.tsv", "is not a number"},
@@ -1706,6 +1844,53 @@ static void test_codebook_cli(void)
     expect_rejection_of("--synthesise H --output x.wav", "not one of the 24", "x.wav");
     expect_rejection_of("--synthesise C", "needs --output", "x.wav");
 }
+static void test_clip_groups(void)
+{
+    write_test_file("groups.tsv", "a\tC\t0\nb/2\tG\t1\nab/1\tD\t2\t3\n"
+                    "b/1\tG\t4\nb-x/1\tA\t5\n");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/groups.tsv", getenv("TESTDIR"));
+    Error err = {""};
+    Clips cl;
+    CU_ASSERT_FATAL(read_clip_table(path, 8, &cl, &err) == 0);
+    CU_ASSERT_EQUAL(cl.clips, 5);
+    CU_ASSERT_EQUAL(cl.frames, 6);
+    CU_ASSERT_EQUAL_FATAL(cl.groups, 4);
+    const size_t first[5] = {0, 1, 2, 3, 5};
+    for (int g = 0; g <= 4; g++)
+        CU_ASSERT_EQUAL(cl.gfirst[g], first[g]);
+    CU_ASSERT_EQUAL(cl.gclip[0], 0);                    /* a */
+    CU_ASSERT_EQUAL(cl.gclip[1], 2);                    /* ab/1 */
+    CU_ASSERT_EQUAL(cl.gclip[2], 4);                    /* b-x/1 */
+    CU_ASSERT_EQUAL(cl.gclip[3], 3);                    /* b/1 */
+    CU_ASSERT_EQUAL(cl.gclip[4], 1);                    /* b/2 */
+    clips_free(&cl);
+    remove_test_file("groups.tsv");
+}
+
+static void test_holm_verdict(void)
+{
+    double stat[3] = {0.3, 0.5, 0.2}, p[3] = {0.005, 0.02, 0.04};
+    int part[3];
+    holm_parts(stat, p, part);
+    CU_ASSERT(part[0] == 1 && part[1] == 1 && part[2] == 1);
+    CU_ASSERT_STRING_EQUAL(verdict_word(part), "reproduced");
+    p[1] = 0.03;                        /* 0.03 > 0.05/2: the second step fails */
+    holm_parts(stat, p, part);
+    CU_ASSERT(part[0] == 1 && part[1] == 0 && part[2] == 0);
+    CU_ASSERT_STRING_EQUAL(verdict_word(part), "partly reproduced");
+    stat[2] = NAN;                      /* m = 2: thresholds 0.025 and 0.05 */
+    p[0] = 0.02, p[1] = 0.02;
+    holm_parts(stat, p, part);
+    CU_ASSERT(part[0] == 1 && part[1] == 1 && part[2] == -1);
+    CU_ASSERT_STRING_EQUAL(verdict_word(part), "partly reproduced");
+    p[0] = 0.5, p[1] = 0.5;
+    holm_parts(stat, p, part);
+    CU_ASSERT_STRING_EQUAL(verdict_word(part), "not reproduced");
+    stat[0] = stat[1] = NAN;
+    holm_parts(stat, p, part);
+    CU_ASSERT_STRING_EQUAL(verdict_word(part), "not measurable");
+}
 int main(void)
 {
     static const char *const suites[] = {"23.2 codebook"};
@@ -1724,6 +1909,8 @@ int main(void)
         {0, "Mantel test finds a circle of fifths; key names and distances",
          test_mantel_finds_the_circle},
         {0, ".npy round trip", test_npy_round_trip},
+        {0, "clip ids gather into groups", test_clip_groups},
+        {0, "Holm's rule judges the three parts of the claim", test_holm_verdict},
         {0, "command line: small pipeline, bad files", test_codebook_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }
