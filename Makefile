@@ -191,7 +191,7 @@ $(B)/out/codebook-train.stamp: $(B)/bin/codebook
 	OPENBLAS_NUM_THREADS=1 $< --train --seed 2024 --write-codebook $(CB).npy \
 	   --write-codes $(CB)-codes.tsv --write-chords $(CB)-chords.tsv \
 	   --write-raw $(CB)-raw.tsv --distortion $(CB)-distortion.dat \
-	   --wav $(CB)-example.wav --sizes 256,1024 --floors 1e-2,1e-6 --windows 4096 \
+	   --wav $(CB)-example.wav --sizes 256,1024 --floors 1e-2,1e-6 --windows 4096,8192 \
 	   --macros $(B)/tex/macros-codebook-train.tex
 	@touch $@
 

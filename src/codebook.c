@@ -3251,6 +3251,9 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
     mac_trim(m, "Minutes", (double)(tr->train.clips + tr->test.clips)
                                     * pl->synth.seconds / 60.0, 3);
     mac_trim(m, "BinHz", (double)RATE / (double)pl->enc.window, 3);
+    const double c2 = 440.0 * pow(2.0, (36 - 69) / 12.0), up = pow(2.0, 1 / 12.0) - 1;
+    mac(m, "SemitoneLowHz", c2 * up, 2);            /* C2 to C#2 */
+    mac(m, "SemitoneHighHz", c2 * pow(2.0, 11 / 12.0) * up, 2);     /* B2 to C3 */
     mac_trim(m, "Seconds", pl->synth.seconds, 3);
     mac(m, "Explained", 100.0 * tr->explained, 3);
     mac_int(m, "Iterations", it);
