@@ -2419,6 +2419,11 @@ static void write_clip_table(FILE *fp, const Corpus *cp, const size_t *code)
         fputc('\n', fp);
     }
 }
+typedef struct {                /* the statistics of a sample of frames */
+    double contig, chance, rho, mantel, pairs[3];
+    Key_distances kd;
+} Frame_stats;
+
 typedef struct {
     Label_table keys, chords;
     double *xy, trust;
@@ -2430,9 +2435,8 @@ typedef struct {
     double chance, chord_chance;
     bool has_chords, has_raw;
     double mantel_space, mantel_map, pairs[3], pairs_map[3];
-    double raw_contig, raw_chance, raw_rho, raw_mantel, raw_pairs[3];
     size_t raw_n;
-    Key_distances raw_kd;
+    Frame_stats raw, quant;
 } Analysis;
 
 static int map_codebook(const gsl_matrix *cb, double perplexity, double *xy,
@@ -2649,15 +2653,55 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
         clips_free(cl);
     return status;
 }
-static int raw_control(const gsl_matrix *raw, size_t k, long M, gsl_rng *rng,
-                       Analysis *an, Error *err)
+static int frame_stats(const double *pts, size_t n, size_t D, const int *lab,
+                       const int *clip, size_t k, long M, gsl_rng *rng,
+                       Frame_stats *fs, Error *err)
+{
+    size_t *nn = alloc_array(n * k, sizeof *nn, err);
+    int status = nn ? 0 : -1;
+    if (status == 0
+        && (status = neighbour_lists(pts, n, D, lab, clip, k, nn, err)) == 0
+        && (status = key_distances(pts, n, D, lab, &fs->kd, err)) == 0) {
+        fs->contig = contiguity(nn, n, k, lab);
+        fs->chance = chance_contiguity(lab, n);
+        fs->rho = fifths_rho(&fs->kd, NULL);
+        fs->mantel = mantel_p(&fs->kd, fs->rho, M, rng);
+        pair_means(&fs->kd, fs->pairs);
+    }
+    free(nn);
+    return status;
+}
+
+static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
+                            double *q)
+{
+    const size_t K = cb->size1, D = cb->size2;
+    for (size_t i = 0; i < n; i++) {
+        size_t best = 0;
+        double bd = HUGE_VAL;
+        for (size_t j = 0; j < K; j++) {
+            double d = 0.0;
+            for (size_t c = 0; c < D && d < bd; c++)
+                d += gsl_pow_2(pts[i * D + c] - gsl_matrix_get(cb, j, c));
+            if (d < bd) {
+                bd = d;
+                best = j;
+            }
+        }
+        for (size_t c = 0; c < D; c++)
+            q[i * D + c] = gsl_matrix_get(cb, best, c);
+    }
+}
+
+static int raw_control(const gsl_matrix *raw, const gsl_matrix *cb, size_t k,
+                       long M, gsl_rng *rng, Analysis *an, Error *err)
 {
     const size_t n = raw->size1, D = raw->size2 - 2;
     int *lab = alloc_array(n, sizeof *lab, err);
     int *clip = lab ? alloc_array(n, sizeof *clip, err) : NULL;
     double *pts = clip ? alloc_array(n * D, sizeof *pts, err) : NULL;
-    size_t *nn = pts ? alloc_array(n * k, sizeof *nn, err) : NULL;
-    int status = nn ? 0 : -1;
+    double *q = pts ? alloc_array(n * D, sizeof *q, err) : NULL;
+    int status = q ? 0 : -1;
     for (size_t i = 0; status == 0 && i < n; i++) {
         const double key = gsl_matrix_get(raw, i, 0);
         if (key != floor(key) || key < 0 || key >= KEYS)
@@ -2670,17 +2714,14 @@ static int raw_control(const gsl_matrix *raw, size_t k, long M, gsl_rng *rng,
     }
     if (status == 0 && n <= k)
         status = fail(err, "the raw sample needs more than %zu frames", k);
-    if (status == 0
-        && (status = neighbour_lists(pts, n, D, lab, clip, k, nn, err)) == 0
-        && (status = key_distances(pts, n, D, lab, &an->raw_kd, err)) == 0) {
-        an->raw_n = n;
-        an->raw_contig = contiguity(nn, n, k, lab);
-        an->raw_chance = chance_contiguity(lab, n);
-        an->raw_rho = fifths_rho(&an->raw_kd, NULL);
-        an->raw_mantel = mantel_p(&an->raw_kd, an->raw_rho, M, rng);
-        pair_means(&an->raw_kd, an->raw_pairs);
+    an->raw_n = n;
+    if (status == 0)
+        status = frame_stats(pts, n, D, lab, clip, k, M, rng, &an->raw, err);
+    if (status == 0) {
+        quantise_frames(pts, n, cb, q);
+        status = frame_stats(q, n, D, lab, clip, k, M, rng, &an->quant, err);
     }
-    free(lab); free(clip); free(pts); free(nn);
+    free(lab); free(clip); free(pts); free(q);
     return status;
 }
 static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
@@ -2751,7 +2792,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
         label_table_free(&tmp);
     }
     if (status == 0 && raw != NULL)
-        status = raw_control(raw, k, M, rng, an, err);
+        status = raw_control(raw, cb, k, M, rng, an, err);
     free(fk);
     gsl_rng_free(rng);
     return status;
@@ -2857,6 +2898,22 @@ static void claim_parts(const Analysis *an, int part[3])
     holm_parts(stat, p, part);
 }
 
+static void macro_frames(const Macros *m, const char *group, const Frame_stats *fs)
+{
+    const char *what[5] = {"Contig", "Chance", "Rho", "Mantel", "FifthRatio"};
+    const double v[5] = {fs->contig, fs->chance, fs->rho, fs->mantel, fs->pairs[0]};
+    const char *pn[2] = {"TritoneRatio", "RelativeRatio"};
+    char name[64];
+    for (int w = 0; w < 5; w++) {
+        snprintf(name, sizeof name, "%s%s", group, what[w]);
+        mac(m, name, v[w], w < 4 ? 2 : 3);
+    }
+    for (int c = 0; c < 2; c++) {
+        snprintf(name, sizeof name, "%s%s", group, pn[c]);
+        mac(m, name, fs->pairs[c + 1], 3);
+    }
+}
+
 static const char *verdict(const Analysis *an)
 {
     int part[3];
@@ -2912,13 +2969,8 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
     }
     if (an->has_raw) {
         mac_int(m, "RawN", (long)an->raw_n);
-        mac(m, "RawContig", an->raw_contig, 2);
-        mac(m, "RawChance", an->raw_chance, 2);
-        mac(m, "RawRho", an->raw_rho, 2);
-        mac(m, "RawMantel", an->raw_mantel, 2);
-        mac(m, "RawFifthRatio", an->raw_pairs[0], 3);
-        mac(m, "RawTritoneRatio", an->raw_pairs[1], 3);
-        mac(m, "RawRelativeRatio", an->raw_pairs[2], 3);
+        macro_frames(m, "Raw", &an->raw);
+        macro_frames(m, "Quant", &an->quant);
     }
 }
 static int run_synthesise(const Options *opt, Error *err)
@@ -3392,7 +3444,7 @@ static int run_measure(const Options *opt, Error *err)
             write_heatmap(out[k].fp, &an.kd);
             fputc('\n', out[k].fp);
             if (an.has_raw)
-                write_heatmap(out[k].fp, &an.raw_kd);
+                write_heatmap(out[k].fp, &an.raw.kd);
         } else
             write_measure_macros(&(Macros){out[k].fp, opt->prefix}, &an, &cl, opt,
                                  cb->size1);

@@ -1088,6 +1088,26 @@ static const char *verdict_word(const int part[3])
     return measured == 0 ? "not measurable" : held == 3 ? "reproduced"
            : held > 0 ? "partly reproduced" : "not reproduced";
 }
+static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
+                            double *q)
+{
+    const size_t K = cb->size1, D = cb->size2;
+    for (size_t i = 0; i < n; i++) {
+        size_t best = 0;
+        double bd = HUGE_VAL;
+        for (size_t j = 0; j < K; j++) {
+            double d = 0.0;
+            for (size_t c = 0; c < D && d < bd; c++)
+                d += gsl_pow_2(pts[i * D + c] - gsl_matrix_get(cb, j, c));
+            if (d < bd) {
+                bd = d;
+                best = j;
+            }
+        }
+        for (size_t c = 0; c < D; c++)
+            q[i * D + c] = gsl_matrix_get(cb, best, c);
+    }
+}
 typedef struct {
     size_t clips, frames, groups;
     int *key;                   /* per clip */
@@ -1891,6 +1911,24 @@ static void test_holm_verdict(void)
     holm_parts(stat, p, part);
     CU_ASSERT_STRING_EQUAL(verdict_word(part), "not measurable");
 }
+
+/* Codewords (0,0), (4,0), (0,3); by hand the nearest codeword of (1,1) is
+   the first (squared distance 2), of (3,1) the second (2, against 10 and 13)
+   and of (1,2) the third (2, against 5 and 13). */
+static void test_quantise_frames(void)
+{
+    gsl_matrix *cb = gsl_matrix_calloc(3, 2);
+    CU_ASSERT_FATAL(cb != NULL);
+    gsl_matrix_set(cb, 1, 0, 4.0);
+    gsl_matrix_set(cb, 2, 1, 3.0);
+    const double pts[6] = {1, 1, 3, 1, 1, 2};
+    const double want[6] = {0, 0, 4, 0, 0, 3};
+    double q[6];
+    quantise_frames(pts, 3, cb, q);
+    for (int i = 0; i < 6; i++)
+        CU_ASSERT_EQUAL(q[i], want[i]);
+    gsl_matrix_free(cb);
+}
 int main(void)
 {
     static const char *const suites[] = {"23.2 codebook"};
@@ -1911,6 +1949,7 @@ int main(void)
         {0, ".npy round trip", test_npy_round_trip},
         {0, "clip ids gather into groups", test_clip_groups},
         {0, "Holm's rule judges the three parts of the claim", test_holm_verdict},
+        {0, "frames quantised to their nearest codewords", test_quantise_frames},
         {0, "command line: small pipeline, bad files", test_codebook_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }
