@@ -25,8 +25,8 @@ place(x, y) = (int(floor((pi / 2 - atan2(y, x)) * 6 / pi + 0.5)) % 12 + 12) % 12
 keys = 'C G D A E B F$\sharp$ C$\sharp$ A$\flat$ E$\flat$ B$\flat$ F ' . \
        'Am Em Bm F$\sharp$m C$\sharp$m G$\sharp$m E$\flat$m B$\flat$m Fm Cm Gm Dm'
 do for [i = 0:23] {
-    set label (i + 1) '{\small '.word(keys, i + 1).'}' at i % 12, (i < 12 ? 1.65 : -0.65) \
-        center front
+    set label (i + 1) '{\small '.word(keys, i + 1).'}' \
+        at i % 12, (i < 12 ? 1.65 : -0.65) center front
 }
 set label 25 '{\small major}' at -0.5, 1 right offset -1, 0 front
 set label 26 '{\small minor}' at -0.5, 0 right offset -1, 0 front

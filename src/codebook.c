@@ -1961,37 +1961,59 @@ static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
     free(fk);
     return status;
 }
+static uint64_t key_chords(int key)
+{
+    uint64_t set = 0;
+    int pcs[3];
+    for (int d = 0; d < 7; d++)
+        set |= UINT64_C(1) << triad(key, d, pcs);
+    return set;
+}
+static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
+{
+    for (size_t j = 0; j < cl->groups; j++) {
+        uint64_t played = 0;
+        for (size_t i = cl->gfirst[j]; i < cl->gfirst[j + 1]; i++) {
+            const size_t c = cl->gclip[i];
+            for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++)
+                played |= UINT64_C(1) << cl->chord[f];
+        }
+        nallowed[j] = 0;
+        for (int key = 0; key < KEYS; key++)
+            if ((played & ~key_chords(key)) == 0)
+                allowed[j * KEYS + nallowed[j]++] = key;
+        if (nallowed[j] == 0)
+            allowed[j * KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
+    }
+}
 static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
                        const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
-                       Error *err)
+                       double allowed_stats[2], Error *err)
 {
-    int *fk = alloc_array(cl->frames, sizeof *fk, err);
-    size_t *byc = fk ? alloc_array(cl->frames, sizeof *byc, err) : NULL;
-    int *tmp = byc ? alloc_array(cl->frames, sizeof *tmp, err) : NULL;
-    int status = tmp ? 0 : -1;
-    size_t start[CHORDS + 1] = {0};
+    int *allowed = alloc_array(cl->groups * KEYS, sizeof *allowed, err);
+    int *nallowed = allowed ? alloc_array(cl->groups, sizeof *nallowed, err) : NULL;
+    int *ck = nallowed ? alloc_array(cl->clips, sizeof *ck, err) : NULL;
+    int *fk = ck ? alloc_array(cl->frames, sizeof *fk, err) : NULL;
+    int status = fk ? 0 : -1;
     *s = (Null_summary){{0}, {0}};
     if (status == 0) {
-        frame_keys(cl, cl->key, fk);
-        for (size_t f = 0; f < cl->frames; f++)
-            start[cl->chord[f] + 1]++;
-        for (int h = 0; h < CHORDS; h++)
-            start[h + 1] += start[h];
-        size_t next[CHORDS];
-        memcpy(next, start, sizeof next);
-        for (size_t f = 0; f < cl->frames; f++)
-            byc[next[cl->chord[f]]++] = f;
+        allowed_keys(cl, allowed, nallowed);
+        allowed_stats[0] = allowed_stats[1] = 0.0;
+        for (size_t j = 0; j < cl->groups; j++) {
+            allowed_stats[0] += nallowed[j] == 1;
+            allowed_stats[1] += nallowed[j];
+        }
+        allowed_stats[0] /= (double)cl->groups;
+        allowed_stats[1] /= (double)cl->groups;
     }
     for (long m = 0; m < M && status == 0; m++) {
-        for (int h = 0; h < CHORDS; h++) {
-            const size_t len = start[h + 1] - start[h];
-            for (size_t i = 0; i < len; i++)
-                tmp[i] = fk[byc[start[h] + i]];
-            if (len > 1)
-                gsl_ran_shuffle(rng, tmp, len, sizeof *tmp);
-            for (size_t i = 0; i < len; i++)
-                fk[byc[start[h] + i]] = tmp[i];
+        for (size_t j = 0; j < cl->groups; j++) {
+            const unsigned long pick = gsl_rng_uniform_int(rng, (unsigned long)nallowed[j]);
+            const int key = allowed[j * KEYS + pick];
+            for (size_t i = cl->gfirst[j]; i < cl->gfirst[j + 1]; i++)
+                ck[cl->gclip[i]] = key;
         }
+        frame_keys(cl, ck, fk);
         label_table_fill(t, cl->code, fk, cl->frames);
         Claim c;
         Key_distances kd;
@@ -1999,7 +2021,7 @@ static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
         null_add(s, obs, &c, M);
     }
     null_finish(s, M);
-    free(fk); free(byc); free(tmp);
+    free(allowed); free(nallowed); free(ck); free(fk);
     return status;
 }
 typedef struct {
@@ -2433,6 +2455,7 @@ typedef struct {
     Null_summary null_a, null_b, null_c;
     double sd[CLAIM_STATS];     /* bootstrap standard errors over clips */
     double chance, chord_chance;
+    double chord_allowed[2];    /* groups with one allowed key; mean allowed */
     bool has_chords, has_raw;
     double mantel_space, mantel_map, pairs[3], pairs_map[3];
     size_t raw_n;
@@ -2786,7 +2809,8 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
     if (status == 0 && (status = label_table_alloc(&tmp, K, KEYS, err)) == 0) {
         status = null_clips(&g, cl, &tmp, &an->obs, M, rng, &an->null_b, err);
         if (status == 0 && an->has_chords)
-            status = null_chords(&g, cl, &tmp, &an->obs, M, rng, &an->null_c, err);
+            status = null_chords(&g, cl, &tmp, &an->obs, M, rng, &an->null_c,
+                                 an->chord_allowed, err);
         if (status == 0)
             status = bootstrap_clips(&g, cl, &tmp, M, rng, an->sd, err);
         label_table_free(&tmp);
@@ -2963,9 +2987,14 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
         mac(m, "ChordContigMap", an->chord_obs.contig_map, 2);
         mac(m, "ChordContigSpace", an->chord_obs.contig_space, 2);
         macro_null(m, "NullC", &an->null_c);
-        const double ex = (an->null_c.mean[1] - an->chance)
-                          / (an->obs.contig_space - an->chance);
-        mac(m, "ChordExplains", 100.0 * ex, 3);
+        mac(m, "ChordUnique", 100.0 * an->chord_allowed[0], 2);
+        mac(m, "ChordAllowed", an->chord_allowed[1], 2);
+        const char *sn[3] = {"ChordExplainsMap", "ChordExplainsSpace",
+                             "ChordExplainsRho"};
+        for (int k = 0; k < 3; k++) {
+            const double b = an->null_b.mean[k], o = claim_stat(&an->obs, k);
+            mac(m, sn[k], 100.0 * (an->null_c.mean[k] - b) / (o - b), 2);
+        }
     }
     if (an->has_raw) {
         mac_int(m, "RawN", (long)an->raw_n);
@@ -3303,7 +3332,8 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
     mac_trim(m, "Minutes", (double)(tr->train.clips + tr->test.clips)
                                     * pl->synth.seconds / 60.0, 3);
     mac_trim(m, "BinHz", (double)RATE / (double)pl->enc.window, 3);
-    const double c2 = 440.0 * pow(2.0, (36 - 69) / 12.0), up = pow(2.0, 1 / 12.0) - 1;
+    const double c2 = 440.0 * pow(2.0, (36 - 69) / 12.0);   /* C2, in Hz */
+    const double up = pow(2.0, 1 / 12.0) - 1;
     mac(m, "SemitoneLowHz", c2 * up, 2);            /* C2 to C#2 */
     mac(m, "SemitoneHighHz", c2 * pow(2.0, 11 / 12.0) * up, 2);     /* B2 to C3 */
     mac_trim(m, "Seconds", pl->synth.seconds, 3);

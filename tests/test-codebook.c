@@ -1118,6 +1118,31 @@ typedef struct {
     size_t *gclip;              /* the clips, group by group */
     char **id;                  /* per clip, while the table is read */
 } Clips;
+static uint64_t key_chords(int key)
+{
+    uint64_t set = 0;
+    int pcs[3];
+    for (int d = 0; d < 7; d++)
+        set |= UINT64_C(1) << triad(key, d, pcs);
+    return set;
+}
+static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
+{
+    for (size_t j = 0; j < cl->groups; j++) {
+        uint64_t played = 0;
+        for (size_t i = cl->gfirst[j]; i < cl->gfirst[j + 1]; i++) {
+            const size_t c = cl->gclip[i];
+            for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++)
+                played |= UINT64_C(1) << cl->chord[f];
+        }
+        nallowed[j] = 0;
+        for (int key = 0; key < KEYS; key++)
+            if ((played & ~key_chords(key)) == 0)
+                allowed[j * KEYS + nallowed[j]++] = key;
+        if (nallowed[j] == 0)
+            allowed[j * KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
+    }
+}
 static void clips_free(Clips *cl)
 {
     for (size_t c = 0; cl->id != NULL && c < cl->clips; c++)
@@ -1929,6 +1954,27 @@ static void test_quantise_frames(void)
         CU_ASSERT_EQUAL(q[i], want[i]);
     gsl_matrix_free(cb);
 }
+
+/* By hand, from the diatonic triads (harmonic minor for minor keys): C, F
+   and G major together lie only in C major; Am and Dm lie in C major, F
+   major (F Gm Am Bb C Dm E-dim) and A minor (Am B-dim C+ Dm E F G#-dim),
+   and in no other key.  Chord labels are 4 x root + quality (0 major,
+   1 minor); keys are tonic, plus 12 for minor. */
+static void test_allowed_keys(void)
+{
+    size_t first[3] = {0, 4, 6}, gfirst[3] = {0, 1, 2}, gclip[2] = {0, 1};
+    int key[2] = {0, 21}, chord[6] = {0, 20, 28, 0, 37, 9};
+    const Clips cl = {.clips = 2, .frames = 6, .groups = 2, .key = key,
+                      .first = first, .chord = chord, .gfirst = gfirst,
+                      .gclip = gclip};
+    int allowed[2 * KEYS], n[2];
+    allowed_keys(&cl, allowed, n);
+    CU_ASSERT_EQUAL(n[0], 1);
+    CU_ASSERT_EQUAL(allowed[0], 0);
+    CU_ASSERT_EQUAL_FATAL(n[1], 3);
+    CU_ASSERT(allowed[KEYS] == 0 && allowed[KEYS + 1] == 5
+              && allowed[KEYS + 2] == 21);
+}
 int main(void)
 {
     static const char *const suites[] = {"23.2 codebook"};
@@ -1950,6 +1996,7 @@ int main(void)
         {0, "clip ids gather into groups", test_clip_groups},
         {0, "Holm's rule judges the three parts of the claim", test_holm_verdict},
         {0, "frames quantised to their nearest codewords", test_quantise_frames},
+        {0, "the keys a clip's chords allow", test_allowed_keys},
         {0, "command line: small pipeline, bad files", test_codebook_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }
