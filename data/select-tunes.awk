@@ -33,7 +33,9 @@ FNR == 1 { flush(); file = FILENAME }
 }
 !intune { next }
 { text = text $0 "\n" }
-/^T:/ && title == "" { title = $0; sub(/^T:[ \t]*/, "", title) }
+/^T:/ && title == "" {
+    title = $0; sub(/^T:[ \t]*/, "", title); gsub(/\t/, " ", title)
+}
 /^K:/ {
     nkeys++; v = $0; sub(/^K:[ \t]*/, "", v); sub(/%.*/, "", v)
     n = split(v, w, /[ \t]+/); key = w[1]
