@@ -225,7 +225,7 @@ REAL_TUNES := $(sort $(wildcard data/tunes/*.abc))
 PKG_TUNES   = $(sort $(wildcard /usr/share/doc/abcmidi/examples/*.abc \
                                 /usr/share/doc/abcm2ps/examples/*.abc))
 CBR        := $(B)/out/codebook-real
-$(B)/out/real-selection.tsv: $(B)/tangle/data/select-tunes.awk $(REAL_TUNES)
+$(B)/out/real-selection.tsv: $(B)/tangle/data/select-tunes.awk $(REAL_TUNES) $(PKG_TUNES)
 	@rm -rf $(B)/out/real-tunes && mkdir -p $(B)/out/real-tunes
 	awk -v out=$(B)/out/real-tunes -f $< $(PKG_TUNES) > $(B)/out/real-selection-packages.tsv
 	awk -v out=$(B)/out/real-tunes -f $< $(REAL_TUNES) > $(B)/out/real-selection-added.tsv
