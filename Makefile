@@ -8,6 +8,10 @@
 #   make bench    timings on the book's benchmark inputs (never part of check)
 #   make clean    remove build/
 #
+# The codebook section also renders ABC tunes with abc2midi and fluidsynth; the
+# WAV files are cached in build/cache/real (shared with the repro build), so
+# only the first build pays for them (about 50 s on two cores).
+#
 # Every generated file goes under $(B).  The build compiles from a fresh tangle
 # in $(B)/tangle (with #line directives pointing into the .nw files), never from
 # the committed copies in src/, tests/ and figures/; `make check` fails when a
@@ -31,11 +35,15 @@ FIGURES   := perplexity-sigma tsne-kernels tsne-crowding tsne-kl tsne-toy tsne-c
              codebook-distortion codebook-map codebook-heatmap \
              attention-maps attention-ablation attention-training \
              dpi-scatter ib-curve ib-beta rate-distortion hull-jazz
-DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt)
+DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt) \
+             data/select-tunes.awk data/plan-renderings.awk data/render-tune.sh \
+             data/tune-macros.awk
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh \
              tests/tsne-sklearn.py tests/bench-tsne.sh tests/bench-ib.sh
 FIG_ROOTS := $(FIGURES:%=figures/%.gp)
+# Figures drawn by another figure's script, from the real data set's outputs.
+DRAWN     := $(FIGURES) codebook-real-map codebook-real-heatmap
 ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS) $(DATA)
 
 CC      ?= cc
@@ -62,7 +70,8 @@ export LC_ALL := C
 # one apt-get line to run and stop.
 DEBS := make gcc pkg-config noweb libgsl-dev libcunit1-dev gnuplot-nox \
         texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
-        texlive-binaries lmodern qhull-bin libsndfile1-dev libopenblas-dev
+        texlive-binaries lmodern qhull-bin libsndfile1-dev libopenblas-dev \
+        abcmidi abcm2ps fluidsynth fluid-soundfont-gm
 
 .PHONY: all deps tangle check verify bench clean programs figures pdf repro \
         tangle-check unit-tests
@@ -204,8 +213,65 @@ $(B)/out/codebook.stamp: $(B)/bin/codebook $(B)/out/codebook-train.stamp
 	   --heatmap $(CB)-heatmap.dat --macros $(B)/tex/macros-codebook.tex
 	@touch $@
 
+# The real data set of the codebook experiment: ABC tunes from Debian's abcmidi
+# and abcm2ps examples and from data/tunes, chosen by data/select-tunes.awk,
+# planned (transpositions, split by tune) by data/plan-renderings.awk, and
+# rendered by abc2midi + fluidsynth through data/render-tune.sh, two at a time.
+# The WAV files are cached in $(RC), keyed by the transposed tune and the tools'
+# versions, and shared by every build directory (the repro build included); the
+# list of recordings, the training run and the measurement are redone in each.
+RC         := build/cache/real
+REAL_TUNES := $(sort $(wildcard data/tunes/*.abc))
+PKG_TUNES   = $(sort $(wildcard /usr/share/doc/abcmidi/examples/*.abc \
+                                /usr/share/doc/abcm2ps/examples/*.abc))
+CBR        := $(B)/out/codebook-real
+$(B)/out/real-selection.tsv: $(B)/tangle/data/select-tunes.awk $(REAL_TUNES) $(PKG_TUNES)
+	@rm -rf $(B)/out/real-tunes && mkdir -p $(B)/out/real-tunes
+	awk -v out=$(B)/out/real-tunes -f $< $(PKG_TUNES) > $(B)/out/real-selection-packages.tsv
+	awk -v out=$(B)/out/real-tunes -f $< $(REAL_TUNES) > $(B)/out/real-selection-added.tsv
+	cat $(B)/out/real-selection-packages.tsv $(B)/out/real-selection-added.tsv > $@
+
+$(B)/out/real-plan.tsv: $(B)/tangle/data/plan-renderings.awk $(B)/out/real-selection.tsv
+	awk -f $^ > $@
+
+$(B)/tex/macros-codebook-real-tunes.tex: $(B)/tangle/data/tune-macros.awk \
+                                         $(B)/out/real-selection.tsv $(B)/out/real-plan.tsv
+	@mkdir -p $(@D)
+	awk -F'\t' -f $< $(B)/out/real-selection-packages.tsv \
+	  $(B)/out/real-selection-added.tsv $(B)/out/real-plan.tsv > $@
+
+$(B)/out/real-wavs.tsv: $(B)/out/real-plan.tsv $(B)/tangle/data/render-tune.sh $(B)/bin/codebook
+	@mkdir -p $(RC)
+	@echo "make: rendering $$(wc -l < $<) transposed tunes with abc2midi and fluidsynth (cached in $(RC))" >&2
+	awk -F'\t' -v d=$(B)/out/real-tunes '{ print d "/" $$1 ".abc", $$3 }' $< \
+	  | xargs -P 2 -L 1 sh $(B)/tangle/data/render-tune.sh $(RC) > $@.paths
+	while IFS=$$'\t' read -r tune key n split; do \
+	  wav=$$(awk -F'\t' -v t="$$tune" -v n="$$n" '$$1 == t && $$2 == n { print $$3 }' $@.paths); \
+	  label=$$($(B)/bin/codebook --transpose "$$key,$$n"); \
+	  printf '%s\t%s\t%s%s\t%s\n' "$$wav" "$$label" "$$tune" \
+	    "$$( [ "$$n" -ge 0 ] && echo "+$$n" || echo "$$n" )" "$$split"; \
+	done < $< > $@.tmp
+	rm -f $@.paths
+	mv $@.tmp $@
+
+$(B)/out/codebook-real-train.stamp: $(B)/bin/codebook $(B)/out/real-wavs.tsv
+	@mkdir -p $(B)/out $(B)/tex
+	OPENBLAS_NUM_THREADS=1 $< --train --seed 2024 --wavs $(B)/out/real-wavs.tsv \
+	   --clips-per-wav 6 --write-codebook $(CBR).npy --write-codes $(CBR)-codes.tsv \
+	   --write-raw $(CBR)-raw.tsv --distortion $(CBR)-distortion.dat --sizes 256,1024 \
+	   --key-table $(B)/tex/codebook-real-keys.tex --macro-prefix CbReal \
+	   --macros $(B)/tex/macros-codebook-real-train.tex
+	@touch $@
+
+$(B)/out/codebook-real.stamp: $(B)/bin/codebook $(B)/out/codebook-real-train.stamp \
+                              $(B)/tex/macros-codebook-real-tunes.tex
+	OPENBLAS_NUM_THREADS=1 $< --codebook $(CBR).npy --codes $(CBR)-codes.tsv \
+	   --raw $(CBR)-raw.tsv --map $(CBR)-map.dat --heatmap $(CBR)-heatmap.dat \
+	   --macro-prefix CbReal --macros $(B)/tex/macros-codebook-real.tex
+	@touch $@
+
 # Figures: gnuplot's cairolatex terminal, so labels are set in the book's fonts.
-figures: $(FIGURES:%=$(B)/fig/%.tex)
+figures: $(DRAWN:%=$(B)/fig/%.tex)
 
 $(B)/out/tsne.stamp: $(B)/bin/tsne
 	@mkdir -p $(B)/out $(B)/tex
@@ -241,6 +307,11 @@ $(B)/fig/rate-distortion.tex: $(B)/tangle/figures/rate-distortion.gp $(B)/out/ib
 $(B)/fig/hull-jazz.tex: $(B)/tangle/figures/hull-jazz.gp $(B)/out/hull.stamp
 	@mkdir -p $(@D)
 	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/hull-figure.dat'" $(abspath $<)
+
+$(B)/fig/codebook-real-%.tex: $(B)/tangle/figures/codebook-%.gp $(B)/out/codebook-real.stamp
+	@mkdir -p $(@D)
+	cd $(@D) && gnuplot -e "datafile='$(abspath $(B))/out/codebook-real-$*.dat'" \
+	  -e "name='codebook-real-$*'" $(abspath $<)
 
 $(B)/fig/codebook-%.tex: $(B)/tangle/figures/codebook-%.gp $(B)/out/codebook.stamp
 	@mkdir -p $(@D)
@@ -303,7 +374,8 @@ $(B)/epoch: FORCE
 FORCE:
 
 $(B)/book.pdf: $(B)/epoch $(B)/weave/book.tex chapters/book.bib $(PROGRAMS:%=$(B)/out/%.stamp) \
-               $(FIGURES:%=$(B)/fig/%.tex)
+               $(B)/out/codebook-real.stamp \
+               $(DRAWN:%=$(B)/fig/%.tex)
 	cd $(B)/weave && { $(LATEX) book >/dev/null || { tail -n 30 book.log; exit 1; }; }
 	cd $(B)/weave && $(LATEX_ENV) bibtex -terse book
 	@# Run LaTeX until the cross-references settle (noweb's page references

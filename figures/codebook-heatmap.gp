@@ -1,8 +1,9 @@
 # codebook-heatmap.gp -- Figure "distances between key centroids".
 # Tangled from chapters/23-2-codebook.nw.  Usage:
 #   gnuplot -e "datafile='build/out/codebook-heatmap.dat'" codebook-heatmap.gp
+# (add -e "name='codebook-real-heatmap'" to write codebook-real-heatmap.tex)
 set terminal cairolatex pdf size 15cm,8.4cm
-set output 'codebook-heatmap.tex'
+set output (exists("name") ? name : 'codebook-heatmap').'.tex'
 set multiplot layout 1, 2 margins 0.07, 0.9, 0.14, 0.92 spacing 0.1
 set size ratio 1
 set xrange [-0.5:23.5]

@@ -1,8 +1,9 @@
 # codebook-map.gp -- Figure "the t-SNE map of the codebook, coloured by key".
 # Tangled from chapters/23-2-codebook.nw.  Usage:
 #   gnuplot -e "datafile='build/out/codebook-map.dat'" codebook-map.gp
+# (add -e "name='codebook-real-map'" to write codebook-real-map.tex instead)
 set terminal cairolatex pdf size 15cm,15cm
-set output 'codebook-map.tex'
+set output (exists("name") ? name : 'codebook-map').'.tex'
 set multiplot
 unset key
 unset xtics

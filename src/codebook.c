@@ -1176,6 +1176,11 @@ static int parse_key(const char *s)
         return pc;
     return strcmp(s, "m") == 0 ? 12 + pc : -1;
 }
+static int transpose_key(int key, int n)
+{
+    const int t = ((key_tonic(key) + n) % 12 + 12) % 12;
+    return key_minor(key) ? 12 + t : t;
+}
 static const int SCALE[2][7] = {{0, 2, 4, 5, 7, 9, 11}, {0, 2, 3, 5, 7, 8, 11}};
 
 static int triad(int key, int degree, int pcs[3])
@@ -1408,6 +1413,9 @@ typedef struct {
     int *key;                   /* per clip */
     int *chord;                 /* per frame: the chord at the frame's centre */
     float *spec;                /* per frame, bins log-magnitudes */
+    size_t *group;              /* rendered tunes: per clip, its recording */
+    char **group_name;          /* and the recordings' names */
+    size_t groups;
 } Corpus;
 
 static void corpus_free(Corpus *cp)
@@ -1415,13 +1423,17 @@ static void corpus_free(Corpus *cp)
     free(cp->key);
     free(cp->chord);
     free(cp->spec);
+    free(cp->group);
+    for (size_t g = 0; g < cp->groups; g++)
+        free(cp->group_name[g]);
+    free(cp->group_name);
 }
 static int render_corpus(size_t first, size_t clips, size_t nkeys,
                          unsigned long seed, const Synth *sy, const Encoder *e,
                          Corpus *cp, Error *err)
 {
     const size_t n = (size_t)(sy->seconds * RATE), F = frame_count(n, e);
-    *cp = (Corpus){clips, F, e->bins, NULL, NULL, NULL};
+    *cp = (Corpus){clips, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0};
     if (F == 0)
         return fail(err, "a clip of %g s is shorter than one analysis window",
                     sy->seconds);
@@ -1448,6 +1460,243 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
     gsl_rng_free(rng);
     if (status != 0)
         corpus_free(cp);
+    return status;
+}
+typedef struct {
+    char *path, *group;
+    int key;
+    bool test;
+} Wav_entry;
+
+typedef struct {
+    Wav_entry *e;
+    size_t n;
+} Wav_list;
+
+static void wav_list_free(Wav_list *wl)
+{
+    for (size_t i = 0; i < wl->n; i++) {
+        free(wl->e[i].path);
+        free(wl->e[i].group);
+    }
+    free(wl->e);
+}
+static char *copy_string(const char *s, Error *err)
+{
+    const size_t n = strlen(s) + 1;
+    char *c = alloc_array(n, 1, err);
+    if (c != NULL)
+        memcpy(c, s, n);
+    return c;
+}
+
+static int parse_wav_entry(char *line, const char *path, size_t lineno,
+                           Wav_entry *w, Error *err)
+{
+    char *f[4];
+    int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *save = NULL, *t = strtok_r(line, "\t", &save); t != NULL;
+         t = strtok_r(NULL, "\t", &save))
+        if (n++ < 4)
+            f[n - 1] = t;
+    if (n != 4)
+        return fail(err, "%s:%zu: expected 4 tab-separated fields (WAV file, key, "
+                    "group, train or test), got %d", path, lineno, n);
+    if ((w->key = parse_key(f[1])) < 0)
+        return fail(err, "%s:%zu: '%s' is not one of the 24 key names", path, lineno,
+                    f[1]);
+    if (f[2][strcspn(f[2], "/ ")] != '\0')
+        return fail(err, "%s:%zu: group '%s' contains '/' or a space", path, lineno,
+                    f[2]);
+    if (strcmp(f[3], "train") != 0 && strcmp(f[3], "test") != 0)
+        return fail(err, "%s:%zu: split '%s' is neither train nor test", path, lineno,
+                    f[3]);
+    w->test = strcmp(f[3], "test") == 0;
+    w->path = copy_string(f[0], err);
+    w->group = w->path ? copy_string(f[2], err) : NULL;
+    return w->group ? 0 : -1;
+}
+static int read_wav_list(const char *path, Wav_list *wl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    *wl = (Wav_list){NULL, 0};
+    size_t cap = 0, lineno = 0, lcap = 0;
+    char *line = NULL;
+    int status = 0;
+    while (status == 0 && getline(&line, &lcap, fp) != -1) {
+        lineno++;
+        if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+            continue;
+        if (wl->n == cap) {
+            const size_t ncap = cap ? 2 * cap : 64;
+            Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
+                                                         : NULL;
+            if (e == NULL) {
+                status = fail(err, "out of memory reading '%s'", path);
+                break;
+            }
+            wl->e = e;
+            cap = ncap;
+        }
+        wl->e[wl->n] = (Wav_entry){NULL, NULL, 0, false};
+        status = parse_wav_entry(line, path, lineno, &wl->e[wl->n++], err);
+        for (size_t i = 0; status == 0 && i + 1 < wl->n; i++)
+            if (strcmp(wl->e[i].group, wl->e[wl->n - 1].group) == 0)
+                status = fail(err, "%s:%zu: group '%s' is named twice", path,
+                              lineno, wl->e[i].group);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    if (status == 0 && wl->n == 0)
+        status = fail(err, "'%s' lists no WAV files", path);
+    free(line);
+    fclose(fp);
+    if (status != 0) {
+        wav_list_free(wl);
+        *wl = (Wav_list){NULL, 0};
+    }
+    return status;
+}
+static double *read_mono(const char *path, size_t *n, Error *err)
+{
+    SF_INFO info = {0};
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (sf == NULL) {
+        fail(err, "cannot open '%s': %s", path, sf_strerror(NULL));
+        return NULL;
+    }
+    const size_t frames = info.frames > 0 ? (size_t)info.frames : 0;
+    const size_t ch = info.channels > 0 ? (size_t)info.channels : 1;
+    double *buf = NULL, *x = NULL;
+    if (info.samplerate != RATE)
+        fail(err, "'%s' has a sample rate of %d Hz; codebook reads %d Hz only "
+             "(resample it first)", path, info.samplerate, RATE);
+    else if (frames == 0)
+        fail(err, "'%s' holds no samples", path);
+    else if ((buf = alloc_array(frames, ch * sizeof *buf, err)) != NULL
+             && (x = alloc_array(frames, sizeof *x, err)) != NULL)
+        {
+            if (sf_readf_double(sf, buf, (sf_count_t)frames) != (sf_count_t)frames) {
+                fail(err, "error reading '%s': %s", path, sf_strerror(sf));
+                free(x);
+                x = NULL;
+            } else {
+                for (size_t i = 0; i < frames; i++) {
+                    double s = 0.0;
+                    for (size_t c = 0; c < ch; c++)
+                        s += buf[i * ch + c];
+                    x[i] = s / (double)ch;
+                }
+            }
+        }
+    if (sf_close(sf) != 0 && x != NULL) {
+        fail(err, "error closing '%s'", path);
+        free(x);
+        x = NULL;
+    }
+    free(buf);
+    *n = frames;
+    return x;
+}
+typedef struct {
+    Corpus cp;
+    size_t cap;                 /* clips the arrays can hold */
+} Growing;
+
+static int grow_corpus(Growing *g, size_t need, Error *err)
+{
+    Corpus *cp = &g->cp;
+    if (need <= g->cap)
+        return 0;
+    const size_t cap = need > 2 * g->cap ? need : 2 * g->cap;
+    const size_t per = cp->frames_per_clip * cp->bins;
+    if (cap > SIZE_MAX / sizeof(float) / per)
+        return fail(err, "too many clips (%zu)", cap);
+    int *key = realloc(cp->key, cap * sizeof *key);
+    if (key != NULL)
+        cp->key = key;
+    size_t *group = key ? realloc(cp->group, cap * sizeof *group) : NULL;
+    if (group != NULL)
+        cp->group = group;
+    float *spec = group ? realloc(cp->spec, cap * per * sizeof *spec) : NULL;
+    if (spec == NULL)
+        return fail(err, "out of memory for %zu clips", cap);
+    cp->spec = spec;
+    g->cap = cap;
+    return 0;
+}
+
+static int append_clips(const double *x, size_t n, size_t len, long most,
+                        const Wav_entry *w, const Encoder *e, double *buf,
+                        Growing *g, Error *err)
+{
+    const double SILENCE = 1e-3;
+    size_t a = 0, b = n;
+    while (a < n && fabs(x[a]) < SILENCE)
+        a++;
+    while (b > a && fabs(x[b - 1]) < SILENCE)
+        b--;
+    size_t m = (b - a) / len;
+    if (most > 0 && m > (size_t)most)
+        m = (size_t)most;
+    Corpus *cp = &g->cp;
+    const size_t F = cp->frames_per_clip, B = cp->bins;
+    if (m == 0)
+        return 0;
+    if (grow_corpus(g, cp->clips + m, err) != 0)
+        return -1;
+    char **names = realloc(cp->group_name, (cp->groups + 1) * sizeof *names);
+    if (names == NULL)
+        return fail(err, "out of memory for the group names");
+    cp->group_name = names;
+    if ((names[cp->groups] = copy_string(w->group, err)) == NULL)
+        return -1;
+    const size_t gi = cp->groups++;
+    for (size_t c = 0; c < m; c++, cp->clips++) {
+        cp->key[cp->clips] = w->key;
+        cp->group[cp->clips] = gi;
+        for (size_t f = 0; f < F; f++)
+            if (frame_spectrum(x + a + c * len + f * HOP, e, buf,
+                               cp->spec + (cp->clips * F + f) * B) != 0)
+                return fail(err, "the FFT of a frame failed");
+    }
+    return 0;
+}
+static int read_wav_corpus(const char *list, double seconds, long most,
+                           const Encoder *e, Corpus *train, Corpus *test, Error *err)
+{
+    const size_t len = (size_t)(seconds * RATE), F = frame_count(len, e);
+    Growing g[2] = {{(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0},
+                    {(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0}};
+    Wav_list wl = {NULL, 0};
+    if (F == 0)
+        return fail(err, "a clip of %g s is shorter than one analysis window",
+                    seconds);
+    double *buf = alloc_array(e->window, sizeof *buf, err);
+    int status = buf ? read_wav_list(list, &wl, err) : -1;
+    for (size_t i = 0; status == 0 && i < wl.n; i++) {
+        const Wav_entry *w = &wl.e[i];
+        size_t n;
+        double *x = read_mono(w->path, &n, err);
+        status = x ? append_clips(x, n, len, w->test ? 0 : most, w, e, buf,
+                                  &g[w->test], err) : -1;
+        free(x);
+    }
+    if (status == 0 && (g[0].cp.clips == 0 || g[1].cp.clips == 0))
+        status = fail(err, "'%s' gives no %s clips of %g s", list,
+                      g[0].cp.clips == 0 ? "training" : "held-out", seconds);
+    free(buf);
+    if (wl.e != NULL)
+        wav_list_free(&wl);
+    if (status != 0) {
+        corpus_free(&g[0].cp);
+        corpus_free(&g[1].cp);
+    }
+    *train = g[0].cp;
+    *test = g[1].cp;
     return status;
 }
 static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
@@ -1621,6 +1870,8 @@ typedef struct {
     unsigned long seed;
     Synth synth;
     Encoder enc;
+    const char *wavs;           /* a list of recordings instead of the generator */
+    long clips_per_wav;         /* at most this many from a training recording */
 } Plan;
 typedef struct {
     size_t K, L;                /* codewords, labels */
@@ -2104,7 +2355,7 @@ static void pair_means(const Key_distances *kd, double out[3])
 typedef struct {
     const char *synth_key, *output, *codebook, *codes, *chords, *raw, *map, *heatmap;
     const char *w_codebook, *w_codes, *w_chords, *w_raw, *distortion, *wav;
-    const char *macros, *values, *prefix;
+    const char *macros, *values, *prefix, *transpose, *key_table;
     bool train;
     long clip, seed, neighbours, permutations;
     double perplexity;
@@ -2125,6 +2376,7 @@ static void usage(FILE *fp)
 "                        held-out clips; write the files named below\n"
 "      --codebook FILE   measure the claim on a codebook (.npy or text, one\n"
 "                        codeword per row): needs --codes FILE\n"
+"      --transpose KEY,N print the name of KEY moved by N semitones (-24..24)\n"
 "\n"
 "Synthesis and training:\n"
 "  -o, --output FILE     (--synthesise) the WAV file\n"
@@ -2147,10 +2399,17 @@ static void usage(FILE *fp)
 "                        floors (at most 4; the book's floor is 1e-4)\n"
 "      --windows W,W...  the same for 256 codewords on spectra with these\n"
 "                        windows (at most 4, powers of 2, 256..16384)\n"
+"      --wavs FILE       train on recordings instead of the generator: one line\n"
+"                        per 32 kHz WAV file, 'path<TAB>key<TAB>group<TAB>split',\n"
+"                        split 'train' or 'test' (no chord labels)\n"
+"      --clips-per-wav N (--wavs) at most N clips from a training file\n"
+"                        (default 0: all)\n"
+"      --key-table FILE  (--wavs) LaTeX rows: recordings, clips, minutes per key\n"
 "      --write-codebook FILE  the first-stage codebook as .npy (float64)\n"
 "      --write-codes FILE     codes of the held-out clips (TSV: id, key, codes)\n"
 "      --write-chords FILE    chords of the held-out frames (same layout)\n"
-"      --write-raw FILE       the raw sample: key and clip numbers, coordinates\n"
+"      --write-raw FILE       the raw sample: key, recording (the clip, for\n"
+"                             synthetic clips), coordinates\n"
 "      --distortion FILE      distortion per Lloyd iteration, both stages\n"
 "      --wav FILE             the first held-out clip as a WAV file\n"
 "\n"
@@ -2261,6 +2520,10 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"macros", required_argument, NULL, 25},
         {"values", required_argument, NULL, 26},
         {"macro-prefix", required_argument, NULL, 30},
+        {"wavs", required_argument, NULL, 31},
+        {"clips-per-wav", required_argument, NULL, 32},
+        {"key-table", required_argument, NULL, 33},
+        {"transpose", required_argument, NULL, 34},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 200,
                      .prefix = "Cb",
@@ -2292,6 +2555,11 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         case 25: opt->macros = optarg; break;
         case 26: opt->values = optarg; break;
         case 30: opt->prefix = optarg; break;
+        case 31: opt->plan.wavs = optarg; break;
+        case 32: s = parse_count(optarg, "--clips-per-wav", 0, 100000,
+                                 &opt->plan.clips_per_wav, err); break;
+        case 33: opt->key_table = optarg; break;
+        case 34: opt->transpose = optarg; break;
         case 'h': return -2;
         case 1: s = parse_count(optarg, "--clip", 0, 999999, &opt->clip, err); break;
         case 's': s = parse_count(optarg, "--seed", 1, 4000000000L, &opt->seed, err); break;
@@ -2337,9 +2605,22 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     opt->plan.seed = (unsigned long)opt->seed;
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
-    const int modes = (opt->synth_key != NULL) + opt->train + (opt->codebook != NULL);
+    const int modes = (opt->synth_key != NULL) + opt->train + (opt->codebook != NULL)
+                      + (opt->transpose != NULL);
     if (modes > 1)
-        return fail(err, "--synthesise, --train and --codebook exclude each other");
+        return fail(err, "--synthesise, --train, --codebook and --transpose exclude "
+                    "each other");
+    if (opt->plan.wavs && !opt->train)
+        return fail(err, "--wavs goes with --train");
+    if (opt->plan.wavs && (opt->w_chords || opt->wav || opt->plan.nwindows))
+        return fail(err, "--wavs: recordings have no chord labels and no seed; "
+                    "--write-chords, --wav and --windows need the generator");
+    if (opt->plan.wavs && (opt->plan.keys != 24 || opt->plan.train_clips != 14
+                           || opt->plan.test_clips != 8))
+        return fail(err, "--wavs: the list decides the keys and clips; --keys, "
+                    "--train-clips and --test-clips belong to the generator");
+    if (!opt->plan.wavs && (opt->key_table || opt->plan.clips_per_wav))
+        return fail(err, "--key-table and --clips-per-wav need --wavs");
     if (opt->synth_key && parse_key(opt->synth_key) < 0)
         return fail(err, "--synthesise: '%s' is not one of the 24 key names",
                     opt->synth_key);
@@ -2370,11 +2651,12 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (opt->plan.dims > (long)opt->plan.enc.bins)
         return fail(err, "--dims %ld exceeds the %zu spectrum bins of the window",
                     opt->plan.dims, opt->plan.enc.bins);
-    const char *ins[4] = {opt->codebook, opt->codes, opt->chords, opt->raw};
-    const char *outs[11] = {opt->output, opt->map, opt->heatmap, opt->w_codebook,
+    const char *ins[5] = {opt->codebook, opt->codes, opt->chords, opt->raw,
+                          opt->plan.wavs};
+    const char *outs[12] = {opt->output, opt->map, opt->heatmap, opt->w_codebook,
                             opt->w_codes, opt->w_chords, opt->w_raw, opt->distortion,
-                            opt->wav, opt->macros, opt->values};
-    if (distinct_outputs(ins, 4, outs, 11, err) != 0)
+                            opt->wav, opt->macros, opt->values, opt->key_table};
+    if (distinct_outputs(ins, 5, outs, 12, err) != 0)
         return -1;
     return 0;
 }
@@ -2434,7 +2716,15 @@ static void write_clip_table(FILE *fp, const Corpus *cp, const size_t *code)
     for (size_t c = 0; c < cp->clips; c++) {
         char name[8];
         key_name(cp->key[c], name, sizeof name);
-        fprintf(fp, "clip%zu\t%s", c + 1, name);
+        if (cp->group_name != NULL) {
+            size_t first = c;
+            while (first > 0 && cp->group[first - 1] == cp->group[c])
+                first--;
+            fprintf(fp, "%s/%zu\t%s", cp->group_name[cp->group[c]], c - first + 1,
+                    name);
+        } else {
+            fprintf(fp, "clip%zu\t%s", c + 1, name);
+        }
         for (size_t f = 0; f < F; f++)
             fprintf(fp, "\t%ld", code ? (long)code[c * F + f]
                                       : (long)cp->chord[c * F + f]);
@@ -3196,15 +3486,25 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
         if (window_study(pl, pl->windows[s], &tr->window_sens[s], err) != 0)
             return -1;
     }
-    const size_t ntrain = nk * (size_t)pl->train_clips;
-    const size_t ntest = nk * (size_t)pl->test_clips;
-    fprintf(stderr, "codebook: rendering and encoding %zu + %zu clips\n", ntrain, ntest);
-    if (render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &pl->enc, &tr->train, err)
-        || render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &pl->enc, &tr->test,
-                         err))
-        return -1;
-    const size_t N = ntrain * tr->train.frames_per_clip;
-    const size_t Nt = ntest * tr->test.frames_per_clip, B = pl->enc.bins;
+    if (pl->wavs != NULL) {
+        fprintf(stderr, "codebook: reading and encoding the recordings of %s\n",
+                pl->wavs);
+        if (read_wav_corpus(pl->wavs, pl->synth.seconds, pl->clips_per_wav, &pl->enc,
+                            &tr->train, &tr->test, err) != 0)
+            return -1;
+    } else {
+        const size_t ntrain = nk * (size_t)pl->train_clips;
+        const size_t ntest = nk * (size_t)pl->test_clips;
+        fprintf(stderr, "codebook: rendering and encoding %zu + %zu clips\n", ntrain,
+                ntest);
+        if (render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &pl->enc, &tr->train,
+                          err)
+            || render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &pl->enc,
+                             &tr->test, err))
+            return -1;
+    }
+    const size_t N = tr->train.clips * tr->train.frames_per_clip;
+    const size_t Nt = tr->test.clips * tr->test.frames_per_clip, B = pl->enc.bins;
     fprintf(stderr, "codebook: %zu training and %zu held-out frames (%.1f s)\n",
             N, Nt, seconds_since(&t0));
     gsl_matrix *axes = alloc_matrix(B, D, err);
@@ -3301,6 +3601,32 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     free(code2);
     return status;
 }
+static void write_key_table(FILE *fp, const Trained *tr, double seconds)
+{
+    size_t clips[2][KEYS] = {{0}}, recs[2][KEYS] = {{0}};
+    const Corpus *cp[2] = {&tr->train, &tr->test};
+    for (int s = 0; s < 2; s++)
+        for (size_t c = 0; c < cp[s]->clips; c++) {
+            clips[s][cp[s]->key[c]]++;
+            if (c == 0 || cp[s]->group[c] != cp[s]->group[c - 1])
+                recs[s][cp[s]->key[c]]++;
+        }
+    fputs("% Generated by `codebook --train --key-table`; do not edit.\n", fp);
+    for (int i = 0; i < 12; i++) {
+        for (int h = 0; h < 2; h++) {
+            const int k = key_in_fifths_order(i + 12 * h);
+            char name[8];
+            key_name(k, name, sizeof name);
+            fprintf(fp, "%s%c%s%s & %zu & %zu & %zu & %zu & %.1f", h ? " & " : "",
+                    name[0], name[1] == '#' ? "$\\sharp$"
+                             : name[1] == 'b' ? "$\\flat$" : "",
+                    k >= 12 ? "m" : "", recs[0][k], recs[1][k], clips[0][k],
+                    clips[1][k],
+                    (double)(clips[0][k] + clips[1][k]) * seconds / 60.0);
+        }
+        fputs(" \\\\\n", fp);
+    }
+}
 static void macro_sensitivity(const Macros *m, const char *study, char letter,
                               const Size_result *r)
 {
@@ -3322,9 +3648,23 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
     const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
     const int it = (int)pl->iterations;
     fputs("% Generated by `codebook --train`; do not edit.\n", m->fp);
-    mac_int(m, "Keys", pl->keys);
-    mac_int(m, "TrainPerKey", pl->train_clips);
-    mac_int(m, "TestPerKey", pl->test_clips);
+    if (pl->wavs == NULL) {
+        mac_int(m, "Keys", pl->keys);
+        mac_int(m, "TrainPerKey", pl->train_clips);
+        mac_int(m, "TestPerKey", pl->test_clips);
+    } else {
+        size_t per_key[KEYS] = {0}, least = SIZE_MAX;
+        for (size_t c = 0; c < tr->test.clips; c++)
+            per_key[tr->test.key[c]]++;
+        for (int k = 0; k < KEYS; k++)
+            least = per_key[k] < least ? per_key[k] : least;
+        mac_int(m, "TrainClips", (long)tr->train.clips);
+        mac_int(m, "TestClips", (long)tr->test.clips);
+        mac_int(m, "TrainGroups", (long)tr->train.groups);
+        mac_int(m, "TestGroups", (long)tr->test.groups);
+        mac_int(m, "LeastTestClips", (long)least);
+        mac_int(m, "ClipsPerWav", pl->clips_per_wav);
+    }
     mac_int(m, "Clips", (long)(tr->train.clips + tr->test.clips));
     mac_int(m, "TrainFrames", (long)N);
     mac_int(m, "TestFrames", (long)Nt);
@@ -3373,7 +3713,8 @@ static void write_raw(FILE *fp, const Trained *tr, size_t S)
 {
     for (size_t i = 0; i < S; i++) {
         const size_t c = tr->sample[i] / tr->test.frames_per_clip;
-        fprintf(fp, "%d\t%zu", tr->test.key[c], c);
+        const size_t rec = tr->test.group ? tr->test.group[c] : c;
+        fprintf(fp, "%d\t%zu", tr->test.key[c], rec);
         for (size_t d = 0; d < tr->zt->size2; d++)
             fprintf(fp, "\t%.9g", gsl_matrix_get(tr->zt, i, d));
         fputc('\n', fp);
@@ -3395,12 +3736,12 @@ static int run_train(const Options *opt, Error *err)
     int status = train_codec(pl, &tr, err);
     const size_t Nt = tr.test.clips * tr.test.frames_per_clip;
     const size_t S = (size_t)pl->raw_sample < Nt ? (size_t)pl->raw_sample : Nt;
-    const char *names[6] = {opt->w_codebook, opt->w_codes, opt->w_chords, opt->w_raw,
-                            opt->distortion, opt->macros};
-    Outfile out[6];
-    for (int k = 0; k < 6; k++)
+    const char *names[7] = {opt->w_codebook, opt->w_codes, opt->w_chords, opt->w_raw,
+                            opt->distortion, opt->macros, opt->key_table};
+    Outfile out[7];
+    for (int k = 0; k < 7; k++)
         out[k] = outfile_none();
-    for (int k = 0; k < 6 && status == 0; k++) {
+    for (int k = 0; k < 7 && status == 0; k++) {
         if (names[k] == NULL || (status = outfile_open(&out[k], names[k], err)) != 0)
             continue;
         FILE *fp = out[k].fp;
@@ -3410,13 +3751,14 @@ static int run_train(const Options *opt, Error *err)
         case 2: write_clip_table(fp, &tr.test, NULL); break;
         case 3: write_raw(fp, &tr, S); break;
         case 4: write_distortion(fp, &tr, (int)pl->iterations); break;
-        default: write_train_macros(&(Macros){fp, opt->prefix}, pl, &tr); break;
+        case 5: write_train_macros(&(Macros){fp, opt->prefix}, pl, &tr); break;
+        default: write_key_table(fp, &tr, pl->synth.seconds); break;
         }
     }
     if (status != 0)
-        outfiles_abort(out, 6);
+        outfiles_abort(out, 7);
     else
-        status = outfiles_commit(out, 6, err);
+        status = outfiles_commit(out, 7, err);
     if (status == 0 && opt->wav != NULL) {
         Options one = *opt;
         char name[8];
@@ -3456,7 +3798,7 @@ static int run_measure(const Options *opt, Error *err)
         if (raw == NULL)
             status = -1;
         else if (raw->size2 != cb->size2 + 2)
-            status = fail(err, "'%s' has %zu columns; a key, a clip and %zu coordinates "
+            status = fail(err, "'%s' has %zu columns; a key, a recording and %zu coordinates "
                           "expected",
                           opt->raw, raw->size2, cb->size2);
         an.has_raw = status == 0;
@@ -3497,6 +3839,24 @@ static int run_measure(const Options *opt, Error *err)
     gsl_matrix_free(raw);
     gsl_matrix_free(cb);
     return status;
+}
+static int run_transpose(const Options *opt, Error *err)
+{
+    char buf[32], name[8];
+    long n;
+    snprintf(buf, sizeof buf, "%s", opt->transpose);
+    char *comma = strrchr(buf, ',');
+    if (comma == NULL)
+        return fail(err, "--transpose: expected KEY,N, got '%s'", opt->transpose);
+    *comma = '\0';
+    const int key = parse_key(buf);
+    if (key < 0)
+        return fail(err, "--transpose: '%s' is not one of the 24 key names", buf);
+    if (parse_count(comma + 1, "--transpose", -24, 24, &n, err) != 0)
+        return -1;
+    key_name(transpose_key(key, (int)n), name, sizeof name);
+    printf("%s\n", name);
+    return 0;
 }
 static int run_examples(const Options *opt, Error *err)
 {
@@ -3554,6 +3914,7 @@ int main(int argc, char *argv[])
         status = opt.synth_key ? run_synthesise(&opt, &err)
                : opt.train     ? run_train(&opt, &err)
                : opt.codebook  ? run_measure(&opt, &err)
+               : opt.transpose ? run_transpose(&opt, &err)
                                : run_examples(&opt, &err);
     return finish("codebook", status, &err, usage);
 }

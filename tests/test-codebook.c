@@ -392,6 +392,11 @@ static int parse_key(const char *s)
         return pc;
     return strcmp(s, "m") == 0 ? 12 + pc : -1;
 }
+static int transpose_key(int key, int n)
+{
+    const int t = ((key_tonic(key) + n) % 12 + 12) % 12;
+    return key_minor(key) ? 12 + t : t;
+}
 static const int SCALE[2][7] = {{0, 2, 4, 5, 7, 9, 11}, {0, 2, 3, 5, 7, 8, 11}};
 
 static int triad(int key, int degree, int pcs[3])
@@ -624,6 +629,9 @@ typedef struct {
     int *key;                   /* per clip */
     int *chord;                 /* per frame: the chord at the frame's centre */
     float *spec;                /* per frame, bins log-magnitudes */
+    size_t *group;              /* rendered tunes: per clip, its recording */
+    char **group_name;          /* and the recordings' names */
+    size_t groups;
 } Corpus;
 
 static void corpus_free(Corpus *cp)
@@ -631,13 +639,17 @@ static void corpus_free(Corpus *cp)
     free(cp->key);
     free(cp->chord);
     free(cp->spec);
+    free(cp->group);
+    for (size_t g = 0; g < cp->groups; g++)
+        free(cp->group_name[g]);
+    free(cp->group_name);
 }
 static int render_corpus(size_t first, size_t clips, size_t nkeys,
                          unsigned long seed, const Synth *sy, const Encoder *e,
                          Corpus *cp, Error *err)
 {
     const size_t n = (size_t)(sy->seconds * RATE), F = frame_count(n, e);
-    *cp = (Corpus){clips, F, e->bins, NULL, NULL, NULL};
+    *cp = (Corpus){clips, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0};
     if (F == 0)
         return fail(err, "a clip of %g s is shorter than one analysis window",
                     sy->seconds);
@@ -664,6 +676,243 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
     gsl_rng_free(rng);
     if (status != 0)
         corpus_free(cp);
+    return status;
+}
+typedef struct {
+    char *path, *group;
+    int key;
+    bool test;
+} Wav_entry;
+
+typedef struct {
+    Wav_entry *e;
+    size_t n;
+} Wav_list;
+
+static void wav_list_free(Wav_list *wl)
+{
+    for (size_t i = 0; i < wl->n; i++) {
+        free(wl->e[i].path);
+        free(wl->e[i].group);
+    }
+    free(wl->e);
+}
+static char *copy_string(const char *s, Error *err)
+{
+    const size_t n = strlen(s) + 1;
+    char *c = alloc_array(n, 1, err);
+    if (c != NULL)
+        memcpy(c, s, n);
+    return c;
+}
+
+static int parse_wav_entry(char *line, const char *path, size_t lineno,
+                           Wav_entry *w, Error *err)
+{
+    char *f[4];
+    int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *save = NULL, *t = strtok_r(line, "\t", &save); t != NULL;
+         t = strtok_r(NULL, "\t", &save))
+        if (n++ < 4)
+            f[n - 1] = t;
+    if (n != 4)
+        return fail(err, "%s:%zu: expected 4 tab-separated fields (WAV file, key, "
+                    "group, train or test), got %d", path, lineno, n);
+    if ((w->key = parse_key(f[1])) < 0)
+        return fail(err, "%s:%zu: '%s' is not one of the 24 key names", path, lineno,
+                    f[1]);
+    if (f[2][strcspn(f[2], "/ ")] != '\0')
+        return fail(err, "%s:%zu: group '%s' contains '/' or a space", path, lineno,
+                    f[2]);
+    if (strcmp(f[3], "train") != 0 && strcmp(f[3], "test") != 0)
+        return fail(err, "%s:%zu: split '%s' is neither train nor test", path, lineno,
+                    f[3]);
+    w->test = strcmp(f[3], "test") == 0;
+    w->path = copy_string(f[0], err);
+    w->group = w->path ? copy_string(f[2], err) : NULL;
+    return w->group ? 0 : -1;
+}
+static int read_wav_list(const char *path, Wav_list *wl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    *wl = (Wav_list){NULL, 0};
+    size_t cap = 0, lineno = 0, lcap = 0;
+    char *line = NULL;
+    int status = 0;
+    while (status == 0 && getline(&line, &lcap, fp) != -1) {
+        lineno++;
+        if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+            continue;
+        if (wl->n == cap) {
+            const size_t ncap = cap ? 2 * cap : 64;
+            Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
+                                                         : NULL;
+            if (e == NULL) {
+                status = fail(err, "out of memory reading '%s'", path);
+                break;
+            }
+            wl->e = e;
+            cap = ncap;
+        }
+        wl->e[wl->n] = (Wav_entry){NULL, NULL, 0, false};
+        status = parse_wav_entry(line, path, lineno, &wl->e[wl->n++], err);
+        for (size_t i = 0; status == 0 && i + 1 < wl->n; i++)
+            if (strcmp(wl->e[i].group, wl->e[wl->n - 1].group) == 0)
+                status = fail(err, "%s:%zu: group '%s' is named twice", path,
+                              lineno, wl->e[i].group);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    if (status == 0 && wl->n == 0)
+        status = fail(err, "'%s' lists no WAV files", path);
+    free(line);
+    fclose(fp);
+    if (status != 0) {
+        wav_list_free(wl);
+        *wl = (Wav_list){NULL, 0};
+    }
+    return status;
+}
+static double *read_mono(const char *path, size_t *n, Error *err)
+{
+    SF_INFO info = {0};
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (sf == NULL) {
+        fail(err, "cannot open '%s': %s", path, sf_strerror(NULL));
+        return NULL;
+    }
+    const size_t frames = info.frames > 0 ? (size_t)info.frames : 0;
+    const size_t ch = info.channels > 0 ? (size_t)info.channels : 1;
+    double *buf = NULL, *x = NULL;
+    if (info.samplerate != RATE)
+        fail(err, "'%s' has a sample rate of %d Hz; codebook reads %d Hz only "
+             "(resample it first)", path, info.samplerate, RATE);
+    else if (frames == 0)
+        fail(err, "'%s' holds no samples", path);
+    else if ((buf = alloc_array(frames, ch * sizeof *buf, err)) != NULL
+             && (x = alloc_array(frames, sizeof *x, err)) != NULL)
+        {
+            if (sf_readf_double(sf, buf, (sf_count_t)frames) != (sf_count_t)frames) {
+                fail(err, "error reading '%s': %s", path, sf_strerror(sf));
+                free(x);
+                x = NULL;
+            } else {
+                for (size_t i = 0; i < frames; i++) {
+                    double s = 0.0;
+                    for (size_t c = 0; c < ch; c++)
+                        s += buf[i * ch + c];
+                    x[i] = s / (double)ch;
+                }
+            }
+        }
+    if (sf_close(sf) != 0 && x != NULL) {
+        fail(err, "error closing '%s'", path);
+        free(x);
+        x = NULL;
+    }
+    free(buf);
+    *n = frames;
+    return x;
+}
+typedef struct {
+    Corpus cp;
+    size_t cap;                 /* clips the arrays can hold */
+} Growing;
+
+static int grow_corpus(Growing *g, size_t need, Error *err)
+{
+    Corpus *cp = &g->cp;
+    if (need <= g->cap)
+        return 0;
+    const size_t cap = need > 2 * g->cap ? need : 2 * g->cap;
+    const size_t per = cp->frames_per_clip * cp->bins;
+    if (cap > SIZE_MAX / sizeof(float) / per)
+        return fail(err, "too many clips (%zu)", cap);
+    int *key = realloc(cp->key, cap * sizeof *key);
+    if (key != NULL)
+        cp->key = key;
+    size_t *group = key ? realloc(cp->group, cap * sizeof *group) : NULL;
+    if (group != NULL)
+        cp->group = group;
+    float *spec = group ? realloc(cp->spec, cap * per * sizeof *spec) : NULL;
+    if (spec == NULL)
+        return fail(err, "out of memory for %zu clips", cap);
+    cp->spec = spec;
+    g->cap = cap;
+    return 0;
+}
+
+static int append_clips(const double *x, size_t n, size_t len, long most,
+                        const Wav_entry *w, const Encoder *e, double *buf,
+                        Growing *g, Error *err)
+{
+    const double SILENCE = 1e-3;
+    size_t a = 0, b = n;
+    while (a < n && fabs(x[a]) < SILENCE)
+        a++;
+    while (b > a && fabs(x[b - 1]) < SILENCE)
+        b--;
+    size_t m = (b - a) / len;
+    if (most > 0 && m > (size_t)most)
+        m = (size_t)most;
+    Corpus *cp = &g->cp;
+    const size_t F = cp->frames_per_clip, B = cp->bins;
+    if (m == 0)
+        return 0;
+    if (grow_corpus(g, cp->clips + m, err) != 0)
+        return -1;
+    char **names = realloc(cp->group_name, (cp->groups + 1) * sizeof *names);
+    if (names == NULL)
+        return fail(err, "out of memory for the group names");
+    cp->group_name = names;
+    if ((names[cp->groups] = copy_string(w->group, err)) == NULL)
+        return -1;
+    const size_t gi = cp->groups++;
+    for (size_t c = 0; c < m; c++, cp->clips++) {
+        cp->key[cp->clips] = w->key;
+        cp->group[cp->clips] = gi;
+        for (size_t f = 0; f < F; f++)
+            if (frame_spectrum(x + a + c * len + f * HOP, e, buf,
+                               cp->spec + (cp->clips * F + f) * B) != 0)
+                return fail(err, "the FFT of a frame failed");
+    }
+    return 0;
+}
+static int read_wav_corpus(const char *list, double seconds, long most,
+                           const Encoder *e, Corpus *train, Corpus *test, Error *err)
+{
+    const size_t len = (size_t)(seconds * RATE), F = frame_count(len, e);
+    Growing g[2] = {{(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0},
+                    {(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0}};
+    Wav_list wl = {NULL, 0};
+    if (F == 0)
+        return fail(err, "a clip of %g s is shorter than one analysis window",
+                    seconds);
+    double *buf = alloc_array(e->window, sizeof *buf, err);
+    int status = buf ? read_wav_list(list, &wl, err) : -1;
+    for (size_t i = 0; status == 0 && i < wl.n; i++) {
+        const Wav_entry *w = &wl.e[i];
+        size_t n;
+        double *x = read_mono(w->path, &n, err);
+        status = x ? append_clips(x, n, len, w->test ? 0 : most, w, e, buf,
+                                  &g[w->test], err) : -1;
+        free(x);
+    }
+    if (status == 0 && (g[0].cp.clips == 0 || g[1].cp.clips == 0))
+        status = fail(err, "'%s' gives no %s clips of %g s", list,
+                      g[0].cp.clips == 0 ? "training" : "held-out", seconds);
+    free(buf);
+    if (wl.e != NULL)
+        wav_list_free(&wl);
+    if (status != 0) {
+        corpus_free(&g[0].cp);
+        corpus_free(&g[1].cp);
+    }
+    *train = g[0].cp;
+    *test = g[1].cp;
     return status;
 }
 static float *refloor(const float *spec, size_t n, double from, double to,
@@ -845,6 +1094,8 @@ typedef struct {
     unsigned long seed;
     Synth synth;
     Encoder enc;
+    const char *wavs;           /* a list of recordings instead of the generator */
+    long clips_per_wav;         /* at most this many from a training recording */
 } Plan;
 typedef struct {
     size_t K, L;                /* codewords, labels */
@@ -1471,6 +1722,96 @@ static void write_test_npy(const char *name, const char *descr, size_t bytes)
         fputc(0, fp);
     fclose(fp);
 }
+static void test_transpose_key(void)
+{
+    const char *cases[][2] = {{"C", "G"}, {"Am", "Cm"}, {"Bbm", "Abm"},
+                              {"F#", "C"}, {"Eb", "Bb"}, {"E", "F"}};
+    const int by[6] = {7, 3, -2, 6, -5, 13};
+    for (int k = 0; k < 6; k++) {
+        char name[8];
+        const int key = parse_key(cases[k][0]);
+        CU_ASSERT_FATAL(key >= 0);
+        key_name(transpose_key(key, by[k]), name, sizeof name);
+        CU_ASSERT_STRING_EQUAL(name, cases[k][1]);
+    }
+}
+static int write_test_wav(const char *name, const double *x, size_t frames,
+                          int channels, int rate)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    SF_INFO info = {.samplerate = rate, .channels = channels,
+                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (sf == NULL)
+        return -1;
+    const sf_count_t w = sf_writef_double(sf, x, (sf_count_t)frames);
+    return sf_close(sf) == 0 && w == (sf_count_t)frames ? 0 : -1;
+}
+
+static void test_wav_list(void)
+{
+    enum { N = 48000, PAD = 8000 };
+    double *x = calloc(N + 2 * PAD, sizeof *x), *y = calloc(2 * N, sizeof *y);
+    char list[256];
+    CU_ASSERT_FATAL(x != NULL && y != NULL);
+    for (size_t i = 0; i < N; i++) {
+        const double t = (double)i / 32000.0;
+        x[PAD + i] = 0.3 * cos(2 * M_PI * 440 * t) + 0.2 * cos(2 * M_PI * 660 * t);
+        y[2 * i] = x[PAD + i] + 0.1 * sin(2 * M_PI * 1000 * t);
+        y[2 * i + 1] = x[PAD + i] - 0.1 * sin(2 * M_PI * 1000 * t);
+    }
+    CU_ASSERT_FATAL(write_test_wav("mono.wav", x, N + 2 * PAD, 1, 32000) == 0);
+    CU_ASSERT_FATAL(write_test_wav("stereo.wav", y, N, 2, 32000) == 0);
+    CU_ASSERT_FATAL(write_test_wav("rate.wav", x, N, 1, 44100) == 0);
+    const char *d = getenv("TESTDIR");
+    snprintf(list, sizeof list, "%s/mono.wav\tC\ttune+0\ttrain\n"
+             "%s/stereo.wav\tAm\ttune+9\ttest\n", d, d);
+    write_test_file("w.tsv", list);
+    Corpus tr, te;
+    Error err = {""};
+    const Encoder e = ENCODER_DEFAULT;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/w.tsv", d);
+    CU_ASSERT_FATAL(read_wav_corpus(path, 0.5, 2, &e, &tr, &te, &err) == 0);
+    const size_t F = (16000 - 2048) / 640 + 1;           /* frames of a 0.5 s clip */
+    CU_ASSERT(tr.clips == 2 && te.clips == 3 && tr.frames_per_clip == F);
+    CU_ASSERT(tr.key[0] == 0 && te.key[2] == 21 && te.groups == 1 && te.group[2] == 0);
+    CU_ASSERT_STRING_EQUAL(te.group_name[0], "tune+9");
+    double buf[2048], xf[16000];
+    float s[320];
+    for (size_t c = 0; c < 3; c++) {
+        for (size_t i = 0; i < 16000; i++)
+            xf[i] = (float)x[PAD + c * 16000 + i];
+        for (size_t f = 0; f < F; f += 7) {
+            CU_ASSERT_FATAL(frame_spectrum(xf + f * 640, &e, buf, s) == 0);
+            for (size_t k = 0; k < 320; k++) {
+                CU_ASSERT_DOUBLE_EQUAL(te.spec[(c * F + f) * 320 + k], s[k], 1e-3);
+                if (c < 2)
+                    CU_ASSERT_EQUAL(tr.spec[(c * F + f) * 320 + k], s[k]);
+            }
+        }
+    }
+    corpus_free(&tr);
+    corpus_free(&te);
+    const char *bad[][2] = {
+        {"%s/rate.wav\tC\ta\ttrain\n", "sample rate of 44100 Hz"},
+        {"%s/nowhere.wav\tC\ta\ttrain\n", "cannot open"},
+        {"%s/mono.wav\tH\ta\ttrain\n", "'H' is not one of the 24 key names"},
+        {"%s/mono.wav\tC\ta\tdev\n", "split 'dev' is neither train nor test"},
+        {"%s/mono.wav\tC\ta/b\ttrain\n", "contains '/'"},
+        {"%s/mono.wav\tC\ta\ttrain\n", "gives no held-out clips"}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        snprintf(list, sizeof list, bad[k][0], d);
+        write_test_file("bad.tsv", list);
+        snprintf(path, sizeof path, "%s/bad.tsv", d);
+        err.msg[0] = '\0';
+        CU_ASSERT(read_wav_corpus(path, 0.5, 0, &e, &tr, &te, &err) != 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[k][1]));
+    }
+    free(x);
+    free(y);
+}
 static void test_pure_tone(void)
 {
     const Encoder e = ENCODER_DEFAULT;
@@ -1888,6 +2229,27 @@ static void test_codebook_cli(void)
     }
     expect_rejection_of("--synthesise H --output x.wav", "not one of the 24", "x.wav");
     expect_rejection_of("--synthesise C", "needs --output", "x.wav");
+    r = run_program("--transpose Bbm,-2");
+    CU_ASSERT(r.status == 0 && strcmp(r.out, "Abm\n") == 0);
+    r = run_program("--train --wavs w.tsv --seconds 0.5 --dims 8 --codewords 4 "
+                    "--codewords2 4 --iterations 2 --raw-sample 11 --write-codes rc.tsv "
+                    "--key-table kt.tex --macros rt.tex");
+    CU_ASSERT_FATAL(r.status == 0);
+    snprintf(path, sizeof path, "%s/rc.tsv", getenv("TESTDIR"));
+    Clips rc;
+    CU_ASSERT_FATAL(read_clip_table(path, 4, &rc, &err) == 0);
+    CU_ASSERT(rc.clips == 3 && rc.key[0] == 21);
+    clips_free(&rc);
+    char text[8192];
+    slurp(path, text, sizeof text);
+    CU_ASSERT(strncmp(text, "tune+9/1\tAm\t", 12) == 0
+              && strstr(text, "\ntune+9/3\tAm\t") != NULL);
+    expect_rejection_of("--train --wavs w.tsv --write-chords h2.tsv", "no chord labels",
+                        "h2.tsv");
+    expect_rejection_of("--train --wavs w.tsv --keys 4", "belong to the generator",
+                        "t2.tex");
+    expect_rejection_of("--train --key-table k2.tex", "need --wavs", "k2.tex");
+
 }
 static void test_clip_groups(void)
 {
@@ -1997,6 +2359,9 @@ int main(void)
         {0, "Holm's rule judges the three parts of the claim", test_holm_verdict},
         {0, "frames quantised to their nearest codewords", test_quantise_frames},
         {0, "the keys a clip's chords allow", test_allowed_keys},
+        {0, "key names transposed by semitones", test_transpose_key},
+        {0, "a list of recordings read as clips; bad lists refused",
+         test_wav_list},
         {0, "command line: small pipeline, bad files", test_codebook_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }
