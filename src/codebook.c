@@ -1427,6 +1427,7 @@ static void corpus_free(Corpus *cp)
     for (size_t g = 0; g < cp->groups; g++)
         free(cp->group_name[g]);
     free(cp->group_name);
+    *cp = (Corpus){0};
 }
 static int render_corpus(size_t first, size_t clips, size_t nkeys,
                          unsigned long seed, const Synth *sy, const Encoder *e,
@@ -1601,6 +1602,21 @@ static double *read_mono(const char *path, size_t *n, Error *err)
     *n = frames;
     return x;
 }
+static int check_wav(const char *path, Error *err)
+{
+    SF_INFO info = {0};
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (sf == NULL)
+        return fail(err, "cannot open '%s': %s", path, sf_strerror(NULL));
+    int status = 0;
+    if (info.samplerate != RATE)
+        status = fail(err, "'%s' has a sample rate of %d Hz; codebook reads %d Hz "
+                      "only (resample it first)", path, info.samplerate, RATE);
+    else if (info.frames <= 0)
+        status = fail(err, "'%s' holds no samples", path);
+    sf_close(sf);
+    return status;
+}
 typedef struct {
     Corpus cp;
     size_t cap;                 /* clips the arrays can hold */
@@ -1677,13 +1693,22 @@ static int read_wav_corpus(const char *list, double seconds, long most,
                     seconds);
     double *buf = alloc_array(e->window, sizeof *buf, err);
     int status = buf ? read_wav_list(list, &wl, err) : -1;
+    for (size_t i = 0; status == 0 && i < wl.n; i++)
+        status = check_wav(wl.e[i].path, err);
+    if (status == 0)
+        fprintf(stderr, "codebook: reading and encoding the %zu recordings of %s\n",
+                wl.n, list);
     for (size_t i = 0; status == 0 && i < wl.n; i++) {
         const Wav_entry *w = &wl.e[i];
+        const size_t before = g[w->test].cp.clips;
         size_t n;
         double *x = read_mono(w->path, &n, err);
         status = x ? append_clips(x, n, len, w->test ? 0 : most, w, e, buf,
                                   &g[w->test], err) : -1;
         free(x);
+        if (status == 0 && g[w->test].cp.clips == before)
+            status = fail(err, "'%s' gives no clip of %g s once its silent ends "
+                          "are skipped", w->path, seconds);
     }
     if (status == 0 && (g[0].cp.clips == 0 || g[1].cp.clips == 0))
         status = fail(err, "'%s' gives no %s clips of %g s", list,
@@ -1694,6 +1719,7 @@ static int read_wav_corpus(const char *list, double seconds, long most,
     if (status != 0) {
         corpus_free(&g[0].cp);
         corpus_free(&g[1].cp);
+        g[0].cp = g[1].cp = (Corpus){0};    /* the caller frees what it is given */
     }
     *train = g[0].cp;
     *test = g[1].cp;
@@ -2381,7 +2407,8 @@ static void usage(FILE *fp)
 "Synthesis and training:\n"
 "  -o, --output FILE     (--synthesise) the WAV file\n"
 "      --clip N          (--synthesise) clip number, part of its seed (default 0)\n"
-"  -s, --seed S          seed of the experiment (default 2024)\n"
+"  -s, --seed S          seed of the experiment, and of the measurement's\n"
+"                        permutations and bootstrap (default 2024)\n"
 "      --seconds T       length of a clip, 0.1..60 (default 3.2)\n"
 "      --keys N          keys used, first N in circle-of-fifths order (default 24)\n"
 "      --train-clips N   training clips per key (default 14)\n"
@@ -2532,10 +2559,13 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                               {0}, 0, 2024,
                               SYNTH_DEFAULT, ENCODER_DEFAULT}};
     int c;
+    bool seen[128] = {false};           /* which options were given */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":S:Tc:o:s:p:h", longopts, NULL)) != -1) {
         int s = 0;
         long w = 0;
+        if (c >= 0 && c < 128)
+            seen[c] = true;
         switch (c) {
         case 'S': opt->synth_key = optarg; break;
         case 'T': opt->train = true; break;
@@ -2621,6 +2651,22 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                     "--train-clips and --test-clips belong to the generator");
     if (!opt->plan.wavs && (opt->key_table || opt->plan.clips_per_wav))
         return fail(err, "--key-table and --clips-per-wav need --wavs");
+    {
+        const struct { int code; const char *name; bool ok; } owned[] = {
+            {3, "--keys", opt->train}, {4, "--train-clips", opt->train},
+            {5, "--test-clips", opt->train}, {6, "--window", opt->train},
+            {7, "--dims", opt->train}, {8, "--codewords", opt->train},
+            {9, "--codewords2", opt->train}, {10, "--iterations", opt->train},
+            {11, "--raw-sample", opt->train}, {'p', "--perplexity", opt->codebook},
+            {21, "--neighbours", opt->codebook}, {22, "--permutations", opt->codebook},
+            {1, "--clip", opt->synth_key},
+            {2, "--seconds", opt->synth_key || opt->train},
+            {'s', "--seed", opt->synth_key || opt->train || opt->codebook}};
+        for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+            if (seen[owned[k].code] && !owned[k].ok)
+                return fail(err, "%s does not belong to this mode (see --help)",
+                            owned[k].name);
+    }
     if (opt->synth_key && parse_key(opt->synth_key) < 0)
         return fail(err, "--synthesise: '%s' is not one of the 24 key names",
                     opt->synth_key);
@@ -3487,8 +3533,6 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
             return -1;
     }
     if (pl->wavs != NULL) {
-        fprintf(stderr, "codebook: reading and encoding the recordings of %s\n",
-                pl->wavs);
         if (read_wav_corpus(pl->wavs, pl->synth.seconds, pl->clips_per_wav, &pl->enc,
                             &tr->train, &tr->test, err) != 0)
             return -1;
@@ -3798,9 +3842,8 @@ static int run_measure(const Options *opt, Error *err)
         if (raw == NULL)
             status = -1;
         else if (raw->size2 != cb->size2 + 2)
-            status = fail(err, "'%s' has %zu columns; a key, a recording and %zu coordinates "
-                          "expected",
-                          opt->raw, raw->size2, cb->size2);
+            status = fail(err, "'%s' has %zu columns; a key, a recording and %zu "
+                          "coordinates expected", opt->raw, raw->size2, cb->size2);
         an.has_raw = status == 0;
     }
     if (status == 0)

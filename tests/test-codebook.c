@@ -643,6 +643,7 @@ static void corpus_free(Corpus *cp)
     for (size_t g = 0; g < cp->groups; g++)
         free(cp->group_name[g]);
     free(cp->group_name);
+    *cp = (Corpus){0};
 }
 static int render_corpus(size_t first, size_t clips, size_t nkeys,
                          unsigned long seed, const Synth *sy, const Encoder *e,
@@ -817,6 +818,21 @@ static double *read_mono(const char *path, size_t *n, Error *err)
     *n = frames;
     return x;
 }
+static int check_wav(const char *path, Error *err)
+{
+    SF_INFO info = {0};
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (sf == NULL)
+        return fail(err, "cannot open '%s': %s", path, sf_strerror(NULL));
+    int status = 0;
+    if (info.samplerate != RATE)
+        status = fail(err, "'%s' has a sample rate of %d Hz; codebook reads %d Hz "
+                      "only (resample it first)", path, info.samplerate, RATE);
+    else if (info.frames <= 0)
+        status = fail(err, "'%s' holds no samples", path);
+    sf_close(sf);
+    return status;
+}
 typedef struct {
     Corpus cp;
     size_t cap;                 /* clips the arrays can hold */
@@ -893,13 +909,22 @@ static int read_wav_corpus(const char *list, double seconds, long most,
                     seconds);
     double *buf = alloc_array(e->window, sizeof *buf, err);
     int status = buf ? read_wav_list(list, &wl, err) : -1;
+    for (size_t i = 0; status == 0 && i < wl.n; i++)
+        status = check_wav(wl.e[i].path, err);
+    if (status == 0)
+        fprintf(stderr, "codebook: reading and encoding the %zu recordings of %s\n",
+                wl.n, list);
     for (size_t i = 0; status == 0 && i < wl.n; i++) {
         const Wav_entry *w = &wl.e[i];
+        const size_t before = g[w->test].cp.clips;
         size_t n;
         double *x = read_mono(w->path, &n, err);
         status = x ? append_clips(x, n, len, w->test ? 0 : most, w, e, buf,
                                   &g[w->test], err) : -1;
         free(x);
+        if (status == 0 && g[w->test].cp.clips == before)
+            status = fail(err, "'%s' gives no clip of %g s once its silent ends "
+                          "are skipped", w->path, seconds);
     }
     if (status == 0 && (g[0].cp.clips == 0 || g[1].cp.clips == 0))
         status = fail(err, "'%s' gives no %s clips of %g s", list,
@@ -910,6 +935,7 @@ static int read_wav_corpus(const char *list, double seconds, long most,
     if (status != 0) {
         corpus_free(&g[0].cp);
         corpus_free(&g[1].cp);
+        g[0].cp = g[1].cp = (Corpus){0};    /* the caller frees what it is given */
     }
     *train = g[0].cp;
     *test = g[1].cp;
@@ -2249,6 +2275,9 @@ static void test_codebook_cli(void)
     expect_rejection_of("--train --wavs w.tsv --keys 4", "belong to the generator",
                         "t2.tex");
     expect_rejection_of("--train --key-table k2.tex", "need --wavs", "k2.tex");
+    write_test_file("gone.tsv", "/nonexistent/a.wav\tC\tg\ttrain\n");
+    expect_rejection_of("--train --wavs gone.tsv --macros g2.tex", "cannot open",
+                        "g2.tex");                  /* once freed twice, under ASan */
 
 }
 static void test_clip_groups(void)
