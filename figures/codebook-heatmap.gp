@@ -17,8 +17,8 @@ set ytics scale 0
 set xtics ()
 set ytics ()
 do for [i = 1:24] {
-    set xtics add ('{\tiny '.word(keys, i).'}' i - 1)
-    set ytics add ('{\tiny '.word(keys, i).'}' i - 1)
+    set xtics add ('{\scriptsize '.word(keys, i).'}' i - 1)
+    set ytics add ('{\scriptsize '.word(keys, i).'}' i - 1)
 }
 set title 'codebook (key centroids)'
 unset colorbox
