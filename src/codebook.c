@@ -2155,6 +2155,9 @@ typedef struct {
     int *chord;                 /* per frame, or NULL */
     size_t *gfirst;             /* groups + 1 offsets into gclip */
     size_t *gclip;              /* the clips, group by group */
+    size_t tunes;               /* tunes in several transpositions, or 0 */
+    size_t *tfirst;             /* tunes + 1 offsets into tgroup */
+    size_t *tgroup;             /* the groups, tune by tune, lowest offset first */
     char **id;                  /* per clip, while the table is read */
 } Clips;
 
@@ -2236,6 +2239,68 @@ static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
     free(gk);
     free(ck);
     free(fk);
+    return status;
+}
+static bool same_tune_class(const Clips *cl, size_t a, size_t b)
+{
+    const size_t na = cl->tfirst[a + 1] - cl->tfirst[a];
+    const size_t nb = cl->tfirst[b + 1] - cl->tfirst[b];
+    const int ka = cl->key[cl->gclip[cl->gfirst[cl->tgroup[cl->tfirst[a]]]]];
+    const int kb = cl->key[cl->gclip[cl->gfirst[cl->tgroup[cl->tfirst[b]]]]];
+    return na == nb && key_minor(ka) == key_minor(kb);
+}
+
+static int group_key(const Clips *cl, size_t g)
+{
+    return cl->key[cl->gclip[cl->gfirst[g]]];
+}
+static void permute_tunes(const Clips *cl, size_t *src, size_t *pool, gsl_rng *rng,
+                          int *ck)
+{
+    for (size_t t = 0; t < cl->tunes; t++)
+        src[t] = SIZE_MAX;
+    for (size_t t = 0; t < cl->tunes; t++) {
+        if (src[t] != SIZE_MAX)
+            continue;
+        size_t n = 0;                   /* the class of tune t */
+        for (size_t u = t; u < cl->tunes; u++)
+            if (src[u] == SIZE_MAX && same_tune_class(cl, t, u))
+                pool[n++] = u;
+        size_t *dest = pool + n;
+        memcpy(dest, pool, n * sizeof *dest);
+        gsl_ran_shuffle(rng, pool, n, sizeof *pool);
+        for (size_t i = 0; i < n; i++)
+            src[dest[i]] = pool[i];
+    }
+    for (size_t t = 0; t < cl->tunes; t++)
+        for (size_t i = 0; i < cl->tfirst[t + 1] - cl->tfirst[t]; i++) {
+            const size_t g = cl->tgroup[cl->tfirst[t] + i];
+            const int key = group_key(cl, cl->tgroup[cl->tfirst[src[t]] + i]);
+            for (size_t j = cl->gfirst[g]; j < cl->gfirst[g + 1]; j++)
+                ck[cl->gclip[j]] = key;
+        }
+}
+static int null_tunes(const Geometry *g, const Clips *cl, Label_table *t,
+                      const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
+                      Error *err)
+{
+    size_t *src = alloc_array(cl->tunes, sizeof *src, err);
+    size_t *pool = src ? alloc_array(2 * cl->tunes, sizeof *pool, err) : NULL;
+    int *ck = pool ? alloc_array(cl->clips, sizeof *ck, err) : NULL;
+    int *fk = ck ? alloc_array(cl->frames, sizeof *fk, err) : NULL;
+    int status = fk ? 0 : -1;
+    *s = (Null_summary){{0}, {0}};
+    for (long m = 0; m < M && status == 0; m++) {
+        permute_tunes(cl, src, pool, rng, ck);
+        frame_keys(cl, ck, fk);
+        label_table_fill(t, cl->code, fk, cl->frames);
+        Claim c;
+        Key_distances kd;
+        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
+        null_add(s, obs, &c, M);
+    }
+    null_finish(s, M);
+    free(src); free(pool); free(ck); free(fk);
     return status;
 }
 static uint64_t key_chords(int key)
@@ -2788,11 +2853,11 @@ typedef struct {
     size_t *nn_space, *nn_map;
     Claim obs, chord_obs;
     Key_distances kd;
-    Null_summary null_a, null_b, null_c;
+    Null_summary null_a, null_b, null_c, null_t;
     double sd[CLAIM_STATS];     /* bootstrap standard errors over clips */
     double chance, chord_chance;
     double chord_allowed[2];    /* groups with one allowed key; mean allowed */
-    bool has_chords, has_raw;
+    bool has_chords, has_raw, has_tunes;
     double mantel_space, mantel_map, pairs[3], pairs_map[3];
     size_t raw_n;
     Frame_stats raw, quant;
@@ -2862,6 +2927,8 @@ static void clips_free(Clips *cl)
     free(cl->chord);
     free(cl->gfirst);
     free(cl->gclip);
+    free(cl->tfirst);
+    free(cl->tgroup);
     *cl = (Clips){0};
 }
 static char *next_field(char **rest)
@@ -2921,6 +2988,60 @@ static int group_clips(const char *path, Clips *cl, Error *err)
         cl->gfirst[cl->groups] = n;
     free(s);
     return status;
+}
+typedef struct {
+    const char *name;
+    size_t len, group;
+    long offset;
+} Tune_key;
+
+static int compare_tune_keys(const void *a, const void *b)
+{
+    const Tune_key *x = a, *y = b;
+    const size_t n = x->len < y->len ? x->len : y->len;
+    const int c = strncmp(x->name, y->name, n);
+    if (c != 0 || x->len != y->len)
+        return c != 0 ? c : x->len < y->len ? -1 : 1;
+    return (x->offset > y->offset) - (x->offset < y->offset);
+}
+static bool tune_offset(const char *id, Tune_key *t)
+{
+    const size_t n = group_length(id);
+    size_t i = n;
+    while (i > 0 && id[i - 1] >= '0' && id[i - 1] <= '9')
+        i--;
+    if (i == n || i < 2 || (id[i - 1] != '+' && id[i - 1] != '-'))
+        return false;
+    t->name = id;
+    t->len = i - 1;
+    t->offset = strtol(id + i - 1, NULL, 10);
+    return true;
+}
+static int tune_blocks(Clips *cl, Error *err)
+{
+    Tune_key *t = alloc_array(cl->groups, sizeof *t, err);
+    if (t == NULL)
+        return -1;
+    bool all = true;
+    for (size_t g = 0; all && g < cl->groups; g++) {
+        all = tune_offset(cl->id[cl->gclip[cl->gfirst[g]]], &t[g]);
+        t[g].group = g;
+    }
+    cl->tgroup = all ? alloc_array(cl->groups, sizeof *cl->tgroup, err) : NULL;
+    cl->tfirst = cl->tgroup ? alloc_array(cl->groups + 1, sizeof *cl->tfirst, err)
+                            : NULL;
+    if (all && cl->tfirst != NULL) {
+        qsort(t, cl->groups, sizeof *t, compare_tune_keys);
+        for (size_t i = 0; i < cl->groups; i++) {
+            if (i == 0 || t[i].len != t[i - 1].len
+                || strncmp(t[i].name, t[i - 1].name, t[i].len) != 0)
+                cl->tfirst[cl->tunes++] = i;
+            cl->tgroup[i] = t[i].group;
+        }
+        cl->tfirst[cl->tunes] = cl->groups;
+    }
+    free(t);
+    return all && cl->tfirst == NULL ? -1 : 0;
 }
 static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
 {
@@ -3008,6 +3129,8 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
         status = fail(err, "'%s' contains no clips", path);
     if (status == 0)
         status = group_clips(path, cl, err);
+    if (status == 0)
+        status = tune_blocks(cl, err);
     if (status != 0)
         clips_free(cl);
     return status;
@@ -3149,6 +3272,9 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
                                  an->chord_allowed, err);
         if (status == 0)
             status = bootstrap_clips(&g, cl, &tmp, M, rng, an->sd, err);
+        an->has_tunes = cl->tunes > 1;
+        if (status == 0 && an->has_tunes)
+            status = null_tunes(&g, cl, &tmp, &an->obs, M, rng, &an->null_t, err);
         label_table_free(&tmp);
     }
     if (status == 0 && raw != NULL)
@@ -3254,7 +3380,9 @@ static const char *verdict_word(const int part[3])
 static void claim_parts(const Analysis *an, int part[3])
 {
     const double stat[3] = {an->obs.contig_map, an->obs.rho_space, an->obs.rho_map};
-    const double p[3] = {an->null_b.p[0], an->mantel_space, an->mantel_map};
+    const double pc = an->has_tunes ? fmax(an->null_b.p[0], an->null_t.p[0])
+                                    : an->null_b.p[0];
+    const double p[3] = {pc, an->mantel_space, an->mantel_map};
     holm_parts(stat, p, part);
 }
 
@@ -3308,6 +3436,10 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
     macro_claim(m, "Se", &sd);
     macro_null(m, "NullA", &an->null_a);
     macro_null(m, "NullB", &an->null_b);
+    if (an->has_tunes) {
+        macro_null(m, "NullT", &an->null_t);
+        mac_int(m, "HeldTunes", (long)cl->tunes);
+    }
     fprintf(m->fp, "\\newcommand{\\%sVerdict}{%s}\n", m->prefix, verdict(an));
     int part[3];
     claim_parts(an, part);

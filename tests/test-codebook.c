@@ -1393,8 +1393,50 @@ typedef struct {
     int *chord;                 /* per frame, or NULL */
     size_t *gfirst;             /* groups + 1 offsets into gclip */
     size_t *gclip;              /* the clips, group by group */
+    size_t tunes;               /* tunes in several transpositions, or 0 */
+    size_t *tfirst;             /* tunes + 1 offsets into tgroup */
+    size_t *tgroup;             /* the groups, tune by tune, lowest offset first */
     char **id;                  /* per clip, while the table is read */
 } Clips;
+static bool same_tune_class(const Clips *cl, size_t a, size_t b)
+{
+    const size_t na = cl->tfirst[a + 1] - cl->tfirst[a];
+    const size_t nb = cl->tfirst[b + 1] - cl->tfirst[b];
+    const int ka = cl->key[cl->gclip[cl->gfirst[cl->tgroup[cl->tfirst[a]]]]];
+    const int kb = cl->key[cl->gclip[cl->gfirst[cl->tgroup[cl->tfirst[b]]]]];
+    return na == nb && key_minor(ka) == key_minor(kb);
+}
+
+static int group_key(const Clips *cl, size_t g)
+{
+    return cl->key[cl->gclip[cl->gfirst[g]]];
+}
+static void permute_tunes(const Clips *cl, size_t *src, size_t *pool, gsl_rng *rng,
+                          int *ck)
+{
+    for (size_t t = 0; t < cl->tunes; t++)
+        src[t] = SIZE_MAX;
+    for (size_t t = 0; t < cl->tunes; t++) {
+        if (src[t] != SIZE_MAX)
+            continue;
+        size_t n = 0;                   /* the class of tune t */
+        for (size_t u = t; u < cl->tunes; u++)
+            if (src[u] == SIZE_MAX && same_tune_class(cl, t, u))
+                pool[n++] = u;
+        size_t *dest = pool + n;
+        memcpy(dest, pool, n * sizeof *dest);
+        gsl_ran_shuffle(rng, pool, n, sizeof *pool);
+        for (size_t i = 0; i < n; i++)
+            src[dest[i]] = pool[i];
+    }
+    for (size_t t = 0; t < cl->tunes; t++)
+        for (size_t i = 0; i < cl->tfirst[t + 1] - cl->tfirst[t]; i++) {
+            const size_t g = cl->tgroup[cl->tfirst[t] + i];
+            const int key = group_key(cl, cl->tgroup[cl->tfirst[src[t]] + i]);
+            for (size_t j = cl->gfirst[g]; j < cl->gfirst[g + 1]; j++)
+                ck[cl->gclip[j]] = key;
+        }
+}
 static uint64_t key_chords(int key)
 {
     uint64_t set = 0;
@@ -1431,6 +1473,8 @@ static void clips_free(Clips *cl)
     free(cl->chord);
     free(cl->gfirst);
     free(cl->gclip);
+    free(cl->tfirst);
+    free(cl->tgroup);
     *cl = (Clips){0};
 }
 static char *next_field(char **rest)
@@ -1490,6 +1534,60 @@ static int group_clips(const char *path, Clips *cl, Error *err)
         cl->gfirst[cl->groups] = n;
     free(s);
     return status;
+}
+typedef struct {
+    const char *name;
+    size_t len, group;
+    long offset;
+} Tune_key;
+
+static int compare_tune_keys(const void *a, const void *b)
+{
+    const Tune_key *x = a, *y = b;
+    const size_t n = x->len < y->len ? x->len : y->len;
+    const int c = strncmp(x->name, y->name, n);
+    if (c != 0 || x->len != y->len)
+        return c != 0 ? c : x->len < y->len ? -1 : 1;
+    return (x->offset > y->offset) - (x->offset < y->offset);
+}
+static bool tune_offset(const char *id, Tune_key *t)
+{
+    const size_t n = group_length(id);
+    size_t i = n;
+    while (i > 0 && id[i - 1] >= '0' && id[i - 1] <= '9')
+        i--;
+    if (i == n || i < 2 || (id[i - 1] != '+' && id[i - 1] != '-'))
+        return false;
+    t->name = id;
+    t->len = i - 1;
+    t->offset = strtol(id + i - 1, NULL, 10);
+    return true;
+}
+static int tune_blocks(Clips *cl, Error *err)
+{
+    Tune_key *t = alloc_array(cl->groups, sizeof *t, err);
+    if (t == NULL)
+        return -1;
+    bool all = true;
+    for (size_t g = 0; all && g < cl->groups; g++) {
+        all = tune_offset(cl->id[cl->gclip[cl->gfirst[g]]], &t[g]);
+        t[g].group = g;
+    }
+    cl->tgroup = all ? alloc_array(cl->groups, sizeof *cl->tgroup, err) : NULL;
+    cl->tfirst = cl->tgroup ? alloc_array(cl->groups + 1, sizeof *cl->tfirst, err)
+                            : NULL;
+    if (all && cl->tfirst != NULL) {
+        qsort(t, cl->groups, sizeof *t, compare_tune_keys);
+        for (size_t i = 0; i < cl->groups; i++) {
+            if (i == 0 || t[i].len != t[i - 1].len
+                || strncmp(t[i].name, t[i - 1].name, t[i].len) != 0)
+                cl->tfirst[cl->tunes++] = i;
+            cl->tgroup[i] = t[i].group;
+        }
+        cl->tfirst[cl->tunes] = cl->groups;
+    }
+    free(t);
+    return all && cl->tfirst == NULL ? -1 : 0;
 }
 static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
 {
@@ -1577,6 +1675,8 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
         status = fail(err, "'%s' contains no clips", path);
     if (status == 0)
         status = group_clips(path, cl, err);
+    if (status == 0)
+        status = tune_blocks(cl, err);
     if (status != 0)
         clips_free(cl);
     return status;
@@ -2366,6 +2466,43 @@ static void test_allowed_keys(void)
     CU_ASSERT(allowed[KEYS] == 0 && allowed[KEYS + 1] == 5
               && allowed[KEYS + 2] == 21);
 }
+
+/* Tunes x (offsets 0, 2: keys C, D) and y (-1, +1: B, C#) are major with two
+   transpositions each, so null T may swap their keys, lowest offset to
+   lowest; z (Am, Bbm) is alone in its class and keeps its keys.  x's groups
+   come first (x+0 then x+2), then y's (y-1, y+1), then z's. */
+static void test_null_tunes(void)
+{
+    write_test_file("tunes.tsv", "y+1/1\tC#\t0\nx+0/1\tC\t1\nx+2/1\tD\t2\n"
+                    "z+0/1\tAm\t3\ny-1/1\tB\t4\nz+1/1\tBbm\t5\nx+0/2\tC\t6\n");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tunes.tsv", getenv("TESTDIR"));
+    Error err = {""};
+    Clips cl;
+    CU_ASSERT_FATAL(read_clip_table(path, 8, &cl, &err) == 0);
+    CU_ASSERT_EQUAL_FATAL(cl.tunes, 3);
+    const size_t tfirst[4] = {0, 2, 4, 6};
+    for (int t = 0; t <= 3; t++)
+        CU_ASSERT_EQUAL(cl.tfirst[t], tfirst[t]);
+    const int C = 0, Cs = 1, D = 2, B = 11, Am = 21, Bbm = 22;
+    const int same[7] = {Cs, C, D, Am, B, Bbm, C};
+    const int swapped[7] = {D, B, Cs, Am, C, Bbm, B};
+    size_t src[3], pool[6];
+    int ck[7], seen[2] = {0, 0};
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    for (int m = 0; m < 200; m++) {
+        permute_tunes(&cl, src, pool, rng, ck);
+        const bool a = memcmp(ck, same, sizeof ck) == 0;
+        const bool b = memcmp(ck, swapped, sizeof ck) == 0;
+        CU_ASSERT(a || b);
+        seen[b]++;
+    }
+    CU_ASSERT(seen[0] > 0 && seen[1] > 0);
+    gsl_rng_free(rng);
+    clips_free(&cl);
+    remove_test_file("tunes.tsv");
+}
 int main(void)
 {
     static const char *const suites[] = {"23.2 codebook"};
@@ -2388,6 +2525,7 @@ int main(void)
         {0, "Holm's rule judges the three parts of the claim", test_holm_verdict},
         {0, "frames quantised to their nearest codewords", test_quantise_frames},
         {0, "the keys a clip's chords allow", test_allowed_keys},
+        {0, "null T: tunes trade their keys within a mode", test_null_tunes},
         {0, "key names transposed by semitones", test_transpose_key},
         {0, "a list of recordings read as clips; bad lists refused",
          test_wav_list},
