@@ -40,14 +40,18 @@ DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt) \
              data/tune-macros.awk
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh \
+             tests/help-check.sh \
              tests/tsne-sklearn.py tests/bench-tsne.sh tests/bench-ib.sh
 FIG_ROOTS := $(FIGURES:%=figures/%.gp)
 # Figures drawn by another figure's script, from the real data set's outputs.
 DRAWN     := $(FIGURES) codebook-real-map codebook-real-heatmap
-ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS) $(DATA)
+# Fuzz targets (make fuzz): every root chunk fuzz/fuzz-NAME.c, found by noroots.
+FUZZ_ROOTS := $(shell noroots $(NW) 2>/dev/null | sed -n 's|^<<\(fuzz/fuzz-.*\.c\)>>$$|\1|p')
+FUZZERS    := $(FUZZ_ROOTS:fuzz/fuzz-%.c=%)
+ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS) $(DATA) $(FUZZ_ROOTS)
 
 CC      ?= cc
-WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
+WARN    := -std=c11 -Wall -Wextra -Werror -pedantic -ffp-contract=off
 CFLAGS  ?= -O2 -g
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 GSL     = $(shell pkg-config --cflags --libs gsl)
@@ -74,7 +78,7 @@ DEBS := make gcc pkg-config noweb libgsl-dev libcunit1-dev gnuplot-nox \
         abcmidi abcm2ps fluidsynth fluid-soundfont-gm
 
 .PHONY: all deps tangle check verify bench clean programs figures pdf repro \
-        tangle-check unit-tests
+        tangle-check unit-tests fuzz fuzz-regressions help-check
 
 all: deps
 	@$(MAKE) --no-print-directory pdf
@@ -395,6 +399,8 @@ TESTS := $(PROGRAMS:%=$(B)/san/test-%) $(PROGRAMS:%=$(B)/san/%)
 check: deps tangle-check
 	@$(MAKE) --no-print-directory repro
 	@$(MAKE) --no-print-directory unit-tests
+	@$(MAKE) --no-print-directory help-check
+	@$(MAKE) --no-print-directory fuzz-regressions
 	@echo "check: every worked example against its hand derivation (make verify)"
 	@$(MAKE) --no-print-directory -s verify | awk '$$NF == "FAIL" { print; bad = 1 } 	  END { if (bad) exit 1; print "check: " NR - 1 " hand-derived values agree" }'
 
@@ -413,6 +419,51 @@ repro: $(B)/book.pdf
 	@if cmp -s $(B)/book.pdf $(B)/repro/book.pdf; then \
 	  echo "check: two clean builds give byte-identical PDFs"; \
 	else echo "check: the PDF is not reproducible ($(B)/book.pdf vs $(B)/repro/book.pdf)" >&2; exit 1; fi
+
+# Every long option a program parses is named by its --help.
+help-check: $(B)/tangle/tests/help-check.sh $(PROGRAMS:%=$(B)/bin/%)
+	@bash $< $(B)/tangle/src $(B)/bin $(filter-out attention,$(PROGRAMS)) attention=train,analyse,sample
+
+# Fuzzing.  make fuzz runs every target for FUZZ_TIME seconds (FUZZ_RUNS
+# executions, when set, instead) from its corpus tests/fuzz-NAME/; new inputs
+# go to $(B)/fuzz/corpus-NAME, failures to $(B)/fuzz/NAME-crash-*.  make check
+# runs the committed corpus (valid seeds and inputs that once failed) through
+# the same targets built by $(CC) with the sanitizers.
+FUZZ_TIME ?= 20
+FUZZ_RUNS ?=
+FUZZ_CC   ?= clang
+FUZZ_FLAGS = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_TIME))
+FUZZ_LIBS  = $(GSL) $(SNDFILE)
+
+$(B)/fuzz/%: $(B)/tangle/fuzz/fuzz-%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) -Wno-unused-function -O1 -g -DLIBFUZZER \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(FUZZ_LIBS)
+
+$(B)/san/fuzz-%: $(B)/tangle/fuzz/fuzz-%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -Wno-unused-function -O1 -g $(SAN) -o $@ $< $(FUZZ_LIBS)
+
+fuzz: deps $(FUZZERS:%=$(B)/fuzz/%)
+	@for f in $(FUZZERS); do \
+	  mkdir -p $(B)/fuzz/corpus-$$f; \
+	  echo "fuzz: $$f ($(FUZZ_FLAGS))"; \
+	  $(B)/fuzz/$$f $(FUZZ_FLAGS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(B)/fuzz/$$f-crash- $(B)/fuzz/corpus-$$f tests/fuzz-$$f \
+	    > $(B)/fuzz/$$f.log 2>&1 || { tail -n 40 $(B)/fuzz/$$f.log; \
+	      echo "fuzz: $$f failed; the input is $(B)/fuzz/$$f-crash-*" >&2; exit 1; }; \
+	  awk '/stat::number_of_executed_units/ { n = $$2 } /stat::peak_rss_mb/ { m = $$2 } \
+	       /Done [0-9]+ runs in/ { t = $$(NF - 1) } \
+	       END { printf "fuzz: %s: %d executions in %s s, peak %s MB, no failure\n", \
+	             "'$$f'", n, t, m }' $(B)/fuzz/$$f.log; \
+	done
+
+fuzz-regressions: $(FUZZERS:%=$(B)/san/fuzz-%)
+	@for f in $(FUZZERS); do \
+	  n=$$(ls tests/fuzz-$$f | wc -l); \
+	  $(B)/san/fuzz-$$f tests/fuzz-$$f/* || { echo "check: fuzz target $$f failed" >&2; exit 1; }; \
+	  echo "check: fuzz target $$f: the $$n inputs of tests/fuzz-$$f pass"; \
+	done
 
 verify: $(B)/tangle/tests/verify.sh $(PROGRAMS:%=$(B)/tangle/tests/hand-%.tsv) \
         $(PROGRAMS:%=$(B)/out/%.stamp)
