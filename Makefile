@@ -40,7 +40,7 @@ DATA      := $(addprefix data/progressions/,blues.txt ragtime.txt bebop.txt) \
              data/tune-macros.awk
 SRC_ROOTS := $(PROGRAMS:%=src/%.c)
 TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/verify.sh \
-             tests/help-check.sh \
+             tests/help-check.sh tests/test-support.c \
              tests/tsne-sklearn.py tests/bench-tsne.sh tests/bench-ib.sh
 FIG_ROOTS := $(FIGURES:%=figures/%.gp)
 # Figures drawn by another figure's script, from the real data set's outputs.
@@ -404,7 +404,9 @@ check: deps tangle-check
 	@echo "check: every worked example against its hand derivation (make verify)"
 	@$(MAKE) --no-print-directory -s verify | awk '$$NF == "FAIL" { print; bad = 1 } 	  END { if (bad) exit 1; print "check: " NR - 1 " hand-derived values agree" }'
 
-unit-tests: $(TESTS) $(B)/tangle/tests/tsne-sklearn.py
+unit-tests: $(TESTS) $(B)/san/test-support $(B)/tangle/tests/tsne-sklearn.py
+	@echo "check: CUnit suite of the shared code (AddressSanitizer + UndefinedBehaviorSanitizer)"
+	@$(B)/san/test-support
 	@for p in $(PROGRAMS); do \
 	  echo "check: CUnit suite of $$p (AddressSanitizer + UndefinedBehaviorSanitizer)"; \
 	  d=$$(mktemp -d); \
