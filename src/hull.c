@@ -7,6 +7,9 @@
  *   cc -std=c11 -O2 hull.c $(pkg-config --cflags --libs gsl) -o hull
  */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -648,6 +651,18 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
+static const char *const number_problem[] = {
+    "", "is not finite", "is out of the range of a double"};
+
+static int number_kind(double x, int errno_after)
+{
+    if (errno_after == ERANGE && (isinf(x) || x == 0.0))
+        return NUMBER_OUT_OF_RANGE;       /* overflow, or underflow to zero */
+    if (!isfinite(x))
+        return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
+    return NUMBER_OK;                     /* subnormals included */
+}
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -660,17 +675,14 @@ static int parse_field(char *p, char *end, const char *path, size_t lineno,
     bool ascii = true;
     for (const char *c = p; *c; c++)
         ascii &= (unsigned char)*c < 128;
-    int status = 0;
+    int status = 0, kind = number_kind(x, errno);
     if (stop != end)
         status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
                       path, lineno, col, p,
                       ascii ? "" : " (it contains a non-ASCII character)");
-    else if (!isfinite(x))
-        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
-                      path, lineno, col, p);
-    else if (errno == ERANGE)
-        status = fail(err, "%s:%zu: column %zu: value '%s' is out of the range of "
-                      "a double", path, lineno, col, p);
+    else if (kind != 0)
+        status = fail(err, "%s:%zu: column %zu: value '%s' %s", path, lineno, col,
+                      p, number_problem[kind]);
     *end = saved;
     return status == 0 ? push_number(nums, x, err) : status;
 }
@@ -704,13 +716,8 @@ static int check_row_shape(const char *path, size_t lineno, size_t ncols,
     return 0;
 }
 
-static gsl_matrix *read_matrix(const char *path, Error *err)
+static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        fail(err, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
     Numbers nums = {NULL, 0, 0};
     size_t rows = 0, cols = 0, lineno = 0;
     char *line = NULL;
@@ -736,13 +743,24 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
-    fclose(fp);
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
     else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
         memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
     free(nums.v);
+    return m;
+}
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    gsl_matrix *m = read_matrix_stream(fp, path, err);
+    fclose(fp);
     return m;
 }
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
@@ -909,16 +927,16 @@ static void tex_number(char *buf, size_t size, double x, int digits)
         snprintf(buf, size, "0");
         return;
     }
-    int e10 = (int)floor(log10(fabs(x)));
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
+    char *e = strchr(tmp, 'e');
+    int e10 = atoi(e + 1);              /* the exponent after rounding */
     if (fabs(x) >= 1e-3 && fabs(x) < 1e6 && e10 <= digits - 1) {
         snprintf(buf, size, "%.*f", digits - 1 - e10, x);
         return;
     }
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
-    char *e = strchr(tmp, 'e');
     *e = '\0';
-    snprintf(buf, size, "%s\\times10^{%d}", tmp, atoi(e + 1));
+    snprintf(buf, size, "%s\\times10^{%d}", tmp, e10);
 }
 
 static void tex_macro(FILE *fp, const char *name, double x, int digits)

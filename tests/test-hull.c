@@ -3,6 +3,9 @@
  * geometry of each case (hand derivations, constructions that are inside or
  * outside by design, qhull's facets), never from the program's output. */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>

@@ -5,6 +5,9 @@
  * closed forms of Mrs Gerber's lemma (one bit and k bits), the critical beta
  * 1/rho^2 and the rate-distortion function h(p) - h(D). */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>

@@ -3,6 +3,9 @@
  * (uniform distributions, Bernoulli divergences), identities between
  * independently coded formulas, and the data-processing inequality. */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>

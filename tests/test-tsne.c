@@ -4,6 +4,9 @@
  * the program's own output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# help-check.sh SRCDIR BINDIR PROGRAM[=SUB,SUB...]... -- every long option a
+# program's source declares is named by its --help.  Tangled from
+# chapters/support.nw.
+set -euo pipefail
+src=$1 bin=$2
+shift 2
+bad=0
+for spec in "$@"; do
+    prog=${spec%%=*} subs=
+    [ "$spec" != "$prog" ] && subs=${spec#*=}
+    help=$("$bin/$prog" --help)
+    for s in ${subs//,/ }; do
+        help+=$'\n'$("$bin/$prog" "$s" --help)
+    done
+    names=$(grep -o '{"[a-z0-9][a-z0-9-]*", *\(no_argument\|required_argument\|optional_argument\|[012]\)' \
+              "$src/$prog.c" | sed 's/^{"\([^"]*\)".*/\1/' | sort -u)
+    n=0 missing=
+    for name in $names; do
+        n=$((n + 1))
+        grep -q -e "--$name\b" <<<"$help" || missing+=" --$name"
+    done
+    if [ -n "$missing" ]; then
+        echo "check: $prog --help does not name:$missing" >&2
+        bad=1
+    else
+        echo "check: $prog --help names all $n of its long options"
+    fi
+done
+exit $bad
