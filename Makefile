@@ -78,7 +78,7 @@ DEBS := make gcc pkg-config noweb libgsl-dev libcunit1-dev gnuplot-nox \
         abcmidi abcm2ps fluidsynth fluid-soundfont-gm
 
 .PHONY: all deps tangle check verify bench clean programs figures pdf repro \
-        tangle-check unit-tests fuzz fuzz-regressions help-check
+        tangle-check unit-tests fuzz fuzz-run fuzz-regressions help-check
 
 all: deps
 	@$(MAKE) --no-print-directory pdf
@@ -446,7 +446,14 @@ $(B)/san/fuzz-%: $(B)/tangle/fuzz/fuzz-%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -Wno-unused-function -O1 -g $(SAN) -o $@ $< $(FUZZ_LIBS)
 
-fuzz: deps $(FUZZERS:%=$(B)/fuzz/%)
+# clang and its libFuzzer runtime, needed by make fuzz only.
+FUZZ_DEBS := clang libclang-rt-14-dev
+
+fuzz: deps
+	@$(MAKE) --no-print-directory deps DEBS="$(FUZZ_DEBS)"
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run: $(FUZZERS:%=$(B)/fuzz/%)
 	@for f in $(FUZZERS); do \
 	  mkdir -p $(B)/fuzz/corpus-$$f; \
 	  echo "fuzz: $$f ($(FUZZ_FLAGS))"; \
