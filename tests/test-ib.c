@@ -1178,6 +1178,7 @@ typedef struct {
 static void plain_setup(Plain *P, const double *joint, size_t nx, size_t ny,
                         size_t nt)
 {
+    CU_ASSERT_FATAL(nx <= PLAIN_MAX && ny <= PLAIN_MAX && nt <= PLAIN_MAX);
     P->nx = nx, P->ny = ny, P->nt = nt;
     for (size_t y = 0; y < ny; y++)
         P->py[y] = 0.0;
