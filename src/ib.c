@@ -34,6 +34,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
+#include <time.h>
 
 typedef struct {
     char msg[512];
@@ -176,6 +177,87 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     return 0;
 }
 typedef struct {
+    bool counts;                /* whole numbers, 1 < N < 2^53 */
+    double N;
+    size_t rows, cols, cells;   /* in use: r, c and m of (eq:mm) */
+    double bias_full, bias_mm;  /* (r-1)(c-1)/(2N ln 2), (m-r-c+1)/(2N ln 2) */
+} Count_bias;
+
+static Count_bias count_bias(const gsl_matrix *n)
+{
+    Count_bias cb = {true, 0.0, 0, 0, 0, 0.0, 0.0};
+    for (size_t x = 0; x < n->size1; x++) {
+        bool used = false;
+        for (size_t y = 0; y < n->size2; y++) {
+            double v = gsl_matrix_get(n, x, y);
+            cb.counts = cb.counts && v == floor(v);
+            cb.N += v;
+            cb.cells += v > 0.0;
+            used = used || v > 0.0;
+        }
+        cb.rows += used;
+    }
+    for (size_t y = 0; y < n->size2; y++) {
+        bool used = false;
+        for (size_t x = 0; x < n->size1; x++)
+            used = used || gsl_matrix_get(n, x, y) > 0.0;
+        cb.cols += used;
+    }
+    cb.counts = cb.counts && cb.N > 1.0 && cb.N < 9007199254740992.0;
+    if (cb.counts) {
+        double scale = 2.0 * cb.N * M_LN2;
+        cb.bias_full = ((double)cb.rows - 1.0) * ((double)cb.cols - 1.0) / scale;
+        cb.bias_mm = ((double)cb.cells - (double)cb.rows - (double)cb.cols + 1.0) / scale;
+    }
+    return cb;
+}
+typedef struct {
+    bool on, shown;
+    struct timespec start;
+    double last;                /* seconds after start */
+    char what[128];             /* the stage, set by the caller */
+} Progress;
+
+static Progress progress_start(bool on)
+{
+    Progress p = {on, false, {0, 0}, 0.0, ""};
+    clock_gettime(CLOCK_MONOTONIC, &p.start);
+    return p;
+}
+
+static void progress_tick(Progress *p, long iteration)
+{
+    struct timespec now;
+    if (p == NULL || !p->on || clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+        return;
+    double t = (double)(now.tv_sec - p->start.tv_sec)
+               + 1e-9 * (double)(now.tv_nsec - p->start.tv_nsec);
+    if (t < 2.0 || t - p->last < 0.5)
+        return;
+    p->last = t;
+    p->shown = true;
+    fprintf(stderr, "\rib: %s, iteration %ld (%.0f s)      ", p->what, iteration, t);
+}
+
+static void progress_stage(Progress *p, const char *fmt, ...)
+{
+    if (p == NULL || !p->on)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->what, sizeof p->what, fmt, ap);
+    va_end(ap);
+    progress_tick(p, 0);
+}
+
+static void progress_end(Progress *p)
+{
+    if (p != NULL && p->shown)
+        fputc('\n', stderr);
+    if (p != NULL)
+        p->shown = false;
+}
+typedef struct {
     size_t nx, ny, nt;
     gsl_vector *px, *py;        /* p(x), p(y) */
     gsl_matrix *pyx;            /* p(y|x), nx x ny */
@@ -187,6 +269,7 @@ typedef struct {
     gsl_matrix *q_next;         /* scratch for the next encoder */
     double Ixt, Ity, L;         /* nats */
     int iterations;
+    Progress *progress;         /* where long solves report, or NULL */
 } Bottleneck;
 
 static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err);
@@ -215,6 +298,7 @@ static void ib_free(Bottleneck *b)
 }
 
 enum { IB_MAX_CLUSTERS = 1024 };
+static const double IB_MIX = 1e-9;      /* what a sweep mixes in before each beta */
 
 static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
 {
@@ -233,7 +317,7 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
                       gsl_vector_alloc(nt), gsl_matrix_alloc(nt, ny),
                       gsl_matrix_alloc(nt, ny),
                       gsl_matrix_alloc(nx, nt), gsl_matrix_alloc(nx, nt),
-                      0, 0, 0, 0};
+                      0, 0, 0, 0, NULL};
     if (!b->px || !b->py || !b->pyx || !b->neg_hx || !b->q || !b->pt
         || !b->log_pt || !b->pyt
         || !b->log_pyt || !b->D || !b->q_next) {
@@ -242,12 +326,16 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
         return NULL;
     }
     for (size_t x = 0; x < nx; x++) {
-        double px = 0.0, h = 0.0;
-        for (size_t y = 0; y < ny; y++)
+        double px = 0.0, h = 0.0, top = 0.0, scaled = 0.0;
+        for (size_t y = 0; y < ny; y++) {
             px += gsl_matrix_get(pxy, x, y);
+            top = fmax(top, gsl_matrix_get(pxy, x, y));
+        }
+        for (size_t y = 0; y < ny; y++)
+            scaled += top > 0.0 ? gsl_matrix_get(pxy, x, y) / top : 0.0;
         gsl_vector_set(b->px, x, px);
         for (size_t y = 0; y < ny; y++) {
-            double p = px > 0.0 ? gsl_matrix_get(pxy, x, y) / px : 1.0 / ny;
+            double p = top > 0.0 ? gsl_matrix_get(pxy, x, y) / top / scaled : 1.0 / ny;
             gsl_matrix_set(b->pyx, x, y, p);
             *gsl_vector_ptr(b->py, y) += gsl_matrix_get(pxy, x, y);
             h += p > 0.0 ? p * log(p) : 0.0;
@@ -272,28 +360,32 @@ static void ib_decoder(Bottleneck *b)
             double p = pt > 1e-14 ? gsl_matrix_get(b->pyt, t, y) / pt
                                   : gsl_vector_get(b->py, y);
             gsl_matrix_set(b->pyt, t, y, p);
-            gsl_matrix_set(b->log_pyt, t, y, p > 0.0 ? log(p) : -HUGE_VAL);
+            gsl_matrix_set(b->log_pyt, t, y, p > 0.0 ? log(p) : 0.0);
         }
     }
 }
+static bool decoder_misses(const Bottleneck *b, size_t x, size_t t)
+{                                       /* p(y|x) > 0 = p(y|t) for some y? */
+    for (size_t y = 0; y < b->ny; y++)
+        if (gsl_matrix_get(b->pyx, x, y) > 0.0 && gsl_matrix_get(b->pyt, t, y) == 0.0)
+            return true;
+    return false;
+}
+
 static void divergences(Bottleneck *b)
 {
     gsl_blas_dgemm(CblasNoTrans, CblasTrans, -1.0, b->pyx, b->log_pyt, 0.0, b->D);
     for (size_t t = 0; t < b->nt; t++) {
-        bool holes = false;                 /* does ln p(y|t) contain -inf? */
+        bool holes = false;                 /* has p(y|t) a zero? */
         for (size_t y = 0; y < b->ny; y++)
-            holes = holes || isinf(gsl_matrix_get(b->log_pyt, t, y));
+            holes = holes || gsl_matrix_get(b->pyt, t, y) == 0.0;
         for (size_t x = 0; x < b->nx; x++) {
-            bool finite = true;
-            for (size_t y = 0; holes && finite && y < b->ny; y++)
-                finite = !(gsl_matrix_get(b->pyx, x, y) > 0.0
-                           && isinf(gsl_matrix_get(b->log_pyt, t, y)));
-            double cross = finite ? gsl_matrix_get(b->D, x, t) : HUGE_VAL;
-            gsl_matrix_set(b->D, x, t, gsl_vector_get(b->neg_hx, x) + cross);
+            double cross = gsl_matrix_get(b->D, x, t);
+            gsl_matrix_set(b->D, x, t, holes && decoder_misses(b, x, t)
+                           ? HUGE_VAL : gsl_vector_get(b->neg_hx, x) + cross);
         }
     }
 }
-
 static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
 {
     divergences(b);
@@ -309,6 +401,12 @@ static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
             gsl_matrix_set(q_out, x, t, a);
             top = fmax(top, a);
         }
+        if (top == -HUGE_VAL)                   /* no live cluster can hold x */
+            for (size_t t = 0; t < b->nt; t++) {
+                double a = beta > 0.0 ? -beta * gsl_matrix_get(b->D, x, t) : 0.0;
+                gsl_matrix_set(q_out, x, t, a);
+                top = fmax(top, a);
+            }
         for (size_t t = 0; t < b->nt; t++) {            /* log-sum-exp */
             double e = exp(gsl_matrix_get(q_out, x, t) - top);
             gsl_matrix_set(q_out, x, t, e);
@@ -342,6 +440,8 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     double L_prev = HUGE_VAL;
     ib_decoder(b);
     for (b->iterations = 1; b->iterations <= max_iter; b->iterations++) {
+        if (b->iterations % 64 == 0)
+            progress_tick(b->progress, b->iterations);
         ib_encoder(b, beta, b->q_next);
         double move = 0.0;
         for (size_t k = 0; k < b->nx * b->nt; k++)
@@ -357,6 +457,14 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     }
     b->iterations = max_iter;
     return 1;
+}
+
+static bool ib_finite(const Bottleneck *b)
+{
+    bool ok = isfinite(b->Ixt) && isfinite(b->Ity) && isfinite(b->L);
+    for (size_t k = 0; ok && k < b->nx * b->nt; k++)
+        ok = isfinite(b->q->data[k]);               /* tda == nt */
+    return ok;
 }
 
 static void ib_random_encoder(Bottleneck *b, gsl_rng *rng)
@@ -489,11 +597,16 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
     size_t *first = alloc_array(nx, sizeof *first, err), n = 0;
     if (cond != NULL && first != NULL) {
         for (size_t x = 0; x < nx; x++) {
-            double px = 0.0;
+            double top = 0.0, sum = 0.0;
             for (size_t y = 0; y < ny; y++)
-                px += gsl_matrix_get(pxy, x, y);
-            for (size_t y = 0; y < ny; y++)
-                gsl_matrix_set(cond, x, y, gsl_matrix_get(pxy, x, y) / px);
+                top = fmax(top, gsl_matrix_get(pxy, x, y));
+            for (size_t y = 0; y < ny; y++) {           /* a zero row stays zero */
+                double v = top > 0.0 ? gsl_matrix_get(pxy, x, y) / top : 0.0;
+                gsl_matrix_set(cond, x, y, v);
+                sum += v;
+            }
+            for (size_t y = 0; sum > 0.0 && y < ny; y++)
+                gsl_matrix_set(cond, x, y, gsl_matrix_get(cond, x, y) / sum);
         }
         for (size_t x = 0; x < nx; x++) {
             size_t g = 0;
@@ -503,11 +616,17 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
                 first[n++] = x;
             group[x] = g;
         }
+        double big = gsl_matrix_max(pxy), total = 0.0;
         if ((merged = alloc_matrix(n, ny, err)) != NULL) {
             gsl_matrix_set_zero(merged);
             for (size_t x = 0; x < nx; x++)
-                for (size_t y = 0; y < ny; y++)
-                    *gsl_matrix_ptr(merged, group[x], y) += gsl_matrix_get(pxy, x, y);
+                for (size_t y = 0; y < ny; y++) {
+                    double v = big > 0.0 ? gsl_matrix_get(pxy, x, y) / big : 0.0;
+                    *gsl_matrix_ptr(merged, group[x], y) += v;
+                    total += v;
+                }
+            if (total > 0.0)
+                gsl_matrix_scale(merged, 1.0 / total);
         }
     }
     gsl_matrix_free(cond);
@@ -538,14 +657,33 @@ static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas
         betas[i] = 1.0 / (s0 + (s1 - s0) * (double)i / (double)(n - 1));
 }
 
+static void mix_in_marginal(Bottleneck *b, double delta)
+{
+    ib_decoder(b);                                  /* brings p(t) up to date */
+    for (size_t x = 0; x < b->nx; x++)
+        for (size_t t = 0; t < b->nt; t++) {
+            double *q = gsl_matrix_ptr(b->q, x, t);
+            *q = (1.0 - delta) * *q + delta * gsl_vector_get(b->pt, t);
+        }
+}
+
+static void ib_sweep_on(Bottleneck *b, const double *betas, size_t n, double tol,
+                        int max_iter, Ib_point *curve)
+{
+    for (size_t i = 0; i < n; i++) {
+        progress_stage(b->progress, "sweep, beta %.4g (%zu of %zu)", betas[i], i + 1,
+                       n);
+        mix_in_marginal(b, IB_MIX);
+        int limit = ib_solve(b, betas[i], tol, max_iter);
+        ib_record(b, betas[i], limit, &curve[i]);
+    }
+}
+
 static void ib_sweep(Bottleneck *b, const double *betas, size_t n, double tol,
                      int max_iter, Ib_point *curve)
 {
     gsl_matrix_set_identity(b->q);                  /* T = X; needs nt = nx */
-    for (size_t i = 0; i < n; i++) {
-        int limit = ib_solve(b, betas[i], tol, max_iter);
-        ib_record(b, betas[i], limit, &curve[i]);
-    }
+    ib_sweep_on(b, betas, n, tol, max_iter, curve);
 }
 static void jitter_encoder(Bottleneck *b, gsl_rng *rng, double size)
 {
@@ -563,6 +701,8 @@ static void ib_anneal(Bottleneck *b, gsl_rng *rng, const double *betas, size_t n
 {
     gsl_matrix_set_all(b->q, 1.0 / (double)b->nt);
     for (size_t i = 0; i < n; i++) {                 /* betas increasing */
+        progress_stage(b->progress, "forward annealing, beta %.4g (%zu of %zu)",
+                       betas[i], i + 1, n);
         jitter_encoder(b, rng, 1e-3);
         int limit = ib_solve(b, betas[i], tol, max_iter);
         ib_record(b, betas[i], limit, &curve[i]);
@@ -796,6 +936,7 @@ static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
     gsl_rng_set(rng, 1);
     for (int j = 0; j < IB_RANDOM_STARTS; j++) {
         double beta = address_random_betas[j];
+        progress_stage(b->progress, "Example 23.2, a random start at beta %g", beta);
         ib_random_encoder(b, rng);
         int limit = ib_solve(b, beta, 1e-12, 20000);
         ib_record(b, beta, limit, &a->random[j]);
@@ -805,7 +946,7 @@ static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
     gsl_rng_free(rng);
     return 0;
 }
-static int address_anneal(Noisy_address *a, Error *err)
+static int address_anneal(Noisy_address *a, Progress *progress, Error *err)
 {
     const size_t n = IB_SWEEP_POINTS;
     double betas[IB_SWEEP_POINTS];
@@ -824,6 +965,7 @@ static int address_anneal(Noisy_address *a, Error *err)
             betas[n - 1 - i] = t;
         }
         gsl_rng_set(rng, 1);
+        b->progress = progress;
         ib_anneal(b, rng, betas, n, 1e-12, 20000, curve);
         a->anneal_last = curve[n - 1];
         a->anneal_Ixy = address_F(a->anneal_k, a->anneal_k, a->eps);
@@ -838,7 +980,8 @@ static int address_anneal(Noisy_address *a, Error *err)
     return rng != NULL ? 0 : -1;
 }
 
-static int address_compute(Noisy_address *a, size_t npoints, Error *err)
+static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
+                           Error *err)
 {
     *a = (Noisy_address){.k = 7, .nuisance = 4, .eps = 0.1, .beta_max = 200.0,
                          .npoints = npoints < IB_SWEEP_POINTS ? npoints
@@ -861,8 +1004,21 @@ static int address_compute(Noisy_address *a, size_t npoints, Error *err)
     a->groups = merged->size1;
     if (isnan(a->beta_c = critical_beta(merged, err)))
         goto done;
+    if (a->npoints == 0) {                          /* the quick facts only */
+        status = 0;
+        goto done;
+    }
+    b->progress = progress;
+    a->target = 6.0;
+    if ((start = alloc_matrix(b->nx, b->nt, err)) == NULL)
+        goto done;
     sweep_grid(1.0, a->beta_max, a->npoints, betas);
-    ib_sweep(b, betas, a->npoints, 1e-12, 20000, a->curve);
+    gsl_matrix_set_identity(b->q);
+    for (size_t i = 0; i < a->npoints; i++) {
+        ib_sweep_on(b, &betas[i], 1, 1e-12, 20000, &a->curve[i]);
+        if (a->curve[i].Ixt >= a->target)
+            gsl_matrix_memcpy(start, b->q);
+    }
     for (size_t i = 0; i < a->npoints; i++) {
         const Ib_point *p = &a->curve[i];
         a->iterations += p->iterations;
@@ -876,7 +1032,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Error *err)
                                 fabs(p->Ity - address_F(p->Ixt, a->k, a->eps)));
         }
     }
-    a->target = 6.0;
+    progress_stage(progress, "Example 23.2, the beta of I(X;T) = %g bits", a->target);
     size_t i = 0;
     while (i + 1 < a->npoints
            && !(a->curve[i].Ixt >= a->target && a->curve[i + 1].Ixt < a->target))
@@ -885,11 +1041,6 @@ static int address_compute(Noisy_address *a, size_t npoints, Error *err)
         fail(err, "the sweep never crossed I(X;T) = %g bits", a->target);
         goto done;
     }
-    Ib_point again[IB_SWEEP_POINTS];
-    ib_sweep(b, betas, i + 1, 1e-12, 20000, again);
-    if ((start = alloc_matrix(b->nx, b->nt, err)) == NULL)
-        goto done;
-    gsl_matrix_memcpy(start, b->q);
     Rate_target g = {b, start, a->target};
     if (beta_for_rate(&g, betas[i + 1], betas[i], &a->beta_star, err) != 0)
         goto done;
@@ -897,7 +1048,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Error *err)
     a->Ity_star = b->Ity / M_LN2;
     a->F_star = address_F(a->target, a->k, a->eps);
     a->beta_star_closed = address_beta(a->target, a->k, a->eps);
-    if (address_random(a, b, err) == 0 && address_anneal(a, err) == 0)
+    if (address_random(a, b, err) == 0 && address_anneal(a, progress, err) == 0)
         status = 0;
     done:
     gsl_matrix_free(start);
@@ -1331,7 +1482,7 @@ typedef struct {
     const char *joint, *encoder, *macros, *values, *curve, *rd_curve;
     double beta, tol, beta_min, beta_max;
     long clusters, max_iter, seed, points;
-    bool beta_given, sweep, sweep_given;
+    bool beta_given, sweep, sweep_given, quiet, full;
 } Options;
 
 static void usage(FILE *fp)
@@ -1340,11 +1491,14 @@ static void usage(FILE *fp)
 "Usage: ib [OPTION]...\n"
 "Solve the Information Bottleneck min I(X;T) - beta I(T;Y) by iterating its\n"
 "self-consistent equations, for one beta or for a sweep of betas.  With no\n"
-"options, print the worked examples of section 23.6 of the book.\n"
+"options, print the worked examples of section 23.6 of the book (in a\n"
+"fraction of a second; Example 23.2's sweep needs --full).\n"
 "\n"
 "  -j, --joint FILE      the joint distribution p(x,y): rows x, columns y,\n"
 "                        non-negative weights or counts (normalised); every\n"
-"                        row needs a positive sum\n"
+"                        row needs a positive sum.  A table of whole numbers\n"
+"                        with total 1 < N < 2^53 is read as counts, and the\n"
+"                        plug-in I(X;Y) is printed with its Miller-Madow bias\n"
 "  -b, --beta B          solve for one beta, B >= 0\n"
 "  -k, --clusters K      with --beta: the number of clusters |T|, 1..1024\n"
 "                        (default: the number of distinct rows p(y|x))\n"
@@ -1352,13 +1506,19 @@ static void usage(FILE *fp)
 "  -o, --encoder FILE    with --beta: write the encoder p(t|x) as TSV, rows x\n"
 "      --sweep           trace the curve: start from T = X at --beta-max and\n"
 "                        lower beta to --beta-min, each solve starting from\n"
-"                        the last; print one TSV line per beta\n"
+"                        the last with a fraction 1e-9 of p(t) mixed into\n"
+"                        every row; print one TSV line per beta\n"
 "      --beta-min B      smallest beta of the sweep (default 1)\n"
 "      --beta-max B      largest beta of the sweep (default 200)\n"
 "      --points N        number of betas, uniform in 1/beta (default 100)\n"
-"      --tol T           stop when no encoder entry moves by T and L changes\n"
-"                        by less than T (default 1e-12)\n"
+"      --tol T           stop when no encoder entry moves by T or more and L\n"
+"                        (in nats) changes by less than T (default 1e-12)\n"
 "      --max-iter N      iteration limit for each beta (default 100000)\n"
+"  -q, --quiet           no progress line on standard error (it appears only\n"
+"                        on a terminal, after two seconds)\n"
+"      --full            (examples) also compute Example 23.2's sweep, six-bit\n"
+"                        point, random starts and annealing (a minute or more;\n"
+"                        implied by --macros, --values and --curve)\n"
 "      --macros FILE     (examples) write the numbers as LaTeX macros\n"
 "      --values FILE     (examples) write 'key<TAB>value' lines for `make verify`\n"
 "      --curve FILE      (examples) write the data of the Example 23.2 figures\n"
@@ -1366,6 +1526,9 @@ static void usage(FILE *fp)
 "  -h, --help            show this help and exit\n"
 "\n"
 "Inputs x with equal rows p(y|x) are merged first; the curve is unchanged.\n"
+"A cluster with p(t) <= 1e-14 is pruned: no input is assigned to it again,\n"
+"unless its own p(x) is too small for any live cluster.  A NaN or an\n"
+"infinity in a solution is refused (exit 1), never printed.\n"
 "Informations are reported in bits.  With --beta the program also prints the\n"
 "self-consistency residual and the largest directional derivative of the\n"
 "Lagrangian along row-preserving perturbations (both ~0 at a solution).\n"
@@ -1390,13 +1553,15 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"values", required_argument, NULL, 'V'},
         {"curve", required_argument, NULL, 'c'},
         {"rd-curve", required_argument, NULL, 'r'},
+        {"full", no_argument, NULL, 'F'},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *opt = (Options){.tol = 1e-12, .beta_min = 1.0, .beta_max = 200.0,
                      .max_iter = 100000, .seed = 1, .points = 100};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":j:b:k:s:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":j:b:k:s:o:qh", longopts, NULL)) != -1) {
         int s = 0;
         switch (c) {
         case 'j': opt->joint = optarg; break;
@@ -1406,6 +1571,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         case 'c': opt->curve = optarg; break;
         case 'r': opt->rd_curve = optarg; break;
         case 'S': opt->sweep = true; break;
+        case 'F': opt->full = true; break;
+        case 'q': opt->quiet = true; break;
         case 'h': return -2;
         case 'b': s = parse_double(optarg, "--beta", &opt->beta, err);
                   opt->beta_given = true; break;
@@ -1439,9 +1606,10 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (opt->sweep && (opt->encoder || opt->clusters))
         return fail(err, "--encoder and --clusters go with --beta; a sweep uses one "
                     "cluster per distinct row");
-    if (opt->joint && (opt->macros || opt->values || opt->curve || opt->rd_curve))
-        return fail(err, "--macros, --values, --curve and --rd-curve belong to the "
-                    "worked examples");
+    if (opt->joint && (opt->macros || opt->values || opt->curve || opt->rd_curve
+                       || opt->full))
+        return fail(err, "--full, --macros, --values, --curve and --rd-curve belong "
+                    "to the worked examples");
     if (opt->beta < 0.0)
         return fail(err, "--beta must be non-negative, got %g", opt->beta);
     if (!(opt->beta_min > 0.0))
@@ -1457,15 +1625,22 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return -1;
     return 0;
 }
-static int rows_positive(const gsl_matrix *pxy, const char *path, Error *err)
+static int rows_positive(const gsl_matrix *raw, const gsl_matrix *pxy,
+                         const char *path, Error *err)
 {
     for (size_t x = 0; x < pxy->size1; x++) {
-        double px = 0.0;
-        for (size_t y = 0; y < pxy->size2; y++)
+        double px = 0.0, top = 0.0;
+        for (size_t y = 0; y < pxy->size2; y++) {
             px += gsl_matrix_get(pxy, x, y);
-        if (!(px > 0.0))
+            top = fmax(top, gsl_matrix_get(raw, x, y));
+        }
+        if (!(top > 0.0))
             return fail(err, "%s: row %zu is all zeros (every x needs p(x) > 0)",
                         path, x + 1);
+        if (!(px > 0.0))
+            return fail(err, "%s: row %zu (largest weight %g) vanishes beside the "
+                        "largest weight of the table (%g) once normalised", path,
+                        x + 1, top, gsl_matrix_max(raw));
     }
     return 0;
 }
@@ -1480,7 +1655,8 @@ static void write_encoder(FILE *fp, const Bottleneck *b, const size_t *group,
 }
 
 static int run_one_beta(const Options *opt, const gsl_matrix *merged,
-                        const size_t *group, size_t nx, Error *err)
+                        const size_t *group, size_t nx, const Count_bias *cb,
+                        Progress *progress, Error *err)
 {
     Bottleneck *b = NULL;
     Outfile out = outfile_none();                   /* opened before the work */
@@ -1497,22 +1673,35 @@ static int run_one_beta(const Options *opt, const gsl_matrix *merged,
     else if ((b = ib_alloc(merged, nt, err)) != NULL) {
         gsl_rng_set(rng, (unsigned long)opt->seed);
         ib_random_encoder(b, rng);
+        b->progress = progress;
+        progress_stage(progress, "beta %g", opt->beta);
         int limit = ib_solve(b, opt->beta, opt->tol, (int)opt->max_iter);
-        Ib_point p;
-        ib_record(b, opt->beta, limit, &p);
-        double residual = self_consistency(b, opt->beta);
-        double variation = largest_variation(b, opt->beta, rng, 20, err);
-        printf("beta %g: I(X;T) = %.10g bits, I(T;Y) = %.10g bits, L = %.10g bits\n",
-               opt->beta, p.Ixt, p.Ity, p.Ixt - opt->beta * p.Ity);
-        printf("inputs %zu (%zu distinct), clusters in use %zu of %zu, iterations %d%s\n",
-               nx, merged->size1, p.used, b->nt, p.iterations,
-               limit ? " (limit reached)" : "");
-        printf("self-consistency residual %.3g, largest variation %.3g nats\n",
-               residual, variation);
-        if (out.fp != NULL)
-            write_encoder(out.fp, b, group, nx);
-        if (stdout_written(err) == 0 && outfiles_commit(&out, 1, err) == 0)
-            status = limit ? 2 : 0;
+        progress_end(progress);
+        if (!ib_finite(b))
+            fail(err, "the iteration at beta %g produced a non-finite value "
+                 "(NaN or infinity); no solution is reported", opt->beta);
+        else {
+            Ib_point p;
+            ib_record(b, opt->beta, limit, &p);
+            double residual = self_consistency(b, opt->beta);
+            double variation = largest_variation(b, opt->beta, rng, 20, err);
+            printf("beta %g: I(X;T) = %.10g bits, I(T;Y) = %.10g bits, L = %.10g bits\n",
+                   opt->beta, p.Ixt, p.Ity, p.Ixt - opt->beta * p.Ity);
+            printf("inputs %zu (%zu distinct), clusters in use %zu of %zu, iterations %d%s\n",
+                   nx, merged->size1, p.used, b->nt, p.iterations,
+                   limit ? " (limit reached)" : "");
+            printf("self-consistency residual %.3g, largest variation %.3g nats\n",
+                   residual, variation);
+            Info in;
+            if (cb->counts && information(merged, &in, err) == 0)
+                printf("read as counts (N = %.17g): the plug-in I(X;Y) = %.6g bits is biased "
+                       "upward by about %.3g bits\n(Miller-Madow); I(X;T) and I(T;Y) are "
+                       "plug-in values too\n", cb->N, in.I_sum, cb->bias_mm);
+            if (out.fp != NULL)
+                write_encoder(out.fp, b, group, nx);
+            if (stdout_written(err) == 0 && outfiles_commit(&out, 1, err) == 0)
+                status = limit ? 2 : 0;
+        }
     }
     if (status < 0)
         outfiles_abort(&out, 1);
@@ -1521,7 +1710,7 @@ static int run_one_beta(const Options *opt, const gsl_matrix *merged,
     return status;
 }
 static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
-                     Error *err)
+                     const Count_bias *cb, Progress *progress, Error *err)
 {
     const size_t n = (size_t)opt->points, ng = merged->size1;
     if (ng > IB_MAX_CLUSTERS)
@@ -1537,23 +1726,36 @@ static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
     if (b && betas && curve && information(merged, &in, err) == 0
         && !isnan(beta_c = critical_beta(merged, err))) {
         sweep_grid(opt->beta_min, opt->beta_max, n, betas);
+        b->progress = progress;
         ib_sweep(b, betas, n, opt->tol, (int)opt->max_iter, curve);
-        size_t limited = 0;
-        printf("# Information Bottleneck sweep of %s: %zu inputs (%zu distinct), "
-               "%zu outputs\n", opt->joint, nx, ng, merged->size2);
-        printf("# I(X;Y) = %.10g bits; critical beta 1/rho^2 = %.10g\n", in.I_sum, beta_c);
-        printf("# beta\tI(X;T)\tI(T;Y)\tL\tclusters\titerations\tconverged\n");
-        for (size_t i = 0; i < n; i++) {
-            const Ib_point *p = &curve[i];
-            printf("%.10g\t%.10g\t%.10g\t%.10g\t%zu\t%d\t%d\n", p->beta, p->Ixt, p->Ity,
-                   p->Ixt - p->beta * p->Ity, p->used, p->iterations, p->converged);
-            limited += !p->converged;
+        progress_end(progress);
+        size_t bad = 0;
+        while (bad < n && isfinite(curve[bad].Ixt) && isfinite(curve[bad].Ity))
+            bad++;
+        if (bad < n)
+            fail(err, "the sweep produced a non-finite value (NaN or infinity) "
+                 "at beta %g; no curve is reported", curve[bad].beta);
+        else {
+            size_t limited = 0;
+            printf("# Information Bottleneck sweep of %s: %zu inputs (%zu distinct), "
+                   "%zu outputs\n", opt->joint, nx, ng, merged->size2);
+            printf("# I(X;Y) = %.10g bits; critical beta 1/rho^2 = %.10g\n", in.I_sum, beta_c);
+            if (cb->counts)
+                printf("# read as counts (N = %.17g): the plug-in I(X;Y) is biased upward by "
+                       "about %.3g bits (Miller-Madow)\n", cb->N, cb->bias_mm);
+            printf("# beta\tI(X;T)\tI(T;Y)\tL\tclusters\titerations\tconverged\n");
+            for (size_t i = 0; i < n; i++) {
+                const Ib_point *p = &curve[i];
+                printf("%.10g\t%.10g\t%.10g\t%.10g\t%zu\t%d\t%d\n", p->beta, p->Ixt, p->Ity,
+                       p->Ixt - p->beta * p->Ity, p->used, p->iterations, p->converged);
+                limited += !p->converged;
+            }
+            if (limited > 0)
+                printf("# %zu of %zu betas reached the iteration limit (converged = 0)\n",
+                       limited, n);
+            if (stdout_written(err) == 0)
+                status = limited ? 2 : 0;
         }
-        if (limited > 0)
-            printf("# %zu of %zu betas reached the iteration limit (converged = 0)\n",
-                   limited, n);
-        if (stdout_written(err) == 0)
-            status = limited ? 2 : 0;
     }
     ib_free(b);
     free(betas);
@@ -1561,20 +1763,24 @@ static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
     return status;
 }
 
-static int run_on_joint(const Options *opt, Error *err)
+static int run_on_joint(const Options *opt, Progress *progress, Error *err)
 {
     gsl_matrix *pxy = read_matrix(opt->joint, err), *copy = NULL, *merged = NULL;
     size_t *group = NULL;
     int status = -1;
+    Count_bias cb = {false, 0, 0, 0, 0, 0, 0};
+    if (pxy != NULL)
+        cb = count_bias(pxy);
     if (pxy != NULL && (copy = alloc_matrix(pxy->size1, pxy->size2, err)) != NULL
         && gsl_matrix_memcpy(copy, pxy) == GSL_SUCCESS
         && normalise_joint(copy, opt->joint, err) == 0
-        && rows_positive(copy, opt->joint, err) == 0
+        && rows_positive(pxy, copy, opt->joint, err) == 0
         && (group = alloc_array(pxy->size1, sizeof *group, err)) != NULL
         && (merged = merge_equal_rows(pxy, group, err)) != NULL
         && normalise_joint(merged, opt->joint, err) == 0)
-        status = opt->sweep ? run_sweep(opt, merged, pxy->size1, err)
-                            : run_one_beta(opt, merged, group, pxy->size1, err);
+        status = opt->sweep ? run_sweep(opt, merged, pxy->size1, &cb, progress, err)
+                            : run_one_beta(opt, merged, group, pxy->size1, &cb,
+                                           progress, err);
     free(group);
     gsl_matrix_free(merged);
     gsl_matrix_free(copy);
@@ -1616,6 +1822,11 @@ static void print_address(const Noisy_address *a)
            "with probability %g\n", (size_t)1 << (a->k + a->nuisance), a->k, a->eps);
     printf("  H(X) = %.10g bits, I(X;Y) = %.10g bits, %zu distinct rows, "
            "critical beta %.10g\n", a->HX, a->Ixy, a->groups, a->beta_c);
+    if (a->npoints == 0) {
+        puts("  (its sweep, six-bit point, random starts and forward annealing take"
+             "\n  a minute or more: run ib --full to see them)");
+        return;
+    }
     printf("  sweep of %zu betas: %zu converged, %ld iterations (most %d at beta "
            "%.4g), largest gap to the closed form %.3g bits\n", a->npoints,
            a->converged, a->iterations, a->most_iterations, a->most_beta,
@@ -1761,7 +1972,16 @@ static void write_example_files(Outfile *out, const One_bit *ob,
         write_coin_curve(out[3].fp, c);
 }
 
-static int run_examples(const Options *opt, Error *err)
+static bool examples_finite(const One_bit *ob, const Noisy_address *a)
+{
+    bool ok = isfinite(ob->Ixt) && isfinite(ob->Ity) && isfinite(ob->variation);
+    for (size_t i = 0; ok && i < a->npoints; i++)
+        ok = isfinite(a->curve[i].Ixt) && isfinite(a->curve[i].Ity);
+    return ok && (a->npoints == 0 || (isfinite(a->Ity_star)
+                                      && isfinite(a->anneal_last.Ity)));
+}
+
+static int run_examples(const Options *opt, Progress *progress, Error *err)
 {
     One_bit ob;
     Coin coin;
@@ -1773,18 +1993,27 @@ static int run_examples(const Options *opt, Error *err)
             outfiles_abort(out, 4);
             return -1;
         }
+    const bool full = opt->full || opt->macros || opt->values || opt->curve;
     Noisy_address *a = alloc_array(1, sizeof *a, err);
     int status = -1;
-    if (a != NULL && one_bit_compute(&ob, err) == 0
-        && address_compute(a, IB_SWEEP_POINTS, err) == 0
-        && coin_compute(&coin, err) == 0) {
+    if (a != NULL && one_bit_compute(&ob, err) == 0 && coin_compute(&coin, err) == 0) {
         print_one_bit(&ob);
+        fflush(stdout);                             /* the reader sees it now */
+    } else
+        goto done;
+    if (address_compute(a, full ? IB_SWEEP_POINTS : 0, progress, err) != 0)
+        goto done;
+    progress_end(progress);
+    if (!examples_finite(&ob, a))
+        fail(err, "a worked example produced a non-finite value (NaN or infinity)");
+    else {
         print_address(a);
         print_coin(&coin);
         write_example_files(out, &ob, a, &coin);
         if (stdout_written(err) == 0 && outfiles_commit(out, 4, err) == 0)
             status = 0;
     }
+done:
     if (status != 0)
         outfiles_abort(out, 4);
     free(a);
@@ -1797,7 +2026,10 @@ int main(int argc, char *argv[])
     Options opt;
     Error err = {""};
     int status = parse_options(argc, argv, &opt, &err);
+    Progress progress = progress_start(!opt.quiet && isatty(STDERR_FILENO));
     if (status == 0)
-        status = opt.joint ? run_on_joint(&opt, &err) : run_examples(&opt, &err);
+        status = opt.joint ? run_on_joint(&opt, &progress, &err)
+                           : run_examples(&opt, &progress, &err);
+    progress_end(&progress);
     return finish("ib", status, &err, usage);
 }

@@ -172,6 +172,41 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     free(prod);
     return 0;
 }
+typedef struct {
+    bool counts;                /* whole numbers, 1 < N < 2^53 */
+    double N;
+    size_t rows, cols, cells;   /* in use: r, c and m of (eq:mm) */
+    double bias_full, bias_mm;  /* (r-1)(c-1)/(2N ln 2), (m-r-c+1)/(2N ln 2) */
+} Count_bias;
+
+static Count_bias count_bias(const gsl_matrix *n)
+{
+    Count_bias cb = {true, 0.0, 0, 0, 0, 0.0, 0.0};
+    for (size_t x = 0; x < n->size1; x++) {
+        bool used = false;
+        for (size_t y = 0; y < n->size2; y++) {
+            double v = gsl_matrix_get(n, x, y);
+            cb.counts = cb.counts && v == floor(v);
+            cb.N += v;
+            cb.cells += v > 0.0;
+            used = used || v > 0.0;
+        }
+        cb.rows += used;
+    }
+    for (size_t y = 0; y < n->size2; y++) {
+        bool used = false;
+        for (size_t x = 0; x < n->size1; x++)
+            used = used || gsl_matrix_get(n, x, y) > 0.0;
+        cb.cols += used;
+    }
+    cb.counts = cb.counts && cb.N > 1.0 && cb.N < 9007199254740992.0;
+    if (cb.counts) {
+        double scale = 2.0 * cb.N * M_LN2;
+        cb.bias_full = ((double)cb.rows - 1.0) * ((double)cb.cols - 1.0) / scale;
+        cb.bias_mm = ((double)cb.cells - (double)cb.rows - (double)cb.cols + 1.0) / scale;
+    }
+    return cb;
+}
 enum { MAX_OUTCOMES = 144 };
 
 static void random_distribution(gsl_rng *rng, double *p, size_t n, double conc)
@@ -248,6 +283,55 @@ static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y
             gsl_matrix_set(p, x, y, (1.0 / KEYS) * (1.0 / classes_per_group));
     }
     return p;
+}
+typedef struct {
+    size_t rows, cols;
+    unsigned long seed;
+    unsigned N, bigN;
+    int tables;
+    Count_bias cb;
+    double I, mean, big_mean, big_full;
+} Bias_example;
+
+static double independent_table(gsl_rng *rng, gsl_matrix *n, unsigned N,
+                                Count_bias *cb, Error *err)
+{
+    unsigned k[MAX_OUTCOMES] = {0};
+    double p[MAX_OUTCOMES] = {0};
+    const size_t cells = n->size1 * n->size2;       /* tda == size2 */
+    if (cells > MAX_OUTCOMES)
+        abort();                                    /* a programming error */
+    for (size_t c = 0; c < cells; c++)
+        p[c] = 1.0 / (double)cells;                 /* uniform X times uniform Y */
+    gsl_ran_multinomial(rng, cells, N, p, k);
+    for (size_t c = 0; c < cells; c++)
+        n->data[c] = k[c];
+    Info in;
+    *cb = count_bias(n);
+    gsl_matrix_scale(n, 1.0 / N);
+    return information(n, &in, err) == 0 ? in.I_sum : NAN;
+}
+static int bias_example(Bias_example *e, Error *err)
+{
+    *e = (Bias_example){6, 24, 5, 200, 20000, 1000, {0}, 0, 0, 0, 0};
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_matrix *n = gsl_matrix_alloc(e->rows, e->cols);
+    int status = rng && n ? 0 : fail(err, "out of memory");
+    Count_bias cb;
+    if (status == 0) {
+        gsl_rng_set(rng, e->seed);
+        e->I = independent_table(rng, n, e->N, &e->cb, err);
+        for (int t = 0; t < e->tables; t++) {
+            e->mean += independent_table(rng, n, e->N, &cb, err) / e->tables;
+            e->big_mean += independent_table(rng, n, e->bigN, &cb, err) / e->tables;
+        }
+        e->big_full = cb.bias_full;
+        if (!isfinite(e->I + e->mean + e->big_mean))
+            status = fail(err, "the example of counts failed");
+    }
+    gsl_matrix_free(n);
+    gsl_rng_free(rng);
+    return status;
 }
 typedef struct {
     double *v;
@@ -628,10 +712,14 @@ static void usage(FILE *fp)
 "Usage: mutinfo [OPTION]...\n"
 "Entropies, conditional entropies and mutual information (bits) of a discrete\n"
 "joint distribution; the data-processing inequality on random Markov chains.\n"
-"With no options, print the two-bit example of section 23.5 of the book.\n"
+"With no options, print the two-bit example of section 23.5 of the book and\n"
+"the example of counts drawn from independent variables.\n"
 "\n"
 "  -j, --joint FILE      a joint distribution: rows x, columns y, non-negative\n"
-"                        weights or counts (normalised by the program)\n"
+"                        weights or counts (normalised by the program).  A\n"
+"                        table of whole numbers with total 1 < N < 2^53 is\n"
+"                        read as counts and reported with the Miller-Madow\n"
+"                        bias of its plug-in I(X;Y)\n"
 "  -c, --chains N        draw N random chains X -> Y -> Z and write, one per\n"
 "                        line: |X| |Y| |Z| permutation I(X;Y) I(X;Z)\n"
 "  -s, --seed S          seed of the random chains (default 2024)\n"
@@ -715,8 +803,34 @@ static void print_info(FILE *fp, const Info *in, size_t nx, size_t ny)
     fprintf(fp, "  I(X;Y): sum %.12g, H(Y)-H(Y|X) %.12g,", in->I_sum, in->I_hy);
     fprintf(fp, " H(X)-H(X|Y) %.12g, KL %.12g\n", in->I_hx, in->I_kl);
 }
+static void print_count_bias(FILE *fp, const Count_bias *cb, double I)
+{
+    if (!cb->counts) {
+        fputs("  read as a distribution (not every entry is a whole number, or the "
+              "total is 1 or less):\n  no bias estimate\n", fp);
+        return;
+    }
+    fprintf(fp, "  read as counts (whole numbers, N = %.17g): the plug-in I(X;Y) is "
+            "biased upward\n", cb->N);
+    fprintf(fp, "  Miller-Madow bias (m-r-c+1)/(2N ln 2) = %.6g bits (m = %zu cells, "
+            "r = %zu rows, c = %zu columns in use);\n  corrected I(X;Y) = %.6g bits;"
+            " with every cell in use (r-1)(c-1)/(2N ln 2) = %.6g bits\n",
+            cb->bias_mm, cb->cells, cb->rows, cb->cols, I - cb->bias_mm,
+            cb->bias_full);
+}
 
-static int write_two_bit_files(const Options *opt, const Info *in, Error *err)
+static void print_bias_example(const Bias_example *e)
+{
+    printf("Example E': %u pairs, X uniform on %zu values, Y uniform on %zu, "
+           "independent (seed %lu)\n", e->N, e->rows, e->cols, e->seed);
+    printf("  plug-in I(X;Y) = %.6g bits (the truth is 0)\n", e->I);
+    print_count_bias(stdout, &e->cb, e->I);
+    printf("  mean plug-in I over %d such tables: %.6g bits; with N = %u: %.6g bits "
+           "(predicted %.6g)\n", e->tables, e->mean, e->bigN, e->big_mean,
+           e->big_full);
+}
+static int write_two_bit_files(const Options *opt, const Info *in,
+                               const Bias_example *e, Error *err)
 {
     Outfile out[2] = {outfile_none(), outfile_none()};
     size_t n = 0;
@@ -731,6 +845,22 @@ static int write_two_bit_files(const Options *opt, const Info *in, Error *err)
                              in->I_sum, in->I_hy, in->I_hx, in->I_kl};
         for (int k = 0; k < 8; k++)
             tex_macro_trim(fp, names[k], v[k], 6);
+        if (e != NULL) {
+            tex_macro_int(fp, "MiBiasN", e->N);
+            tex_macro_int(fp, "MiBiasRows", (long)e->rows);
+            tex_macro_int(fp, "MiBiasCols", (long)e->cols);
+            tex_macro_int(fp, "MiBiasSeed", (long)e->seed);
+            tex_macro(fp, "MiBiasI", e->I, 3);
+            tex_macro(fp, "MiBiasFull", e->cb.bias_full, 3);
+            tex_macro_int(fp, "MiBiasCells", (long)e->cb.cells);
+            tex_macro(fp, "MiBiasMM", e->cb.bias_mm, 3);
+            tex_macro(fp, "MiBiasCorrected", e->I - e->cb.bias_mm, 3);
+            tex_macro_int(fp, "MiBiasTables", e->tables);
+            tex_macro(fp, "MiBiasMean", e->mean, 3);
+            tex_macro_int(fp, "MiBiasBigN", e->bigN);
+            tex_macro(fp, "MiBiasBigMean", e->big_mean, 3);
+            tex_macro(fp, "MiBiasBigFull", e->big_full, 3);
+        }
     }
     if (opt->values != NULL) {
         if (outfile_open(&out[n], opt->values, err) != 0) {
@@ -740,7 +870,10 @@ static int write_two_bit_files(const Options *opt, const Info *in, Error *err)
         fprintf(out[n].fp, "C.HX\t%.17g\nC.HXgY\t%.17g\n", in->HX, in->HXgY);
         fprintf(out[n].fp, "C.HY\t%.17g\nC.HYgX\t%.17g\n", in->HY, in->HYgX);
         fprintf(out[n].fp, "C.I\t%.17g\nC.Ihy\t%.17g\n", in->I_sum, in->I_hy);
-        fprintf(out[n++].fp, "C.Ihx\t%.17g\nC.Ikl\t%.17g\n", in->I_hx, in->I_kl);
+        fprintf(out[n].fp, "C.Ihx\t%.17g\nC.Ikl\t%.17g\n", in->I_hx, in->I_kl);
+        if (e != NULL)
+            fprintf(out[n].fp, "B.full\t%.17g\n", e->cb.bias_full);
+        n++;
     }
     return outfiles_commit(out, n, err);
 }
@@ -749,15 +882,24 @@ static int run_joint(const Options *opt, Error *err)
 {
     gsl_matrix *p = opt->joint ? read_matrix(opt->joint, err) : two_bit_joint(err);
     Info in;
+    Count_bias cb = {false, 0, 0, 0, 0, 0, 0};
+    Bias_example e;
     int status = -1;
+    if (p != NULL && opt->joint != NULL)
+        cb = count_bias(p);                         /* before normalising */
     if (p != NULL && (opt->joint == NULL || normalise_joint(p, opt->joint, err) == 0)
-        && information(p, &in, err) == 0) {
+        && information(p, &in, err) == 0
+        && (opt->joint != NULL || bias_example(&e, err) == 0)) {
         if (opt->joint == NULL)
             puts("Example E: 24 keys in 4 groups of 6; "
                  "64 spectral classes, 16 per group");
         print_info(stdout, &in, p->size1, p->size2);
+        if (opt->joint != NULL)
+            print_count_bias(stdout, &cb, in.I_sum);
+        else
+            print_bias_example(&e);
         if (stdout_written(err) == 0)
-            status = write_two_bit_files(opt, &in, err);
+            status = write_two_bit_files(opt, &in, opt->joint ? NULL : &e, err);
     }
     gsl_matrix_free(p);
     return status;

@@ -32,6 +32,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
 #include <CUnit/Basic.h>
+#include <time.h>
 
 typedef struct {
     char msg[512];
@@ -174,6 +175,52 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     return 0;
 }
 typedef struct {
+    bool on, shown;
+    struct timespec start;
+    double last;                /* seconds after start */
+    char what[128];             /* the stage, set by the caller */
+} Progress;
+
+static Progress progress_start(bool on)
+{
+    Progress p = {on, false, {0, 0}, 0.0, ""};
+    clock_gettime(CLOCK_MONOTONIC, &p.start);
+    return p;
+}
+
+static void progress_tick(Progress *p, long iteration)
+{
+    struct timespec now;
+    if (p == NULL || !p->on || clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+        return;
+    double t = (double)(now.tv_sec - p->start.tv_sec)
+               + 1e-9 * (double)(now.tv_nsec - p->start.tv_nsec);
+    if (t < 2.0 || t - p->last < 0.5)
+        return;
+    p->last = t;
+    p->shown = true;
+    fprintf(stderr, "\rib: %s, iteration %ld (%.0f s)      ", p->what, iteration, t);
+}
+
+static void progress_stage(Progress *p, const char *fmt, ...)
+{
+    if (p == NULL || !p->on)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->what, sizeof p->what, fmt, ap);
+    va_end(ap);
+    progress_tick(p, 0);
+}
+
+static void progress_end(Progress *p)
+{
+    if (p != NULL && p->shown)
+        fputc('\n', stderr);
+    if (p != NULL)
+        p->shown = false;
+}
+typedef struct {
     size_t nx, ny, nt;
     gsl_vector *px, *py;        /* p(x), p(y) */
     gsl_matrix *pyx;            /* p(y|x), nx x ny */
@@ -185,6 +232,7 @@ typedef struct {
     gsl_matrix *q_next;         /* scratch for the next encoder */
     double Ixt, Ity, L;         /* nats */
     int iterations;
+    Progress *progress;         /* where long solves report, or NULL */
 } Bottleneck;
 
 static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err);
@@ -213,6 +261,7 @@ static void ib_free(Bottleneck *b)
 }
 
 enum { IB_MAX_CLUSTERS = 1024 };
+static const double IB_MIX = 1e-9;      /* what a sweep mixes in before each beta */
 
 static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
 {
@@ -231,7 +280,7 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
                       gsl_vector_alloc(nt), gsl_matrix_alloc(nt, ny),
                       gsl_matrix_alloc(nt, ny),
                       gsl_matrix_alloc(nx, nt), gsl_matrix_alloc(nx, nt),
-                      0, 0, 0, 0};
+                      0, 0, 0, 0, NULL};
     if (!b->px || !b->py || !b->pyx || !b->neg_hx || !b->q || !b->pt
         || !b->log_pt || !b->pyt
         || !b->log_pyt || !b->D || !b->q_next) {
@@ -240,12 +289,16 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
         return NULL;
     }
     for (size_t x = 0; x < nx; x++) {
-        double px = 0.0, h = 0.0;
-        for (size_t y = 0; y < ny; y++)
+        double px = 0.0, h = 0.0, top = 0.0, scaled = 0.0;
+        for (size_t y = 0; y < ny; y++) {
             px += gsl_matrix_get(pxy, x, y);
+            top = fmax(top, gsl_matrix_get(pxy, x, y));
+        }
+        for (size_t y = 0; y < ny; y++)
+            scaled += top > 0.0 ? gsl_matrix_get(pxy, x, y) / top : 0.0;
         gsl_vector_set(b->px, x, px);
         for (size_t y = 0; y < ny; y++) {
-            double p = px > 0.0 ? gsl_matrix_get(pxy, x, y) / px : 1.0 / ny;
+            double p = top > 0.0 ? gsl_matrix_get(pxy, x, y) / top / scaled : 1.0 / ny;
             gsl_matrix_set(b->pyx, x, y, p);
             *gsl_vector_ptr(b->py, y) += gsl_matrix_get(pxy, x, y);
             h += p > 0.0 ? p * log(p) : 0.0;
@@ -270,28 +323,32 @@ static void ib_decoder(Bottleneck *b)
             double p = pt > 1e-14 ? gsl_matrix_get(b->pyt, t, y) / pt
                                   : gsl_vector_get(b->py, y);
             gsl_matrix_set(b->pyt, t, y, p);
-            gsl_matrix_set(b->log_pyt, t, y, p > 0.0 ? log(p) : -HUGE_VAL);
+            gsl_matrix_set(b->log_pyt, t, y, p > 0.0 ? log(p) : 0.0);
         }
     }
 }
+static bool decoder_misses(const Bottleneck *b, size_t x, size_t t)
+{                                       /* p(y|x) > 0 = p(y|t) for some y? */
+    for (size_t y = 0; y < b->ny; y++)
+        if (gsl_matrix_get(b->pyx, x, y) > 0.0 && gsl_matrix_get(b->pyt, t, y) == 0.0)
+            return true;
+    return false;
+}
+
 static void divergences(Bottleneck *b)
 {
     gsl_blas_dgemm(CblasNoTrans, CblasTrans, -1.0, b->pyx, b->log_pyt, 0.0, b->D);
     for (size_t t = 0; t < b->nt; t++) {
-        bool holes = false;                 /* does ln p(y|t) contain -inf? */
+        bool holes = false;                 /* has p(y|t) a zero? */
         for (size_t y = 0; y < b->ny; y++)
-            holes = holes || isinf(gsl_matrix_get(b->log_pyt, t, y));
+            holes = holes || gsl_matrix_get(b->pyt, t, y) == 0.0;
         for (size_t x = 0; x < b->nx; x++) {
-            bool finite = true;
-            for (size_t y = 0; holes && finite && y < b->ny; y++)
-                finite = !(gsl_matrix_get(b->pyx, x, y) > 0.0
-                           && isinf(gsl_matrix_get(b->log_pyt, t, y)));
-            double cross = finite ? gsl_matrix_get(b->D, x, t) : HUGE_VAL;
-            gsl_matrix_set(b->D, x, t, gsl_vector_get(b->neg_hx, x) + cross);
+            double cross = gsl_matrix_get(b->D, x, t);
+            gsl_matrix_set(b->D, x, t, holes && decoder_misses(b, x, t)
+                           ? HUGE_VAL : gsl_vector_get(b->neg_hx, x) + cross);
         }
     }
 }
-
 static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
 {
     divergences(b);
@@ -307,6 +364,12 @@ static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
             gsl_matrix_set(q_out, x, t, a);
             top = fmax(top, a);
         }
+        if (top == -HUGE_VAL)                   /* no live cluster can hold x */
+            for (size_t t = 0; t < b->nt; t++) {
+                double a = beta > 0.0 ? -beta * gsl_matrix_get(b->D, x, t) : 0.0;
+                gsl_matrix_set(q_out, x, t, a);
+                top = fmax(top, a);
+            }
         for (size_t t = 0; t < b->nt; t++) {            /* log-sum-exp */
             double e = exp(gsl_matrix_get(q_out, x, t) - top);
             gsl_matrix_set(q_out, x, t, e);
@@ -340,6 +403,8 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     double L_prev = HUGE_VAL;
     ib_decoder(b);
     for (b->iterations = 1; b->iterations <= max_iter; b->iterations++) {
+        if (b->iterations % 64 == 0)
+            progress_tick(b->progress, b->iterations);
         ib_encoder(b, beta, b->q_next);
         double move = 0.0;
         for (size_t k = 0; k < b->nx * b->nt; k++)
@@ -355,6 +420,14 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     }
     b->iterations = max_iter;
     return 1;
+}
+
+static bool ib_finite(const Bottleneck *b)
+{
+    bool ok = isfinite(b->Ixt) && isfinite(b->Ity) && isfinite(b->L);
+    for (size_t k = 0; ok && k < b->nx * b->nt; k++)
+        ok = isfinite(b->q->data[k]);               /* tda == nt */
+    return ok;
 }
 
 static void ib_random_encoder(Bottleneck *b, gsl_rng *rng)
@@ -487,11 +560,16 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
     size_t *first = alloc_array(nx, sizeof *first, err), n = 0;
     if (cond != NULL && first != NULL) {
         for (size_t x = 0; x < nx; x++) {
-            double px = 0.0;
+            double top = 0.0, sum = 0.0;
             for (size_t y = 0; y < ny; y++)
-                px += gsl_matrix_get(pxy, x, y);
-            for (size_t y = 0; y < ny; y++)
-                gsl_matrix_set(cond, x, y, gsl_matrix_get(pxy, x, y) / px);
+                top = fmax(top, gsl_matrix_get(pxy, x, y));
+            for (size_t y = 0; y < ny; y++) {           /* a zero row stays zero */
+                double v = top > 0.0 ? gsl_matrix_get(pxy, x, y) / top : 0.0;
+                gsl_matrix_set(cond, x, y, v);
+                sum += v;
+            }
+            for (size_t y = 0; sum > 0.0 && y < ny; y++)
+                gsl_matrix_set(cond, x, y, gsl_matrix_get(cond, x, y) / sum);
         }
         for (size_t x = 0; x < nx; x++) {
             size_t g = 0;
@@ -501,11 +579,17 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
                 first[n++] = x;
             group[x] = g;
         }
+        double big = gsl_matrix_max(pxy), total = 0.0;
         if ((merged = alloc_matrix(n, ny, err)) != NULL) {
             gsl_matrix_set_zero(merged);
             for (size_t x = 0; x < nx; x++)
-                for (size_t y = 0; y < ny; y++)
-                    *gsl_matrix_ptr(merged, group[x], y) += gsl_matrix_get(pxy, x, y);
+                for (size_t y = 0; y < ny; y++) {
+                    double v = big > 0.0 ? gsl_matrix_get(pxy, x, y) / big : 0.0;
+                    *gsl_matrix_ptr(merged, group[x], y) += v;
+                    total += v;
+                }
+            if (total > 0.0)
+                gsl_matrix_scale(merged, 1.0 / total);
         }
     }
     gsl_matrix_free(cond);
@@ -536,14 +620,33 @@ static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas
         betas[i] = 1.0 / (s0 + (s1 - s0) * (double)i / (double)(n - 1));
 }
 
+static void mix_in_marginal(Bottleneck *b, double delta)
+{
+    ib_decoder(b);                                  /* brings p(t) up to date */
+    for (size_t x = 0; x < b->nx; x++)
+        for (size_t t = 0; t < b->nt; t++) {
+            double *q = gsl_matrix_ptr(b->q, x, t);
+            *q = (1.0 - delta) * *q + delta * gsl_vector_get(b->pt, t);
+        }
+}
+
+static void ib_sweep_on(Bottleneck *b, const double *betas, size_t n, double tol,
+                        int max_iter, Ib_point *curve)
+{
+    for (size_t i = 0; i < n; i++) {
+        progress_stage(b->progress, "sweep, beta %.4g (%zu of %zu)", betas[i], i + 1,
+                       n);
+        mix_in_marginal(b, IB_MIX);
+        int limit = ib_solve(b, betas[i], tol, max_iter);
+        ib_record(b, betas[i], limit, &curve[i]);
+    }
+}
+
 static void ib_sweep(Bottleneck *b, const double *betas, size_t n, double tol,
                      int max_iter, Ib_point *curve)
 {
     gsl_matrix_set_identity(b->q);                  /* T = X; needs nt = nx */
-    for (size_t i = 0; i < n; i++) {
-        int limit = ib_solve(b, betas[i], tol, max_iter);
-        ib_record(b, betas[i], limit, &curve[i]);
-    }
+    ib_sweep_on(b, betas, n, tol, max_iter, curve);
 }
 static void jitter_encoder(Bottleneck *b, gsl_rng *rng, double size)
 {
@@ -561,6 +664,8 @@ static void ib_anneal(Bottleneck *b, gsl_rng *rng, const double *betas, size_t n
 {
     gsl_matrix_set_all(b->q, 1.0 / (double)b->nt);
     for (size_t i = 0; i < n; i++) {                 /* betas increasing */
+        progress_stage(b->progress, "forward annealing, beta %.4g (%zu of %zu)",
+                       betas[i], i + 1, n);
         jitter_encoder(b, rng, 1e-3);
         int limit = ib_solve(b, betas[i], tol, max_iter);
         ib_record(b, betas[i], limit, &curve[i]);
@@ -794,6 +899,7 @@ static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
     gsl_rng_set(rng, 1);
     for (int j = 0; j < IB_RANDOM_STARTS; j++) {
         double beta = address_random_betas[j];
+        progress_stage(b->progress, "Example 23.2, a random start at beta %g", beta);
         ib_random_encoder(b, rng);
         int limit = ib_solve(b, beta, 1e-12, 20000);
         ib_record(b, beta, limit, &a->random[j]);
@@ -803,7 +909,7 @@ static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
     gsl_rng_free(rng);
     return 0;
 }
-static int address_anneal(Noisy_address *a, Error *err)
+static int address_anneal(Noisy_address *a, Progress *progress, Error *err)
 {
     const size_t n = IB_SWEEP_POINTS;
     double betas[IB_SWEEP_POINTS];
@@ -822,6 +928,7 @@ static int address_anneal(Noisy_address *a, Error *err)
             betas[n - 1 - i] = t;
         }
         gsl_rng_set(rng, 1);
+        b->progress = progress;
         ib_anneal(b, rng, betas, n, 1e-12, 20000, curve);
         a->anneal_last = curve[n - 1];
         a->anneal_Ixy = address_F(a->anneal_k, a->anneal_k, a->eps);
@@ -836,7 +943,8 @@ static int address_anneal(Noisy_address *a, Error *err)
     return rng != NULL ? 0 : -1;
 }
 
-static int address_compute(Noisy_address *a, size_t npoints, Error *err)
+static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
+                           Error *err)
 {
     *a = (Noisy_address){.k = 7, .nuisance = 4, .eps = 0.1, .beta_max = 200.0,
                          .npoints = npoints < IB_SWEEP_POINTS ? npoints
@@ -859,8 +967,21 @@ static int address_compute(Noisy_address *a, size_t npoints, Error *err)
     a->groups = merged->size1;
     if (isnan(a->beta_c = critical_beta(merged, err)))
         goto done;
+    if (a->npoints == 0) {                          /* the quick facts only */
+        status = 0;
+        goto done;
+    }
+    b->progress = progress;
+    a->target = 6.0;
+    if ((start = alloc_matrix(b->nx, b->nt, err)) == NULL)
+        goto done;
     sweep_grid(1.0, a->beta_max, a->npoints, betas);
-    ib_sweep(b, betas, a->npoints, 1e-12, 20000, a->curve);
+    gsl_matrix_set_identity(b->q);
+    for (size_t i = 0; i < a->npoints; i++) {
+        ib_sweep_on(b, &betas[i], 1, 1e-12, 20000, &a->curve[i]);
+        if (a->curve[i].Ixt >= a->target)
+            gsl_matrix_memcpy(start, b->q);
+    }
     for (size_t i = 0; i < a->npoints; i++) {
         const Ib_point *p = &a->curve[i];
         a->iterations += p->iterations;
@@ -874,7 +995,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Error *err)
                                 fabs(p->Ity - address_F(p->Ixt, a->k, a->eps)));
         }
     }
-    a->target = 6.0;
+    progress_stage(progress, "Example 23.2, the beta of I(X;T) = %g bits", a->target);
     size_t i = 0;
     while (i + 1 < a->npoints
            && !(a->curve[i].Ixt >= a->target && a->curve[i + 1].Ixt < a->target))
@@ -883,11 +1004,6 @@ static int address_compute(Noisy_address *a, size_t npoints, Error *err)
         fail(err, "the sweep never crossed I(X;T) = %g bits", a->target);
         goto done;
     }
-    Ib_point again[IB_SWEEP_POINTS];
-    ib_sweep(b, betas, i + 1, 1e-12, 20000, again);
-    if ((start = alloc_matrix(b->nx, b->nt, err)) == NULL)
-        goto done;
-    gsl_matrix_memcpy(start, b->q);
     Rate_target g = {b, start, a->target};
     if (beta_for_rate(&g, betas[i + 1], betas[i], &a->beta_star, err) != 0)
         goto done;
@@ -895,7 +1011,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Error *err)
     a->Ity_star = b->Ity / M_LN2;
     a->F_star = address_F(a->target, a->k, a->eps);
     a->beta_star_closed = address_beta(a->target, a->k, a->eps);
-    if (address_random(a, b, err) == 0 && address_anneal(a, err) == 0)
+    if (address_random(a, b, err) == 0 && address_anneal(a, progress, err) == 0)
         status = 0;
     done:
     gsl_matrix_free(start);
@@ -1050,6 +1166,130 @@ static int run_test_table(const char *const *suite_names, int nsuites,
     CU_cleanup_registry();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+enum { PLAIN_MAX = 12 };
+
+typedef struct {
+    size_t nx, ny, nt;
+    double px[PLAIN_MAX], py[PLAIN_MAX], pyx[PLAIN_MAX][PLAIN_MAX];
+    double q[PLAIN_MAX][PLAIN_MAX], pt[PLAIN_MAX], pyt[PLAIN_MAX][PLAIN_MAX];
+    double Ixt, Ity;                                /* bits */
+} Plain;
+
+static void plain_setup(Plain *P, const double *joint, size_t nx, size_t ny,
+                        size_t nt)
+{
+    CU_ASSERT_FATAL(nx <= PLAIN_MAX && ny <= PLAIN_MAX && nt <= PLAIN_MAX);
+    P->nx = nx, P->ny = ny, P->nt = nt;
+    for (size_t y = 0; y < ny; y++)
+        P->py[y] = 0.0;
+    for (size_t x = 0; x < nx; x++) {
+        P->px[x] = 0.0;
+        for (size_t y = 0; y < ny; y++) {
+            P->px[x] += joint[x * ny + y];
+            P->py[y] += joint[x * ny + y];
+        }
+        for (size_t y = 0; y < ny; y++)
+            P->pyx[x][y] = joint[x * ny + y] / P->px[x];
+    }
+}
+static void plain_decoder(Plain *P)
+{
+    for (size_t t = 0; t < P->nt; t++) {
+        P->pt[t] = 0.0;
+        for (size_t x = 0; x < P->nx; x++)
+            P->pt[t] += P->px[x] * P->q[x][t];
+        for (size_t y = 0; y < P->ny; y++) {
+            double s = 0.0;
+            for (size_t x = 0; x < P->nx; x++)
+                s += P->px[x] * P->q[x][t] * P->pyx[x][y];
+            P->pyt[t][y] = P->pt[t] > 1e-14 ? s / P->pt[t] : P->py[y];
+        }
+    }
+}
+
+static void plain_measure(Plain *P)
+{
+    P->Ixt = P->Ity = 0.0;
+    for (size_t x = 0; x < P->nx; x++)
+        for (size_t t = 0; t < P->nt; t++)
+            if (P->q[x][t] > 0.0)
+                P->Ixt += P->px[x] * P->q[x][t] * log2(P->q[x][t] / P->pt[t]);
+    for (size_t t = 0; t < P->nt; t++)
+        for (size_t y = 0; P->pt[t] > 1e-14 && y < P->ny; y++)
+            if (P->pyt[t][y] > 0.0)
+                P->Ity += P->pt[t] * P->pyt[t][y] * log2(P->pyt[t][y] / P->py[y]);
+}
+static double plain_divergence(const Plain *P, size_t x, size_t t)
+{
+    double D = 0.0;
+    for (size_t y = 0; y < P->ny; y++)
+        if (P->pyx[x][y] > 0.0) {
+            if (P->pyt[t][y] == 0.0)
+                return INFINITY;
+            D += P->pyx[x][y] * log(P->pyx[x][y] / P->pyt[t][y]);
+        }
+    return D;
+}
+
+static void plain_encoder(Plain *P, double beta, double next[][PLAIN_MAX])
+{
+    for (size_t x = 0; x < P->nx; x++) {
+        double D[PLAIN_MAX], Dmin = INFINITY, z = 0.0;
+        for (size_t t = 0; t < P->nt; t++) {
+            D[t] = plain_divergence(P, x, t);
+            if (P->pt[t] > 1e-14)
+                Dmin = fmin(Dmin, D[t]);
+        }
+        CU_ASSERT_FATAL(isfinite(Dmin));       /* some live cluster covers x */
+        for (size_t t = 0; t < P->nt; t++) {
+            double w = 0.0;
+            if (P->pt[t] > 1e-14 && isfinite(D[t]))
+                w = P->pt[t] * (beta > 0.0 ? exp(-beta * (D[t] - Dmin)) : 1.0);
+            next[x][t] = w;
+            z += w;
+        }
+        for (size_t t = 0; t < P->nt; t++)
+            next[x][t] /= z;
+    }
+}
+static void plain_solve(Plain *P, double beta, double tol, int max_iter)
+{
+    double next[PLAIN_MAX][PLAIN_MAX], L_prev = INFINITY;
+    plain_decoder(P);
+    for (int it = 0; it < max_iter; it++) {
+        plain_encoder(P, beta, next);
+        double move = 0.0;
+        for (size_t x = 0; x < P->nx; x++)
+            for (size_t t = 0; t < P->nt; t++) {
+                move = fmax(move, fabs(next[x][t] - P->q[x][t]));
+                P->q[x][t] = next[x][t];
+            }
+        plain_decoder(P);
+        plain_measure(P);
+        double L = (P->Ixt - beta * P->Ity) * M_LN2;            /* nats */
+        if (move < tol && fabs(L - L_prev) < tol)
+            return;
+        L_prev = L;
+    }
+}
+
+static void plain_mix(Plain *P, double delta)
+{
+    plain_decoder(P);
+    for (size_t x = 0; x < P->nx; x++)
+        for (size_t t = 0; t < P->nt; t++)
+            P->q[x][t] = (1.0 - delta) * P->q[x][t] + delta * P->pt[t];
+}
+static void test_progress(void)
+{
+    Progress off = progress_start(false), on = progress_start(true);
+    progress_stage(&off, "a stage");
+    progress_tick(&off, 64);
+    progress_tick(&on, 64);                 /* well within two seconds */
+    CU_ASSERT(!off.shown && !on.shown);
+    progress_end(&off);
+    progress_end(&on);
+}
 static void test_one_bit(void)
 {
     One_bit ob;
@@ -1098,6 +1338,178 @@ static void test_random_joints(void)
                     CU_ASSERT(Ixt < 1e-6);                         /* the trivial solution */
                 ib_free(b);
             }
+    gsl_rng_free(rng);
+}
+static void compare_one(const double *w, size_t nx, size_t ny, size_t nt,
+                        double beta, gsl_rng *rng, const char *what)
+{
+    gsl_matrix_const_view pxy = gsl_matrix_const_view_array(w, nx, ny);
+    Error err = {""};
+    Bottleneck *b = ib_alloc(&pxy.matrix, nt, &err);
+    Plain P;
+    CU_ASSERT_FATAL(b != NULL);
+    plain_setup(&P, w, nx, ny, nt);
+    ib_random_encoder(b, rng);
+    for (size_t x = 0; x < nx; x++)
+        for (size_t t = 0; t < nt; t++)
+            P.q[x][t] = gsl_matrix_get(b->q, x, t);
+    ib_solve(b, beta, 1e-14, 400000);
+    plain_solve(&P, beta, 1e-14, 400000);
+    CU_ASSERT(ib_finite(b));
+    double dx = fabs(b->Ixt / M_LN2 - P.Ixt), dy = fabs(b->Ity / M_LN2 - P.Ity);
+    CU_ASSERT(dx < 1e-9 && dy < 1e-9);
+    if (!(dx < 1e-9 && dy < 1e-9))
+        fprintf(stderr, "\n  %s, |T| = %zu, beta %g: I(X;T) %.12g vs %.12g, "
+                "I(T;Y) %.12g vs %.12g\n", what, nt, beta, b->Ixt / M_LN2, P.Ixt,
+                b->Ity / M_LN2, P.Ity);
+    if (beta == 0.0)
+        CU_ASSERT(b->Ixt / M_LN2 < 1e-12);                 /* closed form */
+    ib_free(b);
+}
+
+static void compare_sweep(const double *w, size_t nx, size_t ny, const char *what)
+{
+    gsl_matrix_const_view pxy = gsl_matrix_const_view_array(w, nx, ny);
+    Error err = {""};
+    Bottleneck *b = ib_alloc(&pxy.matrix, nx, &err);
+    Plain P;
+    double betas[12];
+    Ib_point c[12];
+    CU_ASSERT_FATAL(b != NULL);
+    sweep_grid(0.8, 50.0, 12, betas);
+    ib_sweep(b, betas, 12, 1e-14, 400000, c);
+    plain_setup(&P, w, nx, ny, nx);
+    for (size_t x = 0; x < nx; x++)                         /* T = X */
+        for (size_t t = 0; t < nx; t++)
+            P.q[x][t] = x == t;
+    for (size_t i = 0; i < 12; i++) {
+        plain_mix(&P, IB_MIX);
+        plain_solve(&P, betas[i], 1e-14, 400000);
+        double dx = fabs(c[i].Ixt - P.Ixt), dy = fabs(c[i].Ity - P.Ity);
+        CU_ASSERT(isfinite(c[i].Ixt) && isfinite(c[i].Ity) && dx < 1e-9 && dy < 1e-9);
+        if (!(dx < 1e-9 && dy < 1e-9))
+            fprintf(stderr, "\n  %s, sweep at beta %g: I(X;T) %.12g vs %.12g, "
+                    "I(T;Y) %.12g vs %.12g\n", what, betas[i], c[i].Ixt, P.Ixt,
+                    c[i].Ity, P.Ity);
+    }
+    CU_ASSERT(c[11].Ixt < 1e-9);                 /* beta = 0.8: trivial */
+    ib_free(b);
+}
+
+static void compare_with_plain(const double *w, size_t nx, size_t ny, gsl_rng *rng,
+                               const char *what)
+{
+    const double betas[5] = {0.0, 0.7, 2.5, 8.0, 40.0};
+    for (size_t nt = nx; nt >= 2; nt--)
+        for (int k = 0; k < 5; k++)
+            compare_one(w, nx, ny, nt, betas[k], rng, what);
+    compare_sweep(w, nx, ny, what);
+}
+static void sparse_joint(gsl_rng *rng, size_t nx, size_t ny, double zeros, double *w)
+{
+    double alpha[PLAIN_MAX * PLAIN_MAX], total = 0.0;
+    size_t cells = nx * ny, order[PLAIN_MAX * PLAIN_MAX], left[PLAIN_MAX];
+    for (size_t k = 0; k < cells; k++)
+        alpha[k] = 0.7, order[k] = k;
+    gsl_ran_dirichlet(rng, cells, alpha, w);
+    gsl_ran_shuffle(rng, order, cells, sizeof order[0]);
+    for (size_t x = 0; x < nx; x++)
+        left[x] = ny;
+    for (size_t k = 0, cut = 0; k < cells && cut < (size_t)(zeros * cells); k++)
+        if (left[order[k] / ny] > 1) {               /* keep every row alive */
+            w[order[k]] = 0.0;
+            left[order[k] / ny]--;
+            cut++;
+        }
+    for (size_t k = 0; k < cells; k++)
+        total += w[k];
+    for (size_t k = 0; k < cells; k++)
+        w[k] /= total;
+}
+
+static void test_sparse_random(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 31);
+    for (int trial = 0; trial < 12; trial++) {
+        size_t nx = 3 + gsl_rng_uniform_int(rng, 4), ny = 3 + gsl_rng_uniform_int(rng, 4);
+        double w[PLAIN_MAX * PLAIN_MAX];
+        sparse_joint(rng, nx, ny, 0.3 + 0.3 * gsl_rng_uniform(rng), w);
+        compare_with_plain(w, nx, ny, rng, "random sparse joint");
+    }
+    gsl_rng_free(rng);
+}
+static void normalised_copy(const double *v, size_t n, double *w)
+{
+    double total = 0.0;
+    for (size_t k = 0; k < n; k++)
+        total += v[k];
+    for (size_t k = 0; k < n; k++)
+        w[k] = v[k] / total;
+}
+
+static void test_sparse_families(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 37);
+    const double issue3[9] = {1, 0, 1, 0, 0, 1, 0, 1, 1};
+    const double two[4] = {0.497, 0, 0, 53};
+    const double four[16] = {3, 0, 1, 2, 1, 1, 0, 2, 2, 2, 2, 0, 1, 3, 1, 1};
+    double w[PLAIN_MAX * PLAIN_MAX];
+    normalised_copy(issue3, 9, w);
+    compare_with_plain(w, 3, 3, rng, "1 0 1 / 0 0 1 / 0 1 1");
+    normalised_copy(two, 4, w);
+    compare_with_plain(w, 2, 2, rng, "0.497 0 / 0 53");
+    normalised_copy(four, 16, w);
+    compare_with_plain(w, 4, 4, rng, "4 x 4, three zeros");
+    double nested[25] = {0}, blocks[36] = {0};
+    for (size_t x = 0; x < 5; x++)
+        for (size_t y = 0; y <= x; y++)
+            nested[x * 5 + y] = 1.0 + gsl_rng_uniform(rng);
+    normalised_copy(nested, 25, w);
+    compare_with_plain(w, 5, 5, rng, "nested supports");
+    for (size_t x = 0; x < 6; x++)                      /* rows 0-2 on y 0-2, 3-5 on 3-5 */
+        for (size_t y = 3 * (x / 3); y < 3 * (x / 3) + 3; y++)
+            blocks[x * 6 + y] = gsl_rng_uniform_pos(rng);
+    normalised_copy(blocks, 36, w);
+    compare_with_plain(w, 6, 6, rng, "disjoint blocks");
+    gsl_rng_free(rng);
+}
+static void test_deterministic_and_one_hot(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 41);
+    double px[6], alpha[6] = {1, 1, 1, 1, 1, 1}, det[18] = {0}, hot[36] = {0};
+    double py[3] = {0, 0, 0}, HY = 0.0, HX = 0.0;
+    gsl_ran_dirichlet(rng, 6, alpha, px);
+    for (size_t x = 0; x < 6; x++) {
+        det[x * 3 + x % 3] = px[x];                 /* f(x) = x mod 3 */
+        py[x % 3] += px[x];
+        hot[x * 6 + x] = px[x];
+        HX -= px[x] * log2(px[x]);
+    }
+    for (size_t y = 0; y < 3; y++)
+        HY -= py[y] * log2(py[y]);
+    const double *joints[2] = {det, hot}, top_ity[2] = {HY, HX}, top_ixt[2] = {HY, HX};
+    const size_t ny[2] = {3, 6};
+    for (int j = 0; j < 2; j++) {
+        gsl_matrix_const_view pxy = gsl_matrix_const_view_array(joints[j], 6, ny[j]);
+        Error err = {""};
+        Bottleneck *b = ib_alloc(&pxy.matrix, 6, &err);
+        double betas[12];
+        Ib_point c[12];
+        CU_ASSERT_FATAL(b != NULL);
+        sweep_grid(0.8, 50.0, 12, betas);
+        ib_sweep(b, betas, 12, 1e-14, 400000, c);
+        CU_ASSERT_DOUBLE_EQUAL(c[0].Ity, top_ity[j], 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(c[0].Ixt, top_ixt[j], 1e-9);
+        ib_free(b);
+        compare_with_plain(joints[j], 6, ny[j], rng, j ? "one-hot rows"
+                                                       : "deterministic channel");
+    }
     gsl_rng_free(rng);
 }
 static void check_curve(const Ib_point *c, size_t n, double Ixy, double tol)
@@ -1183,7 +1595,7 @@ static void test_example_address(void)
     Noisy_address *a = malloc(sizeof *a);
     Error err = {""};
     CU_ASSERT_FATAL(a != NULL);
-    CU_ASSERT_FATAL(address_compute(a, 25, &err) == 0);    /* a coarser grid */
+    CU_ASSERT_FATAL(address_compute(a, 25, NULL, &err) == 0);  /* a coarser grid */
     CU_ASSERT_DOUBLE_EQUAL(a->HX, 11.0, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(a->Ixy, 7.0 * (1.0 - h2(0.1)), 1e-10);
     CU_ASSERT(a->groups == 128);
@@ -1254,15 +1666,45 @@ static void test_ib_cli(void)
     CU_ASSERT(r.status == 0);
     CU_ASSERT(strstr(r.out, "4 inputs (2 distinct)") != NULL);
     CU_ASSERT(strstr(r.out, "critical beta 1/rho^2 = 1.5625") != NULL);
-    CU_ASSERT(count_lines(r.out) == 3 + 7);
+    CU_ASSERT(strstr(r.out, "biased upward by about 0.0271 bits") != NULL);
+    CU_ASSERT(count_lines(r.out) == 4 + 7);
+    write_test_file("sparse.tsv", "1 0 1\n0 0 1\n0 1 1\n");
+    r = run_program("--joint sparse.tsv --sweep --points 3");
+    double Ixy = 0.4 * log2(2.5) + 0.4 * log2(0.2 / 0.24) + 0.2 * log2(0.2 / 0.12);
+    double HX = -0.8 * log2(0.4) - 0.2 * log2(0.2);
+    char want[160];
+    snprintf(want, sizeof want, "200\t%.10g\t%.10g\t", HX, Ixy);
+    CU_ASSERT(r.status == 0 && strstr(r.out, want) != NULL);
+    CU_ASSERT(strstr(r.out, "\n1\t0\t0\t0\t") != NULL);
+    r = run_program("--joint sparse.tsv --beta 5 --clusters 3");
+    CU_ASSERT(r.status == 0 && strstr(r.out, "clusters in use 0") == NULL);
+    write_test_file("huge.tsv", "1e308 1e308\n1 2\n");
+    r = run_program("--joint huge.tsv --beta 5");
+    CU_ASSERT(r.status == 0 && strstr(r.out, "nan") == NULL);
+    r = run_program("--joint huge.tsv --sweep --points 3");
+    CU_ASSERT(r.status == 0 && strstr(r.out, "nan") == NULL);
+    write_test_file("vanish.tsv", "1e300 1\n1e-320 0\n");
+    expect_rejection_of("--joint vanish.tsv --beta 2 -o enc2.tsv", "vanishes", "enc2.tsv");
+    expect_rejection_of("--joint j.tsv --sweep --full", "worked examples", "enc2.tsv");
+    r = run_program("--quiet");
+    CU_ASSERT(r.status == 0 && strstr(r.out, "Example F") != NULL
+              && strstr(r.out, "Example G") != NULL && strstr(r.out, "ib --full") != NULL);
 }
 int main(void)
 {
     static const char *const suites[] = {"23.6 information bottleneck"};
     static const Test_entry tests[] = {
         {0, "one bit: closed form, tangent, residual, variation", test_one_bit},
+        {0, "the progress line: silent when off and in the first seconds",
+         test_progress},
         {0, "random joints: stationary, consistent, data processing",
          test_random_joints},
+        {0, "sparse random joints: the program against a plain solver",
+         test_sparse_random},
+        {0, "nested, blocked and once-failing sparse joints against it",
+         test_sparse_families},
+        {0, "a deterministic channel and one-hot rows: H(Y), H(X) at the top",
+         test_deterministic_and_one_hot},
         {0, "merging equal rows; the 4-bit address against Mrs Gerber",
          test_small_address},
         {0, "random curves: monotone, chords within 1/beta, critical beta",

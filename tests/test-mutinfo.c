@@ -157,6 +157,41 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     free(prod);
     return 0;
 }
+typedef struct {
+    bool counts;                /* whole numbers, 1 < N < 2^53 */
+    double N;
+    size_t rows, cols, cells;   /* in use: r, c and m of (eq:mm) */
+    double bias_full, bias_mm;  /* (r-1)(c-1)/(2N ln 2), (m-r-c+1)/(2N ln 2) */
+} Count_bias;
+
+static Count_bias count_bias(const gsl_matrix *n)
+{
+    Count_bias cb = {true, 0.0, 0, 0, 0, 0.0, 0.0};
+    for (size_t x = 0; x < n->size1; x++) {
+        bool used = false;
+        for (size_t y = 0; y < n->size2; y++) {
+            double v = gsl_matrix_get(n, x, y);
+            cb.counts = cb.counts && v == floor(v);
+            cb.N += v;
+            cb.cells += v > 0.0;
+            used = used || v > 0.0;
+        }
+        cb.rows += used;
+    }
+    for (size_t y = 0; y < n->size2; y++) {
+        bool used = false;
+        for (size_t x = 0; x < n->size1; x++)
+            used = used || gsl_matrix_get(n, x, y) > 0.0;
+        cb.cols += used;
+    }
+    cb.counts = cb.counts && cb.N > 1.0 && cb.N < 9007199254740992.0;
+    if (cb.counts) {
+        double scale = 2.0 * cb.N * M_LN2;
+        cb.bias_full = ((double)cb.rows - 1.0) * ((double)cb.cols - 1.0) / scale;
+        cb.bias_mm = ((double)cb.cells - (double)cb.rows - (double)cb.cols + 1.0) / scale;
+    }
+    return cb;
+}
 enum { MAX_OUTCOMES = 144 };
 
 static void random_distribution(gsl_rng *rng, double *p, size_t n, double conc)
@@ -233,6 +268,55 @@ static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y
             gsl_matrix_set(p, x, y, (1.0 / KEYS) * (1.0 / classes_per_group));
     }
     return p;
+}
+typedef struct {
+    size_t rows, cols;
+    unsigned long seed;
+    unsigned N, bigN;
+    int tables;
+    Count_bias cb;
+    double I, mean, big_mean, big_full;
+} Bias_example;
+
+static double independent_table(gsl_rng *rng, gsl_matrix *n, unsigned N,
+                                Count_bias *cb, Error *err)
+{
+    unsigned k[MAX_OUTCOMES] = {0};
+    double p[MAX_OUTCOMES] = {0};
+    const size_t cells = n->size1 * n->size2;       /* tda == size2 */
+    if (cells > MAX_OUTCOMES)
+        abort();                                    /* a programming error */
+    for (size_t c = 0; c < cells; c++)
+        p[c] = 1.0 / (double)cells;                 /* uniform X times uniform Y */
+    gsl_ran_multinomial(rng, cells, N, p, k);
+    for (size_t c = 0; c < cells; c++)
+        n->data[c] = k[c];
+    Info in;
+    *cb = count_bias(n);
+    gsl_matrix_scale(n, 1.0 / N);
+    return information(n, &in, err) == 0 ? in.I_sum : NAN;
+}
+static int bias_example(Bias_example *e, Error *err)
+{
+    *e = (Bias_example){6, 24, 5, 200, 20000, 1000, {0}, 0, 0, 0, 0};
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_matrix *n = gsl_matrix_alloc(e->rows, e->cols);
+    int status = rng && n ? 0 : fail(err, "out of memory");
+    Count_bias cb;
+    if (status == 0) {
+        gsl_rng_set(rng, e->seed);
+        e->I = independent_table(rng, n, e->N, &e->cb, err);
+        for (int t = 0; t < e->tables; t++) {
+            e->mean += independent_table(rng, n, e->N, &cb, err) / e->tables;
+            e->big_mean += independent_table(rng, n, e->bigN, &cb, err) / e->tables;
+        }
+        e->big_full = cb.bias_full;
+        if (!isfinite(e->I + e->mean + e->big_mean))
+            status = fail(err, "the example of counts failed");
+    }
+    gsl_matrix_free(n);
+    gsl_rng_free(rng);
+    return status;
 }
 #include <dirent.h>
 #include <sys/wait.h>
@@ -431,6 +515,78 @@ static void test_divergence_and_zeros(void)
     const double certain[4] = {0.0, 1.0, 0.0, 0.0};
     CU_ASSERT_EQUAL(entropy(certain, 4, 1), 0.0);
 }
+static void test_count_bias(void)
+{
+    double t1[6] = {3, 4, 5, 6, 7, 5};                  /* 2 x 3, N = 30 */
+    gsl_matrix_view v = gsl_matrix_view_array(t1, 2, 3);
+    Count_bias cb = count_bias(&v.matrix);
+    CU_ASSERT(cb.counts && cb.N == 30.0 && cb.cells == 6);
+    CU_ASSERT_DOUBLE_EQUAL(cb.bias_full, 2.0 / (60.0 * log(2.0)), 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(cb.bias_mm, 2.0 / (60.0 * log(2.0)), 1e-15);
+    double t2[9] = {5, 0, 0, 0, 5, 0, 1, 0, 0};         /* m = 3, r = 3, c = 2 */
+    v = gsl_matrix_view_array(t2, 3, 3);
+    cb = count_bias(&v.matrix);
+    CU_ASSERT(cb.counts && cb.rows == 3 && cb.cols == 2 && cb.cells == 3);
+    CU_ASSERT_DOUBLE_EQUAL(cb.bias_mm, (3.0 - 3 - 2 + 1) / (22.0 * log(2.0)), 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(cb.bias_full, 2.0 / (22.0 * log(2.0)), 1e-15);
+    double w[4] = {0.25, 0.25, 0.25, 0.25}, one[4] = {1, 0, 0, 0}, half[4] = {1, 2.5, 3, 4};
+    v = gsl_matrix_view_array(w, 2, 2);
+    CU_ASSERT(!count_bias(&v.matrix).counts);           /* probabilities */
+    v = gsl_matrix_view_array(one, 2, 2);
+    CU_ASSERT(!count_bias(&v.matrix).counts);           /* N = 1 */
+    v = gsl_matrix_view_array(half, 2, 2);
+    CU_ASSERT(!count_bias(&v.matrix).counts);           /* a fractional entry */
+    Bias_example e;
+    Error err = {""};
+    CU_ASSERT_FATAL(bias_example(&e, &err) == 0);
+    CU_ASSERT(e.cb.counts && e.cb.N == 200.0 && e.cb.rows == 6 && e.cb.cols == 24);
+    CU_ASSERT_DOUBLE_EQUAL(e.cb.bias_full, 5.0 * 23.0 / (400.0 * log(2.0)), 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(e.big_full, 5.0 * 23.0 / (40000.0 * log(2.0)), 1e-15);
+    double sd = sqrt(2.0 * 115.0) / (40000.0 * log(2.0));
+    CU_ASSERT(fabs(e.big_mean - e.big_full) < 4.0 * sd / sqrt((double)e.tables));
+    CU_ASSERT(e.mean > e.cb.bias_mm);                       /* the text's claim */
+}
+
+static void test_bias_on_independent_tables(void)
+{
+    enum { R = 3, C = 4, M = 4000 };
+    const double px[R] = {0.5, 0.3, 0.2}, py[C] = {0.4, 0.3, 0.2, 0.1};
+    const unsigned N = 2000;                        /* smallest cell: 40 counts */
+    double p[R * C], sum = 0.0, sum2 = 0.0, ix = 0.0, iy = 0.0;
+    for (int x = 0; x < R; x++)
+        for (int y = 0; y < C; y++)
+            p[x * C + y] = px[x] * py[y];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_matrix *n = gsl_matrix_alloc(R, C);
+    CU_ASSERT_FATAL(rng != NULL && n != NULL);
+    gsl_rng_set(rng, 7);
+    for (int t = 0; t < M; t++) {
+        unsigned k[R * C];
+        gsl_ran_multinomial(rng, R * C, N, p, k);
+        for (int c = 0; c < R * C; c++)
+            n->data[c] = k[c];
+        Count_bias cb = count_bias(n);
+        CU_ASSERT(cb.cells == R * C);
+        CU_ASSERT_DOUBLE_EQUAL(cb.bias_mm, 6.0 / (2.0 * N * log(2.0)), 1e-15);
+        gsl_matrix_scale(n, 1.0 / N);
+        Info in;
+        Error err = {""};
+        CU_ASSERT_FATAL(information(n, &in, &err) == 0);
+        sum += in.I_sum;
+        sum2 += in.I_sum * in.I_sum;
+    }
+    for (int x = 0; x < R; x++)
+        ix += 1.0 / px[x];
+    for (int y = 0; y < C; y++)
+        iy += 1.0 / py[y];
+    const double df = (R - 1) * (C - 1), predicted = df / (2.0 * N * log(2.0));
+    const double w = (ix - 1.0) * (iy - 1.0) / (6.0 * df);
+    double mean = sum / M, se = sqrt((sum2 / M - mean * mean) / (M - 1));
+    CU_ASSERT(fabs(mean - predicted) < 4.0 * se + 2.0 * w / N * predicted);
+    CU_ASSERT(fabs(mean - predicted) > 0.0);        /* not a tautology */
+    gsl_matrix_free(n);
+    gsl_rng_free(rng);
+}
 static void test_data_processing(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -473,9 +629,16 @@ static void test_mutinfo_cli(void)
     Run r = run_program("--joint counts.tsv");        /* p = (3/8, 1/8; 1/8, 3/8) */
     CU_ASSERT(r.status == 0);
     double I = 1.0 - (0.75 * log2(1 / 0.75) + 0.25 * log2(4.0));   /* 1 - h(1/4) */
-    char want[64];
+    char want[160];
     snprintf(want, sizeof want, "sum %.12g", I);
     CU_ASSERT(strstr(r.out, want) != NULL);
+    snprintf(want, sizeof want, "corrected I(X;Y) = %.6g bits", /* N = 80, m = 4 */
+             I - 1.0 / (160.0 * log(2.0)));
+    CU_ASSERT(strstr(r.out, "read as counts (whole numbers, N = 80)") != NULL);
+    CU_ASSERT(strstr(r.out, want) != NULL);
+    write_test_file("probs.tsv", "0.375 0.125\n0.125 0.375\n");
+    r = run_program("--joint probs.tsv");
+    CU_ASSERT(r.status == 0 && strstr(r.out, "no bias estimate") != NULL);
     r = run_program("--chains 20 -o out.tsv");
     CU_ASSERT(r.status == 0 && test_file_exists("out.tsv"));
 }
@@ -487,6 +650,9 @@ int main(void)
         {0, "four routes to I(X;Y) agree on random joints",
          test_identities_on_random_joints},
         {0, "divergence: Bernoulli closed form, zeros", test_divergence_and_zeros},
+        {0, "counts: the bias estimates against hand counts", test_count_bias},
+        {0, "counts: mean plug-in I of independent tables vs (r-1)(c-1)/(2N ln 2)",
+         test_bias_on_independent_tables},
         {0, "data processing on 1000 random chains", test_data_processing},
         {0, "command line: bad input, counts, chains", test_mutinfo_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
