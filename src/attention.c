@@ -8,6 +8,9 @@
  *   cc -std=c11 -O2 attention.c $(pkg-config --cflags --libs gsl) -o attention
  */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -864,17 +867,149 @@ static int worked_compute(Worked *wk, Error *err)
     model_free(m);
     return status;
 }
+typedef struct {
+    double *v;
+    size_t n, cap;
+} Numbers;
+
+static int push_number(Numbers *nums, double x, Error *err)
+{
+    if (nums->n == nums->cap) {
+        size_t cap = nums->cap ? 2 * nums->cap : 256;
+        double *v = NULL;
+        if (cap <= SIZE_MAX / sizeof *v)
+            v = realloc(nums->v, cap * sizeof *v);
+        if (v == NULL)
+            return fail(err, "out of memory while reading (%zu numbers)", cap);
+        nums->v = v;
+        nums->cap = cap;
+    }
+    nums->v[nums->n++] = x;
+    return 0;
+}
+
+enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
+static const char *const number_problem[] = {
+    "", "is not finite", "is out of the range of a double"};
+
+static int number_kind(double x, int errno_after)
+{
+    if (errno_after == ERANGE && (isinf(x) || x == 0.0))
+        return NUMBER_OUT_OF_RANGE;       /* overflow, or underflow to zero */
+    if (!isfinite(x))
+        return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
+    return NUMBER_OK;                     /* subnormals included */
+}
+static int parse_field(char *p, char *end, const char *path, size_t lineno,
+                       size_t col, Numbers *nums, Error *err)
+{
+    if (end == p)
+        return fail(err, "%s:%zu: column %zu is empty", path, lineno, col);
+    char saved = *end, *stop;
+    *end = '\0';
+    errno = 0;
+    double x = strtod(p, &stop);
+    bool ascii = true;
+    for (const char *c = p; *c; c++)
+        ascii &= (unsigned char)*c < 128;
+    int status = 0, kind = number_kind(x, errno);
+    if (stop != end)
+        status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
+                      path, lineno, col, p,
+                      ascii ? "" : " (it contains a non-ASCII character)");
+    else if (kind != 0)
+        status = fail(err, "%s:%zu: column %zu: value '%s' %s", path, lineno, col,
+                      p, number_problem[kind]);
+    *end = saved;
+    return status == 0 ? push_number(nums, x, err) : status;
+}
+
+static int parse_numbers(char *line, const char *path, size_t lineno,
+                         Numbers *nums, Error *err)
+{
+    char *p = line + strspn(line, " \t\r\n\v\f");
+    if (*p == '#' || *p == '\0')
+        return 0;                                   /* a comment or a blank line */
+    for (size_t col = 1;; col++) {
+        char *end = p + strcspn(p, " \t\r\n\v\f,#");
+        if (parse_field(p, end, path, lineno, col, nums, err) != 0)
+            return -1;
+        p = end + strspn(end, " \t\r\n\v\f");
+        if (*p == ',')
+            p += 1 + strspn(p + 1, " \t\r\n\v\f");
+        else if (*p == '\0' || *p == '#')
+            return 0;
+    }
+}
+static int check_row_shape(const char *path, size_t lineno, size_t ncols,
+                           size_t *rows, size_t *cols, Error *err)
+{
+    if (*rows == 0)
+        *cols = ncols;
+    else if (ncols != *cols)
+        return fail(err, "%s:%zu: ragged rows: this row has %zu columns, "
+                    "the first had %zu", path, lineno, ncols, *cols);
+    (*rows)++;
+    return 0;
+}
+
+static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
+{
+    Numbers nums = {NULL, 0, 0};
+    size_t rows = 0, cols = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int status = 0;
+    while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
+        size_t before = nums.n;
+        lineno++;
+        if (strlen(line) != (size_t)len) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
+                          path, lineno);
+            break;
+        }
+        char *text = line;
+        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        status = parse_numbers(text, path, lineno, &nums, err);
+        if (status == 0 && nums.n > before)
+            status = check_row_shape(path, lineno, nums.n - before,
+                                     &rows, &cols, err);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    free(line);
+    gsl_matrix *m = NULL;
+    if (status == 0 && rows == 0)
+        fail(err, "'%s' contains no data rows", path);
+    else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
+        memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
+    free(nums.v);
+    return m;
+}
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    gsl_matrix *m = read_matrix_stream(fp, path, err);
+    fclose(fp);
+    return m;
+}
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
     char *end;
     errno = 0;
     double x = strtod(arg, &end);
+    int kind = number_kind(x, errno);
     if (end == arg || *end != '\0')
         return fail(err, "%s: '%s' is not a number", option, arg);
-    if (errno == ERANGE)
-        return fail(err, "%s: '%s' is out of the range of a double", option, arg);
-    if (!isfinite(x))
-        return fail(err, "%s: value '%s' is not finite", option, arg);
+    if (kind != NUMBER_OK)
+        return fail(err, "%s: value '%s' %s", option, arg, number_problem[kind]);
     *out = x;
     return 0;
 }
@@ -1044,124 +1179,6 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
-typedef struct {
-    double *v;
-    size_t n, cap;
-} Numbers;
-
-static int push_number(Numbers *nums, double x, Error *err)
-{
-    if (nums->n == nums->cap) {
-        size_t cap = nums->cap ? 2 * nums->cap : 256;
-        double *v = NULL;
-        if (cap <= SIZE_MAX / sizeof *v)
-            v = realloc(nums->v, cap * sizeof *v);
-        if (v == NULL)
-            return fail(err, "out of memory while reading (%zu numbers)", cap);
-        nums->v = v;
-        nums->cap = cap;
-    }
-    nums->v[nums->n++] = x;
-    return 0;
-}
-
-static int parse_field(char *p, char *end, const char *path, size_t lineno,
-                       size_t col, Numbers *nums, Error *err)
-{
-    if (end == p)
-        return fail(err, "%s:%zu: column %zu is empty", path, lineno, col);
-    char saved = *end, *stop;
-    *end = '\0';
-    errno = 0;
-    double x = strtod(p, &stop);
-    bool ascii = true;
-    for (const char *c = p; *c; c++)
-        ascii &= (unsigned char)*c < 128;
-    int status = 0;
-    if (stop != end)
-        status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
-                      path, lineno, col, p,
-                      ascii ? "" : " (it contains a non-ASCII character)");
-    else if (!isfinite(x))
-        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
-                      path, lineno, col, p);
-    else if (errno == ERANGE)
-        status = fail(err, "%s:%zu: column %zu: value '%s' is out of the range of "
-                      "a double", path, lineno, col, p);
-    *end = saved;
-    return status == 0 ? push_number(nums, x, err) : status;
-}
-
-static int parse_numbers(char *line, const char *path, size_t lineno,
-                         Numbers *nums, Error *err)
-{
-    char *p = line + strspn(line, " \t\r\n\v\f");
-    if (*p == '#' || *p == '\0')
-        return 0;                                   /* a comment or a blank line */
-    for (size_t col = 1;; col++) {
-        char *end = p + strcspn(p, " \t\r\n\v\f,#");
-        if (parse_field(p, end, path, lineno, col, nums, err) != 0)
-            return -1;
-        p = end + strspn(end, " \t\r\n\v\f");
-        if (*p == ',')
-            p += 1 + strspn(p + 1, " \t\r\n\v\f");
-        else if (*p == '\0' || *p == '#')
-            return 0;
-    }
-}
-static int check_row_shape(const char *path, size_t lineno, size_t ncols,
-                           size_t *rows, size_t *cols, Error *err)
-{
-    if (*rows == 0)
-        *cols = ncols;
-    else if (ncols != *cols)
-        return fail(err, "%s:%zu: ragged rows: this row has %zu columns, "
-                    "the first had %zu", path, lineno, ncols, *cols);
-    (*rows)++;
-    return 0;
-}
-
-static gsl_matrix *read_matrix(const char *path, Error *err)
-{
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        fail(err, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    Numbers nums = {NULL, 0, 0};
-    size_t rows = 0, cols = 0, lineno = 0;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    int status = 0;
-    while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
-        size_t before = nums.n;
-        lineno++;
-        if (strlen(line) != (size_t)len) {
-            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
-                          path, lineno);
-            break;
-        }
-        char *text = line;
-        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
-            text += 3;
-        status = parse_numbers(text, path, lineno, &nums, err);
-        if (status == 0 && nums.n > before)
-            status = check_row_shape(path, lineno, nums.n - before,
-                                     &rows, &cols, err);
-    }
-    if (status == 0 && ferror(fp))
-        status = fail(err, "error reading '%s': %s", path, strerror(errno));
-    free(line);
-    fclose(fp);
-    gsl_matrix *m = NULL;
-    if (status == 0 && rows == 0)
-        fail(err, "'%s' contains no data rows", path);
-    else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
-        memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
-    free(nums.v);
-    return m;
-}
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -1173,16 +1190,16 @@ static void tex_number(char *buf, size_t size, double x, int digits)
         snprintf(buf, size, "0");
         return;
     }
-    int e10 = (int)floor(log10(fabs(x)));
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
+    char *e = strchr(tmp, 'e');
+    int e10 = atoi(e + 1);              /* the exponent after rounding */
     if (fabs(x) >= 1e-3 && fabs(x) < 1e6 && e10 <= digits - 1) {
         snprintf(buf, size, "%.*f", digits - 1 - e10, x);
         return;
     }
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
-    char *e = strchr(tmp, 'e');
     *e = '\0';
-    snprintf(buf, size, "%s\\times10^{%d}", tmp, atoi(e + 1));
+    snprintf(buf, size, "%s\\times10^{%d}", tmp, e10);
 }
 
 static void tex_macro(FILE *fp, const char *name, double x, int digits)

@@ -7,6 +7,9 @@
  *   cc -std=c11 -O2 hull.c $(pkg-config --cflags --libs gsl) -o hull
  */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -75,7 +78,7 @@ typedef struct {
     double *w;              /* outside: unit normal (tau - z*)/|tau - z*| */
     double c;               /* outside: offset max_i w . phi_i */
     double margin;          /* outside: w . tau - c, a lower bound on the distance */
-    int iterations;         /* major steps of Wolfe's algorithm */
+    size_t iterations;      /* major steps of Wolfe's algorithm */
 } Certificate;
 
 static Certificate *certificate_alloc(size_t n, size_t d, Error *err);
@@ -111,7 +114,8 @@ static void certificate_free(Certificate *cert)
 }
 typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
-    double *t, s;           /* the target divided by s; the power of two s */
+    double *t;              /* the target divided by s */
+    int e;                  /* s = 2^e */
     double diam2;           /* a squared diameter of the scaled points */
     gsl_vector *z, *x, *u;  /* z = sum_S lambda_j P_j;  x = z - t;  u_i = x . P_i */
     size_t *S, s_now, cap;  /* the corral: s_now indices; cap = min(n, d + 1) + 1 */
@@ -140,7 +144,7 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
-static double problem_scale(const gsl_matrix *phi, const double *tau)
+static int problem_scale(const gsl_matrix *phi, const double *tau)
 {
     double big = 0.0;
     for (size_t k = 0; k < phi->size1 * phi->size2; k++)
@@ -149,7 +153,7 @@ static double problem_scale(const gsl_matrix *phi, const double *tau)
         big = fmax(big, fabs(tau[k]));
     int e;
     frexp(big, &e);
-    return big > 0.0 ? ldexp(1.0, e) : 1.0;
+    return big > 0.0 ? e : 0;                       /* s = 2^e */
 }
 
 static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
@@ -179,11 +183,12 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
     }
-    wf->s = problem_scale(phi, tau);
-    gsl_matrix_memcpy(wf->P, phi);
-    gsl_matrix_scale(wf->P, 1.0 / wf->s);
+    wf->e = problem_scale(phi, tau);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++)
+            gsl_matrix_set(wf->P, i, k, ldexp(gsl_matrix_get(phi, i, k), -wf->e));
     for (size_t k = 0; k < d; k++)
-        wf->t[k] = tau[k] / wf->s;
+        wf->t[k] = ldexp(tau[k], -wf->e);
     for (size_t i = 0; i < n; i++) {
         double r2 = 0.0;
         for (size_t k = 0; k < d; k++)
@@ -257,11 +262,12 @@ static int minor_steps(Wolfe *wf)
     for (;;) {
         if (affine_minimiser(wf) != 0)
             return -1;
-        double theta = 1.0;
+        double theta = INFINITY;
         size_t limit = wf->s_now;
         for (size_t a = 0; a < wf->s_now; a++)
             if (wf->alpha[a] <= 0.0) {
-                double t = wf->lambda[a] / (wf->lambda[a] - wf->alpha[a]);
+                double t = wf->lambda[a] > 0.0
+                         ? wf->lambda[a] / (wf->lambda[a] - wf->alpha[a]) : 0.0;
                 if (t < theta) {
                     theta = t;
                     limit = a;
@@ -289,7 +295,15 @@ static int minor_steps(Wolfe *wf)
             wf->lambda[a] /= total;
     }
 }
-static void wolfe(Wolfe *wf, int *iterations)
+static size_t major_step_cap(size_t n, size_t d)
+{
+    size_t nd = n + d;
+    if (nd < n || nd > SIZE_MAX / 100)
+        return SIZE_MAX;
+    return 100 * nd;
+}
+
+static void wolfe(Wolfe *wf, size_t *iterations)
 {
     const size_t n = wf->P->size1;
     double best = INFINITY;
@@ -304,7 +318,7 @@ static void wolfe(Wolfe *wf, int *iterations)
     }
     wf->lambda[0] = 1.0;
     wf->s_now = 1;
-    const int max_steps = 100 * (int)(n + wf->P->size2);
+    const size_t max_steps = major_step_cap(n, wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         corral_point(wf, wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
@@ -345,8 +359,8 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
         cert->lambda[wf.S[a]] = wf.lambda[a];
     double dist = gsl_blas_dnrm2(wf.x);             /* in scaled units */
     for (size_t k = 0; k < d; k++)
-        cert->nearest[k] = gsl_vector_get(wf.z, k) * wf.s;
-    cert->distance = dist * wf.s;
+        cert->nearest[k] = ldexp(gsl_vector_get(wf.z, k), wf.e);
+    cert->distance = ldexp(dist, wf.e);
     cert->inside = dist <= 1e-12 * sqrt(wf.diam2) + 16 * DBL_EPSILON;
     cert->boundary = false;
     cert->c = cert->margin = 0.0;
@@ -374,23 +388,33 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     wp += cert->w[k] * gsl_matrix_get(wf.P, i, k);
                 c = fmax(c, wp);
             }
-            cert->c = c * wf.s;
-            cert->margin = (wt - c) * wf.s;
+            cert->c = ldexp(c, wf.e);
+            cert->margin = ldexp(wt - c, wf.e);
             cert->boundary = !(wt - c > 0.0) || !isfinite(len);
         }
+    const int e = wf.e;
     wolfe_free(&wf);
+    bool finite = isfinite(cert->distance) && isfinite(cert->c)
+                  && isfinite(cert->margin);
+    for (size_t k = 0; k < d; k++)
+        finite = finite && isfinite(cert->nearest[k]);
+    if (!finite)
+        return fail(err, "the distance to the hull, %.6g x 2^%d, is beyond the "
+                    "largest double; divide the data by a power of two",
+                    dist, e);
     return 0;
 }
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
-    const double s = problem_scale(phi, tau);
+    const int e = problem_scale(phi, tau);                 /* s = 2^e */
     double diam2 = 0.0, sum = 0.0, r2 = 0.0;
     for (size_t i = 0; i < n; i++) {
         double q = 0.0;
         for (size_t k = 0; k < d; k++)
-            q += pow((gsl_matrix_get(phi, i, k) - gsl_matrix_get(phi, 0, k)) / s, 2);
+            q += pow(ldexp(gsl_matrix_get(phi, i, k), -e)
+                     - ldexp(gsl_matrix_get(phi, 0, k), -e), 2);
         diam2 = fmax(diam2, q);
     }
     const double tol = 1e-9 * sqrt(diam2) + 64 * DBL_EPSILON;    /* scaled units */
@@ -404,16 +428,16 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
     for (size_t k = 0; k < d; k++) {
         double z = 0.0;
         for (size_t i = 0; i < n; i++)
-            z += cert->lambda[i] * gsl_matrix_get(phi, i, k) / s;
-        if (fabs(z - cert->nearest[k] / s) > tol)
+            z += cert->lambda[i] * ldexp(gsl_matrix_get(phi, i, k), -e);
+        if (fabs(z - ldexp(cert->nearest[k], -e)) > tol)
             return fail(err, "the stated nearest point differs from the weights' "
                         "combination in coordinate %zu", k + 1);
-        r2 += (tau[k] / s - z) * (tau[k] / s - z);
+        r2 += (ldexp(tau[k], -e) - z) * (ldexp(tau[k], -e) - z);
     }
     if (cert->inside)
         return sqrt(r2) <= tol ? 0
-             : fail(err, "the weights miss the target by %.3g", sqrt(r2) * s);
-    if (fabs(sqrt(r2) - cert->distance / s) > tol)
+             : fail(err, "the weights miss the target by %.3g", ldexp(sqrt(r2), e));
+    if (fabs(sqrt(r2) - ldexp(cert->distance, -e)) > tol)
         return fail(err, "the stated distance %.17g is not |target - nearest|",
                     cert->distance);
     if (cert->boundary)
@@ -421,27 +445,27 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
     double ww = 0.0, wt = 0.0, worst = -INFINITY;
     for (size_t k = 0; k < d; k++) {
         ww += cert->w[k] * cert->w[k];
-        wt += cert->w[k] * tau[k] / s;
+        wt += cert->w[k] * ldexp(tau[k], -e);
     }
     for (size_t i = 0; i < n; i++) {
         double wp = 0.0;
         for (size_t k = 0; k < d; k++)
-            wp += cert->w[k] * gsl_matrix_get(phi, i, k) / s;
+            wp += cert->w[k] * ldexp(gsl_matrix_get(phi, i, k), -e);
         worst = fmax(worst, wp);
     }
     if (fabs(ww - 1.0) > 1e-12)
         return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
-    if (worst > cert->c / s + tol)
+    if (worst > ldexp(cert->c, -e) + tol)
         return fail(err, "a point lies beyond the hyperplane by %.3g",
-                    worst * s - cert->c);
+                    ldexp(worst - ldexp(cert->c, -e), e));
     if (!(wt - worst > 0.0))
         return fail(err, "the target is not beyond the points (margin %.3g)",
-                    (wt - worst) * s);
-    if (fabs(cert->margin / s - (wt - cert->c / s)) > tol)
+                    ldexp(wt - worst, e));
+    if (fabs(ldexp(cert->margin, -e) - (wt - ldexp(cert->c, -e))) > tol)
         return fail(err, "the stated margin %.17g is not w.tau - c", cert->margin);
     if (sqrt(r2) - (wt - worst) > tol)
         return fail(err, "distance %.17g and margin %.17g disagree",
-                    sqrt(r2) * s, (wt - worst) * s);
+                    ldexp(sqrt(r2), e), ldexp(wt - worst, e));
     return 0;
 }
 static const double EX_POINTS[6][3] = {
@@ -648,6 +672,18 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
+static const char *const number_problem[] = {
+    "", "is not finite", "is out of the range of a double"};
+
+static int number_kind(double x, int errno_after)
+{
+    if (errno_after == ERANGE && (isinf(x) || x == 0.0))
+        return NUMBER_OUT_OF_RANGE;       /* overflow, or underflow to zero */
+    if (!isfinite(x))
+        return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
+    return NUMBER_OK;                     /* subnormals included */
+}
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -660,17 +696,14 @@ static int parse_field(char *p, char *end, const char *path, size_t lineno,
     bool ascii = true;
     for (const char *c = p; *c; c++)
         ascii &= (unsigned char)*c < 128;
-    int status = 0;
+    int status = 0, kind = number_kind(x, errno);
     if (stop != end)
         status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
                       path, lineno, col, p,
                       ascii ? "" : " (it contains a non-ASCII character)");
-    else if (!isfinite(x))
-        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
-                      path, lineno, col, p);
-    else if (errno == ERANGE)
-        status = fail(err, "%s:%zu: column %zu: value '%s' is out of the range of "
-                      "a double", path, lineno, col, p);
+    else if (kind != 0)
+        status = fail(err, "%s:%zu: column %zu: value '%s' %s", path, lineno, col,
+                      p, number_problem[kind]);
     *end = saved;
     return status == 0 ? push_number(nums, x, err) : status;
 }
@@ -704,13 +737,8 @@ static int check_row_shape(const char *path, size_t lineno, size_t ncols,
     return 0;
 }
 
-static gsl_matrix *read_matrix(const char *path, Error *err)
+static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        fail(err, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
     Numbers nums = {NULL, 0, 0};
     size_t rows = 0, cols = 0, lineno = 0;
     char *line = NULL;
@@ -736,13 +764,24 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
-    fclose(fp);
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
     else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
         memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
     free(nums.v);
+    return m;
+}
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    gsl_matrix *m = read_matrix_stream(fp, path, err);
+    fclose(fp);
     return m;
 }
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
@@ -909,16 +948,16 @@ static void tex_number(char *buf, size_t size, double x, int digits)
         snprintf(buf, size, "0");
         return;
     }
-    int e10 = (int)floor(log10(fabs(x)));
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
+    char *e = strchr(tmp, 'e');
+    int e10 = atoi(e + 1);              /* the exponent after rounding */
     if (fabs(x) >= 1e-3 && fabs(x) < 1e6 && e10 <= digits - 1) {
         snprintf(buf, size, "%.*f", digits - 1 - e10, x);
         return;
     }
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
-    char *e = strchr(tmp, 'e');
     *e = '\0';
-    snprintf(buf, size, "%s\\times10^{%d}", tmp, atoi(e + 1));
+    snprintf(buf, size, "%s\\times10^{%d}", tmp, e10);
 }
 
 static void tex_macro(FILE *fp, const char *name, double x, int digits)
@@ -1279,27 +1318,165 @@ static int write_chord_files(const Options *opt, const Progressions *train,
     }
     return outfiles_commit(out, n, err);
 }
-static int leave_one_out(const Progressions *train, int *outside, Error *err)
+typedef struct {
+    const double *row;
+    size_t d, index;
+} Sorted_row;
+
+static int by_row(const void *a, const void *b)
 {
-    const size_t n = train->n;
+    const Sorted_row *p = a, *q = b;
+    for (size_t k = 0; k < p->d; k++)
+        if (p->row[k] != q->row[k])
+            return p->row[k] < q->row[k] ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+static bool same_row(const Sorted_row *p, const Sorted_row *q)
+{
+    for (size_t k = 0; k < p->d; k++)
+        if (p->row[k] != q->row[k])
+            return false;
+    return true;
+}
+
+static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
+                           size_t *nv, Error *err)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    Sorted_row *r = alloc_array(n, sizeof *r, err);
+    if (r == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
+    qsort(r, n, sizeof *r, by_row);
+    for (size_t a = 0; a < n; a++)
+        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+    *nv = 0;
+    for (size_t a = 0; a < n && *nv == 0; a++)
+        if (!dup[r[a].index])
+            V[(*nv)++] = r[a].index;
+    for (size_t a = n; a-- > 0 && *nv == 1; )
+        if (!dup[r[a].index] && r[a].index != V[0])
+            V[(*nv)++] = r[a].index;
+    free(r);
+    return 0;
+}
+static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
+                          size_t m, Certificate **cert, Error *err)
+{
+    gsl_matrix *sub = alloc_matrix(m, pts->size2, err);
+    *cert = sub ? certificate_alloc(m, pts->size2, err) : NULL;
+    int status = *cert ? 0 : -1;
+    for (size_t a = 0; status == 0 && a < m; a++)
+        memcpy(gsl_matrix_ptr(sub, a, 0), gsl_matrix_const_ptr(pts, use[a], 0),
+               pts->size2 * sizeof(double));
+    const double *x = gsl_matrix_const_ptr(pts, i, 0);
+    if (status == 0)
+        status = hull_certificate(sub, x, *cert, err);
+    if (status == 0)
+        status = check_certificate(sub, x, *cert, err);
+    gsl_matrix_free(sub);
+    return status;
+}
+
+static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
+                              size_t *work, Error *err)
+{
+    const size_t n = pts->size1;
+    size_t *use = alloc_array(n - 1, sizeof *use, err);
+    Certificate *cert = NULL;
+    int status = use ? 0 : -1;
+    for (size_t r = 0, k = 0; status == 0 && r < n; r++)
+        if (r != i)
+            use[k++] = r;
+    if (status == 0)
+        status = against_subset(pts, i, use, n - 1, &cert, err);
+    *out = status == 0 && !cert->inside && !cert->boundary;
+    *work += n - 1;
+    certificate_free(cert);
+    free(use);
+    return status;
+}
+static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
+                            size_t *nv, bool *out, size_t *work, Error *err)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    size_t *use = alloc_array(*nv, sizeof *use, err);
+    if (use == NULL)
+        return -1;
+    for (;;) {
+        size_t m = 0;
+        for (size_t a = 0; a < *nv; a++)
+            if (V[a] != i)
+                use[m++] = V[a];
+        Certificate *cert = NULL;
+        int status = m == 0 ? 1 : against_subset(pts, i, use, m, &cert, err);
+        if (status != 0 || cert->boundary) {        /* failed, or undecided */
+            certificate_free(cert);
+            free(use);
+            return status < 0 ? -1 : against_all_others(pts, i, out, work, err);
+        }
+        *work += m;
+        if (cert->inside) {
+            certificate_free(cert);
+            free(use);
+            *out = false;
+            return 0;
+        }
+        const double *x = gsl_matrix_const_ptr(pts, i, 0);
+        double wx = 0.0, best = -INFINITY;
+        size_t j = n;
+        for (size_t k = 0; k < d; k++)
+            wx += cert->w[k] * x[k];
+        for (size_t r = 0; r < n; r++) {
+            double wr = 0.0;
+            for (size_t k = 0; k < d; k++)
+                wr += cert->w[k] * gsl_matrix_get(pts, r, k);
+            if (r != i && wr > best) {
+                best = wr;
+                j = r;
+            }
+        }
+        *work += n;
+        certificate_free(cert);
+        bool known = false;
+        for (size_t a = 0; a < *nv; a++)
+            known = known || V[a] == j;
+        if (best < wx || known) {                           /* likely a vertex */
+            free(use);
+            return against_all_others(pts, i, out, work, err);
+        }
+        V[(*nv)++] = j;
+        size_t *more = realloc(use, *nv * sizeof *use);
+        if (more == NULL) {
+            free(use);
+            return fail(err, "out of memory testing the training progressions");
+        }
+        use = more;
+    }
+}
+
+static int leave_one_out(const gsl_matrix *pts, int *outside, size_t *work,
+                         Error *err)
+{
+    const size_t n = pts->size1;
     *outside = 0;
+    *work = 0;
     if (n < 2)
         return 0;
-    gsl_matrix *rest = alloc_matrix(n - 1, NMOVES, err);
-    Certificate *cert = rest ? certificate_alloc(n - 1, NMOVES, err) : NULL;
-    int status = cert ? 0 : -1;
-    for (size_t i = 0; status == 0 && i < n; i++) {
-        for (size_t r = 0, k = 0; r < n; r++)
-            if (r != i)
-                memcpy(gsl_matrix_ptr(rest, k++, 0), train->f[r],
-                       sizeof train->f[r]);
-        status = hull_certificate(rest, train->f[i], cert, err);
-        if (status == 0)
-            status = check_certificate(rest, train->f[i], cert, err);
-        *outside += status == 0 && !cert->inside && !cert->boundary;
-    }
-    certificate_free(cert);
-    gsl_matrix_free(rest);
+    bool *dup = alloc_array(n, sizeof *dup, err);
+    size_t *V = alloc_array(n, sizeof *V, err), nv = 0;
+    int status = dup && V ? mark_duplicates(pts, dup, V, &nv, err) : -1;
+    for (size_t i = 0; status == 0 && i < n; i++)
+        if (!dup[i]) {
+            bool out = false;
+            status = against_vertices(pts, i, V, &nv, &out, work, err);
+            *outside += out;
+        }
+    free(dup);
+    free(V);
     return status;
 }
 
@@ -1327,7 +1504,8 @@ static int run_on_chords(const Options *opt, Error *err)
             || check_certificate(phi, test.f[q], certs[q], err) != 0)
             goto done;
     int loo_outside = 0;
-    if (leave_one_out(&train, &loo_outside, err) != 0)
+    size_t work = 0;
+    if (leave_one_out(phi, &loo_outside, &work, err) != 0)
         goto done;
     print_chord_results(stdout, &train, &test, certs);
     printf("leave-one-out: %d of %zu training progressions lie outside the hull "
@@ -1423,7 +1601,7 @@ static void write_example_macros(FILE *fp, const Worked_example *ex)
     tex_macro(fp, "HullJazzDist", ex->jazz->distance, 4);
     tex_macro(fp, "HullJazzOffset", tidy(ex->jazz->c), 4);
     tex_macro(fp, "HullJazzMargin", ex->jazz->margin, 4);
-    tex_macro_int(fp, "HullJazzIters", ex->jazz->iterations);
+    tex_macro_int(fp, "HullJazzIters", (long)ex->jazz->iterations);
     fputs("\\newcommand{\\HullFusionMix}{\\ensuremath{", fp);
     for (int i = 0, first = 1; i < 6; i++)
         if (ex->fusion->lambda[i] > 0.0) {

@@ -4,6 +4,9 @@
  * decomposition of the output, the chi-squared law of the G statistic for
  * independent factors, a hand-computed attention row, and exact repetition. */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>

@@ -3,6 +3,9 @@
  * geometry of each case (hand derivations, constructions that are inside or
  * outside by design, qhull's facets), never from the program's output. */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -74,7 +77,7 @@ typedef struct {
     double *w;              /* outside: unit normal (tau - z*)/|tau - z*| */
     double c;               /* outside: offset max_i w . phi_i */
     double margin;          /* outside: w . tau - c, a lower bound on the distance */
-    int iterations;         /* major steps of Wolfe's algorithm */
+    size_t iterations;      /* major steps of Wolfe's algorithm */
 } Certificate;
 
 static Certificate *certificate_alloc(size_t n, size_t d, Error *err);
@@ -110,7 +113,8 @@ static void certificate_free(Certificate *cert)
 }
 typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
-    double *t, s;           /* the target divided by s; the power of two s */
+    double *t;              /* the target divided by s */
+    int e;                  /* s = 2^e */
     double diam2;           /* a squared diameter of the scaled points */
     gsl_vector *z, *x, *u;  /* z = sum_S lambda_j P_j;  x = z - t;  u_i = x . P_i */
     size_t *S, s_now, cap;  /* the corral: s_now indices; cap = min(n, d + 1) + 1 */
@@ -139,7 +143,7 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
-static double problem_scale(const gsl_matrix *phi, const double *tau)
+static int problem_scale(const gsl_matrix *phi, const double *tau)
 {
     double big = 0.0;
     for (size_t k = 0; k < phi->size1 * phi->size2; k++)
@@ -148,7 +152,7 @@ static double problem_scale(const gsl_matrix *phi, const double *tau)
         big = fmax(big, fabs(tau[k]));
     int e;
     frexp(big, &e);
-    return big > 0.0 ? ldexp(1.0, e) : 1.0;
+    return big > 0.0 ? e : 0;                       /* s = 2^e */
 }
 
 static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
@@ -178,11 +182,12 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
     }
-    wf->s = problem_scale(phi, tau);
-    gsl_matrix_memcpy(wf->P, phi);
-    gsl_matrix_scale(wf->P, 1.0 / wf->s);
+    wf->e = problem_scale(phi, tau);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++)
+            gsl_matrix_set(wf->P, i, k, ldexp(gsl_matrix_get(phi, i, k), -wf->e));
     for (size_t k = 0; k < d; k++)
-        wf->t[k] = tau[k] / wf->s;
+        wf->t[k] = ldexp(tau[k], -wf->e);
     for (size_t i = 0; i < n; i++) {
         double r2 = 0.0;
         for (size_t k = 0; k < d; k++)
@@ -256,11 +261,12 @@ static int minor_steps(Wolfe *wf)
     for (;;) {
         if (affine_minimiser(wf) != 0)
             return -1;
-        double theta = 1.0;
+        double theta = INFINITY;
         size_t limit = wf->s_now;
         for (size_t a = 0; a < wf->s_now; a++)
             if (wf->alpha[a] <= 0.0) {
-                double t = wf->lambda[a] / (wf->lambda[a] - wf->alpha[a]);
+                double t = wf->lambda[a] > 0.0
+                         ? wf->lambda[a] / (wf->lambda[a] - wf->alpha[a]) : 0.0;
                 if (t < theta) {
                     theta = t;
                     limit = a;
@@ -288,7 +294,15 @@ static int minor_steps(Wolfe *wf)
             wf->lambda[a] /= total;
     }
 }
-static void wolfe(Wolfe *wf, int *iterations)
+static size_t major_step_cap(size_t n, size_t d)
+{
+    size_t nd = n + d;
+    if (nd < n || nd > SIZE_MAX / 100)
+        return SIZE_MAX;
+    return 100 * nd;
+}
+
+static void wolfe(Wolfe *wf, size_t *iterations)
 {
     const size_t n = wf->P->size1;
     double best = INFINITY;
@@ -303,7 +317,7 @@ static void wolfe(Wolfe *wf, int *iterations)
     }
     wf->lambda[0] = 1.0;
     wf->s_now = 1;
-    const int max_steps = 100 * (int)(n + wf->P->size2);
+    const size_t max_steps = major_step_cap(n, wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         corral_point(wf, wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
@@ -344,8 +358,8 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
         cert->lambda[wf.S[a]] = wf.lambda[a];
     double dist = gsl_blas_dnrm2(wf.x);             /* in scaled units */
     for (size_t k = 0; k < d; k++)
-        cert->nearest[k] = gsl_vector_get(wf.z, k) * wf.s;
-    cert->distance = dist * wf.s;
+        cert->nearest[k] = ldexp(gsl_vector_get(wf.z, k), wf.e);
+    cert->distance = ldexp(dist, wf.e);
     cert->inside = dist <= 1e-12 * sqrt(wf.diam2) + 16 * DBL_EPSILON;
     cert->boundary = false;
     cert->c = cert->margin = 0.0;
@@ -373,23 +387,33 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     wp += cert->w[k] * gsl_matrix_get(wf.P, i, k);
                 c = fmax(c, wp);
             }
-            cert->c = c * wf.s;
-            cert->margin = (wt - c) * wf.s;
+            cert->c = ldexp(c, wf.e);
+            cert->margin = ldexp(wt - c, wf.e);
             cert->boundary = !(wt - c > 0.0) || !isfinite(len);
         }
+    const int e = wf.e;
     wolfe_free(&wf);
+    bool finite = isfinite(cert->distance) && isfinite(cert->c)
+                  && isfinite(cert->margin);
+    for (size_t k = 0; k < d; k++)
+        finite = finite && isfinite(cert->nearest[k]);
+    if (!finite)
+        return fail(err, "the distance to the hull, %.6g x 2^%d, is beyond the "
+                    "largest double; divide the data by a power of two",
+                    dist, e);
     return 0;
 }
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
-    const double s = problem_scale(phi, tau);
+    const int e = problem_scale(phi, tau);                 /* s = 2^e */
     double diam2 = 0.0, sum = 0.0, r2 = 0.0;
     for (size_t i = 0; i < n; i++) {
         double q = 0.0;
         for (size_t k = 0; k < d; k++)
-            q += pow((gsl_matrix_get(phi, i, k) - gsl_matrix_get(phi, 0, k)) / s, 2);
+            q += pow(ldexp(gsl_matrix_get(phi, i, k), -e)
+                     - ldexp(gsl_matrix_get(phi, 0, k), -e), 2);
         diam2 = fmax(diam2, q);
     }
     const double tol = 1e-9 * sqrt(diam2) + 64 * DBL_EPSILON;    /* scaled units */
@@ -403,16 +427,16 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
     for (size_t k = 0; k < d; k++) {
         double z = 0.0;
         for (size_t i = 0; i < n; i++)
-            z += cert->lambda[i] * gsl_matrix_get(phi, i, k) / s;
-        if (fabs(z - cert->nearest[k] / s) > tol)
+            z += cert->lambda[i] * ldexp(gsl_matrix_get(phi, i, k), -e);
+        if (fabs(z - ldexp(cert->nearest[k], -e)) > tol)
             return fail(err, "the stated nearest point differs from the weights' "
                         "combination in coordinate %zu", k + 1);
-        r2 += (tau[k] / s - z) * (tau[k] / s - z);
+        r2 += (ldexp(tau[k], -e) - z) * (ldexp(tau[k], -e) - z);
     }
     if (cert->inside)
         return sqrt(r2) <= tol ? 0
-             : fail(err, "the weights miss the target by %.3g", sqrt(r2) * s);
-    if (fabs(sqrt(r2) - cert->distance / s) > tol)
+             : fail(err, "the weights miss the target by %.3g", ldexp(sqrt(r2), e));
+    if (fabs(sqrt(r2) - ldexp(cert->distance, -e)) > tol)
         return fail(err, "the stated distance %.17g is not |target - nearest|",
                     cert->distance);
     if (cert->boundary)
@@ -420,27 +444,27 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
     double ww = 0.0, wt = 0.0, worst = -INFINITY;
     for (size_t k = 0; k < d; k++) {
         ww += cert->w[k] * cert->w[k];
-        wt += cert->w[k] * tau[k] / s;
+        wt += cert->w[k] * ldexp(tau[k], -e);
     }
     for (size_t i = 0; i < n; i++) {
         double wp = 0.0;
         for (size_t k = 0; k < d; k++)
-            wp += cert->w[k] * gsl_matrix_get(phi, i, k) / s;
+            wp += cert->w[k] * ldexp(gsl_matrix_get(phi, i, k), -e);
         worst = fmax(worst, wp);
     }
     if (fabs(ww - 1.0) > 1e-12)
         return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
-    if (worst > cert->c / s + tol)
+    if (worst > ldexp(cert->c, -e) + tol)
         return fail(err, "a point lies beyond the hyperplane by %.3g",
-                    worst * s - cert->c);
+                    ldexp(worst - ldexp(cert->c, -e), e));
     if (!(wt - worst > 0.0))
         return fail(err, "the target is not beyond the points (margin %.3g)",
-                    (wt - worst) * s);
-    if (fabs(cert->margin / s - (wt - cert->c / s)) > tol)
+                    ldexp(wt - worst, e));
+    if (fabs(ldexp(cert->margin, -e) - (wt - ldexp(cert->c, -e))) > tol)
         return fail(err, "the stated margin %.17g is not w.tau - c", cert->margin);
     if (sqrt(r2) - (wt - worst) > tol)
         return fail(err, "distance %.17g and margin %.17g disagree",
-                    sqrt(r2) * s, (wt - worst) * s);
+                    ldexp(sqrt(r2), e), ldexp(wt - worst, e));
     return 0;
 }
 static const double EX_POINTS[6][3] = {
