@@ -1,8 +1,9 @@
 /* hull.c -- is a point inside the convex hull of a point set?  A certificate
  * either way: convex weights, or a separating hyperplane with the nearest point.
  *
- * Tangled from chapters/23-7-hull.nw and chapters/support.nw of the book
- * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
+ * Tangled from chapters/23-7-hull.nw, chapters/support.nw and (the check of
+ * output names) chapters/23-4-attention.nw of the book "Can AI Understand
+ * Music?"; edit those files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 hull.c $(pkg-config --cflags --libs gsl) -o hull
  */
@@ -558,9 +559,10 @@ static int classify_move(const Roman_chord *a, const Roman_chord *b)
         return 4;                                   /* V-IV */
     return step == 5 ? 5 : 7;                       /* circle, or other */
 }
+enum { NAME_BYTES = 40 };
 typedef struct {
     size_t n, cap;
-    char (*names)[40];
+    char (*names)[NAME_BYTES];
     double (*f)[NMOVES];
 } Progressions;
 
@@ -576,7 +578,9 @@ static int grow_progressions(Progressions *pr, Error *err)
     if (pr->n < pr->cap)
         return 0;
     size_t cap = pr->cap ? 2 * pr->cap : 16;
-    char (*names)[40] = realloc(pr->names, cap * sizeof *names);
+    if (cap > SIZE_MAX / sizeof *pr->f)
+        return fail(err, "too many progressions");
+    char (*names)[NAME_BYTES] = realloc(pr->names, cap * sizeof *names);
     if (names != NULL)
         pr->names = names;
     double (*f)[NMOVES] = names ? realloc(pr->f, cap * sizeof *f) : NULL;
@@ -586,20 +590,50 @@ static int grow_progressions(Progressions *pr, Error *err)
     pr->cap = cap;
     return 0;
 }
+static size_t utf8_length(const unsigned char *s, size_t avail)
+{
+    size_t len = s[0] < 0x80 ? 1
+               : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
+               : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+               : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+    if (len == 0 || len > avail || (len == 1 && (s[0] < 0x20 || s[0] == 0x7F)
+                                    && s[0] != '\t'))
+        return 0;                                   /* invalid, or a control */
+    for (size_t k = 1; k < len; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xF0 && s[1] < 0x90)
+        || (s[0] == 0xED && s[1] > 0x9F) || (s[0] == 0xF4 && s[1] > 0x8F))
+        return 0;                       /* too long a form, a surrogate, > U+10FFFF */
+    return len;
+}
+
+static int copy_name(char name[NAME_BYTES], const char *src, size_t n)
+{
+    size_t out = 0;
+    bool full = false;
+    for (size_t k = 0; k < n; ) {
+        size_t len = utf8_length((const unsigned char *)src + k, n - k);
+        if (len == 0)
+            return -1;
+        full = full || out + len >= NAME_BYTES;
+        if (!full) {
+            memcpy(name + out, src + k, len);
+            out += len;
+        }
+        k += len;
+    }
+    name[out] = '\0';
+    return 0;
+}
 static int progression_features(char *line, const char *path, size_t lineno,
                                  Progressions *pr, Error *err)
 {
     char *colon = strchr(line, ':'), *chords = colon ? colon + 1 : line;
-    size_t i = pr->n;
-    snprintf(pr->names[i], sizeof pr->names[i], "%.*s",
-             colon ? (int)(colon - line - strspn(line, " \t")) : 0,
-             line + strspn(line, " \t"));
-    size_t len = strlen(pr->names[i]);         /* do not cut a UTF-8 character */
-    if (len == sizeof pr->names[i] - 1)
-        while (len > 0 && ((unsigned char)pr->names[i][len] & 0xC0) == 0x80)
-            pr->names[i][--len] = '\0';
-    while (len > 0 && ((unsigned char)pr->names[i][len - 1] & 0xC0) == 0xC0)
-        pr->names[i][--len] = '\0';
+    size_t i = pr->n, lead = strspn(line, " \t");
+    if (copy_name(pr->names[i], line + lead,
+                  colon ? (size_t)(colon - line) - lead : 0) != 0)
+        return fail(err, "%s:%zu: the name is not valid UTF-8 text", path, lineno);
     double *f = pr->f[i];
     memset(f, 0, NMOVES * sizeof *f);
     Roman_chord prev, cur;
@@ -627,28 +661,49 @@ static int progression_features(char *line, const char *path, size_t lineno,
     return 0;
 }
 
+static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr,
+                                    Error *err)
+{
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t len;
+    int status = 0;
+    while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
+        lineno++;
+        if (strlen(line) != (size_t)len) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
+                          path, lineno);
+            break;
+        }
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (len > 0 && line[len - 1] == '\r')
+            line[--len] = '\0';
+        char *text = line;
+        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        char first = text[strspn(text, " \t")];
+        if (first == '\0' || (first == '#' && text[strspn(text, " \t") + 1] == ' '))
+            continue;                               /* blank, or "# a comment" */
+        status = grow_progressions(pr, err);
+        if (status == 0)
+            status = progression_features(text, path, lineno, pr, err);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    free(line);
+    if (status == 0 && pr->n == 0)
+        status = fail(err, "'%s' contains no progressions", path);
+    return status;
+}
+
 static int read_progressions(const char *path, Progressions *pr, Error *err)
 {
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
         return fail(err, "cannot open '%s': %s", path, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    int status = 0;
-    while (status == 0 && getline(&line, &cap, fp) != -1) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        char first = line[strspn(line, " \t")];
-        if (first == '\0' || (first == '#' && line[strspn(line, " \t") + 1] == ' '))
-            continue;                               /* blank, or "# a comment" */
-        status = grow_progressions(pr, err);
-        if (status == 0)
-            status = progression_features(line, path, lineno, pr, err);
-    }
-    free(line);
+    int status = read_progressions_stream(fp, path, pr, err);
     fclose(fp);
-    if (status == 0 && pr->n == 0)
-        status = fail(err, "'%s' contains no progressions", path);
     return status;
 }
 typedef struct {
@@ -937,6 +992,36 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
+static int check_output_name(const char *option, const char *name, Error *err)
+{
+    struct stat st;
+    if (name == NULL || strcmp(name, "-") == 0)
+        return 0;
+    if (name[0] == '\0')
+        return fail(err, "%s: the file name is empty", option);
+    bool exists = stat(name, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "%s: cannot write '%s': it is a directory", option, name);
+    if (exists && !S_ISREG(st.st_mode))
+        return 0;                                   /* a device or a pipe */
+    char *path = exists ? realpath(name, NULL) : strdup(name);
+    if (path == NULL)
+        return fail(err, "%s: cannot resolve '%s': %s", option, name,
+                    strerror(errno));
+    char *slash = strrchr(path, '/');
+    const char *dir = slash == NULL ? "." : slash == path ? "/" : path;
+    if (slash != NULL && slash != path)
+        *slash = '\0';
+    int status = 0;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        status = fail(err, "%s: cannot write '%s': directory '%s' does not exist",
+                      option, name, dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        status = fail(err, "%s: cannot write '%s': directory '%s' is not writable",
+                      option, name, dir);
+    free(path);
+    return status;
+}
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -1028,9 +1113,12 @@ static void usage(FILE *fp)
 " weights l_1 ... l_n | (outside only) normal w_1 ... w_d |\n"
 "  offset c | margin m | check passed\n"
 "Outside, w.x_i <= c for every point and w.target = c + m: the hyperplane\n"
-"w.z = c separates.  Inside, sum_i l_i x_i reproduces the target.  A boundary\n"
-"target is within 1e-8 (relative) of the hull and cannot be certified either\n"
-"way in double precision.\n"
+"w.z = c separates.  Inside, sum_i l_i x_i reproduces the target: the target\n"
+"counts as inside when its distance to the hull is at most 1e-12 times the\n"
+"diameter of the points (estimated as the largest distance from the first\n"
+"point) plus a few units in the last place of the largest coordinate.  A\n"
+"boundary target is farther than that, but the margin of its hyperplane does\n"
+"not come out positive: it cannot be certified either way in double precision.\n"
 "Exit status: 0 on success, 1 on bad input, 3 if a certificate failed its\n"
 "independent check (a bug: please report it).\n", fp);
 }
@@ -1096,6 +1184,11 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         ins[3 + k] = opt->train[k];
     if (distinct_outputs(ins, 3 + opt->ntrain, outs, 5, err) != 0)
         return -1;
+    const char *const flags[5] = {"--output", "--table", "--macros", "--figure",
+                                  "--values"};
+    for (int k = 0; k < 5; k++)
+        if (check_output_name(flags[k], outs[k], err) != 0)
+            return -1;
     return 0;
 }
 static gsl_matrix *parse_target_vector(const char *list, Error *err)
