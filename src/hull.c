@@ -707,6 +707,167 @@ static int read_progressions(const char *path, Progressions *pr, Error *err)
     return status;
 }
 typedef struct {
+    const double *row;
+    size_t d, index;
+} Sorted_row;
+
+static int by_row(const void *a, const void *b)
+{
+    const Sorted_row *p = a, *q = b;
+    for (size_t k = 0; k < p->d; k++)
+        if (p->row[k] != q->row[k])
+            return p->row[k] < q->row[k] ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+static bool same_row(const Sorted_row *p, const Sorted_row *q)
+{
+    for (size_t k = 0; k < p->d; k++)
+        if (p->row[k] != q->row[k])
+            return false;
+    return true;
+}
+
+static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
+                           size_t *nv, Error *err)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    Sorted_row *r = alloc_array(n, sizeof *r, err);
+    if (r == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
+    qsort(r, n, sizeof *r, by_row);
+    for (size_t a = 0; a < n; a++)
+        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+    *nv = 0;
+    for (size_t a = 0; a < n && *nv == 0; a++)
+        if (!dup[r[a].index])
+            V[(*nv)++] = r[a].index;
+    for (size_t a = n; a-- > 0 && *nv == 1; )
+        if (!dup[r[a].index] && r[a].index != V[0])
+            V[(*nv)++] = r[a].index;
+    free(r);
+    return 0;
+}
+static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
+                          size_t m, Certificate **cert, Error *err)
+{
+    gsl_matrix *sub = alloc_matrix(m, pts->size2, err);
+    *cert = sub ? certificate_alloc(m, pts->size2, err) : NULL;
+    int status = *cert ? 0 : -1;
+    for (size_t a = 0; status == 0 && a < m; a++)
+        memcpy(gsl_matrix_ptr(sub, a, 0), gsl_matrix_const_ptr(pts, use[a], 0),
+               pts->size2 * sizeof(double));
+    const double *x = gsl_matrix_const_ptr(pts, i, 0);
+    if (status == 0)
+        status = hull_certificate(sub, x, *cert, err);
+    if (status == 0)
+        status = check_certificate(sub, x, *cert, err);
+    gsl_matrix_free(sub);
+    return status;
+}
+
+static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
+                              size_t *work, Error *err)
+{
+    const size_t n = pts->size1;
+    size_t *use = alloc_array(n - 1, sizeof *use, err);
+    Certificate *cert = NULL;
+    int status = use ? 0 : -1;
+    for (size_t r = 0, k = 0; status == 0 && r < n; r++)
+        if (r != i)
+            use[k++] = r;
+    if (status == 0)
+        status = against_subset(pts, i, use, n - 1, &cert, err);
+    *out = status == 0 && !cert->inside && !cert->boundary;
+    *work += n - 1;
+    certificate_free(cert);
+    free(use);
+    return status;
+}
+static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
+                            size_t *nv, bool *out, size_t *work, Error *err)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    size_t *use = alloc_array(*nv, sizeof *use, err);
+    if (use == NULL)
+        return -1;
+    for (;;) {
+        size_t m = 0;
+        for (size_t a = 0; a < *nv; a++)
+            if (V[a] != i)
+                use[m++] = V[a];
+        Certificate *cert = NULL;
+        int status = m == 0 ? 1 : against_subset(pts, i, use, m, &cert, err);
+        if (status != 0 || cert->boundary) {        /* failed, or undecided */
+            certificate_free(cert);
+            free(use);
+            return status < 0 ? -1 : against_all_others(pts, i, out, work, err);
+        }
+        *work += m;
+        if (cert->inside) {
+            certificate_free(cert);
+            free(use);
+            *out = false;
+            return 0;
+        }
+        const double *x = gsl_matrix_const_ptr(pts, i, 0);
+        double wx = 0.0, best = -INFINITY;
+        size_t j = n;
+        for (size_t k = 0; k < d; k++)
+            wx += cert->w[k] * x[k];
+        for (size_t r = 0; r < n; r++) {
+            double wr = 0.0;
+            for (size_t k = 0; k < d; k++)
+                wr += cert->w[k] * gsl_matrix_get(pts, r, k);
+            if (r != i && wr > best) {
+                best = wr;
+                j = r;
+            }
+        }
+        *work += n;
+        certificate_free(cert);
+        bool known = false;
+        for (size_t a = 0; a < *nv; a++)
+            known = known || V[a] == j;
+        if (best < wx || known) {                           /* likely a vertex */
+            free(use);
+            return against_all_others(pts, i, out, work, err);
+        }
+        V[(*nv)++] = j;
+        size_t *more = realloc(use, *nv * sizeof *use);
+        if (more == NULL) {
+            free(use);
+            return fail(err, "out of memory testing the training progressions");
+        }
+        use = more;
+    }
+}
+
+static int leave_one_out(const gsl_matrix *pts, int *outside, size_t *work,
+                         Error *err)
+{
+    const size_t n = pts->size1;
+    *outside = 0;
+    *work = 0;
+    if (n < 2)
+        return 0;
+    bool *dup = alloc_array(n, sizeof *dup, err);
+    size_t *V = alloc_array(n, sizeof *V, err), nv = 0;
+    int status = dup && V ? mark_duplicates(pts, dup, V, &nv, err) : -1;
+    for (size_t i = 0; status == 0 && i < n; i++)
+        if (!dup[i]) {
+            bool out = false;
+            status = against_vertices(pts, i, V, &nv, &out, work, err);
+            *outside += out;
+        }
+    free(dup);
+    free(V);
+    return status;
+}
+typedef struct {
     double *v;
     size_t n, cap;
 } Numbers;
@@ -1410,167 +1571,6 @@ static int write_chord_files(const Options *opt, const Progressions *train,
         write_chord_macros(out[n++].fp, train, test, certs, loo_outside);
     }
     return outfiles_commit(out, n, err);
-}
-typedef struct {
-    const double *row;
-    size_t d, index;
-} Sorted_row;
-
-static int by_row(const void *a, const void *b)
-{
-    const Sorted_row *p = a, *q = b;
-    for (size_t k = 0; k < p->d; k++)
-        if (p->row[k] != q->row[k])
-            return p->row[k] < q->row[k] ? -1 : 1;
-    return (p->index > q->index) - (p->index < q->index);
-}
-
-static bool same_row(const Sorted_row *p, const Sorted_row *q)
-{
-    for (size_t k = 0; k < p->d; k++)
-        if (p->row[k] != q->row[k])
-            return false;
-    return true;
-}
-
-static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
-                           size_t *nv, Error *err)
-{
-    const size_t n = pts->size1, d = pts->size2;
-    Sorted_row *r = alloc_array(n, sizeof *r, err);
-    if (r == NULL)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
-    qsort(r, n, sizeof *r, by_row);
-    for (size_t a = 0; a < n; a++)
-        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
-                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
-    *nv = 0;
-    for (size_t a = 0; a < n && *nv == 0; a++)
-        if (!dup[r[a].index])
-            V[(*nv)++] = r[a].index;
-    for (size_t a = n; a-- > 0 && *nv == 1; )
-        if (!dup[r[a].index] && r[a].index != V[0])
-            V[(*nv)++] = r[a].index;
-    free(r);
-    return 0;
-}
-static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
-                          size_t m, Certificate **cert, Error *err)
-{
-    gsl_matrix *sub = alloc_matrix(m, pts->size2, err);
-    *cert = sub ? certificate_alloc(m, pts->size2, err) : NULL;
-    int status = *cert ? 0 : -1;
-    for (size_t a = 0; status == 0 && a < m; a++)
-        memcpy(gsl_matrix_ptr(sub, a, 0), gsl_matrix_const_ptr(pts, use[a], 0),
-               pts->size2 * sizeof(double));
-    const double *x = gsl_matrix_const_ptr(pts, i, 0);
-    if (status == 0)
-        status = hull_certificate(sub, x, *cert, err);
-    if (status == 0)
-        status = check_certificate(sub, x, *cert, err);
-    gsl_matrix_free(sub);
-    return status;
-}
-
-static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
-                              size_t *work, Error *err)
-{
-    const size_t n = pts->size1;
-    size_t *use = alloc_array(n - 1, sizeof *use, err);
-    Certificate *cert = NULL;
-    int status = use ? 0 : -1;
-    for (size_t r = 0, k = 0; status == 0 && r < n; r++)
-        if (r != i)
-            use[k++] = r;
-    if (status == 0)
-        status = against_subset(pts, i, use, n - 1, &cert, err);
-    *out = status == 0 && !cert->inside && !cert->boundary;
-    *work += n - 1;
-    certificate_free(cert);
-    free(use);
-    return status;
-}
-static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
-                            size_t *nv, bool *out, size_t *work, Error *err)
-{
-    const size_t n = pts->size1, d = pts->size2;
-    size_t *use = alloc_array(*nv, sizeof *use, err);
-    if (use == NULL)
-        return -1;
-    for (;;) {
-        size_t m = 0;
-        for (size_t a = 0; a < *nv; a++)
-            if (V[a] != i)
-                use[m++] = V[a];
-        Certificate *cert = NULL;
-        int status = m == 0 ? 1 : against_subset(pts, i, use, m, &cert, err);
-        if (status != 0 || cert->boundary) {        /* failed, or undecided */
-            certificate_free(cert);
-            free(use);
-            return status < 0 ? -1 : against_all_others(pts, i, out, work, err);
-        }
-        *work += m;
-        if (cert->inside) {
-            certificate_free(cert);
-            free(use);
-            *out = false;
-            return 0;
-        }
-        const double *x = gsl_matrix_const_ptr(pts, i, 0);
-        double wx = 0.0, best = -INFINITY;
-        size_t j = n;
-        for (size_t k = 0; k < d; k++)
-            wx += cert->w[k] * x[k];
-        for (size_t r = 0; r < n; r++) {
-            double wr = 0.0;
-            for (size_t k = 0; k < d; k++)
-                wr += cert->w[k] * gsl_matrix_get(pts, r, k);
-            if (r != i && wr > best) {
-                best = wr;
-                j = r;
-            }
-        }
-        *work += n;
-        certificate_free(cert);
-        bool known = false;
-        for (size_t a = 0; a < *nv; a++)
-            known = known || V[a] == j;
-        if (best < wx || known) {                           /* likely a vertex */
-            free(use);
-            return against_all_others(pts, i, out, work, err);
-        }
-        V[(*nv)++] = j;
-        size_t *more = realloc(use, *nv * sizeof *use);
-        if (more == NULL) {
-            free(use);
-            return fail(err, "out of memory testing the training progressions");
-        }
-        use = more;
-    }
-}
-
-static int leave_one_out(const gsl_matrix *pts, int *outside, size_t *work,
-                         Error *err)
-{
-    const size_t n = pts->size1;
-    *outside = 0;
-    *work = 0;
-    if (n < 2)
-        return 0;
-    bool *dup = alloc_array(n, sizeof *dup, err);
-    size_t *V = alloc_array(n, sizeof *V, err), nv = 0;
-    int status = dup && V ? mark_duplicates(pts, dup, V, &nv, err) : -1;
-    for (size_t i = 0; status == 0 && i < n; i++)
-        if (!dup[i]) {
-            bool out = false;
-            status = against_vertices(pts, i, V, &nv, &out, work, err);
-            *outside += out;
-        }
-    free(dup);
-    free(V);
-    return status;
 }
 
 static int run_on_chords(const Options *opt, Error *err)

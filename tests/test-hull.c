@@ -704,6 +704,167 @@ static int read_progressions(const char *path, Progressions *pr, Error *err)
     fclose(fp);
     return status;
 }
+typedef struct {
+    const double *row;
+    size_t d, index;
+} Sorted_row;
+
+static int by_row(const void *a, const void *b)
+{
+    const Sorted_row *p = a, *q = b;
+    for (size_t k = 0; k < p->d; k++)
+        if (p->row[k] != q->row[k])
+            return p->row[k] < q->row[k] ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+static bool same_row(const Sorted_row *p, const Sorted_row *q)
+{
+    for (size_t k = 0; k < p->d; k++)
+        if (p->row[k] != q->row[k])
+            return false;
+    return true;
+}
+
+static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
+                           size_t *nv, Error *err)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    Sorted_row *r = alloc_array(n, sizeof *r, err);
+    if (r == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
+    qsort(r, n, sizeof *r, by_row);
+    for (size_t a = 0; a < n; a++)
+        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+    *nv = 0;
+    for (size_t a = 0; a < n && *nv == 0; a++)
+        if (!dup[r[a].index])
+            V[(*nv)++] = r[a].index;
+    for (size_t a = n; a-- > 0 && *nv == 1; )
+        if (!dup[r[a].index] && r[a].index != V[0])
+            V[(*nv)++] = r[a].index;
+    free(r);
+    return 0;
+}
+static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
+                          size_t m, Certificate **cert, Error *err)
+{
+    gsl_matrix *sub = alloc_matrix(m, pts->size2, err);
+    *cert = sub ? certificate_alloc(m, pts->size2, err) : NULL;
+    int status = *cert ? 0 : -1;
+    for (size_t a = 0; status == 0 && a < m; a++)
+        memcpy(gsl_matrix_ptr(sub, a, 0), gsl_matrix_const_ptr(pts, use[a], 0),
+               pts->size2 * sizeof(double));
+    const double *x = gsl_matrix_const_ptr(pts, i, 0);
+    if (status == 0)
+        status = hull_certificate(sub, x, *cert, err);
+    if (status == 0)
+        status = check_certificate(sub, x, *cert, err);
+    gsl_matrix_free(sub);
+    return status;
+}
+
+static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
+                              size_t *work, Error *err)
+{
+    const size_t n = pts->size1;
+    size_t *use = alloc_array(n - 1, sizeof *use, err);
+    Certificate *cert = NULL;
+    int status = use ? 0 : -1;
+    for (size_t r = 0, k = 0; status == 0 && r < n; r++)
+        if (r != i)
+            use[k++] = r;
+    if (status == 0)
+        status = against_subset(pts, i, use, n - 1, &cert, err);
+    *out = status == 0 && !cert->inside && !cert->boundary;
+    *work += n - 1;
+    certificate_free(cert);
+    free(use);
+    return status;
+}
+static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
+                            size_t *nv, bool *out, size_t *work, Error *err)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    size_t *use = alloc_array(*nv, sizeof *use, err);
+    if (use == NULL)
+        return -1;
+    for (;;) {
+        size_t m = 0;
+        for (size_t a = 0; a < *nv; a++)
+            if (V[a] != i)
+                use[m++] = V[a];
+        Certificate *cert = NULL;
+        int status = m == 0 ? 1 : against_subset(pts, i, use, m, &cert, err);
+        if (status != 0 || cert->boundary) {        /* failed, or undecided */
+            certificate_free(cert);
+            free(use);
+            return status < 0 ? -1 : against_all_others(pts, i, out, work, err);
+        }
+        *work += m;
+        if (cert->inside) {
+            certificate_free(cert);
+            free(use);
+            *out = false;
+            return 0;
+        }
+        const double *x = gsl_matrix_const_ptr(pts, i, 0);
+        double wx = 0.0, best = -INFINITY;
+        size_t j = n;
+        for (size_t k = 0; k < d; k++)
+            wx += cert->w[k] * x[k];
+        for (size_t r = 0; r < n; r++) {
+            double wr = 0.0;
+            for (size_t k = 0; k < d; k++)
+                wr += cert->w[k] * gsl_matrix_get(pts, r, k);
+            if (r != i && wr > best) {
+                best = wr;
+                j = r;
+            }
+        }
+        *work += n;
+        certificate_free(cert);
+        bool known = false;
+        for (size_t a = 0; a < *nv; a++)
+            known = known || V[a] == j;
+        if (best < wx || known) {                           /* likely a vertex */
+            free(use);
+            return against_all_others(pts, i, out, work, err);
+        }
+        V[(*nv)++] = j;
+        size_t *more = realloc(use, *nv * sizeof *use);
+        if (more == NULL) {
+            free(use);
+            return fail(err, "out of memory testing the training progressions");
+        }
+        use = more;
+    }
+}
+
+static int leave_one_out(const gsl_matrix *pts, int *outside, size_t *work,
+                         Error *err)
+{
+    const size_t n = pts->size1;
+    *outside = 0;
+    *work = 0;
+    if (n < 2)
+        return 0;
+    bool *dup = alloc_array(n, sizeof *dup, err);
+    size_t *V = alloc_array(n, sizeof *V, err), nv = 0;
+    int status = dup && V ? mark_duplicates(pts, dup, V, &nv, err) : -1;
+    for (size_t i = 0; status == 0 && i < n; i++)
+        if (!dup[i]) {
+            bool out = false;
+            status = against_vertices(pts, i, V, &nv, &out, work, err);
+            *outside += out;
+        }
+    free(dup);
+    free(V);
+    return status;
+}
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -1023,6 +1184,24 @@ static void test_degenerate_inputs(void)
     for (int k = 0; c && k < 3; k++)
         CU_ASSERT_DOUBLE_EQUAL(c->nearest[k], 1.0 / 3.0, 1e-5);
     certificate_free(c);
+    const double big2[2] = {0x1p1023, 0x1.8p1023}, zero[1] = {0.0};
+    c = solve_small(2, 1, big2, zero);
+    CU_ASSERT(c && !c->inside && !c->boundary && c->distance == 0x1p1023
+              && c->w[0] == -1.0 && c->nearest[0] == 0x1p1023);
+    certificate_free(c);
+    const double pm[2] = {1e308, -1e308}, top[1] = {1e308};
+    c = solve_small(2, 1, pm, top);
+    CU_ASSERT(c && c->inside && c->distance == 0.0);
+    certificate_free(c);
+    for (int k = 0; k < 2; k++) {
+        const double side = k == 0 ? 1e308 : 1e-310;
+        const double tri3[6] = {0, 0, side, 0, 0, side};
+        const double below[2] = {0.5 * side, -0.1 * side};
+        c = solve_small(3, 2, tri3, below);
+        CU_ASSERT(c && !c->inside && !c->boundary
+                  && fabs(c->distance / (0.1 * side) - 1.0) < (k == 0 ? 1e-12 : 1e-3));
+        certificate_free(c);
+    }
     const double near[6] = {0, 0, 1e-9, 0, 1, 1}, edge[2] = {0.3, 0.3};
     c = solve_small(3, 2, near, edge);              /* on an edge, near-duplicates */
     CU_ASSERT(c && (c->inside || c->boundary) && c->distance < 1e-8);
@@ -1109,6 +1288,110 @@ static void test_chord_features(void)
     CU_ASSERT(strstr(err.msg, "chords.txt:3: 'Xyz' is not a chord") != NULL);
     progressions_free(&pr);
 }
+static void test_major_step_cap(void)
+{
+    CU_ASSERT(major_step_cap(3, 2) == 500);
+    CU_ASSERT(major_step_cap(21474837, 1) == (size_t)2147483800u);
+    CU_ASSERT(major_step_cap(SIZE_MAX / 100 + 1, 0) == SIZE_MAX);
+    CU_ASSERT(major_step_cap(SIZE_MAX - 1, 5) == SIZE_MAX);
+}
+static int plain_leave_one_out(const gsl_matrix *pts)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    gsl_matrix *rest = gsl_matrix_alloc(n - 1, d);
+    Certificate *cert = certificate_alloc(n - 1, d, &(Error){""});
+    int outside = 0;
+    for (size_t i = 0; rest && cert && i < n; i++) {
+        for (size_t r = 0, k = 0; r < n; r++)
+            if (r != i)
+                for (size_t q = 0; q < d; q++)
+                    gsl_matrix_set(rest, k++ / d, q, gsl_matrix_get(pts, r, q));
+        Error err = {""};
+        const double *x = gsl_matrix_const_ptr(pts, i, 0);
+        if (hull_certificate(rest, x, cert, &err) != 0
+            || check_certificate(rest, x, cert, &err) != 0)
+            outside = -1000000;
+        outside += !cert->inside && !cert->boundary;
+    }
+    certificate_free(cert);
+    gsl_matrix_free(rest);
+    return outside;
+}
+
+static gsl_matrix *simplex_with_inside(gsl_rng *rng, size_t m)
+{
+    gsl_matrix *pts = gsl_matrix_calloc(m + 5, 3);
+    double alpha[4] = {1, 1, 1, 1}, lam[4];
+    for (int v = 0; v < 3; v++) {
+        gsl_matrix_set(pts, v + 1, v, 1.0);         /* rows 0..3: the vertices */
+        if (v == 2)
+            gsl_matrix_set(pts, m + 4, v, 1.0);     /* row m + 4: (0,0,1) again */
+    }
+    for (size_t i = 0; i < m; i++) {
+        gsl_ran_dirichlet(rng, 4, alpha, lam);
+        for (int v = 0; v < 3; v++)
+            gsl_matrix_set(pts, 4 + i, v, lam[v + 1]);
+    }
+    return pts;
+}
+
+static void test_leave_one_out(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 11);
+    size_t work[2];
+    for (int k = 0; k < 2; k++) {
+        gsl_matrix *pts = simplex_with_inside(rng, k == 0 ? 400 : 800);
+        int outside = -1;
+        Error err = {""};
+        CU_ASSERT(leave_one_out(pts, &outside, &work[k], &err) == 0);
+        CU_ASSERT(outside == 3);
+        gsl_matrix_free(pts);
+    }
+    CU_ASSERT(work[1] < 2.5 * work[0]);
+    for (size_t d = 2; d <= 5; d++) {
+        gsl_matrix *pts = gsl_matrix_alloc(60, d);
+        for (size_t k = 0; k < 60 * d; k++)
+            pts->data[k] = gsl_ran_gaussian(rng, 1.0);
+        int outside = -1;
+        size_t w = 0;
+        Error err = {""};
+        CU_ASSERT(leave_one_out(pts, &outside, &w, &err) == 0);
+        CU_ASSERT(outside == plain_leave_one_out(pts));
+        gsl_matrix_free(pts);
+    }
+    gsl_rng_free(rng);
+}
+static void test_progression_names(void)
+{
+    char line[128], want[64];
+    const char *tails[3] = {"\xC3\xA9", "\xE2\x82\xAC", "\xE2\x82\xAC"};
+    const int letters[3] = {38, 37, 36};
+    for (int k = 0; k < 3; k++) {
+        Progressions pr = {0, 0, NULL, NULL};
+        Error err = {""};
+        memset(want, 'a', (size_t)letters[k]);
+        want[letters[k]] = '\0';
+        snprintf(line, sizeof line, "%s%s: I V7 I", want, tails[k]);
+        if (k == 2)
+            strcat(want, tails[k]);
+        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == 0);
+        CU_ASSERT_STRING_EQUAL(pr.names[0], want);
+        progressions_free(&pr);
+    }
+    const char *bad[3] = {"a\x82" "b: I V7 I", "ab\xE2\x82: I V7 I", "a\x01: I V7 I"};
+    for (int k = 0; k < 3; k++) {
+        Progressions pr = {0, 0, NULL, NULL};
+        Error err = {""};
+        snprintf(line, sizeof line, "%s", bad[k]);
+        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == -1);
+        CU_ASSERT(strstr(err.msg, "not valid UTF-8") != NULL);
+        progressions_free(&pr);
+    }
+}
 static void expect_hull_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "out.txt");
@@ -1146,6 +1429,36 @@ static void test_hull_cli(void)
     CU_ASSERT(strstr(r.out, "check\tpassed") != NULL);
     r = run_program("--points pts.tsv -t pts.tsv -o out.txt");  /* the vertices */
     CU_ASSERT(r.status == 0 && test_file_exists("out.txt"));
+    CU_ASSERT(system("rm -f \"$TESTDIR/out.txt\"") == 0);  /* written just above */
+    write_test_file("huge.tsv", "1e308\n1.7e308\n");
+    expect_hull_rejection("--points huge.tsv -v -1e308 -o out.txt",
+                          "beyond the largest double");
+    CU_ASSERT(system("cd \"$TESTDIR\" && printf 'a: I IV\\000 V7 I\\n' > nul.txt")
+              == 0);
+    expect_hull_rejection("--train-chords nul.txt --test-chords te.txt --table out.txt",
+                          "NUL byte");
+    r = run_program("--train-chords tr.txt --test-chords te.txt --table tab.tex");
+    char table[4096];
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tab.tex", getenv("TESTDIR"));
+    slurp(path, table, sizeof table);
+    CU_ASSERT(r.status == 0 && strstr(table, "b \\& c\\_d & ") != NULL);
+    static const char *const outs[5][2] = {
+        {"--points pts.tsv -v 1,1 -o", ""}, {"--train-chords tr.txt --test-chords "
+        "te.txt --table", ""}, {"--macros", ""}, {"--figure", ""}, {"--values", ""}};
+    static const char *const names[3][2] = {
+        {"''", "file name is empty"}, {"outdir.d", "is a directory"},
+        {"nodir/x", "does not exist"}};
+    CU_ASSERT(system("cd \"$TESTDIR\" && mkdir -p outdir.d") == 0);
+    for (int k = 0; k < 5; k++)
+        for (int b = 0; b < 3; b++) {
+            char args[256];
+            snprintf(args, sizeof args, "%s %s", outs[k][0], names[b][0]);
+            expect_hull_rejection(args, names[b][1]);
+            CU_ASSERT(leftover_files(".tmp") == 0);
+        }
+    expect_hull_rejection("--macros m.tex --values v.tsv --figure ''", "empty");
+    CU_ASSERT(!test_file_exists("m.tex") && !test_file_exists("v.tsv"));
 }
 int main(void)
 {
@@ -1157,6 +1470,11 @@ int main(void)
         {0, "degenerate inputs", test_degenerate_inputs},
         {0, "membership agrees with qconvex in 2-D and 3-D", test_against_qhull},
         {0, "chord features against a hand count", test_chord_features},
+        {0, "the cap on major steps saturates", test_major_step_cap},
+        {0, "leave-one-out: known answers, the plain method, linear work",
+         test_leave_one_out},
+        {0, "progression names cut between UTF-8 characters",
+         test_progression_names},
         {0, "command line: bad input and two answers", test_hull_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }
