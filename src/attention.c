@@ -1031,6 +1031,91 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+enum { TRACE_LEAD = 6 };
+static const double specialised_excess = 0.5;
+
+typedef struct {
+    int heads, head;            /* the head with the largest final change excess */
+    double final, loss0;        /* its final excess; the first harmony loss */
+    bool specialised;           /* final >= specialised_excess */
+    long onset, width, jump;    /* steps */
+    double onset_loss, jump_loss, onset_rhythm;
+    long rhythm_step;           /* first step with the rhythm loss near its floor */
+    long clipped, clip_late;    /* clipped steps; those after the first record */
+} Onset;
+
+static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
+{
+    const size_t n = tr->size1, cols = tr->size2;
+    if (cols < TRACE_LEAD + 2 || (cols - TRACE_LEAD) % 2 != 0 || n < 2
+        || (cols - TRACE_LEAD) / 2 > 16)
+        return fail(err, "%s: not a trace of attention train", path);
+    for (size_t i = 0; i < n; i++) {
+        double step = gsl_matrix_get(tr, i, 0), cl = gsl_matrix_get(tr, i, 3);
+        double before = i > 0 ? gsl_matrix_get(tr, i - 1, 0) : -1.0;
+        if (!(step >= 0.0 && step <= 1e9 && step == floor(step))
+            || (i == 0 ? step != 0.0 : !(step > before)))
+            return fail(err, "%s: row %zu: the steps must be whole numbers rising from 0 "
+                        "to at most 1e9", path, i + 1);
+        if (!(cl >= 0.0 && cl <= step && cl == floor(cl)))
+            return fail(err, "%s: row %zu: the clipped count must be a whole number "
+                        "from 0 to the step", path, i + 1);
+        for (size_t k = 1; k < cols; k++) {
+            double v = gsl_matrix_get(tr, i, k);
+            bool ok = k == 3 || (k < 3 ? v >= 0.0
+                                 : v >= 0.0 && (k < TRACE_LEAD ? v < 1.0 : v <= 1.0));
+            if (!ok)
+                return fail(err, "%s: row %zu: column %zu (%s) is out of range", path,
+                            i + 1, k + 1, k < 3 ? "a loss" : "a mass");
+        }
+    }
+    return 0;
+}
+
+static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
+                    int heads, Onset *o, Error *err)
+{
+    const size_t n = tr->size1;
+    if (trace_check(tr, path, err) != 0)
+        return -1;
+    o->heads = (int)(tr->size2 - TRACE_LEAD) / 2;
+    if (o->heads != heads)
+        return fail(err, "%s: a trace of %d heads, but the checkpoint has %d", path,
+                    o->heads, heads);
+    o->head = 0;
+#define EXCESS(i, h) excess_over(gsl_matrix_get(tr, i, TRACE_LEAD + 1 + 2 * (h)), \
+                            gsl_matrix_get(tr, i, TRACE_LEAD - 1))
+    for (int h = 1; h < o->heads; h++)
+        if (EXCESS(n - 1, h) > EXCESS(n - 1, o->head))
+            o->head = h;
+    o->final = EXCESS(n - 1, o->head);
+    o->specialised = o->final >= specialised_excess;
+    o->loss0 = gsl_matrix_get(tr, 0, 2);
+    size_t i10 = n - 1, i50 = n - 1, i90 = n - 1, ij = 1;
+    for (size_t i = n; i-- > 0; ) {
+        double e = EXCESS(i, o->head);
+        i10 = e >= 0.1 * o->final ? i : i10;
+        i50 = e >= 0.5 * o->final ? i : i50;
+        i90 = e >= 0.9 * o->final ? i : i90;
+        if (i > 0 && e - EXCESS(i - 1, o->head) > EXCESS(ij, o->head)
+                                                  - EXCESS(ij - 1, o->head))
+            ij = i;
+    }
+    o->onset = (long)gsl_matrix_get(tr, i50, 0);
+    o->width = (long)(gsl_matrix_get(tr, i90, 0) - gsl_matrix_get(tr, i10, 0));
+    o->onset_loss = gsl_matrix_get(tr, i50, 2);
+    o->jump = (long)gsl_matrix_get(tr, ij, 0);
+    o->jump_loss = gsl_matrix_get(tr, ij, 2);
+    o->onset_rhythm = gsl_matrix_get(tr, i50, 1);
+    size_t ir = n - 1;
+    for (size_t i = n; i-- > 0; )
+        ir = gsl_matrix_get(tr, i, 1) <= rhythm_near ? i : ir;
+    o->rhythm_step = (long)gsl_matrix_get(tr, ir, 0);
+    o->clipped = (long)gsl_matrix_get(tr, n - 1, 3);
+    o->clip_late = o->clipped - (long)gsl_matrix_get(tr, 1, 3);
+#undef EXCESS
+    return 0;
+}
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
     char *end;
@@ -1700,91 +1785,6 @@ static void print_analysis(const Checkpoint *c, const Analysis *an)
                an->ablated[h].loss[1] - an->full.loss[1], an->full.onebar[h],
                an->full.mass[h][0], an->full.mass[h][1],
                spec_index(an->full.mass[h], u));
-}
-enum { TRACE_LEAD = 6 };
-static const double specialised_excess = 0.5;
-
-typedef struct {
-    int heads, head;            /* the head with the largest final change excess */
-    double final, loss0;        /* its final excess; the first harmony loss */
-    bool specialised;           /* final >= specialised_excess */
-    long onset, width, jump;    /* steps */
-    double onset_loss, jump_loss, onset_rhythm;
-    long rhythm_step;           /* first step with the rhythm loss near its floor */
-    long clipped, clip_late;    /* clipped steps; those after the first record */
-} Onset;
-
-static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
-{
-    const size_t n = tr->size1, cols = tr->size2;
-    if (cols < TRACE_LEAD + 2 || (cols - TRACE_LEAD) % 2 != 0 || n < 2
-        || (cols - TRACE_LEAD) / 2 > 16)
-        return fail(err, "%s: not a trace of attention train", path);
-    for (size_t i = 0; i < n; i++) {
-        double step = gsl_matrix_get(tr, i, 0), cl = gsl_matrix_get(tr, i, 3);
-        double before = i > 0 ? gsl_matrix_get(tr, i - 1, 0) : -1.0;
-        if (!(step >= 0.0 && step <= 1e9 && step == floor(step))
-            || (i == 0 ? step != 0.0 : !(step > before)))
-            return fail(err, "%s: row %zu: the steps must be whole numbers rising from 0 "
-                        "to at most 1e9", path, i + 1);
-        if (!(cl >= 0.0 && cl <= step && cl == floor(cl)))
-            return fail(err, "%s: row %zu: the clipped count must be a whole number "
-                        "from 0 to the step", path, i + 1);
-        for (size_t k = 1; k < cols; k++) {
-            double v = gsl_matrix_get(tr, i, k);
-            bool ok = k == 3 || (k < 3 ? v >= 0.0
-                                 : v >= 0.0 && (k < TRACE_LEAD ? v < 1.0 : v <= 1.0));
-            if (!ok)
-                return fail(err, "%s: row %zu: column %zu (%s) is out of range", path,
-                            i + 1, k + 1, k < 3 ? "a loss" : "a mass");
-        }
-    }
-    return 0;
-}
-
-static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
-                    int heads, Onset *o, Error *err)
-{
-    const size_t n = tr->size1;
-    if (trace_check(tr, path, err) != 0)
-        return -1;
-    o->heads = (int)(tr->size2 - TRACE_LEAD) / 2;
-    if (o->heads != heads)
-        return fail(err, "%s: a trace of %d heads, but the checkpoint has %d", path,
-                    o->heads, heads);
-    o->head = 0;
-#define EXCESS(i, h) excess_over(gsl_matrix_get(tr, i, TRACE_LEAD + 1 + 2 * (h)), \
-                            gsl_matrix_get(tr, i, TRACE_LEAD - 1))
-    for (int h = 1; h < o->heads; h++)
-        if (EXCESS(n - 1, h) > EXCESS(n - 1, o->head))
-            o->head = h;
-    o->final = EXCESS(n - 1, o->head);
-    o->specialised = o->final >= specialised_excess;
-    o->loss0 = gsl_matrix_get(tr, 0, 2);
-    size_t i10 = n - 1, i50 = n - 1, i90 = n - 1, ij = 1;
-    for (size_t i = n; i-- > 0; ) {
-        double e = EXCESS(i, o->head);
-        i10 = e >= 0.1 * o->final ? i : i10;
-        i50 = e >= 0.5 * o->final ? i : i50;
-        i90 = e >= 0.9 * o->final ? i : i90;
-        if (i > 0 && e - EXCESS(i - 1, o->head) > EXCESS(ij, o->head)
-                                                  - EXCESS(ij - 1, o->head))
-            ij = i;
-    }
-    o->onset = (long)gsl_matrix_get(tr, i50, 0);
-    o->width = (long)(gsl_matrix_get(tr, i90, 0) - gsl_matrix_get(tr, i10, 0));
-    o->onset_loss = gsl_matrix_get(tr, i50, 2);
-    o->jump = (long)gsl_matrix_get(tr, ij, 0);
-    o->jump_loss = gsl_matrix_get(tr, ij, 2);
-    o->onset_rhythm = gsl_matrix_get(tr, i50, 1);
-    size_t ir = n - 1;
-    for (size_t i = n; i-- > 0; )
-        ir = gsl_matrix_get(tr, i, 1) <= rhythm_near ? i : ir;
-    o->rhythm_step = (long)gsl_matrix_get(tr, ir, 0);
-    o->clipped = (long)gsl_matrix_get(tr, n - 1, 3);
-    o->clip_late = o->clipped - (long)gsl_matrix_get(tr, 1, 3);
-#undef EXCESS
-    return 0;
 }
 static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
                                  const Analysis *an, const Tokseq *ex,
