@@ -355,11 +355,11 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
     for (size_t k = 0; k < d; k++)
         cert->nearest[k] = ldexp(gsl_vector_get(wf.z, k), wf.e);
     cert->distance = ldexp(dist, wf.e);
-    cert->inside = dist <= 1e-12 * sqrt(wf.diam2) + 16 * DBL_EPSILON;
-    cert->boundary = false;
+    const bool close = dist <= 1e-12 * sqrt(wf.diam2) + 16 * DBL_EPSILON;
+    cert->inside = cert->boundary = false;
     cert->c = cert->margin = 0.0;
     memset(cert->w, 0, d * sizeof *cert->w);
-    if (!cert->inside)
+    if (dist > 0.0)
         {
             gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
             size_t m = wf.s_now - 1;
@@ -386,6 +386,16 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
             cert->margin = ldexp(wt - c, wf.e);
             cert->boundary = !(wt - c > 0.0) || !isfinite(len);
         }
+    double own = 0.0;                           /* the size of the target and of z */
+    for (size_t k = 0; k < d; k++)
+        own = fmax(own, fmax(fabs(wf.t[k]), fabs(gsl_vector_get(wf.z, k))));
+    if (close && (!(dist > 16 * DBL_EPSILON * own) || cert->boundary
+                  || !(fabs(ldexp(cert->margin, -wf.e) - dist) <= 1e-6 * dist))) {
+        cert->inside = true;
+        cert->boundary = false;
+        cert->c = cert->margin = 0.0;
+        memset(cert->w, 0, d * sizeof *cert->w);
+    }
     const int e = wf.e;
     wolfe_free(&wf);
     bool finite = isfinite(cert->distance) && isfinite(cert->c)

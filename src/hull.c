@@ -362,11 +362,11 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
     for (size_t k = 0; k < d; k++)
         cert->nearest[k] = ldexp(gsl_vector_get(wf.z, k), wf.e);
     cert->distance = ldexp(dist, wf.e);
-    cert->inside = dist <= 1e-12 * sqrt(wf.diam2) + 16 * DBL_EPSILON;
-    cert->boundary = false;
+    const bool close = dist <= 1e-12 * sqrt(wf.diam2) + 16 * DBL_EPSILON;
+    cert->inside = cert->boundary = false;
     cert->c = cert->margin = 0.0;
     memset(cert->w, 0, d * sizeof *cert->w);
-    if (!cert->inside)
+    if (dist > 0.0)
         {
             gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
             size_t m = wf.s_now - 1;
@@ -393,6 +393,16 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
             cert->margin = ldexp(wt - c, wf.e);
             cert->boundary = !(wt - c > 0.0) || !isfinite(len);
         }
+    double own = 0.0;                           /* the size of the target and of z */
+    for (size_t k = 0; k < d; k++)
+        own = fmax(own, fmax(fabs(wf.t[k]), fabs(gsl_vector_get(wf.z, k))));
+    if (close && (!(dist > 16 * DBL_EPSILON * own) || cert->boundary
+                  || !(fabs(ldexp(cert->margin, -wf.e) - dist) <= 1e-6 * dist))) {
+        cert->inside = true;
+        cert->boundary = false;
+        cert->c = cert->margin = 0.0;
+        memset(cert->w, 0, d * sizeof *cert->w);
+    }
     const int e = wf.e;
     wolfe_free(&wf);
     bool finite = isfinite(cert->distance) && isfinite(cert->c)
@@ -1277,9 +1287,12 @@ static void usage(FILE *fp)
 "w.z = c separates.  Inside, sum_i l_i x_i reproduces the target: the target\n"
 "counts as inside when its distance to the hull is at most 1e-12 times the\n"
 "diameter of the points (estimated as the largest distance from the first\n"
-"point) plus a few units in the last place of the largest coordinate.  A\n"
-"boundary target is farther than that, but the margin of its hyperplane does\n"
-"not come out positive: it cannot be certified either way in double precision.\n"
+"point) plus a few units in the last place of the largest coordinate, unless\n"
+"a hyperplane proves it outside (its margin equal to the distance within one\n"
+"part in a million, and the distance above the rounding of the target's own\n"
+"coordinates).  A boundary target is farther than the tolerance, but the\n"
+"margin of its hyperplane does not come out positive: it cannot be certified\n"
+"either way in double precision.\n"
 "Exit status: 0 on success, 1 on bad input, 3 if a certificate failed its\n"
 "independent check (a bug: please report it).\n", fp);
 }
