@@ -29,6 +29,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
+#include <ctype.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
@@ -708,19 +709,40 @@ static void write_checkpoint(FILE *fp, const Checkpoint *c)
     }
     fputs("end\n", fp);
 }
+enum { WORD_MAX = 63 };
+static int read_word(FILE *fp, char *word, const char *path, const char *what,
+                     Error *err)                    /* 1 at the end of the file */
+{
+    int ch;
+    size_t n = 0;
+    while ((ch = getc(fp)) != EOF && isspace(ch))
+        ;
+    for (; ch != EOF && !isspace(ch); ch = getc(fp)) {
+        if (ch == '\0')
+            return fail(err, "%s: contains a NUL byte (is it a checkpoint?)", path);
+        if (n == WORD_MAX)
+            return fail(err, "%s: %s: a word longer than %d characters", path, what,
+                        WORD_MAX);
+        word[n++] = (char)ch;
+    }
+    word[n] = '\0';
+    return n == 0;
+}
+
 static int next_word(FILE *fp, char *word, const char *path, const char *what,
                      Error *err)
 {
-    if (fscanf(fp, "%63s", word) != 1)
+    int status = read_word(fp, word, path, what, err);
+    if (status == 1)
         return fail(err, "%s: truncated checkpoint: expected %s, found the end "
                     "of the file", path, what);
-    return 0;
+    return status;
 }
 
 static int expect_number(FILE *fp, const char *path, const char *what, double lo,
                          double hi, double *out, Error *err)
 {
-    char word[64], *end;
+    char word[WORD_MAX + 1], *end;
     if (next_word(fp, word, path, what, err) != 0)
         return -1;
     errno = 0;
@@ -735,7 +757,7 @@ static int expect_number(FILE *fp, const char *path, const char *what, double lo
 
 static int expect_word(FILE *fp, const char *path, const char *want, Error *err)
 {
-    char word[64];
+    char word[WORD_MAX + 1];
     if (next_word(fp, word, path, want, err) != 0)
         return -1;
     if (strcmp(word, want) != 0)
@@ -800,31 +822,40 @@ static int read_blocks(FILE *fp, const char *path, Model *m, Error *err)
     }
     return expect_word(fp, path, "end", err);
 }
+static int read_checkpoint_stream(FILE *fp, const char *path, Checkpoint *c,
+                                  Error *err)
+{
+    Shape s;
+    char extra[WORD_MAX + 1];
+    c->model = NULL;
+    int status = read_header(fp, path, c, &s, err);
+    if (status == 0 && (c->model = model_alloc(s, err)) == NULL)
+        status = -1;
+    if (status == 0)
+        status = read_blocks(fp, path, c->model, err);
+    if (status == 0 && (status = read_word(fp, extra, path, "the end", err)) == 0)
+        status = fail(err, "%s: unexpected '%s' after 'end'", path, extra);
+    status = status == 1 ? 0 : status;
+    if (status != 0) {
+        model_free(c->model);
+        c->model = NULL;
+    }
+    return status;
+}
+
 static int read_checkpoint(const char *path, Checkpoint *c, Error *err)
 {
     FILE *fp = fopen(path, "r");
-    Shape s;
-    char extra[64];
-    c->model = NULL;
     struct stat st;
+    c->model = NULL;
     if (fp == NULL)
         return fail(err, "cannot open '%s': %s", path, strerror(errno));
     if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(fp);
         return fail(err, "'%s' is not a regular file", path);
     }
-    int status = read_header(fp, path, c, &s, err);
-    if (status == 0 && (c->model = model_alloc(s, err)) == NULL)
-        status = -1;
-    if (status == 0)
-        status = read_blocks(fp, path, c->model, err);
-    if (status == 0 && fscanf(fp, "%63s", extra) == 1)
-        status = fail(err, "%s: unexpected '%s' after 'end'", path, extra);
+    int status = read_checkpoint_stream(fp, path, c, err);
     fclose(fp);
-    if (status != 0) {
-        model_free(c->model);
-        c->model = NULL;
-    }
     return status;
 }
 typedef struct {
@@ -999,6 +1030,91 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     gsl_matrix *m = read_matrix_stream(fp, path, err);
     fclose(fp);
     return m;
+}
+enum { TRACE_LEAD = 6 };
+static const double specialised_excess = 0.5;
+
+typedef struct {
+    int heads, head;            /* the head with the largest final change excess */
+    double final, loss0;        /* its final excess; the first harmony loss */
+    bool specialised;           /* final >= specialised_excess */
+    long onset, width, jump;    /* steps */
+    double onset_loss, jump_loss, onset_rhythm;
+    long rhythm_step;           /* first step with the rhythm loss near its floor */
+    long clipped, clip_late;    /* clipped steps; those after the first record */
+} Onset;
+
+static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
+{
+    const size_t n = tr->size1, cols = tr->size2;
+    if (cols < TRACE_LEAD + 2 || (cols - TRACE_LEAD) % 2 != 0 || n < 2
+        || (cols - TRACE_LEAD) / 2 > 16)
+        return fail(err, "%s: not a trace of attention train", path);
+    for (size_t i = 0; i < n; i++) {
+        double step = gsl_matrix_get(tr, i, 0), cl = gsl_matrix_get(tr, i, 3);
+        double before = i > 0 ? gsl_matrix_get(tr, i - 1, 0) : -1.0;
+        if (!(step >= 0.0 && step <= 1e9 && step == floor(step))
+            || (i == 0 ? step != 0.0 : !(step > before)))
+            return fail(err, "%s: row %zu: the steps must be whole numbers rising from 0 "
+                        "to at most 1e9", path, i + 1);
+        if (!(cl >= 0.0 && cl <= step && cl == floor(cl)))
+            return fail(err, "%s: row %zu: the clipped count must be a whole number "
+                        "from 0 to the step", path, i + 1);
+        for (size_t k = 1; k < cols; k++) {
+            double v = gsl_matrix_get(tr, i, k);
+            bool ok = k == 3 || (k < 3 ? v >= 0.0
+                                 : v >= 0.0 && (k < TRACE_LEAD ? v < 1.0 : v <= 1.0));
+            if (!ok)
+                return fail(err, "%s: row %zu: column %zu (%s) is out of range", path,
+                            i + 1, k + 1, k < 3 ? "a loss" : "a mass");
+        }
+    }
+    return 0;
+}
+
+static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
+                    int heads, Onset *o, Error *err)
+{
+    const size_t n = tr->size1;
+    if (trace_check(tr, path, err) != 0)
+        return -1;
+    o->heads = (int)(tr->size2 - TRACE_LEAD) / 2;
+    if (o->heads != heads)
+        return fail(err, "%s: a trace of %d heads, but the checkpoint has %d", path,
+                    o->heads, heads);
+    o->head = 0;
+#define EXCESS(i, h) excess_over(gsl_matrix_get(tr, i, TRACE_LEAD + 1 + 2 * (h)), \
+                            gsl_matrix_get(tr, i, TRACE_LEAD - 1))
+    for (int h = 1; h < o->heads; h++)
+        if (EXCESS(n - 1, h) > EXCESS(n - 1, o->head))
+            o->head = h;
+    o->final = EXCESS(n - 1, o->head);
+    o->specialised = o->final >= specialised_excess;
+    o->loss0 = gsl_matrix_get(tr, 0, 2);
+    size_t i10 = n - 1, i50 = n - 1, i90 = n - 1, ij = 1;
+    for (size_t i = n; i-- > 0; ) {
+        double e = EXCESS(i, o->head);
+        i10 = e >= 0.1 * o->final ? i : i10;
+        i50 = e >= 0.5 * o->final ? i : i50;
+        i90 = e >= 0.9 * o->final ? i : i90;
+        if (i > 0 && e - EXCESS(i - 1, o->head) > EXCESS(ij, o->head)
+                                                  - EXCESS(ij - 1, o->head))
+            ij = i;
+    }
+    o->onset = (long)gsl_matrix_get(tr, i50, 0);
+    o->width = (long)(gsl_matrix_get(tr, i90, 0) - gsl_matrix_get(tr, i10, 0));
+    o->onset_loss = gsl_matrix_get(tr, i50, 2);
+    o->jump = (long)gsl_matrix_get(tr, ij, 0);
+    o->jump_loss = gsl_matrix_get(tr, ij, 2);
+    o->onset_rhythm = gsl_matrix_get(tr, i50, 1);
+    size_t ir = n - 1;
+    for (size_t i = n; i-- > 0; )
+        ir = gsl_matrix_get(tr, i, 1) <= rhythm_near ? i : ir;
+    o->rhythm_step = (long)gsl_matrix_get(tr, ir, 0);
+    o->clipped = (long)gsl_matrix_get(tr, n - 1, 3);
+    o->clip_late = o->clipped - (long)gsl_matrix_get(tr, 1, 3);
+#undef EXCESS
+    return 0;
 }
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
@@ -1178,6 +1294,36 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
         o[k] = outfile_none();
     }
     return 0;
+}
+static int check_output_name(const char *option, const char *name, Error *err)
+{
+    struct stat st;
+    if (name == NULL || strcmp(name, "-") == 0)
+        return 0;
+    if (name[0] == '\0')
+        return fail(err, "%s: the file name is empty", option);
+    bool exists = stat(name, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "%s: cannot write '%s': it is a directory", option, name);
+    if (exists && !S_ISREG(st.st_mode))
+        return 0;                                   /* a device or a pipe */
+    char *path = exists ? realpath(name, NULL) : strdup(name);
+    if (path == NULL)
+        return fail(err, "%s: cannot resolve '%s': %s", option, name,
+                    strerror(errno));
+    char *slash = strrchr(path, '/');
+    const char *dir = slash == NULL ? "." : slash == path ? "/" : path;
+    if (slash != NULL && slash != path)
+        *slash = '\0';
+    int status = 0;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        status = fail(err, "%s: cannot write '%s': directory '%s' does not exist",
+                      option, name, dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        status = fail(err, "%s: cannot write '%s': directory '%s' is not writable",
+                      option, name, dir);
+    free(path);
+    return status;
 }
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
@@ -1485,6 +1631,11 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (distinct_outputs(ins, opt->command == TRAIN ? 1 : 1 + opt->ntrace, outs, 7,
                          err) != 0)
         return -1;
+    const char *const flags[7] = {"--macros", "--values", "--ablation", "--maps",
+                                  "--curves", "--checkpoint", "--trace"};
+    for (int k = 0; k < 7; k++)
+        if (check_output_name(flags[k], outs[k], err) != 0)
+            return -1;
     return 0;
 }
 static int run_examples(const Options *opt, Error *err)
@@ -1595,6 +1746,18 @@ static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
     an->n = opt->sequences;
     if (st != 0)
         return fail(err, "a matrix product failed");
+    bool finite = true;
+    for (int h = -1; h < m->s.heads; h++) {
+        const Eval *e = h < 0 ? &an->full : &an->ablated[h];
+        finite = finite && isfinite(e->loss[0]) && isfinite(e->loss[1]);
+        for (int k = 0; k <= m->s.heads; k++)
+            finite = finite && isfinite(e->mass[k][0]) && isfinite(e->mass[k][1])
+                     && isfinite(e->onebar[k]);
+    }
+    if (!finite)
+        return fail(err, "%s: the model's losses are not finite (rhythm %g, harmony "
+                    "%g): its weights are not those of a trained model",
+                    opt->checkpoint, an->full.loss[0], an->full.loss[1]);
     set_harmony_losses(&c->music, set, an->n, an->own);
     Plan p = {.s = m->s, .music = c->music};
     Tokseq *tset;
@@ -1622,63 +1785,6 @@ static void print_analysis(const Checkpoint *c, const Analysis *an)
                an->ablated[h].loss[1] - an->full.loss[1], an->full.onebar[h],
                an->full.mass[h][0], an->full.mass[h][1],
                spec_index(an->full.mass[h], u));
-}
-enum { TRACE_LEAD = 6 };
-static const double specialised_excess = 0.5;
-
-typedef struct {
-    int heads, head;            /* the head with the largest final change excess */
-    double final, loss0;        /* its final excess; the first harmony loss */
-    bool specialised;           /* final >= specialised_excess */
-    long onset, width, jump;    /* steps */
-    double onset_loss, jump_loss, onset_rhythm;
-    long rhythm_step;           /* first step with the rhythm loss near its floor */
-    long clipped, clip_late;    /* clipped steps; those after the first record */
-} Onset;
-
-static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
-                    int heads, Onset *o, Error *err)
-{
-    const size_t n = tr->size1;
-    if (tr->size2 < TRACE_LEAD + 2 || (tr->size2 - TRACE_LEAD) % 2 != 0 || n < 2)
-        return fail(err, "%s: not a trace of attention train", path);
-    o->heads = (int)(tr->size2 - TRACE_LEAD) / 2;
-    if (o->heads != heads)
-        return fail(err, "%s: a trace of %d heads, but the checkpoint has %d", path,
-                    o->heads, heads);
-    o->head = 0;
-#define EXCESS(i, h) excess_over(gsl_matrix_get(tr, i, TRACE_LEAD + 1 + 2 * (h)), \
-                            gsl_matrix_get(tr, i, TRACE_LEAD - 1))
-    for (int h = 1; h < o->heads; h++)
-        if (EXCESS(n - 1, h) > EXCESS(n - 1, o->head))
-            o->head = h;
-    o->final = EXCESS(n - 1, o->head);
-    o->specialised = o->final >= specialised_excess;
-    o->loss0 = gsl_matrix_get(tr, 0, 2);
-    size_t i10 = n - 1, i50 = n - 1, i90 = n - 1, ij = 1;
-    for (size_t i = n; i-- > 0; ) {
-        double e = EXCESS(i, o->head);
-        i10 = e >= 0.1 * o->final ? i : i10;
-        i50 = e >= 0.5 * o->final ? i : i50;
-        i90 = e >= 0.9 * o->final ? i : i90;
-        if (i > 0 && e - EXCESS(i - 1, o->head) > EXCESS(ij, o->head)
-                                                  - EXCESS(ij - 1, o->head))
-            ij = i;
-    }
-    o->onset = (long)gsl_matrix_get(tr, i50, 0);
-    o->width = (long)(gsl_matrix_get(tr, i90, 0) - gsl_matrix_get(tr, i10, 0));
-    o->onset_loss = gsl_matrix_get(tr, i50, 2);
-    o->jump = (long)gsl_matrix_get(tr, ij, 0);
-    o->jump_loss = gsl_matrix_get(tr, ij, 2);
-    o->onset_rhythm = gsl_matrix_get(tr, i50, 1);
-    size_t ir = n - 1;
-    for (size_t i = n; i-- > 0; )
-        ir = gsl_matrix_get(tr, i, 1) <= rhythm_near ? i : ir;
-    o->rhythm_step = (long)gsl_matrix_get(tr, ir, 0);
-    o->clipped = (long)gsl_matrix_get(tr, n - 1, 3);
-    o->clip_late = o->clipped - (long)gsl_matrix_get(tr, 1, 3);
-#undef EXCESS
-    return 0;
 }
 static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
                                  const Analysis *an, const Tokseq *ex,
@@ -1971,6 +2077,14 @@ static int run_sample(const Options *opt, Error *err)
                     pr[k] = gsl_matrix_get(w->Pr, t - 1, k);
                 for (int k = 0; k < HARMONIES; k++)
                     pc[k] = gsl_matrix_get(w->Pc, t - 1, k);
+                bool finite = true;                 /* as in the analysis: refuse, not draw */
+                for (int k = 0; k < HARMONIES; k++)
+                    finite = finite && isfinite(pc[k]) && (k >= ACCENTS || isfinite(pr[k]));
+                if (!finite) {
+                    status = fail(err, "%s: the model's probabilities are not finite: its "
+                                  "weights are not those of a trained model", opt->checkpoint);
+                    break;
+                }
                 gsl_ran_discrete_t *dr = gsl_ran_discrete_preproc(ACCENTS, pr),
                                    *dc = gsl_ran_discrete_preproc(HARMONIES, pc);
                 if (dr == NULL || dc == NULL)
@@ -1982,7 +2096,7 @@ static int run_sample(const Options *opt, Error *err)
                 gsl_ran_discrete_free(dr);
                 gsl_ran_discrete_free(dc);
             }
-        for (int t = 0; t < T; t++)
+        for (int t = 0; status == 0 && t < T; t++)
             printf("%c:%s%c", accent_letter[s->accent[t]], chord_name(s->harmony[t]),
                    t + 1 < T ? ' ' : '\n');
     }

@@ -25,6 +25,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
+#include <ctype.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
@@ -1100,6 +1101,21 @@ static void test_determinism_and_checkpoints(void)
         snprintf(args, sizeof args, "sample -c a.ck %s", music[k]);
         expect_rejection_of(args, "come from the checkpoint", "out.tex");
     }
+    CU_ASSERT(system("cd \"$TESTDIR\" && "
+                     "awk 'f == 1 { $1 = \"1e300\"; f = 2 } $2 == \"embed\" { f = 1 } 1' "
+                     "a.ck > big.ck && "
+                     "sed 's/^heads 2/heads 00000000000000000000000000000000000000000"
+                     "0000000000000000000000000000002/' a.ck > long.ck && "
+                     "sed 's/^heads 2/heads 2\\x00/' a.ck > nul.ck && "
+                     "awk 'NR == 2 { $1 = \"1e300\" } 1' OFS='\\t' a.tsv > step.tsv")
+              == 0);
+    expect_rejection_of("analyse -c big.ck --macros out.tex", "losses are not finite",
+                        "out.tex");
+    expect_rejection_of("analyse -c long.ck --macros out.tex",
+                        "longer than 63 characters", "out.tex");
+    expect_rejection_of("analyse -c nul.ck --macros out.tex", "NUL byte", "out.tex");
+    expect_rejection_of("analyse -c a.ck --trace step.tsv --macros out.tex",
+                        "steps must be whole numbers", "out.tex");
 }
 static void test_command_line(void)
 {
@@ -1129,6 +1145,30 @@ static void test_command_line(void)
     Run r = run_program("sample --count 2 --length 6 --metre 3 --phase 0");
     CU_ASSERT(r.status == 0 && strncmp(r.out, "S:", 2) == 0);
     CU_ASSERT(count_lines(r.out) == 2);
+}
+static void test_output_names(void)
+{
+    static const char *const opts[] = {
+        "train " TINY " --trace t.tsv -o", "train " TINY " -o t.ck --trace",
+        "analyse -c a.ck --sequences 8 --macros",
+        "analyse -c a.ck --sequences 8 --ablation",
+        "analyse -c a.ck --sequences 8 --maps",
+        "analyse -c a.ck --trace a.tsv --sequences 8 --curves",
+        "--macros", "--values"};
+    static const char *const names[3][2] = {
+        {"''", "file name is empty"}, {"outdir.d", "is a directory"},
+        {"nodir/x", "does not exist"}};
+    CU_ASSERT(system("cd \"$TESTDIR\" && mkdir -p outdir.d") == 0);
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        for (int b = 0; b < 3; b++) {
+            char args[256];
+            snprintf(args, sizeof args, "%s %s", opts[k], names[b][0]);
+            expect_rejection_of(args, names[b][1], "t.");
+            CU_ASSERT(leftover_files(".tmp") == 0);
+        }
+    expect_rejection_of("analyse -c a.ck --sequences 8 --macros m.tex "
+                        "--ablation ab.tsv --maps ''", "empty", "m.tex");
+    CU_ASSERT(!test_file_exists("ab.tsv"));
 }
 static void test_floors(void)
 {
@@ -1180,6 +1220,7 @@ int main(void)
         {0, "the best possible losses", test_floors},
         {0, "determinism; damaged checkpoints refused",
          test_determinism_and_checkpoints},
-        {0, "command line: help, bad options, sampling", test_command_line}};
+        {0, "command line: help, bad options, sampling", test_command_line},
+        {0, "every output name is checked before any work", test_output_names}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }

@@ -77,7 +77,7 @@ typedef struct {
     double *w;              /* outside: unit normal (tau - z*)/|tau - z*| */
     double c;               /* outside: offset max_i w . phi_i */
     double margin;          /* outside: w . tau - c, a lower bound on the distance */
-    int iterations;         /* major steps of Wolfe's algorithm */
+    size_t iterations;      /* major steps of Wolfe's algorithm */
 } Certificate;
 
 static Certificate *certificate_alloc(size_t n, size_t d, Error *err);
@@ -113,7 +113,8 @@ static void certificate_free(Certificate *cert)
 }
 typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
-    double *t, s;           /* the target divided by s; the power of two s */
+    double *t;              /* the target divided by s */
+    int e;                  /* s = 2^e */
     double diam2;           /* a squared diameter of the scaled points */
     gsl_vector *z, *x, *u;  /* z = sum_S lambda_j P_j;  x = z - t;  u_i = x . P_i */
     size_t *S, s_now, cap;  /* the corral: s_now indices; cap = min(n, d + 1) + 1 */
@@ -142,7 +143,7 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
-static double problem_scale(const gsl_matrix *phi, const double *tau)
+static int problem_scale(const gsl_matrix *phi, const double *tau)
 {
     double big = 0.0;
     for (size_t k = 0; k < phi->size1 * phi->size2; k++)
@@ -151,7 +152,7 @@ static double problem_scale(const gsl_matrix *phi, const double *tau)
         big = fmax(big, fabs(tau[k]));
     int e;
     frexp(big, &e);
-    return big > 0.0 ? ldexp(1.0, e) : 1.0;
+    return big > 0.0 ? e : 0;                       /* s = 2^e */
 }
 
 static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
@@ -181,11 +182,12 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
     }
-    wf->s = problem_scale(phi, tau);
-    gsl_matrix_memcpy(wf->P, phi);
-    gsl_matrix_scale(wf->P, 1.0 / wf->s);
+    wf->e = problem_scale(phi, tau);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++)
+            gsl_matrix_set(wf->P, i, k, ldexp(gsl_matrix_get(phi, i, k), -wf->e));
     for (size_t k = 0; k < d; k++)
-        wf->t[k] = tau[k] / wf->s;
+        wf->t[k] = ldexp(tau[k], -wf->e);
     for (size_t i = 0; i < n; i++) {
         double r2 = 0.0;
         for (size_t k = 0; k < d; k++)
@@ -259,11 +261,12 @@ static int minor_steps(Wolfe *wf)
     for (;;) {
         if (affine_minimiser(wf) != 0)
             return -1;
-        double theta = 1.0;
+        double theta = INFINITY;
         size_t limit = wf->s_now;
         for (size_t a = 0; a < wf->s_now; a++)
             if (wf->alpha[a] <= 0.0) {
-                double t = wf->lambda[a] / (wf->lambda[a] - wf->alpha[a]);
+                double t = wf->lambda[a] > 0.0
+                         ? wf->lambda[a] / (wf->lambda[a] - wf->alpha[a]) : 0.0;
                 if (t < theta) {
                     theta = t;
                     limit = a;
@@ -291,7 +294,15 @@ static int minor_steps(Wolfe *wf)
             wf->lambda[a] /= total;
     }
 }
-static void wolfe(Wolfe *wf, int *iterations)
+static size_t major_step_cap(size_t n, size_t d)
+{
+    size_t nd = n + d;
+    if (nd < n || nd > SIZE_MAX / 100)
+        return SIZE_MAX;
+    return 100 * nd;
+}
+
+static void wolfe(Wolfe *wf, size_t *iterations)
 {
     const size_t n = wf->P->size1;
     double best = INFINITY;
@@ -306,7 +317,7 @@ static void wolfe(Wolfe *wf, int *iterations)
     }
     wf->lambda[0] = 1.0;
     wf->s_now = 1;
-    const int max_steps = 100 * (int)(n + wf->P->size2);
+    const size_t max_steps = major_step_cap(n, wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         corral_point(wf, wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
@@ -347,13 +358,13 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
         cert->lambda[wf.S[a]] = wf.lambda[a];
     double dist = gsl_blas_dnrm2(wf.x);             /* in scaled units */
     for (size_t k = 0; k < d; k++)
-        cert->nearest[k] = gsl_vector_get(wf.z, k) * wf.s;
-    cert->distance = dist * wf.s;
-    cert->inside = dist <= 1e-12 * sqrt(wf.diam2) + 16 * DBL_EPSILON;
-    cert->boundary = false;
+        cert->nearest[k] = ldexp(gsl_vector_get(wf.z, k), wf.e);
+    cert->distance = ldexp(dist, wf.e);
+    const bool close = dist <= 1e-12 * sqrt(wf.diam2) + 16 * DBL_EPSILON;
+    cert->inside = cert->boundary = false;
     cert->c = cert->margin = 0.0;
     memset(cert->w, 0, d * sizeof *cert->w);
-    if (!cert->inside)
+    if (dist > 0.0)
         {
             gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
             size_t m = wf.s_now - 1;
@@ -376,23 +387,43 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     wp += cert->w[k] * gsl_matrix_get(wf.P, i, k);
                 c = fmax(c, wp);
             }
-            cert->c = c * wf.s;
-            cert->margin = (wt - c) * wf.s;
+            cert->c = ldexp(c, wf.e);
+            cert->margin = ldexp(wt - c, wf.e);
             cert->boundary = !(wt - c > 0.0) || !isfinite(len);
         }
+    double own = 0.0;                           /* the size of the target and of z */
+    for (size_t k = 0; k < d; k++)
+        own = fmax(own, fmax(fabs(wf.t[k]), fabs(gsl_vector_get(wf.z, k))));
+    if (close && (!(dist > 16 * DBL_EPSILON * own) || cert->boundary
+                  || !(fabs(ldexp(cert->margin, -wf.e) - dist) <= 1e-6 * dist))) {
+        cert->inside = true;
+        cert->boundary = false;
+        cert->c = cert->margin = 0.0;
+        memset(cert->w, 0, d * sizeof *cert->w);
+    }
+    const int e = wf.e;
     wolfe_free(&wf);
+    bool finite = isfinite(cert->distance) && isfinite(cert->c)
+                  && isfinite(cert->margin);
+    for (size_t k = 0; k < d; k++)
+        finite = finite && isfinite(cert->nearest[k]);
+    if (!finite)
+        return fail(err, "the distance to the hull, %.6g x 2^%d, is beyond the "
+                    "largest double; divide the data by a power of two",
+                    dist, e);
     return 0;
 }
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
-    const double s = problem_scale(phi, tau);
+    const int e = problem_scale(phi, tau);                 /* s = 2^e */
     double diam2 = 0.0, sum = 0.0, r2 = 0.0;
     for (size_t i = 0; i < n; i++) {
         double q = 0.0;
         for (size_t k = 0; k < d; k++)
-            q += pow((gsl_matrix_get(phi, i, k) - gsl_matrix_get(phi, 0, k)) / s, 2);
+            q += pow(ldexp(gsl_matrix_get(phi, i, k), -e)
+                     - ldexp(gsl_matrix_get(phi, 0, k), -e), 2);
         diam2 = fmax(diam2, q);
     }
     const double tol = 1e-9 * sqrt(diam2) + 64 * DBL_EPSILON;    /* scaled units */
@@ -406,16 +437,16 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
     for (size_t k = 0; k < d; k++) {
         double z = 0.0;
         for (size_t i = 0; i < n; i++)
-            z += cert->lambda[i] * gsl_matrix_get(phi, i, k) / s;
-        if (fabs(z - cert->nearest[k] / s) > tol)
+            z += cert->lambda[i] * ldexp(gsl_matrix_get(phi, i, k), -e);
+        if (fabs(z - ldexp(cert->nearest[k], -e)) > tol)
             return fail(err, "the stated nearest point differs from the weights' "
                         "combination in coordinate %zu", k + 1);
-        r2 += (tau[k] / s - z) * (tau[k] / s - z);
+        r2 += (ldexp(tau[k], -e) - z) * (ldexp(tau[k], -e) - z);
     }
     if (cert->inside)
         return sqrt(r2) <= tol ? 0
-             : fail(err, "the weights miss the target by %.3g", sqrt(r2) * s);
-    if (fabs(sqrt(r2) - cert->distance / s) > tol)
+             : fail(err, "the weights miss the target by %.3g", ldexp(sqrt(r2), e));
+    if (fabs(sqrt(r2) - ldexp(cert->distance, -e)) > tol)
         return fail(err, "the stated distance %.17g is not |target - nearest|",
                     cert->distance);
     if (cert->boundary)
@@ -423,27 +454,27 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
     double ww = 0.0, wt = 0.0, worst = -INFINITY;
     for (size_t k = 0; k < d; k++) {
         ww += cert->w[k] * cert->w[k];
-        wt += cert->w[k] * tau[k] / s;
+        wt += cert->w[k] * ldexp(tau[k], -e);
     }
     for (size_t i = 0; i < n; i++) {
         double wp = 0.0;
         for (size_t k = 0; k < d; k++)
-            wp += cert->w[k] * gsl_matrix_get(phi, i, k) / s;
+            wp += cert->w[k] * ldexp(gsl_matrix_get(phi, i, k), -e);
         worst = fmax(worst, wp);
     }
     if (fabs(ww - 1.0) > 1e-12)
         return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
-    if (worst > cert->c / s + tol)
+    if (worst > ldexp(cert->c, -e) + tol)
         return fail(err, "a point lies beyond the hyperplane by %.3g",
-                    worst * s - cert->c);
+                    ldexp(worst - ldexp(cert->c, -e), e));
     if (!(wt - worst > 0.0))
         return fail(err, "the target is not beyond the points (margin %.3g)",
-                    (wt - worst) * s);
-    if (fabs(cert->margin / s - (wt - cert->c / s)) > tol)
+                    ldexp(wt - worst, e));
+    if (fabs(ldexp(cert->margin, -e) - (wt - ldexp(cert->c, -e))) > tol)
         return fail(err, "the stated margin %.17g is not w.tau - c", cert->margin);
     if (sqrt(r2) - (wt - worst) > tol)
         return fail(err, "distance %.17g and margin %.17g disagree",
-                    sqrt(r2) * s, (wt - worst) * s);
+                    ldexp(sqrt(r2), e), ldexp(wt - worst, e));
     return 0;
 }
 static const double EX_POINTS[6][3] = {
@@ -536,9 +567,10 @@ static int classify_move(const Roman_chord *a, const Roman_chord *b)
         return 4;                                   /* V-IV */
     return step == 5 ? 5 : 7;                       /* circle, or other */
 }
+enum { NAME_BYTES = 40 };
 typedef struct {
     size_t n, cap;
-    char (*names)[40];
+    char (*names)[NAME_BYTES];
     double (*f)[NMOVES];
 } Progressions;
 
@@ -554,7 +586,9 @@ static int grow_progressions(Progressions *pr, Error *err)
     if (pr->n < pr->cap)
         return 0;
     size_t cap = pr->cap ? 2 * pr->cap : 16;
-    char (*names)[40] = realloc(pr->names, cap * sizeof *names);
+    if (cap > SIZE_MAX / sizeof *pr->f)
+        return fail(err, "too many progressions");
+    char (*names)[NAME_BYTES] = realloc(pr->names, cap * sizeof *names);
     if (names != NULL)
         pr->names = names;
     double (*f)[NMOVES] = names ? realloc(pr->f, cap * sizeof *f) : NULL;
@@ -564,20 +598,50 @@ static int grow_progressions(Progressions *pr, Error *err)
     pr->cap = cap;
     return 0;
 }
+static size_t utf8_length(const unsigned char *s, size_t avail)
+{
+    size_t len = s[0] < 0x80 ? 1
+               : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
+               : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+               : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+    if (len == 0 || len > avail || (len == 1 && (s[0] < 0x20 || s[0] == 0x7F)
+                                    && s[0] != '\t'))
+        return 0;                                   /* invalid, or a control */
+    for (size_t k = 1; k < len; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xF0 && s[1] < 0x90)
+        || (s[0] == 0xED && s[1] > 0x9F) || (s[0] == 0xF4 && s[1] > 0x8F))
+        return 0;                       /* too long a form, a surrogate, > U+10FFFF */
+    return len;
+}
+
+static int copy_name(char name[NAME_BYTES], const char *src, size_t n)
+{
+    size_t out = 0;
+    bool full = false;
+    for (size_t k = 0; k < n; ) {
+        size_t len = utf8_length((const unsigned char *)src + k, n - k);
+        if (len == 0)
+            return -1;
+        full = full || out + len >= NAME_BYTES;
+        if (!full) {
+            memcpy(name + out, src + k, len);
+            out += len;
+        }
+        k += len;
+    }
+    name[out] = '\0';
+    return 0;
+}
 static int progression_features(char *line, const char *path, size_t lineno,
                                  Progressions *pr, Error *err)
 {
     char *colon = strchr(line, ':'), *chords = colon ? colon + 1 : line;
-    size_t i = pr->n;
-    snprintf(pr->names[i], sizeof pr->names[i], "%.*s",
-             colon ? (int)(colon - line - strspn(line, " \t")) : 0,
-             line + strspn(line, " \t"));
-    size_t len = strlen(pr->names[i]);         /* do not cut a UTF-8 character */
-    if (len == sizeof pr->names[i] - 1)
-        while (len > 0 && ((unsigned char)pr->names[i][len] & 0xC0) == 0x80)
-            pr->names[i][--len] = '\0';
-    while (len > 0 && ((unsigned char)pr->names[i][len - 1] & 0xC0) == 0xC0)
-        pr->names[i][--len] = '\0';
+    size_t i = pr->n, lead = strspn(line, " \t");
+    if (copy_name(pr->names[i], line + lead,
+                  colon ? (size_t)(colon - line) - lead : 0) != 0)
+        return fail(err, "%s:%zu: the name is not valid UTF-8 text", path, lineno);
     double *f = pr->f[i];
     memset(f, 0, NMOVES * sizeof *f);
     Roman_chord prev, cur;
@@ -605,28 +669,210 @@ static int progression_features(char *line, const char *path, size_t lineno,
     return 0;
 }
 
+static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr,
+                                    Error *err)
+{
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t len;
+    int status = 0;
+    while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
+        lineno++;
+        if (strlen(line) != (size_t)len) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
+                          path, lineno);
+            break;
+        }
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (len > 0 && line[len - 1] == '\r')
+            line[--len] = '\0';
+        char *text = line;
+        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        char first = text[strspn(text, " \t")];
+        if (first == '\0' || (first == '#' && text[strspn(text, " \t") + 1] == ' '))
+            continue;                               /* blank, or "# a comment" */
+        status = grow_progressions(pr, err);
+        if (status == 0)
+            status = progression_features(text, path, lineno, pr, err);
+    }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    free(line);
+    if (status == 0 && pr->n == 0)
+        status = fail(err, "'%s' contains no progressions", path);
+    return status;
+}
+
 static int read_progressions(const char *path, Progressions *pr, Error *err)
 {
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
         return fail(err, "cannot open '%s': %s", path, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    int status = 0;
-    while (status == 0 && getline(&line, &cap, fp) != -1) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        char first = line[strspn(line, " \t")];
-        if (first == '\0' || (first == '#' && line[strspn(line, " \t") + 1] == ' '))
-            continue;                               /* blank, or "# a comment" */
-        status = grow_progressions(pr, err);
-        if (status == 0)
-            status = progression_features(line, path, lineno, pr, err);
-    }
-    free(line);
+    int status = read_progressions_stream(fp, path, pr, err);
     fclose(fp);
-    if (status == 0 && pr->n == 0)
-        status = fail(err, "'%s' contains no progressions", path);
+    return status;
+}
+typedef struct {
+    const double *row;
+    size_t d, index;
+} Sorted_row;
+
+static int by_row(const void *a, const void *b)
+{
+    const Sorted_row *p = a, *q = b;
+    for (size_t k = 0; k < p->d; k++)
+        if (p->row[k] != q->row[k])
+            return p->row[k] < q->row[k] ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+static bool same_row(const Sorted_row *p, const Sorted_row *q)
+{
+    for (size_t k = 0; k < p->d; k++)
+        if (p->row[k] != q->row[k])
+            return false;
+    return true;
+}
+
+static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
+                           size_t *nv, Error *err)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    Sorted_row *r = alloc_array(n, sizeof *r, err);
+    if (r == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
+    qsort(r, n, sizeof *r, by_row);
+    for (size_t a = 0; a < n; a++)
+        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+    *nv = 0;
+    for (size_t a = 0; a < n && *nv == 0; a++)
+        if (!dup[r[a].index])
+            V[(*nv)++] = r[a].index;
+    for (size_t a = n; a-- > 0 && *nv == 1; )
+        if (!dup[r[a].index] && r[a].index != V[0])
+            V[(*nv)++] = r[a].index;
+    free(r);
+    return 0;
+}
+static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
+                          size_t m, Certificate **cert, Error *err)
+{
+    gsl_matrix *sub = alloc_matrix(m, pts->size2, err);
+    *cert = sub ? certificate_alloc(m, pts->size2, err) : NULL;
+    int status = *cert ? 0 : -1;
+    for (size_t a = 0; status == 0 && a < m; a++)
+        memcpy(gsl_matrix_ptr(sub, a, 0), gsl_matrix_const_ptr(pts, use[a], 0),
+               pts->size2 * sizeof(double));
+    const double *x = gsl_matrix_const_ptr(pts, i, 0);
+    if (status == 0)
+        status = hull_certificate(sub, x, *cert, err);
+    if (status == 0)
+        status = check_certificate(sub, x, *cert, err);
+    gsl_matrix_free(sub);
+    return status;
+}
+
+static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
+                              size_t *work, Error *err)
+{
+    const size_t n = pts->size1;
+    size_t *use = alloc_array(n - 1, sizeof *use, err);
+    Certificate *cert = NULL;
+    int status = use ? 0 : -1;
+    for (size_t r = 0, k = 0; status == 0 && r < n; r++)
+        if (r != i)
+            use[k++] = r;
+    if (status == 0)
+        status = against_subset(pts, i, use, n - 1, &cert, err);
+    *out = status == 0 && !cert->inside && !cert->boundary;
+    *work += n - 1;
+    certificate_free(cert);
+    free(use);
+    return status;
+}
+static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
+                            size_t *nv, bool *out, size_t *work, Error *err)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    size_t *use = alloc_array(*nv, sizeof *use, err);
+    if (use == NULL)
+        return -1;
+    for (;;) {
+        size_t m = 0;
+        for (size_t a = 0; a < *nv; a++)
+            if (V[a] != i)
+                use[m++] = V[a];
+        Certificate *cert = NULL;
+        int status = m == 0 ? 1 : against_subset(pts, i, use, m, &cert, err);
+        if (status != 0 || cert->boundary) {        /* failed, or undecided */
+            certificate_free(cert);
+            free(use);
+            return status < 0 ? -1 : against_all_others(pts, i, out, work, err);
+        }
+        *work += m;
+        if (cert->inside) {
+            certificate_free(cert);
+            free(use);
+            *out = false;
+            return 0;
+        }
+        const double *x = gsl_matrix_const_ptr(pts, i, 0);
+        double wx = 0.0, best = -INFINITY;
+        size_t j = n;
+        for (size_t k = 0; k < d; k++)
+            wx += cert->w[k] * x[k];
+        for (size_t r = 0; r < n; r++) {
+            double wr = 0.0;
+            for (size_t k = 0; k < d; k++)
+                wr += cert->w[k] * gsl_matrix_get(pts, r, k);
+            if (r != i && wr > best) {
+                best = wr;
+                j = r;
+            }
+        }
+        *work += n;
+        certificate_free(cert);
+        bool known = false;
+        for (size_t a = 0; a < *nv; a++)
+            known = known || V[a] == j;
+        if (best < wx || known) {                           /* likely a vertex */
+            free(use);
+            return against_all_others(pts, i, out, work, err);
+        }
+        V[(*nv)++] = j;
+        size_t *more = realloc(use, *nv * sizeof *use);
+        if (more == NULL) {
+            free(use);
+            return fail(err, "out of memory testing the training progressions");
+        }
+        use = more;
+    }
+}
+
+static int leave_one_out(const gsl_matrix *pts, int *outside, size_t *work,
+                         Error *err)
+{
+    const size_t n = pts->size1;
+    *outside = 0;
+    *work = 0;
+    if (n < 2)
+        return 0;
+    bool *dup = alloc_array(n, sizeof *dup, err);
+    size_t *V = alloc_array(n, sizeof *V, err), nv = 0;
+    int status = dup && V ? mark_duplicates(pts, dup, V, &nv, err) : -1;
+    for (size_t i = 0; status == 0 && i < n; i++)
+        if (!dup[i]) {
+            bool out = false;
+            status = against_vertices(pts, i, V, &nv, &out, work, err);
+            *outside += out;
+        }
+    free(dup);
+    free(V);
     return status;
 }
 #include <dirent.h>
@@ -948,6 +1194,29 @@ static void test_degenerate_inputs(void)
     for (int k = 0; c && k < 3; k++)
         CU_ASSERT_DOUBLE_EQUAL(c->nearest[k], 1.0 / 3.0, 1e-5);
     certificate_free(c);
+    const double big2[2] = {0x1p1023, 0x1.8p1023}, zero[1] = {0.0};
+    c = solve_small(2, 1, big2, zero);
+    CU_ASSERT(c && !c->inside && !c->boundary && c->distance == 0x1p1023
+              && c->w[0] == -1.0 && c->nearest[0] == 0x1p1023);
+    certificate_free(c);
+    const double zero_far[2] = {1e308, 0.0}, minus5[1] = {-5.0};
+    c = solve_small(2, 1, zero_far, minus5);          /* 5 below the point 0 */
+    CU_ASSERT(c && !c->inside && !c->boundary && c->distance == 5.0
+              && c->margin == 5.0 && c->w[0] == -1.0);
+    certificate_free(c);
+    const double pm[2] = {1e308, -1e308}, top[1] = {1e308};
+    c = solve_small(2, 1, pm, top);
+    CU_ASSERT(c && c->inside && c->distance == 0.0);
+    certificate_free(c);
+    for (int k = 0; k < 2; k++) {
+        const double side = k == 0 ? 1e308 : 1e-310;
+        const double tri3[6] = {0, 0, side, 0, 0, side};
+        const double below[2] = {0.5 * side, -0.1 * side};
+        c = solve_small(3, 2, tri3, below);
+        CU_ASSERT(c && !c->inside && !c->boundary
+                  && fabs(c->distance / (0.1 * side) - 1.0) < (k == 0 ? 1e-12 : 1e-3));
+        certificate_free(c);
+    }
     const double near[6] = {0, 0, 1e-9, 0, 1, 1}, edge[2] = {0.3, 0.3};
     c = solve_small(3, 2, near, edge);              /* on an edge, near-duplicates */
     CU_ASSERT(c && (c->inside || c->boundary) && c->distance < 1e-8);
@@ -1034,6 +1303,110 @@ static void test_chord_features(void)
     CU_ASSERT(strstr(err.msg, "chords.txt:3: 'Xyz' is not a chord") != NULL);
     progressions_free(&pr);
 }
+static void test_major_step_cap(void)
+{
+    CU_ASSERT(major_step_cap(3, 2) == 500);
+    CU_ASSERT(major_step_cap(21474837, 1) == (size_t)2147483800u);
+    CU_ASSERT(major_step_cap(SIZE_MAX / 100 + 1, 0) == SIZE_MAX);
+    CU_ASSERT(major_step_cap(SIZE_MAX - 1, 5) == SIZE_MAX);
+}
+static int plain_leave_one_out(const gsl_matrix *pts)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    gsl_matrix *rest = gsl_matrix_alloc(n - 1, d);
+    Certificate *cert = certificate_alloc(n - 1, d, &(Error){""});
+    int outside = 0;
+    for (size_t i = 0; rest && cert && i < n; i++) {
+        for (size_t r = 0, k = 0; r < n; r++)
+            if (r != i)
+                for (size_t q = 0; q < d; q++)
+                    gsl_matrix_set(rest, k++ / d, q, gsl_matrix_get(pts, r, q));
+        Error err = {""};
+        const double *x = gsl_matrix_const_ptr(pts, i, 0);
+        if (hull_certificate(rest, x, cert, &err) != 0
+            || check_certificate(rest, x, cert, &err) != 0)
+            outside = -1000000;
+        outside += !cert->inside && !cert->boundary;
+    }
+    certificate_free(cert);
+    gsl_matrix_free(rest);
+    return outside;
+}
+
+static gsl_matrix *simplex_with_inside(gsl_rng *rng, size_t m)
+{
+    gsl_matrix *pts = gsl_matrix_calloc(m + 5, 3);
+    double alpha[4] = {1, 1, 1, 1}, lam[4];
+    for (int v = 0; v < 3; v++) {
+        gsl_matrix_set(pts, v + 1, v, 1.0);         /* rows 0..3: the vertices */
+        if (v == 2)
+            gsl_matrix_set(pts, m + 4, v, 1.0);     /* row m + 4: (0,0,1) again */
+    }
+    for (size_t i = 0; i < m; i++) {
+        gsl_ran_dirichlet(rng, 4, alpha, lam);
+        for (int v = 0; v < 3; v++)
+            gsl_matrix_set(pts, 4 + i, v, lam[v + 1]);
+    }
+    return pts;
+}
+
+static void test_leave_one_out(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 11);
+    size_t work[2];
+    for (int k = 0; k < 2; k++) {
+        gsl_matrix *pts = simplex_with_inside(rng, k == 0 ? 400 : 800);
+        int outside = -1;
+        Error err = {""};
+        CU_ASSERT(leave_one_out(pts, &outside, &work[k], &err) == 0);
+        CU_ASSERT(outside == 3);
+        gsl_matrix_free(pts);
+    }
+    CU_ASSERT(work[1] < 2.5 * work[0]);
+    for (size_t d = 2; d <= 5; d++) {
+        gsl_matrix *pts = gsl_matrix_alloc(60, d);
+        for (size_t k = 0; k < 60 * d; k++)
+            pts->data[k] = gsl_ran_gaussian(rng, 1.0);
+        int outside = -1;
+        size_t w = 0;
+        Error err = {""};
+        CU_ASSERT(leave_one_out(pts, &outside, &w, &err) == 0);
+        CU_ASSERT(outside == plain_leave_one_out(pts));
+        gsl_matrix_free(pts);
+    }
+    gsl_rng_free(rng);
+}
+static void test_progression_names(void)
+{
+    char line[128], want[64];
+    const char *tails[3] = {"\xC3\xA9", "\xE2\x82\xAC", "\xE2\x82\xAC"};
+    const int letters[3] = {38, 37, 36};
+    for (int k = 0; k < 3; k++) {
+        Progressions pr = {0, 0, NULL, NULL};
+        Error err = {""};
+        memset(want, 'a', (size_t)letters[k]);
+        want[letters[k]] = '\0';
+        snprintf(line, sizeof line, "%s%s: I V7 I", want, tails[k]);
+        if (k == 2)
+            strcat(want, tails[k]);
+        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == 0);
+        CU_ASSERT_STRING_EQUAL(pr.names[0], want);
+        progressions_free(&pr);
+    }
+    const char *bad[3] = {"a\x82" "b: I V7 I", "ab\xE2\x82: I V7 I", "a\x01: I V7 I"};
+    for (int k = 0; k < 3; k++) {
+        Progressions pr = {0, 0, NULL, NULL};
+        Error err = {""};
+        snprintf(line, sizeof line, "%s", bad[k]);
+        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == -1);
+        CU_ASSERT(strstr(err.msg, "not valid UTF-8") != NULL);
+        progressions_free(&pr);
+    }
+}
 static void expect_hull_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "out.txt");
@@ -1071,6 +1444,36 @@ static void test_hull_cli(void)
     CU_ASSERT(strstr(r.out, "check\tpassed") != NULL);
     r = run_program("--points pts.tsv -t pts.tsv -o out.txt");  /* the vertices */
     CU_ASSERT(r.status == 0 && test_file_exists("out.txt"));
+    CU_ASSERT(system("rm -f \"$TESTDIR/out.txt\"") == 0);  /* written just above */
+    write_test_file("huge.tsv", "1e308\n1.7e308\n");
+    expect_hull_rejection("--points huge.tsv -v -1e308 -o out.txt",
+                          "beyond the largest double");
+    CU_ASSERT(system("cd \"$TESTDIR\" && printf 'a: I IV\\000 V7 I\\n' > nul.txt")
+              == 0);
+    expect_hull_rejection("--train-chords nul.txt --test-chords te.txt --table out.txt",
+                          "NUL byte");
+    r = run_program("--train-chords tr.txt --test-chords te.txt --table tab.tex");
+    char table[4096];
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tab.tex", getenv("TESTDIR"));
+    slurp(path, table, sizeof table);
+    CU_ASSERT(r.status == 0 && strstr(table, "b \\& c\\_d & ") != NULL);
+    static const char *const outs[5][2] = {
+        {"--points pts.tsv -v 1,1 -o", ""}, {"--train-chords tr.txt --test-chords "
+        "te.txt --table", ""}, {"--macros", ""}, {"--figure", ""}, {"--values", ""}};
+    static const char *const names[3][2] = {
+        {"''", "file name is empty"}, {"outdir.d", "is a directory"},
+        {"nodir/x", "does not exist"}};
+    CU_ASSERT(system("cd \"$TESTDIR\" && mkdir -p outdir.d") == 0);
+    for (int k = 0; k < 5; k++)
+        for (int b = 0; b < 3; b++) {
+            char args[256];
+            snprintf(args, sizeof args, "%s %s", outs[k][0], names[b][0]);
+            expect_hull_rejection(args, names[b][1]);
+            CU_ASSERT(leftover_files(".tmp") == 0);
+        }
+    expect_hull_rejection("--macros m.tex --values v.tsv --figure ''", "empty");
+    CU_ASSERT(!test_file_exists("m.tex") && !test_file_exists("v.tsv"));
 }
 int main(void)
 {
@@ -1082,6 +1485,11 @@ int main(void)
         {0, "degenerate inputs", test_degenerate_inputs},
         {0, "membership agrees with qconvex in 2-D and 3-D", test_against_qhull},
         {0, "chord features against a hand count", test_chord_features},
+        {0, "the cap on major steps saturates", test_major_step_cap},
+        {0, "leave-one-out: known answers, the plain method, linear work",
+         test_leave_one_out},
+        {0, "progression names cut between UTF-8 characters",
+         test_progression_names},
         {0, "command line: bad input and two answers", test_hull_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }
