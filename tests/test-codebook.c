@@ -3,6 +3,9 @@
  * forms, brute force and the definitions, never from the program's own
  * output.  PROGRAM names the built program, TESTDIR a scratch directory. */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -87,6 +90,18 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
+static const char *const number_problem[] = {
+    "", "is not finite", "is out of the range of a double"};
+
+static int number_kind(double x, int errno_after)
+{
+    if (errno_after == ERANGE && (isinf(x) || x == 0.0))
+        return NUMBER_OUT_OF_RANGE;       /* overflow, or underflow to zero */
+    if (!isfinite(x))
+        return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
+    return NUMBER_OK;                     /* subnormals included */
+}
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -99,17 +114,14 @@ static int parse_field(char *p, char *end, const char *path, size_t lineno,
     bool ascii = true;
     for (const char *c = p; *c; c++)
         ascii &= (unsigned char)*c < 128;
-    int status = 0;
+    int status = 0, kind = number_kind(x, errno);
     if (stop != end)
         status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
                       path, lineno, col, p,
                       ascii ? "" : " (it contains a non-ASCII character)");
-    else if (!isfinite(x))
-        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
-                      path, lineno, col, p);
-    else if (errno == ERANGE)
-        status = fail(err, "%s:%zu: column %zu: value '%s' is out of the range of "
-                      "a double", path, lineno, col, p);
+    else if (kind != 0)
+        status = fail(err, "%s:%zu: column %zu: value '%s' %s", path, lineno, col,
+                      p, number_problem[kind]);
     *end = saved;
     return status == 0 ? push_number(nums, x, err) : status;
 }
@@ -143,13 +155,8 @@ static int check_row_shape(const char *path, size_t lineno, size_t ncols,
     return 0;
 }
 
-static gsl_matrix *read_matrix(const char *path, Error *err)
+static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        fail(err, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
     Numbers nums = {NULL, 0, 0};
     size_t rows = 0, cols = 0, lineno = 0;
     char *line = NULL;
@@ -175,13 +182,24 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
-    fclose(fp);
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
     else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
         memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
     free(nums.v);
+    return m;
+}
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    gsl_matrix *m = read_matrix_stream(fp, path, err);
+    fclose(fp);
     return m;
 }
 typedef struct {
@@ -507,19 +525,20 @@ static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *r
     for (size_t i = 0; i < n; i++)
         out[i] += gsl_ran_gaussian(rng, sy->noise);
 }
-static int write_wav(const char *path, const double *x, size_t n, Error *err)
+static int write_wav_stream(FILE *fp, const char *name, const double *x, size_t n,
+                            Error *err)
 {
     SF_INFO info = {.samplerate = RATE, .channels = 1,
                     .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
-    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (fflush(fp) != 0)
+        return fail(err, "error writing '%s': %s", name, strerror(errno));
+    SNDFILE *sf = sf_open_fd(fileno(fp), SFM_WRITE, &info, SF_FALSE);
     if (sf == NULL)
-        return fail(err, "cannot write '%s': %s", path, sf_strerror(NULL));
+        return fail(err, "cannot write '%s': %s", name, sf_strerror(NULL));
     const sf_count_t written = sf_writef_double(sf, x, (sf_count_t)n);
     const int closed = sf_close(sf);
-    if (written != (sf_count_t)n || closed != 0) {
-        remove(path);
-        return fail(err, "error writing '%s'", path);
-    }
+    if (written != (sf_count_t)n || closed != 0)
+        return fail(err, "error writing '%s'", name);
     return 0;
 }
 enum { HOP = RATE / 50 };
@@ -698,6 +717,17 @@ static void wav_list_free(Wav_list *wl)
     }
     free(wl->e);
 }
+static char *next_field(char **rest)
+{
+    char *field = *rest;
+    if (field == NULL)
+        return NULL;
+    char *tab = strchr(field, '\t');
+    if (tab != NULL)
+        *tab = '\0';
+    *rest = tab != NULL ? tab + 1 : NULL;
+    return field;
+}
 static char *copy_string(const char *s, Error *err)
 {
     const size_t n = strlen(s) + 1;
@@ -710,16 +740,18 @@ static char *copy_string(const char *s, Error *err)
 static int parse_wav_entry(char *line, const char *path, size_t lineno,
                            Wav_entry *w, Error *err)
 {
-    char *f[4];
+    char *f[4], *rest = line;
     int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *save = NULL, *t = strtok_r(line, "\t", &save); t != NULL;
-         t = strtok_r(NULL, "\t", &save))
+    for (char *t = next_field(&rest); t != NULL; t = next_field(&rest))
         if (n++ < 4)
             f[n - 1] = t;
     if (n != 4)
         return fail(err, "%s:%zu: expected 4 tab-separated fields (WAV file, key, "
                     "group, train or test), got %d", path, lineno, n);
+    for (int k = 0; k < 4; k++)
+        if (f[k][0] == '\0')
+            return fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at "
+                        "the end of the line)", path, lineno);
     if ((w->key = parse_key(f[1])) < 0)
         return fail(err, "%s:%zu: '%s' is not one of the 24 key names", path, lineno,
                     f[1]);
@@ -734,18 +766,26 @@ static int parse_wav_entry(char *line, const char *path, size_t lineno,
     w->group = w->path ? copy_string(f[2], err) : NULL;
     return w->group ? 0 : -1;
 }
-static int read_wav_list(const char *path, Wav_list *wl, Error *err)
+static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
+                                Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return fail(err, "cannot open '%s': %s", path, strerror(errno));
     *wl = (Wav_list){NULL, 0};
     size_t cap = 0, lineno = 0, lcap = 0;
     char *line = NULL;
+    ssize_t got;
     int status = 0;
-    while (status == 0 && getline(&line, &lcap, fp) != -1) {
+    while (status == 0 && (got = getline(&line, &lcap, fp)) != -1) {
         lineno++;
-        if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+        if (strlen(line) != (size_t)got) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
+                          lineno);
+            break;
+        }
+        if (got > 0 && line[got - 1] == '\n')
+            line[--got] = '\0';
+        if (got > 0 && line[got - 1] == '\r')
+            line[--got] = '\0';
+        if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
         if (wl->n == cap) {
             const size_t ncap = cap ? 2 * cap : 64;
@@ -770,11 +810,22 @@ static int read_wav_list(const char *path, Wav_list *wl, Error *err)
     if (status == 0 && wl->n == 0)
         status = fail(err, "'%s' lists no WAV files", path);
     free(line);
-    fclose(fp);
     if (status != 0) {
         wav_list_free(wl);
         *wl = (Wav_list){NULL, 0};
     }
+    return status;
+}
+
+static int read_wav_list(const char *path, Wav_list *wl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        *wl = (Wav_list){NULL, 0};
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    }
+    const int status = read_wav_list_stream(fp, path, wl, err);
+    fclose(fp);
     return status;
 }
 static double *read_mono(const char *path, size_t *n, Error *err)
@@ -801,11 +852,16 @@ static double *read_mono(const char *path, size_t *n, Error *err)
                 free(x);
                 x = NULL;
             } else {
-                for (size_t i = 0; i < frames; i++) {
+                for (size_t i = 0; i < frames && x != NULL; i++) {
                     double s = 0.0;
                     for (size_t c = 0; c < ch; c++)
                         s += buf[i * ch + c];
                     x[i] = s / (double)ch;
+                    if (!isfinite(x[i])) {
+                        fail(err, "'%s': sample %zu is not a finite number", path, i + 1);
+                        free(x);
+                        x = NULL;
+                    }
                 }
             }
         }
@@ -817,6 +873,23 @@ static double *read_mono(const char *path, size_t *n, Error *err)
     free(buf);
     *n = frames;
     return x;
+}
+static int check_samples(SNDFILE *sf, const char *path, int channels, Error *err)
+{
+    double buf[4096];
+    const sf_count_t per = (sf_count_t)(4096 / (channels > 0 ? channels : 1));
+    sf_count_t got, done = 0;
+    if (channels <= 0 || channels > 4096)
+        return fail(err, "'%s' has %d channels", path, channels);
+    while ((got = sf_readf_double(sf, buf, per)) > 0) {
+        for (sf_count_t i = 0; i < got * channels; i++)
+            if (!isfinite(buf[i]))
+                return fail(err, "'%s': sample %lld (channel %lld) is not a finite "
+                            "number", path, (long long)(done + i / channels + 1),
+                            (long long)(i % channels + 1));
+        done += got;
+    }
+    return 0;
 }
 static int check_wav(const char *path, Error *err)
 {
@@ -830,6 +903,8 @@ static int check_wav(const char *path, Error *err)
                       "only (resample it first)", path, info.samplerate, RATE);
     else if (info.frames <= 0)
         status = fail(err, "'%s' holds no samples", path);
+    else
+        status = check_samples(sf, path, info.channels, err);
     sf_close(sf);
     return status;
 }
@@ -1477,17 +1552,6 @@ static void clips_free(Clips *cl)
     free(cl->tgroup);
     *cl = (Clips){0};
 }
-static char *next_field(char **rest)
-{
-    char *field = *rest;
-    if (field == NULL)
-        return NULL;
-    char *tab = strchr(field, '\t');
-    if (tab != NULL)
-        *tab = '\0';
-    *rest = tab != NULL ? tab + 1 : NULL;
-    return field;
-}
 typedef struct {
     const char *id;
     size_t clip;
@@ -1589,19 +1653,26 @@ static int tune_blocks(Clips *cl, Error *err)
     free(t);
     return all && cl->tfirst == NULL ? -1 : 0;
 }
-static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
+static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
+                                  Clips *cl, Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return fail(err, "cannot open '%s': %s", path, strerror(errno));
     *cl = (Clips){0};
     size_t cap_c = 0, cap_f = 0, lineno = 0;
     char *line = NULL;
     size_t cap = 0;
+    ssize_t got;
     int status = 0;
-    while (status == 0 && getline(&line, &cap, fp) != -1) {
+    while (status == 0 && (got = getline(&line, &cap, fp)) != -1) {
         lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
+        if (strlen(line) != (size_t)got) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
+                          lineno);
+            break;
+        }
+        if (got > 0 && line[got - 1] == '\n')
+            line[--got] = '\0';
+        if (got > 0 && line[got - 1] == '\r')
+            line[--got] = '\0';
         if (line[0] == '\0' || line[0] == '#')
             continue;
         if (cl->clips + 1 >= cap_c) {
@@ -1652,8 +1723,8 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
             if (*tok == '\0')
                 status = fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at the "
                               "end of the line)", path, lineno);
-            else if (end == tok || *end != '\0' || errno == ERANGE || v < 0
-                     || (size_t)v >= limit)
+            else if (tok[strspn(tok, "0123456789")] != '\0' || end == tok || *end != '\0'
+                     || errno == ERANGE || v < 0 || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
             else if (cl->frames == cap_f) {
@@ -1669,8 +1740,9 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
         }
         cl->first[++cl->clips] = cl->frames;
     }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
-    fclose(fp);
     if (status == 0 && cl->clips == 0)
         status = fail(err, "'%s' contains no clips", path);
     if (status == 0)
@@ -1679,6 +1751,18 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
         status = tune_blocks(cl, err);
     if (status != 0)
         clips_free(cl);
+    return status;
+}
+
+static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        *cl = (Clips){0};
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    }
+    const int status = read_clip_table_stream(fp, path, limit, cl, err);
+    fclose(fp);
     return status;
 }
 static void write_npy(FILE *fp, const gsl_matrix *m)
@@ -2242,7 +2326,10 @@ static void test_wav_round_trip(void)
     CU_ASSERT_FATAL(rng != NULL);
     render_clip(7, 5, &sy, rng, x, chord, N);
     snprintf(path, sizeof path, "%s/rt.wav", getenv("TESTDIR"));
-    CU_ASSERT_FATAL(write_wav(path, x, N, &err) == 0);
+    FILE *fp = fopen(path, "wb");
+    CU_ASSERT_FATAL(fp != NULL);
+    CU_ASSERT_FATAL(write_wav_stream(fp, path, x, N, &err) == 0);
+    CU_ASSERT_FATAL(fclose(fp) == 0);
     SF_INFO info = {0};
     SNDFILE *sf = sf_open(path, SFM_READ, &info);
     CU_ASSERT_FATAL(sf != NULL);
