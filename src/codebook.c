@@ -2477,6 +2477,23 @@ static size_t shape_classes(const Clips *cl, size_t *rep, size_t *cls,
         order[rep[cls[g]]++] = g;
     return classes;
 }
+static void permute_chords(const Clips *cl, const size_t *order, const size_t *start,
+                           size_t classes, size_t *perm, gsl_rng *rng, int *fc)
+{
+memcpy(perm, order, cl->groups * sizeof *perm);
+for (size_t c = 0; c < classes; c++)
+    if (start[c + 1] - start[c] > 1)
+        gsl_ran_shuffle(rng, perm + start[c], start[c + 1] - start[c], sizeof *perm);
+for (size_t i = 0; i < cl->groups; i++) {
+    const size_t to = order[i], from = perm[i];
+    for (size_t j = 0; j < cl->gfirst[to + 1] - cl->gfirst[to]; j++) {
+        const size_t dc = cl->gclip[cl->gfirst[to] + j];
+        const size_t sc = cl->gclip[cl->gfirst[from] + j];
+        memcpy(fc + cl->first[dc], cl->chord + cl->first[sc],
+               (cl->first[dc + 1] - cl->first[dc]) * sizeof *fc);
+    }
+}
+}
 static int null_chord_groups(const Geometry *g, const Clips *cl, Label_table *t,
                              const Claim *obs, long M, gsl_rng *rng,
                              Null_summary *s, Error *err)
@@ -2492,19 +2509,7 @@ static int null_chord_groups(const Geometry *g, const Clips *cl, Label_table *t,
                                        : 0;
     *s = (Null_summary){{0}, {0}};
     for (long m = 0; m < M && status == 0; m++) {
-        memcpy(perm, order, cl->groups * sizeof *perm);
-        for (size_t c = 0; c < classes; c++)
-            if (start[c + 1] - start[c] > 1)
-                gsl_ran_shuffle(rng, perm + start[c], start[c + 1] - start[c], sizeof *perm);
-        for (size_t i = 0; i < cl->groups; i++) {
-            const size_t to = order[i], from = perm[i];
-            for (size_t j = 0; j < cl->gfirst[to + 1] - cl->gfirst[to]; j++) {
-                const size_t dc = cl->gclip[cl->gfirst[to] + j];
-                const size_t sc = cl->gclip[cl->gfirst[from] + j];
-                memcpy(fc + cl->first[dc], cl->chord + cl->first[sc],
-                       (cl->first[dc + 1] - cl->first[dc]) * sizeof *fc);
-            }
-        }
+        permute_chords(cl, order, start, classes, perm, rng, fc);
         label_table_fill(t, cl->code, fc, cl->frames);
         const Claim c = {contiguity(g->nn_map, g->n, g->k, t->dominant),
                          contiguity(g->nn_space, g->n, g->k, t->dominant), 0.0, 0.0,
@@ -2543,6 +2548,22 @@ static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
     }
     return 0;
 }
+static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err)
+{
+    const bool by_tune = cl->tunes > 1;
+    const size_t units = by_tune ? cl->tunes : cl->groups;
+    int status = 0;
+    r->n = 0;
+    for (size_t j = 0; j < units && status == 0; j++) {
+        const size_t u = gsl_rng_uniform_int(rng, units);
+        if (!by_tune)
+            status = append_group(cl, u, r, err);
+        for (size_t i = by_tune ? cl->tfirst[u] : 0;
+             by_tune && i < cl->tfirst[u + 1] && status == 0; i++)
+            status = append_group(cl, cl->tgroup[i], r, err);
+    }
+    return status;
+}
 static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
                            long M, gsl_rng *rng, double sd[CLAIM_STATS], Error *err)
 {
@@ -2550,18 +2571,8 @@ static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
                   alloc_array(cl->frames, sizeof *r.key, err)};
     double sum[CLAIM_STATS] = {0}, sq[CLAIM_STATS] = {0};
     int status = r.code && r.key ? 0 : -1;
-    const bool by_tune = cl->tunes > 1;
-    const size_t units = by_tune ? cl->tunes : cl->groups;
     for (long m = 0; m < M && status == 0; m++) {
-        r.n = 0;
-        for (size_t j = 0; j < units && status == 0; j++) {
-            const size_t u = gsl_rng_uniform_int(rng, units);
-            if (!by_tune)
-                status = append_group(cl, u, &r, err);
-            for (size_t i = by_tune ? cl->tfirst[u] : 0;
-                 by_tune && i < cl->tfirst[u + 1] && status == 0; i++)
-                status = append_group(cl, cl->tgroup[i], &r, err);
-        }
+        status = bootstrap_draw(cl, rng, &r, err);
         if (status == 0) {
             label_table_fill(t, r.code, r.key, r.n);
             Claim c;
@@ -3166,7 +3177,8 @@ static int group_clips(const char *path, Clips *cl, Error *err)
             break;
         }
         const bool same = i > 0 && len == group_length(s[i - 1].id)
-                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/';
+                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/'
+                          && s[i - 1].id[len] == '/';
         if (same && cl->key[s[i].clip] != cl->key[s[i - 1].clip]) {
             status = fail(err, "'%s': the clips of group '%.*s' disagree about the key",
                           path, (int)len, s[i].id);
@@ -4139,6 +4151,7 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
     mac(m, "TestDistTwo", tr->test_d2 / tr->variance, 3);
     mac_int(m, "Reseeded", tr->reseeded1);
     mac_int(m, "ReseededTwo", tr->reseeded2);
+    mac_int(m, "SizePerms", SIZE_PERMUTATIONS);
     for (int k = 0; k < pl->nsizes; k++) {
         char name[64];
         snprintf(name, sizeof name, "SizeK%c", 'A' + k);

@@ -1584,7 +1584,8 @@ static int group_clips(const char *path, Clips *cl, Error *err)
             break;
         }
         const bool same = i > 0 && len == group_length(s[i - 1].id)
-                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/';
+                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/'
+                          && s[i - 1].id[len] == '/';
         if (same && cl->key[s[i].clip] != cl->key[s[i - 1].clip]) {
             status = fail(err, "'%s': the clips of group '%.*s' disagree about the key",
                           path, (int)len, s[i].id);
@@ -1764,6 +1765,104 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
     const int status = read_clip_table_stream(fp, path, limit, cl, err);
     fclose(fp);
     return status;
+}
+typedef struct {
+    size_t n, cap;
+    size_t *code;
+    int *key;
+} Resample;
+
+static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
+{
+    for (size_t i = cl->gfirst[group]; i < cl->gfirst[group + 1]; i++) {
+        const size_t c = cl->gclip[i], len = cl->first[c + 1] - cl->first[c];
+        while (r->n + len > r->cap) {
+            size_t *code = realloc(r->code, 2 * r->cap * sizeof *code);
+            if (code != NULL)
+                r->code = code;
+            int *key = realloc(r->key, 2 * r->cap * sizeof *key);
+            if (key != NULL)
+                r->key = key;
+            if (code == NULL || key == NULL)
+                return fail(err, "out of memory in the bootstrap");
+            r->cap *= 2;
+        }
+        for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++) {
+            r->code[r->n] = cl->code[f];
+            r->key[r->n++] = cl->key[c];
+        }
+    }
+    return 0;
+}
+static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err)
+{
+    const bool by_tune = cl->tunes > 1;
+    const size_t units = by_tune ? cl->tunes : cl->groups;
+    int status = 0;
+    r->n = 0;
+    for (size_t j = 0; j < units && status == 0; j++) {
+        const size_t u = gsl_rng_uniform_int(rng, units);
+        if (!by_tune)
+            status = append_group(cl, u, r, err);
+        for (size_t i = by_tune ? cl->tfirst[u] : 0;
+             by_tune && i < cl->tfirst[u + 1] && status == 0; i++)
+            status = append_group(cl, cl->tgroup[i], r, err);
+    }
+    return status;
+}
+static bool same_shape(const Clips *cl, size_t a, size_t b)
+{
+    const size_t na = cl->gfirst[a + 1] - cl->gfirst[a];
+    if (na != cl->gfirst[b + 1] - cl->gfirst[b])
+        return false;
+    for (size_t j = 0; j < na; j++) {
+        const size_t ca = cl->gclip[cl->gfirst[a] + j], cb = cl->gclip[cl->gfirst[b] + j];
+        if (cl->first[ca + 1] - cl->first[ca] != cl->first[cb + 1] - cl->first[cb])
+            return false;
+    }
+    return true;
+}
+
+static size_t shape_classes(const Clips *cl, size_t *rep, size_t *cls,
+                            size_t *order, size_t *start)
+{
+    size_t classes = 0;
+    for (size_t g = 0; g < cl->groups; g++) {
+        size_t c = 0;
+        while (c < classes && !same_shape(cl, rep[c], g))
+            c++;
+        if (c == classes)
+            rep[classes++] = g;
+        cls[g] = c;
+    }
+    for (size_t c = 0; c <= classes; c++)       /* a counting sort by class */
+        start[c] = 0;
+    for (size_t g = 0; g < cl->groups; g++)
+        start[cls[g] + 1]++;
+    for (size_t c = 0; c < classes; c++) {
+        start[c + 1] += start[c];
+        rep[c] = start[c];                      /* now the next free slot */
+    }
+    for (size_t g = 0; g < cl->groups; g++)
+        order[rep[cls[g]]++] = g;
+    return classes;
+}
+static void permute_chords(const Clips *cl, const size_t *order, const size_t *start,
+                           size_t classes, size_t *perm, gsl_rng *rng, int *fc)
+{
+memcpy(perm, order, cl->groups * sizeof *perm);
+for (size_t c = 0; c < classes; c++)
+    if (start[c + 1] - start[c] > 1)
+        gsl_ran_shuffle(rng, perm + start[c], start[c + 1] - start[c], sizeof *perm);
+for (size_t i = 0; i < cl->groups; i++) {
+    const size_t to = order[i], from = perm[i];
+    for (size_t j = 0; j < cl->gfirst[to + 1] - cl->gfirst[to]; j++) {
+        const size_t dc = cl->gclip[cl->gfirst[to] + j];
+        const size_t sc = cl->gclip[cl->gfirst[from] + j];
+        memcpy(fc + cl->first[dc], cl->chord + cl->first[sc],
+               (cl->first[dc + 1] - cl->first[dc]) * sizeof *fc);
+    }
+}
 }
 static void write_npy(FILE *fp, const gsl_matrix *m)
 {
@@ -1974,6 +2073,10 @@ static void test_wav_list(void)
     CU_ASSERT_FATAL(write_test_wav("mono.wav", x, N + 2 * PAD, 1, 32000) == 0);
     CU_ASSERT_FATAL(write_test_wav("stereo.wav", y, N, 2, 32000) == 0);
     CU_ASSERT_FATAL(write_test_wav("rate.wav", x, N, 1, 44100) == 0);
+    const double kept = x[12000];
+    x[12000] = NAN;             /* sample 12001, counting from 1 */
+    CU_ASSERT_FATAL(write_test_wav("nan.wav", x, N, 1, 32000) == 0);
+    x[12000] = kept;
     const char *d = getenv("TESTDIR");
     snprintf(list, sizeof list, "%s/mono.wav\tC\ttune+0\ttrain\n"
              "%s/stereo.wav\tAm\ttune+9\ttest\n", d, d);
@@ -2010,7 +2113,9 @@ static void test_wav_list(void)
         {"%s/mono.wav\tH\ta\ttrain\n", "'H' is not one of the 24 key names"},
         {"%s/mono.wav\tC\ta\tdev\n", "split 'dev' is neither train nor test"},
         {"%s/mono.wav\tC\ta/b\ttrain\n", "contains '/'"},
-        {"%s/mono.wav\tC\ta\ttrain\n", "gives no held-out clips"}};
+        {"%s/mono.wav\tC\ta\ttrain\n", "gives no held-out clips"},
+        {"%s/mono.wav\tC\t\ttrain\n", "empty field"},
+        {"%s/nan.wav\tC\ta\ttrain\n", "sample 12001 (channel 1) is not a finite"}};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         snprintf(list, sizeof list, bad[k][0], d);
         write_test_file("bad.tsv", list);
@@ -2396,7 +2501,7 @@ static void test_codebook_cli(void)
     CU_ASSERT(cb != NULL && cb->size1 == 32 && cb->size2 == 128);
     gsl_matrix_free(cb);
     r = run_program("--codebook s.npy --codes c.tsv --chords h.tsv --raw raw.tsv "
-                    "-p 5 --permutations 20 --map map.dat --heatmap heat.dat "
+                    "-p 5 --permutations 59 --map map.dat --heatmap heat.dat "
                     "--macros m.tex");
     CU_ASSERT(r.status == 0 && test_file_exists("map.dat")
               && test_file_exists("m.tex"));
@@ -2410,6 +2515,16 @@ static void test_codebook_cli(void)
     write_test_file("empty.tsv", "clip1\tC\t1\t\t2\n");
     write_test_file("twice.tsv", "clip1\tC\t1\nclip2\tG\t2\nclip1\tC\t3\n");
     write_test_file("group.tsv", "t/1\tC\t1\nt/2\tG\t2\n");
+    write_test_file("signed.tsv", "clip1\tC\t+1\n");
+    {
+        char nul[1024];
+        snprintf(nul, sizeof nul, "%s/nul.tsv", getenv("TESTDIR"));
+        static const char bytes[] = "clip1\tC\t1\nclip2\tC\t2\0\t3\n";
+        FILE *fp = fopen(nul, "wb");
+        CU_ASSERT_FATAL(fp != NULL);
+        fwrite(bytes, 1, sizeof bytes - 1, fp);
+        fclose(fp);
+    }
     const char *m = " --map map2.dat --macros m.tex";
     char args[512];
     const char *cases[][2] = {
@@ -2434,7 +2549,13 @@ static void test_codebook_cli(void)
         {"--codebook s.npy --codes c.tsv --floors 1e-2", "need --train"},
         {"--train --floors 2", "must lie in (0, 1)"},
         {"--train --sizes 8", "out of range"},
-        {"--codebook s.npy --codes c.tsv --bogus", "unknown option"}};
+        {"--codebook s.npy --codes c.tsv --bogus", "unknown option"},
+        {"--codebook s.npy --codes c.tsv -p 0", "must be greater than 1"},
+        {"--codebook s.npy --codes c.tsv -p 31", "too large for 32 points"},
+        {"--codebook s.npy --codes c.tsv --permutations 58", "out of range [59,"},
+        {"--codebook s.npy --codes nul.tsv", "nul.tsv:2: contains a NUL byte"},
+        {"--codebook s.npy --codes c.tsv --chords nul.tsv", "contains a NUL byte"},
+        {"--codebook s.npy --codes signed.tsv", "'+1' is not a whole number"}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         snprintf(args, sizeof args, "%s%s", cases[k][0], strstr(cases[k][0], "--map")
                  ? " --macros m.tex" : m);
@@ -2466,6 +2587,37 @@ static void test_codebook_cli(void)
     expect_rejection_of("--train --wavs gone.tsv --macros g2.tex", "cannot open",
                         "g2.tex");                  /* once freed twice, under ASan */
 
+    {
+        char sub[1024];
+        snprintf(sub, sizeof sub, "%s/adir", getenv("TESTDIR"));
+        CU_ASSERT_FATAL(mkdir(sub, 0777) == 0);
+        const char *train[] = {"--write-codebook", "--write-codes", "--write-chords",
+                               "--write-raw", "--distortion", "--macros", "--wav"};
+        const char *measure[] = {"--map", "--heatmap", "--macros"};
+        const char *bad[3][2] = {{"''", "the file name is empty"},
+                                 {"adir", "is a directory"},
+                                 {"nodir/x", "No such file or directory"}};
+        for (int mode = 0; mode < 2; mode++) {
+            const char **opts = mode == 0 ? train : measure;
+            const int n = mode == 0 ? 7 : 3;
+            for (int k = 0; k < n; k++)
+                for (int b = 0; b < 3; b++) {
+                    char args[1024];
+                    int len = snprintf(args, sizeof args, "%s", mode == 0
+                        ? "--train --keys 4 --train-clips 3 --test-clips 2 --seconds 1 "
+                          "--codewords 32 --codewords2 16 --iterations 4 --raw-sample 64"
+                        : "--codebook s.npy --codes c.tsv -p 5 --permutations 59");
+                    for (int j = 0; j < n; j++) {
+                        char good[16];
+                        snprintf(good, sizeof good, "o-%d", j);
+                        len += snprintf(args + len, sizeof args - (size_t)len, " %s %s",
+                                        opts[j], j == k ? bad[b][0] : good);
+                    }
+                    expect_rejection_of(args, bad[b][1], "o-");
+                    CU_ASSERT(leftover_files(".tmp") == 0);
+                }
+        }
+    }
 }
 static void test_clip_groups(void)
 {
@@ -2590,6 +2742,66 @@ static void test_null_tunes(void)
     clips_free(&cl);
     remove_test_file("tunes.tsv");
 }
+static void test_bootstrap_tunes(void)
+{
+    write_test_file("tunes.tsv", "a+0/1\tC\t1\na+2/1\tD\t2\n"
+                    "b+0/1\tC\t3\t3\t3\t3\t3\t3\t3\t3\t3\t3\n"
+                    "b+2/1\tD\t4\t4\t4\t4\t4\t4\t4\t4\t4\t4\n");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tunes.tsv", getenv("TESTDIR"));
+    Clips cl;
+    Error err = {""};
+    CU_ASSERT_FATAL(read_clip_table(path, 5, &cl, &err) == 0);
+    CU_ASSERT_FATAL(cl.tunes == 2 && cl.groups == 4);
+    Resample r = {0, 4, malloc(4 * sizeof *r.code), malloc(4 * sizeof *r.key)};
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(r.code != NULL && r.key != NULL && rng != NULL);
+    bool size[41] = {false};
+    for (int m = 0; m < 200; m++) {
+        CU_ASSERT_FATAL(bootstrap_draw(&cl, rng, &r, &err) == 0);
+        size_t count[5] = {0};
+        for (size_t i = 0; i < r.n; i++)
+            count[r.code[i]]++;
+        CU_ASSERT(count[1] == count[2] && count[3] == count[4]);
+        CU_ASSERT(r.n == 4 || r.n == 22 || r.n == 40);
+        size[r.n <= 40 ? r.n : 0] = true;
+    }
+    CU_ASSERT(size[4] && size[22] && size[40]);
+    free(r.code);
+    free(r.key);
+    gsl_rng_free(rng);
+    clips_free(&cl);
+}
+static void test_chord_null(void)
+{
+    write_test_file("shapes.tsv", "x/1\tC\t1\t2\ny/1\tG\t3\t4\nz/1\tD\t5\t6\t7\n");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/shapes.tsv", getenv("TESTDIR"));
+    Clips cl;
+    Error err = {""};
+    CU_ASSERT_FATAL(read_clip_table(path, 8, &cl, &err) == 0);
+    CU_ASSERT_FATAL(cl.groups == 3 && cl.frames == 7);
+    int chord[7] = {1, 2, 3, 4, 5, 6, 7}, fc[7];
+    cl.chord = malloc(sizeof chord);
+    CU_ASSERT_FATAL(cl.chord != NULL);
+    memcpy(cl.chord, chord, sizeof chord);
+    size_t rep[3], cls[3], order[3], start[4], perm[3];
+    const size_t classes = shape_classes(&cl, rep, cls, order, start);
+    CU_ASSERT(classes == 2 && start[0] == 0 && start[1] == 2 && start[2] == 3);
+    CU_ASSERT(order[0] == 0 && order[1] == 1 && order[2] == 2);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    int kept = 0, swapped = 0;
+    for (int m = 0; m < 100; m++) {
+        permute_chords(&cl, order, start, classes, perm, rng, fc);
+        CU_ASSERT(fc[4] == 5 && fc[5] == 6 && fc[6] == 7);
+        kept += fc[0] == 1 && fc[1] == 2 && fc[2] == 3 && fc[3] == 4;
+        swapped += fc[0] == 3 && fc[1] == 4 && fc[2] == 1 && fc[3] == 2;
+    }
+    CU_ASSERT(kept + swapped == 100 && kept > 0 && swapped > 0);
+    gsl_rng_free(rng);
+    clips_free(&cl);
+}
 int main(void)
 {
     static const char *const suites[] = {"23.2 codebook"};
@@ -2616,6 +2828,9 @@ int main(void)
         {0, "key names transposed by semitones", test_transpose_key},
         {0, "a list of recordings read as clips; bad lists refused",
          test_wav_list},
+        {0, "the bootstrap draws whole tunes", test_bootstrap_tunes},
+        {0, "the chord null trades chords between groups of one shape",
+         test_chord_null},
         {0, "command line: small pipeline, bad files", test_codebook_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }
