@@ -2505,6 +2505,14 @@ static void test_codebook_cli(void)
                     "--macros m.tex");
     CU_ASSERT(r.status == 0 && test_file_exists("map.dat")
               && test_file_exists("m.tex"));
+    {   /* four major keys: no pair of relative keys, so that mean is "none" */
+        char text[16384], mpath[1024];
+        snprintf(mpath, sizeof mpath, "%s/m.tex", getenv("TESTDIR"));
+        slurp(mpath, text, sizeof text);
+        CU_ASSERT(strstr(text, "NaN") == NULL && strstr(text, "nan") == NULL);
+        CU_ASSERT(strstr(text, "{\\CbRelativeRatio}{\\mbox{none}}") != NULL);
+        CU_ASSERT(strstr(text, "{\\CbMcErrMax}") != NULL);
+    }
     remove_test_file("m.tex");
     write_test_npy("int.npy", "<i4", 16);
     write_test_npy("short.npy", "<f8", 3);
