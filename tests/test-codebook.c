@@ -2625,6 +2625,13 @@ static void test_codebook_cli(void)
                     CU_ASSERT(leftover_files(".tmp") == 0);
                 }
         }
+        expect_rejection_of("--synthesise C --output adir", "is a directory", "adir.");
+        expect_rejection_of("--synthesise C --output nodir/x.wav", "No such file",
+                            "x.wav");
+        /* the worked example checks its outputs before it prints anything */
+        Run ex = run_program("--values o-v.tsv --macros nodir/m.tex");
+        CU_ASSERT(ex.status == 1 && ex.out[0] == '\0' && count_lines(ex.err) == 1);
+        CU_ASSERT(!test_file_exists("o-v.tsv") && leftover_files("o-") == 0);
     }
 }
 static void test_clip_groups(void)
