@@ -1318,6 +1318,7 @@ static int write_wav_stream(FILE *fp, const char *name, const double *x, size_t 
     SNDFILE *sf = sf_open_fd(fileno(fp), SFM_WRITE, &info, SF_FALSE);
     if (sf == NULL)
         return fail(err, "cannot write '%s': %s", name, sf_strerror(NULL));
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);    /* it holds a time */
     const sf_count_t written = sf_writef_double(sf, x, (sf_count_t)n);
     const int closed = sf_close(sf);
     if (written != (sf_count_t)n || closed != 0)
