@@ -1308,19 +1308,21 @@ static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *r
     for (size_t i = 0; i < n; i++)
         out[i] += gsl_ran_gaussian(rng, sy->noise);
 }
-static int write_wav(const char *path, const double *x, size_t n, Error *err)
+static int write_wav_stream(FILE *fp, const char *name, const double *x, size_t n,
+                            Error *err)
 {
     SF_INFO info = {.samplerate = RATE, .channels = 1,
                     .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
-    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (fflush(fp) != 0)
+        return fail(err, "error writing '%s': %s", name, strerror(errno));
+    SNDFILE *sf = sf_open_fd(fileno(fp), SFM_WRITE, &info, SF_FALSE);
     if (sf == NULL)
-        return fail(err, "cannot write '%s': %s", path, sf_strerror(NULL));
+        return fail(err, "cannot write '%s': %s", name, sf_strerror(NULL));
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);    /* it holds a time */
     const sf_count_t written = sf_writef_double(sf, x, (sf_count_t)n);
     const int closed = sf_close(sf);
-    if (written != (sf_count_t)n || closed != 0) {
-        remove(path);
-        return fail(err, "error writing '%s'", path);
-    }
+    if (written != (sf_count_t)n || closed != 0)
+        return fail(err, "error writing '%s'", name);
     return 0;
 }
 enum { HOP = RATE / 50 };
@@ -1499,6 +1501,17 @@ static void wav_list_free(Wav_list *wl)
     }
     free(wl->e);
 }
+static char *next_field(char **rest)
+{
+    char *field = *rest;
+    if (field == NULL)
+        return NULL;
+    char *tab = strchr(field, '\t');
+    if (tab != NULL)
+        *tab = '\0';
+    *rest = tab != NULL ? tab + 1 : NULL;
+    return field;
+}
 static char *copy_string(const char *s, Error *err)
 {
     const size_t n = strlen(s) + 1;
@@ -1511,16 +1524,18 @@ static char *copy_string(const char *s, Error *err)
 static int parse_wav_entry(char *line, const char *path, size_t lineno,
                            Wav_entry *w, Error *err)
 {
-    char *f[4];
+    char *f[4], *rest = line;
     int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *save = NULL, *t = strtok_r(line, "\t", &save); t != NULL;
-         t = strtok_r(NULL, "\t", &save))
+    for (char *t = next_field(&rest); t != NULL; t = next_field(&rest))
         if (n++ < 4)
             f[n - 1] = t;
     if (n != 4)
         return fail(err, "%s:%zu: expected 4 tab-separated fields (WAV file, key, "
                     "group, train or test), got %d", path, lineno, n);
+    for (int k = 0; k < 4; k++)
+        if (f[k][0] == '\0')
+            return fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at "
+                        "the end of the line)", path, lineno);
     if ((w->key = parse_key(f[1])) < 0)
         return fail(err, "%s:%zu: '%s' is not one of the 24 key names", path, lineno,
                     f[1]);
@@ -1535,18 +1550,26 @@ static int parse_wav_entry(char *line, const char *path, size_t lineno,
     w->group = w->path ? copy_string(f[2], err) : NULL;
     return w->group ? 0 : -1;
 }
-static int read_wav_list(const char *path, Wav_list *wl, Error *err)
+static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
+                                Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return fail(err, "cannot open '%s': %s", path, strerror(errno));
     *wl = (Wav_list){NULL, 0};
     size_t cap = 0, lineno = 0, lcap = 0;
     char *line = NULL;
+    ssize_t got;
     int status = 0;
-    while (status == 0 && getline(&line, &lcap, fp) != -1) {
+    while (status == 0 && (got = getline(&line, &lcap, fp)) != -1) {
         lineno++;
-        if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+        if (strlen(line) != (size_t)got) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
+                          lineno);
+            break;
+        }
+        if (got > 0 && line[got - 1] == '\n')
+            line[--got] = '\0';
+        if (got > 0 && line[got - 1] == '\r')
+            line[--got] = '\0';
+        if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
         if (wl->n == cap) {
             const size_t ncap = cap ? 2 * cap : 64;
@@ -1571,11 +1594,22 @@ static int read_wav_list(const char *path, Wav_list *wl, Error *err)
     if (status == 0 && wl->n == 0)
         status = fail(err, "'%s' lists no WAV files", path);
     free(line);
-    fclose(fp);
     if (status != 0) {
         wav_list_free(wl);
         *wl = (Wav_list){NULL, 0};
     }
+    return status;
+}
+
+static int read_wav_list(const char *path, Wav_list *wl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        *wl = (Wav_list){NULL, 0};
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    }
+    const int status = read_wav_list_stream(fp, path, wl, err);
+    fclose(fp);
     return status;
 }
 static double *read_mono(const char *path, size_t *n, Error *err)
@@ -1602,11 +1636,16 @@ static double *read_mono(const char *path, size_t *n, Error *err)
                 free(x);
                 x = NULL;
             } else {
-                for (size_t i = 0; i < frames; i++) {
+                for (size_t i = 0; i < frames && x != NULL; i++) {
                     double s = 0.0;
                     for (size_t c = 0; c < ch; c++)
                         s += buf[i * ch + c];
                     x[i] = s / (double)ch;
+                    if (!isfinite(x[i])) {
+                        fail(err, "'%s': sample %zu is not a finite number", path, i + 1);
+                        free(x);
+                        x = NULL;
+                    }
                 }
             }
         }
@@ -1618,6 +1657,23 @@ static double *read_mono(const char *path, size_t *n, Error *err)
     free(buf);
     *n = frames;
     return x;
+}
+static int check_samples(SNDFILE *sf, const char *path, int channels, Error *err)
+{
+    double buf[4096];
+    const sf_count_t per = (sf_count_t)(4096 / (channels > 0 ? channels : 1));
+    sf_count_t got, done = 0;
+    if (channels <= 0 || channels > 4096)
+        return fail(err, "'%s' has %d channels", path, channels);
+    while ((got = sf_readf_double(sf, buf, per)) > 0) {
+        for (sf_count_t i = 0; i < got * channels; i++)
+            if (!isfinite(buf[i]))
+                return fail(err, "'%s': sample %lld (channel %lld) is not a finite "
+                            "number", path, (long long)(done + i / channels + 1),
+                            (long long)(i % channels + 1));
+        done += got;
+    }
+    return 0;
 }
 static int check_wav(const char *path, Error *err)
 {
@@ -1631,6 +1687,8 @@ static int check_wav(const char *path, Error *err)
                       "only (resample it first)", path, info.samplerate, RATE);
     else if (info.frames <= 0)
         status = fail(err, "'%s' holds no samples", path);
+    else
+        status = check_samples(sf, path, info.channels, err);
     sf_close(sf);
     return status;
 }
@@ -2383,6 +2441,86 @@ static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
     free(allowed); free(nallowed); free(ck); free(fk);
     return status;
 }
+static bool same_shape(const Clips *cl, size_t a, size_t b)
+{
+    const size_t na = cl->gfirst[a + 1] - cl->gfirst[a];
+    if (na != cl->gfirst[b + 1] - cl->gfirst[b])
+        return false;
+    for (size_t j = 0; j < na; j++) {
+        const size_t ca = cl->gclip[cl->gfirst[a] + j], cb = cl->gclip[cl->gfirst[b] + j];
+        if (cl->first[ca + 1] - cl->first[ca] != cl->first[cb + 1] - cl->first[cb])
+            return false;
+    }
+    return true;
+}
+
+static size_t shape_classes(const Clips *cl, size_t *rep, size_t *cls,
+                            size_t *order, size_t *start)
+{
+    size_t classes = 0;
+    for (size_t g = 0; g < cl->groups; g++) {
+        size_t c = 0;
+        while (c < classes && !same_shape(cl, rep[c], g))
+            c++;
+        if (c == classes)
+            rep[classes++] = g;
+        cls[g] = c;
+    }
+    for (size_t c = 0; c <= classes; c++)       /* a counting sort by class */
+        start[c] = 0;
+    for (size_t g = 0; g < cl->groups; g++)
+        start[cls[g] + 1]++;
+    for (size_t c = 0; c < classes; c++) {
+        start[c + 1] += start[c];
+        rep[c] = start[c];                      /* now the next free slot */
+    }
+    for (size_t g = 0; g < cl->groups; g++)
+        order[rep[cls[g]]++] = g;
+    return classes;
+}
+static void permute_chords(const Clips *cl, const size_t *order, const size_t *start,
+                           size_t classes, size_t *perm, gsl_rng *rng, int *fc)
+{
+memcpy(perm, order, cl->groups * sizeof *perm);
+for (size_t c = 0; c < classes; c++)
+    if (start[c + 1] - start[c] > 1)
+        gsl_ran_shuffle(rng, perm + start[c], start[c + 1] - start[c], sizeof *perm);
+for (size_t i = 0; i < cl->groups; i++) {
+    const size_t to = order[i], from = perm[i];
+    for (size_t j = 0; j < cl->gfirst[to + 1] - cl->gfirst[to]; j++) {
+        const size_t dc = cl->gclip[cl->gfirst[to] + j];
+        const size_t sc = cl->gclip[cl->gfirst[from] + j];
+        memcpy(fc + cl->first[dc], cl->chord + cl->first[sc],
+               (cl->first[dc + 1] - cl->first[dc]) * sizeof *fc);
+    }
+}
+}
+static int null_chord_groups(const Geometry *g, const Clips *cl, Label_table *t,
+                             const Claim *obs, long M, gsl_rng *rng,
+                             Null_summary *s, Error *err)
+{
+    size_t *order = alloc_array(cl->groups, sizeof *order, err);
+    size_t *start = order ? alloc_array(cl->groups + 1, sizeof *start, err) : NULL;
+    size_t *perm = start ? alloc_array(cl->groups, sizeof *perm, err) : NULL;
+    size_t *rep = perm ? alloc_array(cl->groups, sizeof *rep, err) : NULL;
+    size_t *cls = rep ? alloc_array(cl->groups, sizeof *cls, err) : NULL;
+    int *fc = cls ? alloc_array(cl->frames, sizeof *fc, err) : NULL;
+    int status = fc ? 0 : -1;
+    const size_t classes = status == 0 ? shape_classes(cl, rep, cls, order, start)
+                                       : 0;
+    *s = (Null_summary){{0}, {0}};
+    for (long m = 0; m < M && status == 0; m++) {
+        permute_chords(cl, order, start, classes, perm, rng, fc);
+        label_table_fill(t, cl->code, fc, cl->frames);
+        const Claim c = {contiguity(g->nn_map, g->n, g->k, t->dominant),
+                         contiguity(g->nn_space, g->n, g->k, t->dominant), 0.0, 0.0,
+                         t->mean_share};
+        null_add(s, obs, &c, M);
+    }
+    null_finish(s, M);
+    free(order); free(start); free(perm); free(rep); free(cls); free(fc);
+    return status;
+}
 typedef struct {
     size_t n, cap;
     size_t *code;
@@ -2411,6 +2549,22 @@ static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
     }
     return 0;
 }
+static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err)
+{
+    const bool by_tune = cl->tunes > 1;
+    const size_t units = by_tune ? cl->tunes : cl->groups;
+    int status = 0;
+    r->n = 0;
+    for (size_t j = 0; j < units && status == 0; j++) {
+        const size_t u = gsl_rng_uniform_int(rng, units);
+        if (!by_tune)
+            status = append_group(cl, u, r, err);
+        for (size_t i = by_tune ? cl->tfirst[u] : 0;
+             by_tune && i < cl->tfirst[u + 1] && status == 0; i++)
+            status = append_group(cl, cl->tgroup[i], r, err);
+    }
+    return status;
+}
 static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
                            long M, gsl_rng *rng, double sd[CLAIM_STATS], Error *err)
 {
@@ -2419,9 +2573,7 @@ static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
     double sum[CLAIM_STATS] = {0}, sq[CLAIM_STATS] = {0};
     int status = r.code && r.key ? 0 : -1;
     for (long m = 0; m < M && status == 0; m++) {
-        r.n = 0;
-        for (size_t j = 0; j < cl->groups && status == 0; j++)
-            status = append_group(cl, gsl_rng_uniform_int(rng, cl->groups), &r, err);
+        status = bootstrap_draw(cl, rng, &r, err);
         if (status == 0) {
             label_table_fill(t, r.code, r.key, r.n);
             Claim c;
@@ -2470,6 +2622,7 @@ typedef struct {
     Plan plan;
 } Options;
 
+enum { MIN_PERMUTATIONS = 59 };     /* 1/(M + 1) <= 0.05/3 */
 static void usage(FILE *fp)
 {
     fputs(
@@ -2521,14 +2674,19 @@ static void usage(FILE *fp)
 "                             synthetic clips), coordinates\n"
 "      --distortion FILE      distortion per Lloyd iteration, both stages\n"
 "      --wav FILE             the first held-out clip as a WAV file\n"
-"\n"
+"\n",
+          fp);
+    fputs(
 "Measurement:\n"
 "      --codes FILE      codes of key-labelled clips: clip id, key, code...\n"
 "      --chords FILE     chord labels (0..47) of the same frames, optional\n"
 "      --raw FILE        raw frames for the control, optional\n"
-"  -p, --perplexity P    perplexity of the t-SNE map (default 30)\n"
+"  -p, --perplexity P    perplexity of the t-SNE map, above 1 and below the\n"
+"                        number of codewords less 1 (default 30)\n"
 "      --neighbours K    neighbours for the contiguity (default 10)\n"
-"      --permutations M  permutations of each null and Mantel test (default 200)\n"
+"      --permutations M  permutations of each null and Mantel test, and\n"
+"                        bootstrap resamples (default 2000; at least 59, since\n"
+"                        below that no p-value can pass Holm's threshold)\n"
 "      --map FILE        the map: x, y, colour, dominant key, share\n"
 "      --heatmap FILE    key-centroid distances of codebook and raw frames\n"
 "\n"
@@ -2634,7 +2792,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"key-table", required_argument, NULL, 33},
         {"transpose", required_argument, NULL, 34},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 200,
+    *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 2000,
                      .prefix = "Cb",
                      .perplexity = 30.0,
                      .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, {0}, 0,
@@ -2701,14 +2859,17 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                  break;
         case 11: s = parse_count(optarg, "--raw-sample", 11, 100000, &opt->plan.raw_sample,
                                  err); break;
-        case 'p': s = parse_double(optarg, "--perplexity", &opt->perplexity, err); break;
+        case 'p': s = parse_double(optarg, "--perplexity", &opt->perplexity, err);
+                  if (s == 0 && !(opt->perplexity > 1.0))
+                      s = fail(err, "--perplexity must be greater than 1, got %s", optarg);
+                  break;
         case 27: s = parse_sizes(optarg, &opt->plan, err); break;
         case 28: s = parse_floors(optarg, &opt->plan, err); break;
         case 29: s = parse_windows(optarg, &opt->plan, err); break;
         case 21: s = parse_count(optarg, "--neighbours", 1, 100, &opt->neighbours, err);
                  break;
-        case 22: s = parse_count(optarg, "--permutations", 1, 1000000, &opt->permutations,
-                                 err); break;
+        case 22: s = parse_count(optarg, "--permutations", MIN_PERMUTATIONS, 1000000,
+                                 &opt->permutations, err); break;
         default: return bad_option(c, argv, optind, optopt, err);
         }
         if (s != 0)
@@ -2786,7 +2947,36 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                             opt->wav, opt->macros, opt->values, opt->key_table};
     if (distinct_outputs(ins, 5, outs, 12, err) != 0)
         return -1;
+    const char *oname[12] = {"--output", "--map", "--heatmap", "--write-codebook",
+                             "--write-codes", "--write-chords", "--write-raw",
+                             "--distortion", "--wav", "--macros", "--values",
+                             "--key-table"};
+    for (int k = 0; k < 12; k++)
+        if (outs[k] != NULL && outs[k][0] == '\0')
+            return fail(err, "%s: the file name is empty", oname[k]);
+    for (int k = 0; k < 5; k++)
+        if (ins[k] != NULL && ins[k][0] == '\0')
+            return fail(err, "an input file name is empty");
     return 0;
+}
+static int open_outputs(const char *const *names, Outfile *out, int n, Error *err)
+{
+    for (int k = 0; k < n; k++)
+        out[k] = outfile_none();
+    for (int k = 0; k < n; k++)
+        if (names[k] != NULL && outfile_open(&out[k], names[k], err) != 0) {
+            outfiles_abort(out, (size_t)n);
+            return -1;
+        }
+    return 0;
+}
+
+static bool all_finite(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
 }
 typedef struct {
     FILE *fp;
@@ -2802,7 +2992,10 @@ static void mac(const Macros *m, const char *name, double x, int digits)
 {
     char buf[96];
     prefixed(m, name, buf, sizeof buf);
-    tex_macro(m->fp, buf, x, digits);
+    if (isfinite(x))
+        tex_macro(m->fp, buf, x, digits);
+    else
+        fprintf(m->fp, "\\newcommand{\\%s}{\\mbox{none}}\n", buf);
 }
 
 static void mac_int(const Macros *m, const char *name, long n)
@@ -2870,7 +3063,7 @@ typedef struct {
     size_t *nn_space, *nn_map;
     Claim obs, chord_obs;
     Key_distances kd;
-    Null_summary null_a, null_b, null_c, null_t;
+    Null_summary null_a, null_b, null_c, null_t, null_h;
     double sd[CLAIM_STATS];     /* bootstrap standard errors over clips */
     double chance, chord_chance;
     double chord_allowed[2];    /* groups with one allowed key; mean allowed */
@@ -2880,11 +3073,16 @@ typedef struct {
     Frame_stats raw, quant;
 } Analysis;
 
+static Calibration map_calibration(double perplexity)
+{
+    return (Calibration){perplexity, 1e-5, 200};
+}
+
 static int map_codebook(const gsl_matrix *cb, double perplexity, double *xy,
                         double *T, Error *err)
 {
     const size_t K = cb->size1;
-    const Calibration cal = {perplexity, 1e-5, 200};
+    const Calibration cal = map_calibration(perplexity);
     const Start start = {START_PCA, 1e-4, 1};
     gsl_matrix *P = NULL;
     Row_fit *fits = NULL;
@@ -2948,17 +3146,6 @@ static void clips_free(Clips *cl)
     free(cl->tgroup);
     *cl = (Clips){0};
 }
-static char *next_field(char **rest)
-{
-    char *field = *rest;
-    if (field == NULL)
-        return NULL;
-    char *tab = strchr(field, '\t');
-    if (tab != NULL)
-        *tab = '\0';
-    *rest = tab != NULL ? tab + 1 : NULL;
-    return field;
-}
 typedef struct {
     const char *id;
     size_t clip;
@@ -2991,7 +3178,8 @@ static int group_clips(const char *path, Clips *cl, Error *err)
             break;
         }
         const bool same = i > 0 && len == group_length(s[i - 1].id)
-                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/';
+                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/'
+                          && s[i - 1].id[len] == '/';
         if (same && cl->key[s[i].clip] != cl->key[s[i - 1].clip]) {
             status = fail(err, "'%s': the clips of group '%.*s' disagree about the key",
                           path, (int)len, s[i].id);
@@ -3060,19 +3248,26 @@ static int tune_blocks(Clips *cl, Error *err)
     free(t);
     return all && cl->tfirst == NULL ? -1 : 0;
 }
-static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
+static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
+                                  Clips *cl, Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return fail(err, "cannot open '%s': %s", path, strerror(errno));
     *cl = (Clips){0};
     size_t cap_c = 0, cap_f = 0, lineno = 0;
     char *line = NULL;
     size_t cap = 0;
+    ssize_t got;
     int status = 0;
-    while (status == 0 && getline(&line, &cap, fp) != -1) {
+    while (status == 0 && (got = getline(&line, &cap, fp)) != -1) {
         lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
+        if (strlen(line) != (size_t)got) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
+                          lineno);
+            break;
+        }
+        if (got > 0 && line[got - 1] == '\n')
+            line[--got] = '\0';
+        if (got > 0 && line[got - 1] == '\r')
+            line[--got] = '\0';
         if (line[0] == '\0' || line[0] == '#')
             continue;
         if (cl->clips + 1 >= cap_c) {
@@ -3123,8 +3318,8 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
             if (*tok == '\0')
                 status = fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at the "
                               "end of the line)", path, lineno);
-            else if (end == tok || *end != '\0' || errno == ERANGE || v < 0
-                     || (size_t)v >= limit)
+            else if (tok[strspn(tok, "0123456789")] != '\0' || end == tok || *end != '\0'
+                     || errno == ERANGE || v < 0 || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
             else if (cl->frames == cap_f) {
@@ -3140,8 +3335,9 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
         }
         cl->first[++cl->clips] = cl->frames;
     }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
-    fclose(fp);
     if (status == 0 && cl->clips == 0)
         status = fail(err, "'%s' contains no clips", path);
     if (status == 0)
@@ -3150,6 +3346,18 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
         status = tune_blocks(cl, err);
     if (status != 0)
         clips_free(cl);
+    return status;
+}
+
+static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        *cl = (Clips){0};
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    }
+    const int status = read_clip_table_stream(fp, path, limit, cl, err);
+    fclose(fp);
     return status;
 }
 static int frame_stats(const double *pts, size_t n, size_t D, const int *lab,
@@ -3268,6 +3476,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
     if (status == 0 && an->has_chords) {
         an->chord_obs.contig_space = contiguity(an->nn_space, K, k, an->chords.dominant);
         an->chord_obs.contig_map = contiguity(an->nn_map, K, k, an->chords.dominant);
+        an->chord_obs.share = an->chords.mean_share;
     }
     Key_distances kd_map;
     if (status == 0)
@@ -3287,6 +3496,13 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
         if (status == 0 && an->has_chords)
             status = null_chords(&g, cl, &tmp, &an->obs, M, rng, &an->null_c,
                                  an->chord_allowed, err);
+        Label_table tmp_chords;
+        if (status == 0 && an->has_chords
+            && (status = label_table_alloc(&tmp_chords, K, CHORDS, err)) == 0) {
+            status = null_chord_groups(&g, cl, &tmp_chords, &an->chord_obs, M, rng,
+                                       &an->null_h, err);
+            label_table_free(&tmp_chords);
+        }
         if (status == 0)
             status = bootstrap_clips(&g, cl, &tmp, M, rng, an->sd, err);
         an->has_tunes = cl->tunes > 1;
@@ -3394,12 +3610,20 @@ static const char *verdict_word(const int part[3])
     return measured == 0 ? "not measurable" : held == 3 ? "reproduced"
            : held > 0 ? "partly reproduced" : "not reproduced";
 }
+static double contiguity_p(const Analysis *an)
+{
+    return an->has_tunes ? fmax(an->null_b.p[0], an->null_t.p[0]) : an->null_b.p[0];
+}
+
+static double mc_error(double p, long M)
+{
+    return sqrt(p * (1.0 - p) / (double)M);
+}
+
 static void claim_parts(const Analysis *an, int part[3])
 {
     const double stat[3] = {an->obs.contig_map, an->obs.rho_space, an->obs.rho_map};
-    const double pc = an->has_tunes ? fmax(an->null_b.p[0], an->null_t.p[0])
-                                    : an->null_b.p[0];
-    const double p[3] = {pc, an->mantel_space, an->mantel_map};
+    const double p[3] = {contiguity_p(an), an->mantel_space, an->mantel_map};
     holm_parts(stat, p, part);
 }
 
@@ -3435,6 +3659,20 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
     mac_int(m, "HeldClips", (long)cl->clips);
     mac_int(m, "HeldFrames", (long)cl->frames);
     mac_int(m, "Perms", opt->permutations);
+    {
+        const double pv[3] = {contiguity_p(an), an->mantel_space, an->mantel_map};
+        const char *en[3] = {"McErrContig", "McErrMantelSpace", "McErrMantelMap"};
+        double worst = 0.0;
+        for (int j = 0; j < 3; j++) {
+            const double e = mc_error(pv[j], opt->permutations);
+            mac(m, en[j], e, 2);
+            worst = isfinite(e) && e > worst ? e : worst;
+        }
+        mac(m, "McErrMax", worst, 2);
+        mac(m, "PContig", pv[0], 2);
+        mac(m, "HolmFirst", VERDICT_ALPHA / 3, 2);
+        mac(m, "HolmSecond", VERDICT_ALPHA / 2, 2);
+    }
     mac(m, "KeyEntropy", an->keys.mean_entropy, 3);
     mac(m, "Trust", an->trust, 3);
     mac(m, "Chance", an->chance, 2);
@@ -3472,6 +3710,14 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
         mac(m, "ChordContigMap", an->chord_obs.contig_map, 2);
         mac(m, "ChordContigSpace", an->chord_obs.contig_space, 2);
         macro_null(m, "NullC", &an->null_c);
+        const char *hn[3] = {"ContigMap", "ContigSpace", "Share"};
+        const int hs[3] = {0, 1, 4};
+        for (int k = 0; k < 3; k++) {
+            snprintf(name, sizeof name, "ChordNull%s", hn[k]);
+            mac(m, name, an->null_h.mean[hs[k]], 2);
+            snprintf(name, sizeof name, "ChordNullp%s", hn[k]);
+            mac(m, name, an->null_h.p[hs[k]], 2);
+        }
         mac(m, "ChordUnique", 100.0 * an->chord_allowed[0], 2);
         mac(m, "ChordAllowed", an->chord_allowed[1], 2);
         const char *sn[3] = {"ChordExplainsMap", "ChordExplainsSpace",
@@ -3487,37 +3733,62 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
         macro_frames(m, "Quant", &an->quant);
     }
 }
-static int run_synthesise(const Options *opt, Error *err)
+static int synthesise_into(Outfile *o, const char *key, long seed, long clip,
+                           const Synth *sy, Error *err)
 {
-    const Synth *sy = &opt->plan.synth;
     const size_t n = (size_t)(sy->seconds * RATE);
     double *x = alloc_array(n, sizeof *x, err);
     int *chord = x ? alloc_array(n, sizeof *chord, err) : NULL;
     gsl_rng *rng = chord ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
     int status = rng ? 0 : (chord ? fail(err, "cannot allocate a generator") : -1);
     if (status == 0) {
-        render_clip(parse_key(opt->synth_key),
-                    (unsigned long)opt->seed * 1000000UL + (unsigned long)opt->clip,
-                    sy, rng, x, chord, n);
-        status = write_wav(opt->output, x, n, err);
+        render_clip(parse_key(key),
+                    (unsigned long)seed * 1000000UL + (unsigned long)clip, sy, rng,
+                    x, chord, n);
+        status = write_wav_stream(o->fp, o->name, x, n, err);
     }
     free(x);
     free(chord);
     gsl_rng_free(rng);
     return status;
 }
+
+static int run_synthesise(const Options *opt, Error *err)
+{
+    Outfile o;
+    if (outfile_open(&o, opt->output, err) != 0)
+        return -1;
+    if (synthesise_into(&o, opt->synth_key, opt->seed, opt->clip, &opt->plan.synth,
+                        err) != 0) {
+        outfiles_abort(&o, 1);
+        return -1;
+    }
+    return outfiles_commit(&o, 1, err);
+}
+enum { SIZE_PERMUTATIONS = 2000 };  /* for null B and the Mantel test */
+
 typedef struct {
     long K;
     size_t used;
     double share, contig, null_contig, p_contig, rho, mantel;
 } Size_result;
 
+static size_t corpus_groups(const Corpus *cp)
+{
+    return cp->group != NULL ? cp->groups : cp->clips;
+}
+
+static size_t clip_group(const Corpus *cp, size_t c)
+{
+    return cp->group != NULL ? cp->group[c] : c;
+}
+
 static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *test,
                       const Plan *pl, long K, Size_result *out, Error *err)
 {
     const size_t N = z->size1, Nt = zt->size1, D = z->size2, k = 10;
     const size_t F = test->frames_per_clip;
-    const long M = 200;
+    const long M = SIZE_PERMUTATIONS;
     gsl_matrix *c = alloc_matrix((size_t)K, D, err);
     double *trace = c ? alloc_array((size_t)pl->iterations + 1, sizeof *trace, err)
                       : NULL;
@@ -3553,13 +3824,14 @@ static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *t
                              t.dominant), 0.0, 0.0, fifths_rho(&kd, NULL), 0.0};
         gsl_rng_set(rng, pl->seed + 4);
         out->mantel = mantel_p(&kd, out->rho, M, rng);
+        const size_t G = corpus_groups(test);
         for (size_t c0 = 0; c0 < test->clips; c0++)
-            ck[c0] = test->key[c0];
+            ck[clip_group(test, c0)] = test->key[c0];
         for (long m = 0; m < M; m++) {
-            if (test->clips > 1)
-                gsl_ran_shuffle(rng, ck, test->clips, sizeof *ck);
+            if (G > 1)
+                gsl_ran_shuffle(rng, ck, G, sizeof *ck);
             for (size_t i = 0; i < Nt; i++)
-                fk[i] = ck[i / F];
+                fk[i] = ck[clip_group(test, i / F)];
             label_table_fill(&t, tcode, fk, Nt);
             const double v = contiguity(nn, (size_t)K, k, t.dominant);
             out->null_contig += v / (double)M;
@@ -3880,6 +4152,7 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
     mac(m, "TestDistTwo", tr->test_d2 / tr->variance, 3);
     mac_int(m, "Reseeded", tr->reseeded1);
     mac_int(m, "ReseededTwo", tr->reseeded2);
+    mac_int(m, "SizePerms", SIZE_PERMUTATIONS);
     for (int k = 0; k < pl->nsizes; k++) {
         char name[64];
         snprintf(name, sizeof name, "SizeK%c", 'A' + k);
@@ -3926,18 +4199,22 @@ static int run_train(const Options *opt, Error *err)
 {
     const Plan *pl = &opt->plan;
     Trained tr = {0};
-    int status = train_codec(pl, &tr, err);
+    const char *names[8] = {opt->w_codebook, opt->w_codes, opt->w_chords,
+                            opt->w_raw, opt->distortion, opt->macros,
+                            opt->key_table, opt->wav};
+    Outfile out[8];
+    int status = open_outputs(names, out, 8, err);
+    if (status == 0)
+        status = train_codec(pl, &tr, err);
+    if (status == 0 && !all_finite(tr.c1->data, tr.c1->size1 * tr.c1->size2))
+        status = fail(err, "the training produced a codebook with a value that is "
+                      "not finite; nothing is written");
     const size_t Nt = tr.test.clips * tr.test.frames_per_clip;
     const size_t S = (size_t)pl->raw_sample < Nt ? (size_t)pl->raw_sample : Nt;
-    const char *names[7] = {opt->w_codebook, opt->w_codes, opt->w_chords, opt->w_raw,
-                            opt->distortion, opt->macros, opt->key_table};
-    Outfile out[7];
-    for (int k = 0; k < 7; k++)
-        out[k] = outfile_none();
-    for (int k = 0; k < 7 && status == 0; k++) {
-        if (names[k] == NULL || (status = outfile_open(&out[k], names[k], err)) != 0)
-            continue;
+    for (int k = 0; k < 8 && status == 0; k++) {
         FILE *fp = out[k].fp;
+        if (fp == NULL)
+            continue;
         switch (k) {
         case 0: write_npy(fp, tr.c1); break;
         case 1: write_clip_table(fp, &tr.test, tr.tcode); break;
@@ -3945,22 +4222,19 @@ static int run_train(const Options *opt, Error *err)
         case 3: write_raw(fp, &tr, S); break;
         case 4: write_distortion(fp, &tr, (int)pl->iterations); break;
         case 5: write_train_macros(&(Macros){fp, opt->prefix}, pl, &tr); break;
-        default: write_key_table(fp, &tr, pl->synth.seconds); break;
+        case 6: write_key_table(fp, &tr, pl->synth.seconds); break;
+        default: {
+            char name[8];
+            key_name(tr.test.key[0], name, sizeof name);
+            status = synthesise_into(&out[k], name, opt->seed, (long)tr.train.clips,
+                                     &pl->synth, err);
+        }
         }
     }
     if (status != 0)
-        outfiles_abort(out, 7);
+        outfiles_abort(out, 8);
     else
-        status = outfiles_commit(out, 7, err);
-    if (status == 0 && opt->wav != NULL) {
-        Options one = *opt;
-        char name[8];
-        key_name(tr.test.key[0], name, sizeof name);
-        one.synth_key = name;
-        one.output = opt->wav;
-        one.clip = (long)tr.train.clips;
-        status = run_synthesise(&one, err);
-    }
+        status = outfiles_commit(out, 8, err);
     trained_free(&tr);
     return status;
 }
@@ -3968,8 +4242,14 @@ static int run_measure(const Options *opt, Error *err)
 {
     Clips cl = {0}, ch = {0};
     Analysis an = {0};
-    gsl_matrix *raw = NULL, *cb = read_points(opt->codebook, err);
-    int status = cb ? read_clip_table(opt->codes, cb->size1, &cl, err) : -1;
+    const char *names[3] = {opt->map, opt->heatmap, opt->macros};
+    Outfile out[3];
+    gsl_matrix *raw = NULL, *cb = NULL;
+    int status = open_outputs(names, out, 3, err);
+    if (status == 0 && (cb = read_points(opt->codebook, err)) == NULL)
+        status = -1;
+    if (status == 0)
+        status = read_clip_table(opt->codes, cb->size1, &cl, err);
     if (status == 0 && opt->chords != NULL
         && (status = read_clip_table(opt->chords, CHORDS, &ch, err)) == 0) {
         bool same = ch.clips == cl.clips;
@@ -3995,12 +4275,14 @@ static int run_measure(const Options *opt, Error *err)
                           "coordinates expected", opt->raw, raw->size2, cb->size2);
         an.has_raw = status == 0;
     }
+    if (status == 0) {
+        const Calibration cal = map_calibration(opt->perplexity);
+        status = check_calibration(&cal, cb->size1, err);
+    }
     if (status == 0)
         status = analyse(cb, &cl, raw, opt, &an, err);
-    const char *names[3] = {opt->map, opt->heatmap, opt->macros};
-    Outfile out[3] = {outfile_none(), outfile_none(), outfile_none()};
     for (int k = 0; k < 3 && status == 0; k++) {
-        if (names[k] == NULL || (status = outfile_open(&out[k], names[k], err)) != 0)
+        if (out[k].fp == NULL)
             continue;
         if (k == 0)
             write_map(out[k].fp, &an, cb->size1);
@@ -4019,9 +4301,12 @@ static int run_measure(const Options *opt, Error *err)
         status = outfiles_commit(out, 3, err);
     if (status == 0)
         fprintf(stderr, "codebook: %zu of %zu codewords used; key contiguity %.3f in "
-                "the map (null B %.3f, p = %.3g); rho = %.3f (Mantel p = %.3g): %s\n",
-                an.keys.used, cb->size1, an.obs.contig_map, an.null_b.mean[0],
-                an.null_b.p[0], an.obs.rho_space, an.mantel_space, verdict(&an));
+                "the map (null B %.3f, p = %.3g +- %.2g); rho = %.3f (Mantel p = %.3g "
+                "+- %.2g): %s\n", an.keys.used, cb->size1, an.obs.contig_map,
+                an.null_b.mean[0], contiguity_p(&an),
+                mc_error(contiguity_p(&an), opt->permutations), an.obs.rho_space,
+                an.mantel_space, mc_error(an.mantel_space, opt->permutations),
+                verdict(&an));
     label_table_free(&an.keys);
     if (an.has_chords)
         label_table_free(&an.chords);
@@ -4056,9 +4341,15 @@ static int run_examples(const Options *opt, Error *err)
     const int Am = parse_key("Am"), Eb = parse_key("Eb");
     const int d[4] = {fifths_distance(C, G), fifths_distance(C, Fs),
                       fifths_distance(C, Am), fifths_distance(Eb, Am)};
+    const char *names[2] = {opt->macros, opt->values};
+    Outfile out[2];
     Label_table t;
-    if (label_table_alloc(&t, 1, KEYS, err) != 0)
+    if (open_outputs(names, out, 2, err) != 0)
         return -1;
+    if (label_table_alloc(&t, 1, KEYS, err) != 0) {
+        outfiles_abort(out, 2);
+        return -1;
+    }
     size_t code[10] = {0};
     int label[10];
     for (int i = 0; i < 10; i++)
@@ -4069,12 +4360,7 @@ static int run_examples(const Options *opt, Error *err)
     printf("  counts C 6, G 3, Am 1: dominant key %s, share %.4f, "
            "entropy %.6f bits\n",
            t.dominant[0] == C ? "C" : "?", t.share[0], t.entropy[0]);
-    const char *names[2] = {opt->macros, opt->values};
-    Outfile out[2] = {outfile_none(), outfile_none()};
     int status = 0;
-    for (int k = 0; k < 2 && status == 0; k++)
-        if (names[k] != NULL)
-            status = outfile_open(&out[k], names[k], err);
     if (status == 0 && out[0].fp != NULL) {
         FILE *fp = out[0].fp;
         fputs("% Generated by `codebook --macros`; do not edit.\n", fp);

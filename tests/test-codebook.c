@@ -525,19 +525,21 @@ static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *r
     for (size_t i = 0; i < n; i++)
         out[i] += gsl_ran_gaussian(rng, sy->noise);
 }
-static int write_wav(const char *path, const double *x, size_t n, Error *err)
+static int write_wav_stream(FILE *fp, const char *name, const double *x, size_t n,
+                            Error *err)
 {
     SF_INFO info = {.samplerate = RATE, .channels = 1,
                     .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
-    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (fflush(fp) != 0)
+        return fail(err, "error writing '%s': %s", name, strerror(errno));
+    SNDFILE *sf = sf_open_fd(fileno(fp), SFM_WRITE, &info, SF_FALSE);
     if (sf == NULL)
-        return fail(err, "cannot write '%s': %s", path, sf_strerror(NULL));
+        return fail(err, "cannot write '%s': %s", name, sf_strerror(NULL));
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);    /* it holds a time */
     const sf_count_t written = sf_writef_double(sf, x, (sf_count_t)n);
     const int closed = sf_close(sf);
-    if (written != (sf_count_t)n || closed != 0) {
-        remove(path);
-        return fail(err, "error writing '%s'", path);
-    }
+    if (written != (sf_count_t)n || closed != 0)
+        return fail(err, "error writing '%s'", name);
     return 0;
 }
 enum { HOP = RATE / 50 };
@@ -716,6 +718,17 @@ static void wav_list_free(Wav_list *wl)
     }
     free(wl->e);
 }
+static char *next_field(char **rest)
+{
+    char *field = *rest;
+    if (field == NULL)
+        return NULL;
+    char *tab = strchr(field, '\t');
+    if (tab != NULL)
+        *tab = '\0';
+    *rest = tab != NULL ? tab + 1 : NULL;
+    return field;
+}
 static char *copy_string(const char *s, Error *err)
 {
     const size_t n = strlen(s) + 1;
@@ -728,16 +741,18 @@ static char *copy_string(const char *s, Error *err)
 static int parse_wav_entry(char *line, const char *path, size_t lineno,
                            Wav_entry *w, Error *err)
 {
-    char *f[4];
+    char *f[4], *rest = line;
     int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *save = NULL, *t = strtok_r(line, "\t", &save); t != NULL;
-         t = strtok_r(NULL, "\t", &save))
+    for (char *t = next_field(&rest); t != NULL; t = next_field(&rest))
         if (n++ < 4)
             f[n - 1] = t;
     if (n != 4)
         return fail(err, "%s:%zu: expected 4 tab-separated fields (WAV file, key, "
                     "group, train or test), got %d", path, lineno, n);
+    for (int k = 0; k < 4; k++)
+        if (f[k][0] == '\0')
+            return fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at "
+                        "the end of the line)", path, lineno);
     if ((w->key = parse_key(f[1])) < 0)
         return fail(err, "%s:%zu: '%s' is not one of the 24 key names", path, lineno,
                     f[1]);
@@ -752,18 +767,26 @@ static int parse_wav_entry(char *line, const char *path, size_t lineno,
     w->group = w->path ? copy_string(f[2], err) : NULL;
     return w->group ? 0 : -1;
 }
-static int read_wav_list(const char *path, Wav_list *wl, Error *err)
+static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
+                                Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return fail(err, "cannot open '%s': %s", path, strerror(errno));
     *wl = (Wav_list){NULL, 0};
     size_t cap = 0, lineno = 0, lcap = 0;
     char *line = NULL;
+    ssize_t got;
     int status = 0;
-    while (status == 0 && getline(&line, &lcap, fp) != -1) {
+    while (status == 0 && (got = getline(&line, &lcap, fp)) != -1) {
         lineno++;
-        if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+        if (strlen(line) != (size_t)got) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
+                          lineno);
+            break;
+        }
+        if (got > 0 && line[got - 1] == '\n')
+            line[--got] = '\0';
+        if (got > 0 && line[got - 1] == '\r')
+            line[--got] = '\0';
+        if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
         if (wl->n == cap) {
             const size_t ncap = cap ? 2 * cap : 64;
@@ -788,11 +811,22 @@ static int read_wav_list(const char *path, Wav_list *wl, Error *err)
     if (status == 0 && wl->n == 0)
         status = fail(err, "'%s' lists no WAV files", path);
     free(line);
-    fclose(fp);
     if (status != 0) {
         wav_list_free(wl);
         *wl = (Wav_list){NULL, 0};
     }
+    return status;
+}
+
+static int read_wav_list(const char *path, Wav_list *wl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        *wl = (Wav_list){NULL, 0};
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    }
+    const int status = read_wav_list_stream(fp, path, wl, err);
+    fclose(fp);
     return status;
 }
 static double *read_mono(const char *path, size_t *n, Error *err)
@@ -819,11 +853,16 @@ static double *read_mono(const char *path, size_t *n, Error *err)
                 free(x);
                 x = NULL;
             } else {
-                for (size_t i = 0; i < frames; i++) {
+                for (size_t i = 0; i < frames && x != NULL; i++) {
                     double s = 0.0;
                     for (size_t c = 0; c < ch; c++)
                         s += buf[i * ch + c];
                     x[i] = s / (double)ch;
+                    if (!isfinite(x[i])) {
+                        fail(err, "'%s': sample %zu is not a finite number", path, i + 1);
+                        free(x);
+                        x = NULL;
+                    }
                 }
             }
         }
@@ -835,6 +874,23 @@ static double *read_mono(const char *path, size_t *n, Error *err)
     free(buf);
     *n = frames;
     return x;
+}
+static int check_samples(SNDFILE *sf, const char *path, int channels, Error *err)
+{
+    double buf[4096];
+    const sf_count_t per = (sf_count_t)(4096 / (channels > 0 ? channels : 1));
+    sf_count_t got, done = 0;
+    if (channels <= 0 || channels > 4096)
+        return fail(err, "'%s' has %d channels", path, channels);
+    while ((got = sf_readf_double(sf, buf, per)) > 0) {
+        for (sf_count_t i = 0; i < got * channels; i++)
+            if (!isfinite(buf[i]))
+                return fail(err, "'%s': sample %lld (channel %lld) is not a finite "
+                            "number", path, (long long)(done + i / channels + 1),
+                            (long long)(i % channels + 1));
+        done += got;
+    }
+    return 0;
 }
 static int check_wav(const char *path, Error *err)
 {
@@ -848,6 +904,8 @@ static int check_wav(const char *path, Error *err)
                       "only (resample it first)", path, info.samplerate, RATE);
     else if (info.frames <= 0)
         status = fail(err, "'%s' holds no samples", path);
+    else
+        status = check_samples(sf, path, info.channels, err);
     sf_close(sf);
     return status;
 }
@@ -1495,17 +1553,6 @@ static void clips_free(Clips *cl)
     free(cl->tgroup);
     *cl = (Clips){0};
 }
-static char *next_field(char **rest)
-{
-    char *field = *rest;
-    if (field == NULL)
-        return NULL;
-    char *tab = strchr(field, '\t');
-    if (tab != NULL)
-        *tab = '\0';
-    *rest = tab != NULL ? tab + 1 : NULL;
-    return field;
-}
 typedef struct {
     const char *id;
     size_t clip;
@@ -1538,7 +1585,8 @@ static int group_clips(const char *path, Clips *cl, Error *err)
             break;
         }
         const bool same = i > 0 && len == group_length(s[i - 1].id)
-                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/';
+                          && strncmp(s[i].id, s[i - 1].id, len) == 0 && s[i].id[len] == '/'
+                          && s[i - 1].id[len] == '/';
         if (same && cl->key[s[i].clip] != cl->key[s[i - 1].clip]) {
             status = fail(err, "'%s': the clips of group '%.*s' disagree about the key",
                           path, (int)len, s[i].id);
@@ -1607,19 +1655,26 @@ static int tune_blocks(Clips *cl, Error *err)
     free(t);
     return all && cl->tfirst == NULL ? -1 : 0;
 }
-static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
+static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
+                                  Clips *cl, Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return fail(err, "cannot open '%s': %s", path, strerror(errno));
     *cl = (Clips){0};
     size_t cap_c = 0, cap_f = 0, lineno = 0;
     char *line = NULL;
     size_t cap = 0;
+    ssize_t got;
     int status = 0;
-    while (status == 0 && getline(&line, &cap, fp) != -1) {
+    while (status == 0 && (got = getline(&line, &cap, fp)) != -1) {
         lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
+        if (strlen(line) != (size_t)got) {
+            status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
+                          lineno);
+            break;
+        }
+        if (got > 0 && line[got - 1] == '\n')
+            line[--got] = '\0';
+        if (got > 0 && line[got - 1] == '\r')
+            line[--got] = '\0';
         if (line[0] == '\0' || line[0] == '#')
             continue;
         if (cl->clips + 1 >= cap_c) {
@@ -1670,8 +1725,8 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
             if (*tok == '\0')
                 status = fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at the "
                               "end of the line)", path, lineno);
-            else if (end == tok || *end != '\0' || errno == ERANGE || v < 0
-                     || (size_t)v >= limit)
+            else if (tok[strspn(tok, "0123456789")] != '\0' || end == tok || *end != '\0'
+                     || errno == ERANGE || v < 0 || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
             else if (cl->frames == cap_f) {
@@ -1687,8 +1742,9 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
         }
         cl->first[++cl->clips] = cl->frames;
     }
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
-    fclose(fp);
     if (status == 0 && cl->clips == 0)
         status = fail(err, "'%s' contains no clips", path);
     if (status == 0)
@@ -1698,6 +1754,116 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
     if (status != 0)
         clips_free(cl);
     return status;
+}
+
+static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        *cl = (Clips){0};
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    }
+    const int status = read_clip_table_stream(fp, path, limit, cl, err);
+    fclose(fp);
+    return status;
+}
+typedef struct {
+    size_t n, cap;
+    size_t *code;
+    int *key;
+} Resample;
+
+static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
+{
+    for (size_t i = cl->gfirst[group]; i < cl->gfirst[group + 1]; i++) {
+        const size_t c = cl->gclip[i], len = cl->first[c + 1] - cl->first[c];
+        while (r->n + len > r->cap) {
+            size_t *code = realloc(r->code, 2 * r->cap * sizeof *code);
+            if (code != NULL)
+                r->code = code;
+            int *key = realloc(r->key, 2 * r->cap * sizeof *key);
+            if (key != NULL)
+                r->key = key;
+            if (code == NULL || key == NULL)
+                return fail(err, "out of memory in the bootstrap");
+            r->cap *= 2;
+        }
+        for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++) {
+            r->code[r->n] = cl->code[f];
+            r->key[r->n++] = cl->key[c];
+        }
+    }
+    return 0;
+}
+static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err)
+{
+    const bool by_tune = cl->tunes > 1;
+    const size_t units = by_tune ? cl->tunes : cl->groups;
+    int status = 0;
+    r->n = 0;
+    for (size_t j = 0; j < units && status == 0; j++) {
+        const size_t u = gsl_rng_uniform_int(rng, units);
+        if (!by_tune)
+            status = append_group(cl, u, r, err);
+        for (size_t i = by_tune ? cl->tfirst[u] : 0;
+             by_tune && i < cl->tfirst[u + 1] && status == 0; i++)
+            status = append_group(cl, cl->tgroup[i], r, err);
+    }
+    return status;
+}
+static bool same_shape(const Clips *cl, size_t a, size_t b)
+{
+    const size_t na = cl->gfirst[a + 1] - cl->gfirst[a];
+    if (na != cl->gfirst[b + 1] - cl->gfirst[b])
+        return false;
+    for (size_t j = 0; j < na; j++) {
+        const size_t ca = cl->gclip[cl->gfirst[a] + j], cb = cl->gclip[cl->gfirst[b] + j];
+        if (cl->first[ca + 1] - cl->first[ca] != cl->first[cb + 1] - cl->first[cb])
+            return false;
+    }
+    return true;
+}
+
+static size_t shape_classes(const Clips *cl, size_t *rep, size_t *cls,
+                            size_t *order, size_t *start)
+{
+    size_t classes = 0;
+    for (size_t g = 0; g < cl->groups; g++) {
+        size_t c = 0;
+        while (c < classes && !same_shape(cl, rep[c], g))
+            c++;
+        if (c == classes)
+            rep[classes++] = g;
+        cls[g] = c;
+    }
+    for (size_t c = 0; c <= classes; c++)       /* a counting sort by class */
+        start[c] = 0;
+    for (size_t g = 0; g < cl->groups; g++)
+        start[cls[g] + 1]++;
+    for (size_t c = 0; c < classes; c++) {
+        start[c + 1] += start[c];
+        rep[c] = start[c];                      /* now the next free slot */
+    }
+    for (size_t g = 0; g < cl->groups; g++)
+        order[rep[cls[g]]++] = g;
+    return classes;
+}
+static void permute_chords(const Clips *cl, const size_t *order, const size_t *start,
+                           size_t classes, size_t *perm, gsl_rng *rng, int *fc)
+{
+memcpy(perm, order, cl->groups * sizeof *perm);
+for (size_t c = 0; c < classes; c++)
+    if (start[c + 1] - start[c] > 1)
+        gsl_ran_shuffle(rng, perm + start[c], start[c + 1] - start[c], sizeof *perm);
+for (size_t i = 0; i < cl->groups; i++) {
+    const size_t to = order[i], from = perm[i];
+    for (size_t j = 0; j < cl->gfirst[to + 1] - cl->gfirst[to]; j++) {
+        const size_t dc = cl->gclip[cl->gfirst[to] + j];
+        const size_t sc = cl->gclip[cl->gfirst[from] + j];
+        memcpy(fc + cl->first[dc], cl->chord + cl->first[sc],
+               (cl->first[dc + 1] - cl->first[dc]) * sizeof *fc);
+    }
+}
 }
 static void write_npy(FILE *fp, const gsl_matrix *m)
 {
@@ -1908,6 +2074,10 @@ static void test_wav_list(void)
     CU_ASSERT_FATAL(write_test_wav("mono.wav", x, N + 2 * PAD, 1, 32000) == 0);
     CU_ASSERT_FATAL(write_test_wav("stereo.wav", y, N, 2, 32000) == 0);
     CU_ASSERT_FATAL(write_test_wav("rate.wav", x, N, 1, 44100) == 0);
+    const double kept = x[12000];
+    x[12000] = NAN;             /* sample 12001, counting from 1 */
+    CU_ASSERT_FATAL(write_test_wav("nan.wav", x, N, 1, 32000) == 0);
+    x[12000] = kept;
     const char *d = getenv("TESTDIR");
     snprintf(list, sizeof list, "%s/mono.wav\tC\ttune+0\ttrain\n"
              "%s/stereo.wav\tAm\ttune+9\ttest\n", d, d);
@@ -1944,7 +2114,9 @@ static void test_wav_list(void)
         {"%s/mono.wav\tH\ta\ttrain\n", "'H' is not one of the 24 key names"},
         {"%s/mono.wav\tC\ta\tdev\n", "split 'dev' is neither train nor test"},
         {"%s/mono.wav\tC\ta/b\ttrain\n", "contains '/'"},
-        {"%s/mono.wav\tC\ta\ttrain\n", "gives no held-out clips"}};
+        {"%s/mono.wav\tC\ta\ttrain\n", "gives no held-out clips"},
+        {"%s/mono.wav\tC\t\ttrain\n", "empty field"},
+        {"%s/nan.wav\tC\ta\ttrain\n", "sample 12001 (channel 1) is not a finite"}};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         snprintf(list, sizeof list, bad[k][0], d);
         write_test_file("bad.tsv", list);
@@ -2260,7 +2432,10 @@ static void test_wav_round_trip(void)
     CU_ASSERT_FATAL(rng != NULL);
     render_clip(7, 5, &sy, rng, x, chord, N);
     snprintf(path, sizeof path, "%s/rt.wav", getenv("TESTDIR"));
-    CU_ASSERT_FATAL(write_wav(path, x, N, &err) == 0);
+    FILE *fp = fopen(path, "wb");
+    CU_ASSERT_FATAL(fp != NULL);
+    CU_ASSERT_FATAL(write_wav_stream(fp, path, x, N, &err) == 0);
+    CU_ASSERT_FATAL(fclose(fp) == 0);
     SF_INFO info = {0};
     SNDFILE *sf = sf_open(path, SFM_READ, &info);
     CU_ASSERT_FATAL(sf != NULL);
@@ -2327,10 +2502,18 @@ static void test_codebook_cli(void)
     CU_ASSERT(cb != NULL && cb->size1 == 32 && cb->size2 == 128);
     gsl_matrix_free(cb);
     r = run_program("--codebook s.npy --codes c.tsv --chords h.tsv --raw raw.tsv "
-                    "-p 5 --permutations 20 --map map.dat --heatmap heat.dat "
+                    "-p 5 --permutations 59 --map map.dat --heatmap heat.dat "
                     "--macros m.tex");
     CU_ASSERT(r.status == 0 && test_file_exists("map.dat")
               && test_file_exists("m.tex"));
+    {   /* four major keys: no pair of relative keys, so that mean is "none" */
+        char text[16384], mpath[1024];
+        snprintf(mpath, sizeof mpath, "%s/m.tex", getenv("TESTDIR"));
+        slurp(mpath, text, sizeof text);
+        CU_ASSERT(strstr(text, "NaN") == NULL && strstr(text, "nan") == NULL);
+        CU_ASSERT(strstr(text, "{\\CbRelativeRatio}{\\mbox{none}}") != NULL);
+        CU_ASSERT(strstr(text, "{\\CbMcErrMax}") != NULL);
+    }
     remove_test_file("m.tex");
     write_test_npy("int.npy", "<i4", 16);
     write_test_npy("short.npy", "<f8", 3);
@@ -2341,6 +2524,16 @@ static void test_codebook_cli(void)
     write_test_file("empty.tsv", "clip1\tC\t1\t\t2\n");
     write_test_file("twice.tsv", "clip1\tC\t1\nclip2\tG\t2\nclip1\tC\t3\n");
     write_test_file("group.tsv", "t/1\tC\t1\nt/2\tG\t2\n");
+    write_test_file("signed.tsv", "clip1\tC\t+1\n");
+    {
+        char nul[1024];
+        snprintf(nul, sizeof nul, "%s/nul.tsv", getenv("TESTDIR"));
+        static const char bytes[] = "clip1\tC\t1\nclip2\tC\t2\0\t3\n";
+        FILE *fp = fopen(nul, "wb");
+        CU_ASSERT_FATAL(fp != NULL);
+        fwrite(bytes, 1, sizeof bytes - 1, fp);
+        fclose(fp);
+    }
     const char *m = " --map map2.dat --macros m.tex";
     char args[512];
     const char *cases[][2] = {
@@ -2365,7 +2558,13 @@ static void test_codebook_cli(void)
         {"--codebook s.npy --codes c.tsv --floors 1e-2", "need --train"},
         {"--train --floors 2", "must lie in (0, 1)"},
         {"--train --sizes 8", "out of range"},
-        {"--codebook s.npy --codes c.tsv --bogus", "unknown option"}};
+        {"--codebook s.npy --codes c.tsv --bogus", "unknown option"},
+        {"--codebook s.npy --codes c.tsv -p 0", "must be greater than 1"},
+        {"--codebook s.npy --codes c.tsv -p 31", "too large for 32 points"},
+        {"--codebook s.npy --codes c.tsv --permutations 58", "out of range [59,"},
+        {"--codebook s.npy --codes nul.tsv", "nul.tsv:2: contains a NUL byte"},
+        {"--codebook s.npy --codes c.tsv --chords nul.tsv", "contains a NUL byte"},
+        {"--codebook s.npy --codes signed.tsv", "'+1' is not a whole number"}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         snprintf(args, sizeof args, "%s%s", cases[k][0], strstr(cases[k][0], "--map")
                  ? " --macros m.tex" : m);
@@ -2397,6 +2596,44 @@ static void test_codebook_cli(void)
     expect_rejection_of("--train --wavs gone.tsv --macros g2.tex", "cannot open",
                         "g2.tex");                  /* once freed twice, under ASan */
 
+    {
+        char sub[1024];
+        snprintf(sub, sizeof sub, "%s/adir", getenv("TESTDIR"));
+        CU_ASSERT_FATAL(mkdir(sub, 0777) == 0);
+        const char *train[] = {"--write-codebook", "--write-codes", "--write-chords",
+                               "--write-raw", "--distortion", "--macros", "--wav"};
+        const char *measure[] = {"--map", "--heatmap", "--macros"};
+        const char *bad[3][2] = {{"''", "the file name is empty"},
+                                 {"adir", "is a directory"},
+                                 {"nodir/x", "No such file or directory"}};
+        for (int mode = 0; mode < 2; mode++) {
+            const char **opts = mode == 0 ? train : measure;
+            const int n = mode == 0 ? 7 : 3;
+            for (int k = 0; k < n; k++)
+                for (int b = 0; b < 3; b++) {
+                    char args[1024];
+                    int len = snprintf(args, sizeof args, "%s", mode == 0
+                        ? "--train --keys 4 --train-clips 3 --test-clips 2 --seconds 1 "
+                          "--codewords 32 --codewords2 16 --iterations 4 --raw-sample 64"
+                        : "--codebook s.npy --codes c.tsv -p 5 --permutations 59");
+                    for (int j = 0; j < n; j++) {
+                        char good[16];
+                        snprintf(good, sizeof good, "o-%d", j);
+                        len += snprintf(args + len, sizeof args - (size_t)len, " %s %s",
+                                        opts[j], j == k ? bad[b][0] : good);
+                    }
+                    expect_rejection_of(args, bad[b][1], "o-");
+                    CU_ASSERT(leftover_files(".tmp") == 0);
+                }
+        }
+        expect_rejection_of("--synthesise C --output adir", "is a directory", "adir.");
+        expect_rejection_of("--synthesise C --output nodir/x.wav", "No such file",
+                            "x.wav");
+        /* the worked example checks its outputs before it prints anything */
+        Run ex = run_program("--values o-v.tsv --macros nodir/m.tex");
+        CU_ASSERT(ex.status == 1 && ex.out[0] == '\0' && count_lines(ex.err) == 1);
+        CU_ASSERT(!test_file_exists("o-v.tsv") && leftover_files("o-") == 0);
+    }
 }
 static void test_clip_groups(void)
 {
@@ -2521,6 +2758,66 @@ static void test_null_tunes(void)
     clips_free(&cl);
     remove_test_file("tunes.tsv");
 }
+static void test_bootstrap_tunes(void)
+{
+    write_test_file("tunes.tsv", "a+0/1\tC\t1\na+2/1\tD\t2\n"
+                    "b+0/1\tC\t3\t3\t3\t3\t3\t3\t3\t3\t3\t3\n"
+                    "b+2/1\tD\t4\t4\t4\t4\t4\t4\t4\t4\t4\t4\n");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tunes.tsv", getenv("TESTDIR"));
+    Clips cl;
+    Error err = {""};
+    CU_ASSERT_FATAL(read_clip_table(path, 5, &cl, &err) == 0);
+    CU_ASSERT_FATAL(cl.tunes == 2 && cl.groups == 4);
+    Resample r = {0, 4, malloc(4 * sizeof *r.code), malloc(4 * sizeof *r.key)};
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(r.code != NULL && r.key != NULL && rng != NULL);
+    bool size[41] = {false};
+    for (int m = 0; m < 200; m++) {
+        CU_ASSERT_FATAL(bootstrap_draw(&cl, rng, &r, &err) == 0);
+        size_t count[5] = {0};
+        for (size_t i = 0; i < r.n; i++)
+            count[r.code[i]]++;
+        CU_ASSERT(count[1] == count[2] && count[3] == count[4]);
+        CU_ASSERT(r.n == 4 || r.n == 22 || r.n == 40);
+        size[r.n <= 40 ? r.n : 0] = true;
+    }
+    CU_ASSERT(size[4] && size[22] && size[40]);
+    free(r.code);
+    free(r.key);
+    gsl_rng_free(rng);
+    clips_free(&cl);
+}
+static void test_chord_null(void)
+{
+    write_test_file("shapes.tsv", "x/1\tC\t1\t2\ny/1\tG\t3\t4\nz/1\tD\t5\t6\t7\n");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/shapes.tsv", getenv("TESTDIR"));
+    Clips cl;
+    Error err = {""};
+    CU_ASSERT_FATAL(read_clip_table(path, 8, &cl, &err) == 0);
+    CU_ASSERT_FATAL(cl.groups == 3 && cl.frames == 7);
+    int chord[7] = {1, 2, 3, 4, 5, 6, 7}, fc[7];
+    cl.chord = malloc(sizeof chord);
+    CU_ASSERT_FATAL(cl.chord != NULL);
+    memcpy(cl.chord, chord, sizeof chord);
+    size_t rep[3], cls[3], order[3], start[4], perm[3];
+    const size_t classes = shape_classes(&cl, rep, cls, order, start);
+    CU_ASSERT(classes == 2 && start[0] == 0 && start[1] == 2 && start[2] == 3);
+    CU_ASSERT(order[0] == 0 && order[1] == 1 && order[2] == 2);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    int kept = 0, swapped = 0;
+    for (int m = 0; m < 100; m++) {
+        permute_chords(&cl, order, start, classes, perm, rng, fc);
+        CU_ASSERT(fc[4] == 5 && fc[5] == 6 && fc[6] == 7);
+        kept += fc[0] == 1 && fc[1] == 2 && fc[2] == 3 && fc[3] == 4;
+        swapped += fc[0] == 3 && fc[1] == 4 && fc[2] == 1 && fc[3] == 2;
+    }
+    CU_ASSERT(kept + swapped == 100 && kept > 0 && swapped > 0);
+    gsl_rng_free(rng);
+    clips_free(&cl);
+}
 int main(void)
 {
     static const char *const suites[] = {"23.2 codebook"};
@@ -2547,6 +2844,9 @@ int main(void)
         {0, "key names transposed by semitones", test_transpose_key},
         {0, "a list of recordings read as clips; bad lists refused",
          test_wav_list},
+        {0, "the bootstrap draws whole tunes", test_bootstrap_tunes},
+        {0, "the chord null trades chords between groups of one shape",
+         test_chord_null},
         {0, "command line: small pipeline, bad files", test_codebook_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }
