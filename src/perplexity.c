@@ -6,6 +6,9 @@
  *   cc -std=c11 -O2 perplexity.c $(pkg-config --cflags --libs gsl) -o perplexity
  */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -305,6 +308,18 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
+static const char *const number_problem[] = {
+    "", "is not finite", "is out of the range of a double"};
+
+static int number_kind(double x, int errno_after)
+{
+    if (errno_after == ERANGE && (isinf(x) || x == 0.0))
+        return NUMBER_OUT_OF_RANGE;       /* overflow, or underflow to zero */
+    if (!isfinite(x))
+        return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
+    return NUMBER_OK;                     /* subnormals included */
+}
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -317,17 +332,14 @@ static int parse_field(char *p, char *end, const char *path, size_t lineno,
     bool ascii = true;
     for (const char *c = p; *c; c++)
         ascii &= (unsigned char)*c < 128;
-    int status = 0;
+    int status = 0, kind = number_kind(x, errno);
     if (stop != end)
         status = fail(err, "%s:%zu: column %zu: '%s' is not a number%s",
                       path, lineno, col, p,
                       ascii ? "" : " (it contains a non-ASCII character)");
-    else if (!isfinite(x))
-        status = fail(err, "%s:%zu: column %zu: value '%s' is not finite",
-                      path, lineno, col, p);
-    else if (errno == ERANGE)
-        status = fail(err, "%s:%zu: column %zu: value '%s' is out of the range of "
-                      "a double", path, lineno, col, p);
+    else if (kind != 0)
+        status = fail(err, "%s:%zu: column %zu: value '%s' %s", path, lineno, col,
+                      p, number_problem[kind]);
     *end = saved;
     return status == 0 ? push_number(nums, x, err) : status;
 }
@@ -361,13 +373,8 @@ static int check_row_shape(const char *path, size_t lineno, size_t ncols,
     return 0;
 }
 
-static gsl_matrix *read_matrix(const char *path, Error *err)
+static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        fail(err, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
     Numbers nums = {NULL, 0, 0};
     size_t rows = 0, cols = 0, lineno = 0;
     char *line = NULL;
@@ -393,7 +400,6 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
-    fclose(fp);
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -402,17 +408,28 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     free(nums.v);
     return m;
 }
+
+static gsl_matrix *read_matrix(const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fail(err, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    gsl_matrix *m = read_matrix_stream(fp, path, err);
+    fclose(fp);
+    return m;
+}
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
     char *end;
     errno = 0;
     double x = strtod(arg, &end);
+    int kind = number_kind(x, errno);
     if (end == arg || *end != '\0')
         return fail(err, "%s: '%s' is not a number", option, arg);
-    if (errno == ERANGE)
-        return fail(err, "%s: '%s' is out of the range of a double", option, arg);
-    if (!isfinite(x))
-        return fail(err, "%s: value '%s' is not finite", option, arg);
+    if (kind != NUMBER_OK)
+        return fail(err, "%s: value '%s' %s", option, arg, number_problem[kind]);
     *out = x;
     return 0;
 }
@@ -467,6 +484,40 @@ static int distinct_outputs(const char *const *ins, int nin,
             if (same_file(outs[a], outs[b]))
                 return fail(err, "two outputs are the same file '%s'", outs[a]);
     }
+    return 0;
+}
+static int check_output_name(const char *name, Error *err)
+{
+    struct stat st;
+    if (name == NULL || strcmp(name, "-") == 0)
+        return 0;
+    if (name[0] == '\0')
+        return fail(err, "an output file name is empty");
+    const bool exists = stat(name, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': it is a directory", name);
+    if (exists && !S_ISREG(st.st_mode))
+        return access(name, W_OK) == 0 ? 0
+               : fail(err, "cannot write '%s': %s", name, strerror(errno));
+    if (name[strlen(name) - 1] == '/')
+        return fail(err, "cannot write '%s': it names a directory", name);
+    const char *slash = strrchr(name, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - name) + 1 : 1,
+             slash ? name : ".");
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': the directory '%s' does not exist",
+                    name, dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return fail(err, "cannot write '%s' in '%s': %s", name, dir, strerror(errno));
+    return 0;
+}
+
+static int check_output_names(const char *const *names, int n, Error *err)
+{
+    for (int k = 0; k < n; k++)
+        if (check_output_name(names[k], err) != 0)
+            return -1;
     return 0;
 }
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
@@ -593,16 +644,16 @@ static void tex_number(char *buf, size_t size, double x, int digits)
         snprintf(buf, size, "0");
         return;
     }
-    int e10 = (int)floor(log10(fabs(x)));
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
+    char *e = strchr(tmp, 'e');
+    int e10 = atoi(e + 1);              /* the exponent after rounding */
     if (fabs(x) >= 1e-3 && fabs(x) < 1e6 && e10 <= digits - 1) {
         snprintf(buf, size, "%.*f", digits - 1 - e10, x);
         return;
     }
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);
-    char *e = strchr(tmp, 'e');
     *e = '\0';
-    snprintf(buf, size, "%s\\times10^{%d}", tmp, atoi(e + 1));
+    snprintf(buf, size, "%s\\times10^{%d}", tmp, e10);
 }
 
 static void tex_macro(FILE *fp, const char *name, double x, int digits)
@@ -735,7 +786,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (!(opt->cal.tol > 0.0 && opt->cal.tol < 1.0))
         return fail(err, "--tol must lie between 0 and 1 bit, got %g", opt->cal.tol);
     const char *outs[5] = {opt->output, opt->rows, opt->macros, opt->curve, opt->values};
-    if (distinct_outputs(&opt->input, 1, outs, 5, err) != 0)
+    if (distinct_outputs(&opt->input, 1, outs, 5, err) != 0
+        || check_output_names(outs, 5, err) != 0)
         return -1;
     return 0;
 }

@@ -4,6 +4,9 @@
  * from the program's output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -339,6 +342,21 @@ static void expect_rejection_of(const char *args, const char *needle,
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
 }
+static void expect_outputs_refused(const char *base, const char *const *opts,
+                                   size_t n)
+{
+    static const char *const bad[3][2] = {{"''", "is empty"},
+        {"a-directory", "is a directory"}, {"no-such-dir/x", "does not exist"}};
+    char path[1024], args[1024];
+    snprintf(path, sizeof path, "%s/a-directory", getenv("TESTDIR"));
+    mkdir(path, 0777);
+    for (size_t k = 0; k < n; k++)
+        for (int b = 0; b < 3; b++) {
+            snprintf(args, sizeof args, "%s %s good.out %s %s", base,
+                     opts[(k + 1) % n], opts[k], bad[b][0]);
+            expect_rejection_of(args, bad[b][1], "good.out");
+        }
+}
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -600,6 +618,14 @@ static void test_cli_bad_input(void)
     Run r = run_program_to("", "/dev/full");
     CU_ASSERT(r.status == 1 && strstr(r.err, "standard output") != NULL);
 }
+static void test_cli_bad_outputs(void)
+{
+    write_test_file("five.tsv", "0 0\n1 0\n0 1\n1 1\n2 2\n");
+    const char *run[] = {"--output", "--rows"};
+    const char *examples[] = {"--macros", "--curve", "--values"};
+    expect_outputs_refused("--input five.tsv -p 2", run, 2);
+    expect_outputs_refused("", examples, 3);
+}
 static void test_cli_good_input(void)
 {
     Run r = run_program("--help");
@@ -643,6 +669,8 @@ int main(void)
          test_symmetric_affinities},
         {0, "impossible perplexities are refused", test_rejected_calibrations},
         {1, "bad input: one message, exit 1, no output", test_cli_bad_input},
+        {1, "bad output names: refused before any work, nothing left",
+         test_cli_bad_outputs},
         {1, "good input: help, a 5 x 5 matrix", test_cli_good_input}};
     return run_test_table(suites, 2, tests, sizeof tests / sizeof tests[0]);
 }

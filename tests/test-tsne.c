@@ -4,6 +4,9 @@
  * the program's own output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
 #define _XOPEN_SOURCE 700
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -803,6 +806,21 @@ static void expect_rejection_of(const char *args, const char *needle,
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
 }
+static void expect_outputs_refused(const char *base, const char *const *opts,
+                                   size_t n)
+{
+    static const char *const bad[3][2] = {{"''", "is empty"},
+        {"a-directory", "is a directory"}, {"no-such-dir/x", "does not exist"}};
+    char path[1024], args[1024];
+    snprintf(path, sizeof path, "%s/a-directory", getenv("TESTDIR"));
+    mkdir(path, 0777);
+    for (size_t k = 0; k < n; k++)
+        for (int b = 0; b < 3; b++) {
+            snprintf(args, sizeof args, "%s %s good.out %s %s", base,
+                     opts[(k + 1) % n], opts[k], bad[b][0]);
+            expect_rejection_of(args, bad[b][1], "good.out");
+        }
+}
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -1200,6 +1218,57 @@ static void test_tsne_identical_points(void)
     CU_ASSERT(count_lines(map) == 6);
     CU_ASSERT(strstr(map, "nan") == NULL && strstr(map, "inf") == NULL);
 }
+static void test_tsne_bad_outputs(void)
+{
+    write_test_file("five.tsv", "0 0\n1 0\n0 1\n1 1\n2 2\n");
+    const char *run[] = {"--output", "--trace", "--gradient", "--affinities",
+                         "--values", "--macros"};
+    const char *clusters[] = {"--make-clusters", "--labels"};
+    const char *examples[] = {"--macros", "--values", "--kernel", "--crowding",
+                              "--toy"};
+    expect_outputs_refused("--input five.tsv -p 2 --iterations 10 -q", run, 6);
+    expect_outputs_refused("", clusters, 2);
+    expect_outputs_refused("", examples, 5);
+}
+static int run_piped(const char *file, const char *args)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && cat %s | '%s' --input /dev/stdin %s "
+             "2>stderr.txt", getenv("TESTDIR"), file, getenv("PROGRAM"), args);
+    int s = system(cmd);
+    return s != -1 && WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+}
+
+static void test_tsne_pipe(void)
+{
+    double pts[12][3], ptsF[3][12];
+    float pts32[12][3];
+    char text[1024] = "";
+    for (int i = 0; i < 12; i++)
+        for (int d = 0; d < 3; d++) {
+            pts[i][d] = ptsF[d][i] = pts32[i][d] = (float)((i * 7 + d * 3) % 11) / 4.0f;
+            char num[32];
+            snprintf(num, sizeof num, "%.17g%c", pts[i][d], d < 2 ? '\t' : '\n');
+            strcat(text, num);
+        }
+    write_test_file("pts.tsv", text);
+    write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
+    write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
+    write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
+    const char *base = " -p 3 --iterations 300 -q";
+    char args[256], a[4096], b[4096];
+    snprintf(args, sizeof args, "-o file.tsv --input pts.tsv%s", base);
+    CU_ASSERT(run_program(args).status == 0);
+    slurp_test_file("file.tsv", a, sizeof a);
+    CU_ASSERT(count_lines(a) == 12);
+    const char *inputs[3] = {"pts.tsv", "pts.npy", "ptsF.npy"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(args, sizeof args, "-o pipe.tsv%s", base);
+        CU_ASSERT(run_piped(inputs[k], args) == 0);
+        slurp_test_file("pipe.tsv", b, sizeof b);
+        CU_ASSERT(strcmp(a, b) == 0);
+    }
+}
 static void test_against_sklearn(void)
 {
     if (system("/usr/bin/python3 -c 'import sklearn' 2>/dev/null") != 0) {
@@ -1253,6 +1322,9 @@ int main(void)
         {0, "identical points: no NaN; from PCA the map stays put",
          test_identical_points},
         {1, "bad input: one message, exit 1, no output", test_tsne_bad_input},
+        {1, "bad output names: refused before any work, nothing left",
+         test_tsne_bad_outputs},
+        {1, "a pipe is read once: text and .npy from /dev/stdin", test_tsne_pipe},
         {1, "good input: help, text = npy (f8, f4, Fortran), seeds",
          test_tsne_good_input},
         {1, "identical points: warning, exit 2, finite map",
