@@ -87,7 +87,14 @@ typedef struct {
     double entropy;         /* H(P_i) there, in bits */
     int iterations;         /* entropy evaluations used */
     bool converged;         /* |H(P_i) - log2 perplexity| < tol */
+    size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
+
+/* The row's target is out of reach at finite precision: Perp <= r. */
+static bool row_missed(const Row_fit *fit, const Calibration *cal)
+{
+    return !fit->converged || cal->perplexity <= (double)fit->ties;
+}
 
 enum { TRACE_MAX = 256 };
 typedef struct {
@@ -131,6 +138,16 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+static size_t nearest_ties(const double *d2, size_t n)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    size_t r = 0;
+    for (size_t j = 0; j < n; j++)
+        r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
+    return r;
+}
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -145,7 +162,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
     const double target = log2(cal->perplexity);
-    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false, nearest_ties(d2, n)};
     double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
     while (fit.iterations < cal->max_iter) {
         fit.entropy = row_entropy(d2, n, fit.beta, p);
@@ -508,7 +525,9 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
 {
     const size_t N = x->size1, D = x->size2;
     if (D < 2)
-        return fail(err, "--init pca needs at least 2 input dimensions, got %zu", D);
+        return fail(err, "the start on the principal components (--init pca, the "
+                    "default) needs at least 2 input dimensions, got %zu; "
+                    "use --init random", D);
     gsl_matrix *xc = alloc_matrix(N, D, err);
     gsl_matrix *S = xc ? alloc_matrix(D, D, err) : NULL;
     gsl_matrix *V = S ? alloc_matrix(D, D, err) : NULL;

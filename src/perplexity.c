@@ -76,7 +76,14 @@ typedef struct {
     double entropy;         /* H(P_i) there, in bits */
     int iterations;         /* entropy evaluations used */
     bool converged;         /* |H(P_i) - log2 perplexity| < tol */
+    size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
+
+/* The row's target is out of reach at finite precision: Perp <= r. */
+static bool row_missed(const Row_fit *fit, const Calibration *cal)
+{
+    return !fit->converged || cal->perplexity <= (double)fit->ties;
+}
 
 enum { TRACE_MAX = 256 };
 typedef struct {
@@ -120,6 +127,16 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+static size_t nearest_ties(const double *d2, size_t n)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    size_t r = 0;
+    for (size_t j = 0; j < n; j++)
+        r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
+    return r;
+}
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -134,7 +151,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
     const double target = log2(cal->perplexity);
-    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false, nearest_ties(d2, n)};
     double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
     while (fit.iterations < cal->max_iter) {
         fit.entropy = row_entropy(d2, n, fit.beta, p);
@@ -257,6 +274,8 @@ static int underflow_row(double d2[UNDERFLOW_N], Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+static const double LIMIT_D2[5] = {1.0, 1.0, 25.0, 26.0, 26.0};
+static const Calibration LIMIT_CAL = {2.0, 1e-5, 200};
 static int naive_float_calibrate(const double *d2_in, size_t n, float perplexity,
                                  double *p, double *row_sum)
 {
@@ -708,7 +727,9 @@ static void usage(FILE *fp)
 "                        (default, or FILE '-': standard output)\n"
 "      --conditional     write the conditional p_{j|i} (row i) instead of p_ij\n"
 "      --rows FILE       write one line per point: i, sigma_i, beta_i, entropy\n"
-"                        (bits), perplexity, bisection steps, converged (1/0)\n"
+"                        (bits), perplexity, bisection steps, converged (1/0),\n"
+"                        r (nearest neighbours tied at one distance), and\n"
+"                        reached (1/0: converged and perplexity > r)\n"
 "      --tol T           tolerance on each row's entropy, 0 < T < 1 bits\n"
 "                        (default 1e-5)\n"
 "      --max-iter K      entropy evaluations allowed per row (default 200)\n"
@@ -721,7 +742,8 @@ static void usage(FILE *fp)
 "  -h, --help            show this help and exit\n"
 "\n"
 "Exit status: 0 on success, 1 on bad input or failure, 2 if some rows missed\n"
-"the target perplexity (a warning counts them; --rows shows which).\n"
+"the target perplexity, by the tolerance or because P <= r (a warning counts\n"
+"them; --rows shows which).\n"
 "Output files appear only when the run succeeds.\n", fp);
 }
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
@@ -798,13 +820,16 @@ static void write_matrix(FILE *fp, const gsl_matrix *m)
             fprintf(fp, "%.10g%c", gsl_matrix_get(m, i, j),
                     j + 1 < m->size2 ? '\t' : '\n');
 }
-static void write_row_fits(FILE *fp, const Row_fit *fits, size_t N)
+static void write_row_fits(FILE *fp, const Row_fit *fits, size_t N,
+                           const Calibration *cal)
 {
-    fputs("# i\tsigma\tbeta\tentropy_bits\tperplexity\tsteps\tconverged\n", fp);
+    fputs("# i\tsigma\tbeta\tentropy_bits\tperplexity\tsteps\tconverged"
+          "\tties\treached\n", fp);
     for (size_t i = 0; i < N; i++)
-        fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%d\t%d\n", i,
+        fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%d\t%d\t%zu\t%d\n", i,
                 1.0 / sqrt(2.0 * fits[i].beta), fits[i].beta, fits[i].entropy,
-                pow(2.0, fits[i].entropy), fits[i].iterations, fits[i].converged);
+                pow(2.0, fits[i].entropy), fits[i].iterations, fits[i].converged,
+                fits[i].ties, !row_missed(&fits[i], cal));
 }
 
 static int run_on_input(const Options *opt, Error *err)
@@ -834,18 +859,20 @@ static int run_on_input(const Options *opt, Error *err)
     }
     write_matrix(out[0].fp, P);
     if (nout == 2)
-        write_row_fits(out[1].fp, fits, N);
+        write_row_fits(out[1].fp, fits, N, &opt->cal);
     if (outfiles_commit(out, nout, err) != 0)
         goto done;
-    size_t missed = 0;
-    for (size_t i = 0; i < N; i++)
-        missed += !fits[i].converged;
+    size_t missed = 0, tied = 0;
+    for (size_t i = 0; i < N; i++) {
+        missed += row_missed(&fits[i], &opt->cal);
+        tied += opt->cal.perplexity <= (double)fits[i].ties;
+    }
     if (missed > 0)
         fprintf(stderr, "perplexity: warning: %zu of %zu rows missed the target "
-                "entropy (tolerance %g bits) within %d steps; ties at the nearest "
-                "distance, such as duplicate points, make low perplexities "
-                "unreachable\n",
-                missed, N, opt->cal.tol, opt->cal.max_iter);
+                "(tolerance %g bits, %d steps); in %zu of them at least %g nearest "
+                "neighbours are tied at one distance, so no finite bandwidth "
+                "reaches it (--rows shows which)\n", missed, N, opt->cal.tol,
+                opt->cal.max_iter, tied, opt->cal.perplexity);
     status = missed > 0 ? 2 : 0;
 done:
     gsl_matrix_free(x);
@@ -860,6 +887,7 @@ typedef struct {
     Trace trace;
     double float_p[UNDERFLOW_N], float_sum;         /* the single-precision search */
     int float_steps;
+    Row_fit limit;                                  /* the toy row at perplexity 2 */
 } Examples;
 
 static int compute_examples(Examples *ex, Error *err)
@@ -876,6 +904,8 @@ static int compute_examples(Examples *ex, Error *err)
     ex->float_steps = naive_float_calibrate(ex->d2, UNDERFLOW_N,
                                             (float)UNDERFLOW_CAL.perplexity,
                                             ex->float_p, &ex->float_sum);
+    double p[5];
+    ex->limit = row_calibrate(LIMIT_D2, 5, &LIMIT_CAL, p, NULL);
     return 0;
 }
 
@@ -902,6 +932,11 @@ static void print_examples(FILE *fp, const Examples *ex)
             ex->fit.iterations, pow(2.0, ex->fit.entropy), ex->fit.beta);
     fprintf(fp, "  scikit-learn's types:  %3d steps, probabilities sum to %.3g\n",
             ex->float_steps, ex->float_sum);
+    fprintf(fp, "\nLimit case: squared distances 1 1 25 26 26 (r = %zu), perplexity %g\n"
+            "  stopped after %d steps at beta %.6f, %.2g bits above the target;\n"
+            "  counted as %s\n", ex->limit.ties, LIMIT_CAL.perplexity,
+            ex->limit.iterations, ex->limit.beta, ex->limit.entropy - 1.0,
+            row_missed(&ex->limit, &LIMIT_CAL) ? "missed" : "reached");
 }
 static void write_macros(FILE *fp, const Examples *ex)
 {
@@ -920,6 +955,9 @@ static void write_macros(FILE *fp, const Examples *ex)
     tex_macro_int(fp, "UfFloatSteps", ex->float_steps);
     tex_macro(fp, "UfFloatSum", ex->float_sum, 2);
     tex_macro(fp, "FltMin", FLT_MIN, 2);
+    tex_macro_int(fp, "LimSteps", ex->limit.iterations);
+    tex_macro(fp, "LimBeta", ex->limit.beta, 3);
+    tex_macro(fp, "LimGap", ex->limit.entropy - log2(LIMIT_CAL.perplexity), 2);
 }
 
 static void write_values(FILE *fp, const Examples *ex)

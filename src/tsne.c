@@ -82,7 +82,14 @@ typedef struct {
     double entropy;         /* H(P_i) there, in bits */
     int iterations;         /* entropy evaluations used */
     bool converged;         /* |H(P_i) - log2 perplexity| < tol */
+    size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
+
+/* The row's target is out of reach at finite precision: Perp <= r. */
+static bool row_missed(const Row_fit *fit, const Calibration *cal)
+{
+    return !fit->converged || cal->perplexity <= (double)fit->ties;
+}
 
 enum { TRACE_MAX = 256 };
 typedef struct {
@@ -126,6 +133,16 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+static size_t nearest_ties(const double *d2, size_t n)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    size_t r = 0;
+    for (size_t j = 0; j < n; j++)
+        r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
+    return r;
+}
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -140,7 +157,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
     const double target = log2(cal->perplexity);
-    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false, nearest_ties(d2, n)};
     double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
     while (fit.iterations < cal->max_iter) {
         fit.entropy = row_entropy(d2, n, fit.beta, p);
@@ -552,7 +569,9 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
 {
     const size_t N = x->size1, D = x->size2;
     if (D < 2)
-        return fail(err, "--init pca needs at least 2 input dimensions, got %zu", D);
+        return fail(err, "the start on the principal components (--init pca, the "
+                    "default) needs at least 2 input dimensions, got %zu; "
+                    "use --init random", D);
     gsl_matrix *xc = alloc_matrix(N, D, err);
     gsl_matrix *S = xc ? alloc_matrix(D, D, err) : NULL;
     gsl_matrix *V = S ? alloc_matrix(D, D, err) : NULL;
@@ -1366,8 +1385,7 @@ static int toy_unit_affinities(gsl_matrix *P, Error *err)
     gsl_matrix_free(x);
     return status;
 }
-static const unsigned long TOY_SEED = 23;
-static const double TOY_PERPLEXITY = 2.0;
+static const double TOY_PERPLEXITY = 3.0;
 
 static void keep_last_cost(void *ctx, int iteration, double kl, double grad_norm)
 {
@@ -1382,7 +1400,7 @@ static int toy_embedding(double y[2 * TOY_N], double *kl, Error *err)
     gsl_matrix *P = x ? alloc_matrix(TOY_N, TOY_N, err) : NULL;
     Row_fit fits[TOY_N];
     const Calibration cal = {TOY_PERPLEXITY, 1e-5, 200};
-    const Start start = {START_RANDOM, 1e-4, TOY_SEED};
+    const Start start = {START_PCA, 1e-4, 1};
     const Monitor mon = {0, keep_last_cost, kl};
     int status = -1;
     if (P != NULL) {
@@ -1392,6 +1410,56 @@ static int toy_embedding(double y[2 * TOY_N], double *kl, Error *err)
         if (symmetric_affinities(x, &cal, P, fits, err) == 0
             && initial_embedding(x, &start, y, err) == 0)
             status = optimise(P, &SCHEDULE_DEFAULT, &mon, y, err);
+    }
+    gsl_matrix_free(P);
+    gsl_matrix_free(x);
+    return status;
+}
+enum { GRID_SIDE = 10, GRID_N = GRID_SIDE * GRID_SIDE };
+static const double GRID_PERPLEXITY = 50.0;
+
+static void uniform_grid(gsl_matrix *x, bool integers)
+{
+    const double step = 1.0 / (GRID_SIDE - 1);      /* as numpy.linspace */
+    for (size_t i = 0; i < GRID_N; i++)
+        for (size_t c = 0; c < 2; c++) {
+            const size_t k = c == 0 ? i % GRID_SIDE : i / GRID_SIDE;
+            gsl_matrix_set(x, i, c, integers ? (double)k
+                           : k == GRID_SIDE - 1 ? 1.0 : (double)k * step);
+        }
+}
+static int grid_ratios(bool integers, Start_kind kind, int iterations,
+                       double *lo, double *hi, Error *err)
+{
+    gsl_matrix *x = alloc_matrix(GRID_N, 2, err);
+    gsl_matrix *P = x ? alloc_matrix(GRID_N, GRID_N, err) : NULL;
+    Row_fit fits[GRID_N];
+    double y[2 * GRID_N];
+    const Calibration cal = {GRID_PERPLEXITY, 1e-5, 200};
+    const Start start = {kind, 1e-4, 0};
+    Schedule sched = SCHEDULE_DEFAULT;
+    sched.iterations = iterations;
+    int status = -1;
+    if (P != NULL) {
+        uniform_grid(x, integers);
+        if (symmetric_affinities(x, &cal, P, fits, err) == 0
+            && initial_embedding(x, &start, y, err) == 0
+            && optimise(P, &sched, NULL, y, err) == 0)
+            status = 0;
+    }
+    double nn[GRID_N], mean = 0.0;
+    for (size_t i = 0; status == 0 && i < GRID_N; i++) {
+        nn[i] = INFINITY;
+        for (size_t j = 0; j < GRID_N; j++)
+            if (j != i)
+                nn[i] = fmin(nn[i], hypot(y[i] - y[j], y[GRID_N + i] - y[GRID_N + j]));
+        mean += nn[i] / GRID_N;
+    }
+    *lo = INFINITY;
+    *hi = 0.0;
+    for (size_t i = 0; status == 0 && i < GRID_N; i++) {
+        *lo = fmin(*lo, nn[i] / mean);
+        *hi = fmax(*hi, nn[i] / mean);
     }
     gsl_matrix_free(P);
     gsl_matrix_free(x);
@@ -1474,6 +1542,7 @@ typedef struct {
     double cond[TOY_N - 1], p12, p14;
     double y[2 * TOY_N], kl, trust, within, between;
     double fd_rel;                      /* the gradient check */
+    double grid_lo[4], grid_hi[4];      /* the uniform grid, four ways */
     double crowd_hist[3][CROWD_BINS], crowd_cv[3];
 } Examples;
 
@@ -1515,6 +1584,11 @@ static int compute_examples(Examples *ex, Error *err)
         return -1;
     if ((ex->fd_rel = gradient_check(FD_N, FD_SEED, err)) < 0.0)
         return -1;
+    for (int k = 0; k < 4; k++)                 /* random, PCA; integers 500, 1000 */
+        if (grid_ratios(k >= 2, k == 0 ? START_RANDOM : START_PCA,
+                        k == 3 ? 1000 : 500, &ex->grid_lo[k], &ex->grid_hi[k],
+                        err) != 0)
+            return -1;
     for (int k = 0; k < 3; k++)
         if (crowding(CROWD_D[k], 1, ex->crowd_hist[k], &ex->crowd_cv[k], err) != 0)
             return -1;
@@ -1531,12 +1605,20 @@ static void print_examples(FILE *fp, const Examples *ex)
     for (int j = 0; j < TOY_N - 1; j++)
         fprintf(fp, "  p(%d|1) = %.7g\n", j + 2, ex->cond[j]);
     fprintf(fp, "  p_12 = %.7g   p_14 = %.5g\n", ex->p12, ex->p14);
-    fprintf(fp, "Embedded (perplexity %g, seed %lu): KL %.4f, T(2) = %g\n",
-            TOY_PERPLEXITY, TOY_SEED, ex->kl, ex->trust);
+    fprintf(fp, "Embedded (perplexity %g, start on the principal components): "
+            "KL %.4f, T(2) = %g\n", TOY_PERPLEXITY, ex->kl, ex->trust);
     fprintf(fp, "  largest distance within a key %.3f, smallest between keys %.3f\n",
             ex->within, ex->between);
     fprintf(fp, "\nGradient check, N = %d: max relative error %.2e\n", FD_N,
             ex->fd_rel);
+    static const char *const grid_run[4] = {"random start, seed 0, 500 steps",
+        "principal components, 500 steps", "integer grid, 500 steps",
+        "integer grid, 1000 steps"};
+    fputs("Uniform 10 x 10 grid, perplexity 50, nearest-neighbour distance / mean:\n",
+          fp);
+    for (int k = 0; k < 4; k++)
+        fprintf(fp, "  %-33s min %.3f  max %.3f\n", grid_run[k], ex->grid_lo[k],
+                ex->grid_hi[k]);
     for (int k = 0; k < 3; k++)
         fprintf(fp, "Crowding, D = %3d: coefficient of variation %.4f\n",
                 CROWD_D[k], ex->crowd_cv[k]);
@@ -1562,6 +1644,11 @@ static void write_macros(FILE *fp, const Examples *ex)
     tex_macro_int(fp, "FdN", FD_N);
     tex_macro_int(fp, "FdCoords", 2 * FD_N);
     tex_macro(fp, "FdRelErr", ex->fd_rel, 2);
+    tex_macro(fp, "GridRandomMax", ex->grid_hi[0], 3);
+    tex_macro(fp, "GridPcaMax", ex->grid_hi[1], 3);
+    tex_macro(fp, "GridPcaMin", ex->grid_lo[1], 3);
+    tex_macro(fp, "GridIntMax", ex->grid_hi[2], 3);
+    tex_macro(fp, "GridIntLong", ex->grid_hi[3], 3);
     tex_macro_int(fp, "CrowdN", CROWD_N);
     tex_macro(fp, "CrowdCvTwo", ex->crowd_cv[0], 3);
     tex_macro(fp, "CrowdCvTen", ex->crowd_cv[1], 3);
@@ -1665,9 +1752,11 @@ static void usage(FILE *fp)
 "      --gain-step G       gain increase (default 0.2)\n"
 "      --gain-decay G      gain factor on a sign change (default 0.8)\n"
 "      --min-gain G        floor of the gains (default 0.01)\n"
-"      --init KIND         'random' (default) or 'pca'\n"
+"      --init KIND         'pca' (default: the first two principal components)\n"
+"                          or 'random'\n"
 "      --init-sd S         standard deviation of the start (default 1e-4)\n"
-"      --seed S            seed of the random start (default 1)\n"
+"      --seed S            seed of the random start (default 1; with --init\n"
+"                          random only)\n"
 "      --trustworthiness K report T(K), 1 <= K < N/2\n"
 "      --trace FILE        write iteration, KL and gradient norm as TSV\n"
 "      --trace-every K     steps between trace lines (default 50)\n"
@@ -1688,7 +1777,9 @@ static void usage(FILE *fp)
 "Exit status: 0 on success, 1 on bad input or failure, 2 if some rows of P\n"
 "missed the target perplexity (a warning says how many; the map is written).\n"
 "Output files appear only when the run succeeds.  The same input, options and\n"
-"seed give the same output, bit for bit.\n", fp);
+"seed give the same output, bit for bit, from a build that does not contract\n"
+"multiply-adds (the book's build passes -ffp-contract=off); another system's\n"
+"exp and log may round differently and change the last bits.\n", fp);
 }
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
@@ -1724,7 +1815,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (Options){.output = "-", .cal = {30.0, 1e-5, 200},
-                     .sched = SCHEDULE_DEFAULT, .start = {START_RANDOM, 1e-4, 1},
+                     .sched = SCHEDULE_DEFAULT, .start = {START_PCA, 1e-4, 1},
                      .trace_every = 50};
     int c;
     opterr = 0;
@@ -1989,9 +2080,11 @@ static int run_on_input(const Options *opt, Error *err)
                            + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     if (opt->trust_k > 0 && trustworthiness(x, y, (size_t)opt->trust_k, &T, err) != 0)
         goto done;
-    size_t missed = 0;
-    for (size_t i = 0; i < N; i++)
-        missed += !fits[i].converged;
+    size_t missed = 0, tied = 0;
+    for (size_t i = 0; i < N; i++) {
+        missed += row_missed(&fits[i], &opt->cal);
+        tied += opt->cal.perplexity <= (double)fits[i].ties;
+    }
     if (write_run(opt, x, P, y, &log, T, err) != 0)
         goto done;
     const double kl = log.kl[log.n - 1];
@@ -2008,8 +2101,9 @@ static int run_on_input(const Options *opt, Error *err)
     }
     if (missed > 0)                             /* a warning even with --quiet */
         fprintf(stderr, "tsne: warning: %zu of %zu rows of P missed the target "
-                "perplexity (duplicate points make low perplexities unreachable)\n",
-                missed, N);
+                "perplexity; in %zu of them at least %g nearest neighbours are tied "
+                "at one distance (duplicate points, say), so no bandwidth reaches it\n",
+                missed, N, tied, opt->cal.perplexity);
     status = missed > 0 ? 2 : 0;
 done:
     free(log.iteration);
