@@ -90,12 +90,6 @@ typedef struct {
     size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
-/* The row's target is out of reach at finite precision: Perp <= r. */
-static bool row_missed(const Row_fit *fit, const Calibration *cal)
-{
-    return !fit->converged || cal->perplexity <= (double)fit->ties;
-}
-
 enum { TRACE_MAX = 256 };
 typedef struct {
     double beta[TRACE_MAX], entropy[TRACE_MAX];

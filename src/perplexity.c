@@ -79,12 +79,6 @@ typedef struct {
     size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
-/* The row's target is out of reach at finite precision: Perp <= r. */
-static bool row_missed(const Row_fit *fit, const Calibration *cal)
-{
-    return !fit->converged || cal->perplexity <= (double)fit->ties;
-}
-
 enum { TRACE_MAX = 256 };
 typedef struct {
     double beta[TRACE_MAX], entropy[TRACE_MAX];
@@ -258,6 +252,10 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
         return -1;
     symmetrise(P);
     return 0;
+}
+static bool row_missed(const Row_fit *fit, const Calibration *cal)
+{
+    return !fit->converged || cal->perplexity <= (double)fit->ties;
 }
 enum { UNDERFLOW_N = 90 };
 static const unsigned long UNDERFLOW_SEED = 42;
@@ -965,6 +963,10 @@ static void write_values(FILE *fp, const Examples *ex)
     fprintf(fp, "A.p21\t%.17g\nA.p31\t%.17g\n", ex->p[0], ex->p[1]);
     fprintf(fp, "A.p41\t%.17g\n", ex->p[2]);
     fprintf(fp, "A.H\t%.17g\nA.perp\t%.17g\n", ex->H, pow(2.0, ex->H));
+    fprintf(fp, "L.steps\t%d\nL.beta\t%.17g\n", ex->limit.iterations,
+            ex->limit.beta);
+    fprintf(fp, "L.gap\t%.17g\nL.ties\t%zu\n",
+            ex->limit.entropy - log2(LIMIT_CAL.perplexity), ex->limit.ties);
 }
 
 static void write_curve(FILE *fp, const Examples *ex)

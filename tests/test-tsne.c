@@ -82,12 +82,6 @@ typedef struct {
     size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
-/* The row's target is out of reach at finite precision: Perp <= r. */
-static bool row_missed(const Row_fit *fit, const Calibration *cal)
-{
-    return !fit->converged || cal->perplexity <= (double)fit->ties;
-}
-
 enum { TRACE_MAX = 256 };
 typedef struct {
     double beta[TRACE_MAX], entropy[TRACE_MAX];
@@ -261,6 +255,10 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
         return -1;
     symmetrise(P);
     return 0;
+}
+static bool row_missed(const Row_fit *fit, const Calibration *cal)
+{
+    return !fit->converged || cal->perplexity <= (double)fit->ties;
 }
 enum { PAIR_BLOCKS = 8, LANES = 8 };
 
