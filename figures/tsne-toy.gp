@@ -10,8 +10,8 @@ set grid xtics ytics lc rgb '#dddddd'
 set xlabel '$y_{i1}$'
 set ylabel '$y_{i2}$'
 set key top left samplen 1
-set offsets graph 0.1, graph 0.1, graph 0.25, graph 0.1
-set xtics autofreq
+set offsets graph 0.1, graph 0.1, graph 0.45, graph 0.1
+set xtics 200
 set title 'the map'
 plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1 \
         lc rgb '#1f4e79' title 'C', \
@@ -19,8 +19,8 @@ plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1 \
         lc rgb '#c0392b' title 'F$\sharp$'
 unset key
 unset ylabel
-set xtics autofreq
-set ytics autofreq
+set xtics 50
+set ytics 50
 pad(lo, hi) = 0.25 * (hi - lo)
 set title 'C major'
 set xrange [A_min_x - pad(A_min_x, A_max_x):A_max_x + pad(A_min_x, A_max_x)]
