@@ -10,7 +10,7 @@ set grid xtics ytics lc rgb '#dddddd'
 set xlabel '$y_{i1}$'
 set ylabel '$y_{i2}$'
 set key top left samplen 1
-set offsets graph 0.1, graph 0.1, graph 0.25, graph 0.1
+set offsets graph 0.1, graph 0.1, graph 0.45, graph 0.1
 set xtics 200
 set title 'the map'
 plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1 \
@@ -19,15 +19,15 @@ plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1 \
         lc rgb '#c0392b' title 'F$\sharp$'
 unset key
 unset ylabel
-set xtics 2
-set ytics 1
+set xtics 50
+set ytics 50
 pad(lo, hi) = 0.25 * (hi - lo)
-set title 'C major, magnified'
+set title 'C major'
 set xrange [A_min_x - pad(A_min_x, A_max_x):A_max_x + pad(A_min_x, A_max_x)]
 set yrange [A_min_y - pad(A_min_y, A_max_y):A_max_y + pad(A_min_y, A_max_y)]
 plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1 lc rgb '#1f4e79', \
      datafile using 1:2:(sprintf('%d', $4)) with labels offset char 1,0.5
-set title 'F$\sharp$ major, magnified'
+set title 'F$\sharp$ major'
 set xrange [B_min_x - pad(B_min_x, B_max_x):B_max_x + pad(B_min_x, B_max_x)]
 set yrange [B_min_y - pad(B_min_y, B_max_y):B_max_y + pad(B_min_y, B_max_y)]
 plot datafile using ($3 == 1 ? $1 : 1/0):2 with points pt 5 ps 1 lc rgb '#c0392b', \

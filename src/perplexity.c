@@ -76,6 +76,7 @@ typedef struct {
     double entropy;         /* H(P_i) there, in bits */
     int iterations;         /* entropy evaluations used */
     bool converged;         /* |H(P_i) - log2 perplexity| < tol */
+    size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
 enum { TRACE_MAX = 256 };
@@ -120,6 +121,16 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+static size_t nearest_ties(const double *d2, size_t n)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    size_t r = 0;
+    for (size_t j = 0; j < n; j++)
+        r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
+    return r;
+}
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -134,7 +145,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
     const double target = log2(cal->perplexity);
-    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false, nearest_ties(d2, n)};
     double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
     while (fit.iterations < cal->max_iter) {
         fit.entropy = row_entropy(d2, n, fit.beta, p);
@@ -242,6 +253,10 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
     symmetrise(P);
     return 0;
 }
+static bool row_missed(const Row_fit *fit, const Calibration *cal)
+{
+    return !fit->converged || cal->perplexity <= (double)fit->ties;
+}
 enum { UNDERFLOW_N = 90 };
 static const unsigned long UNDERFLOW_SEED = 42;
 static const Calibration UNDERFLOW_CAL = {30.0, 1e-5, 200};  /* target, tol, steps */
@@ -257,6 +272,8 @@ static int underflow_row(double d2[UNDERFLOW_N], Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+static const double LIMIT_D2[5] = {1.0, 1.0, 25.0, 26.0, 26.0};
+static const Calibration LIMIT_CAL = {2.0, 1e-5, 200};
 static int naive_float_calibrate(const double *d2_in, size_t n, float perplexity,
                                  double *p, double *row_sum)
 {
@@ -486,6 +503,40 @@ static int distinct_outputs(const char *const *ins, int nin,
     }
     return 0;
 }
+static int check_output_name(const char *name, Error *err)
+{
+    struct stat st;
+    if (name == NULL || strcmp(name, "-") == 0)
+        return 0;
+    if (name[0] == '\0')
+        return fail(err, "an output file name is empty");
+    const bool exists = stat(name, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': it is a directory", name);
+    if (exists && !S_ISREG(st.st_mode))
+        return access(name, W_OK) == 0 ? 0
+               : fail(err, "cannot write '%s': %s", name, strerror(errno));
+    if (name[strlen(name) - 1] == '/')
+        return fail(err, "cannot write '%s': it names a directory", name);
+    const char *slash = strrchr(name, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - name) + 1 : 1,
+             slash ? name : ".");
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': the directory '%s' does not exist",
+                    name, dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return fail(err, "cannot write '%s' in '%s': %s", name, dir, strerror(errno));
+    return 0;
+}
+
+static int check_output_names(const char *const *names, int n, Error *err)
+{
+    for (int k = 0; k < n; k++)
+        if (check_output_name(names[k], err) != 0)
+            return -1;
+    return 0;
+}
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
 {
@@ -674,7 +725,9 @@ static void usage(FILE *fp)
 "                        (default, or FILE '-': standard output)\n"
 "      --conditional     write the conditional p_{j|i} (row i) instead of p_ij\n"
 "      --rows FILE       write one line per point: i, sigma_i, beta_i, entropy\n"
-"                        (bits), perplexity, bisection steps, converged (1/0)\n"
+"                        (bits), perplexity, bisection steps, converged (1/0),\n"
+"                        r (nearest neighbours tied at one distance), and\n"
+"                        reached (1/0: converged and perplexity > r)\n"
 "      --tol T           tolerance on each row's entropy, 0 < T < 1 bits\n"
 "                        (default 1e-5)\n"
 "      --max-iter K      entropy evaluations allowed per row (default 200)\n"
@@ -687,7 +740,8 @@ static void usage(FILE *fp)
 "  -h, --help            show this help and exit\n"
 "\n"
 "Exit status: 0 on success, 1 on bad input or failure, 2 if some rows missed\n"
-"the target perplexity (a warning counts them; --rows shows which).\n"
+"the target perplexity, by the tolerance or because P <= r (a warning counts\n"
+"them; --rows shows which).\n"
 "Output files appear only when the run succeeds.\n", fp);
 }
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
@@ -752,7 +806,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (!(opt->cal.tol > 0.0 && opt->cal.tol < 1.0))
         return fail(err, "--tol must lie between 0 and 1 bit, got %g", opt->cal.tol);
     const char *outs[5] = {opt->output, opt->rows, opt->macros, opt->curve, opt->values};
-    if (distinct_outputs(&opt->input, 1, outs, 5, err) != 0)
+    if (distinct_outputs(&opt->input, 1, outs, 5, err) != 0
+        || check_output_names(outs, 5, err) != 0)
         return -1;
     return 0;
 }
@@ -763,13 +818,16 @@ static void write_matrix(FILE *fp, const gsl_matrix *m)
             fprintf(fp, "%.10g%c", gsl_matrix_get(m, i, j),
                     j + 1 < m->size2 ? '\t' : '\n');
 }
-static void write_row_fits(FILE *fp, const Row_fit *fits, size_t N)
+static void write_row_fits(FILE *fp, const Row_fit *fits, size_t N,
+                           const Calibration *cal)
 {
-    fputs("# i\tsigma\tbeta\tentropy_bits\tperplexity\tsteps\tconverged\n", fp);
+    fputs("# i\tsigma\tbeta\tentropy_bits\tperplexity\tsteps\tconverged"
+          "\tties\treached\n", fp);
     for (size_t i = 0; i < N; i++)
-        fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%d\t%d\n", i,
+        fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%d\t%d\t%zu\t%d\n", i,
                 1.0 / sqrt(2.0 * fits[i].beta), fits[i].beta, fits[i].entropy,
-                pow(2.0, fits[i].entropy), fits[i].iterations, fits[i].converged);
+                pow(2.0, fits[i].entropy), fits[i].iterations, fits[i].converged,
+                fits[i].ties, !row_missed(&fits[i], cal));
 }
 
 static int run_on_input(const Options *opt, Error *err)
@@ -799,18 +857,20 @@ static int run_on_input(const Options *opt, Error *err)
     }
     write_matrix(out[0].fp, P);
     if (nout == 2)
-        write_row_fits(out[1].fp, fits, N);
+        write_row_fits(out[1].fp, fits, N, &opt->cal);
     if (outfiles_commit(out, nout, err) != 0)
         goto done;
-    size_t missed = 0;
-    for (size_t i = 0; i < N; i++)
-        missed += !fits[i].converged;
+    size_t missed = 0, tied = 0;
+    for (size_t i = 0; i < N; i++) {
+        missed += row_missed(&fits[i], &opt->cal);
+        tied += opt->cal.perplexity <= (double)fits[i].ties;
+    }
     if (missed > 0)
         fprintf(stderr, "perplexity: warning: %zu of %zu rows missed the target "
-                "entropy (tolerance %g bits) within %d steps; ties at the nearest "
-                "distance, such as duplicate points, make low perplexities "
-                "unreachable\n",
-                missed, N, opt->cal.tol, opt->cal.max_iter);
+                "(tolerance %g bits, %d steps); in %zu of them at least %g nearest "
+                "neighbours are tied at one distance, so no finite bandwidth "
+                "reaches it (--rows shows which)\n", missed, N, opt->cal.tol,
+                opt->cal.max_iter, tied, opt->cal.perplexity);
     status = missed > 0 ? 2 : 0;
 done:
     gsl_matrix_free(x);
@@ -825,6 +885,7 @@ typedef struct {
     Trace trace;
     double float_p[UNDERFLOW_N], float_sum;         /* the single-precision search */
     int float_steps;
+    Row_fit limit;                                  /* the toy row at perplexity 2 */
 } Examples;
 
 static int compute_examples(Examples *ex, Error *err)
@@ -841,6 +902,8 @@ static int compute_examples(Examples *ex, Error *err)
     ex->float_steps = naive_float_calibrate(ex->d2, UNDERFLOW_N,
                                             (float)UNDERFLOW_CAL.perplexity,
                                             ex->float_p, &ex->float_sum);
+    double p[5];
+    ex->limit = row_calibrate(LIMIT_D2, 5, &LIMIT_CAL, p, NULL);
     return 0;
 }
 
@@ -867,6 +930,11 @@ static void print_examples(FILE *fp, const Examples *ex)
             ex->fit.iterations, pow(2.0, ex->fit.entropy), ex->fit.beta);
     fprintf(fp, "  scikit-learn's types:  %3d steps, probabilities sum to %.3g\n",
             ex->float_steps, ex->float_sum);
+    fprintf(fp, "\nLimit case: squared distances 1 1 25 26 26 (r = %zu), perplexity %g\n"
+            "  stopped after %d steps at beta %.6f, %.2g bits above the target;\n"
+            "  counted as %s\n", ex->limit.ties, LIMIT_CAL.perplexity,
+            ex->limit.iterations, ex->limit.beta, ex->limit.entropy - 1.0,
+            row_missed(&ex->limit, &LIMIT_CAL) ? "missed" : "reached");
 }
 static void write_macros(FILE *fp, const Examples *ex)
 {
@@ -885,6 +953,9 @@ static void write_macros(FILE *fp, const Examples *ex)
     tex_macro_int(fp, "UfFloatSteps", ex->float_steps);
     tex_macro(fp, "UfFloatSum", ex->float_sum, 2);
     tex_macro(fp, "FltMin", FLT_MIN, 2);
+    tex_macro_int(fp, "LimSteps", ex->limit.iterations);
+    tex_macro(fp, "LimBeta", ex->limit.beta, 3);
+    tex_macro(fp, "LimGap", ex->limit.entropy - log2(LIMIT_CAL.perplexity), 2);
 }
 
 static void write_values(FILE *fp, const Examples *ex)
@@ -892,6 +963,10 @@ static void write_values(FILE *fp, const Examples *ex)
     fprintf(fp, "A.p21\t%.17g\nA.p31\t%.17g\n", ex->p[0], ex->p[1]);
     fprintf(fp, "A.p41\t%.17g\n", ex->p[2]);
     fprintf(fp, "A.H\t%.17g\nA.perp\t%.17g\n", ex->H, pow(2.0, ex->H));
+    fprintf(fp, "L.steps\t%d\nL.beta\t%.17g\n", ex->limit.iterations,
+            ex->limit.beta);
+    fprintf(fp, "L.gap\t%.17g\nL.ties\t%zu\n",
+            ex->limit.entropy - log2(LIMIT_CAL.perplexity), ex->limit.ties);
 }
 
 static void write_curve(FILE *fp, const Examples *ex)

@@ -82,6 +82,7 @@ typedef struct {
     double entropy;         /* H(P_i) there, in bits */
     int iterations;         /* entropy evaluations used */
     bool converged;         /* |H(P_i) - log2 perplexity| < tol */
+    size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
 enum { TRACE_MAX = 256 };
@@ -126,6 +127,16 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+static size_t nearest_ties(const double *d2, size_t n)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    size_t r = 0;
+    for (size_t j = 0; j < n; j++)
+        r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
+    return r;
+}
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -140,7 +151,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
     const double target = log2(cal->perplexity);
-    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false, nearest_ties(d2, n)};
     double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
     while (fit.iterations < cal->max_iter) {
         fit.entropy = row_entropy(d2, n, fit.beta, p);
@@ -247,6 +258,10 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
         return -1;
     symmetrise(P);
     return 0;
+}
+static bool row_missed(const Row_fit *fit, const Calibration *cal)
+{
+    return !fit->converged || cal->perplexity <= (double)fit->ties;
 }
 enum { PAIR_BLOCKS = 8, LANES = 8 };
 
@@ -552,7 +567,9 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
 {
     const size_t N = x->size1, D = x->size2;
     if (D < 2)
-        return fail(err, "--init pca needs at least 2 input dimensions, got %zu", D);
+        return fail(err, "the start on the principal components (--init pca, the "
+                    "default) needs at least 2 input dimensions, got %zu; "
+                    "use --init random", D);
     gsl_matrix *xc = alloc_matrix(N, D, err);
     gsl_matrix *S = xc ? alloc_matrix(D, D, err) : NULL;
     gsl_matrix *V = S ? alloc_matrix(D, D, err) : NULL;
@@ -793,66 +810,186 @@ typedef struct {
     bool fortran;                       /* column-major data */
 } Npy_shape;
 
-static bool is_npy(const char *path)
+typedef struct {
+    const char *p, *end;                /* the unread part of the header */
+} Npy_cursor;
+
+static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch */
 {
-    char magic[6] = {0};
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
+    while (c->p < c->end && *c->p == ' ')
+        c->p++;
+    if (c->p == c->end || *c->p != ch)
         return false;
-    size_t n = fread(magic, 1, 6, fp);
-    fclose(fp);
-    return n == 6 && memcmp(magic, "\x93NUMPY", 6) == 0;
+    c->p++;
+    return true;
 }
 
-static const char *npy_value(const char *header, const char *key)
+static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
-    const char *p = strstr(header, key);
-    if (p == NULL)
-        return NULL;
-    p = strchr(p + strlen(key), ':');
-    return p ? p + 1 + strspn(p + 1, " ") : NULL;
+    if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
+        return false;
+    const char quote = c->p[-1];
+    *s = c->p;
+    while (c->p < c->end && *c->p != quote && *c->p != '\\'
+           && *c->p >= ' ' && *c->p <= '~')
+        c->p++;
+    if (c->p == c->end || *c->p != quote)
+        return false;
+    *len = (size_t)(c->p++ - *s);
+    return true;
 }
 
-static int npy_header(const char *h, const char *path, Npy_shape *sh, Error *err)
+static bool npy_word(Npy_cursor *c, const char *word)
 {
-    const char *descr = npy_value(h, "'descr'");
-    const char *order = npy_value(h, "'fortran_order'");
-    const char *shape = npy_value(h, "'shape'");
-    if (descr == NULL || order == NULL || shape == NULL || *descr != '\''
-        || *shape != '(')
-        return fail(err, "'%s': malformed .npy header", path);
-    size_t len = strcspn(descr + 1, "'");
-    if (len == 3 && strncmp(descr + 1, "<f8", 3) == 0)
+    const size_t n = strlen(word);
+    while (c->p < c->end && *c->p == ' ')
+        c->p++;
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n) != 0)
+        return false;
+    c->p += n;
+    return true;
+}
+
+static bool npy_whole(Npy_cursor *c, size_t *out)
+{
+    while (c->p < c->end && *c->p == ' ')
+        c->p++;
+    const char *start = c->p;
+    size_t x = 0;
+    for (; c->p < c->end && *c->p >= '0' && *c->p <= '9'; c->p++) {
+        const size_t digit = (size_t)(*c->p - '0');
+        if (x > (SIZE_MAX - digit) / 10)
+            return false;
+        x = 10 * x + digit;
+    }
+    *out = x;
+    return c->p > start && !(*start == '0' && c->p - start > 1);
+}
+static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
+{
+    if (!npy_token(c, '('))
+        return false;
+    bool comma = false;                 /* a comma after the last number */
+    for (*ndim = 0;; (*ndim)++) {
+        Npy_cursor look = *c;
+        if (npy_token(&look, ')')) {
+            *c = look;
+            return *ndim != 1 || comma;
+        }
+        size_t d;
+        if ((*ndim > 0 && !comma) || !npy_whole(c, &d))
+            return false;
+        if (*ndim < 3)
+            dims[*ndim] = d;
+        comma = npy_token(c, ',');
+    }
+}
+typedef struct {
+    const char *descr;
+    size_t descr_len, dims[3], ndim;
+    bool fortran;
+} Npy_fields;
+
+static bool npy_entry(Npy_cursor *c, Npy_fields *f, bool seen[3])
+{
+    static const char *const keys[3] = {"descr", "fortran_order", "shape"};
+    const char *key;
+    size_t len;
+    int k = 0;
+    if (!npy_string(c, &key, &len))
+        return false;
+    while (k < 3 && !(strlen(keys[k]) == len && memcmp(key, keys[k], len) == 0))
+        k++;
+    if (k == 3 || seen[k] || !npy_token(c, ':'))
+        return false;
+    seen[k] = true;
+    if (k == 0)
+        return npy_string(c, &f->descr, &f->descr_len);
+    if (k == 2)
+        return npy_shape(c, f->dims, &f->ndim);
+    f->fortran = npy_word(c, "True");
+    return f->fortran || npy_word(c, "False");
+}
+
+static bool npy_dict(const char *h, size_t len, Npy_fields *f)
+{
+    Npy_cursor c = {h, h + len};
+    bool seen[3] = {false, false, false}, comma = true;
+    if (!npy_token(&c, '{'))
+        return false;
+    for (int n = 0; !npy_token(&c, '}'); n++) {
+        if ((n > 0 && !comma) || n == 3 || !npy_entry(&c, f, seen))
+            return false;
+        comma = npy_token(&c, ',');
+    }
+    while (c.p < c.end && *c.p == ' ')
+        c.p++;
+    return seen[0] && seen[1] && seen[2] && c.p + 1 == c.end && *c.p == '\n';
+}
+static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh,
+                      Error *err)
+{
+    Npy_fields f = {NULL, 0, {0, 0, 0}, 0, false};
+    if (!npy_dict(h, len, &f))
+        return fail(err, "'%s': malformed .npy header (a dictionary of 'descr', "
+                    "'fortran_order' and 'shape', as numpy.save writes it, is "
+                    "needed)", path);
+    if (f.descr_len == 3 && memcmp(f.descr, "<f8", 3) == 0)
         sh->item = 8;
-    else if (len == 3 && strncmp(descr + 1, "<f4", 3) == 0)
+    else if (f.descr_len == 3 && memcmp(f.descr, "<f4", 3) == 0)
         sh->item = 4;
     else
         return fail(err, "'%s': NumPy type '%.*s' is not supported; save the array "
-                    "as little-endian float64 ('<f8') or float32 ('<f4')",
-                    path, (int)(len > 16 ? 16 : len), descr + 1);
-    sh->fortran = strncmp(order, "True", 4) == 0;
-    size_t dims[3], ndim = 0;
-    for (const char *p = shape + 1; ; ) {
-        p += strspn(p, " ,");
-        if (*p == ')')
-            break;
-        char *end;
-        errno = 0;
-        unsigned long long d = strtoull(p, &end, 10);
-        if (end == p || errno == ERANGE || d > SIZE_MAX)
-            return fail(err, "'%s': malformed shape in the .npy header", path);
-        if (ndim < 3)
-            dims[ndim] = (size_t)d;
-        ndim++;
-        p = end;
-    }
-    if (ndim != 2)
+                    "as little-endian float64 ('<f8') or float32 ('<f4')", path,
+                    (int)(f.descr_len > 16 ? 16 : f.descr_len), f.descr);
+    if (f.ndim != 2)
         return fail(err, "'%s': the array has %zu dimension%s; a 2-D array is "
-                    "needed, one point per row", path, ndim, ndim == 1 ? "" : "s");
-    sh->rows = dims[0];
-    sh->cols = dims[1];
+                    "needed, one point per row", path, f.ndim, f.ndim == 1 ? "" : "s");
+    sh->rows = f.dims[0];
+    sh->cols = f.dims[1];
+    sh->fortran = f.fortran;
+    if (sh->rows == 0 || sh->cols == 0)
+        return fail(err, "'%s' contains no data rows (its shape is %zu x %zu)",
+                    path, sh->rows, sh->cols);
+    if (sh->rows > SIZE_MAX / sh->cols / sh->item)
+        return fail(err, "'%s': the shape %zu x %zu in the .npy header is too "
+                    "large", path, sh->rows, sh->cols);
     return 0;
 }
+static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
+                                size_t item, Error *err)
+{
+    const size_t want = count * item;
+    size_t cap = want < 65536 ? want : 65536, n = 0;
+    unsigned char *b = alloc_array(cap, 1, err);
+    for (size_t got = 1; b != NULL && n < want && got > 0; n += got) {
+        if (n == cap) {
+            cap = cap > want / 2 ? want : 2 * cap;
+            unsigned char *more = realloc(b, cap);
+            if (more == NULL) {
+                fail(err, "out of memory reading '%s' (%zu bytes)", path, cap);
+                free(b);
+                return NULL;
+            }
+            b = more;
+        }
+        got = fread(b + n, 1, cap - n, fp);
+    }
+    int status = b == NULL ? -1 : 0;
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    else if (status == 0 && n < want)
+        status = fail(err, "'%s' is truncated: it holds %zu of %zu values", path,
+                      n / item, count);
+    else if (status == 0 && fgetc(fp) != EOF)   /* the shape must account for every byte */
+        status = fail(err, "'%s' has bytes after its %zu values", path, count);
+    if (status != 0) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
 static double npy_number(const unsigned char *b, size_t item)
 {
     uint64_t bits = 0;
@@ -872,88 +1009,86 @@ static double npy_number(const unsigned char *b, size_t item)
 static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
                               Error *err)
 {
-    gsl_matrix *m = sh->rows && sh->cols ? alloc_matrix(sh->rows, sh->cols, err)
-                                         : NULL;
-    if (m == NULL) {
-        if (!(sh->rows && sh->cols))
-            fail(err, "'%s' contains no data rows", path);
-        return NULL;
-    }
-    unsigned char b[8];
-    for (size_t k = 0; k < sh->rows * sh->cols; k++) {
-        size_t i = sh->fortran ? k % sh->rows : k / sh->cols;
-        size_t j = sh->fortran ? k / sh->rows : k % sh->cols;
-        double x;
-        if (fread(b, 1, sh->item, fp) != sh->item)
-            fail(err, "'%s' is truncated: it holds %zu of %zu values", path, k,
-                 sh->rows * sh->cols);
-        else if (!isfinite(x = npy_number(b, sh->item)))
+    const size_t count = sh->rows * sh->cols;   /* npy_header checked both */
+    unsigned char *b = npy_bytes(fp, path, count, sh->item, err);
+    gsl_matrix *m = b != NULL ? alloc_matrix(sh->rows, sh->cols, err) : NULL;
+    for (size_t k = 0; m != NULL && k < count; k++) {
+        const size_t i = sh->fortran ? k % sh->rows : k / sh->cols;
+        const size_t j = sh->fortran ? k / sh->rows : k % sh->cols;
+        const double x = npy_number(b + k * sh->item, sh->item);
+        if (!isfinite(x)) {
             fail(err, "'%s': row %zu, column %zu: value is not finite", path,
                  i + 1, j + 1);
-        else {
+            gsl_matrix_free(m);
+            m = NULL;
+        } else
             gsl_matrix_set(m, i, j, x);
-            continue;
-        }
-        gsl_matrix_free(m);
-        return NULL;
     }
-    if (fgetc(fp) != EOF) {             /* the shape must account for every byte */
-        fail(err, "'%s' has bytes after its %zu x %zu values", path, sh->rows,
-             sh->cols);
-        gsl_matrix_free(m);
-        return NULL;
-    }
+    free(b);
     return m;
 }
-static gsl_matrix *read_npy(const char *path, Error *err)
+enum { NPY_HEADER_MAX = 10000 };
+
+static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
 {
+    unsigned char pre[12];
+    if (fread(pre, 1, 6, fp) != 6 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        fail(err, "'%s' is not a NumPy file: it does not begin with the magic "
+             "bytes \\x93NUMPY", path);
+        return NULL;
+    }
+    if (fread(pre + 6, 1, 2, fp) != 2 || pre[6] < 1 || pre[6] > 3 || pre[7] != 0) {
+        fail(err, "'%s': unsupported .npy version (1.0, 2.0 and 3.0 are read)", path);
+        return NULL;
+    }
+    const size_t width = pre[6] == 1 ? 2 : 4;
+    size_t hlen = 0;
+    if (fread(pre + 8, 1, width, fp) != width) {
+        fail(err, "'%s': the .npy header is truncated", path);
+        return NULL;
+    }
+    for (size_t k = width; k-- > 0; )
+        hlen = hlen << 8 | pre[8 + k];              /* little-endian */
+    if (hlen > NPY_HEADER_MAX) {
+        fail(err, "'%s': the .npy header is %zu bytes long, more than the %d "
+             "NumPy reads", path, hlen, NPY_HEADER_MAX);
+        return NULL;
+    }
+    char *header = alloc_array(hlen, 1, err);
+    Npy_shape sh = {0, 0, 0, false};
+    gsl_matrix *m = NULL;
+    if (header != NULL && fread(header, 1, hlen, fp) != hlen)
+        fail(err, "'%s': the .npy header is truncated", path);
+    else if (header != NULL && npy_header(header, hlen, path, &sh, err) == 0)
+        m = npy_values(fp, path, &sh, err);
+    free(header);
+    return m;
+}
+static gsl_matrix *read_points_stream(FILE *fp, const char *path, Error *err)
+{
+    const size_t n = strlen(path);
+    const bool named = n >= 4 && strcmp(path + n - 4, ".npy") == 0;
+    const int first = fgetc(fp);
+    if (first != EOF && ungetc(first, fp) == EOF) {
+        fail(err, "cannot read '%s'", path);
+        return NULL;
+    }
+    if (first == 0x93 || (first != EOF && named))
+        return read_npy_stream(fp, path, err);
+    return read_matrix_stream(fp, path, err);
+}
+
+static gsl_matrix *read_points(const char *path, Error *err)
+{
+    (void)read_matrix;              /* the appendix's reader by name: not used here */
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
         fail(err, "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
-    unsigned char pre[12];
-    size_t hlen = 0;
-    gsl_matrix *m = NULL;
-    char *header = NULL;
-    Npy_shape sh = {0, 0, 0, false};
-    int status = 0;
-    if (fread(pre, 1, 10, fp) != 10 || pre[6] < 1 || pre[6] > 3)
-        status = fail(err, "'%s': unsupported .npy version", path);
-    else if (pre[6] == 1)
-        hlen = pre[8] | (size_t)pre[9] << 8;
-    else if (fread(pre + 10, 1, 2, fp) == 2)
-        hlen = pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16
-               | (size_t)pre[11] << 24;
-    if (status == 0 && (hlen == 0 || hlen > (1u << 24)))
-        status = fail(err, "'%s': malformed .npy header", path);
-    if (status == 0 && (header = alloc_array(hlen + 1, 1, err)) != NULL) {
-        if (fread(header, 1, hlen, fp) != hlen)
-            fail(err, "'%s': the .npy header is truncated", path);
-        else if (header[hlen] = '\0', npy_header(header, path, &sh, err) == 0)
-            m = npy_values(fp, path, &sh, err);
-    }
-    free(header);
+    gsl_matrix *m = read_points_stream(fp, path, err);
     fclose(fp);
     return m;
-}
-
-static gsl_matrix *read_points(const char *path, Error *err)
-{
-    if (is_npy(path))
-        return read_npy(path, err);
-    const size_t n = strlen(path);
-    FILE *fp = fopen(path, "rb");
-    const int first = fp ? fgetc(fp) : EOF;
-    if (fp != NULL)
-        fclose(fp);
-    const bool named = n >= 4 && strcmp(path + n - 4, ".npy") == 0;
-    if (first == 0x93 || (first != EOF && named)) {
-        fail(err, "'%s' is not a NumPy file: it does not begin with the magic "
-             "bytes \\x93NUMPY", path);
-        return NULL;
-    }
-    return read_matrix(path, err);
 }
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
@@ -1019,6 +1154,40 @@ static int distinct_outputs(const char *const *ins, int nin,
             if (same_file(outs[a], outs[b]))
                 return fail(err, "two outputs are the same file '%s'", outs[a]);
     }
+    return 0;
+}
+static int check_output_name(const char *name, Error *err)
+{
+    struct stat st;
+    if (name == NULL || strcmp(name, "-") == 0)
+        return 0;
+    if (name[0] == '\0')
+        return fail(err, "an output file name is empty");
+    const bool exists = stat(name, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': it is a directory", name);
+    if (exists && !S_ISREG(st.st_mode))
+        return access(name, W_OK) == 0 ? 0
+               : fail(err, "cannot write '%s': %s", name, strerror(errno));
+    if (name[strlen(name) - 1] == '/')
+        return fail(err, "cannot write '%s': it names a directory", name);
+    const char *slash = strrchr(name, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - name) + 1 : 1,
+             slash ? name : ".");
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': the directory '%s' does not exist",
+                    name, dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return fail(err, "cannot write '%s' in '%s': %s", name, dir, strerror(errno));
+    return 0;
+}
+
+static int check_output_names(const char *const *names, int n, Error *err)
+{
+    for (int k = 0; k < n; k++)
+        if (check_output_name(names[k], err) != 0)
+            return -1;
     return 0;
 }
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
@@ -1214,8 +1383,7 @@ static int toy_unit_affinities(gsl_matrix *P, Error *err)
     gsl_matrix_free(x);
     return status;
 }
-static const unsigned long TOY_SEED = 23;
-static const double TOY_PERPLEXITY = 2.0;
+static const double TOY_PERPLEXITY = 3.0;
 
 static void keep_last_cost(void *ctx, int iteration, double kl, double grad_norm)
 {
@@ -1230,7 +1398,7 @@ static int toy_embedding(double y[2 * TOY_N], double *kl, Error *err)
     gsl_matrix *P = x ? alloc_matrix(TOY_N, TOY_N, err) : NULL;
     Row_fit fits[TOY_N];
     const Calibration cal = {TOY_PERPLEXITY, 1e-5, 200};
-    const Start start = {START_RANDOM, 1e-4, TOY_SEED};
+    const Start start = {START_PCA, 1e-4, 1};
     const Monitor mon = {0, keep_last_cost, kl};
     int status = -1;
     if (P != NULL) {
@@ -1240,6 +1408,56 @@ static int toy_embedding(double y[2 * TOY_N], double *kl, Error *err)
         if (symmetric_affinities(x, &cal, P, fits, err) == 0
             && initial_embedding(x, &start, y, err) == 0)
             status = optimise(P, &SCHEDULE_DEFAULT, &mon, y, err);
+    }
+    gsl_matrix_free(P);
+    gsl_matrix_free(x);
+    return status;
+}
+enum { GRID_SIDE = 10, GRID_N = GRID_SIDE * GRID_SIDE };
+static const double GRID_PERPLEXITY = 50.0;
+
+static void uniform_grid(gsl_matrix *x, bool integers)
+{
+    const double step = 1.0 / (GRID_SIDE - 1);      /* as numpy.linspace */
+    for (size_t i = 0; i < GRID_N; i++)
+        for (size_t c = 0; c < 2; c++) {
+            const size_t k = c == 0 ? i % GRID_SIDE : i / GRID_SIDE;
+            gsl_matrix_set(x, i, c, integers ? (double)k
+                           : k == GRID_SIDE - 1 ? 1.0 : (double)k * step);
+        }
+}
+static int grid_ratios(bool integers, Start_kind kind, int iterations,
+                       double *lo, double *hi, Error *err)
+{
+    gsl_matrix *x = alloc_matrix(GRID_N, 2, err);
+    gsl_matrix *P = x ? alloc_matrix(GRID_N, GRID_N, err) : NULL;
+    Row_fit fits[GRID_N];
+    double y[2 * GRID_N];
+    const Calibration cal = {GRID_PERPLEXITY, 1e-5, 200};
+    const Start start = {kind, 1e-4, 0};
+    Schedule sched = SCHEDULE_DEFAULT;
+    sched.iterations = iterations;
+    int status = -1;
+    if (P != NULL) {
+        uniform_grid(x, integers);
+        if (symmetric_affinities(x, &cal, P, fits, err) == 0
+            && initial_embedding(x, &start, y, err) == 0
+            && optimise(P, &sched, NULL, y, err) == 0)
+            status = 0;
+    }
+    double nn[GRID_N], mean = 0.0;
+    for (size_t i = 0; status == 0 && i < GRID_N; i++) {
+        nn[i] = INFINITY;
+        for (size_t j = 0; j < GRID_N; j++)
+            if (j != i)
+                nn[i] = fmin(nn[i], hypot(y[i] - y[j], y[GRID_N + i] - y[GRID_N + j]));
+        mean += nn[i] / GRID_N;
+    }
+    *lo = INFINITY;
+    *hi = 0.0;
+    for (size_t i = 0; status == 0 && i < GRID_N; i++) {
+        *lo = fmin(*lo, nn[i] / mean);
+        *hi = fmax(*hi, nn[i] / mean);
     }
     gsl_matrix_free(P);
     gsl_matrix_free(x);
@@ -1322,6 +1540,7 @@ typedef struct {
     double cond[TOY_N - 1], p12, p14;
     double y[2 * TOY_N], kl, trust, within, between;
     double fd_rel;                      /* the gradient check */
+    double grid_lo[4], grid_hi[4];      /* the uniform grid, four ways */
     double crowd_hist[3][CROWD_BINS], crowd_cv[3];
 } Examples;
 
@@ -1363,6 +1582,11 @@ static int compute_examples(Examples *ex, Error *err)
         return -1;
     if ((ex->fd_rel = gradient_check(FD_N, FD_SEED, err)) < 0.0)
         return -1;
+    for (int k = 0; k < 4; k++)                 /* random, PCA; integers 500, 1000 */
+        if (grid_ratios(k >= 2, k == 0 ? START_RANDOM : START_PCA,
+                        k == 3 ? 1000 : 500, &ex->grid_lo[k], &ex->grid_hi[k],
+                        err) != 0)
+            return -1;
     for (int k = 0; k < 3; k++)
         if (crowding(CROWD_D[k], 1, ex->crowd_hist[k], &ex->crowd_cv[k], err) != 0)
             return -1;
@@ -1379,12 +1603,20 @@ static void print_examples(FILE *fp, const Examples *ex)
     for (int j = 0; j < TOY_N - 1; j++)
         fprintf(fp, "  p(%d|1) = %.7g\n", j + 2, ex->cond[j]);
     fprintf(fp, "  p_12 = %.7g   p_14 = %.5g\n", ex->p12, ex->p14);
-    fprintf(fp, "Embedded (perplexity %g, seed %lu): KL %.4f, T(2) = %g\n",
-            TOY_PERPLEXITY, TOY_SEED, ex->kl, ex->trust);
+    fprintf(fp, "Embedded (perplexity %g, start on the principal components): "
+            "KL %.4f, T(2) = %g\n", TOY_PERPLEXITY, ex->kl, ex->trust);
     fprintf(fp, "  largest distance within a key %.3f, smallest between keys %.3f\n",
             ex->within, ex->between);
     fprintf(fp, "\nGradient check, N = %d: max relative error %.2e\n", FD_N,
             ex->fd_rel);
+    static const char *const grid_run[4] = {"random start, seed 0, 500 steps",
+        "principal components, 500 steps", "integer grid, 500 steps",
+        "integer grid, 1000 steps"};
+    fputs("Uniform 10 x 10 grid, perplexity 50, nearest-neighbour distance / mean:\n",
+          fp);
+    for (int k = 0; k < 4; k++)
+        fprintf(fp, "  %-33s min %.3f  max %.3f\n", grid_run[k], ex->grid_lo[k],
+                ex->grid_hi[k]);
     for (int k = 0; k < 3; k++)
         fprintf(fp, "Crowding, D = %3d: coefficient of variation %.4f\n",
                 CROWD_D[k], ex->crowd_cv[k]);
@@ -1410,6 +1642,11 @@ static void write_macros(FILE *fp, const Examples *ex)
     tex_macro_int(fp, "FdN", FD_N);
     tex_macro_int(fp, "FdCoords", 2 * FD_N);
     tex_macro(fp, "FdRelErr", ex->fd_rel, 2);
+    tex_macro(fp, "GridRandomMax", ex->grid_hi[0], 3);
+    tex_macro(fp, "GridPcaMax", ex->grid_hi[1], 3);
+    tex_macro(fp, "GridPcaMin", ex->grid_lo[1], 3);
+    tex_macro(fp, "GridIntMax", ex->grid_hi[2], 3);
+    tex_macro(fp, "GridIntLong", ex->grid_hi[3], 3);
     tex_macro_int(fp, "CrowdN", CROWD_N);
     tex_macro(fp, "CrowdCvTwo", ex->crowd_cv[0], 3);
     tex_macro(fp, "CrowdCvTen", ex->crowd_cv[1], 3);
@@ -1513,9 +1750,11 @@ static void usage(FILE *fp)
 "      --gain-step G       gain increase (default 0.2)\n"
 "      --gain-decay G      gain factor on a sign change (default 0.8)\n"
 "      --min-gain G        floor of the gains (default 0.01)\n"
-"      --init KIND         'random' (default) or 'pca'\n"
+"      --init KIND         'pca' (default: the first two principal components)\n"
+"                          or 'random'\n"
 "      --init-sd S         standard deviation of the start (default 1e-4)\n"
-"      --seed S            seed of the random start (default 1)\n"
+"      --seed S            seed of the random start (default 1; with --init\n"
+"                          random only)\n"
 "      --trustworthiness K report T(K), 1 <= K < N/2\n"
 "      --trace FILE        write iteration, KL and gradient norm as TSV\n"
 "      --trace-every K     steps between trace lines (default 50)\n"
@@ -1534,9 +1773,12 @@ static void usage(FILE *fp)
 "  -h, --help              show this help and exit\n"
 "\n"
 "Exit status: 0 on success, 1 on bad input or failure, 2 if some rows of P\n"
-"missed the target perplexity (a warning says how many; the map is written).\n"
+"missed the target perplexity, by the tolerance or because at least P nearest\n"
+"neighbours are tied (a warning says how many; the map is written).\n"
 "Output files appear only when the run succeeds.  The same input, options and\n"
-"seed give the same output, bit for bit.\n", fp);
+"seed give the same output, bit for bit, from a build that does not contract\n"
+"multiply-adds (the book's build passes -ffp-contract=off); another system's\n"
+"exp and log may round differently and change the last bits.\n", fp);
 }
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
@@ -1572,7 +1814,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (Options){.output = "-", .cal = {30.0, 1e-5, 200},
-                     .sched = SCHEDULE_DEFAULT, .start = {START_RANDOM, 1e-4, 1},
+                     .sched = SCHEDULE_DEFAULT, .start = {START_PCA, 1e-4, 1},
                      .trace_every = 50};
     int c;
     opterr = 0;
@@ -1657,7 +1899,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     const char *outs[11] = {opt->output, opt->trace, opt->gradient, opt->affinities,
                             opt->values, opt->macros, opt->clusters, opt->labels,
                             opt->kernel, opt->crowding, opt->toy};
-    if (distinct_outputs(&opt->input, 1, outs, 11, err) != 0)
+    if (distinct_outputs(&opt->input, 1, outs, 11, err) != 0
+        || check_output_names(outs, 11, err) != 0)
         return -1;
     return 0;
 }
@@ -1836,9 +2079,11 @@ static int run_on_input(const Options *opt, Error *err)
                            + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     if (opt->trust_k > 0 && trustworthiness(x, y, (size_t)opt->trust_k, &T, err) != 0)
         goto done;
-    size_t missed = 0;
-    for (size_t i = 0; i < N; i++)
-        missed += !fits[i].converged;
+    size_t missed = 0, tied = 0;
+    for (size_t i = 0; i < N; i++) {
+        missed += row_missed(&fits[i], &opt->cal);
+        tied += opt->cal.perplexity <= (double)fits[i].ties;
+    }
     if (write_run(opt, x, P, y, &log, T, err) != 0)
         goto done;
     const double kl = log.kl[log.n - 1];
@@ -1855,8 +2100,9 @@ static int run_on_input(const Options *opt, Error *err)
     }
     if (missed > 0)                             /* a warning even with --quiet */
         fprintf(stderr, "tsne: warning: %zu of %zu rows of P missed the target "
-                "perplexity (duplicate points make low perplexities unreachable)\n",
-                missed, N);
+                "perplexity; in %zu of them at least %g nearest neighbours are tied "
+                "at one distance (duplicate points, say), so no bandwidth reaches it\n",
+                missed, N, tied, opt->cal.perplexity);
     status = missed > 0 ? 2 : 0;
 done:
     free(log.iteration);

@@ -207,66 +207,186 @@ typedef struct {
     bool fortran;                       /* column-major data */
 } Npy_shape;
 
-static bool is_npy(const char *path)
+typedef struct {
+    const char *p, *end;                /* the unread part of the header */
+} Npy_cursor;
+
+static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch */
 {
-    char magic[6] = {0};
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
+    while (c->p < c->end && *c->p == ' ')
+        c->p++;
+    if (c->p == c->end || *c->p != ch)
         return false;
-    size_t n = fread(magic, 1, 6, fp);
-    fclose(fp);
-    return n == 6 && memcmp(magic, "\x93NUMPY", 6) == 0;
+    c->p++;
+    return true;
 }
 
-static const char *npy_value(const char *header, const char *key)
+static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
-    const char *p = strstr(header, key);
-    if (p == NULL)
-        return NULL;
-    p = strchr(p + strlen(key), ':');
-    return p ? p + 1 + strspn(p + 1, " ") : NULL;
+    if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
+        return false;
+    const char quote = c->p[-1];
+    *s = c->p;
+    while (c->p < c->end && *c->p != quote && *c->p != '\\'
+           && *c->p >= ' ' && *c->p <= '~')
+        c->p++;
+    if (c->p == c->end || *c->p != quote)
+        return false;
+    *len = (size_t)(c->p++ - *s);
+    return true;
 }
 
-static int npy_header(const char *h, const char *path, Npy_shape *sh, Error *err)
+static bool npy_word(Npy_cursor *c, const char *word)
 {
-    const char *descr = npy_value(h, "'descr'");
-    const char *order = npy_value(h, "'fortran_order'");
-    const char *shape = npy_value(h, "'shape'");
-    if (descr == NULL || order == NULL || shape == NULL || *descr != '\''
-        || *shape != '(')
-        return fail(err, "'%s': malformed .npy header", path);
-    size_t len = strcspn(descr + 1, "'");
-    if (len == 3 && strncmp(descr + 1, "<f8", 3) == 0)
+    const size_t n = strlen(word);
+    while (c->p < c->end && *c->p == ' ')
+        c->p++;
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n) != 0)
+        return false;
+    c->p += n;
+    return true;
+}
+
+static bool npy_whole(Npy_cursor *c, size_t *out)
+{
+    while (c->p < c->end && *c->p == ' ')
+        c->p++;
+    const char *start = c->p;
+    size_t x = 0;
+    for (; c->p < c->end && *c->p >= '0' && *c->p <= '9'; c->p++) {
+        const size_t digit = (size_t)(*c->p - '0');
+        if (x > (SIZE_MAX - digit) / 10)
+            return false;
+        x = 10 * x + digit;
+    }
+    *out = x;
+    return c->p > start && !(*start == '0' && c->p - start > 1);
+}
+static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
+{
+    if (!npy_token(c, '('))
+        return false;
+    bool comma = false;                 /* a comma after the last number */
+    for (*ndim = 0;; (*ndim)++) {
+        Npy_cursor look = *c;
+        if (npy_token(&look, ')')) {
+            *c = look;
+            return *ndim != 1 || comma;
+        }
+        size_t d;
+        if ((*ndim > 0 && !comma) || !npy_whole(c, &d))
+            return false;
+        if (*ndim < 3)
+            dims[*ndim] = d;
+        comma = npy_token(c, ',');
+    }
+}
+typedef struct {
+    const char *descr;
+    size_t descr_len, dims[3], ndim;
+    bool fortran;
+} Npy_fields;
+
+static bool npy_entry(Npy_cursor *c, Npy_fields *f, bool seen[3])
+{
+    static const char *const keys[3] = {"descr", "fortran_order", "shape"};
+    const char *key;
+    size_t len;
+    int k = 0;
+    if (!npy_string(c, &key, &len))
+        return false;
+    while (k < 3 && !(strlen(keys[k]) == len && memcmp(key, keys[k], len) == 0))
+        k++;
+    if (k == 3 || seen[k] || !npy_token(c, ':'))
+        return false;
+    seen[k] = true;
+    if (k == 0)
+        return npy_string(c, &f->descr, &f->descr_len);
+    if (k == 2)
+        return npy_shape(c, f->dims, &f->ndim);
+    f->fortran = npy_word(c, "True");
+    return f->fortran || npy_word(c, "False");
+}
+
+static bool npy_dict(const char *h, size_t len, Npy_fields *f)
+{
+    Npy_cursor c = {h, h + len};
+    bool seen[3] = {false, false, false}, comma = true;
+    if (!npy_token(&c, '{'))
+        return false;
+    for (int n = 0; !npy_token(&c, '}'); n++) {
+        if ((n > 0 && !comma) || n == 3 || !npy_entry(&c, f, seen))
+            return false;
+        comma = npy_token(&c, ',');
+    }
+    while (c.p < c.end && *c.p == ' ')
+        c.p++;
+    return seen[0] && seen[1] && seen[2] && c.p + 1 == c.end && *c.p == '\n';
+}
+static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh,
+                      Error *err)
+{
+    Npy_fields f = {NULL, 0, {0, 0, 0}, 0, false};
+    if (!npy_dict(h, len, &f))
+        return fail(err, "'%s': malformed .npy header (a dictionary of 'descr', "
+                    "'fortran_order' and 'shape', as numpy.save writes it, is "
+                    "needed)", path);
+    if (f.descr_len == 3 && memcmp(f.descr, "<f8", 3) == 0)
         sh->item = 8;
-    else if (len == 3 && strncmp(descr + 1, "<f4", 3) == 0)
+    else if (f.descr_len == 3 && memcmp(f.descr, "<f4", 3) == 0)
         sh->item = 4;
     else
         return fail(err, "'%s': NumPy type '%.*s' is not supported; save the array "
-                    "as little-endian float64 ('<f8') or float32 ('<f4')",
-                    path, (int)(len > 16 ? 16 : len), descr + 1);
-    sh->fortran = strncmp(order, "True", 4) == 0;
-    size_t dims[3], ndim = 0;
-    for (const char *p = shape + 1; ; ) {
-        p += strspn(p, " ,");
-        if (*p == ')')
-            break;
-        char *end;
-        errno = 0;
-        unsigned long long d = strtoull(p, &end, 10);
-        if (end == p || errno == ERANGE || d > SIZE_MAX)
-            return fail(err, "'%s': malformed shape in the .npy header", path);
-        if (ndim < 3)
-            dims[ndim] = (size_t)d;
-        ndim++;
-        p = end;
-    }
-    if (ndim != 2)
+                    "as little-endian float64 ('<f8') or float32 ('<f4')", path,
+                    (int)(f.descr_len > 16 ? 16 : f.descr_len), f.descr);
+    if (f.ndim != 2)
         return fail(err, "'%s': the array has %zu dimension%s; a 2-D array is "
-                    "needed, one point per row", path, ndim, ndim == 1 ? "" : "s");
-    sh->rows = dims[0];
-    sh->cols = dims[1];
+                    "needed, one point per row", path, f.ndim, f.ndim == 1 ? "" : "s");
+    sh->rows = f.dims[0];
+    sh->cols = f.dims[1];
+    sh->fortran = f.fortran;
+    if (sh->rows == 0 || sh->cols == 0)
+        return fail(err, "'%s' contains no data rows (its shape is %zu x %zu)",
+                    path, sh->rows, sh->cols);
+    if (sh->rows > SIZE_MAX / sh->cols / sh->item)
+        return fail(err, "'%s': the shape %zu x %zu in the .npy header is too "
+                    "large", path, sh->rows, sh->cols);
     return 0;
 }
+static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
+                                size_t item, Error *err)
+{
+    const size_t want = count * item;
+    size_t cap = want < 65536 ? want : 65536, n = 0;
+    unsigned char *b = alloc_array(cap, 1, err);
+    for (size_t got = 1; b != NULL && n < want && got > 0; n += got) {
+        if (n == cap) {
+            cap = cap > want / 2 ? want : 2 * cap;
+            unsigned char *more = realloc(b, cap);
+            if (more == NULL) {
+                fail(err, "out of memory reading '%s' (%zu bytes)", path, cap);
+                free(b);
+                return NULL;
+            }
+            b = more;
+        }
+        got = fread(b + n, 1, cap - n, fp);
+    }
+    int status = b == NULL ? -1 : 0;
+    if (status == 0 && ferror(fp))
+        status = fail(err, "error reading '%s': %s", path, strerror(errno));
+    else if (status == 0 && n < want)
+        status = fail(err, "'%s' is truncated: it holds %zu of %zu values", path,
+                      n / item, count);
+    else if (status == 0 && fgetc(fp) != EOF)   /* the shape must account for every byte */
+        status = fail(err, "'%s' has bytes after its %zu values", path, count);
+    if (status != 0) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
 static double npy_number(const unsigned char *b, size_t item)
 {
     uint64_t bits = 0;
@@ -286,88 +406,86 @@ static double npy_number(const unsigned char *b, size_t item)
 static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
                               Error *err)
 {
-    gsl_matrix *m = sh->rows && sh->cols ? alloc_matrix(sh->rows, sh->cols, err)
-                                         : NULL;
-    if (m == NULL) {
-        if (!(sh->rows && sh->cols))
-            fail(err, "'%s' contains no data rows", path);
-        return NULL;
-    }
-    unsigned char b[8];
-    for (size_t k = 0; k < sh->rows * sh->cols; k++) {
-        size_t i = sh->fortran ? k % sh->rows : k / sh->cols;
-        size_t j = sh->fortran ? k / sh->rows : k % sh->cols;
-        double x;
-        if (fread(b, 1, sh->item, fp) != sh->item)
-            fail(err, "'%s' is truncated: it holds %zu of %zu values", path, k,
-                 sh->rows * sh->cols);
-        else if (!isfinite(x = npy_number(b, sh->item)))
+    const size_t count = sh->rows * sh->cols;   /* npy_header checked both */
+    unsigned char *b = npy_bytes(fp, path, count, sh->item, err);
+    gsl_matrix *m = b != NULL ? alloc_matrix(sh->rows, sh->cols, err) : NULL;
+    for (size_t k = 0; m != NULL && k < count; k++) {
+        const size_t i = sh->fortran ? k % sh->rows : k / sh->cols;
+        const size_t j = sh->fortran ? k / sh->rows : k % sh->cols;
+        const double x = npy_number(b + k * sh->item, sh->item);
+        if (!isfinite(x)) {
             fail(err, "'%s': row %zu, column %zu: value is not finite", path,
                  i + 1, j + 1);
-        else {
+            gsl_matrix_free(m);
+            m = NULL;
+        } else
             gsl_matrix_set(m, i, j, x);
-            continue;
-        }
-        gsl_matrix_free(m);
-        return NULL;
     }
-    if (fgetc(fp) != EOF) {             /* the shape must account for every byte */
-        fail(err, "'%s' has bytes after its %zu x %zu values", path, sh->rows,
-             sh->cols);
-        gsl_matrix_free(m);
-        return NULL;
-    }
+    free(b);
     return m;
 }
-static gsl_matrix *read_npy(const char *path, Error *err)
+enum { NPY_HEADER_MAX = 10000 };
+
+static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
 {
+    unsigned char pre[12];
+    if (fread(pre, 1, 6, fp) != 6 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        fail(err, "'%s' is not a NumPy file: it does not begin with the magic "
+             "bytes \\x93NUMPY", path);
+        return NULL;
+    }
+    if (fread(pre + 6, 1, 2, fp) != 2 || pre[6] < 1 || pre[6] > 3 || pre[7] != 0) {
+        fail(err, "'%s': unsupported .npy version (1.0, 2.0 and 3.0 are read)", path);
+        return NULL;
+    }
+    const size_t width = pre[6] == 1 ? 2 : 4;
+    size_t hlen = 0;
+    if (fread(pre + 8, 1, width, fp) != width) {
+        fail(err, "'%s': the .npy header is truncated", path);
+        return NULL;
+    }
+    for (size_t k = width; k-- > 0; )
+        hlen = hlen << 8 | pre[8 + k];              /* little-endian */
+    if (hlen > NPY_HEADER_MAX) {
+        fail(err, "'%s': the .npy header is %zu bytes long, more than the %d "
+             "NumPy reads", path, hlen, NPY_HEADER_MAX);
+        return NULL;
+    }
+    char *header = alloc_array(hlen, 1, err);
+    Npy_shape sh = {0, 0, 0, false};
+    gsl_matrix *m = NULL;
+    if (header != NULL && fread(header, 1, hlen, fp) != hlen)
+        fail(err, "'%s': the .npy header is truncated", path);
+    else if (header != NULL && npy_header(header, hlen, path, &sh, err) == 0)
+        m = npy_values(fp, path, &sh, err);
+    free(header);
+    return m;
+}
+static gsl_matrix *read_points_stream(FILE *fp, const char *path, Error *err)
+{
+    const size_t n = strlen(path);
+    const bool named = n >= 4 && strcmp(path + n - 4, ".npy") == 0;
+    const int first = fgetc(fp);
+    if (first != EOF && ungetc(first, fp) == EOF) {
+        fail(err, "cannot read '%s'", path);
+        return NULL;
+    }
+    if (first == 0x93 || (first != EOF && named))
+        return read_npy_stream(fp, path, err);
+    return read_matrix_stream(fp, path, err);
+}
+
+static gsl_matrix *read_points(const char *path, Error *err)
+{
+    (void)read_matrix;              /* the appendix's reader by name: not used here */
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
         fail(err, "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
-    unsigned char pre[12];
-    size_t hlen = 0;
-    gsl_matrix *m = NULL;
-    char *header = NULL;
-    Npy_shape sh = {0, 0, 0, false};
-    int status = 0;
-    if (fread(pre, 1, 10, fp) != 10 || pre[6] < 1 || pre[6] > 3)
-        status = fail(err, "'%s': unsupported .npy version", path);
-    else if (pre[6] == 1)
-        hlen = pre[8] | (size_t)pre[9] << 8;
-    else if (fread(pre + 10, 1, 2, fp) == 2)
-        hlen = pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16
-               | (size_t)pre[11] << 24;
-    if (status == 0 && (hlen == 0 || hlen > (1u << 24)))
-        status = fail(err, "'%s': malformed .npy header", path);
-    if (status == 0 && (header = alloc_array(hlen + 1, 1, err)) != NULL) {
-        if (fread(header, 1, hlen, fp) != hlen)
-            fail(err, "'%s': the .npy header is truncated", path);
-        else if (header[hlen] = '\0', npy_header(header, path, &sh, err) == 0)
-            m = npy_values(fp, path, &sh, err);
-    }
-    free(header);
+    gsl_matrix *m = read_points_stream(fp, path, err);
     fclose(fp);
     return m;
-}
-
-static gsl_matrix *read_points(const char *path, Error *err)
-{
-    if (is_npy(path))
-        return read_npy(path, err);
-    const size_t n = strlen(path);
-    FILE *fp = fopen(path, "rb");
-    const int first = fp ? fgetc(fp) : EOF;
-    if (fp != NULL)
-        fclose(fp);
-    const bool named = n >= 4 && strcmp(path + n - 4, ".npy") == 0;
-    if (first == 0x93 || (first != EOF && named)) {
-        fail(err, "'%s' is not a NumPy file: it does not begin with the magic "
-             "bytes \\x93NUMPY", path);
-        return NULL;
-    }
-    return read_matrix(path, err);
 }
 enum { KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",

@@ -64,6 +64,7 @@ typedef struct {
     double entropy;         /* H(P_i) there, in bits */
     int iterations;         /* entropy evaluations used */
     bool converged;         /* |H(P_i) - log2 perplexity| < tol */
+    size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
 enum { TRACE_MAX = 256 };
@@ -108,6 +109,16 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+static size_t nearest_ties(const double *d2, size_t n)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    size_t r = 0;
+    for (size_t j = 0; j < n; j++)
+        r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
+    return r;
+}
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -122,7 +133,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
     const double target = log2(cal->perplexity);
-    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false, nearest_ties(d2, n)};
     double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
     while (fit.iterations < cal->max_iter) {
         fit.entropy = row_entropy(d2, n, fit.beta, p);
@@ -230,6 +241,10 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
     symmetrise(P);
     return 0;
 }
+static bool row_missed(const Row_fit *fit, const Calibration *cal)
+{
+    return !fit->converged || cal->perplexity <= (double)fit->ties;
+}
 enum { UNDERFLOW_N = 90 };
 static const unsigned long UNDERFLOW_SEED = 42;
 static const Calibration UNDERFLOW_CAL = {30.0, 1e-5, 200};  /* target, tol, steps */
@@ -245,6 +260,8 @@ static int underflow_row(double d2[UNDERFLOW_N], Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+static const double LIMIT_D2[5] = {1.0, 1.0, 25.0, 26.0, 26.0};
+static const Calibration LIMIT_CAL = {2.0, 1e-5, 200};
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -341,6 +358,21 @@ static void expect_rejection_of(const char *args, const char *needle,
     CU_ASSERT(leftover_files(output) == 0);
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
+}
+static void expect_outputs_refused(const char *base, const char *const *opts,
+                                   size_t n)
+{
+    static const char *const bad[3][2] = {{"''", "is empty"},
+        {"a-directory", "is a directory"}, {"no-such-dir/x", "does not exist"}};
+    char path[1024], args[1024];
+    snprintf(path, sizeof path, "%s/a-directory", getenv("TESTDIR"));
+    mkdir(path, 0777);
+    for (size_t k = 0; k < n; k++)
+        for (int b = 0; b < 3; b++) {
+            snprintf(args, sizeof args, "%s %s good.out %s %s", base,
+                     opts[(k + 1) % n], opts[k], bad[b][0]);
+            expect_rejection_of(args, bad[b][1], "good.out");
+        }
 }
 typedef struct {
     int suite;              /* index into the suite names */
@@ -513,6 +545,24 @@ static void test_search_ignores_units(void)
         CU_ASSERT_EQUAL(memcmp(p, q, sizeof p), 0);
     }
 }
+static void test_limit_case(void)
+{
+    double p[5], d2[5] = {1.0, 1.0, 25.0, 26.0, 26.0};
+    const Calibration at_r = {2.0, 1e-5, 200}, below = {1.5, 1e-5, 200};
+    const Calibration above = {3.0, 1e-5, 200};
+    Row_fit fit = row_calibrate(d2, 5, &at_r, p, NULL);
+    CU_ASSERT(fit.ties == 2 && fit.converged && row_missed(&fit, &at_r));
+    fit = row_calibrate(d2, 5, &below, p, NULL);
+    CU_ASSERT(fit.ties == 2 && !fit.converged && fit.iterations == 200);
+    CU_ASSERT(row_missed(&fit, &below));
+    fit = row_calibrate(d2, 5, &above, p, NULL);
+    CU_ASSERT(fit.converged && !row_missed(&fit, &above));
+    CU_ASSERT_DOUBLE_EQUAL(entropy_by_definition(p, 5), log2(3.0), 1e-5);
+    d2[1] = 1.0 - ldexp(1.0, -53);
+    CU_ASSERT_EQUAL(row_calibrate(d2, 5, &at_r, p, NULL).ties, 2);
+    d2[1] = 1.000001;
+    CU_ASSERT_EQUAL(row_calibrate(d2, 5, &at_r, p, NULL).ties, 1);
+}
 static void test_symmetric_affinities(void)
 {
     enum { N = 60, D = 7 };
@@ -603,6 +653,14 @@ static void test_cli_bad_input(void)
     Run r = run_program_to("", "/dev/full");
     CU_ASSERT(r.status == 1 && strstr(r.err, "standard output") != NULL);
 }
+static void test_cli_bad_outputs(void)
+{
+    write_test_file("five.tsv", "0 0\n1 0\n0 1\n1 1\n2 2\n");
+    const char *run[] = {"--output", "--rows"};
+    const char *examples[] = {"--macros", "--curve", "--values"};
+    expect_outputs_refused("--input five.tsv -p 2", run, 2);
+    expect_outputs_refused("", examples, 3);
+}
 static void test_cli_good_input(void)
 {
     Run r = run_program("--help");
@@ -612,6 +670,10 @@ static void test_cli_good_input(void)
                            "--values", "--help"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
         CU_ASSERT(strstr(r.out, names[k]) != NULL);
+    write_test_file("square.tsv", "0 0\n1 0\n0 1\n1 1\n");   /* r = 2 everywhere */
+    r = run_program("--input square.tsv --perplexity 2 -o sq.tsv");
+    CU_ASSERT(r.status == 2 && strstr(r.err, "4 of 4 rows missed") != NULL);
+    CU_ASSERT(strstr(r.err, "in 4 of them") != NULL && count_lines(r.err) == 1);
     write_test_file("five.tsv", "# five points\n0 0\n1 0\n0 1\n1 1\n2 2\n");
     r = run_program("--input five.tsv --perplexity 2.5 -o out.tsv --rows rows.tsv");
     CU_ASSERT(r.status == 0);
@@ -642,10 +704,13 @@ int main(void)
         {0, "bisection: the underflow row reaches 30", test_underflow_row},
         {0, "bisection: rescaled rows take the same steps",
          test_search_ignores_units},
+        {0, "limit case: Perp <= r tied neighbours is missed", test_limit_case},
         {0, "symmetric P: symmetric, >= 0, zero diagonal, sum 1",
          test_symmetric_affinities},
         {0, "impossible perplexities are refused", test_rejected_calibrations},
         {1, "bad input: one message, exit 1, no output", test_cli_bad_input},
+        {1, "bad output names: refused before any work, nothing left",
+         test_cli_bad_outputs},
         {1, "good input: help, a 5 x 5 matrix", test_cli_good_input}};
     return run_test_table(suites, 2, tests, sizeof tests / sizeof tests[0]);
 }

@@ -79,6 +79,7 @@ typedef struct {
     double entropy;         /* H(P_i) there, in bits */
     int iterations;         /* entropy evaluations used */
     bool converged;         /* |H(P_i) - log2 perplexity| < tol */
+    size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
 enum { TRACE_MAX = 256 };
@@ -123,6 +124,16 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+static size_t nearest_ties(const double *d2, size_t n)
+{
+    double m = d2[0];
+    for (size_t j = 1; j < n; j++)
+        m = d2[j] < m ? d2[j] : m;
+    size_t r = 0;
+    for (size_t j = 0; j < n; j++)
+        r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
+    return r;
+}
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -137,7 +148,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
     const double target = log2(cal->perplexity);
-    Row_fit fit = {first_trial(d2, n), 0.0, 0, false};
+    Row_fit fit = {first_trial(d2, n), 0.0, 0, false, nearest_ties(d2, n)};
     double lo = 0.0, hi = INFINITY;                 /* H(lo) > target > H(hi) */
     while (fit.iterations < cal->max_iter) {
         fit.entropy = row_entropy(d2, n, fit.beta, p);
@@ -244,6 +255,10 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
         return -1;
     symmetrise(P);
     return 0;
+}
+static bool row_missed(const Row_fit *fit, const Calibration *cal)
+{
+    return !fit->converged || cal->perplexity <= (double)fit->ties;
 }
 enum { PAIR_BLOCKS = 8, LANES = 8 };
 
@@ -549,7 +564,9 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
 {
     const size_t N = x->size1, D = x->size2;
     if (D < 2)
-        return fail(err, "--init pca needs at least 2 input dimensions, got %zu", D);
+        return fail(err, "the start on the principal components (--init pca, the "
+                    "default) needs at least 2 input dimensions, got %zu; "
+                    "use --init random", D);
     gsl_matrix *xc = alloc_matrix(N, D, err);
     gsl_matrix *S = xc ? alloc_matrix(D, D, err) : NULL;
     gsl_matrix *V = S ? alloc_matrix(D, D, err) : NULL;
@@ -678,8 +695,7 @@ static int toy_unit_affinities(gsl_matrix *P, Error *err)
     gsl_matrix_free(x);
     return status;
 }
-static const unsigned long TOY_SEED = 23;
-static const double TOY_PERPLEXITY = 2.0;
+static const double TOY_PERPLEXITY = 3.0;
 
 static void keep_last_cost(void *ctx, int iteration, double kl, double grad_norm)
 {
@@ -694,7 +710,7 @@ static int toy_embedding(double y[2 * TOY_N], double *kl, Error *err)
     gsl_matrix *P = x ? alloc_matrix(TOY_N, TOY_N, err) : NULL;
     Row_fit fits[TOY_N];
     const Calibration cal = {TOY_PERPLEXITY, 1e-5, 200};
-    const Start start = {START_RANDOM, 1e-4, TOY_SEED};
+    const Start start = {START_PCA, 1e-4, 1};
     const Monitor mon = {0, keep_last_cost, kl};
     int status = -1;
     if (P != NULL) {
@@ -708,6 +724,19 @@ static int toy_embedding(double y[2 * TOY_N], double *kl, Error *err)
     gsl_matrix_free(P);
     gsl_matrix_free(x);
     return status;
+}
+enum { GRID_SIDE = 10, GRID_N = GRID_SIDE * GRID_SIDE };
+static const double GRID_PERPLEXITY = 50.0;
+
+static void uniform_grid(gsl_matrix *x, bool integers)
+{
+    const double step = 1.0 / (GRID_SIDE - 1);      /* as numpy.linspace */
+    for (size_t i = 0; i < GRID_N; i++)
+        for (size_t c = 0; c < 2; c++) {
+            const size_t k = c == 0 ? i % GRID_SIDE : i / GRID_SIDE;
+            gsl_matrix_set(x, i, c, integers ? (double)k
+                           : k == GRID_SIDE - 1 ? 1.0 : (double)k * step);
+        }
 }
 #include <dirent.h>
 #include <sys/wait.h>
@@ -805,6 +834,21 @@ static void expect_rejection_of(const char *args, const char *needle,
     CU_ASSERT(leftover_files(output) == 0);
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
+}
+static void expect_outputs_refused(const char *base, const char *const *opts,
+                                   size_t n)
+{
+    static const char *const bad[3][2] = {{"''", "is empty"},
+        {"a-directory", "is a directory"}, {"no-such-dir/x", "does not exist"}};
+    char path[1024], args[1024];
+    snprintf(path, sizeof path, "%s/a-directory", getenv("TESTDIR"));
+    mkdir(path, 0777);
+    for (size_t k = 0; k < n; k++)
+        for (int b = 0; b < 3; b++) {
+            snprintf(args, sizeof args, "%s %s good.out %s %s", base,
+                     opts[(k + 1) % n], opts[k], bad[b][0]);
+            expect_rejection_of(args, bad[b][1], "good.out");
+        }
 }
 typedef struct {
     int suite;              /* index into the suite names */
@@ -1086,6 +1130,8 @@ static void test_identical_points(void)
     double y[2 * N];
     Error err = {""};
     CU_ASSERT_FATAL(symmetric_affinities(x, &cal, P, fits, &err) == 0);
+    for (size_t i = 0; i < N; i++)              /* r = 9 tied neighbours >= 3 */
+        CU_ASSERT(fits[i].ties == N - 1 && row_missed(&fits[i], &cal));
     for (int kind = 0; kind < 2; kind++) {
         Start start = {kind ? START_PCA : START_RANDOM, 1e-4, 5};
         CU_ASSERT_FATAL(initial_embedding(x, &start, y, &err) == 0);
@@ -1095,6 +1141,43 @@ static void test_identical_points(void)
     }
     gsl_matrix_free(x);
     gsl_matrix_free(P);
+}
+static void test_uniform_grid_default_start(void)
+{
+    char text[GRID_N * 64] = "", num[64], path[1024];
+    gsl_matrix *x = gsl_matrix_alloc(GRID_N, 2);
+    CU_ASSERT_FATAL(x != NULL);
+    uniform_grid(x, false);
+    for (size_t i = 0; i < GRID_N; i++) {
+        snprintf(num, sizeof num, "%.17g\t%.17g\n", gsl_matrix_get(x, i, 0),
+                 gsl_matrix_get(x, i, 1));
+        strcat(text, num);
+    }
+    gsl_matrix_free(x);
+    write_test_file("grid.tsv", text);
+    Run r = run_program("--input grid.tsv -p 50 --iterations 500 -q -o grid-map.tsv");
+    CU_ASSERT_FATAL(r.status == 0);
+    double y[GRID_N][2], nn[GRID_N], mean = 0.0, lo = INFINITY, hi = 0.0;
+    snprintf(path, sizeof path, "%s/grid-map.tsv", getenv("TESTDIR"));
+    FILE *fp = fopen(path, "r");
+    CU_ASSERT_FATAL(fp != NULL);
+    for (size_t i = 0; i < GRID_N; i++)
+        CU_ASSERT(fscanf(fp, "%lf %lf", &y[i][0], &y[i][1]) == 2);
+    fclose(fp);
+    for (size_t i = 0; i < GRID_N; i++) {
+        nn[i] = INFINITY;
+        for (size_t j = 0; j < GRID_N; j++)
+            if (j != i) {
+                const double dx = y[i][0] - y[j][0], dy = y[i][1] - y[j][1];
+                nn[i] = fmin(nn[i], sqrt(dx * dx + dy * dy));
+            }
+        mean += nn[i] / GRID_N;
+        lo = fmin(lo, nn[i]);
+        hi = fmax(hi, nn[i]);
+    }
+    CU_ASSERT(lo > 0.1);
+    CU_ASSERT(lo / mean > 0.5);
+    CU_ASSERT(hi / mean < 2.0);
 }
 static void test_tsne_bad_input(void)
 {
@@ -1149,14 +1232,7 @@ static void test_tsne_bad_input(void)
 static void test_tsne_good_input(void)
 {
     Run r = run_program("--help");
-    CU_ASSERT(r.status == 0);
-    const char *names[] = {"--input", "--output", "--perplexity", "--iterations",
-        "--learning-rate", "--exaggeration", "--exaggeration-iters", "--momentum",
-        "--final-momentum", "--momentum-switch", "--gain-step", "--gain-decay",
-        "--min-gain", "--init", "--init-sd", "--seed", "--trustworthiness",
-        "--trace", "--gradient", "--affinities", "--quiet", "--verbose"};
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        CU_ASSERT(strstr(r.out, names[k]) != NULL);
+    CU_ASSERT(r.status == 0 && strncmp(r.out, "Usage: tsne", 11) == 0);
     double pts[12][3], ptsF[3][12];
     float pts32[12][3];
     char text[1024] = "";
@@ -1173,9 +1249,11 @@ static void test_tsne_good_input(void)
     write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
     const char *runs[] = {"--input pts.tsv -o a.tsv", "--input pts.npy -o b.tsv",
         "--input pts32.npy -o c.tsv", "--input ptsF.npy -o d.tsv",
-        "--input pts.tsv -o e.tsv --seed 2"};
-    char base[] = " -p 3 --iterations 300 -q";
-    for (size_t k = 0; k < 5; k++) {
+        "--input pts.tsv -o e.tsv --seed 2",              /* no effect on PCA */
+        "--input pts.tsv -o f.tsv --init random",
+        "--input pts.tsv -o g.tsv --init random --seed 2"};
+    char base[] = " -p 3.5 --iterations 300 -q";
+    for (size_t k = 0; k < 7; k++) {
         char args[256];
         snprintf(args, sizeof args, "%s%s", runs[k], base);
         r = run_program(args);
@@ -1184,13 +1262,15 @@ static void test_tsne_good_input(void)
     char a[4096], other[4096];
     slurp_test_file("a.tsv", a, sizeof a);
     CU_ASSERT(count_lines(a) == 12);
-    const char *same[] = {"b.tsv", "c.tsv", "d.tsv"};
-    for (size_t k = 0; k < 3; k++) {
+    const char *same[] = {"b.tsv", "c.tsv", "d.tsv", "e.tsv"};
+    for (size_t k = 0; k < 4; k++) {
         slurp_test_file(same[k], other, sizeof other);
         CU_ASSERT(strcmp(a, other) == 0);
     }
-    slurp_test_file("e.tsv", other, sizeof other);
-    CU_ASSERT(strcmp(a, other) != 0);
+    char f[4096];
+    slurp_test_file("f.tsv", f, sizeof f);
+    slurp_test_file("g.tsv", other, sizeof other);
+    CU_ASSERT(strcmp(a, f) != 0 && strcmp(f, other) != 0);
     CU_ASSERT(test_file_exists("a.tsv") && !test_file_exists("out.tsv"));
 }
 static void test_tsne_identical_points(void)
@@ -1202,6 +1282,57 @@ static void test_tsne_identical_points(void)
     slurp_test_file("same-map.tsv", map, sizeof map);
     CU_ASSERT(count_lines(map) == 6);
     CU_ASSERT(strstr(map, "nan") == NULL && strstr(map, "inf") == NULL);
+}
+static void test_tsne_bad_outputs(void)
+{
+    write_test_file("five.tsv", "0 0\n1 0\n0 1\n1 1\n2 2\n");
+    const char *run[] = {"--output", "--trace", "--gradient", "--affinities",
+                         "--values", "--macros"};
+    const char *clusters[] = {"--make-clusters", "--labels"};
+    const char *examples[] = {"--macros", "--values", "--kernel", "--crowding",
+                              "--toy"};
+    expect_outputs_refused("--input five.tsv -p 2 --iterations 10 -q", run, 6);
+    expect_outputs_refused("", clusters, 2);
+    expect_outputs_refused("", examples, 5);
+}
+static int run_piped(const char *file, const char *args)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && cat %s | '%s' --input /dev/stdin %s "
+             "2>stderr.txt", getenv("TESTDIR"), file, getenv("PROGRAM"), args);
+    int s = system(cmd);
+    return s != -1 && WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+}
+
+static void test_tsne_pipe(void)
+{
+    double pts[12][3], ptsF[3][12];
+    float pts32[12][3];
+    char text[1024] = "";
+    for (int i = 0; i < 12; i++)
+        for (int d = 0; d < 3; d++) {
+            pts[i][d] = ptsF[d][i] = pts32[i][d] = (float)((i * 7 + d * 3) % 11) / 4.0f;
+            char num[32];
+            snprintf(num, sizeof num, "%.17g%c", pts[i][d], d < 2 ? '\t' : '\n');
+            strcat(text, num);
+        }
+    write_test_file("pts.tsv", text);
+    write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
+    write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
+    write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
+    const char *base = " -p 3.5 --iterations 300 -q";
+    char args[256], a[4096], b[4096];
+    snprintf(args, sizeof args, "-o file.tsv --input pts.tsv%s", base);
+    CU_ASSERT(run_program(args).status == 0);
+    slurp_test_file("file.tsv", a, sizeof a);
+    CU_ASSERT(count_lines(a) == 12);
+    const char *inputs[3] = {"pts.tsv", "pts.npy", "ptsF.npy"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(args, sizeof args, "-o pipe.tsv%s", base);
+        CU_ASSERT(run_piped(inputs[k], args) == 0);
+        slurp_test_file("pipe.tsv", b, sizeof b);
+        CU_ASSERT(strcmp(a, b) == 0);
+    }
 }
 static void test_against_sklearn(void)
 {
@@ -1256,10 +1387,15 @@ int main(void)
         {0, "identical points: no NaN; from PCA the map stays put",
          test_identical_points},
         {1, "bad input: one message, exit 1, no output", test_tsne_bad_input},
+        {1, "bad output names: refused before any work, nothing left",
+         test_tsne_bad_outputs},
+        {1, "a pipe is read once: text and .npy from /dev/stdin", test_tsne_pipe},
         {1, "good input: help, text = npy (f8, f4, Fortran), seeds",
          test_tsne_good_input},
         {1, "identical points: warning, exit 2, finite map",
          test_tsne_identical_points},
+        {1, "uniform grid, default start: scikit-learn's bounds",
+         test_uniform_grid_default_start},
         {1, "P, KL, gradient and T against scikit-learn (1e-6)",
          test_against_sklearn}};
     return run_test_table(suites, 2, tests, sizeof tests / sizeof tests[0]);
