@@ -284,7 +284,7 @@ $(B)/out/tsne.stamp: $(B)/bin/tsne
 	   --toy $(B)/out/tsne-toy.dat > $(B)/out/tsne.txt
 	$< --make-clusters $(B)/out/clusters.tsv --labels $(B)/out/clusters-labels.tsv \
 	   --seed 2024
-	$< --input $(B)/out/clusters.tsv --perplexity 30 --seed 1 --trustworthiness 10 \
+	$< --input $(B)/out/clusters.tsv --perplexity 30 --trustworthiness 10 \
 	   --trace $(B)/out/tsne-kl.dat --trace-every 10 --quiet \
 	   --macros $(B)/tex/macros-tsne-run.tex --output $(B)/out/clusters-map.tsv
 	paste $(B)/out/clusters-map.tsv $(B)/out/clusters-labels.tsv > $(B)/out/tsne-clusters.dat

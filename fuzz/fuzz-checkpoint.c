@@ -57,9 +57,19 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
         fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
         return NULL;
     }
-    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
-    if (m == NULL)
+    if (rows > SIZE_MAX / cols / sizeof(double)) {
+        fail(err, "cannot allocate a %zu x %zu matrix: size overflows", rows, cols);
+        return NULL;
+    }
+    gsl_block *b = gsl_block_alloc(rows * cols);
+    gsl_matrix *m = b ? gsl_matrix_alloc_from_block(b, 0, rows, cols, cols) : NULL;
+    if (m == NULL) {
+        if (b != NULL)
+            gsl_block_free(b);
         fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+        return NULL;
+    }
+    m->owner = 1;
     return m;
 }
 enum { STRONG, MEDIUM, WEAK, ACCENTS };

@@ -53,9 +53,19 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
         fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
         return NULL;
     }
-    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
-    if (m == NULL)
+    if (rows > SIZE_MAX / cols / sizeof(double)) {
+        fail(err, "cannot allocate a %zu x %zu matrix: size overflows", rows, cols);
+        return NULL;
+    }
+    gsl_block *b = gsl_block_alloc(rows * cols);
+    gsl_matrix *m = b ? gsl_matrix_alloc_from_block(b, 0, rows, cols, cols) : NULL;
+    if (m == NULL) {
+        if (b != NULL)
+            gsl_block_free(b);
         fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+        return NULL;
+    }
+    m->owner = 1;
     return m;
 }
 typedef struct {
@@ -177,18 +187,6 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     else if (status == 0 && (m = alloc_matrix(rows, cols, err)) != NULL)
         memcpy(m->data, nums.v, rows * cols * sizeof *nums.v);   /* tda == cols */
     free(nums.v);
-    return m;
-}
-
-static gsl_matrix *read_matrix(const char *path, Error *err)
-{
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        fail(err, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    gsl_matrix *m = read_matrix_stream(fp, path, err);
-    fclose(fp);
     return m;
 }
 typedef struct {
@@ -466,7 +464,6 @@ static gsl_matrix *read_points_stream(FILE *fp, const char *path, Error *err)
 
 static gsl_matrix *read_points(const char *path, Error *err)
 {
-    (void)read_matrix;              /* the appendix's reader by name: not used here */
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
         fail(err, "cannot open '%s': %s", path, strerror(errno));

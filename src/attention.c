@@ -64,9 +64,19 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
         fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
         return NULL;
     }
-    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
-    if (m == NULL)
+    if (rows > SIZE_MAX / cols / sizeof(double)) {
+        fail(err, "cannot allocate a %zu x %zu matrix: size overflows", rows, cols);
+        return NULL;
+    }
+    gsl_block *b = gsl_block_alloc(rows * cols);
+    gsl_matrix *m = b ? gsl_matrix_alloc_from_block(b, 0, rows, cols, cols) : NULL;
+    if (m == NULL) {
+        if (b != NULL)
+            gsl_block_free(b);
         fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+        return NULL;
+    }
+    m->owner = 1;
     return m;
 }
 enum { STRONG, MEDIUM, WEAK, ACCENTS };
@@ -1213,6 +1223,8 @@ static int outfile_open(Outfile *o, const char *name, Error *err)
 {
     *o = outfile_none();
     o->name = name;
+    if (name[0] == '\0')               /* else the temporary is ".tmp-XXXXXX" */
+        return fail(err, "an output file name is empty");
     struct stat st;
     bool exists = stat(name, &st) == 0;
     if (strcmp(name, "-") == 0) {
@@ -1297,33 +1309,46 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
 }
 static int check_output_name(const char *option, const char *name, Error *err)
 {
+    char who[64] = "";
+    if (option != NULL)
+        snprintf(who, sizeof who, "%s: ", option);
     struct stat st;
     if (name == NULL || strcmp(name, "-") == 0)
         return 0;
     if (name[0] == '\0')
-        return fail(err, "%s: the file name is empty", option);
-    bool exists = stat(name, &st) == 0;
+        return fail(err, "%sthe output file name is empty", who);
+    const bool exists = stat(name, &st) == 0;
     if (exists && S_ISDIR(st.st_mode))
-        return fail(err, "%s: cannot write '%s': it is a directory", option, name);
+        return fail(err, "%scannot write '%s': it is a directory", who, name);
     if (exists && !S_ISREG(st.st_mode))
-        return 0;                                   /* a device or a pipe */
+        return access(name, W_OK) == 0 ? 0
+               : fail(err, "%scannot write '%s': %s", who, name, strerror(errno));
+    if (name[strlen(name) - 1] == '/')
+        return fail(err, "%scannot write '%s': it names a directory", who, name);
     char *path = exists ? realpath(name, NULL) : strdup(name);
     if (path == NULL)
-        return fail(err, "%s: cannot resolve '%s': %s", option, name,
-                    strerror(errno));
+        return fail(err, "%scannot resolve '%s': %s", who, name, strerror(errno));
     char *slash = strrchr(path, '/');
     const char *dir = slash == NULL ? "." : slash == path ? "/" : path;
     if (slash != NULL && slash != path)
         *slash = '\0';
     int status = 0;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        status = fail(err, "%s: cannot write '%s': directory '%s' does not exist",
-                      option, name, dir);
+        status = fail(err, "%scannot write '%s': the directory '%s' does not exist",
+                      who, name, dir);
     else if (access(dir, W_OK | X_OK) != 0)
-        status = fail(err, "%s: cannot write '%s': directory '%s' is not writable",
-                      option, name, dir);
+        status = fail(err, "%scannot write '%s' in '%s': %s", who, name, dir,
+                      strerror(errno));
     free(path);
     return status;
+}
+
+static int check_output_names(const char *const *names, int n, Error *err)
+{
+    for (int k = 0; k < n; k++)
+        if (check_output_name(NULL, names[k], err) != 0)
+            return -1;
+    return 0;
 }
 static void tex_number(char *buf, size_t size, double x, int digits)
 {

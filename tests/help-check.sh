@@ -13,8 +13,9 @@ for spec in "$@"; do
     for s in ${subs//,/ }; do
         help+=$'\n'$("$bin/$prog" "$s" --help)
     done
-    names=$(grep -o '{"[a-z0-9][a-z0-9-]*", *\(no_argument\|required_argument\|optional_argument\|[012]\)' \
-              "$src/$prog.c" | sed 's/^{"\([^"]*\)".*/\1/' | sort -u)
+    kind='\(no_argument\|required_argument\|optional_argument\|[012]\)'
+    names=$(grep -o '{"[a-z0-9][a-z0-9-]*", *'"$kind" "$src/$prog.c" \
+              | sed 's/^{"\([^"]*\)".*/\1/' | sort -u)
     n=0 missing=
     for name in $names; do
         n=$((n + 1))

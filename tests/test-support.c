@@ -43,9 +43,19 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
         fail(err, "cannot allocate an empty %zu x %zu matrix", rows, cols);
         return NULL;
     }
-    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
-    if (m == NULL)
+    if (rows > SIZE_MAX / cols / sizeof(double)) {
+        fail(err, "cannot allocate a %zu x %zu matrix: size overflows", rows, cols);
+        return NULL;
+    }
+    gsl_block *b = gsl_block_alloc(rows * cols);
+    gsl_matrix *m = b ? gsl_matrix_alloc_from_block(b, 0, rows, cols, cols) : NULL;
+    if (m == NULL) {
+        if (b != NULL)
+            gsl_block_free(b);
         fail(err, "out of memory (%zu x %zu matrix)", rows, cols);
+        return NULL;
+    }
+    m->owner = 1;
     return m;
 }
 typedef struct {
@@ -241,6 +251,161 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+typedef struct {
+    FILE *fp;               /* NULL when not open */
+    const char *name;       /* as the user gave it, for messages */
+    char *path;             /* destination, resolved; NULL unless via a temporary */
+    char *tmp;              /* temporary file while open */
+} Outfile;
+
+static Outfile outfile_none(void)
+{
+    return (Outfile){NULL, NULL, NULL, NULL};
+}
+
+static int outfile_open(Outfile *o, const char *name, Error *err)
+{
+    *o = outfile_none();
+    o->name = name;
+    if (name[0] == '\0')               /* else the temporary is ".tmp-XXXXXX" */
+        return fail(err, "an output file name is empty");
+    struct stat st;
+    bool exists = stat(name, &st) == 0;
+    if (strcmp(name, "-") == 0) {
+        o->fp = stdout;
+        return 0;
+    }
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "cannot write '%s': it is a directory", name);
+    if (exists && !S_ISREG(st.st_mode)) {           /* a device or a pipe */
+        if ((o->fp = fopen(name, "w")) == NULL)
+            return fail(err, "cannot open '%s': %s", name, strerror(errno));
+        return 0;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+    o->path = exists ? realpath(name, NULL) : strdup(name);
+    size_t len = o->path ? strlen(o->path) + sizeof ".tmp-XXXXXX" : 0;
+    if (o->path == NULL || (o->tmp = alloc_array(len, 1, err)) == NULL) {
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': out of memory", name);
+    }
+    snprintf(o->tmp, len, "%s.tmp-XXXXXX", o->path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || fchmod(fd, mode) != 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            remove(o->tmp);
+        }
+        free(o->tmp);
+        free(o->path);
+        *o = outfile_none();
+        return fail(err, "cannot create '%s': %s", name, strerror(e));
+    }
+    return 0;
+}
+static void outfiles_abort(Outfile *o, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp != NULL && o[k].fp != stdout)
+            fclose(o[k].fp);
+        if (o[k].tmp != NULL)
+            remove(o[k].tmp);
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
+    }
+}
+
+static int outfiles_commit(Outfile *o, size_t n, Error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].fp == NULL)
+            continue;
+        errno = 0;
+        bool bad = ferror(o[k].fp) != 0;
+        bad |= o[k].fp == stdout ? fflush(stdout) != 0 : fclose(o[k].fp) != 0;
+        int e = errno;
+        if (o[k].fp != stdout)
+            o[k].fp = NULL;
+        if (bad) {
+            fail(err, "error writing %s%s%s: %s", o[k].fp == stdout ? "" : "'",
+                 o[k].fp == stdout ? "standard output" : o[k].name,
+                 o[k].fp == stdout ? "" : "'", e ? strerror(e) : "I/O error");
+            outfiles_abort(o, n);
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (o[k].tmp != NULL && rename(o[k].tmp, o[k].path) != 0) {
+            fail(err, "cannot replace '%s': %s", o[k].name, strerror(errno));
+            outfiles_abort(o + k, n - k);
+            return -1;
+        }
+        free(o[k].tmp);
+        free(o[k].path);
+        o[k] = outfile_none();
+    }
+    return 0;
+}
+static int check_output_name(const char *option, const char *name, Error *err)
+{
+    char who[64] = "";
+    if (option != NULL)
+        snprintf(who, sizeof who, "%s: ", option);
+    struct stat st;
+    if (name == NULL || strcmp(name, "-") == 0)
+        return 0;
+    if (name[0] == '\0')
+        return fail(err, "%sthe output file name is empty", who);
+    const bool exists = stat(name, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(err, "%scannot write '%s': it is a directory", who, name);
+    if (exists && !S_ISREG(st.st_mode))
+        return access(name, W_OK) == 0 ? 0
+               : fail(err, "%scannot write '%s': %s", who, name, strerror(errno));
+    if (name[strlen(name) - 1] == '/')
+        return fail(err, "%scannot write '%s': it names a directory", who, name);
+    char *path = exists ? realpath(name, NULL) : strdup(name);
+    if (path == NULL)
+        return fail(err, "%scannot resolve '%s': %s", who, name, strerror(errno));
+    char *slash = strrchr(path, '/');
+    const char *dir = slash == NULL ? "." : slash == path ? "/" : path;
+    if (slash != NULL && slash != path)
+        *slash = '\0';
+    int status = 0;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        status = fail(err, "%scannot write '%s': the directory '%s' does not exist",
+                      who, name, dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        status = fail(err, "%scannot write '%s' in '%s': %s", who, name, dir,
+                      strerror(errno));
+    free(path);
+    return status;
+}
+
+static int check_output_names(const char *const *names, int n, Error *err)
+{
+    for (int k = 0; k < n; k++)
+        if (check_output_name(NULL, names[k], err) != 0)
+            return -1;
+    return 0;
+}
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_stream(const uint8_t *data, size_t size)
@@ -374,6 +539,63 @@ static void test_file_and_count(void)
     CU_ASSERT(parse_count("3.0", "--k", 1, 10, &n, &err) == -1);
 }
 
+/* 2^62 x 2 doubles need 2^66 bytes, more than a size_t can count; 2^40 x 3
+   doubles (24 TiB) can be counted but not had. */
+static void test_alloc_matrix(void)
+{
+    Error err = {""};
+    CU_ASSERT(alloc_matrix((size_t)1 << 62, 2, &err) == NULL);
+    CU_ASSERT(strstr(err.msg, "overflows") != NULL);
+    CU_ASSERT(alloc_matrix(SIZE_MAX, SIZE_MAX, &err) == NULL);
+    CU_ASSERT(alloc_matrix(0, 3, &err) == NULL);
+    gsl_matrix *m = alloc_matrix(3, 2, &err);
+    CU_ASSERT_FATAL(m != NULL);
+    CU_ASSERT(m->size1 == 3 && m->size2 == 2 && m->tda == 2 && m->owner == 1);
+    gsl_matrix_free(m);                 /* frees the block too: LeakSanitizer */
+}
+
+static void test_output_names(void)
+{
+    Error err = {""};
+    Outfile o;
+    CU_ASSERT(outfile_open(&o, "", &err) == -1);
+    CU_ASSERT(check_output_name("--out", "", &err) == -1);
+    CU_ASSERT(strcmp(err.msg, "--out: the output file name is empty") == 0);
+    CU_ASSERT(check_output_name(NULL, "/", &err) == -1);
+    CU_ASSERT(strstr(err.msg, "is a directory") != NULL);
+    CU_ASSERT(check_output_name(NULL, "/nonexistent-dir/x", &err) == -1);
+    CU_ASSERT(strstr(err.msg, "does not exist") != NULL);
+    CU_ASSERT(check_output_name(NULL, "x/", &err) == -1);
+    CU_ASSERT(check_output_name(NULL, "-", &err) == 0);
+    CU_ASSERT(check_output_name(NULL, "/dev/null", &err) == 0);
+    CU_ASSERT(check_output_name(NULL, NULL, &err) == 0);
+    const char *names[] = {"-", NULL, ""};
+    CU_ASSERT(check_output_names(names, 3, &err) == -1);
+}
+
+static void test_commit(void)
+{
+    char dir[] = "/tmp/test-support-XXXXXX", a[64], b[64];
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(b, sizeof b, "%s/b.txt", dir);
+    Error err = {""};
+    Outfile o[2];
+    CU_ASSERT_FATAL(outfile_open(&o[0], a, &err) == 0 && outfile_open(&o[1], b, &err) == 0);
+    fputs("one\n", o[0].fp);
+    CU_ASSERT(access(a, F_OK) != 0);    /* nothing in place before the commit */
+    outfiles_abort(o, 2);
+    CU_ASSERT(access(a, F_OK) != 0 && access(b, F_OK) != 0);
+    CU_ASSERT_FATAL(outfile_open(&o[0], a, &err) == 0 && outfile_open(&o[1], b, &err) == 0);
+    fputs("one\n", o[0].fp);
+    fputs("two\n", o[1].fp);
+    CU_ASSERT(outfiles_commit(o, 2, &err) == 0);
+    CU_ASSERT(access(a, F_OK) == 0 && access(b, F_OK) == 0);
+    remove(a);
+    remove(b);
+    CU_ASSERT(rmdir(dir) == 0);         /* and no temporary is left beside them */
+}
+
 int main(void)
 {
     static const char *const suites[] = {"numbers for the book", "reading numbers"};
@@ -385,6 +607,9 @@ int main(void)
         {0, "a macro is one \\newcommand line", test_tex_macro},
         {1, "the reader reads a stream once", test_read_stream},
         {1, "a missing file and whole-number options", test_file_and_count},
+        {1, "matrices too large to allocate are refused", test_alloc_matrix},
+        {1, "output names are judged before any work", test_output_names},
+        {1, "outputs are committed together, or not at all", test_commit},
     };
     return run_test_table(suites, 2, tests, sizeof tests / sizeof tests[0]);
 }
