@@ -736,17 +736,17 @@ static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
         double before = i > 0 ? gsl_matrix_get(tr, i - 1, 0) : -1.0;
         if (!(step >= 0.0 && step <= 1e9 && step == floor(step))
             || (i == 0 ? step != 0.0 : !(step > before)))
-            return fail(err, "%s: row %zu: the steps must be whole numbers rising from 0 "
+            return fail(err, "%s: data row %zu: the steps must be whole numbers rising from 0 "
                         "to at most 1e9", path, i + 1);
         if (!(cl >= 0.0 && cl <= step && cl == floor(cl)))
-            return fail(err, "%s: row %zu: the clipped count must be a whole number "
+            return fail(err, "%s: data row %zu: the clipped count must be a whole number "
                         "from 0 to the step", path, i + 1);
         for (size_t k = 1; k < cols; k++) {
             double v = gsl_matrix_get(tr, i, k);
             bool ok = k == 3 || (k < 3 ? v >= 0.0
                                  : v >= 0.0 && (k < TRACE_LEAD ? v < 1.0 : v <= 1.0));
             if (!ok)
-                return fail(err, "%s: row %zu: column %zu (%s) is out of range", path,
+                return fail(err, "%s: data row %zu: column %zu (%s) is out of range", path,
                             i + 1, k + 1, k < 3 ? "a loss" : "a mass");
         }
     }

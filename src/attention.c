@@ -1065,17 +1065,17 @@ static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
         double before = i > 0 ? gsl_matrix_get(tr, i - 1, 0) : -1.0;
         if (!(step >= 0.0 && step <= 1e9 && step == floor(step))
             || (i == 0 ? step != 0.0 : !(step > before)))
-            return fail(err, "%s: row %zu: the steps must be whole numbers rising from 0 "
+            return fail(err, "%s: data row %zu: the steps must be whole numbers rising from 0 "
                         "to at most 1e9", path, i + 1);
         if (!(cl >= 0.0 && cl <= step && cl == floor(cl)))
-            return fail(err, "%s: row %zu: the clipped count must be a whole number "
+            return fail(err, "%s: data row %zu: the clipped count must be a whole number "
                         "from 0 to the step", path, i + 1);
         for (size_t k = 1; k < cols; k++) {
             double v = gsl_matrix_get(tr, i, k);
             bool ok = k == 3 || (k < 3 ? v >= 0.0
                                  : v >= 0.0 && (k < TRACE_LEAD ? v < 1.0 : v <= 1.0));
             if (!ok)
-                return fail(err, "%s: row %zu: column %zu (%s) is out of range", path,
+                return fail(err, "%s: data row %zu: column %zu (%s) is out of range", path,
                             i + 1, k + 1, k < 3 ? "a loss" : "a mass");
         }
     }
@@ -1343,10 +1343,12 @@ static int check_output_name(const char *option, const char *name, Error *err)
     return status;
 }
 
-static int check_output_names(const char *const *names, int n, Error *err)
+/* The names of n outputs, with the options that gave them (or NULL). */
+static int check_output_names(const char *const *options, const char *const *names,
+                              int n, Error *err)
 {
     for (int k = 0; k < n; k++)
-        if (check_output_name(NULL, names[k], err) != 0)
+        if (check_output_name(options ? options[k] : NULL, names[k], err) != 0)
             return -1;
     return 0;
 }
@@ -1658,9 +1660,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return -1;
     const char *const flags[7] = {"--macros", "--values", "--ablation", "--maps",
                                   "--curves", "--checkpoint", "--trace"};
-    for (int k = 0; k < 7; k++)
-        if (check_output_name(flags[k], outs[k], err) != 0)
-            return -1;
+    if (check_output_names(flags, outs, 7, err) != 0)
+        return -1;
     return 0;
 }
 static int run_examples(const Options *opt, Error *err)

@@ -1211,10 +1211,12 @@ static int check_output_name(const char *option, const char *name, Error *err)
     return status;
 }
 
-static int check_output_names(const char *const *names, int n, Error *err)
+/* The names of n outputs, with the options that gave them (or NULL). */
+static int check_output_names(const char *const *options, const char *const *names,
+                              int n, Error *err)
 {
     for (int k = 0; k < n; k++)
-        if (check_output_name(NULL, names[k], err) != 0)
+        if (check_output_name(options ? options[k] : NULL, names[k], err) != 0)
             return -1;
     return 0;
 }
@@ -1385,9 +1387,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return -1;
     const char *const flags[5] = {"--output", "--table", "--macros", "--figure",
                                   "--values"};
-    for (int k = 0; k < 5; k++)
-        if (check_output_name(flags[k], outs[k], err) != 0)
-            return -1;
+    if (check_output_names(flags, outs, 5, err) != 0)
+        return -1;
     return 0;
 }
 static gsl_matrix *parse_target_vector(const char *list, Error *err)
@@ -1399,10 +1400,16 @@ static gsl_matrix *parse_target_vector(const char *list, Error *err)
     const char *p = list;
     for (size_t k = 0; t != NULL && k < d; k++) {
         char *end;
+        errno = 0;
         double x = strtod(p, &end);
-        if (end == p || (*end != ',' && *end != '\0') || !isfinite(x)) {
-            fail(err, "--target-vector: item %zu of '%s' is not a finite number",
-                 k + 1, list);
+        int kind = number_kind(x, errno);
+        if (end == p || (*end != ',' && *end != '\0') || kind != NUMBER_OK) {
+            if (end == p || (*end != ',' && *end != '\0'))
+                fail(err, "--target-vector: item %zu of '%s' is not a number",
+                     k + 1, list);
+            else
+                fail(err, "--target-vector: item %zu of '%s': value '%.*s' %s", k + 1,
+                     list, (int)(end - p), p, number_problem[kind]);
             gsl_matrix_free(t);
             return NULL;
         }

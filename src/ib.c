@@ -1751,7 +1751,11 @@ static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
             size_t limited = 0;
             printf("# Information Bottleneck sweep of %s: %zu inputs (%zu distinct), "
                    "%zu outputs\n", opt->joint, nx, ng, merged->size2);
-            printf("# I(X;Y) = %.10g bits; critical beta 1/rho^2 = %.10g\n", in.I_sum, beta_c);
+            if (isinf(beta_c))                  /* rho = 0: X and Y independent */
+                printf("# I(X;Y) = %.10g bits; critical beta: none (rho = 0, so no split "
+                       "of T ever tells anything of Y)\n", in.I_sum);
+            else
+                printf("# I(X;Y) = %.10g bits; critical beta 1/rho^2 = %.10g\n", in.I_sum, beta_c);
             if (cb->counts)
                 printf("# read as counts (N = %.17g): the plug-in I(X;Y) is biased upward by "
                        "about %.3g bits (Miller-Madow)\n", cb->N, cb->bias_mm);

@@ -549,10 +549,12 @@ static int check_output_name(const char *option, const char *name, Error *err)
     return status;
 }
 
-static int check_output_names(const char *const *names, int n, Error *err)
+/* The names of n outputs, with the options that gave them (or NULL). */
+static int check_output_names(const char *const *options, const char *const *names,
+                              int n, Error *err)
 {
     for (int k = 0; k < n; k++)
-        if (check_output_name(NULL, names[k], err) != 0)
+        if (check_output_name(options ? options[k] : NULL, names[k], err) != 0)
             return -1;
     return 0;
 }
@@ -828,7 +830,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return fail(err, "--tol must lie between 0 and 1 bit, got %g", opt->cal.tol);
     const char *outs[5] = {opt->output, opt->rows, opt->macros, opt->curve, opt->values};
     if (distinct_outputs(&opt->input, 1, outs, 5, err) != 0
-        || check_output_names(outs, 5, err) != 0)
+        || check_output_names(NULL, outs, 5, err) != 0)
         return -1;
     return 0;
 }
@@ -888,10 +890,10 @@ static int run_on_input(const Options *opt, Error *err)
     }
     if (missed > 0)
         fprintf(stderr, "perplexity: warning: %zu of %zu rows missed the target "
-                "(tolerance %g bits, %d steps); in %zu of them at least %g nearest "
-                "neighbours are tied at one distance, so no finite bandwidth "
-                "reaches it (--rows shows which)\n", missed, N, opt->cal.tol,
-                opt->cal.max_iter, tied, opt->cal.perplexity);
+                "(tolerance %g bits, %d steps); in %zu of them at least %.0f nearest "
+                "neighbours (as many as the perplexity) are tied at one distance, so "
+                "no finite bandwidth reaches it (--rows shows which)\n", missed, N,
+                opt->cal.tol, opt->cal.max_iter, tied, ceil(opt->cal.perplexity));
     status = missed > 0 ? 2 : 0;
 done:
     gsl_matrix_free(x);

@@ -1189,10 +1189,12 @@ static int check_output_name(const char *option, const char *name, Error *err)
     return status;
 }
 
-static int check_output_names(const char *const *names, int n, Error *err)
+/* The names of n outputs, with the options that gave them (or NULL). */
+static int check_output_names(const char *const *options, const char *const *names,
+                              int n, Error *err)
 {
     for (int k = 0; k < n; k++)
-        if (check_output_name(NULL, names[k], err) != 0)
+        if (check_output_name(options ? options[k] : NULL, names[k], err) != 0)
             return -1;
     return 0;
 }
@@ -1908,7 +1910,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                             opt->values, opt->macros, opt->clusters, opt->labels,
                             opt->kernel, opt->crowding, opt->toy};
     if (distinct_outputs(&opt->input, 1, outs, 11, err) != 0
-        || check_output_names(outs, 11, err) != 0)
+        || check_output_names(NULL, outs, 11, err) != 0)
         return -1;
     return 0;
 }
@@ -2108,9 +2110,9 @@ static int run_on_input(const Options *opt, Error *err)
     }
     if (missed > 0)                             /* a warning even with --quiet */
         fprintf(stderr, "tsne: warning: %zu of %zu rows of P missed the target "
-                "perplexity; in %zu of them at least %g nearest neighbours are tied "
-                "at one distance (duplicate points, say), so no bandwidth reaches it\n",
-                missed, N, tied, opt->cal.perplexity);
+                "perplexity; in %zu of them at least %.0f nearest neighbours (as many "
+                "as the perplexity) are tied at one distance (duplicate points, say), "
+                "so no bandwidth reaches it\n", missed, N, tied, ceil(opt->cal.perplexity));
     status = missed > 0 ? 2 : 0;
 done:
     free(log.iteration);

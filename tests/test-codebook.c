@@ -200,18 +200,6 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     free(nums.v);
     return m;
 }
-
-static gsl_matrix *read_matrix(const char *path, Error *err)
-{
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL) {
-        fail(err, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    gsl_matrix *m = read_matrix_stream(fp, path, err);
-    fclose(fp);
-    return m;
-}
 typedef struct {
     size_t rows, cols, item;            /* item: 4 or 8 bytes */
     bool fortran;                       /* column-major data */

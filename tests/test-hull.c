@@ -1436,6 +1436,10 @@ static void test_hull_cli(void)
     expect_hull_rejection("--points pts.tsv -t t3.tsv -o out.txt", "coordinates");
     expect_hull_rejection("--points pts.tsv -v 1,x -o out.txt", "item 2");
     expect_hull_rejection("--points pts.tsv -v 1,,1 -o out.txt", "item 2");
+    /* the same words as the file reader's, for a number a double cannot hold */
+    expect_hull_rejection("--points pts.tsv -v 1e309,0 -o out.txt",
+                          "value '1e309' is out of the range of a double");
+    expect_hull_rejection("--points pts.tsv -v 0,nan -o out.txt", "value 'nan' is not finite");
     expect_hull_rejection("--points missing.tsv -v 1,1 -o out.txt", "cannot open");
     expect_hull_rejection("--bogus", "unknown option");
     expect_hull_rejection("--test-chords pts.tsv", "--train-chords");

@@ -399,10 +399,12 @@ static int check_output_name(const char *option, const char *name, Error *err)
     return status;
 }
 
-static int check_output_names(const char *const *names, int n, Error *err)
+/* The names of n outputs, with the options that gave them (or NULL). */
+static int check_output_names(const char *const *options, const char *const *names,
+                              int n, Error *err)
 {
     for (int k = 0; k < n; k++)
-        if (check_output_name(NULL, names[k], err) != 0)
+        if (check_output_name(options ? options[k] : NULL, names[k], err) != 0)
             return -1;
     return 0;
 }
@@ -570,7 +572,10 @@ static void test_output_names(void)
     CU_ASSERT(check_output_name(NULL, "/dev/null", &err) == 0);
     CU_ASSERT(check_output_name(NULL, NULL, &err) == 0);
     const char *names[] = {"-", NULL, ""};
-    CU_ASSERT(check_output_names(names, 3, &err) == -1);
+    CU_ASSERT(check_output_names(NULL, names, 3, &err) == -1);
+    const char *options[] = {"-o", "--a", "--b"};
+    CU_ASSERT(check_output_names(options, names, 3, &err) == -1);
+    CU_ASSERT(strcmp(err.msg, "--b: the output file name is empty") == 0);
 }
 
 static void test_commit(void)
