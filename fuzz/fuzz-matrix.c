@@ -201,7 +201,7 @@ static FILE *fuzz_stream(const uint8_t *data, size_t size)
         (void)fgetc(fp);
     return fp;
 }
-static bool plain_number(const char *w, double *out)
+static bool simple_number(const char *w, double *out)
 {
     const char *p = w + (*w == '+' || *w == '-');
     bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X'), point = false;
@@ -231,9 +231,9 @@ typedef struct {
     bool ok;
     size_t rows, cols;
     double *v;                          /* rows x cols numbers, row by row */
-} Plain;
+} Simple_matrix;
 
-static bool plain_line(char *line, Plain *r)
+static bool simple_line(char *line, Simple_matrix *r)
 {
     char *hash = strchr(line, '#');
     if (hash != NULL)
@@ -247,7 +247,7 @@ static bool plain_line(char *line, Plain *r)
             *comma++ = '\0';
         size_t words = 0;
         for (char *w = strtok(piece, " \t\r\v\f"); w != NULL; w = strtok(NULL, " \t\r\v\f"))
-            if (words++, !plain_number(w, &v[n++]))
+            if (words++, !simple_number(w, &v[n++]))
                 return false;
         if (words == 0)
             return false;
@@ -259,9 +259,9 @@ static bool plain_line(char *line, Plain *r)
     return true;
 }
 
-static Plain plain_read(const char *data, size_t size)
+static Simple_matrix simple_read(const char *data, size_t size)
 {
-    Plain r = {true, 0, 0, malloc(sizeof(double) * (size / 2 + 1))};
+    Simple_matrix r = {true, 0, 0, malloc(sizeof(double) * (size / 2 + 1))};
     char *copy = malloc(size + 1);
     if (r.v == NULL || copy == NULL || memchr(data, '\0', size) != NULL)
         r.ok = false;
@@ -274,7 +274,7 @@ static Plain plain_read(const char *data, size_t size)
         next = strchr(line, '\n');
         if (next != NULL)
             *next++ = '\0';
-        r.ok = plain_line(line, &r);
+        r.ok = simple_line(line, &r);
     }
     r.ok = r.ok && r.rows > 0;
     free(copy);
@@ -289,7 +289,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Error err = {""};
     gsl_matrix *m = read_matrix_stream(fp, "fuzz", &err);
     fclose(fp);
-    Plain want = plain_read((const char *)data, size);
+    Simple_matrix want = simple_read((const char *)data, size);
     if ((m != NULL) != want.ok) {
         fprintf(stderr, "fuzz-matrix: reader %s, simple reader %s (%s)\n",
                 m ? "accepted" : "refused", want.ok ? "accepts" : "refuses", err.msg);
