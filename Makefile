@@ -78,7 +78,7 @@ DEBS := make gcc pkg-config noweb libgsl-dev libcunit1-dev gnuplot-nox \
         abcmidi abcm2ps fluidsynth fluid-soundfont-gm
 
 .PHONY: all deps tangle check verify bench clean programs figures pdf repro \
-        tangle-check unit-tests fuzz fuzz-run fuzz-regressions help-check
+        tangle-check unit-tests fuzz fuzz-run fuzz-regressions help-check draft
 
 all: deps
 	@$(MAKE) --no-print-directory pdf
@@ -380,6 +380,16 @@ FORCE:
 $(B)/book.pdf: $(B)/epoch $(B)/weave/book.tex chapters/book.bib $(PROGRAMS:%=$(B)/out/%.stamp) \
                $(B)/out/codebook-real.stamp \
                $(DRAWN:%=$(B)/fig/%.tex)
+	$(run-latex)
+	cp $(B)/weave/book.pdf $@
+
+# A draft: the text woven again and typeset with whatever results the build
+# directory already holds, without running any program (for writing).
+draft: $(B)/weave/book.tex
+	$(run-latex)
+	@echo "make: draft in $(B)/weave/book.pdf (results not refreshed)"
+
+define run-latex
 	cd $(B)/weave && { $(LATEX) book >/dev/null || { tail -n 30 book.log; exit 1; }; }
 	cd $(B)/weave && $(LATEX_ENV) bibtex -terse book
 	@# Run LaTeX until the cross-references settle (noweb's page references
@@ -390,7 +400,7 @@ $(B)/book.pdf: $(B)/epoch $(B)/weave/book.tex chapters/book.bib $(PROGRAMS:%=$(B
 	done
 	@if grep -E 'undefined|Rerun to get' $(B)/weave/book.log | grep -v 'infwarerr' ; then \
 	  echo "make: LaTeX reports undefined references (above)" >&2; exit 1; fi
-	cp $(B)/weave/book.pdf $@
+endef
 
 # ---------------------------------------------------------------------------
 # Checking.

@@ -56,6 +56,25 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
+{
+    if (need <= *cap)
+        return data;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c = c > SIZE_MAX / 2 ? need : 2 * c;
+    if (size != 0 && c > SIZE_MAX / size) {
+        fail(err, "cannot hold %zu items of %zu bytes: size overflows", need, size);
+        return NULL;
+    }
+    void *p = realloc(data, c * size == 0 ? 1 : c * size);
+    if (p == NULL) {
+        fail(err, "out of memory (%zu items of %zu bytes)", c, size);
+        return NULL;
+    }
+    *cap = c;
+    return p;
+}
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -350,16 +369,10 @@ typedef struct {
 
 static int push_number(Numbers *nums, double x, Error *err)
 {
-    if (nums->n == nums->cap) {
-        size_t cap = nums->cap ? 2 * nums->cap : 256;
-        double *v = NULL;
-        if (cap <= SIZE_MAX / sizeof *v)
-            v = realloc(nums->v, cap * sizeof *v);
-        if (v == NULL)
-            return fail(err, "out of memory while reading (%zu numbers)", cap);
-        nums->v = v;
-        nums->cap = cap;
-    }
+    double *v = grow_array(nums->v, &nums->cap, nums->n + 1, sizeof *v, err);
+    if (v == NULL)
+        return -1;
+    nums->v = v;
     nums->v[nums->n++] = x;
     return 0;
 }

@@ -58,6 +58,25 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
+{
+    if (need <= *cap)
+        return data;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c = c > SIZE_MAX / 2 ? need : 2 * c;
+    if (size != 0 && c > SIZE_MAX / size) {
+        fail(err, "cannot hold %zu items of %zu bytes: size overflows", need, size);
+        return NULL;
+    }
+    void *p = realloc(data, c * size == 0 ? 1 : c * size);
+    if (p == NULL) {
+        fail(err, "out of memory (%zu items of %zu bytes)", c, size);
+        return NULL;
+    }
+    *cap = c;
+    return p;
+}
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -86,16 +105,10 @@ typedef struct {
 
 static int push_number(Numbers *nums, double x, Error *err)
 {
-    if (nums->n == nums->cap) {
-        size_t cap = nums->cap ? 2 * nums->cap : 256;
-        double *v = NULL;
-        if (cap <= SIZE_MAX / sizeof *v)
-            v = realloc(nums->v, cap * sizeof *v);
-        if (v == NULL)
-            return fail(err, "out of memory while reading (%zu numbers)", cap);
-        nums->v = v;
-        nums->cap = cap;
-    }
+    double *v = grow_array(nums->v, &nums->cap, nums->n + 1, sizeof *v, err);
+    if (v == NULL)
+        return -1;
+    nums->v = v;
     nums->v[nums->n++] = x;
     return 0;
 }
@@ -2400,6 +2413,27 @@ static void test_generator_plays_in_key(void)
     CU_ASSERT(scale_share(12, c_minor) > 0.8);
     CU_ASSERT(scale_share(4, c_minor) < 0.8);       /* and not in another key */
 }
+static void test_refloor(void)
+{
+    const Encoder e = ENCODER_DEFAULT;
+    double x[2048], buf[2048];
+    float s[320], direct[320];
+    Error err = {""};
+    for (size_t i = 0; i < 2048; i++)
+        x[i] = 0.5 * sin(2.0 * M_PI * 440.0 * (double)i / RATE)
+               + 1e-3 * sin(2.0 * M_PI * 3000.0 * (double)i / RATE);
+    CU_ASSERT_FATAL(frame_spectrum(x, &e, buf, s) == 0);
+    const double to[2] = {1e-2, 1e-6}, tol[2] = {1e-5, 1e-2};
+    for (int t = 0; t < 2; t++) {
+        const Encoder e2 = {2048, 320, to[t]};
+        CU_ASSERT_FATAL(frame_spectrum(x, &e2, buf, direct) == 0);
+        float *r = refloor(s, 320, 1e-4, to[t], &err);
+        CU_ASSERT_FATAL(r != NULL);
+        for (size_t k = 0; k < 320; k++)
+            CU_ASSERT_DOUBLE_EQUAL(r[k], direct[k], tol[t]);
+        free(r);
+    }
+}
 static void test_label_counts(void)
 {
     Label_table t;
@@ -2513,27 +2547,6 @@ static void test_mantel_finds_the_circle(void)
         CU_ASSERT_EQUAL(parse_key(name), a);
     }
     gsl_rng_free(rng);
-}
-static void test_refloor(void)
-{
-    const Encoder e = ENCODER_DEFAULT;
-    double x[2048], buf[2048];
-    float s[320], direct[320];
-    Error err = {""};
-    for (size_t i = 0; i < 2048; i++)
-        x[i] = 0.5 * sin(2.0 * M_PI * 440.0 * (double)i / RATE)
-               + 1e-3 * sin(2.0 * M_PI * 3000.0 * (double)i / RATE);
-    CU_ASSERT_FATAL(frame_spectrum(x, &e, buf, s) == 0);
-    const double to[2] = {1e-2, 1e-6}, tol[2] = {1e-5, 1e-2};
-    for (int t = 0; t < 2; t++) {
-        const Encoder e2 = {2048, 320, to[t]};
-        CU_ASSERT_FATAL(frame_spectrum(x, &e2, buf, direct) == 0);
-        float *r = refloor(s, 320, 1e-4, to[t], &err);
-        CU_ASSERT_FATAL(r != NULL);
-        for (size_t k = 0; k < 320; k++)
-            CU_ASSERT_DOUBLE_EQUAL(r[k], direct[k], tol[t]);
-        free(r);
-    }
 }
 static void test_wav_round_trip(void)
 {

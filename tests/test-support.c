@@ -37,6 +37,37 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+static void *alloc_array(size_t n, size_t size, Error *err)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
+        return NULL;
+    }
+    void *p = malloc(n * size == 0 ? 1 : n * size);
+    if (p == NULL)
+        fail(err, "out of memory (%zu bytes)", n * size);
+    return p;
+}
+
+static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
+{
+    if (need <= *cap)
+        return data;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c = c > SIZE_MAX / 2 ? need : 2 * c;
+    if (size != 0 && c > SIZE_MAX / size) {
+        fail(err, "cannot hold %zu items of %zu bytes: size overflows", need, size);
+        return NULL;
+    }
+    void *p = realloc(data, c * size == 0 ? 1 : c * size);
+    if (p == NULL) {
+        fail(err, "out of memory (%zu items of %zu bytes)", c, size);
+        return NULL;
+    }
+    *cap = c;
+    return p;
+}
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -65,16 +96,10 @@ typedef struct {
 
 static int push_number(Numbers *nums, double x, Error *err)
 {
-    if (nums->n == nums->cap) {
-        size_t cap = nums->cap ? 2 * nums->cap : 256;
-        double *v = NULL;
-        if (cap <= SIZE_MAX / sizeof *v)
-            v = realloc(nums->v, cap * sizeof *v);
-        if (v == NULL)
-            return fail(err, "out of memory while reading (%zu numbers)", cap);
-        nums->v = v;
-        nums->cap = cap;
-    }
+    double *v = grow_array(nums->v, &nums->cap, nums->n + 1, sizeof *v, err);
+    if (v == NULL)
+        return -1;
+    nums->v = v;
     nums->v[nums->n++] = x;
     return 0;
 }
@@ -251,18 +276,6 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
-static void *alloc_array(size_t n, size_t size, Error *err)
-{
-    if (size != 0 && n > SIZE_MAX / size) {
-        fail(err, "cannot allocate %zu items of %zu bytes: size overflows", n, size);
-        return NULL;
-    }
-    void *p = malloc(n * size == 0 ? 1 : n * size);
-    if (p == NULL)
-        fail(err, "out of memory (%zu bytes)", n * size);
-    return p;
-}
-
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -556,6 +569,30 @@ static void test_alloc_matrix(void)
     gsl_matrix_free(m);                 /* frees the block too: LeakSanitizer */
 }
 
+/* The capacities follow from the rule in the text: 16 first, then doubling
+   until the need is met; a need whose size in bytes cannot be counted fails
+   and leaves the array as it was. */
+static void test_grow_array(void)
+{
+    Error err = {""};
+    size_t cap = 0;
+    double *a = grow_array(NULL, &cap, 1, sizeof *a, &err);
+    CU_ASSERT_FATAL(a != NULL);
+    CU_ASSERT(cap == 16);
+    a[0] = 7.0;
+    CU_ASSERT(grow_array(a, &cap, 16, sizeof *a, &err) == a && cap == 16);
+    double *b = grow_array(a, &cap, 17, sizeof *a, &err);
+    CU_ASSERT_FATAL(b != NULL);
+    a = b;
+    CU_ASSERT(cap == 32 && a[0] == 7.0);
+    CU_ASSERT((b = grow_array(a, &cap, 1000, sizeof *a, &err)) != NULL && cap == 1024);
+    a = b != NULL ? b : a;
+    CU_ASSERT(grow_array(a, &cap, SIZE_MAX / 4, sizeof *a, &err) == NULL);
+    CU_ASSERT(strstr(err.msg, "overflows") != NULL);
+    CU_ASSERT(cap == 1024 && a[0] == 7.0);          /* untouched on failure */
+    free(a);
+}
+
 static void test_output_names(void)
 {
     Error err = {""};
@@ -613,6 +650,8 @@ int main(void)
         {1, "the reader reads a stream once", test_read_stream},
         {1, "a missing file and whole-number options", test_file_and_count},
         {1, "matrices too large to allocate are refused", test_alloc_matrix},
+        {1, "a growing array doubles, and refuses sizes it cannot count",
+         test_grow_array},
         {1, "output names are judged before any work", test_output_names},
         {1, "outputs are committed together, or not at all", test_commit},
     };
