@@ -45,10 +45,13 @@ TST_ROOTS := $(PROGRAMS:%=tests/test-%.c) $(PROGRAMS:%=tests/hand-%.tsv) tests/v
 FIG_ROOTS := $(FIGURES:%=figures/%.gp)
 # Figures drawn by another figure's script, from the real data set's outputs.
 DRAWN     := $(FIGURES) codebook-real-map codebook-real-heatmap
-# Fuzz targets (make fuzz): every root chunk fuzz/fuzz-NAME.c, found by noroots.
-FUZZ_ROOTS := $(shell noroots $(NW) 2>/dev/null | sed -n 's|^<<\(fuzz/fuzz-.*\.c\)>>$$|\1|p')
+# Every root chunk whose name is a path under one of these directories is a
+# file of the project, found by noroots; any other root is a mistake.
+ROOTS      := $(shell noroots $(NW) 2>/dev/null \
+                | sed -n 's%^<<\(\(src\|tests\|figures\|fuzz\|runs\|data\)/[^>]*\)>>$$%\1%p' | sort)
+# Fuzz targets (make fuzz): every root chunk fuzz/fuzz-NAME.c.
+FUZZ_ROOTS := $(filter fuzz/fuzz-%.c,$(ROOTS))
 FUZZERS    := $(FUZZ_ROOTS:fuzz/fuzz-%.c=%)
-ROOTS     := $(SRC_ROOTS) $(TST_ROOTS) $(FIG_ROOTS) $(DATA) $(FUZZ_ROOTS)
 
 CC      ?= cc
 WARN    := -std=c11 -Wall -Wextra -Werror -pedantic -ffp-contract=off
