@@ -1,5 +1,6 @@
 /* fuzz-checkpoint.c -- libFuzzer target for the checkpoint reader of section
  * 23.4.  Tangled from chapters/23-4-attention.nw. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -27,6 +28,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -39,6 +41,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -51,6 +54,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -70,6 +74,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -91,6 +96,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<the music generator>> */
 enum { STRONG, MEDIUM, WEAK, ACCENTS };
 enum { ROOTS = 12, HOLD = ROOTS, HARMONIES = ROOTS + 1,
        VOCAB = ACCENTS * HARMONIES, MAX_LENGTH = 128 };
@@ -106,6 +112,7 @@ typedef struct {
     int length, metre, phase;
     int accent[MAX_LENGTH], harmony[MAX_LENGTH];
 } Tokseq;
+/* <<the music generator>> */
 static const int accent_pattern[2][4] = {{STRONG, WEAK, WEAK, -1},
                                          {STRONG, WEAK, MEDIUM, WEAK}};
 
@@ -113,6 +120,7 @@ static int token_of(const Tokseq *s, int t)
 {
     return s->accent[t] * HARMONIES + s->harmony[t];
 }
+/* <<the music generator>> */
 static int next_root(int root, const Music_gen *m, gsl_rng *rng)
 {
     static const int other[ROOTS - 3] = {1, 2, 3, 4, 6, 8, 9, 10, 11};
@@ -121,6 +129,7 @@ static int next_root(int root, const Music_gen *m, gsl_rng *rng)
         return (root + (u < 0.5 * m->p_fifth ? 7 : 5)) % ROOTS;
     return (root + other[gsl_rng_uniform_int(rng, ROOTS - 3)]) % ROOTS;
 }
+/* <<the music generator>> */
 static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
 {
     s->length = length;
@@ -136,6 +145,7 @@ static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
         s->harmony[t] = t == 0 || change ? root : HOLD;
     }
 }
+/* <<the best possible losses>> */
 static double entropy_of(const double *p, int n)
 {
     double h = 0.0;
@@ -157,6 +167,7 @@ static double harmony_floor(const Music_gen *m)
     double q = m->p_change, hq[2] = {q, 1.0 - q};
     return entropy_of(hq, 2) + q * move_entropy(m);
 }
+/* <<the best possible losses>> */
 static double plateau_loss(const Music_gen *m, int T)
 {
     double q = m->p_change, hq[2] = {q, 1.0 - q}, sum = 0.0;
@@ -167,6 +178,7 @@ static double plateau_loss(const Music_gen *m, int T)
     }
     return sum / (T - 1);
 }
+/* <<the best possible losses>> */
 static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
                                double out[2])
 {
@@ -188,6 +200,7 @@ static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
         }
     }
 }
+/* <<the best possible losses>> */
 static double pair_prior(const Music_gen *m, int M, int ph)
 {
     if ((m->metre && m->metre != M) || (m->phase >= 0 && m->phase % M != ph))
@@ -202,6 +215,7 @@ static double rhythm_floor(const Music_gen *m, int T)
         for (int ph = 0; ph < M; ph++) {
             double prior = pair_prior(m, M, ph);
             if (prior > 0.0)
+                /* <<add the loss of the best predictor on metre [[M]], phase [[ph]]>> */
                 for (int t = 0; t + 1 < T; t++) {
                     double agree = 0.0, total = 0.0;
                     for (int M2 = 3; M2 <= 4; M2++)
@@ -220,6 +234,7 @@ static double rhythm_floor(const Music_gen *m, int T)
         }
     return loss / (T - 1);
 }
+/* <<interface of the attention model>> */
 enum { EMBED, POSITION, WQ, WK, WV, WO, U_RHYTHM, B_RHYTHM, U_HARMONY, B_HARMONY,
        NBLOCKS };
 static const char *const block_name[NBLOCKS] = {
@@ -236,6 +251,7 @@ typedef struct {
     size_t off[NBLOCKS], rows[NBLOCKS], cols[NBLOCKS];
     double *theta;              /* all parameters, block after block */
 } Model;
+/* <<interface of the attention model>> */
 typedef struct {
     int T, d, heads, dk;
     gsl_matrix *X, *Q, *K, *V, *Z, *Y;      /* T x d */
@@ -243,6 +259,7 @@ typedef struct {
     gsl_matrix *Pr, *Pc;                    /* predicted probabilities */
     gsl_matrix *dY, *dZ, *dQ, *dK, *dV, *dX, *dA, *dS, *dLr, *dLc;
 } Attn_work;
+/* <<implementation of the attention model>> */
 static int shape_check(Shape s, Error *err)
 {
     if (s.heads < 1 || s.heads > 16)
@@ -255,6 +272,7 @@ static int shape_check(Shape s, Error *err)
                     MAX_LENGTH, s.length);
     return 0;
 }
+/* <<implementation of the attention model>> */
 static void model_free(Model *m)
 {
     if (m != NULL)
@@ -287,6 +305,7 @@ static Model *model_alloc(Shape s, Error *err)
     }
     return m;
 }
+/* <<implementation of the attention model>> */
 static gsl_matrix_view block_of(const Model *m, double *base, int b)
 {
     return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
@@ -303,6 +322,7 @@ static void model_init(Model *m, gsl_rng *rng)
             m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
     }
 }
+/* <<implementation of the attention model>> */
 static void work_free(Attn_work *w)
 {
     if (w == NULL)
@@ -344,6 +364,7 @@ static Attn_work *work_alloc(Shape s, Error *err)
     }
     return w;
 }
+/* <<implementation of the attention model>> */
 static void softmax_rows(gsl_matrix *M, size_t cols)
 {
     for (size_t t = 0; t < M->size1; t++) {
@@ -356,6 +377,7 @@ static void softmax_rows(gsl_matrix *M, size_t cols)
             r[j] /= z;
     }
 }
+/* <<implementation of the attention model>> */
 static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
@@ -385,6 +407,7 @@ static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
     (void)m;
     return st;
 }
+/* <<implementation of the attention model>> */
 static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablate)
 {
     gsl_matrix_view E = block_of(m, m->theta, EMBED), P = block_of(m, m->theta,
@@ -405,6 +428,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
     gsl_matrix_memcpy(w->Y, w->X);                          /* the residual */
     st |= gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, w->Z, &Wo.matrix, 1.0,
                          w->Y);
+    /* <<compute the two output distributions>> */
     gsl_matrix *out[2] = {w->Pr, w->Pc};
     const int ub[2][2] = {{U_RHYTHM, B_RHYTHM}, {U_HARMONY, B_HARMONY}};
     for (int f = 0; f < 2; f++) {
@@ -421,6 +445,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
     }
     return st;
 }
+/* <<implementation of the attention model>> */
 static void sequence_loss(const Attn_work *w, const Tokseq *s, double loss[2])
 {
     loss[0] = loss[1] = 0.0;
@@ -431,6 +456,7 @@ static void sequence_loss(const Attn_work *w, const Tokseq *s, double loss[2])
     loss[0] /= w->T - 1;
     loss[1] /= w->T - 1;
 }
+/* <<implementation of the attention model>> */
 static int back_through_heads(Attn_work *w)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
@@ -449,6 +475,7 @@ static int back_through_heads(Attn_work *w)
                              0.0, w->dA);
         st |= gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, A, &dZh.matrix, 0.0,
                              &dVh.matrix);
+        /* <<the softmax Jacobian: [[dS]] from [[dA]] and [[A]]>> */
         for (size_t t = 0; t < T; t++) {
             double dot = 0.0;
             for (size_t u = 0; u <= t; u++)
@@ -464,11 +491,13 @@ static int back_through_heads(Attn_work *w)
     }
     return st;
 }
+/* <<implementation of the attention model>> */
 static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
                     double weight)
 {
     const int T = w->T;
     int st = 0;
+    /* <<the gradient of the loss with respect to the logits>> */
     gsl_matrix_memcpy(w->dLr, w->Pr);
     gsl_matrix_memcpy(w->dLc, w->Pc);
     for (int t = 0; t < T; t++) {
@@ -480,6 +509,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         gsl_vector_scale(&r.vector, t + 1 < T ? weight / (T - 1) : 0.0);
         gsl_vector_scale(&c.vector, t + 1 < T ? weight / (T - 1) : 0.0);
     }
+    /* <<back through the output layers to [[dY]]>> */
     const int ub[2][2] = {{U_RHYTHM, B_RHYTHM}, {U_HARMONY, B_HARMONY}};
     gsl_matrix *dL[2] = {w->dLr, w->dLc};
     for (int f = 0; f < 2; f++) {
@@ -501,6 +531,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
                          w->dZ);
     gsl_matrix_memcpy(w->dX, w->dY);                        /* the residual */
     st |= back_through_heads(w);
+    /* <<back through the projections to [[dX]]>> */
     const int proj[3] = {WQ, WK, WV};
     gsl_matrix *dP[3] = {w->dQ, w->dK, w->dV};
     for (int k = 0; k < 3; k++) {
@@ -511,6 +542,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         st |= gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, dP[k], &W.matrix, 1.0,
                              w->dX);
     }
+    /* <<back into the token and position embeddings>> */
     gsl_matrix_view gE = block_of(m, grad, EMBED), gP = block_of(m, grad, POSITION);
     for (int t = 0; t < T; t++)
         for (int j = 0; j < w->d; j++) {
@@ -520,12 +552,14 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         }
     return st;
 }
+/* <<measuring specialisation>> */
 static int last_change(const Tokseq *s, int t)
 {
     while (s->harmony[t] == HOLD)
         t--;
     return t;
 }
+/* <<measuring specialisation>> */
 typedef struct {
     double bar[2][4], change, nbar[2], nchange, onebar, nonebar;
 } Mass_sums;
@@ -549,6 +583,7 @@ static void add_masses(const gsl_matrix *A, int T, const Tokseq *s, Mass_sums *m
         }
     }
 }
+/* <<measuring specialisation>> */
 static void masses_of(const Mass_sums *ms, double mass[2])
 {
     double periodic = 0.0, n = ms->nbar[0] + ms->nbar[1];
@@ -561,6 +596,7 @@ static void masses_of(const Mass_sums *ms, double mass[2])
     mass[0] = periodic;
     mass[1] = ms->nchange > 0 ? ms->change / ms->nchange : 0.0;
 }
+/* <<measuring specialisation>> */
 typedef struct {
     double loss[2];                 /* mean losses: rhythm, harmony */
     double mass[17][2];             /* per head, then a uniform head */
@@ -589,6 +625,7 @@ static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
     }
     return 0;
 }
+/* <<measuring specialisation>> */
 static double excess_over(double mass, double uniform)
 {
     return (mass - uniform) / (1.0 - uniform);
@@ -598,6 +635,7 @@ static double spec_index(const double mass[2], const double uniform[2])
 {
     return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
+/* <<training by Adam>> */
 typedef struct {
     Shape s;
     Music_gen music;
@@ -610,6 +648,7 @@ typedef struct {
     double loss[2];                 /* rhythm, harmony, on the evaluation set */
     double mass[17][2];             /* per head, then a uniform head */
 } Trace_row;
+/* <<training by Adam>> */
 static void adam_step(double *theta, const double *g, double *mo, double *ve,
                       size_t n, long t, double lr)
 {
@@ -621,6 +660,7 @@ static void adam_step(double *theta, const double *g, double *mo, double *ve,
         theta[k] -= lr * (mo[k] / c1) / (sqrt(ve[k] / c2) + eps);
     }
 }
+/* <<training by Adam>> */
 static double clip_gradient(double *g, size_t n, double clip)
 {
     double norm = 0.0;
@@ -632,6 +672,7 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
+/* <<training by Adam>> */
 static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
                     Error *err)
 {
@@ -649,6 +690,7 @@ static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
     gsl_rng_free(rng);
     return 0;
 }
+/* <<training by Adam>> */
 static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
                  bool verbose, Error *err)
 {
@@ -668,6 +710,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
         *ntrace = 0;
         long clipped = 0;
         for (long step = 0; status == 0 && step <= p->steps; step++) {
+            /* <<record a row of the trace every [[p->every]] steps>> */
             if (step % p->every == 0 || step == p->steps) {
                 Eval e;
                 if (evaluate_set(m, evalset, p->eval_count, w, 0, &e) != 0) {
@@ -689,6 +732,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
             }
             if (step == p->steps)
                 break;
+            /* <<take one step of Adam on a fresh batch>> */
             memset(g, 0, m->n * sizeof *g);
             for (long b = 0; status == 0 && b < p->batch; b++) {
                 music_draw(&p->music, p->s.length, rng, s);
@@ -706,6 +750,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
     gsl_rng_free(rng);
     return status;
 }
+/* <<checkpoint files>> */
 typedef struct {
     Model *model;
     Music_gen music;
@@ -731,6 +776,7 @@ static void write_checkpoint(FILE *fp, const Checkpoint *c)
     }
     fputs("end\n", fp);
 }
+/* <<checkpoint files>> */
 enum { WORD_MAX = 63 };
 static int read_word(FILE *fp, char *word, const char *path, const char *what,
                      Error *err)                    /* 1 at the end of the file */
@@ -786,6 +832,7 @@ static int expect_word(FILE *fp, const char *path, const char *want, Error *err)
         return fail(err, "%s: expected '%s', found '%s'", path, want, word);
     return 0;
 }
+/* <<checkpoint files>> */
 static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
                        Error *err)
 {
@@ -824,6 +871,7 @@ static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
                     c->music.phase, c->music.metre);
     return shape_check(*s, err) == 0 ? 0 : -1;
 }
+/* <<checkpoint files>> */
 static int read_blocks(FILE *fp, const char *path, Model *m, Error *err)
 {
     for (int b = 0; b < NBLOCKS; b++) {
@@ -844,6 +892,7 @@ static int read_blocks(FILE *fp, const char *path, Model *m, Error *err)
     }
     return expect_word(fp, path, "end", err);
 }
+/* <<checkpoint files>> */
 static int read_checkpoint_stream(FILE *fp, const char *path, Checkpoint *c,
                                   Error *err)
 {
@@ -880,6 +929,7 @@ static int read_checkpoint(const char *path, Checkpoint *c, Error *err)
     fclose(fp);
     return status;
 }
+/* <<open the fuzzer's bytes as a stream>> */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_stream(const uint8_t *data, size_t size)
@@ -891,6 +941,7 @@ static FILE *fuzz_stream(const uint8_t *data, size_t size)
         (void)fgetc(fp);
     return fp;
 }
+/* <<judge a checkpoint by its words>> */
 static bool is_blank(uint8_t b)
 {
     return b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r';
@@ -917,6 +968,7 @@ static bool checkpoint_is_valid(const uint8_t *data, size_t size, const Model *m
             return false;
         memcpy(w, data + i, j - i);
         w[j - i] = '\0';
+        /* <<judge one word of a checkpoint>> */
         if (word == 0 && strcmp(w, "attention-checkpoint") != 0)
             return false;
         if (word + 1 == expect && strcmp(w, "end") != 0)
@@ -956,6 +1008,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     model_free(c.model);
     return 0;
 }
+/* <<run the fuzz target on the files named on the command line>> */
 #ifndef LIBFUZZER
 int main(int argc, char *argv[])
 {

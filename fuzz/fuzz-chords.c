@@ -1,5 +1,6 @@
 /* fuzz-chords.c -- fuzz target of codebook's table of chords (--chords).
  * Tangled from chapters/23-2-codebook.nw. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -22,6 +23,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -34,6 +36,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -46,6 +49,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -65,6 +69,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<keys, chords and the circle of fifths>> */
 enum { KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
@@ -93,6 +98,7 @@ static int key_in_fifths_order(int i)           /* i = 0..23 */
 {
     return i < 12 ? 7 * i % 12 : 12 + (7 * (i - 12) + 9) % 12;
 }
+/* <<read a key name>> */
 static int parse_key(const char *s)
 {
     static const int letter[7] = {9, 11, 0, 2, 4, 5, 7};    /* A B C D E F G */
@@ -106,11 +112,13 @@ static int parse_key(const char *s)
         return pc;
     return strcmp(s, "m") == 0 ? 12 + pc : -1;
 }
+/* <<transpose a key>> */
 static int transpose_key(int key, int n)
 {
     const int t = ((key_tonic(key) + n) % 12 + 12) % 12;
     return key_minor(key) ? 12 + t : t;
 }
+/* <<keys, chords and the circle of fifths>> */
 static const int SCALE[2][7] = {{0, 2, 4, 5, 7, 9, 11}, {0, 2, 3, 5, 7, 8, 11}};
 
 static int triad(int key, int degree, int pcs[3])
@@ -123,6 +131,7 @@ static int triad(int key, int degree, int pcs[3])
     const int quality = third == 4 ? (fifth == 7 ? 0 : 3) : (fifth == 7 ? 1 : 2);
     return 4 * pcs[0] + quality;
 }
+/* <<a table of clips>> */
 typedef struct {
     size_t clips, frames, groups;
     int *key;                   /* per clip */
@@ -136,6 +145,7 @@ typedef struct {
     size_t *tgroup;             /* the groups, tune by tune, lowest offset first */
     char **id;                  /* per clip, while the table is read */
 } Clips;
+/* <<split a line at its tabs, keeping empty fields>> */
 static char *next_field(char **rest)
 {
     char *field = *rest;
@@ -147,6 +157,7 @@ static char *next_field(char **rest)
     *rest = tab != NULL ? tab + 1 : NULL;
     return field;
 }
+/* <<free a table of clips>> */
 static void clips_free(Clips *cl)
 {
     for (size_t c = 0; cl->id != NULL && c < cl->clips; c++)
@@ -162,6 +173,8 @@ static void clips_free(Clips *cl)
     free(cl->tgroup);
     *cl = (Clips){0};
 }
+/* <<read a table of clips>> */
+/* <<sort the clips by id and gather them into groups>> */
 typedef struct {
     const char *id;
     size_t clip;
@@ -176,6 +189,7 @@ static size_t group_length(const char *id)
 {
     return strcspn(id, "/");
 }
+/* <<gather the sorted clips into groups>> */
 static int group_clips(const char *path, Clips *cl, Error *err)
 {
     const size_t n = cl->clips;
@@ -188,6 +202,7 @@ static int group_clips(const char *path, Clips *cl, Error *err)
     if (status == 0)
         qsort(s, n, sizeof *s, compare_clip_ids);
     for (size_t i = 0; status == 0 && i < n; i++) {
+        /* <<check the clip against the one sorted before it, and open a group>> */
         const size_t len = group_length(s[i].id);
         if (i > 0 && strcmp(s[i].id, s[i - 1].id) == 0) {
             status = fail(err, "'%s': the clip id '%s' appears twice", path, s[i].id);
@@ -210,6 +225,7 @@ static int group_clips(const char *path, Clips *cl, Error *err)
     free(s);
     return status;
 }
+/* <<gather the groups that are transpositions of one tune>> */
 typedef struct {
     const char *name;
     size_t len, group;
@@ -225,6 +241,7 @@ static int compare_tune_keys(const void *a, const void *b)
         return c != 0 ? c : x->len < y->len ? -1 : 1;
     return (x->offset > y->offset) - (x->offset < y->offset);
 }
+/* <<split a group name into its tune and its offset>> */
 static bool tune_offset(const char *id, Tune_key *t)
 {
     const size_t n = group_length(id);
@@ -238,6 +255,7 @@ static bool tune_offset(const char *id, Tune_key *t)
     t->offset = strtol(id + i - 1, NULL, 10);
     return true;
 }
+/* <<sort the groups by tune and offset>> */
 static int tune_blocks(Clips *cl, Error *err)
 {
     Tune_key *t = alloc_array(cl->groups, sizeof *t, err);
@@ -275,6 +293,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
     int status = 0;
     while (status == 0 && (got = getline(&line, &cap, fp)) != -1) {
         lineno++;
+        /* <<refuse a NUL byte, and cut the line's end>> */
         if (strlen(line) != (size_t)got) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
                           lineno);
@@ -286,6 +305,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
             line[--got] = '\0';
         if (line[0] == '\0' || line[0] == '#')
             continue;
+        /* <<grow the clip arrays when they are full>> */
         if (cl->clips + 1 >= cap_c) {
             cap_c = cap_c ? 2 * cap_c : 64;
             int *k = realloc(cl->key, cap_c * sizeof *k);
@@ -303,6 +323,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
             }
             cl->first[cl->clips] = cl->frames;
         }
+        /* <<parse the id, the key and the values of one clip>> */
         char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
         char *tok = next_field(&rest);
         if (tok == NULL) {
@@ -376,6 +397,7 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
     fclose(fp);
     return status;
 }
+/* <<the chords of every key, as a bit set>> */
 static uint64_t key_chords(int key)
 {
     uint64_t set = 0;
@@ -384,6 +406,7 @@ static uint64_t key_chords(int key)
         set |= UINT64_C(1) << triad(key, d, pcs);
     return set;
 }
+/* <<the keys allowed to every group of clips>> */
 static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
 {
     for (size_t j = 0; j < cl->groups; j++) {
@@ -401,6 +424,8 @@ static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
             allowed[j * KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
     }
 }
+/* <<a simple check of a table of clips, for the fuzz targets>> */
+/* <<a simple check of key names, for the fuzz targets>> */
 static int simple_key(const char *s, size_t n)
 {
     static const char letters[] = "CDEFGAB";
@@ -507,6 +532,7 @@ static bool simple_table(const uint8_t *data, size_t size, size_t limit,
                     return false;
             }
         }
+        /* <<check the id against every earlier id, and count the clip>> */
         bool new_group = true;
         for (size_t c = 0; c < t->clips; c++) {
             if (t->id[c].n == field[0].n && memcmp(t->id[c].p, field[0].p, field[0].n) == 0)
@@ -524,6 +550,7 @@ static bool simple_table(const uint8_t *data, size_t size, size_t limit,
     }
     return t->clips > 0;
 }
+/* <<hold a table of clips to what the check counted>> */
 static void check_table(const Clips *cl, const Simple_table *t, size_t limit)
 {
     if (cl->clips != t->clips || cl->frames != t->frames || cl->groups != t->groups)
@@ -547,6 +574,7 @@ static void check_table(const Clips *cl, const Simple_table *t, size_t limit)
     if (cl->tunes > 0 && cl->tfirst[cl->tunes] != cl->groups)
         abort();
 }
+/* <<a simple check that a chord belongs to a key>> */
 static bool simple_diatonic(int chord, int key)
 {
     static const int major[12] = {1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1};
@@ -569,6 +597,7 @@ static bool simple_diatonic(int chord, int key)
         }
     return up[0] == third[q] && up[1] == fifth[q];
 }
+/* <<open the fuzzer's bytes as a stream>> */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_stream(const uint8_t *data, size_t size)
@@ -598,6 +627,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (status == 0) {
         check_table(&cl, &t, CHORDS);
+        /* <<give the table its chords and check the keys they allow>> */
         int *allowed = malloc(cl.groups * KEYS * sizeof *allowed);
         int *nallowed = malloc(cl.groups * sizeof *nallowed);
         cl.chord = malloc(cl.frames * sizeof *cl.chord);
@@ -632,6 +662,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clips_free(&cl);
     return 0;
 }
+/* <<run the fuzz target on the files named on the command line>> */
 #ifndef LIBFUZZER
 int main(int argc, char *argv[])
 {

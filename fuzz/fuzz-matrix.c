@@ -1,5 +1,6 @@
 /* fuzz-matrix.c -- fuzz target of the text matrix reader.
  * Tangled from chapters/support.nw. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -24,6 +25,7 @@
 #include <gsl/gsl_matrix.h>
 #include <ctype.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -36,6 +38,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -48,6 +51,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -67,6 +71,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -88,6 +93,9 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<read a matrix of numbers>> */
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -103,6 +111,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -115,6 +124,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -156,6 +166,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -179,6 +190,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -195,6 +207,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -215,6 +228,7 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<open the fuzzer's bytes as a stream>> */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_stream(const uint8_t *data, size_t size)
@@ -226,6 +240,7 @@ static FILE *fuzz_stream(const uint8_t *data, size_t size)
         (void)fgetc(fp);
     return fp;
 }
+/* <<a second, simple reader of matrices for the fuzz target>> */
 static bool simple_number(const char *w, double *out)
 {
     const char *p = w + (*w == '+' || *w == '-');
@@ -258,6 +273,7 @@ typedef struct {
     double *v;                          /* rows x cols numbers, row by row */
 } Simple_matrix;
 
+/* <<the simple reader reads one line>> */
 static bool simple_line(char *line, Simple_matrix *r)
 {
     char *hash = strchr(line, '#');
@@ -315,6 +331,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gsl_matrix *m = read_matrix_stream(fp, "fuzz", &err);
     fclose(fp);
     Simple_matrix want = simple_read((const char *)data, size);
+    /* <<abort unless the two readers agree>> */
     if ((m != NULL) != want.ok) {
         fprintf(stderr, "fuzz-matrix: reader %s, simple reader %s (%s)\n",
                 m ? "accepted" : "refused", want.ok ? "accepts" : "refuses", err.msg);
@@ -332,6 +349,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
+/* <<run the fuzz target on the files named on the command line>> */
 #ifndef LIBFUZZER
 int main(int argc, char *argv[])
 {

@@ -1,5 +1,6 @@
 /* fuzz-npy.c -- libFuzzer target for the .npy reader of section 23.1.
  * Tangled from chapters/23-1b-tsne.nw; edit that file, then `make tangle`. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -23,6 +24,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
 #include <ctype.h>
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -35,6 +37,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -47,6 +50,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -66,6 +70,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -87,6 +92,8 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -102,6 +109,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -114,6 +122,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -155,6 +164,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -178,6 +188,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -194,6 +205,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -202,11 +214,13 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     free(nums.v);
     return m;
 }
+/* <<read a NumPy array>> */
 typedef struct {
     size_t rows, cols, item;            /* item: 4 or 8 bytes */
     bool fortran;                       /* column-major data */
 } Npy_shape;
 
+/* <<parse the header of a NumPy array>> */
 typedef struct {
     const char *p, *end;                /* the unread part of the header */
 } Npy_cursor;
@@ -221,6 +235,7 @@ static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch
     return true;
 }
 
+/* <<read a quoted string, a truth value and a whole number of a header>> */
 static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
     if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
@@ -262,6 +277,7 @@ static bool npy_whole(Npy_cursor *c, size_t *out)
     *out = x;
     return c->p > start && !(*start == '0' && c->p - start > 1);
 }
+/* <<read the shape tuple of a header>> */
 static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
 {
     if (!npy_token(c, '('))
@@ -281,6 +297,7 @@ static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
         comma = npy_token(c, ',');
     }
 }
+/* <<read the dictionary of a header>> */
 typedef struct {
     const char *descr;
     size_t descr_len, dims[3], ndim;
@@ -323,6 +340,7 @@ static bool npy_dict(const char *h, size_t len, Npy_fields *f)
         c.p++;
     return seen[0] && seen[1] && seen[2] && c.p + 1 == c.end && *c.p == '\n';
 }
+/* <<parse the header of a NumPy array>> */
 static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh,
                       Error *err)
 {
@@ -353,6 +371,8 @@ static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh
                     "large", path, sh->rows, sh->cols);
     return 0;
 }
+/* <<read the values of a NumPy array>> */
+/* <<read exactly the bytes a shape promises>> */
 static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
                                 size_t item, Error *err)
 {
@@ -372,6 +392,7 @@ static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
         }
         got = fread(b + n, 1, cap - n, fp);
     }
+    /* <<refuse a read error, a short file or bytes left over>> */
     int status = b == NULL ? -1 : 0;
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
@@ -424,6 +445,7 @@ static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
     free(b);
     return m;
 }
+/* <<read the points from a text or NumPy file>> */
 enum { NPY_HEADER_MAX = 10000 };
 
 static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
@@ -434,6 +456,7 @@ static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
              "bytes \\x93NUMPY", path);
         return NULL;
     }
+    /* <<read the version and the length of the header>> */
     if (fread(pre + 6, 1, 2, fp) != 2 || pre[6] < 1 || pre[6] > 3 || pre[7] != 0) {
         fail(err, "'%s': unsupported .npy version (1.0, 2.0 and 3.0 are read)", path);
         return NULL;
@@ -461,6 +484,7 @@ static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
     free(header);
     return m;
 }
+/* <<read the points from a text or NumPy file>> */
 static gsl_matrix *read_points_stream(FILE *fp, const char *path, Error *err)
 {
     const size_t n = strlen(path);
@@ -486,6 +510,7 @@ static gsl_matrix *read_points(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<open the fuzzer's bytes as a stream>> */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_stream(const uint8_t *data, size_t size)
@@ -497,6 +522,7 @@ static FILE *fuzz_stream(const uint8_t *data, size_t size)
         (void)fgetc(fp);
     return fp;
 }
+/* <<a second, simple reading of a NumPy file>> */
 typedef struct {
     size_t rows, cols, item, offset;
     bool fortran;
@@ -510,6 +536,7 @@ typedef struct {
 
 enum { REF_TOKENS = 32 };
 
+/* <<split a header into tokens>> */
 static bool ref_tokens(const char *h, size_t len, Ref_token *t, size_t *nt)
 {
     if (len == 0 || h[len - 1] != '\n')
@@ -549,6 +576,7 @@ static bool ref_tokens(const char *h, size_t len, Ref_token *t, size_t *nt)
     }
     return true;
 }
+/* <<match the tokens against the only pattern allowed>> */
 static bool ref_is(const Ref_token *t, const char *text)
 {
     return t->len == strlen(text) && memcmp(t->text, text, t->len) == 0;
@@ -572,6 +600,7 @@ static bool ref_number(const Ref_token *t, size_t *out)
     return true;
 }
 
+/* <<match one entry of the dictionary>> */
 static bool ref_entry(const Ref_token *t, size_t nt, size_t *k, bool seen[3],
                       Ref_npy *r)
 {
@@ -655,6 +684,7 @@ static bool ref_npy(const uint8_t *d, size_t size, Ref_npy *r)
         || !ref_pattern(t, nt, r))
         return false;
     r->offset = start + hlen;
+    /* <<check the size and the values the pattern promises>> */
     if (r->rows == 0 || r->cols == 0 || r->rows > SIZE_MAX / r->cols / r->item
         || size - r->offset != r->rows * r->cols * r->item)
         return false;
@@ -675,6 +705,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fclose(fp);
     Ref_npy ref;
     const bool valid = ref_npy(data, size, &ref);
+    /* <<abort if the reader and the second reading disagree>> */
     if (valid != (m != NULL) || (m == NULL && err.msg[0] == '\0'))
         abort();
     if (m != NULL && (m->size1 != ref.rows || m->size2 != ref.cols))
@@ -689,6 +720,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gsl_matrix_free(m);
     return 0;
 }
+/* <<run the fuzz target on the files named on the command line>> */
 #ifndef LIBFUZZER
 int main(int argc, char *argv[])
 {

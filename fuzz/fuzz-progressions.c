@@ -1,5 +1,6 @@
 /* fuzz-progressions.c -- libFuzzer target for the chord-progression reader
  * of section 23.7.  Tangled from chapters/23-7-hull.nw. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -27,6 +28,7 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -39,6 +41,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -51,6 +54,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -70,6 +74,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -91,6 +96,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<interface of the hull>> */
 typedef struct {
     size_t n, d;
     bool inside;            /* distance <= the inside tolerance */
@@ -110,6 +116,8 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                             Certificate *cert, Error *err);
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err);
+/* <<implementation of the hull>> */
+/* <<allocate and free a certificate>> */
 static Certificate *certificate_alloc(size_t n, size_t d, Error *err)
 {
     Certificate *cert = alloc_array(1, sizeof *cert, err);
@@ -135,6 +143,7 @@ static void certificate_free(Certificate *cert)
         free(cert);
     }
 }
+/* <<the workspace of Wolfe's algorithm>> */
 typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
     double *t;              /* the target divided by s */
@@ -149,6 +158,7 @@ typedef struct {
     gsl_vector *tau, *beta, *rhs, *resid;
 } Wolfe;
 
+/* <<free the workspace>> */
 static void wolfe_free(Wolfe *wf)
 {
     gsl_matrix_free(wf->P);
@@ -167,6 +177,7 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
+/* <<allocate the workspace and scale the problem>> */
 static int problem_scale(const gsl_matrix *phi, const double *tau)
 {
     double big = 0.0;
@@ -220,6 +231,7 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
     }
     return 0;
 }
+/* <<solve for the affine minimiser of the corral>> */
 static void corral_point(Wolfe *wf, const double *weights)
 {
     gsl_vector_set_zero(wf->z);
@@ -280,6 +292,7 @@ static int affine_minimiser(Wolfe *wf)
     wf->alpha[0] = 1.0 - sum;
     return 0;
 }
+/* <<take minor steps until the corral's minimiser has positive weights>> */
 static int minor_steps(Wolfe *wf)
 {
     for (;;) {
@@ -302,6 +315,7 @@ static int minor_steps(Wolfe *wf)
         }
         if (theta <= 0.0 && limit == wf->s_now - 1)
             return -1;                              /* the new point left at once */
+        /* <<move towards the affine minimiser and drop the points that reach zero>> */
         size_t kept = 0;
         for (size_t a = 0; a < wf->s_now; a++) {
             double l = wf->lambda[a] + theta * (wf->alpha[a] - wf->lambda[a]);
@@ -318,6 +332,7 @@ static int minor_steps(Wolfe *wf)
             wf->lambda[a] /= total;
     }
 }
+/* <<run Wolfe's algorithm from the nearest single point>> */
 static size_t major_step_cap(size_t n, size_t d)
 {
     size_t nd = n + d;
@@ -343,6 +358,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     wf->s_now = 1;
     const size_t max_steps = major_step_cap(n, wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
+        /* <<stop if no point lies beyond the plane through [[z]]>> */
         corral_point(wf, wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
         double xz;
@@ -369,6 +385,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     }
     corral_point(wf, wf->lambda);
 }
+/* <<turn the nearest point into a certificate>> */
 static int hull_certificate(const gsl_matrix *phi, const double *tau,
                             Certificate *cert, Error *err)
 {
@@ -389,6 +406,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
     cert->c = cert->margin = 0.0;
     memset(cert->w, 0, d * sizeof *cert->w);
     if (dist > 0.0)
+        /* <<fill in the hyperplane of an outside target>> */
         {
             gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
             size_t m = wf.s_now - 1;
@@ -415,6 +433,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
             cert->margin = ldexp(wt - c, wf.e);
             cert->boundary = !(wt - c > 0.0) || !isfinite(len);
         }
+    /* <<call a close target inside unless its hyperplane proves the distance>> */
     double own = 0.0;                           /* the size of the target and of z */
     for (size_t k = 0; k < d; k++)
         own = fmax(own, fmax(fabs(wf.t[k]), fabs(gsl_vector_get(wf.z, k))));
@@ -427,6 +446,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
     }
     const int e = wf.e;
     wolfe_free(&wf);
+    /* <<refuse a certificate that the reader's units cannot hold>> */
     bool finite = isfinite(cert->distance) && isfinite(cert->c)
                   && isfinite(cert->margin);
     for (size_t k = 0; k < d; k++)
@@ -437,6 +457,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     dist, e);
     return 0;
 }
+/* <<check a certificate without trusting the solver>> */
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
@@ -451,6 +472,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
         diam2 = fmax(diam2, q);
     }
     const double tol = 1e-9 * sqrt(diam2) + 64 * DBL_EPSILON;    /* scaled units */
+    /* <<check the weights and the nearest point>> */
     for (size_t i = 0; i < n; i++) {
         if (!(cert->lambda[i] >= 0.0))
             return fail(err, "weight %zu is negative", i + 1);
@@ -475,6 +497,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
                     cert->distance);
     if (cert->boundary)
         return 0;
+    /* <<check the hyperplane of an outside verdict>> */
     double ww = 0.0, wt = 0.0, worst = -INFINITY;
     for (size_t k = 0; k < d; k++) {
         ww += cert->w[k] * cert->w[k];
@@ -501,6 +524,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
                     ldexp(sqrt(r2), e), ldexp(wt - worst, e));
     return 0;
 }
+/* <<chord progressions as feature vectors>> */
 enum { NMOVES = 8 };
 static const char *const MOVE_NAMES[NMOVES] = {
     "V-I", "ii-V", "I-IV", "IV-I", "V-IV", "circle", "subV", "other"};
@@ -511,6 +535,7 @@ typedef struct {
     char suffix[8];         /* "", "7", "maj7", "o7", ... */
 } Roman_chord;
 
+/* <<parse a Roman-numeral chord>> */
 static int parse_chord(const char *tok, Roman_chord *ch)
 {
     static const char *const numerals[7] = {"VII", "III", "IV", "VI", "II", "V",
@@ -542,6 +567,7 @@ static int parse_chord(const char *tok, Roman_chord *ch)
     }
     return -1;
 }
+/* <<classify the move from one chord to the next>> */
 static int classify_move(const Roman_chord *a, const Roman_chord *b)
 {
     int step = ((b->root - a->root) % 12 + 12) % 12;
@@ -560,6 +586,7 @@ static int classify_move(const Roman_chord *a, const Roman_chord *b)
         return 4;                                   /* V-IV */
     return step == 5 ? 5 : 7;                       /* circle, or other */
 }
+/* <<read a file of progressions into feature vectors>> */
 enum { NAME_BYTES = 40 };
 typedef struct {
     size_t n, cap;
@@ -574,6 +601,7 @@ static void progressions_free(Progressions *pr)
     *pr = (Progressions){0, 0, NULL, NULL};
 }
 
+/* <<make room for one more progression>> */
 static int grow_progressions(Progressions *pr, Error *err)
 {
     if (pr->n < pr->cap)
@@ -591,6 +619,7 @@ static int grow_progressions(Progressions *pr, Error *err)
     pr->cap = cap;
     return 0;
 }
+/* <<copy a name whole characters at a time>> */
 static size_t utf8_length(const unsigned char *s, size_t avail)
 {
     size_t len = s[0] < 0x80 ? 1
@@ -627,6 +656,7 @@ static int copy_name(char name[NAME_BYTES], const char *src, size_t n)
     name[out] = '\0';
     return 0;
 }
+/* <<turn one line of chords into a feature vector>> */
 static int progression_features(char *line, const char *path, size_t lineno,
                                  Progressions *pr, Error *err)
 {
@@ -676,6 +706,7 @@ static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr
                           path, lineno);
             break;
         }
+        /* <<cut the line ending and a byte-order mark>> */
         if (len > 0 && line[len - 1] == '\n')
             line[--len] = '\0';
         if (len > 0 && line[len - 1] == '\r')
@@ -707,6 +738,7 @@ static int read_progressions(const char *path, Progressions *pr, Error *err)
     fclose(fp);
     return status;
 }
+/* <<test each training progression against the hull of the others>> */
 typedef struct {
     const double *row;
     size_t d, index;
@@ -729,6 +761,7 @@ static bool same_row(const Sorted_row *p, const Sorted_row *q)
     return true;
 }
 
+/* <<mark the rows that have a duplicate>> */
 static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
                            size_t *nv, Error *err)
 {
@@ -752,6 +785,7 @@ static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
     free(r);
     return 0;
 }
+/* <<decide one point against the hull of all the others>> */
 static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
                           size_t m, Certificate **cert, Error *err)
 {
@@ -788,6 +822,7 @@ static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
     free(use);
     return status;
 }
+/* <<decide one point against the vertices found so far>> */
 static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
                             size_t *nv, bool *out, size_t *work, Error *err)
 {
@@ -808,6 +843,7 @@ static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
             return status < 0 ? -1 : against_all_others(pts, i, out, work, err);
         }
         *work += m;
+        /* <<stop if the vertices hold the point, or find the next vertex>> */
         if (cert->inside) {
             certificate_free(cert);
             free(use);
@@ -868,6 +904,7 @@ static int leave_one_out(const gsl_matrix *pts, int *outside, size_t *work,
     free(V);
     return status;
 }
+/* <<open the fuzzer's bytes as a stream>> */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_stream(const uint8_t *data, size_t size)
@@ -879,6 +916,7 @@ static FILE *fuzz_stream(const uint8_t *data, size_t size)
         (void)fgetc(fp);
     return fp;
 }
+/* <<judge a file of progressions by its format>> */
 static bool is_chord(const char *w, size_t n)
 {
     static const char *const acc[3] = {"", "b", "#"};
@@ -897,6 +935,7 @@ static bool is_chord(const char *w, size_t n)
     return false;
 }
 
+/* <<decide whether bytes are text in UTF-8, the long way>> */
 static bool is_utf8_text(const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i < n; ) {
@@ -922,6 +961,7 @@ static bool is_utf8_text(const unsigned char *s, size_t n)
     }
     return true;
 }
+/* <<judge one line of progressions>> */
 static int judge_line(const char *s, size_t n, size_t lineno,
                       const Progressions *pr, size_t index)
 {
@@ -945,6 +985,7 @@ static int judge_line(const char *s, size_t n, size_t lineno,
         words += j > i;
         i = j;
     }
+    /* <<judge the name and the features of one progression>> */
     size_t name_len = colon ? (size_t)(colon - s) - lead : 0;
     const char *name = pr->names[index];
     size_t stored = strlen(name);
@@ -1016,6 +1057,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     progressions_free(&pr);
     return 0;
 }
+/* <<run the fuzz target on the files named on the command line>> */
 #ifndef LIBFUZZER
 int main(int argc, char *argv[])
 {

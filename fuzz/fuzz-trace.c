@@ -1,5 +1,6 @@
 /* fuzz-trace.c -- libFuzzer target for the trace reader of section 23.4.
  * Tangled from chapters/23-4-attention.nw. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -27,6 +28,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -39,6 +41,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -51,6 +54,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -70,6 +74,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -91,6 +96,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<the music generator>> */
 enum { STRONG, MEDIUM, WEAK, ACCENTS };
 enum { ROOTS = 12, HOLD = ROOTS, HARMONIES = ROOTS + 1,
        VOCAB = ACCENTS * HARMONIES, MAX_LENGTH = 128 };
@@ -106,6 +112,7 @@ typedef struct {
     int length, metre, phase;
     int accent[MAX_LENGTH], harmony[MAX_LENGTH];
 } Tokseq;
+/* <<the music generator>> */
 static const int accent_pattern[2][4] = {{STRONG, WEAK, WEAK, -1},
                                          {STRONG, WEAK, MEDIUM, WEAK}};
 
@@ -113,6 +120,7 @@ static int token_of(const Tokseq *s, int t)
 {
     return s->accent[t] * HARMONIES + s->harmony[t];
 }
+/* <<the music generator>> */
 static int next_root(int root, const Music_gen *m, gsl_rng *rng)
 {
     static const int other[ROOTS - 3] = {1, 2, 3, 4, 6, 8, 9, 10, 11};
@@ -121,6 +129,7 @@ static int next_root(int root, const Music_gen *m, gsl_rng *rng)
         return (root + (u < 0.5 * m->p_fifth ? 7 : 5)) % ROOTS;
     return (root + other[gsl_rng_uniform_int(rng, ROOTS - 3)]) % ROOTS;
 }
+/* <<the music generator>> */
 static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
 {
     s->length = length;
@@ -136,6 +145,7 @@ static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
         s->harmony[t] = t == 0 || change ? root : HOLD;
     }
 }
+/* <<the best possible losses>> */
 static double entropy_of(const double *p, int n)
 {
     double h = 0.0;
@@ -157,6 +167,7 @@ static double harmony_floor(const Music_gen *m)
     double q = m->p_change, hq[2] = {q, 1.0 - q};
     return entropy_of(hq, 2) + q * move_entropy(m);
 }
+/* <<the best possible losses>> */
 static double plateau_loss(const Music_gen *m, int T)
 {
     double q = m->p_change, hq[2] = {q, 1.0 - q}, sum = 0.0;
@@ -167,6 +178,7 @@ static double plateau_loss(const Music_gen *m, int T)
     }
     return sum / (T - 1);
 }
+/* <<the best possible losses>> */
 static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
                                double out[2])
 {
@@ -188,6 +200,7 @@ static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
         }
     }
 }
+/* <<the best possible losses>> */
 static double pair_prior(const Music_gen *m, int M, int ph)
 {
     if ((m->metre && m->metre != M) || (m->phase >= 0 && m->phase % M != ph))
@@ -202,6 +215,7 @@ static double rhythm_floor(const Music_gen *m, int T)
         for (int ph = 0; ph < M; ph++) {
             double prior = pair_prior(m, M, ph);
             if (prior > 0.0)
+                /* <<add the loss of the best predictor on metre [[M]], phase [[ph]]>> */
                 for (int t = 0; t + 1 < T; t++) {
                     double agree = 0.0, total = 0.0;
                     for (int M2 = 3; M2 <= 4; M2++)
@@ -220,6 +234,7 @@ static double rhythm_floor(const Music_gen *m, int T)
         }
     return loss / (T - 1);
 }
+/* <<interface of the attention model>> */
 enum { EMBED, POSITION, WQ, WK, WV, WO, U_RHYTHM, B_RHYTHM, U_HARMONY, B_HARMONY,
        NBLOCKS };
 static const char *const block_name[NBLOCKS] = {
@@ -236,6 +251,7 @@ typedef struct {
     size_t off[NBLOCKS], rows[NBLOCKS], cols[NBLOCKS];
     double *theta;              /* all parameters, block after block */
 } Model;
+/* <<interface of the attention model>> */
 typedef struct {
     int T, d, heads, dk;
     gsl_matrix *X, *Q, *K, *V, *Z, *Y;      /* T x d */
@@ -243,6 +259,7 @@ typedef struct {
     gsl_matrix *Pr, *Pc;                    /* predicted probabilities */
     gsl_matrix *dY, *dZ, *dQ, *dK, *dV, *dX, *dA, *dS, *dLr, *dLc;
 } Attn_work;
+/* <<implementation of the attention model>> */
 static int shape_check(Shape s, Error *err)
 {
     if (s.heads < 1 || s.heads > 16)
@@ -255,6 +272,7 @@ static int shape_check(Shape s, Error *err)
                     MAX_LENGTH, s.length);
     return 0;
 }
+/* <<implementation of the attention model>> */
 static void model_free(Model *m)
 {
     if (m != NULL)
@@ -287,6 +305,7 @@ static Model *model_alloc(Shape s, Error *err)
     }
     return m;
 }
+/* <<implementation of the attention model>> */
 static gsl_matrix_view block_of(const Model *m, double *base, int b)
 {
     return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
@@ -303,6 +322,7 @@ static void model_init(Model *m, gsl_rng *rng)
             m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
     }
 }
+/* <<implementation of the attention model>> */
 static void work_free(Attn_work *w)
 {
     if (w == NULL)
@@ -344,6 +364,7 @@ static Attn_work *work_alloc(Shape s, Error *err)
     }
     return w;
 }
+/* <<implementation of the attention model>> */
 static void softmax_rows(gsl_matrix *M, size_t cols)
 {
     for (size_t t = 0; t < M->size1; t++) {
@@ -356,6 +377,7 @@ static void softmax_rows(gsl_matrix *M, size_t cols)
             r[j] /= z;
     }
 }
+/* <<implementation of the attention model>> */
 static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
@@ -385,6 +407,7 @@ static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
     (void)m;
     return st;
 }
+/* <<implementation of the attention model>> */
 static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablate)
 {
     gsl_matrix_view E = block_of(m, m->theta, EMBED), P = block_of(m, m->theta,
@@ -405,6 +428,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
     gsl_matrix_memcpy(w->Y, w->X);                          /* the residual */
     st |= gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, w->Z, &Wo.matrix, 1.0,
                          w->Y);
+    /* <<compute the two output distributions>> */
     gsl_matrix *out[2] = {w->Pr, w->Pc};
     const int ub[2][2] = {{U_RHYTHM, B_RHYTHM}, {U_HARMONY, B_HARMONY}};
     for (int f = 0; f < 2; f++) {
@@ -421,6 +445,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
     }
     return st;
 }
+/* <<implementation of the attention model>> */
 static void sequence_loss(const Attn_work *w, const Tokseq *s, double loss[2])
 {
     loss[0] = loss[1] = 0.0;
@@ -431,6 +456,7 @@ static void sequence_loss(const Attn_work *w, const Tokseq *s, double loss[2])
     loss[0] /= w->T - 1;
     loss[1] /= w->T - 1;
 }
+/* <<implementation of the attention model>> */
 static int back_through_heads(Attn_work *w)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
@@ -449,6 +475,7 @@ static int back_through_heads(Attn_work *w)
                              0.0, w->dA);
         st |= gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, A, &dZh.matrix, 0.0,
                              &dVh.matrix);
+        /* <<the softmax Jacobian: [[dS]] from [[dA]] and [[A]]>> */
         for (size_t t = 0; t < T; t++) {
             double dot = 0.0;
             for (size_t u = 0; u <= t; u++)
@@ -464,11 +491,13 @@ static int back_through_heads(Attn_work *w)
     }
     return st;
 }
+/* <<implementation of the attention model>> */
 static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
                     double weight)
 {
     const int T = w->T;
     int st = 0;
+    /* <<the gradient of the loss with respect to the logits>> */
     gsl_matrix_memcpy(w->dLr, w->Pr);
     gsl_matrix_memcpy(w->dLc, w->Pc);
     for (int t = 0; t < T; t++) {
@@ -480,6 +509,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         gsl_vector_scale(&r.vector, t + 1 < T ? weight / (T - 1) : 0.0);
         gsl_vector_scale(&c.vector, t + 1 < T ? weight / (T - 1) : 0.0);
     }
+    /* <<back through the output layers to [[dY]]>> */
     const int ub[2][2] = {{U_RHYTHM, B_RHYTHM}, {U_HARMONY, B_HARMONY}};
     gsl_matrix *dL[2] = {w->dLr, w->dLc};
     for (int f = 0; f < 2; f++) {
@@ -501,6 +531,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
                          w->dZ);
     gsl_matrix_memcpy(w->dX, w->dY);                        /* the residual */
     st |= back_through_heads(w);
+    /* <<back through the projections to [[dX]]>> */
     const int proj[3] = {WQ, WK, WV};
     gsl_matrix *dP[3] = {w->dQ, w->dK, w->dV};
     for (int k = 0; k < 3; k++) {
@@ -511,6 +542,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         st |= gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, dP[k], &W.matrix, 1.0,
                              w->dX);
     }
+    /* <<back into the token and position embeddings>> */
     gsl_matrix_view gE = block_of(m, grad, EMBED), gP = block_of(m, grad, POSITION);
     for (int t = 0; t < T; t++)
         for (int j = 0; j < w->d; j++) {
@@ -520,12 +552,14 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         }
     return st;
 }
+/* <<measuring specialisation>> */
 static int last_change(const Tokseq *s, int t)
 {
     while (s->harmony[t] == HOLD)
         t--;
     return t;
 }
+/* <<measuring specialisation>> */
 typedef struct {
     double bar[2][4], change, nbar[2], nchange, onebar, nonebar;
 } Mass_sums;
@@ -549,6 +583,7 @@ static void add_masses(const gsl_matrix *A, int T, const Tokseq *s, Mass_sums *m
         }
     }
 }
+/* <<measuring specialisation>> */
 static void masses_of(const Mass_sums *ms, double mass[2])
 {
     double periodic = 0.0, n = ms->nbar[0] + ms->nbar[1];
@@ -561,6 +596,7 @@ static void masses_of(const Mass_sums *ms, double mass[2])
     mass[0] = periodic;
     mass[1] = ms->nchange > 0 ? ms->change / ms->nchange : 0.0;
 }
+/* <<measuring specialisation>> */
 typedef struct {
     double loss[2];                 /* mean losses: rhythm, harmony */
     double mass[17][2];             /* per head, then a uniform head */
@@ -589,6 +625,7 @@ static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
     }
     return 0;
 }
+/* <<measuring specialisation>> */
 static double excess_over(double mass, double uniform)
 {
     return (mass - uniform) / (1.0 - uniform);
@@ -598,6 +635,9 @@ static double spec_index(const double mass[2], const double uniform[2])
 {
     return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
+/* <<read a matrix of numbers>> */
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -613,6 +653,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -625,6 +666,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -666,6 +708,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -689,6 +732,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -705,6 +749,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -725,6 +770,7 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<the onset of specialisation in a trace>> */
 enum { TRACE_LEAD = 6 };
 static const double specialised_excess = 0.5;
 
@@ -738,6 +784,7 @@ typedef struct {
     long clipped, clip_late;    /* clipped steps; those after the first record */
 } Onset;
 
+/* <<check every column of a trace>> */
 static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
 {
     const size_t n = tr->size1, cols = tr->size2;
@@ -785,6 +832,7 @@ static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
     o->final = EXCESS(n - 1, o->head);
     o->specialised = o->final >= specialised_excess;
     o->loss0 = gsl_matrix_get(tr, 0, 2);
+    /* <<find when the change excess of the head crossed its marks>> */
     size_t i10 = n - 1, i50 = n - 1, i90 = n - 1, ij = 1;
     for (size_t i = n; i-- > 0; ) {
         double e = EXCESS(i, o->head);
@@ -810,6 +858,7 @@ static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
 #undef EXCESS
     return 0;
 }
+/* <<open the fuzzer's bytes as a stream>> */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_stream(const uint8_t *data, size_t size)
@@ -821,6 +870,7 @@ static FILE *fuzz_stream(const uint8_t *data, size_t size)
         (void)fgetc(fp);
     return fp;
 }
+/* <<judge a trace by its rules>> */
 static bool trace_is_valid(const gsl_matrix *tr)
 {
     size_t cols = tr->size2, heads = cols >= 6 ? (cols - 6) / 2 : 0;
@@ -876,6 +926,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gsl_matrix_free(tr);
     return 0;
 }
+/* <<run the fuzz target on the files named on the command line>> */
 #ifndef LIBFUZZER
 int main(int argc, char *argv[])
 {

@@ -1,5 +1,6 @@
 /* fuzz-wavlist.c -- fuzz target of codebook's list of recordings (--wavs).
  * Tangled from chapters/23-2-codebook.nw. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -22,6 +23,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -34,6 +36,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -46,6 +49,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -65,6 +69,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<keys, chords and the circle of fifths>> */
 enum { KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
@@ -93,6 +98,7 @@ static int key_in_fifths_order(int i)           /* i = 0..23 */
 {
     return i < 12 ? 7 * i % 12 : 12 + (7 * (i - 12) + 9) % 12;
 }
+/* <<read a key name>> */
 static int parse_key(const char *s)
 {
     static const int letter[7] = {9, 11, 0, 2, 4, 5, 7};    /* A B C D E F G */
@@ -106,11 +112,13 @@ static int parse_key(const char *s)
         return pc;
     return strcmp(s, "m") == 0 ? 12 + pc : -1;
 }
+/* <<transpose a key>> */
 static int transpose_key(int key, int n)
 {
     const int t = ((key_tonic(key) + n) % 12 + 12) % 12;
     return key_minor(key) ? 12 + t : t;
 }
+/* <<keys, chords and the circle of fifths>> */
 static const int SCALE[2][7] = {{0, 2, 4, 5, 7, 9, 11}, {0, 2, 3, 5, 7, 8, 11}};
 
 static int triad(int key, int degree, int pcs[3])
@@ -123,6 +131,7 @@ static int triad(int key, int degree, int pcs[3])
     const int quality = third == 4 ? (fifth == 7 ? 0 : 3) : (fifth == 7 ? 1 : 2);
     return 4 * pcs[0] + quality;
 }
+/* <<the list of WAV files>> */
 typedef struct {
     char *path, *group;
     int key;
@@ -142,6 +151,8 @@ static void wav_list_free(Wav_list *wl)
     }
     free(wl->e);
 }
+/* <<parse one line of the list of WAV files>> */
+/* <<split a line at its tabs, keeping empty fields>> */
 static char *next_field(char **rest)
 {
     char *field = *rest;
@@ -177,6 +188,7 @@ static int parse_wav_entry(char *line, const char *path, size_t lineno,
         if (f[k][0] == '\0')
             return fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at "
                         "the end of the line)", path, lineno);
+    /* <<check the key, the group and the split of one WAV file>> */
     if ((w->key = parse_key(f[1])) < 0)
         return fail(err, "%s:%zu: '%s' is not one of the 24 key names", path, lineno,
                     f[1]);
@@ -191,6 +203,7 @@ static int parse_wav_entry(char *line, const char *path, size_t lineno,
     w->group = w->path ? copy_string(f[2], err) : NULL;
     return w->group ? 0 : -1;
 }
+/* <<read the list of WAV files>> */
 static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
                                 Error *err)
 {
@@ -201,6 +214,7 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
     int status = 0;
     while (status == 0 && (got = getline(&line, &lcap, fp)) != -1) {
         lineno++;
+        /* <<refuse a NUL byte, and cut the line's end>> */
         if (strlen(line) != (size_t)got) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
                           lineno);
@@ -212,6 +226,7 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
             line[--got] = '\0';
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
+        /* <<make room for one more WAV file>> */
         if (wl->n == cap) {
             const size_t ncap = cap ? 2 * cap : 64;
             Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
@@ -253,6 +268,7 @@ static int read_wav_list(const char *path, Wav_list *wl, Error *err)
     fclose(fp);
     return status;
 }
+/* <<a simple check of key names, for the fuzz targets>> */
 static int simple_key(const char *s, size_t n)
 {
     static const char letters[] = "CDEFGAB";
@@ -304,6 +320,7 @@ static size_t simple_fields(Span line, Span *field, size_t most)
         }
     return n;
 }
+/* <<a simple check of a list of recordings>> */
 static bool simple_wav_list(const uint8_t *data, size_t size, Span entry[][4],
                             size_t *n)
 {
@@ -337,6 +354,7 @@ static bool simple_wav_list(const uint8_t *data, size_t size, Span entry[][4],
     }
     return *n > 0;
 }
+/* <<open the fuzzer's bytes as a stream>> */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_stream(const uint8_t *data, size_t size)
@@ -380,6 +398,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     return 0;
 }
+/* <<run the fuzz target on the files named on the command line>> */
 #ifndef LIBFUZZER
 int main(int argc, char *argv[])
 {

@@ -7,6 +7,7 @@
  * Build alone:
  *   cc -std=c11 -O2 attention.c $(pkg-config --cflags --libs gsl) -o attention
  */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -34,6 +35,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -46,6 +48,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -58,6 +61,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -77,6 +81,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -98,6 +103,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<the music generator>> */
 enum { STRONG, MEDIUM, WEAK, ACCENTS };
 enum { ROOTS = 12, HOLD = ROOTS, HARMONIES = ROOTS + 1,
        VOCAB = ACCENTS * HARMONIES, MAX_LENGTH = 128 };
@@ -113,6 +119,7 @@ typedef struct {
     int length, metre, phase;
     int accent[MAX_LENGTH], harmony[MAX_LENGTH];
 } Tokseq;
+/* <<the music generator>> */
 static const int accent_pattern[2][4] = {{STRONG, WEAK, WEAK, -1},
                                          {STRONG, WEAK, MEDIUM, WEAK}};
 
@@ -120,6 +127,7 @@ static int token_of(const Tokseq *s, int t)
 {
     return s->accent[t] * HARMONIES + s->harmony[t];
 }
+/* <<the music generator>> */
 static int next_root(int root, const Music_gen *m, gsl_rng *rng)
 {
     static const int other[ROOTS - 3] = {1, 2, 3, 4, 6, 8, 9, 10, 11};
@@ -128,6 +136,7 @@ static int next_root(int root, const Music_gen *m, gsl_rng *rng)
         return (root + (u < 0.5 * m->p_fifth ? 7 : 5)) % ROOTS;
     return (root + other[gsl_rng_uniform_int(rng, ROOTS - 3)]) % ROOTS;
 }
+/* <<the music generator>> */
 static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
 {
     s->length = length;
@@ -143,6 +152,7 @@ static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
         s->harmony[t] = t == 0 || change ? root : HOLD;
     }
 }
+/* <<the best possible losses>> */
 static double entropy_of(const double *p, int n)
 {
     double h = 0.0;
@@ -164,6 +174,7 @@ static double harmony_floor(const Music_gen *m)
     double q = m->p_change, hq[2] = {q, 1.0 - q};
     return entropy_of(hq, 2) + q * move_entropy(m);
 }
+/* <<the best possible losses>> */
 static double plateau_loss(const Music_gen *m, int T)
 {
     double q = m->p_change, hq[2] = {q, 1.0 - q}, sum = 0.0;
@@ -174,6 +185,7 @@ static double plateau_loss(const Music_gen *m, int T)
     }
     return sum / (T - 1);
 }
+/* <<the best possible losses>> */
 static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
                                double out[2])
 {
@@ -195,6 +207,7 @@ static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
         }
     }
 }
+/* <<the best possible losses>> */
 static double pair_prior(const Music_gen *m, int M, int ph)
 {
     if ((m->metre && m->metre != M) || (m->phase >= 0 && m->phase % M != ph))
@@ -209,6 +222,7 @@ static double rhythm_floor(const Music_gen *m, int T)
         for (int ph = 0; ph < M; ph++) {
             double prior = pair_prior(m, M, ph);
             if (prior > 0.0)
+                /* <<add the loss of the best predictor on metre [[M]], phase [[ph]]>> */
                 for (int t = 0; t + 1 < T; t++) {
                     double agree = 0.0, total = 0.0;
                     for (int M2 = 3; M2 <= 4; M2++)
@@ -227,6 +241,7 @@ static double rhythm_floor(const Music_gen *m, int T)
         }
     return loss / (T - 1);
 }
+/* <<interface of the attention model>> */
 enum { EMBED, POSITION, WQ, WK, WV, WO, U_RHYTHM, B_RHYTHM, U_HARMONY, B_HARMONY,
        NBLOCKS };
 static const char *const block_name[NBLOCKS] = {
@@ -243,6 +258,7 @@ typedef struct {
     size_t off[NBLOCKS], rows[NBLOCKS], cols[NBLOCKS];
     double *theta;              /* all parameters, block after block */
 } Model;
+/* <<interface of the attention model>> */
 typedef struct {
     int T, d, heads, dk;
     gsl_matrix *X, *Q, *K, *V, *Z, *Y;      /* T x d */
@@ -250,6 +266,7 @@ typedef struct {
     gsl_matrix *Pr, *Pc;                    /* predicted probabilities */
     gsl_matrix *dY, *dZ, *dQ, *dK, *dV, *dX, *dA, *dS, *dLr, *dLc;
 } Attn_work;
+/* <<implementation of the attention model>> */
 static int shape_check(Shape s, Error *err)
 {
     if (s.heads < 1 || s.heads > 16)
@@ -262,6 +279,7 @@ static int shape_check(Shape s, Error *err)
                     MAX_LENGTH, s.length);
     return 0;
 }
+/* <<implementation of the attention model>> */
 static void model_free(Model *m)
 {
     if (m != NULL)
@@ -294,6 +312,7 @@ static Model *model_alloc(Shape s, Error *err)
     }
     return m;
 }
+/* <<implementation of the attention model>> */
 static gsl_matrix_view block_of(const Model *m, double *base, int b)
 {
     return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
@@ -310,6 +329,7 @@ static void model_init(Model *m, gsl_rng *rng)
             m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
     }
 }
+/* <<implementation of the attention model>> */
 static void work_free(Attn_work *w)
 {
     if (w == NULL)
@@ -351,6 +371,7 @@ static Attn_work *work_alloc(Shape s, Error *err)
     }
     return w;
 }
+/* <<implementation of the attention model>> */
 static void softmax_rows(gsl_matrix *M, size_t cols)
 {
     for (size_t t = 0; t < M->size1; t++) {
@@ -363,6 +384,7 @@ static void softmax_rows(gsl_matrix *M, size_t cols)
             r[j] /= z;
     }
 }
+/* <<implementation of the attention model>> */
 static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
@@ -392,6 +414,7 @@ static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
     (void)m;
     return st;
 }
+/* <<implementation of the attention model>> */
 static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablate)
 {
     gsl_matrix_view E = block_of(m, m->theta, EMBED), P = block_of(m, m->theta,
@@ -412,6 +435,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
     gsl_matrix_memcpy(w->Y, w->X);                          /* the residual */
     st |= gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, w->Z, &Wo.matrix, 1.0,
                          w->Y);
+    /* <<compute the two output distributions>> */
     gsl_matrix *out[2] = {w->Pr, w->Pc};
     const int ub[2][2] = {{U_RHYTHM, B_RHYTHM}, {U_HARMONY, B_HARMONY}};
     for (int f = 0; f < 2; f++) {
@@ -428,6 +452,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
     }
     return st;
 }
+/* <<implementation of the attention model>> */
 static void sequence_loss(const Attn_work *w, const Tokseq *s, double loss[2])
 {
     loss[0] = loss[1] = 0.0;
@@ -438,6 +463,7 @@ static void sequence_loss(const Attn_work *w, const Tokseq *s, double loss[2])
     loss[0] /= w->T - 1;
     loss[1] /= w->T - 1;
 }
+/* <<implementation of the attention model>> */
 static int back_through_heads(Attn_work *w)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
@@ -456,6 +482,7 @@ static int back_through_heads(Attn_work *w)
                              0.0, w->dA);
         st |= gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, A, &dZh.matrix, 0.0,
                              &dVh.matrix);
+        /* <<the softmax Jacobian: [[dS]] from [[dA]] and [[A]]>> */
         for (size_t t = 0; t < T; t++) {
             double dot = 0.0;
             for (size_t u = 0; u <= t; u++)
@@ -471,11 +498,13 @@ static int back_through_heads(Attn_work *w)
     }
     return st;
 }
+/* <<implementation of the attention model>> */
 static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
                     double weight)
 {
     const int T = w->T;
     int st = 0;
+    /* <<the gradient of the loss with respect to the logits>> */
     gsl_matrix_memcpy(w->dLr, w->Pr);
     gsl_matrix_memcpy(w->dLc, w->Pc);
     for (int t = 0; t < T; t++) {
@@ -487,6 +516,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         gsl_vector_scale(&r.vector, t + 1 < T ? weight / (T - 1) : 0.0);
         gsl_vector_scale(&c.vector, t + 1 < T ? weight / (T - 1) : 0.0);
     }
+    /* <<back through the output layers to [[dY]]>> */
     const int ub[2][2] = {{U_RHYTHM, B_RHYTHM}, {U_HARMONY, B_HARMONY}};
     gsl_matrix *dL[2] = {w->dLr, w->dLc};
     for (int f = 0; f < 2; f++) {
@@ -508,6 +538,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
                          w->dZ);
     gsl_matrix_memcpy(w->dX, w->dY);                        /* the residual */
     st |= back_through_heads(w);
+    /* <<back through the projections to [[dX]]>> */
     const int proj[3] = {WQ, WK, WV};
     gsl_matrix *dP[3] = {w->dQ, w->dK, w->dV};
     for (int k = 0; k < 3; k++) {
@@ -518,6 +549,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         st |= gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, dP[k], &W.matrix, 1.0,
                              w->dX);
     }
+    /* <<back into the token and position embeddings>> */
     gsl_matrix_view gE = block_of(m, grad, EMBED), gP = block_of(m, grad, POSITION);
     for (int t = 0; t < T; t++)
         for (int j = 0; j < w->d; j++) {
@@ -527,12 +559,14 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         }
     return st;
 }
+/* <<measuring specialisation>> */
 static int last_change(const Tokseq *s, int t)
 {
     while (s->harmony[t] == HOLD)
         t--;
     return t;
 }
+/* <<measuring specialisation>> */
 typedef struct {
     double bar[2][4], change, nbar[2], nchange, onebar, nonebar;
 } Mass_sums;
@@ -556,6 +590,7 @@ static void add_masses(const gsl_matrix *A, int T, const Tokseq *s, Mass_sums *m
         }
     }
 }
+/* <<measuring specialisation>> */
 static void masses_of(const Mass_sums *ms, double mass[2])
 {
     double periodic = 0.0, n = ms->nbar[0] + ms->nbar[1];
@@ -568,6 +603,7 @@ static void masses_of(const Mass_sums *ms, double mass[2])
     mass[0] = periodic;
     mass[1] = ms->nchange > 0 ? ms->change / ms->nchange : 0.0;
 }
+/* <<measuring specialisation>> */
 typedef struct {
     double loss[2];                 /* mean losses: rhythm, harmony */
     double mass[17][2];             /* per head, then a uniform head */
@@ -596,6 +632,7 @@ static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
     }
     return 0;
 }
+/* <<measuring specialisation>> */
 static double excess_over(double mass, double uniform)
 {
     return (mass - uniform) / (1.0 - uniform);
@@ -605,6 +642,7 @@ static double spec_index(const double mass[2], const double uniform[2])
 {
     return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
+/* <<training by Adam>> */
 typedef struct {
     Shape s;
     Music_gen music;
@@ -617,6 +655,7 @@ typedef struct {
     double loss[2];                 /* rhythm, harmony, on the evaluation set */
     double mass[17][2];             /* per head, then a uniform head */
 } Trace_row;
+/* <<training by Adam>> */
 static void adam_step(double *theta, const double *g, double *mo, double *ve,
                       size_t n, long t, double lr)
 {
@@ -628,6 +667,7 @@ static void adam_step(double *theta, const double *g, double *mo, double *ve,
         theta[k] -= lr * (mo[k] / c1) / (sqrt(ve[k] / c2) + eps);
     }
 }
+/* <<training by Adam>> */
 static double clip_gradient(double *g, size_t n, double clip)
 {
     double norm = 0.0;
@@ -639,6 +679,7 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
+/* <<training by Adam>> */
 static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
                     Error *err)
 {
@@ -656,6 +697,7 @@ static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
     gsl_rng_free(rng);
     return 0;
 }
+/* <<training by Adam>> */
 static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
                  bool verbose, Error *err)
 {
@@ -675,6 +717,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
         *ntrace = 0;
         long clipped = 0;
         for (long step = 0; status == 0 && step <= p->steps; step++) {
+            /* <<record a row of the trace every [[p->every]] steps>> */
             if (step % p->every == 0 || step == p->steps) {
                 Eval e;
                 if (evaluate_set(m, evalset, p->eval_count, w, 0, &e) != 0) {
@@ -696,6 +739,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
             }
             if (step == p->steps)
                 break;
+            /* <<take one step of Adam on a fresh batch>> */
             memset(g, 0, m->n * sizeof *g);
             for (long b = 0; status == 0 && b < p->batch; b++) {
                 music_draw(&p->music, p->s.length, rng, s);
@@ -713,6 +757,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
     gsl_rng_free(rng);
     return status;
 }
+/* <<checkpoint files>> */
 typedef struct {
     Model *model;
     Music_gen music;
@@ -738,6 +783,7 @@ static void write_checkpoint(FILE *fp, const Checkpoint *c)
     }
     fputs("end\n", fp);
 }
+/* <<checkpoint files>> */
 enum { WORD_MAX = 63 };
 static int read_word(FILE *fp, char *word, const char *path, const char *what,
                      Error *err)                    /* 1 at the end of the file */
@@ -793,6 +839,7 @@ static int expect_word(FILE *fp, const char *path, const char *want, Error *err)
         return fail(err, "%s: expected '%s', found '%s'", path, want, word);
     return 0;
 }
+/* <<checkpoint files>> */
 static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
                        Error *err)
 {
@@ -831,6 +878,7 @@ static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
                     c->music.phase, c->music.metre);
     return shape_check(*s, err) == 0 ? 0 : -1;
 }
+/* <<checkpoint files>> */
 static int read_blocks(FILE *fp, const char *path, Model *m, Error *err)
 {
     for (int b = 0; b < NBLOCKS; b++) {
@@ -851,6 +899,7 @@ static int read_blocks(FILE *fp, const char *path, Model *m, Error *err)
     }
     return expect_word(fp, path, "end", err);
 }
+/* <<checkpoint files>> */
 static int read_checkpoint_stream(FILE *fp, const char *path, Checkpoint *c,
                                   Error *err)
 {
@@ -887,6 +936,7 @@ static int read_checkpoint(const char *path, Checkpoint *c, Error *err)
     fclose(fp);
     return status;
 }
+/* <<the worked example of attention>> */
 typedef struct {
     double A[3][3];                 /* the attention matrix of the one head */
     double z[2];                    /* the output of the third token */
@@ -899,6 +949,7 @@ static int worked_compute(Worked *wk, Error *err)
     Attn_work *w = m ? work_alloc(s, err) : NULL;
     int status = -1;
     if (w != NULL) {
+        /* <<set the inputs of the worked example>> */
         static const double x[3][2] = {{1, 0}, {0, 1}, {1, 1}};
         static const double wq[4] = {1, 0, 0, 1}, wk_[4] = {2, 0, 0, 1},
                             wv[4] = {1, 0, 0, 1};
@@ -927,6 +978,9 @@ static int worked_compute(Worked *wk, Error *err)
     model_free(m);
     return status;
 }
+/* <<read a matrix of numbers>> */
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -942,6 +996,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -954,6 +1009,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -995,6 +1051,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -1018,6 +1075,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -1034,6 +1092,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -1054,6 +1113,7 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<the onset of specialisation in a trace>> */
 enum { TRACE_LEAD = 6 };
 static const double specialised_excess = 0.5;
 
@@ -1067,6 +1127,7 @@ typedef struct {
     long clipped, clip_late;    /* clipped steps; those after the first record */
 } Onset;
 
+/* <<check every column of a trace>> */
 static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
 {
     const size_t n = tr->size1, cols = tr->size2;
@@ -1114,6 +1175,7 @@ static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
     o->final = EXCESS(n - 1, o->head);
     o->specialised = o->final >= specialised_excess;
     o->loss0 = gsl_matrix_get(tr, 0, 2);
+    /* <<find when the change excess of the head crossed its marks>> */
     size_t i10 = n - 1, i50 = n - 1, i90 = n - 1, ij = 1;
     for (size_t i = n; i-- > 0; ) {
         double e = EXCESS(i, o->head);
@@ -1139,6 +1201,8 @@ static int onset_of(const gsl_matrix *tr, const char *path, double rhythm_near,
 #undef EXCESS
     return 0;
 }
+/* <<parse numeric options>> */
+/* <<parse a real-number option>> */
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
     char *end;
@@ -1152,6 +1216,7 @@ static int parse_double(const char *arg, const char *option, double *out, Error 
     *out = x;
     return 0;
 }
+/* <<parse a whole-number option>> */
 static int parse_count(const char *arg, const char *option, long lo, long hi,
                        long *out, Error *err)
 {
@@ -1165,6 +1230,7 @@ static int parse_count(const char *arg, const char *option, long lo, long hi,
     *out = x;
     return 0;
 }
+/* <<report a bad option and fail>> */
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
 {
@@ -1180,6 +1246,7 @@ static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
         return fail(err, "option '%s' takes no value (see --help)", name);
     return fail(err, "unknown option '%s' (see --help)", name);
 }
+/* <<tell whether two names denote one file>> */
 static void canonical_name(const char *path, char *out, size_t size)
 {
     const char *slash = strrchr(path, '/');
@@ -1207,6 +1274,7 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+/* <<refuse outputs that overwrite inputs or each other>> */
 static int distinct_outputs(const char *const *ins, int nin,
                             const char *const *outs, int nout, Error *err)
 {
@@ -1220,6 +1288,7 @@ static int distinct_outputs(const char *const *ins, int nin,
     }
     return 0;
 }
+/* <<write output files safely>> */
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -1232,6 +1301,7 @@ static Outfile outfile_none(void)
     return (Outfile){NULL, NULL, NULL, NULL};
 }
 
+/* <<open an output file>> */
 static int outfile_open(Outfile *o, const char *name, Error *err)
 {
     *o = outfile_none();
@@ -1276,6 +1346,7 @@ static int outfile_open(Outfile *o, const char *name, Error *err)
     }
     return 0;
 }
+/* <<close every output file and move each into place>> */
 static void outfiles_abort(Outfile *o, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -1320,6 +1391,7 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
+/* <<check that every output can be written>> */
 static int check_output_name(const char *option, const char *name, Error *err)
 {
     char who[64] = "";
@@ -1338,6 +1410,7 @@ static int check_output_name(const char *option, const char *name, Error *err)
                : fail(err, "%scannot write '%s': %s", who, name, strerror(errno));
     if (name[strlen(name) - 1] == '/')
         return fail(err, "%scannot write '%s': it names a directory", who, name);
+    /* <<check the directory that will hold the output>> */
     char *path = exists ? realpath(name, NULL) : strdup(name);
     if (path == NULL)
         return fail(err, "%scannot resolve '%s': %s", who, name, strerror(errno));
@@ -1365,6 +1438,7 @@ static int check_output_names(const char *const *options, const char *const *nam
             return -1;
     return 0;
 }
+/* <<write numbers as LaTeX macros>> */
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -1399,6 +1473,7 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* <<write exact numbers as LaTeX macros>> */
 /* The same, without trailing zeros: 2 rather than 2.00000, for exact values. */
 static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
 {
@@ -1413,12 +1488,14 @@ static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
     }
     fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
 }
+/* <<check that standard output was written>> */
 static int stdout_written(Error *err)
 {
     if (fflush(stdout) != 0 || ferror(stdout))
         return fail(err, "error writing standard output");
     return 0;
 }
+/* <<finish a program run>> */
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -1433,6 +1510,7 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     }
     return status;
 }
+/* <<the command line of attention>> */
 enum { EXAMPLES, TRAIN, ANALYSE, SAMPLE };
 enum { TRAIN_EVAL_SEED = 7, TRAIN_EVAL_COUNT = 64 };    /* train's defaults */
 typedef struct {
@@ -1445,6 +1523,7 @@ typedef struct {
     bool quiet, length_given, music_given;
 } Options;
 
+/* <<print the usage of attention>> */
 static void usage(FILE *fp)
 {
     fputs(
@@ -1462,6 +1541,7 @@ static void usage(FILE *fp)
 "  -h, --help            show this help and exit\n"
 "Exit status: 0 on success, 1 on bad input.\n", fp);
 }
+/* <<print the usage of attention>> */
 static void usage_train(FILE *fp)
 {
     fputs(
@@ -1529,6 +1609,7 @@ static void usage_sample(FILE *fp)
 "                        (without --checkpoint; a model keeps its own)\n"
 "  -h, --help            show this help and exit\n", fp);
 }
+/* <<parse the options of attention>> */
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     enum { E = 1, TR = 2, AN = 4, SA = 8 };
@@ -1550,6 +1631,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         TR | AN | SA, TR | AN, TR | SA, TR, TR, TR, TR, TR | SA, TR, TR, TR, TR,
         TR | AN, TR | SA, TR | SA, TR | SA, TR | SA, TR, AN, AN, AN, AN, AN,
         E | AN, E, SA, E | TR | AN | SA};
+    /* <<choose the command and set the defaults>> */
     *opt = (Options){.command = EXAMPLES, .count = 4, .sequences = 512,
                      .plan = {.s = {32, 4, 24}, .music = {0, -1, 0.25, 0.8},
                               .steps = 1600, .batch = 16, .every = 25, .seed = 1,
@@ -1584,6 +1666,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         }
         li = -1;
         switch (c) {
+        /* <<handle one option of attention>> */
         case 'c': opt->checkpoint = optarg; break;
         case 'T':
             if (opt->ntrace == 16)
@@ -1597,6 +1680,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         case 'V': opt->values = optarg; break;
         case 'q': opt->quiet = true; break;
         case 'h': return -2;
+        /* <<handle the numeric options of attention>> */
         case 's': s = parse_count(optarg, "--seed", 1, 4294967295L, &opt->plan.seed, err);
                   break;
         case 'S': s = parse_count(optarg, "--eval-seed", 1, 4294967295L,
@@ -1613,6 +1697,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                   break;
         case 'x': s = parse_count(optarg, "--example", 0, 99999, &opt->example, err); break;
         case 'k': s = parse_count(optarg, "--count", 1, 1000000, &opt->count, err); break;
+        /* <<handle the options of the model's shape and of the music>> */
         case 'd': case 'H': case 'L': case 'M': case 'P': {
             static const char *const name[] = {"--d-model", "--heads", "--length",
                                                "--metre", "--phase"};
@@ -1637,6 +1722,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         if (s != 0)
             return -1;
     }
+    /* <<check the combination of attention's options>> */
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
     if ((opt->command == TRAIN || opt->command == ANALYSE) && opt->checkpoint == NULL)
@@ -1660,6 +1746,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (opt->command == SAMPLE && opt->checkpoint && opt->music_given)
         return fail(err, "--metre, --phase, --p-change and --p-fifth come from the "
                     "checkpoint when sampling a model");
+    /* <<refuse outputs of attention that overwrite each other>> */
     const char *ins[17] = {opt->command == TRAIN ? NULL : opt->checkpoint};
     for (int k = 0; k < opt->ntrace; k++)
         ins[k + 1] = opt->trace[k];
@@ -1677,6 +1764,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return -1;
     return 0;
 }
+/* <<run the worked example>> */
 static int run_examples(const Options *opt, Error *err)
 {
     Worked wk;
@@ -1700,6 +1788,7 @@ static int run_examples(const Options *opt, Error *err)
             outfiles_abort(out, 2);
             return -1;
         }
+    /* <<write the macros and values of the worked example>> */
     if (out[0].fp != NULL) {
         FILE *fp = out[0].fp;
         fputs("% Generated by `attention --macros`; do not edit.\n", fp);
@@ -1724,6 +1813,7 @@ static int run_examples(const Options *opt, Error *err)
     }
     return outfiles_commit(out, 2, err);
 }
+/* <<train a model from the command line>> */
 static void write_trace(FILE *fp, const Trace_row *tr, long n, int heads)
 {
     fputs("# step\tloss-rhythm\tloss-harmony\tclipped\tuniform-periodic"
@@ -1740,6 +1830,7 @@ static void write_trace(FILE *fp, const Trace_row *tr, long n, int heads)
         fputc('\n', fp);
     }
 }
+/* <<train a model from the command line>> */
 static int run_train(const Options *opt, Error *err)
 {
     const Plan *p = &opt->plan;
@@ -1764,6 +1855,7 @@ static int run_train(const Options *opt, Error *err)
     model_free(m);
     return status;
 }
+/* <<analyse a trained model>> */
 typedef struct {
     long n;
     Eval full, ablated[16];
@@ -1785,6 +1877,7 @@ static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
     an->n = opt->sequences;
     if (st != 0)
         return fail(err, "a matrix product failed");
+    /* <<refuse a model whose losses are not finite>> */
     bool finite = true;
     for (int h = -1; h < m->s.heads; h++) {
         const Eval *e = h < 0 ? &an->full : &an->ablated[h];
@@ -1806,6 +1899,7 @@ static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
     free(tset);
     return 0;
 }
+/* <<analyse a trained model>> */
 static void print_analysis(const Checkpoint *c, const Analysis *an)
 {
     const int H = c->model->s.heads;
@@ -1825,6 +1919,7 @@ static void print_analysis(const Checkpoint *c, const Analysis *an)
                an->full.mass[h][0], an->full.mass[h][1],
                spec_index(an->full.mass[h], u));
 }
+/* <<analyse a trained model>> */
 static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
                                  const Analysis *an, const Tokseq *ex,
                                  gsl_matrix *const *tr, const Onset *on, int ntr);
@@ -1854,6 +1949,7 @@ static int run_analyse(const Options *opt, Error *err)
         if (k == opt->ntrace)
             status = 0;
     }
+    /* <<print the analysis and write its files>> */
     if (status == 0) {
         print_analysis(&c, an);
         for (k = 0; k < opt->ntrace; k++)
@@ -1888,6 +1984,7 @@ static int run_analyse(const Options *opt, Error *err)
     model_free(c.model);
     return status;
 }
+/* <<analyse a trained model>> */
 static const char *const root_name[ROOTS] = {"C", "Db", "D", "Eb", "E", "F", "Gb",
                                              "G", "Ab", "A", "Bb", "B"};
 
@@ -1897,6 +1994,7 @@ static const char *chord_name(int harmony)
 }
 
 static const char accent_letter[ACCENTS] = {'S', 'm', 'w'};
+/* <<analyse a trained model>> */
 static void write_maps(FILE *fp, const Checkpoint *c, const Tokseq *ex)
 {
     Error err;
@@ -1917,6 +2015,7 @@ static void write_maps(FILE *fp, const Checkpoint *c, const Tokseq *ex)
     }
     work_free(w);
 }
+/* <<analyse a trained model>> */
 static void write_curves(FILE *fp, gsl_matrix *const *tr, int ntr)
 {
     for (int k = 0; k < ntr; k++) {
@@ -1938,12 +2037,14 @@ static void write_curves(FILE *fp, gsl_matrix *const *tr, int ntr)
         }
     }
 }
+/* <<analyse a trained model>> */
 static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
                                  const Analysis *an, const Tokseq *ex,
                                  gsl_matrix *const *tr, const Onset *on, int ntr)
 {
     const int H = c->model->s.heads;
     if (fp[0] != NULL) {
+        /* <<write the macros of the analysis>> */
         FILE *f = fp[0];
         const double *u = an->full.mass[H];
         fputs("% Generated by `attention analyse --macros`; do not edit.\n", f);
@@ -1978,6 +2079,7 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
         tex_macro_int(f, "AttnEvery", ntr > 0 && tr[0]->size1 > 1
                       ? (long)(gsl_matrix_get(tr[0], 1, 0) - gsl_matrix_get(tr[0], 0, 0))
                       : 0);
+        /* <<write the rows of the table of heads>> */
         fputs("\\newcommand{\\AttnHeadRows}{", f);
         int best = 0;
         for (int h = 0; h < H; h++) {
@@ -2000,6 +2102,7 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
         tex_macro_int(f, "AttnOtherHead", other + 1);
         tex_macro(f, "AttnOtherAblH", an->ablated[other].loss[1] - an->full.loss[1], 2);
         tex_macro(f, "AttnOtherAblR", an->ablated[other].loss[0] - an->full.loss[0], 2);
+        /* <<write the macros of the onsets>> */
         fputs("\\newcommand{\\AttnOnsetRows}{", f);
         int nspec = 0;
         double mean_onset = 0.0;
@@ -2035,6 +2138,7 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
         }
         fputs("}\n", f);
         mean_onset /= nspec > 0 ? nspec : 1;
+        /* <<write the harmony losses of every run at one fixed step>> */
         double flo = 1e300, fhi = -1e300;
         long fstep = 0;
         for (int k = 0; k < ntr; k++) {
@@ -2092,6 +2196,7 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
     if (fp[3] != NULL)
         write_curves(fp[3], tr, ntr);
 }
+/* <<print sample sequences>> */
 static int run_sample(const Options *opt, Error *err)
 {
     Checkpoint c = {NULL, opt->plan.music, 0, 0, 0, 0.0};
@@ -2108,6 +2213,7 @@ static int run_sample(const Options *opt, Error *err)
     for (long i = 0; status == 0 && i < opt->count; i++) {
         music_draw(&c.music, T, rng, s);
         for (int t = 1; c.model && t < T && status == 0; t++)
+            /* <<draw token [[t]] from the model>> */
             {
                 if (forward(c.model, s, w, 0) != 0)
                     status = fail(err, "a matrix product failed");

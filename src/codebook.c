@@ -10,6 +10,7 @@
  *   cc -std=c11 -O2 codebook.c $(pkg-config --cflags --libs gsl sndfile) -o codebook
  * (link -lgsl -lopenblas -lm instead of GSL's own CBLAS for faster training).
  */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -41,6 +42,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -53,6 +55,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -65,6 +68,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -84,6 +88,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -105,6 +110,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<interface of the affinities>> */
 typedef struct {
     double perplexity;      /* target Perp(P_i); 1 < perplexity < N - 1 */
     double tol;             /* tolerance on H(P_i), in bits */
@@ -135,6 +141,8 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
 static void symmetrise(gsl_matrix *m);
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err);
+/* <<implementation of the affinities>> */
+/* <<compute the probabilities of one row and their entropy>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p)
 {
     double m = d2[0];
@@ -153,6 +161,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
     }
     return (log(Z) + beta * mean_shift) / M_LN2;
 }
+/* <<record the iterates of a search>> */
 static void trace_record(Trace *trace, double beta, double entropy)
 {
     if (trace != NULL && trace->n < TRACE_MAX) {
@@ -161,6 +170,7 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+/* <<count the nearest neighbours tied at the minimum distance>> */
 static size_t nearest_ties(const double *d2, size_t n)
 {
     double m = d2[0];
@@ -171,6 +181,7 @@ static size_t nearest_ties(const double *d2, size_t n)
         r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
     return r;
 }
+/* <<choose the first trial precision from the row's scale>> */
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -181,6 +192,7 @@ static double first_trial(const double *d2, size_t n)
     double beta = 1.0 / mean;
     return isfinite(beta) && beta > 0.0 ? beta : 1.0;
 }
+/* <<find the precision of one row by bisection>> */
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
@@ -195,6 +207,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
             fit.converged = true;
             break;
         }
+        /* <<move one end of the bracket to [[beta]] and choose the next trial>> */
         if (fit.entropy > target)
             lo = fit.beta;
         else
@@ -206,6 +219,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
     }
     return fit;
 }
+/* <<refuse a calibration that cannot succeed>> */
 static int check_calibration(const Calibration *cal, size_t N, Error *err)
 {
     if (N < 3)
@@ -225,6 +239,7 @@ static int check_calibration(const Calibration *cal, size_t N, Error *err)
                     cal->max_iter);
     return 0;
 }
+/* <<compute the squared distances between all points>> */
 static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
@@ -245,6 +260,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
     }
     return 0;
 }
+/* <<calibrate every row in place>> */
 static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
                                   Row_fit *fits, Error *err)
 {
@@ -271,6 +287,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
     free(p);
     return 0;
 }
+/* <<symmetrise the conditional affinities in place>> */
 static void symmetrise(gsl_matrix *m)
 {
     const size_t N = m->size1;
@@ -284,6 +301,7 @@ static void symmetrise(gsl_matrix *m)
         gsl_matrix_set(m, i, i, 0.0);
     }
 }
+/* <<compute the symmetric affinities of a set of points>> */
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err)
 {
@@ -293,6 +311,8 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
     symmetrise(P);
     return 0;
 }
+/* <<interface of the embedding>> */
+/* <<the pair sums of the gradient>> */
 enum { PAIR_BLOCKS = 8, LANES = 8 };
 
 typedef struct {
@@ -301,6 +321,7 @@ typedef struct {
     double *sums;                   /* per block, 4N: A_x, A_y, R_x, R_y */
     double z[PAIR_BLOCKS];          /* per block, the sum of w_ij over i < j */
 } Pair_sums;
+/* <<the schedule of the optimiser>> */
 typedef struct {
     int iterations;             /* gradient steps in all */
     double learning_rate;       /* eta; 0 chooses max(N / (4 alpha), 50) */
@@ -321,15 +342,19 @@ typedef struct {
     double sd;                  /* standard deviation of the first coordinate */
     unsigned long seed;         /* for START_RANDOM */
 } Start;
+/* <<the monitor of the optimiser>> */
 typedef struct {
     int every;                  /* report every so many steps; 0: only at the end */
     void (*report)(void *ctx, int iteration, double kl, double grad_norm);
     void *ctx;
 } Monitor;
+/* <<the parts of the embedding that the map of the codebook uses>> */
+/* <<the Student-t kernel>> */
 static double student_kernel(double d2)
 {
     return 1.0 / (1.0 + d2);
 }
+/* <<the norm of a vector>> */
 static double vector_norm(const double *x, size_t n)
 {
     double s = 0.0;
@@ -337,6 +362,7 @@ static double vector_norm(const double *x, size_t n)
         s += x[k] * x[k];
     return sqrt(s);
 }
+/* <<allocate the pair sums and partition the rows>> */
 static int pair_sums_init(Pair_sums *ps, size_t N, Error *err)
 {
     ps->N = N;
@@ -359,6 +385,7 @@ static void pair_sums_free(Pair_sums *ps)
     free(ps->sums);
     ps->sums = NULL;
 }
+/* <<one block of the pass over the pairs>> */
 static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
                        const double *restrict u, const double *restrict v,
                        double *restrict ax, double *restrict ay,
@@ -374,6 +401,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
         size_t j = i + 1;
         for (; j + LANES <= N; j += LANES)
             for (size_t l = 0; l < LANES; l++) {
+                /* <<add pair [[i]], [[j + l]] to lane [[l]] and to both points>> */
                 const size_t k = j + l;
                 const double dx = ui - u[k], dy = vi - v[k];
                 const double w = 1.0 / (1.0 + dx * dx + dy * dy);
@@ -390,6 +418,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
                 ry[k] -= rdy;
             }
         for (size_t l = 0; j + l < N; l++) {
+            /* <<add pair [[i]], [[j + l]] to lane [[l]] and to both points>> */
             const size_t k = j + l;
             const double dx = ui - u[k], dy = vi - v[k];
             const double w = 1.0 / (1.0 + dx * dx + dy * dy);
@@ -405,6 +434,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
             rx[k] -= rdx;
             ry[k] -= rdy;
         }
+        /* <<fold the lanes of row [[i]] in a fixed order>> */
         double sz = 0.0, sax = 0.0, say = 0.0, srx = 0.0, sry = 0.0;
         for (size_t l = 0; l < LANES; l++) {
             sz += lz[l];
@@ -421,6 +451,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
     }
     *z_block = z;
 }
+/* <<the gradient of the cost>> */
 static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
                           double *grad, Pair_sums *ps)
 {
@@ -448,6 +479,7 @@ static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
     }
     return Z;
 }
+/* <<the cost>> */
 static double kl_cost(const gsl_matrix *P, const double *y)
 {
     const size_t N = P->size1;
@@ -469,6 +501,7 @@ static double kl_cost(const gsl_matrix *P, const double *y)
         }
     return 2.0 * c;
 }
+/* <<refuse a schedule that makes no sense>> */
 static double learning_rate(const Schedule *s, size_t N)
 {
     return s->learning_rate > 0.0 ? s->learning_rate
@@ -495,6 +528,7 @@ static int check_schedule(const Schedule *s, Error *err)
                     "floor > 0");
     return 0;
 }
+/* <<the optimiser>> */
 static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
                     double *y, Error *err)
 {
@@ -516,6 +550,7 @@ static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
         if (mon != NULL && mon->every > 0 && t % mon->every == 0)
             mon->report(mon->ctx, t, kl_cost(P, y), vector_norm(grad, n));
         for (size_t k = 0; k < n; k++) {
+            /* <<adapt the gain of coordinate [[k]] and take its step>> */
             gain[k] = step[k] * grad[k] < 0.0 ? gain[k] + s->gain_step : gain[k] * s->gain_decay;
             if (gain[k] < s->min_gain)
                 gain[k] = s->min_gain;
@@ -533,6 +568,8 @@ static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
     free(grad);
     return status;
 }
+/* <<the start of the embedding>> */
+/* <<the random start>> */
 static int random_start(size_t N, const Start *start, double *y, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -544,6 +581,7 @@ static int random_start(size_t N, const Start *start, double *y, Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+/* <<the start on the principal components>> */
 static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
@@ -562,6 +600,7 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
             fail(err, "out of memory (eigenproblem of size %zu)", D);
         goto done;
     }
+    /* <<centre the data and find its two leading principal axes>> */
     gsl_matrix_memcpy(xc, x);
     for (size_t d = 0; d < D; d++) {
         gsl_vector_view col = gsl_matrix_column(xc, d);
@@ -576,6 +615,7 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
         fail(err, "the principal components could not be computed");
         goto done;
     }
+    /* <<project on the axes and scale the first coordinate to [[start->sd]]>> */
     for (size_t c = 0; c < 2; c++) {
         gsl_vector_view axis = gsl_matrix_column(V, c);
         size_t big = gsl_blas_idamax(&axis.vector);
@@ -615,6 +655,7 @@ static int initial_embedding(const gsl_matrix *x, const Start *start, double *y,
     return start->kind == START_PCA ? pca_start(x, start, y, err)
                                     : random_start(x->size1, start, y, err);
 }
+/* <<trustworthiness of an embedding>> */
 static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
                            double *T, Error *err)
 {
@@ -630,6 +671,7 @@ static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
     int status = dx && dy && order && rank && near ? 0 : -1;
     double penalty = 0.0;
     for (size_t i = 0; status == 0 && i < N; i++) {
+        /* <<the distances from point [[i]] in the data and in the map>> */
         for (size_t j = 0; j < N; j++) {
             double s = 0.0;
             for (size_t d = 0; d < D; d++) {
@@ -653,6 +695,9 @@ static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
     free(dx); free(dy); free(order); free(rank); free(near);
     return status;
 }
+/* <<read a matrix of numbers>> */
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -668,6 +713,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -680,6 +726,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -721,6 +768,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -744,6 +792,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -760,6 +809,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -780,11 +830,13 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<read a NumPy array>> */
 typedef struct {
     size_t rows, cols, item;            /* item: 4 or 8 bytes */
     bool fortran;                       /* column-major data */
 } Npy_shape;
 
+/* <<parse the header of a NumPy array>> */
 typedef struct {
     const char *p, *end;                /* the unread part of the header */
 } Npy_cursor;
@@ -799,6 +851,7 @@ static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch
     return true;
 }
 
+/* <<read a quoted string, a truth value and a whole number of a header>> */
 static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
     if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
@@ -840,6 +893,7 @@ static bool npy_whole(Npy_cursor *c, size_t *out)
     *out = x;
     return c->p > start && !(*start == '0' && c->p - start > 1);
 }
+/* <<read the shape tuple of a header>> */
 static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
 {
     if (!npy_token(c, '('))
@@ -859,6 +913,7 @@ static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
         comma = npy_token(c, ',');
     }
 }
+/* <<read the dictionary of a header>> */
 typedef struct {
     const char *descr;
     size_t descr_len, dims[3], ndim;
@@ -901,6 +956,7 @@ static bool npy_dict(const char *h, size_t len, Npy_fields *f)
         c.p++;
     return seen[0] && seen[1] && seen[2] && c.p + 1 == c.end && *c.p == '\n';
 }
+/* <<parse the header of a NumPy array>> */
 static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh,
                       Error *err)
 {
@@ -931,6 +987,8 @@ static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh
                     "large", path, sh->rows, sh->cols);
     return 0;
 }
+/* <<read the values of a NumPy array>> */
+/* <<read exactly the bytes a shape promises>> */
 static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
                                 size_t item, Error *err)
 {
@@ -950,6 +1008,7 @@ static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
         }
         got = fread(b + n, 1, cap - n, fp);
     }
+    /* <<refuse a read error, a short file or bytes left over>> */
     int status = b == NULL ? -1 : 0;
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
@@ -1002,6 +1061,7 @@ static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
     free(b);
     return m;
 }
+/* <<read the points from a text or NumPy file>> */
 enum { NPY_HEADER_MAX = 10000 };
 
 static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
@@ -1012,6 +1072,7 @@ static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
              "bytes \\x93NUMPY", path);
         return NULL;
     }
+    /* <<read the version and the length of the header>> */
     if (fread(pre + 6, 1, 2, fp) != 2 || pre[6] < 1 || pre[6] > 3 || pre[7] != 0) {
         fail(err, "'%s': unsupported .npy version (1.0, 2.0 and 3.0 are read)", path);
         return NULL;
@@ -1039,6 +1100,7 @@ static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
     free(header);
     return m;
 }
+/* <<read the points from a text or NumPy file>> */
 static gsl_matrix *read_points_stream(FILE *fp, const char *path, Error *err)
 {
     const size_t n = strlen(path);
@@ -1064,6 +1126,8 @@ static gsl_matrix *read_points(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<parse numeric options>> */
+/* <<parse a real-number option>> */
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
     char *end;
@@ -1077,6 +1141,7 @@ static int parse_double(const char *arg, const char *option, double *out, Error 
     *out = x;
     return 0;
 }
+/* <<parse a whole-number option>> */
 static int parse_count(const char *arg, const char *option, long lo, long hi,
                        long *out, Error *err)
 {
@@ -1090,6 +1155,7 @@ static int parse_count(const char *arg, const char *option, long lo, long hi,
     *out = x;
     return 0;
 }
+/* <<tell whether two names denote one file>> */
 static void canonical_name(const char *path, char *out, size_t size)
 {
     const char *slash = strrchr(path, '/');
@@ -1117,6 +1183,7 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+/* <<refuse outputs that overwrite inputs or each other>> */
 static int distinct_outputs(const char *const *ins, int nin,
                             const char *const *outs, int nout, Error *err)
 {
@@ -1130,6 +1197,7 @@ static int distinct_outputs(const char *const *ins, int nin,
     }
     return 0;
 }
+/* <<report a bad option and fail>> */
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
 {
@@ -1145,6 +1213,7 @@ static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
         return fail(err, "option '%s' takes no value (see --help)", name);
     return fail(err, "unknown option '%s' (see --help)", name);
 }
+/* <<write output files safely>> */
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -1157,6 +1226,7 @@ static Outfile outfile_none(void)
     return (Outfile){NULL, NULL, NULL, NULL};
 }
 
+/* <<open an output file>> */
 static int outfile_open(Outfile *o, const char *name, Error *err)
 {
     *o = outfile_none();
@@ -1201,6 +1271,7 @@ static int outfile_open(Outfile *o, const char *name, Error *err)
     }
     return 0;
 }
+/* <<close every output file and move each into place>> */
 static void outfiles_abort(Outfile *o, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -1245,6 +1316,7 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
+/* <<write numbers as LaTeX macros>> */
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -1279,6 +1351,7 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* <<write exact numbers as LaTeX macros>> */
 /* The same, without trailing zeros: 2 rather than 2.00000, for exact values. */
 static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
 {
@@ -1293,6 +1366,7 @@ static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
     }
     fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
 }
+/* <<finish a program run>> */
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -1307,6 +1381,7 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     }
     return status;
 }
+/* <<keys, chords and the circle of fifths>> */
 enum { KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
@@ -1335,6 +1410,7 @@ static int key_in_fifths_order(int i)           /* i = 0..23 */
 {
     return i < 12 ? 7 * i % 12 : 12 + (7 * (i - 12) + 9) % 12;
 }
+/* <<read a key name>> */
 static int parse_key(const char *s)
 {
     static const int letter[7] = {9, 11, 0, 2, 4, 5, 7};    /* A B C D E F G */
@@ -1348,11 +1424,13 @@ static int parse_key(const char *s)
         return pc;
     return strcmp(s, "m") == 0 ? 12 + pc : -1;
 }
+/* <<transpose a key>> */
 static int transpose_key(int key, int n)
 {
     const int t = ((key_tonic(key) + n) % 12 + 12) % 12;
     return key_minor(key) ? 12 + t : t;
 }
+/* <<keys, chords and the circle of fifths>> */
 static const int SCALE[2][7] = {{0, 2, 4, 5, 7, 9, 11}, {0, 2, 3, 5, 7, 8, 11}};
 
 static int triad(int key, int degree, int pcs[3])
@@ -1365,6 +1443,7 @@ static int triad(int key, int degree, int pcs[3])
     const int quality = third == 4 ? (fifth == 7 ? 0 : 3) : (fifth == 7 ? 1 : 2);
     return 4 * pcs[0] + quality;
 }
+/* <<the synthesiser>> */
 enum { RATE = 32000 };
 
 typedef struct {
@@ -1374,6 +1453,7 @@ typedef struct {
 } Synth;
 
 static const Synth SYNTH_DEFAULT = {3.2, 80.0, 140.0, 0.003};
+/* <<the timbres>> */
 typedef struct {
     int partials;
     double ratio[8], amp[8];
@@ -1386,6 +1466,7 @@ static const Timbre TIMBRES[4] = {
     {6, {1, 2, 3, 4, 6, 8, 0, 0}, {1, .6, .4, .25, .2, .1, 0, 0}, 0.0, 0.02},
     {8, {1, 2, 3, 4, 5, 6, 7, 8}, {1, .5, .33, .25, .2, .17, .14, .12}, 0.0, 0.08},
     {3, {1, 4, 10, 0, 0, 0, 0, 0}, {1, .35, .1, 0, 0, 0, 0, 0}, 2.5, 0.002}};
+/* <<add one note to a clip>> */
 static void add_note(double *out, size_t n, double f, double gain, const Timbre *tb,
                      double phase)
 {
@@ -1412,6 +1493,7 @@ static void add_note(double *out, size_t n, double f, double gain, const Timbre 
         }
     }
 }
+/* <<voice a triad in four notes>> */
 static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
 {
     const int bass = gsl_rng_uniform(rng) < 0.75 ? pcs[0]
@@ -1422,6 +1504,7 @@ static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
     for (int k = 0; k < 3; k++)
         midi[1 + k] = low + (pcs[k] - low % 12 + 12) % 12;
 }
+/* <<render one clip>> */
 static const double DEGREE_WEIGHT[7] = {3.0, 1.0, 0.5, 2.0, 3.0, 1.5, 0.5};
 
 static int next_degree(gsl_rng *rng, int previous)
@@ -1463,6 +1546,7 @@ static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *r
     for (size_t i = 0; i < n; i++)
         out[i] += gsl_ran_gaussian(rng, sy->noise);
 }
+/* <<write a clip as a WAV file>> */
 static int write_wav_stream(FILE *fp, const char *name, const double *x, size_t n,
                             Error *err)
 {
@@ -1480,6 +1564,7 @@ static int write_wav_stream(FILE *fp, const char *name, const double *x, size_t 
         return fail(err, "error writing '%s'", name);
     return 0;
 }
+/* <<the encoder>> */
 enum { HOP = RATE / 50 };
 
 typedef struct {
@@ -1494,6 +1579,7 @@ static size_t frame_count(size_t n, const Encoder *e)
     return n < e->window ? 0 : (n - e->window) / HOP + 1;
 }
 
+/* <<the log-magnitude spectrum of one frame>> */
 static int frame_spectrum(const double *x, const Encoder *e, double *buf,
                           float *out)
 {
@@ -1506,6 +1592,7 @@ static int frame_spectrum(const double *x, const Encoder *e, double *buf,
         out[k - 1] = (float)log(hypot(buf[k], buf[W - k]) / (W / 4.0) + e->floor);
     return 0;
 }
+/* <<principal components of the spectra>> */
 static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
                    double *mean, double *explained, Error *err)
 {
@@ -1517,6 +1604,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
     int status = ws ? 0
                     : xb ? fail(err, "out of memory (PCA of size %zu)", B) : -1;
     if (status == 0) {
+        /* <<the mean and the scatter of the spectra>> */
         for (size_t k = 0; k < B; k++)
             mean[k] = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -1536,6 +1624,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
         }
     }
     if (status == 0) {
+        /* <<the leading eigenvectors of the scatter, with fixed signs>> */
         if (gsl_eigen_symmv(S, ev, V, ws) != GSL_SUCCESS
             || gsl_eigen_symmv_sort(ev, V, GSL_EIGEN_SORT_VAL_DESC) != GSL_SUCCESS)
             status = fail(err, "the principal components could not be computed");
@@ -1562,6 +1651,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
     return status;
 }
 
+/* <<project spectra on the principal axes>> */
 static int pca_project(const float *spec, size_t n, size_t B, const double *mean,
                        const gsl_matrix *axes, gsl_matrix *z, Error *err)
 {
@@ -1582,6 +1672,7 @@ static int pca_project(const float *spec, size_t n, size_t B, const double *mean
     gsl_matrix_free(xb);
     return status;
 }
+/* <<the encoder>> */
 typedef struct {
     size_t clips, frames_per_clip, bins;
     int *key;                   /* per clip */
@@ -1603,6 +1694,7 @@ static void corpus_free(Corpus *cp)
     free(cp->group_name);
     *cp = (Corpus){0};
 }
+/* <<render and encode a range of clips>> */
 static int render_corpus(size_t first, size_t clips, size_t nkeys,
                          unsigned long seed, const Synth *sy, const Encoder *e,
                          Corpus *cp, Error *err)
@@ -1637,6 +1729,8 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
         corpus_free(cp);
     return status;
 }
+/* <<read the clips of rendered tunes>> */
+/* <<the list of WAV files>> */
 typedef struct {
     char *path, *group;
     int key;
@@ -1656,6 +1750,8 @@ static void wav_list_free(Wav_list *wl)
     }
     free(wl->e);
 }
+/* <<parse one line of the list of WAV files>> */
+/* <<split a line at its tabs, keeping empty fields>> */
 static char *next_field(char **rest)
 {
     char *field = *rest;
@@ -1691,6 +1787,7 @@ static int parse_wav_entry(char *line, const char *path, size_t lineno,
         if (f[k][0] == '\0')
             return fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at "
                         "the end of the line)", path, lineno);
+    /* <<check the key, the group and the split of one WAV file>> */
     if ((w->key = parse_key(f[1])) < 0)
         return fail(err, "%s:%zu: '%s' is not one of the 24 key names", path, lineno,
                     f[1]);
@@ -1705,6 +1802,7 @@ static int parse_wav_entry(char *line, const char *path, size_t lineno,
     w->group = w->path ? copy_string(f[2], err) : NULL;
     return w->group ? 0 : -1;
 }
+/* <<read the list of WAV files>> */
 static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
                                 Error *err)
 {
@@ -1715,6 +1813,7 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
     int status = 0;
     while (status == 0 && (got = getline(&line, &lcap, fp)) != -1) {
         lineno++;
+        /* <<refuse a NUL byte, and cut the line's end>> */
         if (strlen(line) != (size_t)got) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
                           lineno);
@@ -1726,6 +1825,7 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
             line[--got] = '\0';
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
+        /* <<make room for one more WAV file>> */
         if (wl->n == cap) {
             const size_t ncap = cap ? 2 * cap : 64;
             Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
@@ -1767,6 +1867,7 @@ static int read_wav_list(const char *path, Wav_list *wl, Error *err)
     fclose(fp);
     return status;
 }
+/* <<read a WAV file as mono samples>> */
 static double *read_mono(const char *path, size_t *n, Error *err)
 {
     SF_INFO info = {0};
@@ -1785,6 +1886,7 @@ static double *read_mono(const char *path, size_t *n, Error *err)
         fail(err, "'%s' holds no samples", path);
     else if ((buf = alloc_array(frames, ch * sizeof *buf, err)) != NULL
              && (x = alloc_array(frames, sizeof *x, err)) != NULL)
+        /* <<read the samples and average the channels>> */
         {
             if (sf_readf_double(sf, buf, (sf_count_t)frames) != (sf_count_t)frames) {
                 fail(err, "error reading '%s': %s", path, sf_strerror(sf));
@@ -1813,6 +1915,8 @@ static double *read_mono(const char *path, size_t *n, Error *err)
     *n = frames;
     return x;
 }
+/* <<check a WAV file before the long work begins>> */
+/* <<read every sample and refuse one that is not finite>> */
 static int check_samples(SNDFILE *sf, const char *path, int channels, Error *err)
 {
     double buf[4096];
@@ -1847,11 +1951,13 @@ static int check_wav(const char *path, Error *err)
     sf_close(sf);
     return status;
 }
+/* <<cut a recording into clips and encode them>> */
 typedef struct {
     Corpus cp;
     size_t cap;                 /* clips the arrays can hold */
 } Growing;
 
+/* <<make room for more clips>> */
 static int grow_corpus(Growing *g, size_t need, Error *err)
 {
     Corpus *cp = &g->cp;
@@ -1888,6 +1994,7 @@ static int append_clips(const double *x, size_t n, size_t len, long most,
     size_t m = (b - a) / len;
     if (most > 0 && m > (size_t)most)
         m = (size_t)most;
+    /* <<encode the clips of one recording>> */
     Corpus *cp = &g->cp;
     const size_t F = cp->frames_per_clip, B = cp->bins;
     if (m == 0)
@@ -1911,6 +2018,7 @@ static int append_clips(const double *x, size_t n, size_t len, long most,
     }
     return 0;
 }
+/* <<read the training and held-out clips of a list>> */
 static int read_wav_corpus(const char *list, double seconds, long most,
                            const Encoder *e, Corpus *train, Corpus *test, Error *err)
 {
@@ -1940,6 +2048,7 @@ static int read_wav_corpus(const char *list, double seconds, long most,
             status = fail(err, "'%s' gives no clip of %g s once its silent ends "
                           "are skipped", w->path, seconds);
     }
+    /* <<make sure both corpora have clips>> */
     if (status == 0 && (g[0].cp.clips == 0 || g[1].cp.clips == 0))
         status = fail(err, "'%s' gives no %s clips of %g s", list,
                       g[0].cp.clips == 0 ? "training" : "held-out", seconds);
@@ -1955,6 +2064,7 @@ static int read_wav_corpus(const char *list, double seconds, long most,
     *test = g[1].cp;
     return status;
 }
+/* <<the quantiser>> */
 static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
                              size_t *code, double *d2, Error *err)
 {
@@ -1978,6 +2088,7 @@ static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
                           "computed");
             break;
         }
+        /* <<pick the nearest codeword of every frame in the block>> */
         for (size_t i = 0; i < r; i++) {
             const double *gi = gsl_matrix_const_ptr(&gb.matrix, i, 0);
             const double *xi = gsl_matrix_const_ptr(x, i0 + i, 0);
@@ -1998,12 +2109,14 @@ static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
     gsl_matrix_free(g);
     return status;
 }
+/* <<the quantiser>> */
 typedef struct {
     size_t K;                   /* codewords */
     int iterations;             /* Lloyd iterations */
     unsigned long seed;
 } Kmeans_plan;
 
+/* <<choose the starting codewords by k-means++>> */
 static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err)
 {
     const size_t N = x->size1, K = c->size1, D = x->size2;
@@ -2018,6 +2131,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
     double *xn = dot ? alloc_array(S, sizeof *xn, err) : NULL;
     int status = xn ? 0 : -1;
     if (status == 0) {
+        /* <<draw the sample of candidates>> */
         for (size_t i = 0; i < N; i++)
             idx[i] = i;
         gsl_ran_shuffle(rng, idx, N, sizeof *idx);
@@ -2031,6 +2145,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
         }
         size_t pick = gsl_rng_uniform_int(rng, S);
         for (size_t k = 0; k < K && status == 0; k++) {
+            /* <<make candidate [[pick]] codeword [[k]] and update the distances>> */
             gsl_vector_view ck = gsl_matrix_row(c, k);
             gsl_vector_const_view cand = gsl_matrix_const_row(xs, pick);
             gsl_vector_memcpy(&ck.vector, &cand.vector);
@@ -2045,6 +2160,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
                 best[i] = i == pick ? 0.0 : fmin(best[i], d);
                 total += best[i];
             }
+            /* <<draw the next candidate in proportion to its squared distance>> */
             if (total > 0.0) {
                 double u = gsl_rng_uniform(rng) * total;
                 for (pick = 0; pick + 1 < S && (u -= best[pick]) >= 0.0; pick++)
@@ -2056,6 +2172,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
     free(idx); gsl_matrix_free(xs); free(best); free(dot); free(xn);
     return status;
 }
+/* <<Lloyd's iteration with dead codewords re-seeded>> */
 static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
                   double *trace, size_t *code, double *d2, long *reseeded,
                   Error *err)
@@ -2080,6 +2197,7 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
         trace[t] = sum / (double)N;
         if (t == plan->iterations)
             break;
+        /* <<move every codeword to the mean of its frames>> */
         gsl_matrix_set_zero(c);
         for (size_t j = 0; j < K; j++)
             count[j] = 0;
@@ -2095,6 +2213,7 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
                 gsl_vector_view cj = gsl_matrix_row(c, j);
                 gsl_vector_scale(&cj.vector, 1.0 / (double)count[j]);
             }
+        /* <<re-seed the dead codewords at the farthest frames>> */
         size_t dead = 0;
         for (size_t j = 0; j < K; j++)
             dead += count[j] == 0;
@@ -2114,6 +2233,7 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
     free(far);
     return status;
 }
+/* <<the quantiser>> */
 typedef struct {
     long keys, train_clips, test_clips;     /* clips per key */
     long dims, codewords, codewords2, iterations, raw_sample;
@@ -2129,6 +2249,7 @@ typedef struct {
     const char *wavs;           /* a list of recordings instead of the generator */
     long clips_per_wav;         /* at most this many from a training recording */
 } Plan;
+/* <<the dominant label of every codeword>> */
 typedef struct {
     size_t K, L;                /* codewords, labels */
     long *count;                /* K x L */
@@ -2152,6 +2273,7 @@ static void label_table_free(Label_table *t)
 {
     free(t->count); free(t->dominant); free(t->share); free(t->entropy);
 }
+/* <<count the labels of every codeword>> */
 static void label_table_fill(Label_table *t, const size_t *code, const int *label,
                              size_t n)
 {
@@ -2186,6 +2308,8 @@ static void label_table_fill(Label_table *t, const size_t *code, const int *labe
     t->mean_share = t->used ? ms / (double)t->used : 0.0;
     t->mean_entropy = t->used ? me / (double)t->used : 0.0;
 }
+/* <<the statistics of the claim>> */
+/* <<neighbours and contiguity>> */
 static int neighbour_lists(const double *pts, size_t n, size_t dim, const int *label,
                            const int *group, size_t k, size_t *nn, Error *err)
 {
@@ -2240,6 +2364,7 @@ static double chance_contiguity(const int *label, size_t n)
         s += gsl_pow_2(count[l] / used);
     return s;
 }
+/* <<distances between key centroids>> */
 typedef struct {
     double dist[KEYS][KEYS];
     bool present[KEYS];
@@ -2274,6 +2399,7 @@ static int key_distances(const double *pts, size_t n, size_t dim, const int *lab
     free(cen);
     return 0;
 }
+/* <<rank correlation with the circle of fifths, and the Mantel test>> */
 enum { PAIRS = KEYS * (KEYS - 1) / 2 };
 
 static void average_ranks(const double *v, size_t n, double *rank)
@@ -2304,6 +2430,7 @@ static double pearson(const double *a, const double *b, size_t n)
     }
     return saa > 0.0 && sbb > 0.0 ? sab / sqrt(saa * sbb) : 0.0;
 }
+/* <<Spearman's rho of the key distances, keys relabelled by a permutation>> */
 static double fifths_rho(const Key_distances *kd, const int *perm)
 {
     double x[PAIRS], y[PAIRS], rx[PAIRS], ry[PAIRS];
@@ -2320,6 +2447,7 @@ static double fifths_rho(const Key_distances *kd, const int *perm)
     average_ranks(y, n, ry);
     return pearson(rx, ry, n);
 }
+/* <<the Mantel test>> */
 static double mantel_p(const Key_distances *kd, double rho, long perms,
                        gsl_rng *rng)
 {
@@ -2341,6 +2469,7 @@ static double mantel_p(const Key_distances *kd, double rho, long perms,
     }
     return (1.0 + (double)ge) / (1.0 + (double)perms);
 }
+/* <<the statistics of the claim>> */
 typedef struct {
     size_t n, dim, k;           /* codewords, their dimension, neighbours */
     const double *space, *map;  /* n x dim and n x 2, row-major */
@@ -2374,9 +2503,11 @@ static int measure_claim(const Geometry *g, const int *label, double share,
     c->rho_map = fifths_rho(&kd_map, NULL);
     return 0;
 }
+/* <<the statistics of the claim>> */
 typedef struct {
     double mean[CLAIM_STATS], p[CLAIM_STATS];
 } Null_summary;
+/* <<a table of clips>> */
 typedef struct {
     size_t clips, frames, groups;
     int *key;                   /* per clip */
@@ -2404,6 +2535,7 @@ static void null_finish(Null_summary *s, long M)
     for (int k = 0; k < CLAIM_STATS; k++)
         s->p[k] = (1.0 + s->p[k]) / (1.0 + (double)M);
 }
+/* <<null A: shuffle the dominant keys among the used codewords>> */
 static int null_codewords(const Geometry *g, const Label_table *keys,
                           const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                           Error *err)
@@ -2434,6 +2566,7 @@ static int null_codewords(const Geometry *g, const Label_table *keys,
     free(used);
     return status;
 }
+/* <<null B: shuffle the keys among the clips, then recount>> */
 static void frame_keys(const Clips *cl, const int *clip_key, int *out)
 {
     for (size_t c = 0; c < cl->clips; c++)
@@ -2471,6 +2604,8 @@ static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
     free(fk);
     return status;
 }
+/* <<null B: shuffle the keys among the clips, then recount>> */
+/* <<null T: the parts a test can use>> */
 static bool same_tune_class(const Clips *cl, size_t a, size_t b)
 {
     const size_t na = cl->tfirst[a + 1] - cl->tfirst[a];
@@ -2484,6 +2619,7 @@ static int group_key(const Clips *cl, size_t g)
 {
     return cl->key[cl->gclip[cl->gfirst[g]]];
 }
+/* <<draw one permutation of the tunes' keys>> */
 static void permute_tunes(const Clips *cl, size_t *src, size_t *pool, gsl_rng *rng,
                           int *ck)
 {
@@ -2510,6 +2646,7 @@ static void permute_tunes(const Clips *cl, size_t *src, size_t *pool, gsl_rng *r
                 ck[cl->gclip[j]] = key;
         }
 }
+/* <<null T: hand the keys of whole tunes to other tunes, then recount>> */
 static int null_tunes(const Geometry *g, const Clips *cl, Label_table *t,
                       const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                       Error *err)
@@ -2533,6 +2670,8 @@ static int null_tunes(const Geometry *g, const Clips *cl, Label_table *t,
     free(src); free(pool); free(ck); free(fk);
     return status;
 }
+/* <<the chord control: draw each group's key from the keys its chords allow>> */
+/* <<the chords of every key, as a bit set>> */
 static uint64_t key_chords(int key)
 {
     uint64_t set = 0;
@@ -2541,6 +2680,7 @@ static uint64_t key_chords(int key)
         set |= UINT64_C(1) << triad(key, d, pcs);
     return set;
 }
+/* <<the keys allowed to every group of clips>> */
 static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
 {
     for (size_t j = 0; j < cl->groups; j++) {
@@ -2570,6 +2710,7 @@ static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
     *s = (Null_summary){{0}, {0}};
     if (status == 0) {
         allowed_keys(cl, allowed, nallowed);
+        /* <<count the groups whose chords allow one key, and the mean allowed>> */
         allowed_stats[0] = allowed_stats[1] = 0.0;
         for (size_t j = 0; j < cl->groups; j++) {
             allowed_stats[0] += nallowed[j] == 1;
@@ -2579,6 +2720,7 @@ static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
         allowed_stats[1] /= (double)cl->groups;
     }
     for (long m = 0; m < M && status == 0; m++) {
+        /* <<give every group one of its allowed keys>> */
         for (size_t j = 0; j < cl->groups; j++) {
             const unsigned long pick = gsl_rng_uniform_int(rng, (unsigned long)nallowed[j]);
             const int key = allowed[j * KEYS + pick];
@@ -2596,6 +2738,8 @@ static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
     free(allowed); free(nallowed); free(ck); free(fk);
     return status;
 }
+/* <<the clip-preserving null for the chords>> */
+/* <<gather the groups of one shape>> */
 static bool same_shape(const Clips *cl, size_t a, size_t b)
 {
     const size_t na = cl->gfirst[a + 1] - cl->gfirst[a];
@@ -2633,6 +2777,7 @@ static size_t shape_classes(const Clips *cl, size_t *rep, size_t *cls,
         order[rep[cls[g]]++] = g;
     return classes;
 }
+/* <<hand every group the chords of a group of its shape>> */
 static void permute_chords(const Clips *cl, const size_t *order, const size_t *start,
                            size_t classes, size_t *perm, gsl_rng *rng, int *fc)
 {
@@ -2676,6 +2821,8 @@ static int null_chord_groups(const Geometry *g, const Clips *cl, Label_table *t,
     free(order); free(start); free(perm); free(rep); free(cls); free(fc);
     return status;
 }
+/* <<the uncertainty: a bootstrap over the held-out clips>> */
+/* <<append the frames of one group to a resample>> */
 typedef struct {
     size_t n, cap;
     size_t *code;
@@ -2704,6 +2851,7 @@ static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
     }
     return 0;
 }
+/* <<draw one bootstrap resample>> */
 static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err)
 {
     const bool by_tune = cl->tunes > 1;
@@ -2746,6 +2894,7 @@ static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
     free(r.key);
     return status;
 }
+/* <<the statistics of the claim>> */
 static void pair_means(const Key_distances *kd, double out[3])
 {
     double sum[4] = {0}, n[4] = {0};
@@ -2767,6 +2916,7 @@ static void pair_means(const Key_distances *kd, double out[3])
     for (int c = 0; c < 3; c++)
         out[c] = n[c] > 0 && n[3] > 0 ? (sum[c] / n[c]) / (sum[3] / n[3]) : NAN;
 }
+/* <<the command line of codebook>> */
 typedef struct {
     const char *synth_key, *output, *codebook, *codes, *chords, *raw, *map, *heatmap;
     const char *w_codebook, *w_codes, *w_chords, *w_raw, *distortion, *wav;
@@ -2777,7 +2927,9 @@ typedef struct {
     Plan plan;
 } Options;
 
+/* <<the smallest number of permutations that can reach a verdict>> */
 enum { MIN_PERMUTATIONS = 59 };     /* 1/(M + 1) <= 0.05/3 */
+/* <<print the usage of codebook>> */
 static void usage(FILE *fp)
 {
     fputs(
@@ -2852,6 +3004,7 @@ static void usage(FILE *fp)
 "  -h, --help            show this help and exit\n",
           fp);
 }
+/* <<parse the options of codebook>> */
 static int parse_sizes(const char *arg, Plan *pl, Error *err)
 {
     char buf[128];
@@ -2962,6 +3115,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         if (c >= 0 && c < 128)
             seen[c] = true;
         switch (c) {
+        /* <<handle one option of codebook>> */
         case 'S': opt->synth_key = optarg; break;
         case 'T': opt->train = true; break;
         case 'c': opt->codebook = optarg; break;
@@ -3031,6 +3185,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
             return -1;
     }
     opt->plan.seed = (unsigned long)opt->seed;
+    /* <<check the combination of codebook's options>> */
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
     const int modes = (opt->synth_key != NULL) + opt->train + (opt->codebook != NULL)
@@ -3038,6 +3193,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (modes > 1)
         return fail(err, "--synthesise, --train, --codebook and --transpose exclude "
                     "each other");
+    /* <<check the options of the recordings>> */
     if (opt->plan.wavs && !opt->train)
         return fail(err, "--wavs goes with --train");
     if (opt->plan.wavs && (opt->w_chords || opt->wav || opt->plan.nwindows))
@@ -3049,6 +3205,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                     "--train-clips and --test-clips belong to the generator");
     if (!opt->plan.wavs && (opt->key_table || opt->plan.clips_per_wav))
         return fail(err, "--key-table and --clips-per-wav need --wavs");
+    /* <<refuse the options that belong to another mode>> */
     {
         const struct { int code; const char *name; bool ok; } owned[] = {
             {3, "--keys", opt->train}, {4, "--train-clips", opt->train},
@@ -3114,6 +3271,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
             return fail(err, "an input file name is empty");
     return 0;
 }
+/* <<open every output of a run>> */
 static int open_outputs(const char *const *names, Outfile *out, int n, Error *err)
 {
     for (int k = 0; k < n; k++)
@@ -3133,6 +3291,7 @@ static bool all_finite(const double *v, size_t n)
             return false;
     return true;
 }
+/* <<write macros under the prefix of a data set>> */
 typedef struct {
     FILE *fp;
     const char *prefix;
@@ -3166,6 +3325,7 @@ static void mac_trim(const Macros *m, const char *name, double x, int digits)
     prefixed(m, name, buf, sizeof buf);
     tex_macro_trim(m->fp, buf, x, digits);
 }
+/* <<write a matrix as a NumPy file>> */
 static void write_npy(FILE *fp, const gsl_matrix *m)
 {
     char dict[128];
@@ -3186,6 +3346,7 @@ static void write_npy(FILE *fp, const gsl_matrix *m)
                 fputc((int)(bits >> (8 * b) & 0xff), fp);
         }
 }
+/* <<write the codes or the chords of the held-out clips>> */
 static void write_clip_table(FILE *fp, const Corpus *cp, const size_t *code)
 {
     const size_t F = cp->frames_per_clip;
@@ -3207,6 +3368,7 @@ static void write_clip_table(FILE *fp, const Corpus *cp, const size_t *code)
         fputc('\n', fp);
     }
 }
+/* <<the measurement>> */
 typedef struct {                /* the statistics of a sample of frames */
     double contig, chance, rho, mantel, pairs[3];
     Key_distances kd;
@@ -3223,11 +3385,13 @@ typedef struct {
     double chance, chord_chance;
     double chord_allowed[2];    /* groups with one allowed key; mean allowed */
     bool has_chords, has_raw, has_tunes;
+    /* <<the raw-frame control's fields>> */
     double mantel_space, mantel_map, pairs[3], pairs_map[3];
     size_t raw_n;
     Frame_stats raw, quant;
 } Analysis;
 
+/* <<draw the map of the codebook>> */
 static Calibration map_calibration(double perplexity)
 {
     return (Calibration){perplexity, 1e-5, 200};
@@ -3263,6 +3427,7 @@ static int map_codebook(const gsl_matrix *cb, double perplexity, double *xy,
     free(y);
     return status;
 }
+/* <<the colour of a key>> */
 static long key_colour(int key)
 {
     if (key < 0)
@@ -3286,6 +3451,7 @@ static void key_label(int key, char *buf, size_t size)
         "E", "F", "F$\\sharp$", "G", "A$\\flat$", "A", "B$\\flat$", "B"};
     snprintf(buf, size, "%s%s", tex[key % 12], key_minor(key) ? "m" : "");
 }
+/* <<free a table of clips>> */
 static void clips_free(Clips *cl)
 {
     for (size_t c = 0; cl->id != NULL && c < cl->clips; c++)
@@ -3301,6 +3467,8 @@ static void clips_free(Clips *cl)
     free(cl->tgroup);
     *cl = (Clips){0};
 }
+/* <<read a table of clips>> */
+/* <<sort the clips by id and gather them into groups>> */
 typedef struct {
     const char *id;
     size_t clip;
@@ -3315,6 +3483,7 @@ static size_t group_length(const char *id)
 {
     return strcspn(id, "/");
 }
+/* <<gather the sorted clips into groups>> */
 static int group_clips(const char *path, Clips *cl, Error *err)
 {
     const size_t n = cl->clips;
@@ -3327,6 +3496,7 @@ static int group_clips(const char *path, Clips *cl, Error *err)
     if (status == 0)
         qsort(s, n, sizeof *s, compare_clip_ids);
     for (size_t i = 0; status == 0 && i < n; i++) {
+        /* <<check the clip against the one sorted before it, and open a group>> */
         const size_t len = group_length(s[i].id);
         if (i > 0 && strcmp(s[i].id, s[i - 1].id) == 0) {
             status = fail(err, "'%s': the clip id '%s' appears twice", path, s[i].id);
@@ -3349,6 +3519,7 @@ static int group_clips(const char *path, Clips *cl, Error *err)
     free(s);
     return status;
 }
+/* <<gather the groups that are transpositions of one tune>> */
 typedef struct {
     const char *name;
     size_t len, group;
@@ -3364,6 +3535,7 @@ static int compare_tune_keys(const void *a, const void *b)
         return c != 0 ? c : x->len < y->len ? -1 : 1;
     return (x->offset > y->offset) - (x->offset < y->offset);
 }
+/* <<split a group name into its tune and its offset>> */
 static bool tune_offset(const char *id, Tune_key *t)
 {
     const size_t n = group_length(id);
@@ -3377,6 +3549,7 @@ static bool tune_offset(const char *id, Tune_key *t)
     t->offset = strtol(id + i - 1, NULL, 10);
     return true;
 }
+/* <<sort the groups by tune and offset>> */
 static int tune_blocks(Clips *cl, Error *err)
 {
     Tune_key *t = alloc_array(cl->groups, sizeof *t, err);
@@ -3414,6 +3587,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
     int status = 0;
     while (status == 0 && (got = getline(&line, &cap, fp)) != -1) {
         lineno++;
+        /* <<refuse a NUL byte, and cut the line's end>> */
         if (strlen(line) != (size_t)got) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
                           lineno);
@@ -3425,6 +3599,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
             line[--got] = '\0';
         if (line[0] == '\0' || line[0] == '#')
             continue;
+        /* <<grow the clip arrays when they are full>> */
         if (cl->clips + 1 >= cap_c) {
             cap_c = cap_c ? 2 * cap_c : 64;
             int *k = realloc(cl->key, cap_c * sizeof *k);
@@ -3442,6 +3617,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
             }
             cl->first[cl->clips] = cl->frames;
         }
+        /* <<parse the id, the key and the values of one clip>> */
         char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
         char *tok = next_field(&rest);
         if (tok == NULL) {
@@ -3515,6 +3691,7 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
     fclose(fp);
     return status;
 }
+/* <<the raw-frame control>> */
 static int frame_stats(const double *pts, size_t n, size_t D, const int *lab,
                        const int *clip, size_t k, long M, gsl_rng *rng,
                        Frame_stats *fs, Error *err)
@@ -3534,6 +3711,7 @@ static int frame_stats(const double *pts, size_t n, size_t D, const int *lab,
     return status;
 }
 
+/* <<replace every frame by its nearest codeword>> */
 static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
                             double *q)
 {
@@ -3586,6 +3764,7 @@ static int raw_control(const gsl_matrix *raw, const gsl_matrix *cb, size_t k,
     free(lab); free(clip); free(pts); free(q);
     return status;
 }
+/* <<measure the claim on a codebook and its clips>> */
 static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
                    const Options *opt, Analysis *an, Error *err)
 {
@@ -3595,6 +3774,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
     int status = fk && rng ? 0 : -1;
     if (status == 0)
         gsl_rng_set(rng, (unsigned long)opt->seed);
+    /* <<count the keys and the chords of every codeword>> */
     if (status == 0 && (status = label_table_alloc(&an->keys, K, KEYS, err)) == 0) {
         frame_keys(cl, cl->key, fk);
         label_table_fill(&an->keys, cl->code, fk, cl->frames);
@@ -3608,6 +3788,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
     if (status == 0 && an->keys.used <= k)
         status = fail(err, "only %zu codewords are used; the contiguity needs more than "
                       "--neighbours %zu", an->keys.used, k);
+    /* <<map the codebook and list the neighbours of every used codeword>> */
     an->xy = status == 0 ? alloc_array(2 * K, sizeof *an->xy, err) : NULL;
     an->nn_space = an->xy ? alloc_array(K * k, sizeof *an->nn_space, err) : NULL;
     an->nn_map = an->nn_space ? alloc_array(K * k, sizeof *an->nn_map, err) : NULL;
@@ -3624,6 +3805,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
         status = neighbour_lists(an->xy, K, 2, an->keys.dominant, NULL, k, an->nn_map,
                                  err);
     const Geometry g = {K, cb->size2, k, cb->data, an->xy, an->nn_space, an->nn_map};
+    /* <<measure the observed claim and its nulls>> */
     const long M = opt->permutations;
     if (status == 0)
         status = measure_claim(&g, an->keys.dominant, an->keys.mean_share, &an->obs,
@@ -3633,6 +3815,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
         an->chord_obs.contig_map = contiguity(an->nn_map, K, k, an->chords.dominant);
         an->chord_obs.share = an->chords.mean_share;
     }
+    /* <<test the two correlations with the Mantel test>> */
     Key_distances kd_map;
     if (status == 0)
         status = key_distances(an->xy, K, 2, an->keys.dominant, &kd_map, err);
@@ -3671,6 +3854,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
     gsl_rng_free(rng);
     return status;
 }
+/* <<write the outputs of the measurement>> */
 static void write_map(FILE *fp, const Analysis *an, size_t K)
 {
     fprintf(fp, "# x\ty\tcolour\tdominant key\tshare\n");
@@ -3711,6 +3895,7 @@ static void write_heatmap(FILE *fp, const Key_distances *kd)
         fputc('\n', fp);
     }
 }
+/* <<write the macros of the measurement>> */
 static void macro_claim(const Macros *m, const char *group, const Claim *c)
 {
     const char *names[CLAIM_STATS] = {"ContigMap", "ContigSpace", "RhoSpace",
@@ -3735,6 +3920,7 @@ static void macro_null(const Macros *m, const char *group, const Null_summary *s
     }
 }
 
+/* <<judge the three parts of the claim by Holm's rule>> */
 #define VERDICT_ALPHA 0.05
 
 static void holm_parts(const double stat[3], const double p[3], int part[3])
@@ -3804,6 +3990,7 @@ static const char *verdict(const Analysis *an)
     claim_parts(an, part);
     return verdict_word(part);
 }
+/* <<write the remaining macros of the measurement>> */
 static void write_measure_macros(const Macros *m, const Analysis *an,
                                  const Clips *cl, const Options *opt, size_t K)
 {
@@ -3814,6 +4001,7 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
     mac_int(m, "HeldClips", (long)cl->clips);
     mac_int(m, "HeldFrames", (long)cl->frames);
     mac_int(m, "Perms", opt->permutations);
+    /* <<write the Monte Carlo errors of the verdict's p-values>> */
     {
         const double pv[3] = {contiguity_p(an), an->mantel_space, an->mantel_map};
         const char *en[3] = {"McErrContig", "McErrMantelSpace", "McErrMantelMap"};
@@ -3851,6 +4039,7 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
         mac_int(m, "HeldTunes", (long)cl->tunes);
     }
     fprintf(m->fp, "\\newcommand{\\%sVerdict}{%s}\n", m->prefix, verdict(an));
+    /* <<write what became of each part of the claim>> */
     int part[3];
     claim_parts(an, part);
     const char *pname[3] = {"PartContig", "PartRhoSpace", "PartRhoMap"};
@@ -3858,6 +4047,7 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
     for (int j = 0; j < 3; j++)
         fprintf(m->fp, "\\newcommand{\\%s%s}{%s}\n", m->prefix, pname[j],
                 said[part[j] == -1 ? 2 : part[j]]);
+    /* <<write the macros of the chord and raw-frame controls>> */
     if (an->has_chords) {
         mac(m, "ChordShare", an->chords.mean_share, 2);
         mac(m, "ChordEntropy", an->chords.mean_entropy, 3);
@@ -3888,6 +4078,7 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
         macro_frames(m, "Quant", &an->quant);
     }
 }
+/* <<synthesise one clip>> */
 static int synthesise_into(Outfile *o, const char *key, long seed, long clip,
                            const Synth *sy, Error *err)
 {
@@ -3920,6 +4111,8 @@ static int run_synthesise(const Options *opt, Error *err)
     }
     return outfiles_commit(&o, 1, err);
 }
+/* <<the training run>> */
+/* <<one codebook size of the sensitivity study>> */
 enum { SIZE_PERMUTATIONS = 2000 };  /* for null B and the Mantel test */
 
 typedef struct {
@@ -3963,6 +4156,7 @@ static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *t
         status = kmeans(z, c, &plan, trace, code, d2, &reseeded, err);
     if (status == 0)
         status = nearest_codewords(zt, c, tcode, td2, err);
+    /* <<measure one codebook size against null B>> */
     if (status == 0) {
         for (size_t i = 0; i < Nt; i++)
             fk[i] = test->key[i / F];
@@ -4025,6 +4219,8 @@ static void trained_free(Trained *tr)
     free(tr->trace1); free(tr->trace2); free(tr->code); free(tr->tcode);
     free(tr->d2); free(tr->td2); free(tr->sample);
 }
+/* <<the spectra with another log floor>> */
+/* <<put spectra on another log floor>> */
 static float *refloor(const float *spec, size_t n, double from, double to,
                       Error *err)
 {
@@ -4057,6 +4253,7 @@ static int floor_study(const Trained *tr, const Plan *pl, double eps,
     gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
     return status;
 }
+/* <<the spectra with another log floor>> */
 static int window_study(const Plan *pl, long window, Size_result *out, Error *err)
 {
     const Encoder e = {(size_t)window, (size_t)window * 5000 / RATE, pl->enc.floor};
@@ -4089,6 +4286,7 @@ static int window_study(const Plan *pl, long window, Size_result *out, Error *er
     gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
     return status;
 }
+/* <<train the codec and encode the held-out clips>> */
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -4103,11 +4301,13 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
     int status = 0;
+    /* <<render and encode again with other windows and train small codebooks>> */
     for (int s = 0; s < pl->nwindows; s++) {
         fprintf(stderr, "codebook: sensitivity study, window %ld\n", pl->windows[s]);
         if (window_study(pl, pl->windows[s], &tr->window_sens[s], err) != 0)
             return -1;
     }
+    /* <<render and encode the training and held-out clips>> */
     if (pl->wavs != NULL) {
         if (read_wav_corpus(pl->wavs, pl->synth.seconds, pl->clips_per_wav, &pl->enc,
                             &tr->train, &tr->test, err) != 0)
@@ -4127,6 +4327,7 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     const size_t Nt = tr->test.clips * tr->test.frames_per_clip, B = pl->enc.bins;
     fprintf(stderr, "codebook: %zu training and %zu held-out frames (%.1f s)\n",
             N, Nt, seconds_since(&t0));
+    /* <<fit the principal axes and project every frame>> */
     gsl_matrix *axes = alloc_matrix(B, D, err);
     double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL;
     tr->z = mean ? alloc_matrix(N, D, err) : NULL;
@@ -4143,16 +4344,19 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     tr->variance = 0.0;
     for (size_t k = 0; k < N * D; k++)
         tr->variance += tr->z->data[k] * tr->z->data[k] / (double)N;
+    /* <<train the smaller codebooks of the sensitivity study>> */
     for (int s = 0; s < pl->nsizes; s++) {
         fprintf(stderr, "codebook: sensitivity study, %ld codewords\n", pl->sizes[s]);
         if (size_study(tr->z, tr->zt, &tr->test, pl, pl->sizes[s], &tr->sens[s], err))
             return -1;
     }
+    /* <<encode again with other log floors and train small codebooks>> */
     for (int s = 0; s < pl->nfloors; s++) {
         fprintf(stderr, "codebook: sensitivity study, log floor %g\n", pl->floors[s]);
         if (floor_study(tr, pl, pl->floors[s], &tr->floor_sens[s], err) != 0)
             return -1;
     }
+    /* <<train both stages of the quantiser>> */
     const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
     const int it = (int)pl->iterations;
     tr->c1 = alloc_matrix(K, D, err);
@@ -4179,6 +4383,7 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     if (kmeans(tr->z, tr->c2, &p2, tr->trace2, tr->code, tr->d2, &tr->reseeded2,
                err) != 0)
         return -1;
+    /* <<assign the held-out frames and keep a sample of them>> */
     tr->tcode = alloc_array(Nt, sizeof *tr->tcode, err);
     tr->td2 = tr->tcode ? alloc_array(Nt, sizeof *tr->td2, err) : NULL;
     size_t *code2 = tr->td2 ? alloc_array(Nt, sizeof *code2, err) : NULL;
@@ -4189,6 +4394,7 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     if (rng == NULL || nearest_codewords(tr->zt, tr->c1, tr->tcode, tr->td2, err) != 0)
         status = -1;
     if (status == 0) {
+        /* <<draw the raw sample and move it to the front of the held-out frames>> */
         gsl_rng_set(rng, pl->seed + 2);
         for (size_t i = 0; i < Nt; i++)
             tr->sample[i] = i;
@@ -4210,6 +4416,7 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
             s2 += tr->td2[i] / (double)Nt;
         tr->test_d1 = s1;
         tr->test_d2 = s2;
+        /* <<put the raw sample back in place of the first residuals>> */
         for (size_t i = 0; i < S; i++) {
             gsl_vector_const_view ri = gsl_matrix_const_row(raw, i);
             gsl_matrix_set_row(tr->zt, i, &ri.vector);
@@ -4221,6 +4428,7 @@ static int train_codec(const Plan *pl, Trained *tr, Error *err)
     free(code2);
     return status;
 }
+/* <<write the table of keys of the recordings>> */
 static void write_key_table(FILE *fp, const Trained *tr, double seconds)
 {
     size_t clips[2][KEYS] = {{0}}, recs[2][KEYS] = {{0}};
@@ -4247,6 +4455,7 @@ static void write_key_table(FILE *fp, const Trained *tr, double seconds)
         fputs(" \\\\\n", fp);
     }
 }
+/* <<run the training and write its files>> */
 static void macro_sensitivity(const Macros *m, const char *study, char letter,
                               const Size_result *r)
 {
@@ -4273,6 +4482,7 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
         mac_int(m, "TrainPerKey", pl->train_clips);
         mac_int(m, "TestPerKey", pl->test_clips);
     } else {
+        /* <<write the macros of the recordings>> */
         size_t per_key[KEYS] = {0}, least = SIZE_MAX;
         for (size_t c = 0; c < tr->test.clips; c++)
             per_key[tr->test.key[c]]++;
@@ -4307,6 +4517,7 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
     mac(m, "TestDistTwo", tr->test_d2 / tr->variance, 3);
     mac_int(m, "Reseeded", tr->reseeded1);
     mac_int(m, "ReseededTwo", tr->reseeded2);
+    /* <<write the macros of the sensitivity study>> */
     mac_int(m, "SizePerms", SIZE_PERMUTATIONS);
     for (int k = 0; k < pl->nsizes; k++) {
         char name[64];
@@ -4366,6 +4577,7 @@ static int run_train(const Options *opt, Error *err)
                       "not finite; nothing is written");
     const size_t Nt = tr.test.clips * tr.test.frames_per_clip;
     const size_t S = (size_t)pl->raw_sample < Nt ? (size_t)pl->raw_sample : Nt;
+    /* <<write the files of the training run>> */
     for (int k = 0; k < 8 && status == 0; k++) {
         FILE *fp = out[k].fp;
         if (fp == NULL)
@@ -4393,6 +4605,7 @@ static int run_train(const Options *opt, Error *err)
     trained_free(&tr);
     return status;
 }
+/* <<run the measurement>> */
 static int run_measure(const Options *opt, Error *err)
 {
     Clips cl = {0}, ch = {0};
@@ -4405,6 +4618,7 @@ static int run_measure(const Options *opt, Error *err)
         status = -1;
     if (status == 0)
         status = read_clip_table(opt->codes, cb->size1, &cl, err);
+    /* <<read the chords and the raw sample, and check that they fit>> */
     if (status == 0 && opt->chords != NULL
         && (status = read_clip_table(opt->chords, CHORDS, &ch, err)) == 0) {
         bool same = ch.clips == cl.clips;
@@ -4430,12 +4644,14 @@ static int run_measure(const Options *opt, Error *err)
                           "coordinates expected", opt->raw, raw->size2, cb->size2);
         an.has_raw = status == 0;
     }
+    /* <<check the map's perplexity against the codebook>> */
     if (status == 0) {
         const Calibration cal = map_calibration(opt->perplexity);
         status = check_calibration(&cal, cb->size1, err);
     }
     if (status == 0)
         status = analyse(cb, &cl, raw, opt, &an, err);
+    /* <<write the outputs of the measurement, or none>> */
     for (int k = 0; k < 3 && status == 0; k++) {
         if (out[k].fp == NULL)
             continue;
@@ -4472,6 +4688,7 @@ static int run_measure(const Options *opt, Error *err)
     gsl_matrix_free(cb);
     return status;
 }
+/* <<print a transposed key name>> */
 static int run_transpose(const Options *opt, Error *err)
 {
     char buf[32], name[8];
@@ -4490,6 +4707,7 @@ static int run_transpose(const Options *opt, Error *err)
     printf("%s\n", name);
     return 0;
 }
+/* <<print and record the worked example of codebook>> */
 static int run_examples(const Options *opt, Error *err)
 {
     const int C = parse_key("C"), G = parse_key("G"), Fs = parse_key("F#");
@@ -4516,6 +4734,7 @@ static int run_examples(const Options *opt, Error *err)
            "entropy %.6f bits\n",
            t.dominant[0] == C ? "C" : "?", t.share[0], t.entropy[0]);
     int status = 0;
+    /* <<write the worked example's macros and values>> */
     if (status == 0 && out[0].fp != NULL) {
         FILE *fp = out[0].fp;
         fputs("% Generated by `codebook --macros`; do not edit.\n", fp);

@@ -7,6 +7,7 @@
  * Build alone:
  *   cc -std=c11 -O2 hull.c $(pkg-config --cflags --libs gsl) -o hull
  */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -34,6 +35,7 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -46,6 +48,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -58,6 +61,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -77,6 +81,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -98,6 +103,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<interface of the hull>> */
 typedef struct {
     size_t n, d;
     bool inside;            /* distance <= the inside tolerance */
@@ -117,6 +123,8 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                             Certificate *cert, Error *err);
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err);
+/* <<implementation of the hull>> */
+/* <<allocate and free a certificate>> */
 static Certificate *certificate_alloc(size_t n, size_t d, Error *err)
 {
     Certificate *cert = alloc_array(1, sizeof *cert, err);
@@ -142,6 +150,7 @@ static void certificate_free(Certificate *cert)
         free(cert);
     }
 }
+/* <<the workspace of Wolfe's algorithm>> */
 typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
     double *t;              /* the target divided by s */
@@ -156,6 +165,7 @@ typedef struct {
     gsl_vector *tau, *beta, *rhs, *resid;
 } Wolfe;
 
+/* <<free the workspace>> */
 static void wolfe_free(Wolfe *wf)
 {
     gsl_matrix_free(wf->P);
@@ -174,6 +184,7 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
+/* <<allocate the workspace and scale the problem>> */
 static int problem_scale(const gsl_matrix *phi, const double *tau)
 {
     double big = 0.0;
@@ -227,6 +238,7 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
     }
     return 0;
 }
+/* <<solve for the affine minimiser of the corral>> */
 static void corral_point(Wolfe *wf, const double *weights)
 {
     gsl_vector_set_zero(wf->z);
@@ -287,6 +299,7 @@ static int affine_minimiser(Wolfe *wf)
     wf->alpha[0] = 1.0 - sum;
     return 0;
 }
+/* <<take minor steps until the corral's minimiser has positive weights>> */
 static int minor_steps(Wolfe *wf)
 {
     for (;;) {
@@ -309,6 +322,7 @@ static int minor_steps(Wolfe *wf)
         }
         if (theta <= 0.0 && limit == wf->s_now - 1)
             return -1;                              /* the new point left at once */
+        /* <<move towards the affine minimiser and drop the points that reach zero>> */
         size_t kept = 0;
         for (size_t a = 0; a < wf->s_now; a++) {
             double l = wf->lambda[a] + theta * (wf->alpha[a] - wf->lambda[a]);
@@ -325,6 +339,7 @@ static int minor_steps(Wolfe *wf)
             wf->lambda[a] /= total;
     }
 }
+/* <<run Wolfe's algorithm from the nearest single point>> */
 static size_t major_step_cap(size_t n, size_t d)
 {
     size_t nd = n + d;
@@ -350,6 +365,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     wf->s_now = 1;
     const size_t max_steps = major_step_cap(n, wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
+        /* <<stop if no point lies beyond the plane through [[z]]>> */
         corral_point(wf, wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
         double xz;
@@ -376,6 +392,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     }
     corral_point(wf, wf->lambda);
 }
+/* <<turn the nearest point into a certificate>> */
 static int hull_certificate(const gsl_matrix *phi, const double *tau,
                             Certificate *cert, Error *err)
 {
@@ -396,6 +413,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
     cert->c = cert->margin = 0.0;
     memset(cert->w, 0, d * sizeof *cert->w);
     if (dist > 0.0)
+        /* <<fill in the hyperplane of an outside target>> */
         {
             gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
             size_t m = wf.s_now - 1;
@@ -422,6 +440,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
             cert->margin = ldexp(wt - c, wf.e);
             cert->boundary = !(wt - c > 0.0) || !isfinite(len);
         }
+    /* <<call a close target inside unless its hyperplane proves the distance>> */
     double own = 0.0;                           /* the size of the target and of z */
     for (size_t k = 0; k < d; k++)
         own = fmax(own, fmax(fabs(wf.t[k]), fabs(gsl_vector_get(wf.z, k))));
@@ -434,6 +453,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
     }
     const int e = wf.e;
     wolfe_free(&wf);
+    /* <<refuse a certificate that the reader's units cannot hold>> */
     bool finite = isfinite(cert->distance) && isfinite(cert->c)
                   && isfinite(cert->margin);
     for (size_t k = 0; k < d; k++)
@@ -444,6 +464,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     dist, e);
     return 0;
 }
+/* <<check a certificate without trusting the solver>> */
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
@@ -458,6 +479,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
         diam2 = fmax(diam2, q);
     }
     const double tol = 1e-9 * sqrt(diam2) + 64 * DBL_EPSILON;    /* scaled units */
+    /* <<check the weights and the nearest point>> */
     for (size_t i = 0; i < n; i++) {
         if (!(cert->lambda[i] >= 0.0))
             return fail(err, "weight %zu is negative", i + 1);
@@ -482,6 +504,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
                     cert->distance);
     if (cert->boundary)
         return 0;
+    /* <<check the hyperplane of an outside verdict>> */
     double ww = 0.0, wt = 0.0, worst = -INFINITY;
     for (size_t k = 0; k < d; k++) {
         ww += cert->w[k] * cert->w[k];
@@ -508,6 +531,8 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
                     ldexp(sqrt(r2), e), ldexp(wt - worst, e));
     return 0;
 }
+/* <<Example 23.3>> */
+/* <<compute Example 23.3>> */
 static const double EX_POINTS[6][3] = {
     {1.0, 0.0, 0.0}, {0.9, 0.1, 0.0}, {0.8, 0.0, 0.0},     /* blues */
     {0.0, 1.0, 0.0}, {0.1, 0.9, 0.0}, {0.0, 0.8, 0.0}};    /* ragtime */
@@ -533,12 +558,14 @@ static int example_compute(Worked_example *ex, Error *err)
         return -1;
     return 0;
 }
+/* <<free Example 23.3>> */
 static void example_free(Worked_example *ex)
 {
     gsl_matrix_free(ex->phi);
     certificate_free(ex->jazz);
     certificate_free(ex->fusion);
 }
+/* <<chord progressions as feature vectors>> */
 enum { NMOVES = 8 };
 static const char *const MOVE_NAMES[NMOVES] = {
     "V-I", "ii-V", "I-IV", "IV-I", "V-IV", "circle", "subV", "other"};
@@ -549,6 +576,7 @@ typedef struct {
     char suffix[8];         /* "", "7", "maj7", "o7", ... */
 } Roman_chord;
 
+/* <<parse a Roman-numeral chord>> */
 static int parse_chord(const char *tok, Roman_chord *ch)
 {
     static const char *const numerals[7] = {"VII", "III", "IV", "VI", "II", "V",
@@ -580,6 +608,7 @@ static int parse_chord(const char *tok, Roman_chord *ch)
     }
     return -1;
 }
+/* <<classify the move from one chord to the next>> */
 static int classify_move(const Roman_chord *a, const Roman_chord *b)
 {
     int step = ((b->root - a->root) % 12 + 12) % 12;
@@ -598,6 +627,7 @@ static int classify_move(const Roman_chord *a, const Roman_chord *b)
         return 4;                                   /* V-IV */
     return step == 5 ? 5 : 7;                       /* circle, or other */
 }
+/* <<read a file of progressions into feature vectors>> */
 enum { NAME_BYTES = 40 };
 typedef struct {
     size_t n, cap;
@@ -612,6 +642,7 @@ static void progressions_free(Progressions *pr)
     *pr = (Progressions){0, 0, NULL, NULL};
 }
 
+/* <<make room for one more progression>> */
 static int grow_progressions(Progressions *pr, Error *err)
 {
     if (pr->n < pr->cap)
@@ -629,6 +660,7 @@ static int grow_progressions(Progressions *pr, Error *err)
     pr->cap = cap;
     return 0;
 }
+/* <<copy a name whole characters at a time>> */
 static size_t utf8_length(const unsigned char *s, size_t avail)
 {
     size_t len = s[0] < 0x80 ? 1
@@ -665,6 +697,7 @@ static int copy_name(char name[NAME_BYTES], const char *src, size_t n)
     name[out] = '\0';
     return 0;
 }
+/* <<turn one line of chords into a feature vector>> */
 static int progression_features(char *line, const char *path, size_t lineno,
                                  Progressions *pr, Error *err)
 {
@@ -714,6 +747,7 @@ static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr
                           path, lineno);
             break;
         }
+        /* <<cut the line ending and a byte-order mark>> */
         if (len > 0 && line[len - 1] == '\n')
             line[--len] = '\0';
         if (len > 0 && line[len - 1] == '\r')
@@ -745,6 +779,7 @@ static int read_progressions(const char *path, Progressions *pr, Error *err)
     fclose(fp);
     return status;
 }
+/* <<test each training progression against the hull of the others>> */
 typedef struct {
     const double *row;
     size_t d, index;
@@ -767,6 +802,7 @@ static bool same_row(const Sorted_row *p, const Sorted_row *q)
     return true;
 }
 
+/* <<mark the rows that have a duplicate>> */
 static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
                            size_t *nv, Error *err)
 {
@@ -790,6 +826,7 @@ static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
     free(r);
     return 0;
 }
+/* <<decide one point against the hull of all the others>> */
 static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
                           size_t m, Certificate **cert, Error *err)
 {
@@ -826,6 +863,7 @@ static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
     free(use);
     return status;
 }
+/* <<decide one point against the vertices found so far>> */
 static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
                             size_t *nv, bool *out, size_t *work, Error *err)
 {
@@ -846,6 +884,7 @@ static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
             return status < 0 ? -1 : against_all_others(pts, i, out, work, err);
         }
         *work += m;
+        /* <<stop if the vertices hold the point, or find the next vertex>> */
         if (cert->inside) {
             certificate_free(cert);
             free(use);
@@ -906,6 +945,9 @@ static int leave_one_out(const gsl_matrix *pts, int *outside, size_t *work,
     free(V);
     return status;
 }
+/* <<read a matrix of numbers>> */
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -921,6 +963,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -933,6 +976,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -974,6 +1018,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -997,6 +1042,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -1013,6 +1059,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -1033,6 +1080,7 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<report a bad option and fail>> */
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
 {
@@ -1048,6 +1096,7 @@ static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
         return fail(err, "option '%s' takes no value (see --help)", name);
     return fail(err, "unknown option '%s' (see --help)", name);
 }
+/* <<tell whether two names denote one file>> */
 static void canonical_name(const char *path, char *out, size_t size)
 {
     const char *slash = strrchr(path, '/');
@@ -1075,6 +1124,7 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+/* <<refuse outputs that overwrite inputs or each other>> */
 static int distinct_outputs(const char *const *ins, int nin,
                             const char *const *outs, int nout, Error *err)
 {
@@ -1088,6 +1138,7 @@ static int distinct_outputs(const char *const *ins, int nin,
     }
     return 0;
 }
+/* <<write output files safely>> */
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -1100,6 +1151,7 @@ static Outfile outfile_none(void)
     return (Outfile){NULL, NULL, NULL, NULL};
 }
 
+/* <<open an output file>> */
 static int outfile_open(Outfile *o, const char *name, Error *err)
 {
     *o = outfile_none();
@@ -1144,6 +1196,7 @@ static int outfile_open(Outfile *o, const char *name, Error *err)
     }
     return 0;
 }
+/* <<close every output file and move each into place>> */
 static void outfiles_abort(Outfile *o, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -1188,6 +1241,7 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
+/* <<check that every output can be written>> */
 static int check_output_name(const char *option, const char *name, Error *err)
 {
     char who[64] = "";
@@ -1206,6 +1260,7 @@ static int check_output_name(const char *option, const char *name, Error *err)
                : fail(err, "%scannot write '%s': %s", who, name, strerror(errno));
     if (name[strlen(name) - 1] == '/')
         return fail(err, "%scannot write '%s': it names a directory", who, name);
+    /* <<check the directory that will hold the output>> */
     char *path = exists ? realpath(name, NULL) : strdup(name);
     if (path == NULL)
         return fail(err, "%scannot resolve '%s': %s", who, name, strerror(errno));
@@ -1233,6 +1288,7 @@ static int check_output_names(const char *const *options, const char *const *nam
             return -1;
     return 0;
 }
+/* <<write numbers as LaTeX macros>> */
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -1267,12 +1323,14 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* <<check that standard output was written>> */
 static int stdout_written(Error *err)
 {
     if (fflush(stdout) != 0 || ferror(stdout))
         return fail(err, "error writing standard output");
     return 0;
 }
+/* <<finish a program run>> */
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -1287,12 +1345,14 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     }
     return status;
 }
+/* <<the command line of hull>> */
 typedef struct {
     const char *points, *target, *target_vector, *output;
     const char *train[8], *test, *table, *macros, *figure, *values;
     int ntrain;
 } Options;
 
+/* <<print the usage of hull>> */
 static void usage(FILE *fp)
 {
     fputs(
@@ -1336,6 +1396,7 @@ static void usage(FILE *fp)
 "Exit status: 0 on success, 1 on bad input, 3 if a certificate failed its\n"
 "independent check (a bug: please report it).\n", fp);
 }
+/* <<parse the options of hull>> */
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     static const struct option longopts[] = {
@@ -1375,6 +1436,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         default: return bad_option(c, argv, optind, optopt, err);
         }
     }
+    /* <<check the combination of hull's options>> */
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
     bool chords = opt->ntrain > 0 || opt->test || opt->table;
@@ -1404,6 +1466,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return -1;
     return 0;
 }
+/* <<run hull on the reader's points>> */
+/* <<parse a comma-separated target vector>> */
 static gsl_matrix *parse_target_vector(const char *list, Error *err)
 {
     size_t d = 1;
@@ -1431,6 +1495,7 @@ static gsl_matrix *parse_target_vector(const char *list, Error *err)
     }
     return t;
 }
+/* <<print one certificate>> */
 static void print_vector(FILE *fp, const char *key, const double *v, size_t n)
 {
     fputs(key, fp);
@@ -1474,6 +1539,7 @@ static int run_on_points(const Options *opt, Error *err)
              targets->size2, phi->size2);
         goto done;
     }
+    /* <<compute and check one certificate per target>> */
     const size_t nt = targets->size1;
     if ((certs = calloc(nt, sizeof *certs)) == NULL) {
         fail(err, "out of memory for %zu certificates", nt);
@@ -1497,6 +1563,7 @@ static int run_on_points(const Options *opt, Error *err)
         fail(err, "out of memory for %zu certificates", nt);
         goto done;
     }
+    /* <<write the certificates>> */
     Outfile out = outfile_none();
     if (outfile_open(&out, opt->output, err) != 0) {
         free(why);
@@ -1520,6 +1587,8 @@ done:
     gsl_matrix_free(targets);
     return status;
 }
+/* <<run hull on chord progressions>> */
+/* <<write the bebop table>> */
 static void top_two(const double *w, int *a, int *b)
 {
     *a = 0;
@@ -1547,6 +1616,7 @@ static void print_chord_results(FILE *fp, const Progressions *train,
     }
 }
 
+/* <<write the chord results as a table and macros>> */
 static void tex_escaped(FILE *fp, const char *s)    /* text safe for LaTeX */
 {
     for (; *s; s++) {
@@ -1672,11 +1742,13 @@ done:
     progressions_free(&test);
     return status;
 }
+/* <<print and record Example 23.3>> */
 static double tidy(double x)            /* noise below 1e-12 shown as 0 */
 {
     return fabs(x) < 1e-12 ? 0.0 : x;
 }
 
+/* <<write the data of the hull figure>> */
 static int by_x_then_y(const void *a, const void *b)
 {
     const double *p = a, *q = b;
@@ -1733,6 +1805,7 @@ static void write_example_figure(FILE *fp, const Worked_example *ex)
     fprintf(fp, "# separating plane w.z = c in the side view\n-0.1\t%g\n1.1\t%g\n",
             ex->jazz->c + 0.0, ex->jazz->c + 0.0);
 }
+/* <<write the macros and values of Example 23.3>> */
 static void tex_vector(FILE *fp, const char *name, const double *v, size_t d)
 {
     fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{(", name);

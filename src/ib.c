@@ -7,6 +7,7 @@
  * Build alone:
  *   cc -std=c11 -O2 ib.c $(pkg-config --cflags --libs gsl) -o ib
  */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -36,6 +37,7 @@
 #include <gsl/gsl_roots.h>
 #include <time.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -48,6 +50,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -60,6 +63,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -79,6 +83,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -100,6 +105,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<information measures of discrete distributions>> */
 static double xlog2x_over(double p, double q)       /* p log2(p/q), 0 if p = 0 */
 {
     if (p == 0.0)
@@ -126,6 +132,7 @@ static double kl_divergence(const double *p, const double *q, size_t n)
         }
     return cross - entropy(p, n, 1);
 }
+/* <<marginals of a joint distribution>> */
 static void marginals(const gsl_matrix *pxy, double *px, double *py)
 {
     for (size_t y = 0; y < pxy->size2; y++)
@@ -138,6 +145,7 @@ static void marginals(const gsl_matrix *pxy, double *px, double *py)
         }
     }
 }
+/* <<conditional entropy, row by row>> */
 static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
 {
     double H = 0.0, *row = malloc(pxy->size2 * sizeof *row);
@@ -169,6 +177,7 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
     free(col);
     return H;
 }
+/* <<mutual information, four ways>> */
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
     double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
@@ -205,6 +214,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     free(prod);
     return 0;
 }
+/* <<the bias of plug-in information from counts>> */
 typedef struct {
     bool counts;                /* whole numbers, 1 < N < 2^53 */
     double N;
@@ -233,6 +243,7 @@ static Count_bias count_bias(const gsl_matrix *n)
         cb.cols += used;
     }
     cb.counts = cb.counts && cb.N > 1.0 && cb.N < 9007199254740992.0;
+    /* <<the two bias estimates of (eq:mm)>> */
     if (cb.counts) {
         double scale = 2.0 * cb.N * M_LN2;
         cb.bias_full = ((double)cb.rows - 1.0) * ((double)cb.cols - 1.0) / scale;
@@ -240,6 +251,7 @@ static Count_bias count_bias(const gsl_matrix *n)
     }
     return cb;
 }
+/* <<report progress on a terminal>> */
 typedef struct {
     bool on, shown;
     struct timespec start;
@@ -286,6 +298,7 @@ static void progress_end(Progress *p)
     if (p != NULL)
         p->shown = false;
 }
+/* <<interface of the bottleneck>> */
 typedef struct {
     size_t nx, ny, nt;
     gsl_vector *px, *py;        /* p(x), p(y) */
@@ -308,6 +321,8 @@ static void ib_decoder(Bottleneck *b);
 static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out);
 static void ib_measure(Bottleneck *b, double beta);
 static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter);
+/* <<implementation of the bottleneck>> */
+/* <<allocate a bottleneck from a joint distribution>> */
 static void ib_free(Bottleneck *b)
 {
     if (b == NULL)
@@ -354,6 +369,7 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
         fail(err, "out of memory for |X| = %zu, |Y| = %zu, |T| = %zu", nx, ny, nt);
         return NULL;
     }
+    /* <<split the joint into [[p(x)]] and [[p(y|x)]]>> */
     for (size_t x = 0; x < nx; x++) {
         double px = 0.0, h = 0.0, top = 0.0, scaled = 0.0;
         for (size_t y = 0; y < ny; y++) {
@@ -373,6 +389,7 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
     }
     return b;
 }
+/* <<compute the decoder from the encoder>> */
 static void ib_decoder(Bottleneck *b)
 {
     for (size_t x = 0; x < b->nx; x++)
@@ -393,6 +410,7 @@ static void ib_decoder(Bottleneck *b)
         }
     }
 }
+/* <<compute the encoder from the decoder>> */
 static bool decoder_misses(const Bottleneck *b, size_t x, size_t t)
 {                                       /* p(y|x) > 0 = p(y|t) for some y? */
     for (size_t y = 0; y < b->ny; y++)
@@ -415,6 +433,7 @@ static void divergences(Bottleneck *b)
         }
     }
 }
+/* <<compute the encoder from the decoder>> */
 static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
 {
     divergences(b);
@@ -445,6 +464,7 @@ static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
             gsl_matrix_set(q_out, x, t, gsl_matrix_get(q_out, x, t) / z);
     }
 }
+/* <<measure the two informations and the Lagrangian>> */
 static void ib_measure(Bottleneck *b, double beta)
 {
     double ixt = 0.0, ity = 0.0;
@@ -464,6 +484,7 @@ static void ib_measure(Bottleneck *b, double beta)
     b->Ity = ity;
     b->L = ixt - beta * ity;
 }
+/* <<iterate until the encoder settles>> */
 static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
 {
     double L_prev = HUGE_VAL;
@@ -504,6 +525,7 @@ static void ib_random_encoder(Bottleneck *b, gsl_rng *rng)
     for (size_t x = 0; x < b->nx; x++)
         gsl_ran_dirichlet(rng, b->nt, alpha, gsl_matrix_ptr(b->q, x, 0));
 }
+/* <<check a solution of the bottleneck>> */
 static double lagrangian_at(Bottleneck *b, double beta, const gsl_matrix *q)
 {
     gsl_matrix_memcpy(b->q, q);
@@ -522,6 +544,7 @@ static double self_consistency(Bottleneck *b, double beta)
     return worst;
 }
 
+/* <<estimate the largest directional derivative along row-preserving perturbations>> */
 static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int trials,
                                 Error *err)
 {
@@ -539,6 +562,7 @@ static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int tr
     double worst = 0.0;
     const double h = 1e-6;
     for (int trial = 0; trial < trials; trial++) {
+        /* <<draw a unit perturbation that keeps every row normalised>> */
         double big = 0.0;
         for (size_t x = 0; x < b->nx; x++) {
             double mean = 0.0;
@@ -569,6 +593,7 @@ static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int tr
     gsl_matrix_free(dq);
     return worst;
 }
+/* <<find the critical beta from the maximal correlation>> */
 static double critical_beta(const gsl_matrix *pxy, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;
@@ -580,6 +605,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
     double *py = alloc_array(ny, sizeof *py, err);
     double beta_c = NAN;
     if (B && V && S && work && px && py) {
+        /* <<fill [[B]] with $p(x,y)/\sqrt{p(x)p(y)}$>> */
         for (size_t y = 0; y < ny; y++)
             py[y] = 0.0;
         for (size_t x = 0; x < nx; x++) {
@@ -611,6 +637,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
     free(py);
     return beta_c;
 }
+/* <<merge the inputs that predict the same distribution of [[y]]>> */
 static bool same_row(const gsl_matrix *m, size_t a, size_t b)
 {
     for (size_t y = 0; y < m->size2; y++)
@@ -625,6 +652,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
     gsl_matrix *cond = alloc_matrix(nx, ny, err), *merged = NULL;
     size_t *first = alloc_array(nx, sizeof *first, err), n = 0;
     if (cond != NULL && first != NULL) {
+        /* <<compute the conditional rows $p(y\mid x)$>> */
         for (size_t x = 0; x < nx; x++) {
             double top = 0.0, sum = 0.0;
             for (size_t y = 0; y < ny; y++)
@@ -637,6 +665,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
             for (size_t y = 0; sum > 0.0 && y < ny; y++)
                 gsl_matrix_set(cond, x, y, gsl_matrix_get(cond, x, y) / sum);
         }
+        /* <<give each input the group of the first input with the same row>> */
         for (size_t x = 0; x < nx; x++) {
             size_t g = 0;
             while (g < n && !same_row(cond, x, first[g]))
@@ -645,6 +674,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
                 first[n++] = x;
             group[x] = g;
         }
+        /* <<add up the rows of each group>> */
         double big = gsl_matrix_max(pxy), total = 0.0;
         if ((merged = alloc_matrix(n, ny, err)) != NULL) {
             gsl_matrix_set_zero(merged);
@@ -662,6 +692,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
     free(first);
     return merged;
 }
+/* <<sweep beta downwards from the identity encoder>> */
 typedef struct {
     double beta, Ixt, Ity;      /* bits */
     size_t used;                /* clusters with p(t) > 1e-14 */
@@ -714,6 +745,7 @@ static void ib_sweep(Bottleneck *b, const double *betas, size_t n, double tol,
     gsl_matrix_set_identity(b->q);                  /* T = X; needs nt = nx */
     ib_sweep_on(b, betas, n, tol, max_iter, curve);
 }
+/* <<anneal beta upwards from a perturbed trivial encoder>> */
 static void jitter_encoder(Bottleneck *b, gsl_rng *rng, double size)
 {
     for (size_t x = 0; x < b->nx; x++) {
@@ -737,6 +769,7 @@ static void ib_anneal(Bottleneck *b, gsl_rng *rng, const double *betas, size_t n
         ib_record(b, betas[i], limit, &curve[i]);
     }
 }
+/* <<compute a point of the rate-distortion curve by Blahut--Arimoto>> */
 typedef struct {
     double s, R, D;             /* slope (nats), rate (bits), distortion */
     int iterations;
@@ -755,6 +788,7 @@ static int blahut_arimoto(const double *px, size_t nx, const double *dist,
         *out = (Rd_point){s, 0.0, 0.0, 0, false};
         for (size_t t = 0; t < nt; t++)
             pt[t] = 1.0 / (double)nt;
+        /* <<alternate the two equations of Blahut--Arimoto>> */
         while (!out->converged && out->iterations++ < max_iter) {
             for (size_t t = 0; t < nt; t++)
                 next[t] = 0.0;
@@ -775,6 +809,7 @@ static int blahut_arimoto(const double *px, size_t nx, const double *dist,
             }
             out->converged = move < tol;
         }
+        /* <<measure the rate and the distortion of the test channel>> */
         for (size_t t = 0; t < nt; t++) {
             pt[t] = 0.0;
             for (size_t x = 0; x < nx; x++)
@@ -793,6 +828,8 @@ static int blahut_arimoto(const double *px, size_t nx, const double *dist,
     free(w);
     return status;
 }
+/* <<the worked examples of the bottleneck>> */
+/* <<the one-bit example>> */
 static double h2(double a)
 {
     return a <= 0.0 || a >= 1.0 ? 0.0 : -a * log2(a) - (1.0 - a) * log2(1.0 - a);
@@ -836,6 +873,7 @@ static double gerber(double R, double eps)          /* (eq:gerber1), bits */
 {
     return 1.0 - h2(star(eps, h2_inverse(1.0 - R)));
 }
+/* <<compute the one-bit example>> */
 typedef struct {
     double eps, beta, beta_c, Ixy, Ixt, Ity, F, cross, slope, residual;
     double variation, variation_start;
@@ -860,6 +898,7 @@ static int one_bit_compute(One_bit *ob, Error *err)
             status = fail(err, "the one-bit example did not converge");
     }
     if (status == 0) {
+        /* <<read off the one-bit results>> */
         ob->iterations = b->iterations;
         ob->Ixt = b->Ixt / M_LN2;
         ob->Ity = b->Ity / M_LN2;
@@ -875,6 +914,7 @@ static int one_bit_compute(One_bit *ob, Error *err)
     return status;
 }
 enum { IB_SWEEP_POINTS = 99, IB_RANDOM_STARTS = 4, RD_POINTS = 24 };
+/* <<compute Example 23.2>> */
 typedef struct {
     int k, nuisance;
     double eps, HX, Ixy, beta_c, beta_max;
@@ -884,6 +924,7 @@ typedef struct {
     long iterations;
     int most_iterations;
     double most_beta;
+    /* <<the fields of the six-bit point and of the random starts>> */
     double target, beta_star, beta_star_closed, Ixt_star, Ity_star, F_star;
     Ib_point random[IB_RANDOM_STARTS];      /* one random start per beta */
     double random_gap[IB_RANDOM_STARTS];    /* F(I(X;T)) - I(T;Y), bits */
@@ -892,6 +933,7 @@ typedef struct {
     double anneal_Ixy, anneal_gap;
 } Noisy_address;
 
+/* <<build the joint distribution of the noisy address>> */
 static gsl_matrix *address_joint(int k, int nuisance, double eps, Error *err)
 {
     const size_t nx = (size_t)1 << (k + nuisance), ny = (size_t)1 << k;
@@ -919,6 +961,7 @@ static double address_beta(double R, int k, double eps)  /* (eq:gerberslope) */
     double a = h2_inverse(1.0 - R / k), b = star(eps, a);
     return log2((1.0 - a) / a) / ((1.0 - 2.0 * eps) * log2((1.0 - b) / b));
 }
+/* <<find the beta at which $I(X;T)$ reaches a target>> */
 typedef struct {
     Bottleneck *b;
     const gsl_matrix *start;        /* every solve starts from this encoder */
@@ -955,6 +998,7 @@ static int beta_for_rate(Rate_target *g, double lo, double hi, double *beta,
     rate_minus_target(*beta, g);                    /* leave the root's solution */
     return 0;
 }
+/* <<solve Example 23.2 from random starts>> */
 static const double address_random_betas[IB_RANDOM_STARTS] = {2.0, 3.0, 5.0, 20.0};
 
 static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
@@ -975,6 +1019,7 @@ static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+/* <<anneal the five-bit address upwards>> */
 static int address_anneal(Noisy_address *a, Progress *progress, Error *err)
 {
     const size_t n = IB_SWEEP_POINTS;
@@ -1012,6 +1057,7 @@ static int address_anneal(Noisy_address *a, Progress *progress, Error *err)
 static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
                            Error *err)
 {
+    /* <<set up the noisy address and its sweep>> */
     *a = (Noisy_address){.k = 7, .nuisance = 4, .eps = 0.1, .beta_max = 200.0,
                          .npoints = npoints < IB_SWEEP_POINTS ? npoints
                                                               : IB_SWEEP_POINTS};
@@ -1038,6 +1084,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
         goto done;
     }
     b->progress = progress;
+    /* <<sweep the noisy address and compare it with the closed form>> */
     a->target = 6.0;
     if ((start = alloc_matrix(b->nx, b->nt, err)) == NULL)
         goto done;
@@ -1061,6 +1108,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
                                 fabs(p->Ity - address_F(p->Ixt, a->k, a->eps)));
         }
     }
+    /* <<find the six-bit point of the noisy address>> */
     progress_stage(progress, "Example 23.2, the beta of I(X;T) = %g bits", a->target);
     size_t i = 0;
     while (i + 1 < a->npoints
@@ -1079,6 +1127,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
     a->beta_star_closed = address_beta(a->target, a->k, a->eps);
     if (address_random(a, b, err) == 0 && address_anneal(a, progress, err) == 0)
         status = 0;
+    /* <<clean up after the noisy address>> */
     done:
     gsl_matrix_free(start);
     gsl_matrix_free(pxy);
@@ -1087,6 +1136,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
     ib_free(b);
     return status;
 }
+/* <<compute Example G>> */
 typedef struct {
     double p, Hp, s_c, worst, worst_D;
     Rd_point pts[RD_POINTS];
@@ -1108,6 +1158,9 @@ static int coin_compute(Coin *c, Error *err)
     }
     return 0;
 }
+/* <<read a matrix of numbers>> */
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -1123,6 +1176,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -1135,6 +1189,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -1176,6 +1231,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -1199,6 +1255,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -1215,6 +1272,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -1235,6 +1293,7 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<normalise a joint distribution read from a file>> */
 static int normalise_joint(gsl_matrix *p, const char *path, Error *err)
 {
     double big = 0.0, total = 0.0;
@@ -1254,6 +1313,8 @@ static int normalise_joint(gsl_matrix *p, const char *path, Error *err)
     gsl_matrix_scale(p, 1.0 / total);
     return 0;
 }
+/* <<parse numeric options>> */
+/* <<parse a real-number option>> */
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
     char *end;
@@ -1267,6 +1328,7 @@ static int parse_double(const char *arg, const char *option, double *out, Error 
     *out = x;
     return 0;
 }
+/* <<parse a whole-number option>> */
 static int parse_count(const char *arg, const char *option, long lo, long hi,
                        long *out, Error *err)
 {
@@ -1280,6 +1342,7 @@ static int parse_count(const char *arg, const char *option, long lo, long hi,
     *out = x;
     return 0;
 }
+/* <<report a bad option and fail>> */
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
 {
@@ -1295,6 +1358,7 @@ static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
         return fail(err, "option '%s' takes no value (see --help)", name);
     return fail(err, "unknown option '%s' (see --help)", name);
 }
+/* <<tell whether two names denote one file>> */
 static void canonical_name(const char *path, char *out, size_t size)
 {
     const char *slash = strrchr(path, '/');
@@ -1322,6 +1386,7 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+/* <<refuse outputs that overwrite inputs or each other>> */
 static int distinct_outputs(const char *const *ins, int nin,
                             const char *const *outs, int nout, Error *err)
 {
@@ -1335,6 +1400,7 @@ static int distinct_outputs(const char *const *ins, int nin,
     }
     return 0;
 }
+/* <<write output files safely>> */
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -1347,6 +1413,7 @@ static Outfile outfile_none(void)
     return (Outfile){NULL, NULL, NULL, NULL};
 }
 
+/* <<open an output file>> */
 static int outfile_open(Outfile *o, const char *name, Error *err)
 {
     *o = outfile_none();
@@ -1391,6 +1458,7 @@ static int outfile_open(Outfile *o, const char *name, Error *err)
     }
     return 0;
 }
+/* <<close every output file and move each into place>> */
 static void outfiles_abort(Outfile *o, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -1435,6 +1503,7 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
+/* <<write numbers as LaTeX macros>> */
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -1469,6 +1538,7 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* <<write exact numbers as LaTeX macros>> */
 /* The same, without trailing zeros: 2 rather than 2.00000, for exact values. */
 static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
 {
@@ -1483,12 +1553,14 @@ static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
     }
     fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
 }
+/* <<check that standard output was written>> */
 static int stdout_written(Error *err)
 {
     if (fflush(stdout) != 0 || ferror(stdout))
         return fail(err, "error writing standard output");
     return 0;
 }
+/* <<finish a program run>> */
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -1503,6 +1575,7 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     }
     return status;
 }
+/* <<the command line of ib>> */
 typedef struct {
     const char *joint, *encoder, *macros, *values, *curve, *rd_curve;
     double beta, tol, beta_min, beta_max;
@@ -1510,6 +1583,7 @@ typedef struct {
     bool beta_given, sweep, sweep_given, quiet, full;
 } Options;
 
+/* <<print the usage of ib>> */
 static void usage(FILE *fp)
 {
     fputs(
@@ -1560,6 +1634,7 @@ static void usage(FILE *fp)
 "Exit status: 0 on success, 1 on bad input, 2 if the iteration limit came first.\n",
           fp);
 }
+/* <<parse the options of ib>> */
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     static const struct option longopts[] = {
@@ -1589,6 +1664,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     while ((c = getopt_long(argc, argv, ":j:b:k:s:o:qh", longopts, NULL)) != -1) {
         int s = 0;
         switch (c) {
+        /* <<handle one option of ib>> */
         case 'j': opt->joint = optarg; break;
         case 'o': opt->encoder = optarg; break;
         case 'm': opt->macros = optarg; break;
@@ -1618,6 +1694,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         if (s != 0)
             return -1;
     }
+    /* <<check the combination of ib's options>> */
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
     if (opt->joint && !opt->beta_given && !opt->sweep)
@@ -1635,6 +1712,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                        || opt->full))
         return fail(err, "--full, --macros, --values, --curve and --rd-curve belong "
                     "to the worked examples");
+    /* <<check the values of ib's numeric options>> */
     if (opt->beta < 0.0)
         return fail(err, "--beta must be non-negative, got %g", opt->beta);
     if (!(opt->beta_min > 0.0))
@@ -1650,6 +1728,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return -1;
     return 0;
 }
+/* <<run ib on the reader's joint distribution>> */
 static int rows_positive(const gsl_matrix *raw, const gsl_matrix *pxy,
                          const char *path, Error *err)
 {
@@ -1670,6 +1749,8 @@ static int rows_positive(const gsl_matrix *raw, const gsl_matrix *pxy,
     return 0;
 }
 
+/* <<solve the reader's problem for one beta>> */
+/* <<write the encoder, one row per input>> */
 static void write_encoder(FILE *fp, const Bottleneck *b, const size_t *group,
                           size_t nx)
 {
@@ -1706,6 +1787,7 @@ static int run_one_beta(const Options *opt, const gsl_matrix *merged,
             fail(err, "the iteration at beta %g produced a non-finite value "
                  "(NaN or infinity); no solution is reported", opt->beta);
         else {
+            /* <<report the solution and write the encoder>> */
             Ib_point p;
             ib_record(b, opt->beta, limit, &p);
             double residual = self_consistency(b, opt->beta);
@@ -1734,6 +1816,7 @@ static int run_one_beta(const Options *opt, const gsl_matrix *merged,
     gsl_rng_free(rng);
     return status;
 }
+/* <<sweep the reader's problem>> */
 static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
                      const Count_bias *cb, Progress *progress, Error *err)
 {
@@ -1761,6 +1844,7 @@ static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
             fail(err, "the sweep produced a non-finite value (NaN or infinity) "
                  "at beta %g; no curve is reported", curve[bad].beta);
         else {
+            /* <<print the curve as TSV>> */
             size_t limited = 0;
             printf("# Information Bottleneck sweep of %s: %zu inputs (%zu distinct), "
                    "%zu outputs\n", opt->joint, nx, ng, merged->size2);
@@ -1816,6 +1900,8 @@ static int run_on_joint(const Options *opt, Progress *progress, Error *err)
     gsl_matrix_free(pxy);
     return status;
 }
+/* <<print and record the worked examples of ib>> */
+/* <<print and record the one-bit example>> */
 static void print_one_bit(const One_bit *ob)
 {
     printf("Example F: X a fair bit, Y = X flipped with probability %g; |T| = 2\n",
@@ -1845,6 +1931,7 @@ static void write_one_bit_macros(FILE *fp, const One_bit *ob)
     tex_macro(fp, "IbVariationStart", ob->variation_start, 2);
     tex_macro_int(fp, "IbTrials", ob->trials);
 }
+/* <<print and record Example 23.2>> */
 static void print_address(const Noisy_address *a)
 {
     printf("Example 23.2: X uniform on %zu codewords, Y = top %d bits flipped "
@@ -1871,6 +1958,7 @@ static void print_address(const Noisy_address *a)
            "%.6f bits; up to %.3g bits below the curve\n", a->anneal_k,
            a->anneal_last.Ixt, a->anneal_last.Ity, a->anneal_gap);
 }
+/* <<print and record Example 23.2>> */
 static void write_address_macros(FILE *fp, const Noisy_address *a)
 {
     const Ib_point *top = &a->curve[0];
@@ -1893,6 +1981,7 @@ static void write_address_macros(FILE *fp, const Noisy_address *a)
     tex_macro(fp, "IbAdrItyStar", a->Ity_star, 6);
     tex_macro(fp, "IbAdrFStar", a->F_star, 6);
     tex_macro(fp, "IbAdrKeptPercent", 100.0 * a->Ity_star / a->Ixy, 2);
+    /* <<write the macros of the random starts and of forward annealing>> */
     fputs("\\newcommand{\\IbRandomRows}{", fp);
     for (int j = 0; j < IB_RANDOM_STARTS; j++) {
         const Ib_point *p = &a->random[j];
@@ -1911,6 +2000,7 @@ static void write_address_macros(FILE *fp, const Noisy_address *a)
     tex_macro(fp, "IbAnnealIxy", a->anneal_Ixy, 4);
     tex_macro(fp, "IbAnnealGap", a->anneal_gap, 2);
 }
+/* <<print and record Example 23.2>> */
 static void write_address_curve(FILE *fp, const Noisy_address *a)
 {
     fputs("# beta\tI(X;T)\tI(T;Y)\tconverged\n", fp);
@@ -1927,6 +2017,7 @@ static void write_address_curve(FILE *fp, const Noisy_address *a)
         fprintf(fp, "%g\t%.10g\t%.10g\n", a->random[j].beta, a->random[j].Ixt,
                 a->random[j].Ity);
     fputs("\n\n# tangents: R\tF\tdR\tdF\tbeta\n", fp);
+    /* <<write three tangents of slope one over beta>> */
     const double want[3] = {1.75, 2.2, 3.0};
     for (int w = 0; w < 3; w++) {
         size_t best = 0;
@@ -1940,6 +2031,7 @@ static void write_address_curve(FILE *fp, const Noisy_address *a)
     fprintf(fp, "\n\n# critical beta\n%.10g\t0\n%.10g\t%d\n", a->beta_c, a->beta_c,
             a->k + a->nuisance);
 }
+/* <<print and record Example G>> */
 static void print_coin(const Coin *c)
 {
     printf("Example G: Bernoulli(%g) source, Hamming distortion, Blahut-Arimoto\n",
@@ -1970,6 +2062,7 @@ static void write_coin_curve(FILE *fp, const Coin *c)
     for (int i = 0; i < RD_POINTS; i++)
         fprintf(fp, "%g\t%.10g\t%.10g\n", c->pts[i].s, c->pts[i].D, c->pts[i].R);
 }
+/* <<write the files of the worked examples>> */
 static void write_example_values(FILE *fp, const One_bit *ob,
                                  const Noisy_address *a, const Coin *c)
 {

@@ -7,6 +7,7 @@
  * Build alone:
  *   cc -std=c11 -O2 mutinfo.c $(pkg-config --cflags --libs gsl) -o mutinfo
  */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -32,6 +33,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -44,6 +46,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -56,6 +59,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -75,6 +79,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -96,6 +101,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<information measures of discrete distributions>> */
 static double xlog2x_over(double p, double q)       /* p log2(p/q), 0 if p = 0 */
 {
     if (p == 0.0)
@@ -122,6 +128,7 @@ static double kl_divergence(const double *p, const double *q, size_t n)
         }
     return cross - entropy(p, n, 1);
 }
+/* <<marginals of a joint distribution>> */
 static void marginals(const gsl_matrix *pxy, double *px, double *py)
 {
     for (size_t y = 0; y < pxy->size2; y++)
@@ -134,6 +141,7 @@ static void marginals(const gsl_matrix *pxy, double *px, double *py)
         }
     }
 }
+/* <<conditional entropy, row by row>> */
 static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
 {
     double H = 0.0, *row = malloc(pxy->size2 * sizeof *row);
@@ -165,6 +173,7 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
     free(col);
     return H;
 }
+/* <<mutual information, four ways>> */
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
     double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
@@ -201,6 +210,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     free(prod);
     return 0;
 }
+/* <<the bias of plug-in information from counts>> */
 typedef struct {
     bool counts;                /* whole numbers, 1 < N < 2^53 */
     double N;
@@ -229,6 +239,7 @@ static Count_bias count_bias(const gsl_matrix *n)
         cb.cols += used;
     }
     cb.counts = cb.counts && cb.N > 1.0 && cb.N < 9007199254740992.0;
+    /* <<the two bias estimates of (eq:mm)>> */
     if (cb.counts) {
         double scale = 2.0 * cb.N * M_LN2;
         cb.bias_full = ((double)cb.rows - 1.0) * ((double)cb.cols - 1.0) / scale;
@@ -236,6 +247,7 @@ static Count_bias count_bias(const gsl_matrix *n)
     }
     return cb;
 }
+/* <<random Markov chains>> */
 enum { MAX_OUTCOMES = 144 };
 
 static void random_distribution(gsl_rng *rng, double *p, size_t n, double conc)
@@ -248,6 +260,7 @@ static void random_distribution(gsl_rng *rng, double *p, size_t n, double conc)
     gsl_ran_dirichlet(rng, n, alpha, p);
 }
 
+/* <<draw one random chain and measure both informations>> */
 typedef struct {
     size_t nx, ny, nz;
     bool permutation;               /* the second channel is a permutation */
@@ -265,6 +278,7 @@ static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
     random_distribution(rng, px, c->nx, 1.0);
     for (size_t x = 0; x < c->nx; x++)
         random_distribution(rng, pyx[x], c->ny, conc);
+    /* <<choose the second channel, random or a permutation>> */
     if (permutation) {
         size_t perm[12];
         for (size_t k = 0; k < c->ny; k++)
@@ -296,6 +310,7 @@ static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
     gsl_matrix_free(pxz);
     return status;
 }
+/* <<the two-bit example>> */
 enum { KEYS = 24, GROUPS = 4, CLASSES = 64 };
 
 static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y */
@@ -313,6 +328,7 @@ static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y
     }
     return p;
 }
+/* <<the example of counts from independent variables>> */
 typedef struct {
     size_t rows, cols;
     unsigned long seed;
@@ -340,6 +356,7 @@ static double independent_table(gsl_rng *rng, gsl_matrix *n, unsigned N,
     gsl_matrix_scale(n, 1.0 / N);
     return information(n, &in, err) == 0 ? in.I_sum : NAN;
 }
+/* <<draw the tables of the example of counts>> */
 static int bias_example(Bias_example *e, Error *err)
 {
     *e = (Bias_example){6, 24, 5, 200, 20000, 1000, {0}, 0, 0, 0, 0};
@@ -362,6 +379,9 @@ static int bias_example(Bias_example *e, Error *err)
     gsl_rng_free(rng);
     return status;
 }
+/* <<read a matrix of numbers>> */
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -377,6 +397,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -389,6 +410,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -430,6 +452,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -453,6 +476,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -469,6 +493,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -489,6 +514,7 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<parse a whole-number option>> */
 static int parse_count(const char *arg, const char *option, long lo, long hi,
                        long *out, Error *err)
 {
@@ -502,6 +528,7 @@ static int parse_count(const char *arg, const char *option, long lo, long hi,
     *out = x;
     return 0;
 }
+/* <<report a bad option and fail>> */
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
 {
@@ -517,6 +544,7 @@ static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
         return fail(err, "option '%s' takes no value (see --help)", name);
     return fail(err, "unknown option '%s' (see --help)", name);
 }
+/* <<tell whether two names denote one file>> */
 static void canonical_name(const char *path, char *out, size_t size)
 {
     const char *slash = strrchr(path, '/');
@@ -544,6 +572,7 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+/* <<refuse outputs that overwrite inputs or each other>> */
 static int distinct_outputs(const char *const *ins, int nin,
                             const char *const *outs, int nout, Error *err)
 {
@@ -557,6 +586,7 @@ static int distinct_outputs(const char *const *ins, int nin,
     }
     return 0;
 }
+/* <<write output files safely>> */
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -569,6 +599,7 @@ static Outfile outfile_none(void)
     return (Outfile){NULL, NULL, NULL, NULL};
 }
 
+/* <<open an output file>> */
 static int outfile_open(Outfile *o, const char *name, Error *err)
 {
     *o = outfile_none();
@@ -613,6 +644,7 @@ static int outfile_open(Outfile *o, const char *name, Error *err)
     }
     return 0;
 }
+/* <<close every output file and move each into place>> */
 static void outfiles_abort(Outfile *o, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -657,6 +689,7 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
+/* <<write numbers as LaTeX macros>> */
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -691,6 +724,7 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* <<write exact numbers as LaTeX macros>> */
 /* The same, without trailing zeros: 2 rather than 2.00000, for exact values. */
 static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
 {
@@ -705,12 +739,14 @@ static void tex_macro_trim(FILE *fp, const char *name, double x, int digits)
     }
     fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{%s}}\n", name, buf);
 }
+/* <<check that standard output was written>> */
 static int stdout_written(Error *err)
 {
     if (fflush(stdout) != 0 || ferror(stdout))
         return fail(err, "error writing standard output");
     return 0;
 }
+/* <<finish a program run>> */
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -725,12 +761,14 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     }
     return status;
 }
+/* <<the command line of mutinfo>> */
 typedef struct {
     const char *joint, *output, *macros, *values;
     long chains;
     unsigned long seed;
 } Options;
 
+/* <<print the usage of mutinfo>> */
 static void usage(FILE *fp)
 {
     fputs(
@@ -753,6 +791,7 @@ static void usage(FILE *fp)
 "      --values FILE     write 'key<TAB>value' lines for `make verify`\n"
 "  -h, --help            show this help and exit\n", fp);
 }
+/* <<parse the options of mutinfo>> */
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     static const struct option longopts[] = {
@@ -800,6 +839,8 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     const char *outs[3] = {opt->output, opt->macros, opt->values};
     return distinct_outputs(&opt->joint, 1, outs, 3, err);
 }
+/* <<report the measures of one joint distribution>> */
+/* <<normalise a joint distribution read from a file>> */
 static int normalise_joint(gsl_matrix *p, const char *path, Error *err)
 {
     double big = 0.0, total = 0.0;
@@ -828,6 +869,7 @@ static void print_info(FILE *fp, const Info *in, size_t nx, size_t ny)
     fprintf(fp, "  I(X;Y): sum %.12g, H(Y)-H(Y|X) %.12g,", in->I_sum, in->I_hy);
     fprintf(fp, " H(X)-H(X|Y) %.12g, KL %.12g\n", in->I_hx, in->I_kl);
 }
+/* <<report the measures of one joint distribution>> */
 static void print_count_bias(FILE *fp, const Count_bias *cb, double I)
 {
     if (!cb->counts) {
@@ -844,6 +886,7 @@ static void print_count_bias(FILE *fp, const Count_bias *cb, double I)
             cb->bias_full);
 }
 
+/* <<print the example of counts>> */
 static void print_bias_example(const Bias_example *e)
 {
     printf("Example E': %u pairs, X uniform on %zu values, Y uniform on %zu, "
@@ -854,6 +897,7 @@ static void print_bias_example(const Bias_example *e)
            "(predicted %.6g)\n", e->tables, e->mean, e->bigN, e->big_mean,
            e->big_full);
 }
+/* <<write the macros and values of the two-bit example>> */
 static int write_two_bit_files(const Options *opt, const Info *in,
                                const Bias_example *e, Error *err)
 {
@@ -871,6 +915,7 @@ static int write_two_bit_files(const Options *opt, const Info *in,
         for (int k = 0; k < 8; k++)
             tex_macro_trim(fp, names[k], v[k], 6);
         if (e != NULL) {
+            /* <<write the macros of the example of counts>> */
             tex_macro_int(fp, "MiBiasN", e->N);
             tex_macro_int(fp, "MiBiasRows", (long)e->rows);
             tex_macro_int(fp, "MiBiasCols", (long)e->cols);
@@ -929,6 +974,7 @@ static int run_joint(const Options *opt, Error *err)
     gsl_matrix_free(p);
     return status;
 }
+/* <<run the random chains>> */
 static int run_chains(const Options *opt, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);

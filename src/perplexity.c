@@ -5,6 +5,7 @@
  * Build alone:
  *   cc -std=c11 -O2 perplexity.c $(pkg-config --cflags --libs gsl) -o perplexity
  */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -30,6 +31,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -42,6 +44,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -54,6 +57,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -73,6 +77,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -94,6 +99,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<interface of the affinities>> */
 typedef struct {
     double perplexity;      /* target Perp(P_i); 1 < perplexity < N - 1 */
     double tol;             /* tolerance on H(P_i), in bits */
@@ -124,6 +130,8 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
 static void symmetrise(gsl_matrix *m);
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err);
+/* <<implementation of the affinities>> */
+/* <<compute the probabilities of one row and their entropy>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p)
 {
     double m = d2[0];
@@ -142,6 +150,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
     }
     return (log(Z) + beta * mean_shift) / M_LN2;
 }
+/* <<record the iterates of a search>> */
 static void trace_record(Trace *trace, double beta, double entropy)
 {
     if (trace != NULL && trace->n < TRACE_MAX) {
@@ -150,6 +159,7 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+/* <<count the nearest neighbours tied at the minimum distance>> */
 static size_t nearest_ties(const double *d2, size_t n)
 {
     double m = d2[0];
@@ -160,6 +170,7 @@ static size_t nearest_ties(const double *d2, size_t n)
         r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
     return r;
 }
+/* <<choose the first trial precision from the row's scale>> */
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -170,6 +181,7 @@ static double first_trial(const double *d2, size_t n)
     double beta = 1.0 / mean;
     return isfinite(beta) && beta > 0.0 ? beta : 1.0;
 }
+/* <<find the precision of one row by bisection>> */
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
@@ -184,6 +196,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
             fit.converged = true;
             break;
         }
+        /* <<move one end of the bracket to [[beta]] and choose the next trial>> */
         if (fit.entropy > target)
             lo = fit.beta;
         else
@@ -195,6 +208,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
     }
     return fit;
 }
+/* <<refuse a calibration that cannot succeed>> */
 static int check_calibration(const Calibration *cal, size_t N, Error *err)
 {
     if (N < 3)
@@ -214,6 +228,7 @@ static int check_calibration(const Calibration *cal, size_t N, Error *err)
                     cal->max_iter);
     return 0;
 }
+/* <<compute the squared distances between all points>> */
 static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
@@ -234,6 +249,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
     }
     return 0;
 }
+/* <<calibrate every row in place>> */
 static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
                                   Row_fit *fits, Error *err)
 {
@@ -260,6 +276,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
     free(p);
     return 0;
 }
+/* <<symmetrise the conditional affinities in place>> */
 static void symmetrise(gsl_matrix *m)
 {
     const size_t N = m->size1;
@@ -273,6 +290,7 @@ static void symmetrise(gsl_matrix *m)
         gsl_matrix_set(m, i, i, 0.0);
     }
 }
+/* <<compute the symmetric affinities of a set of points>> */
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err)
 {
@@ -282,10 +300,12 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
     symmetrise(P);
     return 0;
 }
+/* <<tell whether a row missed its target>> */
 static bool row_missed(const Row_fit *fit, const Calibration *cal)
 {
     return !fit->converged || cal->perplexity <= (double)fit->ties;
 }
+/* <<the rows of the worked examples>> */
 enum { UNDERFLOW_N = 90 };
 static const unsigned long UNDERFLOW_SEED = 42;
 static const Calibration UNDERFLOW_CAL = {30.0, 1e-5, 200};  /* target, tol, steps */
@@ -301,8 +321,10 @@ static int underflow_row(double d2[UNDERFLOW_N], Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+/* <<the rows of the worked examples>> */
 static const double LIMIT_D2[5] = {1.0, 1.0, 25.0, 26.0, 26.0};
 static const Calibration LIMIT_CAL = {2.0, 1e-5, 200};
+/* <<the search as single precision without the shift would do it>> */
 static int naive_float_calibrate(const double *d2_in, size_t n, float perplexity,
                                  double *p, double *row_sum)
 {
@@ -320,6 +342,7 @@ static int naive_float_calibrate(const double *d2_in, size_t n, float perplexity
         float H = logf(sum) + beta * mean;
         if (fabsf(H - target) <= 1e-5f)
             break;
+        /* <<update the bracket as the single-precision search does>> */
         if (H > target) {
             lo = beta;
             beta = isinf(hi) ? 2.0f * beta : 0.5f * (beta + hi);
@@ -333,6 +356,9 @@ static int naive_float_calibrate(const double *d2_in, size_t n, float perplexity
         *row_sum += p[j];
     return steps > 100 ? 100 : steps;
 }
+/* <<read a matrix of numbers>> */
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -348,6 +374,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -360,6 +387,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -401,6 +429,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -424,6 +453,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -440,6 +470,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -460,6 +491,8 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<parse numeric options>> */
+/* <<parse a real-number option>> */
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
     char *end;
@@ -473,6 +506,7 @@ static int parse_double(const char *arg, const char *option, double *out, Error 
     *out = x;
     return 0;
 }
+/* <<parse a whole-number option>> */
 static int parse_count(const char *arg, const char *option, long lo, long hi,
                        long *out, Error *err)
 {
@@ -486,6 +520,7 @@ static int parse_count(const char *arg, const char *option, long lo, long hi,
     *out = x;
     return 0;
 }
+/* <<tell whether two names denote one file>> */
 static void canonical_name(const char *path, char *out, size_t size)
 {
     const char *slash = strrchr(path, '/');
@@ -513,6 +548,7 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+/* <<refuse outputs that overwrite inputs or each other>> */
 static int distinct_outputs(const char *const *ins, int nin,
                             const char *const *outs, int nout, Error *err)
 {
@@ -526,6 +562,7 @@ static int distinct_outputs(const char *const *ins, int nin,
     }
     return 0;
 }
+/* <<check that every output can be written>> */
 static int check_output_name(const char *option, const char *name, Error *err)
 {
     char who[64] = "";
@@ -544,6 +581,7 @@ static int check_output_name(const char *option, const char *name, Error *err)
                : fail(err, "%scannot write '%s': %s", who, name, strerror(errno));
     if (name[strlen(name) - 1] == '/')
         return fail(err, "%scannot write '%s': it names a directory", who, name);
+    /* <<check the directory that will hold the output>> */
     char *path = exists ? realpath(name, NULL) : strdup(name);
     if (path == NULL)
         return fail(err, "%scannot resolve '%s': %s", who, name, strerror(errno));
@@ -571,6 +609,7 @@ static int check_output_names(const char *const *options, const char *const *nam
             return -1;
     return 0;
 }
+/* <<report a bad option and fail>> */
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
 {
@@ -586,6 +625,7 @@ static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
         return fail(err, "option '%s' takes no value (see --help)", name);
     return fail(err, "unknown option '%s' (see --help)", name);
 }
+/* <<write output files safely>> */
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -598,6 +638,7 @@ static Outfile outfile_none(void)
     return (Outfile){NULL, NULL, NULL, NULL};
 }
 
+/* <<open an output file>> */
 static int outfile_open(Outfile *o, const char *name, Error *err)
 {
     *o = outfile_none();
@@ -642,6 +683,7 @@ static int outfile_open(Outfile *o, const char *name, Error *err)
     }
     return 0;
 }
+/* <<close every output file and move each into place>> */
 static void outfiles_abort(Outfile *o, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -686,6 +728,7 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
+/* <<write numbers as LaTeX macros>> */
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -720,12 +763,14 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* <<check that standard output was written>> */
 static int stdout_written(Error *err)
 {
     if (fflush(stdout) != 0 || ferror(stdout))
         return fail(err, "error writing standard output");
     return 0;
 }
+/* <<finish a program run>> */
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -740,12 +785,14 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     }
     return status;
 }
+/* <<the command line of perplexity>> */
 typedef struct {
     const char *input, *output, *rows, *macros, *curve, *values;
     bool conditional, calibration_given;
     Calibration cal;
 } Options;
 
+/* <<print the usage of perplexity>> */
 static void usage(FILE *fp)
 {
     fputs(
@@ -780,6 +827,7 @@ static void usage(FILE *fp)
 "them; --rows shows which).\n"
 "Output files appear only when the run succeeds.\n", fp);
 }
+/* <<parse the options of perplexity>> */
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     static const struct option longopts[] = {
@@ -830,6 +878,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         default:  return bad_option(c, argv, optind, optopt, err);
         }
     }
+    /* <<check the combination of options>> */
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
     if (opt->input == NULL && (output_given || opt->rows || opt->conditional
@@ -841,12 +890,15 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                     "not to --input");
     if (!(opt->cal.tol > 0.0 && opt->cal.tol < 1.0))
         return fail(err, "--tol must lie between 0 and 1 bit, got %g", opt->cal.tol);
+    /* <<check the output names of perplexity>> */
     const char *outs[5] = {opt->output, opt->rows, opt->macros, opt->curve, opt->values};
     if (distinct_outputs(&opt->input, 1, outs, 5, err) != 0
         || check_output_names(NULL, outs, 5, err) != 0)
         return -1;
     return 0;
 }
+/* <<run perplexity on the reader's points>> */
+/* <<write a matrix as TSV>> */
 static void write_matrix(FILE *fp, const gsl_matrix *m)
 {
     for (size_t i = 0; i < m->size1; i++)
@@ -854,6 +906,7 @@ static void write_matrix(FILE *fp, const gsl_matrix *m)
             fprintf(fp, "%.10g%c", gsl_matrix_get(m, i, j),
                     j + 1 < m->size2 ? '\t' : '\n');
 }
+/* <<write the per-row results>> */
 static void write_row_fits(FILE *fp, const Row_fit *fits, size_t N,
                            const Calibration *cal)
 {
@@ -885,6 +938,7 @@ static int run_on_input(const Options *opt, Error *err)
             goto done;
     } else if (symmetric_affinities(x, &opt->cal, P, fits, err) != 0)
         goto done;
+    /* <<write the outputs of perplexity, or remove them all>> */
     const size_t nout = opt->rows != NULL ? 2 : 1;
     if (outfile_open(&out[0], opt->output, err) != 0
         || (nout == 2 && outfile_open(&out[1], opt->rows, err) != 0)) {
@@ -914,6 +968,7 @@ done:
     free(fits);
     return status;
 }
+/* <<print and record the worked examples>> */
 typedef struct {
     double p[3], H;                                 /* Example A */
     double d2[UNDERFLOW_N], p_row[UNDERFLOW_N];     /* the underflow row */
@@ -924,6 +979,7 @@ typedef struct {
     Row_fit limit;                                  /* the toy row at perplexity 2 */
 } Examples;
 
+/* <<compute the worked examples>> */
 static int compute_examples(Examples *ex, Error *err)
 {
     const double d2_A[3] = {1.0, 4.0, 9.0};     /* Example A: distances 1, 2, 3 */
@@ -972,6 +1028,7 @@ static void print_examples(FILE *fp, const Examples *ex)
             ex->limit.iterations, ex->limit.beta, ex->limit.entropy - 1.0,
             row_missed(&ex->limit, &LIMIT_CAL) ? "missed" : "reached");
 }
+/* <<write the worked examples as macros, values and curve>> */
 static void write_macros(FILE *fp, const Examples *ex)
 {
     fputs("% Generated by `perplexity --macros`; do not edit.\n", fp);
@@ -1005,6 +1062,7 @@ static void write_values(FILE *fp, const Examples *ex)
             ex->limit.entropy - log2(LIMIT_CAL.perplexity), ex->limit.ties);
 }
 
+/* <<write the data of the perplexity figure>> */
 static void write_curve(FILE *fp, const Examples *ex)
 {
     double p[UNDERFLOW_N];

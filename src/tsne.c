@@ -7,6 +7,7 @@
  *   cc -std=c11 -O2 tsne.c $(pkg-config --cflags --libs gsl) -o tsne
  * (add -fopenmp to use every core; the output is the same bit for bit).
  */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -36,6 +37,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -48,6 +50,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -60,6 +63,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -79,6 +83,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -100,6 +105,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<interface of the affinities>> */
 typedef struct {
     double perplexity;      /* target Perp(P_i); 1 < perplexity < N - 1 */
     double tol;             /* tolerance on H(P_i), in bits */
@@ -130,6 +136,8 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
 static void symmetrise(gsl_matrix *m);
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err);
+/* <<implementation of the affinities>> */
+/* <<compute the probabilities of one row and their entropy>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p)
 {
     double m = d2[0];
@@ -148,6 +156,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
     }
     return (log(Z) + beta * mean_shift) / M_LN2;
 }
+/* <<record the iterates of a search>> */
 static void trace_record(Trace *trace, double beta, double entropy)
 {
     if (trace != NULL && trace->n < TRACE_MAX) {
@@ -156,6 +165,7 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+/* <<count the nearest neighbours tied at the minimum distance>> */
 static size_t nearest_ties(const double *d2, size_t n)
 {
     double m = d2[0];
@@ -166,6 +176,7 @@ static size_t nearest_ties(const double *d2, size_t n)
         r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
     return r;
 }
+/* <<choose the first trial precision from the row's scale>> */
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -176,6 +187,7 @@ static double first_trial(const double *d2, size_t n)
     double beta = 1.0 / mean;
     return isfinite(beta) && beta > 0.0 ? beta : 1.0;
 }
+/* <<find the precision of one row by bisection>> */
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
@@ -190,6 +202,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
             fit.converged = true;
             break;
         }
+        /* <<move one end of the bracket to [[beta]] and choose the next trial>> */
         if (fit.entropy > target)
             lo = fit.beta;
         else
@@ -201,6 +214,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
     }
     return fit;
 }
+/* <<refuse a calibration that cannot succeed>> */
 static int check_calibration(const Calibration *cal, size_t N, Error *err)
 {
     if (N < 3)
@@ -220,6 +234,7 @@ static int check_calibration(const Calibration *cal, size_t N, Error *err)
                     cal->max_iter);
     return 0;
 }
+/* <<compute the squared distances between all points>> */
 static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
@@ -240,6 +255,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
     }
     return 0;
 }
+/* <<calibrate every row in place>> */
 static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
                                   Row_fit *fits, Error *err)
 {
@@ -266,6 +282,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
     free(p);
     return 0;
 }
+/* <<symmetrise the conditional affinities in place>> */
 static void symmetrise(gsl_matrix *m)
 {
     const size_t N = m->size1;
@@ -279,6 +296,7 @@ static void symmetrise(gsl_matrix *m)
         gsl_matrix_set(m, i, i, 0.0);
     }
 }
+/* <<compute the symmetric affinities of a set of points>> */
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err)
 {
@@ -288,10 +306,13 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
     symmetrise(P);
     return 0;
 }
+/* <<tell whether a row missed its target>> */
 static bool row_missed(const Row_fit *fit, const Calibration *cal)
 {
     return !fit->converged || cal->perplexity <= (double)fit->ties;
 }
+/* <<interface of the embedding>> */
+/* <<the pair sums of the gradient>> */
 enum { PAIR_BLOCKS = 8, LANES = 8 };
 
 typedef struct {
@@ -300,6 +321,7 @@ typedef struct {
     double *sums;                   /* per block, 4N: A_x, A_y, R_x, R_y */
     double z[PAIR_BLOCKS];          /* per block, the sum of w_ij over i < j */
 } Pair_sums;
+/* <<the schedule of the optimiser>> */
 typedef struct {
     int iterations;             /* gradient steps in all */
     double learning_rate;       /* eta; 0 chooses max(N / (4 alpha), 50) */
@@ -320,15 +342,19 @@ typedef struct {
     double sd;                  /* standard deviation of the first coordinate */
     unsigned long seed;         /* for START_RANDOM */
 } Start;
+/* <<the monitor of the optimiser>> */
 typedef struct {
     int every;                  /* report every so many steps; 0: only at the end */
     void (*report)(void *ctx, int iteration, double kl, double grad_norm);
     void *ctx;
 } Monitor;
+/* <<implementation of the embedding>> */
+/* <<the Student-t kernel>> */
 static double student_kernel(double d2)
 {
     return 1.0 / (1.0 + d2);
 }
+/* <<the norm of a vector>> */
 static double vector_norm(const double *x, size_t n)
 {
     double s = 0.0;
@@ -336,6 +362,7 @@ static double vector_norm(const double *x, size_t n)
         s += x[k] * x[k];
     return sqrt(s);
 }
+/* <<allocate the pair sums and partition the rows>> */
 static int pair_sums_init(Pair_sums *ps, size_t N, Error *err)
 {
     ps->N = N;
@@ -358,6 +385,7 @@ static void pair_sums_free(Pair_sums *ps)
     free(ps->sums);
     ps->sums = NULL;
 }
+/* <<one block of the pass over the pairs>> */
 static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
                        const double *restrict u, const double *restrict v,
                        double *restrict ax, double *restrict ay,
@@ -373,6 +401,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
         size_t j = i + 1;
         for (; j + LANES <= N; j += LANES)
             for (size_t l = 0; l < LANES; l++) {
+                /* <<add pair [[i]], [[j + l]] to lane [[l]] and to both points>> */
                 const size_t k = j + l;
                 const double dx = ui - u[k], dy = vi - v[k];
                 const double w = 1.0 / (1.0 + dx * dx + dy * dy);
@@ -389,6 +418,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
                 ry[k] -= rdy;
             }
         for (size_t l = 0; j + l < N; l++) {
+            /* <<add pair [[i]], [[j + l]] to lane [[l]] and to both points>> */
             const size_t k = j + l;
             const double dx = ui - u[k], dy = vi - v[k];
             const double w = 1.0 / (1.0 + dx * dx + dy * dy);
@@ -404,6 +434,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
             rx[k] -= rdx;
             ry[k] -= rdy;
         }
+        /* <<fold the lanes of row [[i]] in a fixed order>> */
         double sz = 0.0, sax = 0.0, say = 0.0, srx = 0.0, sry = 0.0;
         for (size_t l = 0; l < LANES; l++) {
             sz += lz[l];
@@ -420,6 +451,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
     }
     *z_block = z;
 }
+/* <<the gradient of the cost>> */
 static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
                           double *grad, Pair_sums *ps)
 {
@@ -447,6 +479,7 @@ static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
     }
     return Z;
 }
+/* <<the cost>> */
 static double kl_cost(const gsl_matrix *P, const double *y)
 {
     const size_t N = P->size1;
@@ -468,6 +501,7 @@ static double kl_cost(const gsl_matrix *P, const double *y)
         }
     return 2.0 * c;
 }
+/* <<compare the gradient with central differences>> */
 static double gradient_check(size_t N, unsigned long seed, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -483,6 +517,7 @@ static double gradient_check(size_t N, unsigned long seed, Error *err)
         goto done;
     }
     gsl_rng_set(rng, seed);
+    /* <<draw a random symmetric [[P]] and a random [[y]]>> */
     double total = 0.0;
     for (size_t i = 0; i < N; i++) {
         gsl_matrix_set(P, i, i, 0.0);
@@ -517,6 +552,7 @@ done:
     gsl_rng_free(rng);
     return worst;
 }
+/* <<refuse a schedule that makes no sense>> */
 static double learning_rate(const Schedule *s, size_t N)
 {
     return s->learning_rate > 0.0 ? s->learning_rate
@@ -543,6 +579,7 @@ static int check_schedule(const Schedule *s, Error *err)
                     "floor > 0");
     return 0;
 }
+/* <<the optimiser>> */
 static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
                     double *y, Error *err)
 {
@@ -564,6 +601,7 @@ static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
         if (mon != NULL && mon->every > 0 && t % mon->every == 0)
             mon->report(mon->ctx, t, kl_cost(P, y), vector_norm(grad, n));
         for (size_t k = 0; k < n; k++) {
+            /* <<adapt the gain of coordinate [[k]] and take its step>> */
             gain[k] = step[k] * grad[k] < 0.0 ? gain[k] + s->gain_step : gain[k] * s->gain_decay;
             if (gain[k] < s->min_gain)
                 gain[k] = s->min_gain;
@@ -581,6 +619,8 @@ static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
     free(grad);
     return status;
 }
+/* <<the start of the embedding>> */
+/* <<the random start>> */
 static int random_start(size_t N, const Start *start, double *y, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -592,6 +632,7 @@ static int random_start(size_t N, const Start *start, double *y, Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+/* <<the start on the principal components>> */
 static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
@@ -610,6 +651,7 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
             fail(err, "out of memory (eigenproblem of size %zu)", D);
         goto done;
     }
+    /* <<centre the data and find its two leading principal axes>> */
     gsl_matrix_memcpy(xc, x);
     for (size_t d = 0; d < D; d++) {
         gsl_vector_view col = gsl_matrix_column(xc, d);
@@ -624,6 +666,7 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
         fail(err, "the principal components could not be computed");
         goto done;
     }
+    /* <<project on the axes and scale the first coordinate to [[start->sd]]>> */
     for (size_t c = 0; c < 2; c++) {
         gsl_vector_view axis = gsl_matrix_column(V, c);
         size_t big = gsl_blas_idamax(&axis.vector);
@@ -663,6 +706,7 @@ static int initial_embedding(const gsl_matrix *x, const Start *start, double *y,
     return start->kind == START_PCA ? pca_start(x, start, y, err)
                                     : random_start(x->size1, start, y, err);
 }
+/* <<trustworthiness of an embedding>> */
 static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
                            double *T, Error *err)
 {
@@ -678,6 +722,7 @@ static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
     int status = dx && dy && order && rank && near ? 0 : -1;
     double penalty = 0.0;
     for (size_t i = 0; status == 0 && i < N; i++) {
+        /* <<the distances from point [[i]] in the data and in the map>> */
         for (size_t j = 0; j < N; j++) {
             double s = 0.0;
             for (size_t d = 0; d < D; d++) {
@@ -701,6 +746,8 @@ static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
     free(dx); free(dy); free(order); free(rank); free(near);
     return status;
 }
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -716,6 +763,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -728,6 +776,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -769,6 +818,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -792,6 +842,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -808,6 +859,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -816,11 +868,13 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     free(nums.v);
     return m;
 }
+/* <<read a NumPy array>> */
 typedef struct {
     size_t rows, cols, item;            /* item: 4 or 8 bytes */
     bool fortran;                       /* column-major data */
 } Npy_shape;
 
+/* <<parse the header of a NumPy array>> */
 typedef struct {
     const char *p, *end;                /* the unread part of the header */
 } Npy_cursor;
@@ -835,6 +889,7 @@ static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch
     return true;
 }
 
+/* <<read a quoted string, a truth value and a whole number of a header>> */
 static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
     if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
@@ -876,6 +931,7 @@ static bool npy_whole(Npy_cursor *c, size_t *out)
     *out = x;
     return c->p > start && !(*start == '0' && c->p - start > 1);
 }
+/* <<read the shape tuple of a header>> */
 static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
 {
     if (!npy_token(c, '('))
@@ -895,6 +951,7 @@ static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
         comma = npy_token(c, ',');
     }
 }
+/* <<read the dictionary of a header>> */
 typedef struct {
     const char *descr;
     size_t descr_len, dims[3], ndim;
@@ -937,6 +994,7 @@ static bool npy_dict(const char *h, size_t len, Npy_fields *f)
         c.p++;
     return seen[0] && seen[1] && seen[2] && c.p + 1 == c.end && *c.p == '\n';
 }
+/* <<parse the header of a NumPy array>> */
 static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh,
                       Error *err)
 {
@@ -967,6 +1025,8 @@ static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh
                     "large", path, sh->rows, sh->cols);
     return 0;
 }
+/* <<read the values of a NumPy array>> */
+/* <<read exactly the bytes a shape promises>> */
 static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
                                 size_t item, Error *err)
 {
@@ -986,6 +1046,7 @@ static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
         }
         got = fread(b + n, 1, cap - n, fp);
     }
+    /* <<refuse a read error, a short file or bytes left over>> */
     int status = b == NULL ? -1 : 0;
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
@@ -1038,6 +1099,7 @@ static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
     free(b);
     return m;
 }
+/* <<read the points from a text or NumPy file>> */
 enum { NPY_HEADER_MAX = 10000 };
 
 static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
@@ -1048,6 +1110,7 @@ static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
              "bytes \\x93NUMPY", path);
         return NULL;
     }
+    /* <<read the version and the length of the header>> */
     if (fread(pre + 6, 1, 2, fp) != 2 || pre[6] < 1 || pre[6] > 3 || pre[7] != 0) {
         fail(err, "'%s': unsupported .npy version (1.0, 2.0 and 3.0 are read)", path);
         return NULL;
@@ -1075,6 +1138,7 @@ static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
     free(header);
     return m;
 }
+/* <<read the points from a text or NumPy file>> */
 static gsl_matrix *read_points_stream(FILE *fp, const char *path, Error *err)
 {
     const size_t n = strlen(path);
@@ -1100,6 +1164,8 @@ static gsl_matrix *read_points(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<parse numeric options>> */
+/* <<parse a real-number option>> */
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
     char *end;
@@ -1113,6 +1179,7 @@ static int parse_double(const char *arg, const char *option, double *out, Error 
     *out = x;
     return 0;
 }
+/* <<parse a whole-number option>> */
 static int parse_count(const char *arg, const char *option, long lo, long hi,
                        long *out, Error *err)
 {
@@ -1126,6 +1193,7 @@ static int parse_count(const char *arg, const char *option, long lo, long hi,
     *out = x;
     return 0;
 }
+/* <<tell whether two names denote one file>> */
 static void canonical_name(const char *path, char *out, size_t size)
 {
     const char *slash = strrchr(path, '/');
@@ -1153,6 +1221,7 @@ static bool same_file(const char *a, const char *b)
     canonical_name(b, cb, sizeof cb);
     return strcmp(ca, cb) == 0;
 }
+/* <<refuse outputs that overwrite inputs or each other>> */
 static int distinct_outputs(const char *const *ins, int nin,
                             const char *const *outs, int nout, Error *err)
 {
@@ -1166,6 +1235,7 @@ static int distinct_outputs(const char *const *ins, int nin,
     }
     return 0;
 }
+/* <<check that every output can be written>> */
 static int check_output_name(const char *option, const char *name, Error *err)
 {
     char who[64] = "";
@@ -1184,6 +1254,7 @@ static int check_output_name(const char *option, const char *name, Error *err)
                : fail(err, "%scannot write '%s': %s", who, name, strerror(errno));
     if (name[strlen(name) - 1] == '/')
         return fail(err, "%scannot write '%s': it names a directory", who, name);
+    /* <<check the directory that will hold the output>> */
     char *path = exists ? realpath(name, NULL) : strdup(name);
     if (path == NULL)
         return fail(err, "%scannot resolve '%s': %s", who, name, strerror(errno));
@@ -1211,6 +1282,7 @@ static int check_output_names(const char *const *options, const char *const *nam
             return -1;
     return 0;
 }
+/* <<report a bad option and fail>> */
 static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
                       Error *err)
 {
@@ -1226,6 +1298,7 @@ static int bad_option(int c, char *const argv[], int optind_now, int optopt_now,
         return fail(err, "option '%s' takes no value (see --help)", name);
     return fail(err, "unknown option '%s' (see --help)", name);
 }
+/* <<write output files safely>> */
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -1238,6 +1311,7 @@ static Outfile outfile_none(void)
     return (Outfile){NULL, NULL, NULL, NULL};
 }
 
+/* <<open an output file>> */
 static int outfile_open(Outfile *o, const char *name, Error *err)
 {
     *o = outfile_none();
@@ -1282,6 +1356,7 @@ static int outfile_open(Outfile *o, const char *name, Error *err)
     }
     return 0;
 }
+/* <<close every output file and move each into place>> */
 static void outfiles_abort(Outfile *o, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -1326,6 +1401,7 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
+/* <<write numbers as LaTeX macros>> */
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -1360,12 +1436,14 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* <<check that standard output was written>> */
 static int stdout_written(Error *err)
 {
     if (fflush(stdout) != 0 || ferror(stdout))
         return fail(err, "error writing standard output");
     return 0;
 }
+/* <<finish a program run>> */
 static int finish(const char *program, int status, Error *err, void (*usage)(FILE *))
 {
     if (status == -2) {
@@ -1380,11 +1458,14 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     }
     return status;
 }
+/* <<the examples of the embedding>> */
+/* <<the toy codebook>> */
 enum { TOY_N = 6 };
 static const double TOY_X[TOY_N][3] = {
     {0.0, 0.0, 0.0}, {1.0, 0.0, 0.0}, {0.5, 0.8660254037844386, 0.0},
     {0.0, 0.0, 5.0}, {1.0, 0.0, 5.0}, {0.5, 0.8660254037844386, 5.0}};
 static const int TOY_KEY[TOY_N] = {0, 0, 0, 1, 1, 1};  /* C major, F-sharp major */
+/* <<the affinities of the toy codebook at unit bandwidth>> */
 static int toy_unit_affinities(gsl_matrix *P, Error *err)
 {
     gsl_matrix *x = alloc_matrix(TOY_N, 3, err);
@@ -1406,6 +1487,7 @@ static int toy_unit_affinities(gsl_matrix *P, Error *err)
     gsl_matrix_free(x);
     return status;
 }
+/* <<embed the toy codebook>> */
 static const double TOY_PERPLEXITY = 3.0;
 
 static void keep_last_cost(void *ctx, int iteration, double kl, double grad_norm)
@@ -1436,6 +1518,7 @@ static int toy_embedding(double y[2 * TOY_N], double *kl, Error *err)
     gsl_matrix_free(x);
     return status;
 }
+/* <<the uniform grid of scikit-learn's test>> */
 enum { GRID_SIDE = 10, GRID_N = GRID_SIDE * GRID_SIDE };
 static const double GRID_PERPLEXITY = 50.0;
 
@@ -1449,6 +1532,7 @@ static void uniform_grid(gsl_matrix *x, bool integers)
                            : k == GRID_SIDE - 1 ? 1.0 : (double)k * step);
         }
 }
+/* <<embed the uniform grid and measure its spacing>> */
 static int grid_ratios(bool integers, Start_kind kind, int iterations,
                        double *lo, double *hi, Error *err)
 {
@@ -1468,6 +1552,7 @@ static int grid_ratios(bool integers, Start_kind kind, int iterations,
             && optimise(P, &sched, NULL, y, err) == 0)
             status = 0;
     }
+    /* <<the nearest-neighbour distances of the map, over their mean>> */
     double nn[GRID_N], mean = 0.0;
     for (size_t i = 0; status == 0 && i < GRID_N; i++) {
         nn[i] = INFINITY;
@@ -1486,6 +1571,7 @@ static int grid_ratios(bool integers, Start_kind kind, int iterations,
     gsl_matrix_free(x);
     return status;
 }
+/* <<make the clusters of the realistic run>> */
 enum { CLUSTERS_N = 2048, CLUSTERS_D = 128, CLUSTERS_K = 24 };
 
 static int make_clusters(unsigned long seed, gsl_matrix *x, int *label, Error *err)
@@ -1509,6 +1595,7 @@ static int make_clusters(unsigned long seed, gsl_matrix *x, int *label, Error *e
     gsl_rng_free(rng);
     return 0;
 }
+/* <<measure the crowding of uniform points>> */
 enum { CROWD_N = 400, CROWD_BINS = 60 };
 static const int CROWD_D[3] = {2, 10, 128};
 
@@ -1527,6 +1614,7 @@ static int crowding(int D, unsigned long seed, double hist[CROWD_BINS], double *
     gsl_rng_set(rng, seed);
     for (size_t k = 0; k < (size_t)CROWD_N * D; k++)
         x[k] = gsl_rng_uniform(rng);
+    /* <<all pairwise distances, their mean and coefficient of variation>> */
     double mean = 0.0, var = 0.0;
     size_t m = 0;
     for (size_t i = 0; i < CROWD_N; i++)
@@ -1567,6 +1655,7 @@ typedef struct {
     double crowd_hist[3][CROWD_BINS], crowd_cv[3];
 } Examples;
 
+/* <<compute the examples of the embedding>> */
 static int compute_examples(Examples *ex, Error *err)
 {
     for (int k = 0; k < 2; k++) {
@@ -1584,6 +1673,7 @@ static int compute_examples(Examples *ex, Error *err)
     ex->p14 = gsl_matrix_get(ex->P, 0, 3);
     if (toy_embedding(ex->y, &ex->kl, err) != 0)
         return -1;
+    /* <<measure the toy map: distances within and between keys, and T(2)>> */
     ex->within = 0.0;
     ex->between = INFINITY;
     for (size_t i = 0; i < TOY_N; i++)
@@ -1615,6 +1705,7 @@ static int compute_examples(Examples *ex, Error *err)
             return -1;
     return 0;
 }
+/* <<print the examples of the embedding>> */
 static void print_examples(FILE *fp, const Examples *ex)
 {
     fputs("Worked example B (distances chosen by the book)\n", fp);
@@ -1644,6 +1735,7 @@ static void print_examples(FILE *fp, const Examples *ex)
         fprintf(fp, "Crowding, D = %3d: coefficient of variation %.4f\n",
                 CROWD_D[k], ex->crowd_cv[k]);
 }
+/* <<write the examples as macros, values and figure data>> */
 static void write_macros(FILE *fp, const Examples *ex)
 {
     fputs("% Generated by `tsne --macros`; do not edit.\n", fp);
@@ -1686,6 +1778,7 @@ static void write_values(FILE *fp, const Examples *ex)
     fprintf(fp, "T.p14\t%.17g\nT.trust\t%.17g\n", ex->p14, ex->trust);
 }
 
+/* <<write the data of the kernel, crowding and toy figures>> */
 static void write_kernels(FILE *fp, const Examples *ex)
 {
     fputs("# d\tGaussian exp(-d^2/2)\tStudent-t 1/(1+d^2)\n", fp);
@@ -1737,6 +1830,8 @@ static int write_example_files(const char *const paths[5], const Examples *ex,
     }
     return outfiles_commit(out, n, err);
 }
+/* <<the command line of tsne>> */
+/* <<the options of tsne>> */
 typedef struct {
     const char *input, *output, *trace, *gradient, *affinities, *values, *macros;
     const char *clusters, *labels, *kernel, *crowding, *toy;
@@ -1751,6 +1846,7 @@ enum { OPT_ITER = 256, OPT_ETA, OPT_EXAG, OPT_EXAG_ITER, OPT_MOM, OPT_FMOM,
        OPT_MOM_SWITCH, OPT_GSTEP, OPT_GDECAY, OPT_GMIN, OPT_INIT, OPT_SD, OPT_SEED,
        OPT_TRUST, OPT_TRACE, OPT_TRACE_EVERY, OPT_GRAD, OPT_AFF, OPT_VALUES,
        OPT_MACROS, OPT_CLUSTERS, OPT_LABELS, OPT_KERNEL, OPT_CROWD, OPT_TOY };
+/* <<print the usage of tsne>> */
 static void usage(FILE *fp)
 {
     fputs(
@@ -1803,6 +1899,7 @@ static void usage(FILE *fp)
 "multiply-adds (the book's build passes -ffp-contract=off); another system's\n"
 "exp and log may round differently and change the last bits.\n", fp);
 }
+/* <<parse the options of tsne>> */
 static int parse_options(int argc, char *argv[], Options *opt, Error *err)
 {
     static const struct option longopts[] = {
@@ -1842,6 +1939,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":i:o:p:qvh", longopts, NULL)) != -1) {
+        /* <<handle one option of tsne>> */
         long k = 0;
         double x = 0.0;
         const char *name = c > 255 ? longopts[c - OPT_ITER + 3].name : "";
@@ -1861,6 +1959,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
                                  || c == OPT_INIT
                                  || c == OPT_TRACE || c == OPT_GRAD || c == OPT_AFF;
         switch (c) {
+        /* <<store the value of one option of tsne>> */
         case 'i': opt->input = optarg; break;
         case 'o': opt->output = optarg; break;
         case 'p': opt->cal.perplexity = x; break;
@@ -1903,6 +2002,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         default:  return bad_option(c, argv, optind, optopt, err);
         }
     }
+    /* <<check the combination of tsne's options>> */
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
     if (opt->input && opt->clusters)
@@ -1927,6 +2027,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return -1;
     return 0;
 }
+/* <<run tsne on the reader's points>> */
 typedef struct {
     bool progress;              /* print a line every 50 steps */
     int trace_every, last, n, cap;  /* last: the final iteration, always kept */
@@ -1948,12 +2049,14 @@ static void log_report(void *ctx, int iteration, double kl, double grad_norm)
     }
 }
 
+/* <<write the outputs of a run>> */
 static void write_columns(FILE *fp, const double *y, size_t N)
 {
     for (size_t i = 0; i < N; i++)
         fprintf(fp, "%.17g\t%.17g\n", y[i], y[N + i]);
 }
 
+/* <<write the trace, the gradient and the numbers of a run>> */
 static void write_trace(FILE *fp, const Run_log *log, const Schedule *s)
 {
     fprintf(fp, "# iteration\tKL(P||Q)\tgradient norm\t(exaggeration until %d)\n",
@@ -2030,6 +2133,7 @@ static int write_run(const Options *opt, const gsl_matrix *x, const gsl_matrix *
         if ((status = outfile_open(&out[n], paths[k], err)) != 0)
             break;
         FILE *fp = out[n++].fp;
+        /* <<write output number [[k]] of a run to [[fp]]>> */
         switch (k) {
         case 0: write_columns(fp, y, P->size1); break;
         case 1: write_trace(fp, log, &opt->sched); break;
@@ -2058,6 +2162,7 @@ static long gcd(long a, long b)
 
 static int run_on_input(const Options *opt, Error *err)
 {
+    /* <<read the points and compute the affinities>> */
     gsl_matrix *x = read_points(opt->input, err), *P = NULL;
     Row_fit *fits = NULL;
     double *y = NULL, T = -1.0;
@@ -2077,6 +2182,7 @@ static int run_on_input(const Options *opt, Error *err)
         || (y = alloc_array(2 * N, sizeof *y, err)) == NULL
         || symmetric_affinities(x, &opt->cal, P, fits, err) != 0)
         goto done;
+    /* <<start and optimise the map, timing the optimiser>> */
     const bool want_log = log.progress || opt->trace != NULL;
     log.cap = opt->sched.iterations / (int)opt->trace_every + 2;
     log.iteration = alloc_array((size_t)log.cap, sizeof *log.iteration, err);
@@ -2100,6 +2206,7 @@ static int run_on_input(const Options *opt, Error *err)
         }
     const double seconds = (double)(t1.tv_sec - t0.tv_sec)
                            + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    /* <<measure and write the run>> */
     if (opt->trust_k > 0 && trustworthiness(x, y, (size_t)opt->trust_k, &T, err) != 0)
         goto done;
     size_t missed = 0, tied = 0;
@@ -2137,6 +2244,7 @@ done:
     gsl_matrix_free(x);
     return status;
 }
+/* <<write the points of the realistic run>> */
 static int run_make_clusters(const Options *opt, Error *err)
 {
     gsl_matrix *x = alloc_matrix(CLUSTERS_N, CLUSTERS_D, err);
@@ -2162,6 +2270,7 @@ done:
     gsl_matrix_free(x);
     return status;
 }
+/* <<run the examples>> */
 static int run_examples(const Options *opt, Error *err)
 {
     Examples *ex = alloc_array(1, sizeof *ex, err);

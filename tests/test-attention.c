@@ -3,6 +3,7 @@
  * differences of the loss, the causal structure of the model, the head
  * decomposition of the output, the chi-squared law of the G statistic for
  * independent factors, a hand-computed attention row, and exact repetition. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -32,6 +33,7 @@
 #include <gsl/gsl_cdf.h>
 #include <CUnit/Basic.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -44,6 +46,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -56,6 +59,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -75,6 +79,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -96,6 +101,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<the music generator>> */
 enum { STRONG, MEDIUM, WEAK, ACCENTS };
 enum { ROOTS = 12, HOLD = ROOTS, HARMONIES = ROOTS + 1,
        VOCAB = ACCENTS * HARMONIES, MAX_LENGTH = 128 };
@@ -111,6 +117,7 @@ typedef struct {
     int length, metre, phase;
     int accent[MAX_LENGTH], harmony[MAX_LENGTH];
 } Tokseq;
+/* <<the music generator>> */
 static const int accent_pattern[2][4] = {{STRONG, WEAK, WEAK, -1},
                                          {STRONG, WEAK, MEDIUM, WEAK}};
 
@@ -118,6 +125,7 @@ static int token_of(const Tokseq *s, int t)
 {
     return s->accent[t] * HARMONIES + s->harmony[t];
 }
+/* <<the music generator>> */
 static int next_root(int root, const Music_gen *m, gsl_rng *rng)
 {
     static const int other[ROOTS - 3] = {1, 2, 3, 4, 6, 8, 9, 10, 11};
@@ -126,6 +134,7 @@ static int next_root(int root, const Music_gen *m, gsl_rng *rng)
         return (root + (u < 0.5 * m->p_fifth ? 7 : 5)) % ROOTS;
     return (root + other[gsl_rng_uniform_int(rng, ROOTS - 3)]) % ROOTS;
 }
+/* <<the music generator>> */
 static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
 {
     s->length = length;
@@ -141,6 +150,7 @@ static void music_draw(const Music_gen *m, int length, gsl_rng *rng, Tokseq *s)
         s->harmony[t] = t == 0 || change ? root : HOLD;
     }
 }
+/* <<the best possible losses>> */
 static double entropy_of(const double *p, int n)
 {
     double h = 0.0;
@@ -162,6 +172,7 @@ static double harmony_floor(const Music_gen *m)
     double q = m->p_change, hq[2] = {q, 1.0 - q};
     return entropy_of(hq, 2) + q * move_entropy(m);
 }
+/* <<the best possible losses>> */
 static double plateau_loss(const Music_gen *m, int T)
 {
     double q = m->p_change, hq[2] = {q, 1.0 - q}, sum = 0.0;
@@ -172,6 +183,7 @@ static double plateau_loss(const Music_gen *m, int T)
     }
     return sum / (T - 1);
 }
+/* <<the best possible losses>> */
 static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
                                double out[2])
 {
@@ -193,6 +205,7 @@ static void set_harmony_losses(const Music_gen *m, const Tokseq *set, long n,
         }
     }
 }
+/* <<the best possible losses>> */
 static double pair_prior(const Music_gen *m, int M, int ph)
 {
     if ((m->metre && m->metre != M) || (m->phase >= 0 && m->phase % M != ph))
@@ -207,6 +220,7 @@ static double rhythm_floor(const Music_gen *m, int T)
         for (int ph = 0; ph < M; ph++) {
             double prior = pair_prior(m, M, ph);
             if (prior > 0.0)
+                /* <<add the loss of the best predictor on metre [[M]], phase [[ph]]>> */
                 for (int t = 0; t + 1 < T; t++) {
                     double agree = 0.0, total = 0.0;
                     for (int M2 = 3; M2 <= 4; M2++)
@@ -225,6 +239,7 @@ static double rhythm_floor(const Music_gen *m, int T)
         }
     return loss / (T - 1);
 }
+/* <<interface of the attention model>> */
 enum { EMBED, POSITION, WQ, WK, WV, WO, U_RHYTHM, B_RHYTHM, U_HARMONY, B_HARMONY,
        NBLOCKS };
 static const char *const block_name[NBLOCKS] = {
@@ -241,6 +256,7 @@ typedef struct {
     size_t off[NBLOCKS], rows[NBLOCKS], cols[NBLOCKS];
     double *theta;              /* all parameters, block after block */
 } Model;
+/* <<interface of the attention model>> */
 typedef struct {
     int T, d, heads, dk;
     gsl_matrix *X, *Q, *K, *V, *Z, *Y;      /* T x d */
@@ -248,6 +264,7 @@ typedef struct {
     gsl_matrix *Pr, *Pc;                    /* predicted probabilities */
     gsl_matrix *dY, *dZ, *dQ, *dK, *dV, *dX, *dA, *dS, *dLr, *dLc;
 } Attn_work;
+/* <<implementation of the attention model>> */
 static int shape_check(Shape s, Error *err)
 {
     if (s.heads < 1 || s.heads > 16)
@@ -260,6 +277,7 @@ static int shape_check(Shape s, Error *err)
                     MAX_LENGTH, s.length);
     return 0;
 }
+/* <<implementation of the attention model>> */
 static void model_free(Model *m)
 {
     if (m != NULL)
@@ -292,6 +310,7 @@ static Model *model_alloc(Shape s, Error *err)
     }
     return m;
 }
+/* <<implementation of the attention model>> */
 static gsl_matrix_view block_of(const Model *m, double *base, int b)
 {
     return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
@@ -308,6 +327,7 @@ static void model_init(Model *m, gsl_rng *rng)
             m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
     }
 }
+/* <<implementation of the attention model>> */
 static void work_free(Attn_work *w)
 {
     if (w == NULL)
@@ -349,6 +369,7 @@ static Attn_work *work_alloc(Shape s, Error *err)
     }
     return w;
 }
+/* <<implementation of the attention model>> */
 static void softmax_rows(gsl_matrix *M, size_t cols)
 {
     for (size_t t = 0; t < M->size1; t++) {
@@ -361,6 +382,7 @@ static void softmax_rows(gsl_matrix *M, size_t cols)
             r[j] /= z;
     }
 }
+/* <<implementation of the attention model>> */
 static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
@@ -390,6 +412,7 @@ static int attend_heads(const Model *m, Attn_work *w, unsigned ablate)
     (void)m;
     return st;
 }
+/* <<implementation of the attention model>> */
 static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablate)
 {
     gsl_matrix_view E = block_of(m, m->theta, EMBED), P = block_of(m, m->theta,
@@ -410,6 +433,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
     gsl_matrix_memcpy(w->Y, w->X);                          /* the residual */
     st |= gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, w->Z, &Wo.matrix, 1.0,
                          w->Y);
+    /* <<compute the two output distributions>> */
     gsl_matrix *out[2] = {w->Pr, w->Pc};
     const int ub[2][2] = {{U_RHYTHM, B_RHYTHM}, {U_HARMONY, B_HARMONY}};
     for (int f = 0; f < 2; f++) {
@@ -426,6 +450,7 @@ static int forward(const Model *m, const Tokseq *s, Attn_work *w, unsigned ablat
     }
     return st;
 }
+/* <<implementation of the attention model>> */
 static void sequence_loss(const Attn_work *w, const Tokseq *s, double loss[2])
 {
     loss[0] = loss[1] = 0.0;
@@ -436,6 +461,7 @@ static void sequence_loss(const Attn_work *w, const Tokseq *s, double loss[2])
     loss[0] /= w->T - 1;
     loss[1] /= w->T - 1;
 }
+/* <<implementation of the attention model>> */
 static int back_through_heads(Attn_work *w)
 {
     const size_t T = (size_t)w->T, dk = (size_t)w->dk;
@@ -454,6 +480,7 @@ static int back_through_heads(Attn_work *w)
                              0.0, w->dA);
         st |= gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, A, &dZh.matrix, 0.0,
                              &dVh.matrix);
+        /* <<the softmax Jacobian: [[dS]] from [[dA]] and [[A]]>> */
         for (size_t t = 0; t < T; t++) {
             double dot = 0.0;
             for (size_t u = 0; u <= t; u++)
@@ -469,11 +496,13 @@ static int back_through_heads(Attn_work *w)
     }
     return st;
 }
+/* <<implementation of the attention model>> */
 static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
                     double weight)
 {
     const int T = w->T;
     int st = 0;
+    /* <<the gradient of the loss with respect to the logits>> */
     gsl_matrix_memcpy(w->dLr, w->Pr);
     gsl_matrix_memcpy(w->dLc, w->Pc);
     for (int t = 0; t < T; t++) {
@@ -485,6 +514,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         gsl_vector_scale(&r.vector, t + 1 < T ? weight / (T - 1) : 0.0);
         gsl_vector_scale(&c.vector, t + 1 < T ? weight / (T - 1) : 0.0);
     }
+    /* <<back through the output layers to [[dY]]>> */
     const int ub[2][2] = {{U_RHYTHM, B_RHYTHM}, {U_HARMONY, B_HARMONY}};
     gsl_matrix *dL[2] = {w->dLr, w->dLc};
     for (int f = 0; f < 2; f++) {
@@ -506,6 +536,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
                          w->dZ);
     gsl_matrix_memcpy(w->dX, w->dY);                        /* the residual */
     st |= back_through_heads(w);
+    /* <<back through the projections to [[dX]]>> */
     const int proj[3] = {WQ, WK, WV};
     gsl_matrix *dP[3] = {w->dQ, w->dK, w->dV};
     for (int k = 0; k < 3; k++) {
@@ -516,6 +547,7 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         st |= gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, dP[k], &W.matrix, 1.0,
                              w->dX);
     }
+    /* <<back into the token and position embeddings>> */
     gsl_matrix_view gE = block_of(m, grad, EMBED), gP = block_of(m, grad, POSITION);
     for (int t = 0; t < T; t++)
         for (int j = 0; j < w->d; j++) {
@@ -525,12 +557,14 @@ static int backward(const Model *m, const Tokseq *s, Attn_work *w, double *grad,
         }
     return st;
 }
+/* <<measuring specialisation>> */
 static int last_change(const Tokseq *s, int t)
 {
     while (s->harmony[t] == HOLD)
         t--;
     return t;
 }
+/* <<measuring specialisation>> */
 typedef struct {
     double bar[2][4], change, nbar[2], nchange, onebar, nonebar;
 } Mass_sums;
@@ -554,6 +588,7 @@ static void add_masses(const gsl_matrix *A, int T, const Tokseq *s, Mass_sums *m
         }
     }
 }
+/* <<measuring specialisation>> */
 static void masses_of(const Mass_sums *ms, double mass[2])
 {
     double periodic = 0.0, n = ms->nbar[0] + ms->nbar[1];
@@ -566,6 +601,7 @@ static void masses_of(const Mass_sums *ms, double mass[2])
     mass[0] = periodic;
     mass[1] = ms->nchange > 0 ? ms->change / ms->nchange : 0.0;
 }
+/* <<measuring specialisation>> */
 typedef struct {
     double loss[2];                 /* mean losses: rhythm, harmony */
     double mass[17][2];             /* per head, then a uniform head */
@@ -594,6 +630,7 @@ static int evaluate_set(const Model *m, const Tokseq *set, long n, Attn_work *w,
     }
     return 0;
 }
+/* <<measuring specialisation>> */
 static double excess_over(double mass, double uniform)
 {
     return (mass - uniform) / (1.0 - uniform);
@@ -603,6 +640,7 @@ static double spec_index(const double mass[2], const double uniform[2])
 {
     return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
+/* <<training by Adam>> */
 typedef struct {
     Shape s;
     Music_gen music;
@@ -615,6 +653,7 @@ typedef struct {
     double loss[2];                 /* rhythm, harmony, on the evaluation set */
     double mass[17][2];             /* per head, then a uniform head */
 } Trace_row;
+/* <<training by Adam>> */
 static void adam_step(double *theta, const double *g, double *mo, double *ve,
                       size_t n, long t, double lr)
 {
@@ -626,6 +665,7 @@ static void adam_step(double *theta, const double *g, double *mo, double *ve,
         theta[k] -= lr * (mo[k] / c1) / (sqrt(ve[k] / c2) + eps);
     }
 }
+/* <<training by Adam>> */
 static double clip_gradient(double *g, size_t n, double clip)
 {
     double norm = 0.0;
@@ -637,6 +677,7 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
+/* <<training by Adam>> */
 static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
                     Error *err)
 {
@@ -654,6 +695,7 @@ static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
     gsl_rng_free(rng);
     return 0;
 }
+/* <<training by Adam>> */
 static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
                  bool verbose, Error *err)
 {
@@ -673,6 +715,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
         *ntrace = 0;
         long clipped = 0;
         for (long step = 0; status == 0 && step <= p->steps; step++) {
+            /* <<record a row of the trace every [[p->every]] steps>> */
             if (step % p->every == 0 || step == p->steps) {
                 Eval e;
                 if (evaluate_set(m, evalset, p->eval_count, w, 0, &e) != 0) {
@@ -694,6 +737,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
             }
             if (step == p->steps)
                 break;
+            /* <<take one step of Adam on a fresh batch>> */
             memset(g, 0, m->n * sizeof *g);
             for (long b = 0; status == 0 && b < p->batch; b++) {
                 music_draw(&p->music, p->s.length, rng, s);
@@ -711,6 +755,7 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
     gsl_rng_free(rng);
     return status;
 }
+/* <<the worked example of attention>> */
 typedef struct {
     double A[3][3];                 /* the attention matrix of the one head */
     double z[2];                    /* the output of the third token */
@@ -723,6 +768,7 @@ static int worked_compute(Worked *wk, Error *err)
     Attn_work *w = m ? work_alloc(s, err) : NULL;
     int status = -1;
     if (w != NULL) {
+        /* <<set the inputs of the worked example>> */
         static const double x[3][2] = {{1, 0}, {0, 1}, {1, 1}};
         static const double wq[4] = {1, 0, 0, 1}, wk_[4] = {2, 0, 0, 1},
                             wv[4] = {1, 0, 0, 1};
@@ -751,6 +797,7 @@ static int worked_compute(Worked *wk, Error *err)
     model_free(m);
     return status;
 }
+/* <<run the program under test>> */
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -837,6 +884,7 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+/* <<expect a one-line rejection>> */
 static void expect_rejection_of(const char *args, const char *needle,
                                 const char *output)
 {
@@ -848,6 +896,7 @@ static void expect_rejection_of(const char *args, const char *needle,
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
 }
+/* <<run a table of CUnit tests>> */
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -875,6 +924,7 @@ static int run_test_table(const char *const *suite_names, int nsuites,
     CU_cleanup_registry();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+/* <<tests of the attention model>> */
 static Model *tiny_model(unsigned long seed)
 {
     Error err;
@@ -898,6 +948,7 @@ static double total_loss(const Model *m, const Tokseq *s, Attn_work *w)
     sequence_loss(w, s, l);
     return l[0] + l[1];
 }
+/* <<tests of the attention model>> */
 static void test_gradient(void)
 {
     Error err;
@@ -913,6 +964,7 @@ static void test_gradient(void)
     CU_ASSERT(backward(m, &s, w, g, 1.0) == 0);
     for (int b = 0; b < NBLOCKS; b++) {
         double diff = 0.0, norm = 0.0, h = 1e-5;
+        /* <<compare block [[b]] of the gradient with central differences>> */
         for (size_t k = m->off[b]; k < m->off[b] + m->rows[b] * m->cols[b]; k++) {
             double keep = m->theta[k];
             m->theta[k] = keep + h;
@@ -934,6 +986,7 @@ static void test_gradient(void)
     work_free(w);
     model_free(m);
 }
+/* <<tests of the attention model>> */
 static void test_causal_mask(void)
 {
     Error err;
@@ -967,6 +1020,7 @@ static void test_causal_mask(void)
     work_free(w2);
     model_free(m);
 }
+/* <<tests of the attention model>> */
 static void test_ablation(void)
 {
     Error err;
@@ -997,6 +1051,7 @@ static void test_ablation(void)
     work_free(w2);
     model_free(m);
 }
+/* <<tests of the attention model>> */
 static double g_statistic(long counts[ACCENTS][HARMONIES], long n)
 {
     double row[ACCENTS] = {0}, col[HARMONIES] = {0}, g = 0.0;
@@ -1012,6 +1067,7 @@ static double g_statistic(long counts[ACCENTS][HARMONIES], long n)
                      * log((double)counts[a][h] * n / (row[a] * col[h]));
     return g;
 }
+/* <<tests of the attention model>> */
 static void test_independence(void)
 {
     static long same[ACCENTS][HARMONIES], next[ACCENTS][HARMONIES],
@@ -1034,6 +1090,7 @@ static void test_independence(void)
     CU_ASSERT(g_statistic(accents, n) > 100.0 * limit);
     gsl_rng_free(rng);
 }
+/* <<tests of the attention model>> */
 static void test_worked_example(void)
 {
     Error err;
@@ -1047,6 +1104,7 @@ static void test_worked_example(void)
     CU_ASSERT_DOUBLE_EQUAL(wk.z[1], (e[1] + e[2]) / z, 1e-15);
     CU_ASSERT(wk.A[0][0] == 1.0 && wk.A[0][1] == 0.0 && wk.A[1][2] == 0.0);
 }
+/* <<tests of the attention model>> */
 static void test_trivial_sequence(void)
 {
     Error err;
@@ -1062,6 +1120,7 @@ static void test_trivial_sequence(void)
     CU_ASSERT(tr[0].loss[0] > 0.5 && tr[0].loss[1] > 0.5);
     model_free(m);
 }
+/* <<tests of the attention model>> */
 static bool same_bytes(const char *a, const char *b)
 {
     char pa[1024], pb[1024];
@@ -1077,6 +1136,7 @@ static bool same_bytes(const char *a, const char *b)
         fclose(fb);
     return same;
 }
+/* <<tests of the attention model>> */
 #define TINY "--d-model 8 --heads 2 --length 8 --steps 20 --every 10 " \
              "--eval-count 4 --quiet"
 static void test_determinism_and_checkpoints(void)
@@ -1130,6 +1190,7 @@ static void test_determinism_and_checkpoints(void)
         snprintf(args, sizeof args, "sample -c a.ck %s", music[k]);
         expect_rejection_of(args, "come from the checkpoint", "out.tex");
     }
+    /* <<refuse damage that the reader once let through>> */
     CU_ASSERT(system("cd \"$TESTDIR\" && "
                      "awk 'f == 1 { $1 = \"1e300\"; f = 2 } $2 == \"embed\" { f = 1 } 1' "
                      "a.ck > big.ck && "
@@ -1146,6 +1207,7 @@ static void test_determinism_and_checkpoints(void)
     expect_rejection_of("analyse -c a.ck --trace step.tsv --macros out.tex",
                         "steps must be whole numbers", "out.tex");
 }
+/* <<tests of the attention model>> */
 static void test_command_line(void)
 {
     const char *helps[4] = {"--help", "train --help", "analyse -h", "sample --help"};
@@ -1175,6 +1237,7 @@ static void test_command_line(void)
     CU_ASSERT(r.status == 0 && strncmp(r.out, "S:", 2) == 0);
     CU_ASSERT(count_lines(r.out) == 2);
 }
+/* <<tests of the attention model>> */
 static void test_output_names(void)
 {
     static const char *const opts[] = {
@@ -1199,6 +1262,7 @@ static void test_output_names(void)
                         "--ablation ab.tsv --maps ''", "empty", "m.tex");
     CU_ASSERT(!test_file_exists("ab.tsv"));
 }
+/* <<tests of the attention model>> */
 static void test_floors(void)
 {
     Music_gen three = {3, -1, 0.25, 0.8}, mu = {0, -1, 0.3, 0.7};
@@ -1215,6 +1279,7 @@ static void test_floors(void)
         set_sum[0] += own[0] / 4000;
         set_sum[1] += own[1] / 4000;
         for (int t = 1; t < 16; t++, n++) {
+            /* <<score token [[t]] with and without the last change>> */
             int h = s.harmony[t], last = s.harmony[last_change(&s, t - 1)];
             int step = (h - last + ROOTS) % ROOTS;
             double p = h == HOLD ? 1.0 - mu.p_change
@@ -1235,6 +1300,7 @@ static void test_floors(void)
     }
     gsl_rng_free(rng);
 }
+/* <<run every suite of attention>> */
 int main(void)
 {
     static const char *const suites[] = {"23.4 attention heads"};

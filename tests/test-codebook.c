@@ -2,6 +2,7 @@
  * Tangled from chapters/23-2-codebook.nw; expected values come from closed
  * forms, brute force and the definitions, never from the program's own
  * output.  PROGRAM names the built program, TESTDIR a scratch directory. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -34,6 +35,7 @@
 #include <gsl/gsl_sort.h>
 #include <CUnit/Basic.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -46,6 +48,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -58,6 +61,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -77,6 +81,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -98,6 +103,8 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -113,6 +120,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -125,6 +133,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -166,6 +175,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -189,6 +199,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -205,6 +216,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -213,11 +225,13 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     free(nums.v);
     return m;
 }
+/* <<read a NumPy array>> */
 typedef struct {
     size_t rows, cols, item;            /* item: 4 or 8 bytes */
     bool fortran;                       /* column-major data */
 } Npy_shape;
 
+/* <<parse the header of a NumPy array>> */
 typedef struct {
     const char *p, *end;                /* the unread part of the header */
 } Npy_cursor;
@@ -232,6 +246,7 @@ static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch
     return true;
 }
 
+/* <<read a quoted string, a truth value and a whole number of a header>> */
 static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
     if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
@@ -273,6 +288,7 @@ static bool npy_whole(Npy_cursor *c, size_t *out)
     *out = x;
     return c->p > start && !(*start == '0' && c->p - start > 1);
 }
+/* <<read the shape tuple of a header>> */
 static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
 {
     if (!npy_token(c, '('))
@@ -292,6 +308,7 @@ static bool npy_shape(Npy_cursor *c, size_t dims[3], size_t *ndim)
         comma = npy_token(c, ',');
     }
 }
+/* <<read the dictionary of a header>> */
 typedef struct {
     const char *descr;
     size_t descr_len, dims[3], ndim;
@@ -334,6 +351,7 @@ static bool npy_dict(const char *h, size_t len, Npy_fields *f)
         c.p++;
     return seen[0] && seen[1] && seen[2] && c.p + 1 == c.end && *c.p == '\n';
 }
+/* <<parse the header of a NumPy array>> */
 static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh,
                       Error *err)
 {
@@ -364,6 +382,8 @@ static int npy_header(const char *h, size_t len, const char *path, Npy_shape *sh
                     "large", path, sh->rows, sh->cols);
     return 0;
 }
+/* <<read the values of a NumPy array>> */
+/* <<read exactly the bytes a shape promises>> */
 static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
                                 size_t item, Error *err)
 {
@@ -383,6 +403,7 @@ static unsigned char *npy_bytes(FILE *fp, const char *path, size_t count,
         }
         got = fread(b + n, 1, cap - n, fp);
     }
+    /* <<refuse a read error, a short file or bytes left over>> */
     int status = b == NULL ? -1 : 0;
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
@@ -435,6 +456,7 @@ static gsl_matrix *npy_values(FILE *fp, const char *path, const Npy_shape *sh,
     free(b);
     return m;
 }
+/* <<read the points from a text or NumPy file>> */
 enum { NPY_HEADER_MAX = 10000 };
 
 static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
@@ -445,6 +467,7 @@ static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
              "bytes \\x93NUMPY", path);
         return NULL;
     }
+    /* <<read the version and the length of the header>> */
     if (fread(pre + 6, 1, 2, fp) != 2 || pre[6] < 1 || pre[6] > 3 || pre[7] != 0) {
         fail(err, "'%s': unsupported .npy version (1.0, 2.0 and 3.0 are read)", path);
         return NULL;
@@ -472,6 +495,7 @@ static gsl_matrix *read_npy_stream(FILE *fp, const char *path, Error *err)
     free(header);
     return m;
 }
+/* <<read the points from a text or NumPy file>> */
 static gsl_matrix *read_points_stream(FILE *fp, const char *path, Error *err)
 {
     const size_t n = strlen(path);
@@ -497,6 +521,7 @@ static gsl_matrix *read_points(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<keys, chords and the circle of fifths>> */
 enum { KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
@@ -525,6 +550,7 @@ static int key_in_fifths_order(int i)           /* i = 0..23 */
 {
     return i < 12 ? 7 * i % 12 : 12 + (7 * (i - 12) + 9) % 12;
 }
+/* <<read a key name>> */
 static int parse_key(const char *s)
 {
     static const int letter[7] = {9, 11, 0, 2, 4, 5, 7};    /* A B C D E F G */
@@ -538,11 +564,13 @@ static int parse_key(const char *s)
         return pc;
     return strcmp(s, "m") == 0 ? 12 + pc : -1;
 }
+/* <<transpose a key>> */
 static int transpose_key(int key, int n)
 {
     const int t = ((key_tonic(key) + n) % 12 + 12) % 12;
     return key_minor(key) ? 12 + t : t;
 }
+/* <<keys, chords and the circle of fifths>> */
 static const int SCALE[2][7] = {{0, 2, 4, 5, 7, 9, 11}, {0, 2, 3, 5, 7, 8, 11}};
 
 static int triad(int key, int degree, int pcs[3])
@@ -555,6 +583,7 @@ static int triad(int key, int degree, int pcs[3])
     const int quality = third == 4 ? (fifth == 7 ? 0 : 3) : (fifth == 7 ? 1 : 2);
     return 4 * pcs[0] + quality;
 }
+/* <<the synthesiser>> */
 enum { RATE = 32000 };
 
 typedef struct {
@@ -564,6 +593,7 @@ typedef struct {
 } Synth;
 
 static const Synth SYNTH_DEFAULT = {3.2, 80.0, 140.0, 0.003};
+/* <<the timbres>> */
 typedef struct {
     int partials;
     double ratio[8], amp[8];
@@ -576,6 +606,7 @@ static const Timbre TIMBRES[4] = {
     {6, {1, 2, 3, 4, 6, 8, 0, 0}, {1, .6, .4, .25, .2, .1, 0, 0}, 0.0, 0.02},
     {8, {1, 2, 3, 4, 5, 6, 7, 8}, {1, .5, .33, .25, .2, .17, .14, .12}, 0.0, 0.08},
     {3, {1, 4, 10, 0, 0, 0, 0, 0}, {1, .35, .1, 0, 0, 0, 0, 0}, 2.5, 0.002}};
+/* <<add one note to a clip>> */
 static void add_note(double *out, size_t n, double f, double gain, const Timbre *tb,
                      double phase)
 {
@@ -602,6 +633,7 @@ static void add_note(double *out, size_t n, double f, double gain, const Timbre 
         }
     }
 }
+/* <<voice a triad in four notes>> */
 static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
 {
     const int bass = gsl_rng_uniform(rng) < 0.75 ? pcs[0]
@@ -612,6 +644,7 @@ static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
     for (int k = 0; k < 3; k++)
         midi[1 + k] = low + (pcs[k] - low % 12 + 12) % 12;
 }
+/* <<render one clip>> */
 static const double DEGREE_WEIGHT[7] = {3.0, 1.0, 0.5, 2.0, 3.0, 1.5, 0.5};
 
 static int next_degree(gsl_rng *rng, int previous)
@@ -653,6 +686,7 @@ static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *r
     for (size_t i = 0; i < n; i++)
         out[i] += gsl_ran_gaussian(rng, sy->noise);
 }
+/* <<write a clip as a WAV file>> */
 static int write_wav_stream(FILE *fp, const char *name, const double *x, size_t n,
                             Error *err)
 {
@@ -670,6 +704,7 @@ static int write_wav_stream(FILE *fp, const char *name, const double *x, size_t 
         return fail(err, "error writing '%s'", name);
     return 0;
 }
+/* <<the encoder>> */
 enum { HOP = RATE / 50 };
 
 typedef struct {
@@ -684,6 +719,7 @@ static size_t frame_count(size_t n, const Encoder *e)
     return n < e->window ? 0 : (n - e->window) / HOP + 1;
 }
 
+/* <<the log-magnitude spectrum of one frame>> */
 static int frame_spectrum(const double *x, const Encoder *e, double *buf,
                           float *out)
 {
@@ -696,6 +732,7 @@ static int frame_spectrum(const double *x, const Encoder *e, double *buf,
         out[k - 1] = (float)log(hypot(buf[k], buf[W - k]) / (W / 4.0) + e->floor);
     return 0;
 }
+/* <<principal components of the spectra>> */
 static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
                    double *mean, double *explained, Error *err)
 {
@@ -707,6 +744,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
     int status = ws ? 0
                     : xb ? fail(err, "out of memory (PCA of size %zu)", B) : -1;
     if (status == 0) {
+        /* <<the mean and the scatter of the spectra>> */
         for (size_t k = 0; k < B; k++)
             mean[k] = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -726,6 +764,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
         }
     }
     if (status == 0) {
+        /* <<the leading eigenvectors of the scatter, with fixed signs>> */
         if (gsl_eigen_symmv(S, ev, V, ws) != GSL_SUCCESS
             || gsl_eigen_symmv_sort(ev, V, GSL_EIGEN_SORT_VAL_DESC) != GSL_SUCCESS)
             status = fail(err, "the principal components could not be computed");
@@ -752,6 +791,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
     return status;
 }
 
+/* <<project spectra on the principal axes>> */
 static int pca_project(const float *spec, size_t n, size_t B, const double *mean,
                        const gsl_matrix *axes, gsl_matrix *z, Error *err)
 {
@@ -772,6 +812,7 @@ static int pca_project(const float *spec, size_t n, size_t B, const double *mean
     gsl_matrix_free(xb);
     return status;
 }
+/* <<the encoder>> */
 typedef struct {
     size_t clips, frames_per_clip, bins;
     int *key;                   /* per clip */
@@ -793,6 +834,7 @@ static void corpus_free(Corpus *cp)
     free(cp->group_name);
     *cp = (Corpus){0};
 }
+/* <<render and encode a range of clips>> */
 static int render_corpus(size_t first, size_t clips, size_t nkeys,
                          unsigned long seed, const Synth *sy, const Encoder *e,
                          Corpus *cp, Error *err)
@@ -827,6 +869,8 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
         corpus_free(cp);
     return status;
 }
+/* <<read the clips of rendered tunes>> */
+/* <<the list of WAV files>> */
 typedef struct {
     char *path, *group;
     int key;
@@ -846,6 +890,8 @@ static void wav_list_free(Wav_list *wl)
     }
     free(wl->e);
 }
+/* <<parse one line of the list of WAV files>> */
+/* <<split a line at its tabs, keeping empty fields>> */
 static char *next_field(char **rest)
 {
     char *field = *rest;
@@ -881,6 +927,7 @@ static int parse_wav_entry(char *line, const char *path, size_t lineno,
         if (f[k][0] == '\0')
             return fail(err, "%s:%zu: empty field (two tabs in a row, or a tab at "
                         "the end of the line)", path, lineno);
+    /* <<check the key, the group and the split of one WAV file>> */
     if ((w->key = parse_key(f[1])) < 0)
         return fail(err, "%s:%zu: '%s' is not one of the 24 key names", path, lineno,
                     f[1]);
@@ -895,6 +942,7 @@ static int parse_wav_entry(char *line, const char *path, size_t lineno,
     w->group = w->path ? copy_string(f[2], err) : NULL;
     return w->group ? 0 : -1;
 }
+/* <<read the list of WAV files>> */
 static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
                                 Error *err)
 {
@@ -905,6 +953,7 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
     int status = 0;
     while (status == 0 && (got = getline(&line, &lcap, fp)) != -1) {
         lineno++;
+        /* <<refuse a NUL byte, and cut the line's end>> */
         if (strlen(line) != (size_t)got) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
                           lineno);
@@ -916,6 +965,7 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
             line[--got] = '\0';
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
+        /* <<make room for one more WAV file>> */
         if (wl->n == cap) {
             const size_t ncap = cap ? 2 * cap : 64;
             Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
@@ -957,6 +1007,7 @@ static int read_wav_list(const char *path, Wav_list *wl, Error *err)
     fclose(fp);
     return status;
 }
+/* <<read a WAV file as mono samples>> */
 static double *read_mono(const char *path, size_t *n, Error *err)
 {
     SF_INFO info = {0};
@@ -975,6 +1026,7 @@ static double *read_mono(const char *path, size_t *n, Error *err)
         fail(err, "'%s' holds no samples", path);
     else if ((buf = alloc_array(frames, ch * sizeof *buf, err)) != NULL
              && (x = alloc_array(frames, sizeof *x, err)) != NULL)
+        /* <<read the samples and average the channels>> */
         {
             if (sf_readf_double(sf, buf, (sf_count_t)frames) != (sf_count_t)frames) {
                 fail(err, "error reading '%s': %s", path, sf_strerror(sf));
@@ -1003,6 +1055,8 @@ static double *read_mono(const char *path, size_t *n, Error *err)
     *n = frames;
     return x;
 }
+/* <<check a WAV file before the long work begins>> */
+/* <<read every sample and refuse one that is not finite>> */
 static int check_samples(SNDFILE *sf, const char *path, int channels, Error *err)
 {
     double buf[4096];
@@ -1037,11 +1091,13 @@ static int check_wav(const char *path, Error *err)
     sf_close(sf);
     return status;
 }
+/* <<cut a recording into clips and encode them>> */
 typedef struct {
     Corpus cp;
     size_t cap;                 /* clips the arrays can hold */
 } Growing;
 
+/* <<make room for more clips>> */
 static int grow_corpus(Growing *g, size_t need, Error *err)
 {
     Corpus *cp = &g->cp;
@@ -1078,6 +1134,7 @@ static int append_clips(const double *x, size_t n, size_t len, long most,
     size_t m = (b - a) / len;
     if (most > 0 && m > (size_t)most)
         m = (size_t)most;
+    /* <<encode the clips of one recording>> */
     Corpus *cp = &g->cp;
     const size_t F = cp->frames_per_clip, B = cp->bins;
     if (m == 0)
@@ -1101,6 +1158,7 @@ static int append_clips(const double *x, size_t n, size_t len, long most,
     }
     return 0;
 }
+/* <<read the training and held-out clips of a list>> */
 static int read_wav_corpus(const char *list, double seconds, long most,
                            const Encoder *e, Corpus *train, Corpus *test, Error *err)
 {
@@ -1130,6 +1188,7 @@ static int read_wav_corpus(const char *list, double seconds, long most,
             status = fail(err, "'%s' gives no clip of %g s once its silent ends "
                           "are skipped", w->path, seconds);
     }
+    /* <<make sure both corpora have clips>> */
     if (status == 0 && (g[0].cp.clips == 0 || g[1].cp.clips == 0))
         status = fail(err, "'%s' gives no %s clips of %g s", list,
                       g[0].cp.clips == 0 ? "training" : "held-out", seconds);
@@ -1145,6 +1204,7 @@ static int read_wav_corpus(const char *list, double seconds, long most,
     *test = g[1].cp;
     return status;
 }
+/* <<put spectra on another log floor>> */
 static float *refloor(const float *spec, size_t n, double from, double to,
                       Error *err)
 {
@@ -1153,6 +1213,7 @@ static float *refloor(const float *spec, size_t n, double from, double to,
         out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
     return out;
 }
+/* <<the quantiser>> */
 static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
                              size_t *code, double *d2, Error *err)
 {
@@ -1176,6 +1237,7 @@ static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
                           "computed");
             break;
         }
+        /* <<pick the nearest codeword of every frame in the block>> */
         for (size_t i = 0; i < r; i++) {
             const double *gi = gsl_matrix_const_ptr(&gb.matrix, i, 0);
             const double *xi = gsl_matrix_const_ptr(x, i0 + i, 0);
@@ -1196,12 +1258,14 @@ static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
     gsl_matrix_free(g);
     return status;
 }
+/* <<the quantiser>> */
 typedef struct {
     size_t K;                   /* codewords */
     int iterations;             /* Lloyd iterations */
     unsigned long seed;
 } Kmeans_plan;
 
+/* <<choose the starting codewords by k-means++>> */
 static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err)
 {
     const size_t N = x->size1, K = c->size1, D = x->size2;
@@ -1216,6 +1280,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
     double *xn = dot ? alloc_array(S, sizeof *xn, err) : NULL;
     int status = xn ? 0 : -1;
     if (status == 0) {
+        /* <<draw the sample of candidates>> */
         for (size_t i = 0; i < N; i++)
             idx[i] = i;
         gsl_ran_shuffle(rng, idx, N, sizeof *idx);
@@ -1229,6 +1294,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
         }
         size_t pick = gsl_rng_uniform_int(rng, S);
         for (size_t k = 0; k < K && status == 0; k++) {
+            /* <<make candidate [[pick]] codeword [[k]] and update the distances>> */
             gsl_vector_view ck = gsl_matrix_row(c, k);
             gsl_vector_const_view cand = gsl_matrix_const_row(xs, pick);
             gsl_vector_memcpy(&ck.vector, &cand.vector);
@@ -1243,6 +1309,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
                 best[i] = i == pick ? 0.0 : fmin(best[i], d);
                 total += best[i];
             }
+            /* <<draw the next candidate in proportion to its squared distance>> */
             if (total > 0.0) {
                 double u = gsl_rng_uniform(rng) * total;
                 for (pick = 0; pick + 1 < S && (u -= best[pick]) >= 0.0; pick++)
@@ -1254,6 +1321,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
     free(idx); gsl_matrix_free(xs); free(best); free(dot); free(xn);
     return status;
 }
+/* <<Lloyd's iteration with dead codewords re-seeded>> */
 static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
                   double *trace, size_t *code, double *d2, long *reseeded,
                   Error *err)
@@ -1278,6 +1346,7 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
         trace[t] = sum / (double)N;
         if (t == plan->iterations)
             break;
+        /* <<move every codeword to the mean of its frames>> */
         gsl_matrix_set_zero(c);
         for (size_t j = 0; j < K; j++)
             count[j] = 0;
@@ -1293,6 +1362,7 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
                 gsl_vector_view cj = gsl_matrix_row(c, j);
                 gsl_vector_scale(&cj.vector, 1.0 / (double)count[j]);
             }
+        /* <<re-seed the dead codewords at the farthest frames>> */
         size_t dead = 0;
         for (size_t j = 0; j < K; j++)
             dead += count[j] == 0;
@@ -1312,6 +1382,7 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
     free(far);
     return status;
 }
+/* <<the quantiser>> */
 typedef struct {
     long keys, train_clips, test_clips;     /* clips per key */
     long dims, codewords, codewords2, iterations, raw_sample;
@@ -1327,6 +1398,7 @@ typedef struct {
     const char *wavs;           /* a list of recordings instead of the generator */
     long clips_per_wav;         /* at most this many from a training recording */
 } Plan;
+/* <<the dominant label of every codeword>> */
 typedef struct {
     size_t K, L;                /* codewords, labels */
     long *count;                /* K x L */
@@ -1350,6 +1422,7 @@ static void label_table_free(Label_table *t)
 {
     free(t->count); free(t->dominant); free(t->share); free(t->entropy);
 }
+/* <<count the labels of every codeword>> */
 static void label_table_fill(Label_table *t, const size_t *code, const int *label,
                              size_t n)
 {
@@ -1384,6 +1457,7 @@ static void label_table_fill(Label_table *t, const size_t *code, const int *labe
     t->mean_share = t->used ? ms / (double)t->used : 0.0;
     t->mean_entropy = t->used ? me / (double)t->used : 0.0;
 }
+/* <<neighbours and contiguity>> */
 static int neighbour_lists(const double *pts, size_t n, size_t dim, const int *label,
                            const int *group, size_t k, size_t *nn, Error *err)
 {
@@ -1438,6 +1512,7 @@ static double chance_contiguity(const int *label, size_t n)
         s += gsl_pow_2(count[l] / used);
     return s;
 }
+/* <<distances between key centroids>> */
 typedef struct {
     double dist[KEYS][KEYS];
     bool present[KEYS];
@@ -1472,6 +1547,7 @@ static int key_distances(const double *pts, size_t n, size_t dim, const int *lab
     free(cen);
     return 0;
 }
+/* <<rank correlation with the circle of fifths, and the Mantel test>> */
 enum { PAIRS = KEYS * (KEYS - 1) / 2 };
 
 static void average_ranks(const double *v, size_t n, double *rank)
@@ -1502,6 +1578,7 @@ static double pearson(const double *a, const double *b, size_t n)
     }
     return saa > 0.0 && sbb > 0.0 ? sab / sqrt(saa * sbb) : 0.0;
 }
+/* <<Spearman's rho of the key distances, keys relabelled by a permutation>> */
 static double fifths_rho(const Key_distances *kd, const int *perm)
 {
     double x[PAIRS], y[PAIRS], rx[PAIRS], ry[PAIRS];
@@ -1518,6 +1595,7 @@ static double fifths_rho(const Key_distances *kd, const int *perm)
     average_ranks(y, n, ry);
     return pearson(rx, ry, n);
 }
+/* <<the Mantel test>> */
 static double mantel_p(const Key_distances *kd, double rho, long perms,
                        gsl_rng *rng)
 {
@@ -1539,6 +1617,7 @@ static double mantel_p(const Key_distances *kd, double rho, long perms,
     }
     return (1.0 + (double)ge) / (1.0 + (double)perms);
 }
+/* <<judge the three parts of the claim by Holm's rule>> */
 #define VERDICT_ALPHA 0.05
 
 static void holm_parts(const double stat[3], const double p[3], int part[3])
@@ -1569,6 +1648,7 @@ static const char *verdict_word(const int part[3])
     return measured == 0 ? "not measurable" : held == 3 ? "reproduced"
            : held > 0 ? "partly reproduced" : "not reproduced";
 }
+/* <<replace every frame by its nearest codeword>> */
 static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
                             double *q)
 {
@@ -1589,6 +1669,7 @@ static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
             q[i * D + c] = gsl_matrix_get(cb, best, c);
     }
 }
+/* <<a table of clips>> */
 typedef struct {
     size_t clips, frames, groups;
     int *key;                   /* per clip */
@@ -1602,6 +1683,7 @@ typedef struct {
     size_t *tgroup;             /* the groups, tune by tune, lowest offset first */
     char **id;                  /* per clip, while the table is read */
 } Clips;
+/* <<null T: the parts a test can use>> */
 static bool same_tune_class(const Clips *cl, size_t a, size_t b)
 {
     const size_t na = cl->tfirst[a + 1] - cl->tfirst[a];
@@ -1615,6 +1697,7 @@ static int group_key(const Clips *cl, size_t g)
 {
     return cl->key[cl->gclip[cl->gfirst[g]]];
 }
+/* <<draw one permutation of the tunes' keys>> */
 static void permute_tunes(const Clips *cl, size_t *src, size_t *pool, gsl_rng *rng,
                           int *ck)
 {
@@ -1641,6 +1724,7 @@ static void permute_tunes(const Clips *cl, size_t *src, size_t *pool, gsl_rng *r
                 ck[cl->gclip[j]] = key;
         }
 }
+/* <<the chords of every key, as a bit set>> */
 static uint64_t key_chords(int key)
 {
     uint64_t set = 0;
@@ -1649,6 +1733,7 @@ static uint64_t key_chords(int key)
         set |= UINT64_C(1) << triad(key, d, pcs);
     return set;
 }
+/* <<the keys allowed to every group of clips>> */
 static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
 {
     for (size_t j = 0; j < cl->groups; j++) {
@@ -1666,6 +1751,7 @@ static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
             allowed[j * KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
     }
 }
+/* <<free a table of clips>> */
 static void clips_free(Clips *cl)
 {
     for (size_t c = 0; cl->id != NULL && c < cl->clips; c++)
@@ -1681,6 +1767,8 @@ static void clips_free(Clips *cl)
     free(cl->tgroup);
     *cl = (Clips){0};
 }
+/* <<read a table of clips>> */
+/* <<sort the clips by id and gather them into groups>> */
 typedef struct {
     const char *id;
     size_t clip;
@@ -1695,6 +1783,7 @@ static size_t group_length(const char *id)
 {
     return strcspn(id, "/");
 }
+/* <<gather the sorted clips into groups>> */
 static int group_clips(const char *path, Clips *cl, Error *err)
 {
     const size_t n = cl->clips;
@@ -1707,6 +1796,7 @@ static int group_clips(const char *path, Clips *cl, Error *err)
     if (status == 0)
         qsort(s, n, sizeof *s, compare_clip_ids);
     for (size_t i = 0; status == 0 && i < n; i++) {
+        /* <<check the clip against the one sorted before it, and open a group>> */
         const size_t len = group_length(s[i].id);
         if (i > 0 && strcmp(s[i].id, s[i - 1].id) == 0) {
             status = fail(err, "'%s': the clip id '%s' appears twice", path, s[i].id);
@@ -1729,6 +1819,7 @@ static int group_clips(const char *path, Clips *cl, Error *err)
     free(s);
     return status;
 }
+/* <<gather the groups that are transpositions of one tune>> */
 typedef struct {
     const char *name;
     size_t len, group;
@@ -1744,6 +1835,7 @@ static int compare_tune_keys(const void *a, const void *b)
         return c != 0 ? c : x->len < y->len ? -1 : 1;
     return (x->offset > y->offset) - (x->offset < y->offset);
 }
+/* <<split a group name into its tune and its offset>> */
 static bool tune_offset(const char *id, Tune_key *t)
 {
     const size_t n = group_length(id);
@@ -1757,6 +1849,7 @@ static bool tune_offset(const char *id, Tune_key *t)
     t->offset = strtol(id + i - 1, NULL, 10);
     return true;
 }
+/* <<sort the groups by tune and offset>> */
 static int tune_blocks(Clips *cl, Error *err)
 {
     Tune_key *t = alloc_array(cl->groups, sizeof *t, err);
@@ -1794,6 +1887,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
     int status = 0;
     while (status == 0 && (got = getline(&line, &cap, fp)) != -1) {
         lineno++;
+        /* <<refuse a NUL byte, and cut the line's end>> */
         if (strlen(line) != (size_t)got) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)", path,
                           lineno);
@@ -1805,6 +1899,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
             line[--got] = '\0';
         if (line[0] == '\0' || line[0] == '#')
             continue;
+        /* <<grow the clip arrays when they are full>> */
         if (cl->clips + 1 >= cap_c) {
             cap_c = cap_c ? 2 * cap_c : 64;
             int *k = realloc(cl->key, cap_c * sizeof *k);
@@ -1822,6 +1917,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
             }
             cl->first[cl->clips] = cl->frames;
         }
+        /* <<parse the id, the key and the values of one clip>> */
         char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
         char *tok = next_field(&rest);
         if (tok == NULL) {
@@ -1895,6 +1991,7 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
     fclose(fp);
     return status;
 }
+/* <<append the frames of one group to a resample>> */
 typedef struct {
     size_t n, cap;
     size_t *code;
@@ -1923,6 +2020,7 @@ static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
     }
     return 0;
 }
+/* <<draw one bootstrap resample>> */
 static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err)
 {
     const bool by_tune = cl->tunes > 1;
@@ -1939,6 +2037,7 @@ static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err
     }
     return status;
 }
+/* <<gather the groups of one shape>> */
 static bool same_shape(const Clips *cl, size_t a, size_t b)
 {
     const size_t na = cl->gfirst[a + 1] - cl->gfirst[a];
@@ -1976,6 +2075,7 @@ static size_t shape_classes(const Clips *cl, size_t *rep, size_t *cls,
         order[rep[cls[g]]++] = g;
     return classes;
 }
+/* <<hand every group the chords of a group of its shape>> */
 static void permute_chords(const Clips *cl, const size_t *order, const size_t *start,
                            size_t classes, size_t *perm, gsl_rng *rng, int *fc)
 {
@@ -1993,6 +2093,7 @@ for (size_t i = 0; i < cl->groups; i++) {
     }
 }
 }
+/* <<write a matrix as a NumPy file>> */
 static void write_npy(FILE *fp, const gsl_matrix *m)
 {
     char dict[128];
@@ -2013,6 +2114,7 @@ static void write_npy(FILE *fp, const gsl_matrix *m)
                 fputc((int)(bits >> (8 * b) & 0xff), fp);
         }
 }
+/* <<run the program under test>> */
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -2099,6 +2201,7 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+/* <<expect a one-line rejection>> */
 static void expect_rejection_of(const char *args, const char *needle,
                                 const char *output)
 {
@@ -2110,6 +2213,7 @@ static void expect_rejection_of(const char *args, const char *needle,
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
 }
+/* <<run a table of CUnit tests>> */
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -2137,6 +2241,7 @@ static int run_test_table(const char *const *suite_names, int nsuites,
     CU_cleanup_registry();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+/* <<helpers for the tests of the codebook>> */
 static void remove_test_file(const char *name)
 {
     char path[1024];
@@ -2160,6 +2265,7 @@ static void write_test_npy(const char *name, const char *descr, size_t bytes)
         fputc(0, fp);
     fclose(fp);
 }
+/* <<tests of the codebook>> */
 static void test_transpose_key(void)
 {
     const char *cases[][2] = {{"C", "G"}, {"Am", "Cm"}, {"Bbm", "Abm"},
@@ -2173,6 +2279,8 @@ static void test_transpose_key(void)
         CU_ASSERT_STRING_EQUAL(name, cases[k][1]);
     }
 }
+/* <<tests of the codebook>> */
+/* <<write a test recording>> */
 static int write_test_wav(const char *name, const double *x, size_t frames,
                           int channels, int rate)
 {
@@ -2210,6 +2318,7 @@ static void test_wav_list(void)
     snprintf(list, sizeof list, "%s/mono.wav\tC\ttune+0\ttrain\n"
              "%s/stereo.wav\tAm\ttune+9\ttest\n", d, d);
     write_test_file("w.tsv", list);
+    /* <<read the two recordings back as clips>> */
     Corpus tr, te;
     Error err = {""};
     const Encoder e = ENCODER_DEFAULT;
@@ -2236,6 +2345,7 @@ static void test_wav_list(void)
     }
     corpus_free(&tr);
     corpus_free(&te);
+    /* <<bad lists and recordings are refused by name>> */
     const char *bad[][2] = {
         {"%s/rate.wav\tC\ta\ttrain\n", "sample rate of 44100 Hz"},
         {"%s/nowhere.wav\tC\ta\ttrain\n", "cannot open"},
@@ -2256,6 +2366,7 @@ static void test_wav_list(void)
     free(x);
     free(y);
 }
+/* <<tests of the codebook>> */
 static void test_pure_tone(void)
 {
     const Encoder e = ENCODER_DEFAULT;
@@ -2275,6 +2386,7 @@ static void test_pure_tone(void)
             CU_ASSERT_DOUBLE_EQUAL(s[27], log(0.5 + 1e-4), 1e-5);
     }
 }
+/* <<tests of the codebook>> */
 static void test_pca_orthonormal(void)
 {
     enum { N = 400, B = 24, DIMS = 8 };
@@ -2311,6 +2423,7 @@ static void test_pca_orthonormal(void)
     free(spec);
     gsl_rng_free(rng);
 }
+/* <<tests of the codebook>> */
 static void test_kmeans_by_brute_force(void)
 {
     enum { N = 600, D = 5, K = 40, IT = 12 };
@@ -2346,6 +2459,7 @@ static void test_kmeans_by_brute_force(void)
     gsl_matrix_free(c);
     gsl_rng_free(rng);
 }
+/* <<tests of the codebook>> */
 static void test_corpus_labels(void)
 {
     static const int major[7] = {0, 2, 4, 5, 7, 9, 11};
@@ -2374,6 +2488,7 @@ static void test_corpus_labels(void)
     }
     corpus_free(&cp);
 }
+/* <<tests of the codebook>> */
 static double scale_share(int key, const int scale[7])
 {
     const size_t n = 32000, W = 8192;
@@ -2413,6 +2528,7 @@ static void test_generator_plays_in_key(void)
     CU_ASSERT(scale_share(12, c_minor) > 0.8);
     CU_ASSERT(scale_share(4, c_minor) < 0.8);       /* and not in another key */
 }
+/* <<tests of the codebook>> */
 static void test_refloor(void)
 {
     const Encoder e = ENCODER_DEFAULT;
@@ -2434,6 +2550,7 @@ static void test_refloor(void)
         free(r);
     }
 }
+/* <<tests of the codebook>> */
 static void test_label_counts(void)
 {
     Label_table t;
@@ -2469,6 +2586,7 @@ static void test_label_counts(void)
     label_table_free(&t);
     gsl_rng_free(rng);
 }
+/* <<tests of the codebook>> */
 static void test_contiguity_by_hand(void)
 {
     const double pts[6] = {0, 1, 2, 10, 11, 12};
@@ -2486,6 +2604,7 @@ static void test_contiguity_by_hand(void)
     CU_ASSERT_FATAL(neighbour_lists(pts, 6, 1, label, group, 2, nn, &err) == 0);
     CU_ASSERT(nn[0] != 1 && nn[1] != 1 && nn[2] != 0 && nn[3] != 0);
 }
+/* <<tests of the codebook>> */
 static void test_mantel_uniform_under_null(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -2515,6 +2634,7 @@ static void test_mantel_uniform_under_null(void)
     CU_ASSERT(fabs(half / (double)draws - 0.5) < 4 * 0.0289);
     gsl_rng_free(rng);
 }
+/* <<tests of the codebook>> */
 static void test_mantel_finds_the_circle(void)
 {
     Key_distances kd;
@@ -2548,6 +2668,7 @@ static void test_mantel_finds_the_circle(void)
     }
     gsl_rng_free(rng);
 }
+/* <<tests of the codebook>> */
 static void test_wav_round_trip(void)
 {
     enum { N = 4000 };
@@ -2595,6 +2716,7 @@ static void test_npy_round_trip(void)
     gsl_matrix_free(r);
     gsl_matrix_free(m);
 }
+/* <<tests of the codebook>> */
 static void expect_cb_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "m.tex");
@@ -2614,6 +2736,7 @@ static void test_codebook_cli(void)
                     "--write-chords h.tsv "
                     "--write-raw raw.tsv --distortion d.dat --macros t.tex");
     CU_ASSERT_FATAL(r.status == 0);
+    /* <<check that the files of the small training run fit together>> */
     Error err = {""};
     char path[1024];
     snprintf(path, sizeof path, "%s/c.tsv", getenv("TESTDIR"));
@@ -2643,6 +2766,7 @@ static void test_codebook_cli(void)
         CU_ASSERT(strstr(text, "{\\CbMcErrMax}") != NULL);
     }
     remove_test_file("m.tex");
+    /* <<bad codebooks and bad codes are refused by name>> */
     write_test_npy("int.npy", "<i4", 16);
     write_test_npy("short.npy", "<f8", 3);
     write_test_file("text.npy", "\x93NUMPX not a NumPy file\n");
@@ -2700,6 +2824,7 @@ static void test_codebook_cli(void)
     }
     expect_rejection_of("--synthesise H --output x.wav", "not one of the 24", "x.wav");
     expect_rejection_of("--synthesise C", "needs --output", "x.wav");
+    /* <<the recordings on the command line>> */
     r = run_program("--transpose Bbm,-2");
     CU_ASSERT(r.status == 0 && strcmp(r.out, "Abm\n") == 0);
     r = run_program("--train --wavs w.tsv --seconds 0.5 --dims 8 --codewords 4 "
@@ -2724,6 +2849,7 @@ static void test_codebook_cli(void)
     expect_rejection_of("--train --wavs gone.tsv --macros g2.tex", "cannot open",
                         "g2.tex");                  /* once freed twice, under ASan */
 
+    /* <<every output is checked before any work, and none is left behind>> */
     {
         char sub[1024];
         snprintf(sub, sizeof sub, "%s/adir", getenv("TESTDIR"));
@@ -2763,6 +2889,7 @@ static void test_codebook_cli(void)
         CU_ASSERT(!test_file_exists("o-v.tsv") && leftover_files("o-") == 0);
     }
 }
+/* <<tests of the codebook>> */
 static void test_clip_groups(void)
 {
     write_test_file("groups.tsv", "a\tC\t0\nb/2\tG\t1\nab/1\tD\t2\t3\n"
@@ -2867,6 +2994,7 @@ static void test_null_tunes(void)
     const size_t tfirst[4] = {0, 2, 4, 6};
     for (int t = 0; t <= 3; t++)
         CU_ASSERT_EQUAL(cl.tfirst[t], tfirst[t]);
+    /* <<draw null T many times and check every draw>> */
     const int C = 0, Cs = 1, D = 2, B = 11, Am = 21, Bbm = 22;
     const int same[7] = {Cs, C, D, Am, B, Bbm, C};
     const int swapped[7] = {D, B, Cs, Am, C, Bbm, B};
@@ -2886,6 +3014,7 @@ static void test_null_tunes(void)
     clips_free(&cl);
     remove_test_file("tunes.tsv");
 }
+/* <<tests of the codebook>> */
 static void test_bootstrap_tunes(void)
 {
     write_test_file("tunes.tsv", "a+0/1\tC\t1\na+2/1\tD\t2\n"
@@ -2916,6 +3045,7 @@ static void test_bootstrap_tunes(void)
     gsl_rng_free(rng);
     clips_free(&cl);
 }
+/* <<tests of the codebook>> */
 static void test_chord_null(void)
 {
     write_test_file("shapes.tsv", "x/1\tC\t1\t2\ny/1\tG\t3\t4\nz/1\tD\t5\t6\t7\n");
@@ -2946,6 +3076,7 @@ static void test_chord_null(void)
     gsl_rng_free(rng);
     clips_free(&cl);
 }
+/* <<run every suite of codebook>> */
 int main(void)
 {
     static const char *const suites[] = {"23.2 codebook"};

@@ -2,6 +2,7 @@
  * Tangled from chapters/23-7-hull.nw.  Expected values come from the
  * geometry of each case (hand derivations, constructions that are inside or
  * outside by design, qhull's facets), never from the program's output. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -32,6 +33,7 @@
 #include <gsl/gsl_randist.h>
 #include <CUnit/Basic.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -44,6 +46,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -56,6 +59,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -75,6 +79,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -96,6 +101,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<interface of the hull>> */
 typedef struct {
     size_t n, d;
     bool inside;            /* distance <= the inside tolerance */
@@ -115,6 +121,8 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                             Certificate *cert, Error *err);
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err);
+/* <<implementation of the hull>> */
+/* <<allocate and free a certificate>> */
 static Certificate *certificate_alloc(size_t n, size_t d, Error *err)
 {
     Certificate *cert = alloc_array(1, sizeof *cert, err);
@@ -140,6 +148,7 @@ static void certificate_free(Certificate *cert)
         free(cert);
     }
 }
+/* <<the workspace of Wolfe's algorithm>> */
 typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
     double *t;              /* the target divided by s */
@@ -154,6 +163,7 @@ typedef struct {
     gsl_vector *tau, *beta, *rhs, *resid;
 } Wolfe;
 
+/* <<free the workspace>> */
 static void wolfe_free(Wolfe *wf)
 {
     gsl_matrix_free(wf->P);
@@ -172,6 +182,7 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
+/* <<allocate the workspace and scale the problem>> */
 static int problem_scale(const gsl_matrix *phi, const double *tau)
 {
     double big = 0.0;
@@ -225,6 +236,7 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
     }
     return 0;
 }
+/* <<solve for the affine minimiser of the corral>> */
 static void corral_point(Wolfe *wf, const double *weights)
 {
     gsl_vector_set_zero(wf->z);
@@ -285,6 +297,7 @@ static int affine_minimiser(Wolfe *wf)
     wf->alpha[0] = 1.0 - sum;
     return 0;
 }
+/* <<take minor steps until the corral's minimiser has positive weights>> */
 static int minor_steps(Wolfe *wf)
 {
     for (;;) {
@@ -307,6 +320,7 @@ static int minor_steps(Wolfe *wf)
         }
         if (theta <= 0.0 && limit == wf->s_now - 1)
             return -1;                              /* the new point left at once */
+        /* <<move towards the affine minimiser and drop the points that reach zero>> */
         size_t kept = 0;
         for (size_t a = 0; a < wf->s_now; a++) {
             double l = wf->lambda[a] + theta * (wf->alpha[a] - wf->lambda[a]);
@@ -323,6 +337,7 @@ static int minor_steps(Wolfe *wf)
             wf->lambda[a] /= total;
     }
 }
+/* <<run Wolfe's algorithm from the nearest single point>> */
 static size_t major_step_cap(size_t n, size_t d)
 {
     size_t nd = n + d;
@@ -348,6 +363,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     wf->s_now = 1;
     const size_t max_steps = major_step_cap(n, wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
+        /* <<stop if no point lies beyond the plane through [[z]]>> */
         corral_point(wf, wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
         double xz;
@@ -374,6 +390,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     }
     corral_point(wf, wf->lambda);
 }
+/* <<turn the nearest point into a certificate>> */
 static int hull_certificate(const gsl_matrix *phi, const double *tau,
                             Certificate *cert, Error *err)
 {
@@ -394,6 +411,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
     cert->c = cert->margin = 0.0;
     memset(cert->w, 0, d * sizeof *cert->w);
     if (dist > 0.0)
+        /* <<fill in the hyperplane of an outside target>> */
         {
             gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
             size_t m = wf.s_now - 1;
@@ -420,6 +438,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
             cert->margin = ldexp(wt - c, wf.e);
             cert->boundary = !(wt - c > 0.0) || !isfinite(len);
         }
+    /* <<call a close target inside unless its hyperplane proves the distance>> */
     double own = 0.0;                           /* the size of the target and of z */
     for (size_t k = 0; k < d; k++)
         own = fmax(own, fmax(fabs(wf.t[k]), fabs(gsl_vector_get(wf.z, k))));
@@ -432,6 +451,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
     }
     const int e = wf.e;
     wolfe_free(&wf);
+    /* <<refuse a certificate that the reader's units cannot hold>> */
     bool finite = isfinite(cert->distance) && isfinite(cert->c)
                   && isfinite(cert->margin);
     for (size_t k = 0; k < d; k++)
@@ -442,6 +462,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     dist, e);
     return 0;
 }
+/* <<check a certificate without trusting the solver>> */
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
@@ -456,6 +477,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
         diam2 = fmax(diam2, q);
     }
     const double tol = 1e-9 * sqrt(diam2) + 64 * DBL_EPSILON;    /* scaled units */
+    /* <<check the weights and the nearest point>> */
     for (size_t i = 0; i < n; i++) {
         if (!(cert->lambda[i] >= 0.0))
             return fail(err, "weight %zu is negative", i + 1);
@@ -480,6 +502,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
                     cert->distance);
     if (cert->boundary)
         return 0;
+    /* <<check the hyperplane of an outside verdict>> */
     double ww = 0.0, wt = 0.0, worst = -INFINITY;
     for (size_t k = 0; k < d; k++) {
         ww += cert->w[k] * cert->w[k];
@@ -506,6 +529,8 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
                     ldexp(sqrt(r2), e), ldexp(wt - worst, e));
     return 0;
 }
+/* <<Example 23.3>> */
+/* <<compute Example 23.3>> */
 static const double EX_POINTS[6][3] = {
     {1.0, 0.0, 0.0}, {0.9, 0.1, 0.0}, {0.8, 0.0, 0.0},     /* blues */
     {0.0, 1.0, 0.0}, {0.1, 0.9, 0.0}, {0.0, 0.8, 0.0}};    /* ragtime */
@@ -531,12 +556,14 @@ static int example_compute(Worked_example *ex, Error *err)
         return -1;
     return 0;
 }
+/* <<free Example 23.3>> */
 static void example_free(Worked_example *ex)
 {
     gsl_matrix_free(ex->phi);
     certificate_free(ex->jazz);
     certificate_free(ex->fusion);
 }
+/* <<chord progressions as feature vectors>> */
 enum { NMOVES = 8 };
 static const char *const MOVE_NAMES[NMOVES] = {
     "V-I", "ii-V", "I-IV", "IV-I", "V-IV", "circle", "subV", "other"};
@@ -547,6 +574,7 @@ typedef struct {
     char suffix[8];         /* "", "7", "maj7", "o7", ... */
 } Roman_chord;
 
+/* <<parse a Roman-numeral chord>> */
 static int parse_chord(const char *tok, Roman_chord *ch)
 {
     static const char *const numerals[7] = {"VII", "III", "IV", "VI", "II", "V",
@@ -578,6 +606,7 @@ static int parse_chord(const char *tok, Roman_chord *ch)
     }
     return -1;
 }
+/* <<classify the move from one chord to the next>> */
 static int classify_move(const Roman_chord *a, const Roman_chord *b)
 {
     int step = ((b->root - a->root) % 12 + 12) % 12;
@@ -596,6 +625,7 @@ static int classify_move(const Roman_chord *a, const Roman_chord *b)
         return 4;                                   /* V-IV */
     return step == 5 ? 5 : 7;                       /* circle, or other */
 }
+/* <<read a file of progressions into feature vectors>> */
 enum { NAME_BYTES = 40 };
 typedef struct {
     size_t n, cap;
@@ -610,6 +640,7 @@ static void progressions_free(Progressions *pr)
     *pr = (Progressions){0, 0, NULL, NULL};
 }
 
+/* <<make room for one more progression>> */
 static int grow_progressions(Progressions *pr, Error *err)
 {
     if (pr->n < pr->cap)
@@ -627,6 +658,7 @@ static int grow_progressions(Progressions *pr, Error *err)
     pr->cap = cap;
     return 0;
 }
+/* <<copy a name whole characters at a time>> */
 static size_t utf8_length(const unsigned char *s, size_t avail)
 {
     size_t len = s[0] < 0x80 ? 1
@@ -663,6 +695,7 @@ static int copy_name(char name[NAME_BYTES], const char *src, size_t n)
     name[out] = '\0';
     return 0;
 }
+/* <<turn one line of chords into a feature vector>> */
 static int progression_features(char *line, const char *path, size_t lineno,
                                  Progressions *pr, Error *err)
 {
@@ -712,6 +745,7 @@ static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr
                           path, lineno);
             break;
         }
+        /* <<cut the line ending and a byte-order mark>> */
         if (len > 0 && line[len - 1] == '\n')
             line[--len] = '\0';
         if (len > 0 && line[len - 1] == '\r')
@@ -743,6 +777,7 @@ static int read_progressions(const char *path, Progressions *pr, Error *err)
     fclose(fp);
     return status;
 }
+/* <<test each training progression against the hull of the others>> */
 typedef struct {
     const double *row;
     size_t d, index;
@@ -765,6 +800,7 @@ static bool same_row(const Sorted_row *p, const Sorted_row *q)
     return true;
 }
 
+/* <<mark the rows that have a duplicate>> */
 static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
                            size_t *nv, Error *err)
 {
@@ -788,6 +824,7 @@ static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
     free(r);
     return 0;
 }
+/* <<decide one point against the hull of all the others>> */
 static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
                           size_t m, Certificate **cert, Error *err)
 {
@@ -824,6 +861,7 @@ static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
     free(use);
     return status;
 }
+/* <<decide one point against the vertices found so far>> */
 static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
                             size_t *nv, bool *out, size_t *work, Error *err)
 {
@@ -844,6 +882,7 @@ static int against_vertices(const gsl_matrix *pts, size_t i, size_t *V,
             return status < 0 ? -1 : against_all_others(pts, i, out, work, err);
         }
         *work += m;
+        /* <<stop if the vertices hold the point, or find the next vertex>> */
         if (cert->inside) {
             certificate_free(cert);
             free(use);
@@ -904,6 +943,7 @@ static int leave_one_out(const gsl_matrix *pts, int *outside, size_t *work,
     free(V);
     return status;
 }
+/* <<run the program under test>> */
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -990,6 +1030,7 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+/* <<expect a one-line rejection>> */
 static void expect_rejection_of(const char *args, const char *needle,
                                 const char *output)
 {
@@ -1001,6 +1042,7 @@ static void expect_rejection_of(const char *args, const char *needle,
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
 }
+/* <<run a table of CUnit tests>> */
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -1028,6 +1070,7 @@ static int run_test_table(const char *const *suite_names, int nsuites,
     CU_cleanup_registry();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+/* <<run qconvex and read its facets>> */
 static int qconvex_facets(const gsl_matrix *phi, double facets[][4], int max)
 {
     char in[1024], cmd[2200];
@@ -1055,6 +1098,7 @@ static int qconvex_facets(const gsl_matrix *phi, double facets[][4], int max)
         pclose(out);
     return nf;
 }
+/* <<tests of the hull>> */
 static void test_example_23_3(void)
 {
     Worked_example ex = {NULL, NULL, NULL};
@@ -1082,6 +1126,7 @@ static void test_example_23_3(void)
         CU_ASSERT_DOUBLE_EQUAL(z[k], EX_FUSION[k], 1e-9);
     example_free(&ex);
 }
+/* <<tests of the hull>> */
 static void random_unit(gsl_rng *rng, size_t d, double *u)
 {
     double norm = 0.0;
@@ -1102,6 +1147,7 @@ static void test_random_point_sets(void)
     for (size_t d = 2; d <= 10; d++)
         for (int s = 0; s < 4; s++)
             for (int trial = 0; trial < 3; trial++)
+                /* <<test one random point set>> */
                 {
                     const size_t n = sizes[s];
                     gsl_matrix *phi = gsl_matrix_alloc(n, d);
@@ -1112,6 +1158,7 @@ static void test_random_point_sets(void)
                     Error err = {""};
                     for (size_t k = 0; k < n * d; k++)
                         phi->data[k] = gsl_ran_gaussian(rng, 1.0);
+                    /* <<a random convex combination is inside>> */
                     for (size_t i = 0; i < n; i++)
                         alpha[i] = 1.0;
                     gsl_ran_dirichlet(rng, n, alpha, lam);
@@ -1123,6 +1170,7 @@ static void test_random_point_sets(void)
                     CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
                     CU_ASSERT(cert->inside);
                     CU_ASSERT(check_certificate(phi, tau, cert, &err) == 0);
+                    /* <<a point beyond a supporting hyperplane is outside>> */
                     random_unit(rng, d, u);
                     size_t m = 0;
                     double h = -INFINITY;
@@ -1141,6 +1189,7 @@ static void test_random_point_sets(void)
                     CU_ASSERT(!cert->inside);
                     CU_ASSERT(check_certificate(phi, tau, cert, &err) == 0);
                     CU_ASSERT(cert->margin >= 0.1 - 1e-9);
+                    /* <<any target gets a certificate that verifies>> */
                     for (size_t k = 0; k < d; k++)
                         tau[k] = 1.5 * gsl_ran_gaussian(rng, 1.0);
                     CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
@@ -1155,6 +1204,7 @@ static void test_random_point_sets(void)
                 }
     gsl_rng_free(rng);
 }
+/* <<tests of the hull>> */
 static Certificate *solve_small(size_t n, size_t d, const double *pts,
                                 const double *tau)
 {
@@ -1187,6 +1237,7 @@ static void test_degenerate_inputs(void)
     c = solve_small(4, 2, dup, up);
     CU_ASSERT(c && !c->inside && fabs(c->distance - 2.0) < 1e-12);
     certificate_free(c);
+    /* <<points on a line, a vertex as target, and one dimension>> */
     const double line[9] = {0, 0, 0, 1, 1, 1, 3, 3, 3};  /* on a line in 3-D */
     const double on_line[3] = {2, 2, 2}, beyond[3] = {4, 4, 4}, aside[3] = {1, 1, 4};
     c = solve_small(3, 3, line, on_line);
@@ -1202,6 +1253,7 @@ static void test_degenerate_inputs(void)
     c = solve_small(3, 2, tri, vertex);                                 /* a vertex */
     CU_ASSERT(c && c->inside && fabs(c->lambda[1] - 1.0) < 1e-12);
     certificate_free(c);
+    /* <<the verdict does not depend on units or origin>> */
     const double tri2[6] = {0, 0, 1, 0, 0, 1}, just_out[2] = {0.5, -1e-7};
     for (int k = 0; k < 3; k++) {
         const double scale[3] = {1e150, 1e-150, 1.0}, shift[3] = {0.0, 0.0, 1e6};
@@ -1223,6 +1275,7 @@ static void test_degenerate_inputs(void)
     for (int k = 0; c && k < 3; k++)
         CU_ASSERT_DOUBLE_EQUAL(c->nearest[k], 1.0 / 3.0, 1e-5);
     certificate_free(c);
+    /* <<the verdict holds at the ends of the range of doubles>> */
     const double big2[2] = {0x1p1023, 0x1.8p1023}, zero[1] = {0.0};
     c = solve_small(2, 1, big2, zero);
     CU_ASSERT(c && !c->inside && !c->boundary && c->distance == 0x1p1023
@@ -1258,6 +1311,7 @@ static void test_degenerate_inputs(void)
     CU_ASSERT(c && !c->inside && fabs(c->distance - 2.0) < 1e-12);
     certificate_free(c);
 }
+/* <<tests of the hull>> */
 static void test_against_qhull(void)
 {
     if (system("command -v qconvex >/dev/null 2>&1") != 0) {
@@ -1270,6 +1324,7 @@ static void test_against_qhull(void)
     gsl_rng_set(rng, 31);
     for (size_t d = 2; d <= 3; d++)
         for (int set = 0; set < 5; set++)
+            /* <<compare verdicts with qconvex on one random point set>> */
             {
                 enum { N = 30 };
                 gsl_matrix *phi = gsl_matrix_alloc(N, d);
@@ -1301,6 +1356,7 @@ static void test_against_qhull(void)
             }
     gsl_rng_free(rng);
 }
+/* <<tests of the hull>> */
 static void test_chord_features(void)
 {
     char blues[] = "basic: I7 I7 I7 I7 IV7 IV7 I7 I7 V7 IV7 I7 V7";
@@ -1332,6 +1388,7 @@ static void test_chord_features(void)
     CU_ASSERT(strstr(err.msg, "chords.txt:3: 'Xyz' is not a chord") != NULL);
     progressions_free(&pr);
 }
+/* <<tests of the hull>> */
 static void test_major_step_cap(void)
 {
     CU_ASSERT(major_step_cap(3, 2) == 500);
@@ -1339,6 +1396,7 @@ static void test_major_step_cap(void)
     CU_ASSERT(major_step_cap(SIZE_MAX / 100 + 1, 0) == SIZE_MAX);
     CU_ASSERT(major_step_cap(SIZE_MAX - 1, 5) == SIZE_MAX);
 }
+/* <<tests of the hull>> */
 static int plain_leave_one_out(const gsl_matrix *pts)
 {
     const size_t n = pts->size1, d = pts->size2;
@@ -1407,6 +1465,7 @@ static void test_leave_one_out(void)
     }
     gsl_rng_free(rng);
 }
+/* <<tests of the hull>> */
 static void test_progression_names(void)
 {
     char line[128], want[64];
@@ -1436,6 +1495,7 @@ static void test_progression_names(void)
         progressions_free(&pr);
     }
 }
+/* <<tests of the hull>> */
 static void expect_hull_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "out.txt");
@@ -1477,6 +1537,7 @@ static void test_hull_cli(void)
     CU_ASSERT(strstr(r.out, "check\tpassed") != NULL);
     r = run_program("--points pts.tsv -t pts.tsv -o out.txt");  /* the vertices */
     CU_ASSERT(r.status == 0 && test_file_exists("out.txt"));
+    /* <<test the command line at the edges>> */
     CU_ASSERT(system("rm -f \"$TESTDIR/out.txt\"") == 0);  /* written just above */
     write_test_file("huge.tsv", "1e308\n1.7e308\n");
     expect_hull_rejection("--points huge.tsv -v -1e308 -o out.txt",
@@ -1508,6 +1569,7 @@ static void test_hull_cli(void)
     expect_hull_rejection("--macros m.tex --values v.tsv --figure ''", "empty");
     CU_ASSERT(!test_file_exists("m.tex") && !test_file_exists("v.tsv"));
 }
+/* <<run every suite of the hull>> */
 int main(void)
 {
     static const char *const suites[] = {"23.7 convex hull"};

@@ -4,6 +4,7 @@
  * data-processing bounds, the inequalities every optimal curve obeys, the
  * closed forms of Mrs Gerber's lemma (one bit and k bits), the critical beta
  * 1/rho^2 and the rate-distortion function h(p) - h(D). */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -34,6 +35,7 @@
 #include <CUnit/Basic.h>
 #include <time.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -46,6 +48,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -58,6 +61,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -77,6 +81,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -98,6 +103,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<information measures of discrete distributions>> */
 static double xlog2x_over(double p, double q)       /* p log2(p/q), 0 if p = 0 */
 {
     if (p == 0.0)
@@ -124,6 +130,7 @@ static double kl_divergence(const double *p, const double *q, size_t n)
         }
     return cross - entropy(p, n, 1);
 }
+/* <<marginals of a joint distribution>> */
 static void marginals(const gsl_matrix *pxy, double *px, double *py)
 {
     for (size_t y = 0; y < pxy->size2; y++)
@@ -136,6 +143,7 @@ static void marginals(const gsl_matrix *pxy, double *px, double *py)
         }
     }
 }
+/* <<conditional entropy, row by row>> */
 static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
 {
     double H = 0.0, *row = malloc(pxy->size2 * sizeof *row);
@@ -167,6 +175,7 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
     free(col);
     return H;
 }
+/* <<mutual information, four ways>> */
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
     double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
@@ -203,6 +212,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     free(prod);
     return 0;
 }
+/* <<report progress on a terminal>> */
 typedef struct {
     bool on, shown;
     struct timespec start;
@@ -249,6 +259,7 @@ static void progress_end(Progress *p)
     if (p != NULL)
         p->shown = false;
 }
+/* <<interface of the bottleneck>> */
 typedef struct {
     size_t nx, ny, nt;
     gsl_vector *px, *py;        /* p(x), p(y) */
@@ -271,6 +282,8 @@ static void ib_decoder(Bottleneck *b);
 static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out);
 static void ib_measure(Bottleneck *b, double beta);
 static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter);
+/* <<implementation of the bottleneck>> */
+/* <<allocate a bottleneck from a joint distribution>> */
 static void ib_free(Bottleneck *b)
 {
     if (b == NULL)
@@ -317,6 +330,7 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
         fail(err, "out of memory for |X| = %zu, |Y| = %zu, |T| = %zu", nx, ny, nt);
         return NULL;
     }
+    /* <<split the joint into [[p(x)]] and [[p(y|x)]]>> */
     for (size_t x = 0; x < nx; x++) {
         double px = 0.0, h = 0.0, top = 0.0, scaled = 0.0;
         for (size_t y = 0; y < ny; y++) {
@@ -336,6 +350,7 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
     }
     return b;
 }
+/* <<compute the decoder from the encoder>> */
 static void ib_decoder(Bottleneck *b)
 {
     for (size_t x = 0; x < b->nx; x++)
@@ -356,6 +371,7 @@ static void ib_decoder(Bottleneck *b)
         }
     }
 }
+/* <<compute the encoder from the decoder>> */
 static bool decoder_misses(const Bottleneck *b, size_t x, size_t t)
 {                                       /* p(y|x) > 0 = p(y|t) for some y? */
     for (size_t y = 0; y < b->ny; y++)
@@ -378,6 +394,7 @@ static void divergences(Bottleneck *b)
         }
     }
 }
+/* <<compute the encoder from the decoder>> */
 static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
 {
     divergences(b);
@@ -408,6 +425,7 @@ static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
             gsl_matrix_set(q_out, x, t, gsl_matrix_get(q_out, x, t) / z);
     }
 }
+/* <<measure the two informations and the Lagrangian>> */
 static void ib_measure(Bottleneck *b, double beta)
 {
     double ixt = 0.0, ity = 0.0;
@@ -427,6 +445,7 @@ static void ib_measure(Bottleneck *b, double beta)
     b->Ity = ity;
     b->L = ixt - beta * ity;
 }
+/* <<iterate until the encoder settles>> */
 static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
 {
     double L_prev = HUGE_VAL;
@@ -467,6 +486,7 @@ static void ib_random_encoder(Bottleneck *b, gsl_rng *rng)
     for (size_t x = 0; x < b->nx; x++)
         gsl_ran_dirichlet(rng, b->nt, alpha, gsl_matrix_ptr(b->q, x, 0));
 }
+/* <<check a solution of the bottleneck>> */
 static double lagrangian_at(Bottleneck *b, double beta, const gsl_matrix *q)
 {
     gsl_matrix_memcpy(b->q, q);
@@ -485,6 +505,7 @@ static double self_consistency(Bottleneck *b, double beta)
     return worst;
 }
 
+/* <<estimate the largest directional derivative along row-preserving perturbations>> */
 static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int trials,
                                 Error *err)
 {
@@ -502,6 +523,7 @@ static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int tr
     double worst = 0.0;
     const double h = 1e-6;
     for (int trial = 0; trial < trials; trial++) {
+        /* <<draw a unit perturbation that keeps every row normalised>> */
         double big = 0.0;
         for (size_t x = 0; x < b->nx; x++) {
             double mean = 0.0;
@@ -532,6 +554,7 @@ static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int tr
     gsl_matrix_free(dq);
     return worst;
 }
+/* <<find the critical beta from the maximal correlation>> */
 static double critical_beta(const gsl_matrix *pxy, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;
@@ -543,6 +566,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
     double *py = alloc_array(ny, sizeof *py, err);
     double beta_c = NAN;
     if (B && V && S && work && px && py) {
+        /* <<fill [[B]] with $p(x,y)/\sqrt{p(x)p(y)}$>> */
         for (size_t y = 0; y < ny; y++)
             py[y] = 0.0;
         for (size_t x = 0; x < nx; x++) {
@@ -574,6 +598,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
     free(py);
     return beta_c;
 }
+/* <<merge the inputs that predict the same distribution of [[y]]>> */
 static bool same_row(const gsl_matrix *m, size_t a, size_t b)
 {
     for (size_t y = 0; y < m->size2; y++)
@@ -588,6 +613,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
     gsl_matrix *cond = alloc_matrix(nx, ny, err), *merged = NULL;
     size_t *first = alloc_array(nx, sizeof *first, err), n = 0;
     if (cond != NULL && first != NULL) {
+        /* <<compute the conditional rows $p(y\mid x)$>> */
         for (size_t x = 0; x < nx; x++) {
             double top = 0.0, sum = 0.0;
             for (size_t y = 0; y < ny; y++)
@@ -600,6 +626,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
             for (size_t y = 0; sum > 0.0 && y < ny; y++)
                 gsl_matrix_set(cond, x, y, gsl_matrix_get(cond, x, y) / sum);
         }
+        /* <<give each input the group of the first input with the same row>> */
         for (size_t x = 0; x < nx; x++) {
             size_t g = 0;
             while (g < n && !same_row(cond, x, first[g]))
@@ -608,6 +635,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
                 first[n++] = x;
             group[x] = g;
         }
+        /* <<add up the rows of each group>> */
         double big = gsl_matrix_max(pxy), total = 0.0;
         if ((merged = alloc_matrix(n, ny, err)) != NULL) {
             gsl_matrix_set_zero(merged);
@@ -625,6 +653,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
     free(first);
     return merged;
 }
+/* <<sweep beta downwards from the identity encoder>> */
 typedef struct {
     double beta, Ixt, Ity;      /* bits */
     size_t used;                /* clusters with p(t) > 1e-14 */
@@ -677,6 +706,7 @@ static void ib_sweep(Bottleneck *b, const double *betas, size_t n, double tol,
     gsl_matrix_set_identity(b->q);                  /* T = X; needs nt = nx */
     ib_sweep_on(b, betas, n, tol, max_iter, curve);
 }
+/* <<anneal beta upwards from a perturbed trivial encoder>> */
 static void jitter_encoder(Bottleneck *b, gsl_rng *rng, double size)
 {
     for (size_t x = 0; x < b->nx; x++) {
@@ -700,6 +730,7 @@ static void ib_anneal(Bottleneck *b, gsl_rng *rng, const double *betas, size_t n
         ib_record(b, betas[i], limit, &curve[i]);
     }
 }
+/* <<compute a point of the rate-distortion curve by Blahut--Arimoto>> */
 typedef struct {
     double s, R, D;             /* slope (nats), rate (bits), distortion */
     int iterations;
@@ -718,6 +749,7 @@ static int blahut_arimoto(const double *px, size_t nx, const double *dist,
         *out = (Rd_point){s, 0.0, 0.0, 0, false};
         for (size_t t = 0; t < nt; t++)
             pt[t] = 1.0 / (double)nt;
+        /* <<alternate the two equations of Blahut--Arimoto>> */
         while (!out->converged && out->iterations++ < max_iter) {
             for (size_t t = 0; t < nt; t++)
                 next[t] = 0.0;
@@ -738,6 +770,7 @@ static int blahut_arimoto(const double *px, size_t nx, const double *dist,
             }
             out->converged = move < tol;
         }
+        /* <<measure the rate and the distortion of the test channel>> */
         for (size_t t = 0; t < nt; t++) {
             pt[t] = 0.0;
             for (size_t x = 0; x < nx; x++)
@@ -756,6 +789,8 @@ static int blahut_arimoto(const double *px, size_t nx, const double *dist,
     free(w);
     return status;
 }
+/* <<the worked examples of the bottleneck>> */
+/* <<the one-bit example>> */
 static double h2(double a)
 {
     return a <= 0.0 || a >= 1.0 ? 0.0 : -a * log2(a) - (1.0 - a) * log2(1.0 - a);
@@ -799,6 +834,7 @@ static double gerber(double R, double eps)          /* (eq:gerber1), bits */
 {
     return 1.0 - h2(star(eps, h2_inverse(1.0 - R)));
 }
+/* <<compute the one-bit example>> */
 typedef struct {
     double eps, beta, beta_c, Ixy, Ixt, Ity, F, cross, slope, residual;
     double variation, variation_start;
@@ -823,6 +859,7 @@ static int one_bit_compute(One_bit *ob, Error *err)
             status = fail(err, "the one-bit example did not converge");
     }
     if (status == 0) {
+        /* <<read off the one-bit results>> */
         ob->iterations = b->iterations;
         ob->Ixt = b->Ixt / M_LN2;
         ob->Ity = b->Ity / M_LN2;
@@ -838,6 +875,7 @@ static int one_bit_compute(One_bit *ob, Error *err)
     return status;
 }
 enum { IB_SWEEP_POINTS = 99, IB_RANDOM_STARTS = 4, RD_POINTS = 24 };
+/* <<compute Example 23.2>> */
 typedef struct {
     int k, nuisance;
     double eps, HX, Ixy, beta_c, beta_max;
@@ -847,6 +885,7 @@ typedef struct {
     long iterations;
     int most_iterations;
     double most_beta;
+    /* <<the fields of the six-bit point and of the random starts>> */
     double target, beta_star, beta_star_closed, Ixt_star, Ity_star, F_star;
     Ib_point random[IB_RANDOM_STARTS];      /* one random start per beta */
     double random_gap[IB_RANDOM_STARTS];    /* F(I(X;T)) - I(T;Y), bits */
@@ -855,6 +894,7 @@ typedef struct {
     double anneal_Ixy, anneal_gap;
 } Noisy_address;
 
+/* <<build the joint distribution of the noisy address>> */
 static gsl_matrix *address_joint(int k, int nuisance, double eps, Error *err)
 {
     const size_t nx = (size_t)1 << (k + nuisance), ny = (size_t)1 << k;
@@ -882,6 +922,7 @@ static double address_beta(double R, int k, double eps)  /* (eq:gerberslope) */
     double a = h2_inverse(1.0 - R / k), b = star(eps, a);
     return log2((1.0 - a) / a) / ((1.0 - 2.0 * eps) * log2((1.0 - b) / b));
 }
+/* <<find the beta at which $I(X;T)$ reaches a target>> */
 typedef struct {
     Bottleneck *b;
     const gsl_matrix *start;        /* every solve starts from this encoder */
@@ -918,6 +959,7 @@ static int beta_for_rate(Rate_target *g, double lo, double hi, double *beta,
     rate_minus_target(*beta, g);                    /* leave the root's solution */
     return 0;
 }
+/* <<solve Example 23.2 from random starts>> */
 static const double address_random_betas[IB_RANDOM_STARTS] = {2.0, 3.0, 5.0, 20.0};
 
 static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
@@ -938,6 +980,7 @@ static int address_random(Noisy_address *a, Bottleneck *b, Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+/* <<anneal the five-bit address upwards>> */
 static int address_anneal(Noisy_address *a, Progress *progress, Error *err)
 {
     const size_t n = IB_SWEEP_POINTS;
@@ -975,6 +1018,7 @@ static int address_anneal(Noisy_address *a, Progress *progress, Error *err)
 static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
                            Error *err)
 {
+    /* <<set up the noisy address and its sweep>> */
     *a = (Noisy_address){.k = 7, .nuisance = 4, .eps = 0.1, .beta_max = 200.0,
                          .npoints = npoints < IB_SWEEP_POINTS ? npoints
                                                               : IB_SWEEP_POINTS};
@@ -1001,6 +1045,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
         goto done;
     }
     b->progress = progress;
+    /* <<sweep the noisy address and compare it with the closed form>> */
     a->target = 6.0;
     if ((start = alloc_matrix(b->nx, b->nt, err)) == NULL)
         goto done;
@@ -1024,6 +1069,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
                                 fabs(p->Ity - address_F(p->Ixt, a->k, a->eps)));
         }
     }
+    /* <<find the six-bit point of the noisy address>> */
     progress_stage(progress, "Example 23.2, the beta of I(X;T) = %g bits", a->target);
     size_t i = 0;
     while (i + 1 < a->npoints
@@ -1042,6 +1088,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
     a->beta_star_closed = address_beta(a->target, a->k, a->eps);
     if (address_random(a, b, err) == 0 && address_anneal(a, progress, err) == 0)
         status = 0;
+    /* <<clean up after the noisy address>> */
     done:
     gsl_matrix_free(start);
     gsl_matrix_free(pxy);
@@ -1050,6 +1097,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
     ib_free(b);
     return status;
 }
+/* <<compute Example G>> */
 typedef struct {
     double p, Hp, s_c, worst, worst_D;
     Rd_point pts[RD_POINTS];
@@ -1071,6 +1119,7 @@ static int coin_compute(Coin *c, Error *err)
     }
     return 0;
 }
+/* <<run the program under test>> */
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -1157,6 +1206,7 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+/* <<expect a one-line rejection>> */
 static void expect_rejection_of(const char *args, const char *needle,
                                 const char *output)
 {
@@ -1168,6 +1218,7 @@ static void expect_rejection_of(const char *args, const char *needle,
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
 }
+/* <<run a table of CUnit tests>> */
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -1195,6 +1246,7 @@ static int run_test_table(const char *const *suite_names, int nsuites,
     CU_cleanup_registry();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+/* <<a plain solver of the bottleneck for the tests>> */
 enum { PLAIN_MAX = 12 };
 
 typedef struct {
@@ -1221,6 +1273,7 @@ static void plain_setup(Plain *P, const double *joint, size_t nx, size_t ny,
             P->pyx[x][y] = joint[x * ny + y] / P->px[x];
     }
 }
+/* <<the plain decoder and measures>> */
 static void plain_decoder(Plain *P)
 {
     for (size_t t = 0; t < P->nt; t++) {
@@ -1248,6 +1301,7 @@ static void plain_measure(Plain *P)
             if (P->pyt[t][y] > 0.0)
                 P->Ity += P->pt[t] * P->pyt[t][y] * log2(P->pyt[t][y] / P->py[y]);
 }
+/* <<the plain encoder>> */
 static double plain_divergence(const Plain *P, size_t x, size_t t)
 {
     double D = 0.0;
@@ -1281,6 +1335,7 @@ static void plain_encoder(Plain *P, double beta, double next[][PLAIN_MAX])
             next[x][t] /= z;
     }
 }
+/* <<the plain iteration and sweep>> */
 static void plain_solve(Plain *P, double beta, double tol, int max_iter)
 {
     double next[PLAIN_MAX][PLAIN_MAX], L_prev = INFINITY;
@@ -1309,6 +1364,7 @@ static void plain_mix(Plain *P, double delta)
         for (size_t t = 0; t < P->nt; t++)
             P->q[x][t] = (1.0 - delta) * P->q[x][t] + delta * P->pt[t];
 }
+/* <<tests of the bottleneck>> */
 static void test_progress(void)
 {
     Progress off = progress_start(false), on = progress_start(true);
@@ -1319,6 +1375,7 @@ static void test_progress(void)
     progress_end(&off);
     progress_end(&on);
 }
+/* <<tests of the bottleneck>> */
 static void test_one_bit(void)
 {
     One_bit ob;
@@ -1342,6 +1399,7 @@ static void test_random_joints(void)
     const double betas[5] = {0.3, 0.9, 2.0, 5.0, 20.0};
     for (int trial = 0; trial < 10; trial++)
         for (int k = 0; k < 5; k++)
+            /* <<solve one random problem at [[betas[k]]] and check it>> */
             {
                 const size_t nx = 6, ny = 5;
                 double w[30], alpha[30];
@@ -1369,6 +1427,7 @@ static void test_random_joints(void)
             }
     gsl_rng_free(rng);
 }
+/* <<tests of the bottleneck>> */
 static void compare_one(const double *w, size_t nx, size_t ny, size_t nt,
                         double beta, gsl_rng *rng, const char *what)
 {
@@ -1434,6 +1493,7 @@ static void compare_with_plain(const double *w, size_t nx, size_t ny, gsl_rng *r
             compare_one(w, nx, ny, nt, betas[k], rng, what);
     compare_sweep(w, nx, ny, what);
 }
+/* <<tests of the bottleneck>> */
 static void sparse_joint(gsl_rng *rng, size_t nx, size_t ny, double zeros, double *w)
 {
     double alpha[PLAIN_MAX * PLAIN_MAX], total = 0.0;
@@ -1469,6 +1529,7 @@ static void test_sparse_random(void)
     }
     gsl_rng_free(rng);
 }
+/* <<tests of the bottleneck>> */
 static void normalised_copy(const double *v, size_t n, double *w)
 {
     double total = 0.0;
@@ -1493,6 +1554,7 @@ static void test_sparse_families(void)
     compare_with_plain(w, 2, 2, rng, "0.497 0 / 0 53");
     normalised_copy(four, 16, w);
     compare_with_plain(w, 4, 4, rng, "4 x 4, three zeros");
+    /* <<compare nested supports and disjoint blocks>> */
     double nested[25] = {0}, blocks[36] = {0};
     for (size_t x = 0; x < 5; x++)
         for (size_t y = 0; y <= x; y++)
@@ -1506,6 +1568,7 @@ static void test_sparse_families(void)
     compare_with_plain(w, 6, 6, rng, "disjoint blocks");
     gsl_rng_free(rng);
 }
+/* <<tests of the bottleneck>> */
 static void test_deterministic_and_one_hot(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1541,6 +1604,7 @@ static void test_deterministic_and_one_hot(void)
     }
     gsl_rng_free(rng);
 }
+/* <<tests of the bottleneck>> */
 static void check_curve(const Ib_point *c, size_t n, double Ixy, double tol)
 {
     for (size_t i = 0; i + 1 < n; i++) {            /* c[i].beta > c[i+1].beta */
@@ -1558,6 +1622,7 @@ static void check_curve(const Ib_point *c, size_t n, double Ixy, double tol)
     }
     CU_ASSERT_DOUBLE_EQUAL(c[0].Ity, Ixy, 1e-6);             /* beta large */
 }
+/* <<tests of the bottleneck>> */
 static void test_small_address(void)
 {
     Error err = {""};
@@ -1583,6 +1648,7 @@ static void test_small_address(void)
     gsl_matrix_free(merged);
     gsl_matrix_free(pxy);
 }
+/* <<tests of the bottleneck>> */
 static void test_random_curves(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1598,11 +1664,13 @@ static void test_random_curves(void)
         Info in;
         Bottleneck *b = ib_alloc(&pxy.matrix, 6, &err);
         CU_ASSERT_FATAL(b != NULL && information(&pxy.matrix, &in, &err) == 0);
+        /* <<sweep one random joint and check its curve>> */
         double betas[40];
         Ib_point c[40];
         sweep_grid(0.8, 1e4, 40, betas);
         ib_sweep(b, betas, 40, 1e-13, 2000000, c);
         check_curve(c, 40, in.I_sum, 1e-7);
+        /* <<check that the trivial encoder turns unstable at the critical beta>> */
         double beta_c = critical_beta(&pxy.matrix, &err);
         CU_ASSERT_FATAL(isfinite(beta_c) && beta_c > 1.0);
         for (int side = 0; side < 2; side++) {
@@ -1619,6 +1687,7 @@ static void test_random_curves(void)
     }
     gsl_rng_free(rng);
 }
+/* <<tests of the bottleneck>> */
 static void test_example_address(void)
 {
     Noisy_address *a = malloc(sizeof *a);
@@ -1640,6 +1709,7 @@ static void test_example_address(void)
     CU_ASSERT(r2->Ity < r1->Ity);        /* the text: monotonicity broken there */
     free(a);
 }
+/* <<tests of the bottleneck>> */
 static void test_rate_distortion(void)
 {
     Coin c;
@@ -1657,6 +1727,7 @@ static void test_rate_distortion(void)
         CU_ASSERT_DOUBLE_EQUAL(q.R, 1.0 - h2(D), 1e-6);
     }
 }
+/* <<tests of the bottleneck>> */
 static void expect_ib_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "enc.tsv");
@@ -1677,6 +1748,7 @@ static void test_ib_cli(void)
                         "out of range");
     expect_ib_rejection("--beta 2", "need --joint");
     expect_ib_rejection("--joint j.tsv --beta 2 -o j.tsv", "overwrite an input");
+    /* <<more bad inputs of ib: zero rows, sweep options>> */
     write_test_file("zrow.tsv", "1 1\n0 0\n1 2\n");
     expect_ib_rejection("--joint zrow.tsv --beta 2 -o enc.tsv", "row 2 is all zeros");
     expect_ib_rejection("--joint j.tsv --beta 2 --points 5 -o enc.tsv", "need --sweep");
@@ -1690,6 +1762,7 @@ static void test_ib_cli(void)
     Run r = run_program("--joint j.tsv --beta 3 --clusters 2 -o enc.tsv");
     CU_ASSERT(r.status == 0 && test_file_exists("enc.tsv"));
     CU_ASSERT(strstr(r.out, "clusters in use 2 of 2") != NULL);
+    /* <<run a sweep from the command line and read its curve>> */
     write_test_file("rep.tsv", "9 1\n1 9\n27 3\n3 27\n");
     r = run_program("--joint rep.tsv --sweep --points 7 --beta-max 50");
     CU_ASSERT(r.status == 0);
@@ -1697,6 +1770,7 @@ static void test_ib_cli(void)
     CU_ASSERT(strstr(r.out, "critical beta 1/rho^2 = 1.5625") != NULL);
     CU_ASSERT(strstr(r.out, "biased upward by about 0.0271 bits") != NULL);
     CU_ASSERT(count_lines(r.out) == 4 + 7);
+    /* <<run a sweep from the command line and read its curve>> */
     write_test_file("sparse.tsv", "1 0 1\n0 0 1\n0 1 1\n");
     r = run_program("--joint sparse.tsv --sweep --points 3");
     double Ixy = 0.4 * log2(2.5) + 0.4 * log2(0.2 / 0.24) + 0.2 * log2(0.2 / 0.12);
@@ -1715,10 +1789,12 @@ static void test_ib_cli(void)
     write_test_file("vanish.tsv", "1e300 1\n1e-320 0\n");
     expect_rejection_of("--joint vanish.tsv --beta 2 -o enc2.tsv", "vanishes", "enc2.tsv");
     expect_rejection_of("--joint j.tsv --sweep --full", "worked examples", "enc2.tsv");
+    /* <<run a sweep from the command line and read its curve>> */
     r = run_program("--quiet");
     CU_ASSERT(r.status == 0 && strstr(r.out, "Example F") != NULL
               && strstr(r.out, "Example G") != NULL && strstr(r.out, "ib --full") != NULL);
 }
+/* <<run every suite of ib>> */
 int main(void)
 {
     static const char *const suites[] = {"23.6 information bottleneck"};

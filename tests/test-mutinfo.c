@@ -2,6 +2,7 @@
  * Tangled from chapters/23-5-mutinfo.nw.  Expected values: closed forms
  * (uniform distributions, Bernoulli divergences), identities between
  * independently coded formulas, and the data-processing inequality. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -28,6 +29,7 @@
 #include <gsl/gsl_randist.h>
 #include <CUnit/Basic.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -40,6 +42,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -52,6 +55,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -71,6 +75,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<information measures of discrete distributions>> */
 static double xlog2x_over(double p, double q)       /* p log2(p/q), 0 if p = 0 */
 {
     if (p == 0.0)
@@ -97,6 +102,7 @@ static double kl_divergence(const double *p, const double *q, size_t n)
         }
     return cross - entropy(p, n, 1);
 }
+/* <<marginals of a joint distribution>> */
 static void marginals(const gsl_matrix *pxy, double *px, double *py)
 {
     for (size_t y = 0; y < pxy->size2; y++)
@@ -109,6 +115,7 @@ static void marginals(const gsl_matrix *pxy, double *px, double *py)
         }
     }
 }
+/* <<conditional entropy, row by row>> */
 static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
 {
     double H = 0.0, *row = malloc(pxy->size2 * sizeof *row);
@@ -140,6 +147,7 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
     free(col);
     return H;
 }
+/* <<mutual information, four ways>> */
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
     double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
@@ -176,6 +184,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     free(prod);
     return 0;
 }
+/* <<the bias of plug-in information from counts>> */
 typedef struct {
     bool counts;                /* whole numbers, 1 < N < 2^53 */
     double N;
@@ -204,6 +213,7 @@ static Count_bias count_bias(const gsl_matrix *n)
         cb.cols += used;
     }
     cb.counts = cb.counts && cb.N > 1.0 && cb.N < 9007199254740992.0;
+    /* <<the two bias estimates of (eq:mm)>> */
     if (cb.counts) {
         double scale = 2.0 * cb.N * M_LN2;
         cb.bias_full = ((double)cb.rows - 1.0) * ((double)cb.cols - 1.0) / scale;
@@ -211,6 +221,7 @@ static Count_bias count_bias(const gsl_matrix *n)
     }
     return cb;
 }
+/* <<random Markov chains>> */
 enum { MAX_OUTCOMES = 144 };
 
 static void random_distribution(gsl_rng *rng, double *p, size_t n, double conc)
@@ -223,6 +234,7 @@ static void random_distribution(gsl_rng *rng, double *p, size_t n, double conc)
     gsl_ran_dirichlet(rng, n, alpha, p);
 }
 
+/* <<draw one random chain and measure both informations>> */
 typedef struct {
     size_t nx, ny, nz;
     bool permutation;               /* the second channel is a permutation */
@@ -240,6 +252,7 @@ static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
     random_distribution(rng, px, c->nx, 1.0);
     for (size_t x = 0; x < c->nx; x++)
         random_distribution(rng, pyx[x], c->ny, conc);
+    /* <<choose the second channel, random or a permutation>> */
     if (permutation) {
         size_t perm[12];
         for (size_t k = 0; k < c->ny; k++)
@@ -271,6 +284,7 @@ static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
     gsl_matrix_free(pxz);
     return status;
 }
+/* <<the two-bit example>> */
 enum { KEYS = 24, GROUPS = 4, CLASSES = 64 };
 
 static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y */
@@ -288,6 +302,7 @@ static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y
     }
     return p;
 }
+/* <<the example of counts from independent variables>> */
 typedef struct {
     size_t rows, cols;
     unsigned long seed;
@@ -315,6 +330,7 @@ static double independent_table(gsl_rng *rng, gsl_matrix *n, unsigned N,
     gsl_matrix_scale(n, 1.0 / N);
     return information(n, &in, err) == 0 ? in.I_sum : NAN;
 }
+/* <<draw the tables of the example of counts>> */
 static int bias_example(Bias_example *e, Error *err)
 {
     *e = (Bias_example){6, 24, 5, 200, 20000, 1000, {0}, 0, 0, 0, 0};
@@ -337,6 +353,7 @@ static int bias_example(Bias_example *e, Error *err)
     gsl_rng_free(rng);
     return status;
 }
+/* <<run the program under test>> */
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -423,6 +440,7 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+/* <<expect a one-line rejection>> */
 static void expect_rejection_of(const char *args, const char *needle,
                                 const char *output)
 {
@@ -434,6 +452,7 @@ static void expect_rejection_of(const char *args, const char *needle,
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
 }
+/* <<run a table of CUnit tests>> */
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -461,6 +480,7 @@ static int run_test_table(const char *const *suite_names, int nsuites,
     CU_cleanup_registry();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+/* <<tests of mutual information>> */
 static void test_two_bits(void)
 {
     Error err = {""};
@@ -508,6 +528,7 @@ static void test_identities_on_random_joints(void)
         CU_ASSERT_DOUBLE_EQUAL(in.I_kl, in.I_sum, 1e-12);
         CU_ASSERT(in.I_sum >= -1e-12);
         CU_ASSERT(in.I_sum <= fmin(in.HX, in.HY) + 1e-12);
+        /* <<a product distribution has no mutual information>> */
         double px[16], py[16];
         marginals(p, px, py);
         for (size_t x = 0; x < nx; x++)
@@ -519,6 +540,7 @@ static void test_identities_on_random_joints(void)
     }
     gsl_rng_free(rng);
 }
+/* <<tests of mutual information>> */
 static void test_divergence_and_zeros(void)
 {
     const double a = 0.3, b = 0.8;
@@ -534,6 +556,7 @@ static void test_divergence_and_zeros(void)
     const double certain[4] = {0.0, 1.0, 0.0, 0.0};
     CU_ASSERT_EQUAL(entropy(certain, 4, 1), 0.0);
 }
+/* <<tests of mutual information>> */
 static void test_count_bias(void)
 {
     double t1[6] = {3, 4, 5, 6, 7, 5};                  /* 2 x 3, N = 30 */
@@ -555,6 +578,7 @@ static void test_count_bias(void)
     CU_ASSERT(!count_bias(&v.matrix).counts);           /* N = 1 */
     v = gsl_matrix_view_array(half, 2, 2);
     CU_ASSERT(!count_bias(&v.matrix).counts);           /* a fractional entry */
+    /* <<check the example of counts against its closed forms>> */
     Bias_example e;
     Error err = {""};
     CU_ASSERT_FATAL(bias_example(&e, &err) == 0);
@@ -579,6 +603,7 @@ static void test_bias_on_independent_tables(void)
     gsl_matrix *n = gsl_matrix_alloc(R, C);
     CU_ASSERT_FATAL(rng != NULL && n != NULL);
     gsl_rng_set(rng, 7);
+    /* <<draw M independent tables and average their plug-in information>> */
     for (int t = 0; t < M; t++) {
         unsigned k[R * C];
         gsl_ran_multinomial(rng, R * C, N, p, k);
@@ -606,6 +631,7 @@ static void test_bias_on_independent_tables(void)
     gsl_matrix_free(n);
     gsl_rng_free(rng);
 }
+/* <<tests of mutual information>> */
 static void test_data_processing(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -621,6 +647,7 @@ static void test_data_processing(void)
     }
     gsl_rng_free(rng);
 }
+/* <<tests of mutual information>> */
 static void expect_mi_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "out.tsv");
@@ -661,6 +688,7 @@ static void test_mutinfo_cli(void)
     r = run_program("--chains 20 -o out.tsv");
     CU_ASSERT(r.status == 0 && test_file_exists("out.tsv"));
 }
+/* <<run every suite of mutinfo>> */
 int main(void)
 {
     static const char *const suites[] = {"23.5 mutual information"};

@@ -3,6 +3,7 @@
  * independently (closed forms, definitions, finite differences), never copied
  * from the program's output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -29,6 +30,7 @@
 #include <gsl/gsl_randist.h>
 #include <CUnit/Basic.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -41,6 +43,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -53,6 +56,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -72,6 +76,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<interface of the affinities>> */
 typedef struct {
     double perplexity;      /* target Perp(P_i); 1 < perplexity < N - 1 */
     double tol;             /* tolerance on H(P_i), in bits */
@@ -102,6 +107,8 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
 static void symmetrise(gsl_matrix *m);
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err);
+/* <<implementation of the affinities>> */
+/* <<compute the probabilities of one row and their entropy>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p)
 {
     double m = d2[0];
@@ -120,6 +127,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
     }
     return (log(Z) + beta * mean_shift) / M_LN2;
 }
+/* <<record the iterates of a search>> */
 static void trace_record(Trace *trace, double beta, double entropy)
 {
     if (trace != NULL && trace->n < TRACE_MAX) {
@@ -128,6 +136,7 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+/* <<count the nearest neighbours tied at the minimum distance>> */
 static size_t nearest_ties(const double *d2, size_t n)
 {
     double m = d2[0];
@@ -138,6 +147,7 @@ static size_t nearest_ties(const double *d2, size_t n)
         r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
     return r;
 }
+/* <<choose the first trial precision from the row's scale>> */
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -148,6 +158,7 @@ static double first_trial(const double *d2, size_t n)
     double beta = 1.0 / mean;
     return isfinite(beta) && beta > 0.0 ? beta : 1.0;
 }
+/* <<find the precision of one row by bisection>> */
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
@@ -162,6 +173,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
             fit.converged = true;
             break;
         }
+        /* <<move one end of the bracket to [[beta]] and choose the next trial>> */
         if (fit.entropy > target)
             lo = fit.beta;
         else
@@ -173,6 +185,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
     }
     return fit;
 }
+/* <<refuse a calibration that cannot succeed>> */
 static int check_calibration(const Calibration *cal, size_t N, Error *err)
 {
     if (N < 3)
@@ -192,6 +205,7 @@ static int check_calibration(const Calibration *cal, size_t N, Error *err)
                     cal->max_iter);
     return 0;
 }
+/* <<compute the squared distances between all points>> */
 static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
@@ -212,6 +226,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
     }
     return 0;
 }
+/* <<calibrate every row in place>> */
 static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
                                   Row_fit *fits, Error *err)
 {
@@ -238,6 +253,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
     free(p);
     return 0;
 }
+/* <<symmetrise the conditional affinities in place>> */
 static void symmetrise(gsl_matrix *m)
 {
     const size_t N = m->size1;
@@ -251,6 +267,7 @@ static void symmetrise(gsl_matrix *m)
         gsl_matrix_set(m, i, i, 0.0);
     }
 }
+/* <<compute the symmetric affinities of a set of points>> */
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err)
 {
@@ -260,10 +277,12 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
     symmetrise(P);
     return 0;
 }
+/* <<tell whether a row missed its target>> */
 static bool row_missed(const Row_fit *fit, const Calibration *cal)
 {
     return !fit->converged || cal->perplexity <= (double)fit->ties;
 }
+/* <<the rows of the worked examples>> */
 enum { UNDERFLOW_N = 90 };
 static const unsigned long UNDERFLOW_SEED = 42;
 static const Calibration UNDERFLOW_CAL = {30.0, 1e-5, 200};  /* target, tol, steps */
@@ -279,8 +298,10 @@ static int underflow_row(double d2[UNDERFLOW_N], Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+/* <<the rows of the worked examples>> */
 static const double LIMIT_D2[5] = {1.0, 1.0, 25.0, 26.0, 26.0};
 static const Calibration LIMIT_CAL = {2.0, 1e-5, 200};
+/* <<run the program under test>> */
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -367,6 +388,7 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+/* <<expect a one-line rejection>> */
 static void expect_rejection_of(const char *args, const char *needle,
                                 const char *output)
 {
@@ -378,6 +400,7 @@ static void expect_rejection_of(const char *args, const char *needle,
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
 }
+/* <<expect every output option to refuse a bad name>> */
 static void expect_outputs_refused(const char *base, const char *const *opts,
                                    size_t n)
 {
@@ -393,6 +416,7 @@ static void expect_outputs_refused(const char *base, const char *const *opts,
             expect_rejection_of(args, bad[b][1], "good.out");
         }
 }
+/* <<run a table of CUnit tests>> */
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -420,6 +444,7 @@ static int run_test_table(const char *const *suite_names, int nsuites,
     CU_cleanup_registry();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+/* <<helpers for the tests>> */
 static gsl_rng *test_rng(unsigned long seed)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -430,6 +455,7 @@ static gsl_rng *test_rng(unsigned long seed)
     gsl_rng_set(rng, seed);
     return rng;
 }
+/* <<tests of the affinities>> */
 static void test_example_A(void)
 {
     const double d2[3] = {1.0, 4.0, 9.0};           /* distances 1, 2, 3 */
@@ -455,6 +481,7 @@ static void test_example_A(void)
     CU_ASSERT_DOUBLE_EQUAL(H, 0.78611, 5e-6);
     CU_ASSERT_DOUBLE_EQUAL(pow(2.0, H), 1.72442, 5e-6);
 }
+/* <<tests of the affinities>> */
 static void test_entropy_derivative(void)
 {
     gsl_rng *rng = test_rng(7);
@@ -493,6 +520,7 @@ static void test_entropy_increases_with_sigma(void)
     }
     gsl_rng_free(rng);
 }
+/* <<tests of the affinities>> */
 static double entropy_by_definition(const double *p, size_t n)
 {
     double H = 0.0;
@@ -546,6 +574,7 @@ static void test_underflow_row(void)
     /* and the shift is what saves it: the unshifted largest term underflows */
     CU_ASSERT(exp(-fit.beta * 95.0) < FLT_MIN);
 }
+/* <<tests of the affinities>> */
 static void test_search_ignores_units(void)
 {
     double d2[UNDERFLOW_N], scaled[UNDERFLOW_N], p[UNDERFLOW_N], q[UNDERFLOW_N];
@@ -564,6 +593,7 @@ static void test_search_ignores_units(void)
         CU_ASSERT_EQUAL(memcmp(p, q, sizeof p), 0);
     }
 }
+/* <<tests of the affinities>> */
 static void test_limit_case(void)
 {
     double p[5], d2[5] = {1.0, 1.0, 25.0, 26.0, 26.0};
@@ -582,6 +612,7 @@ static void test_limit_case(void)
     d2[1] = 1.000001;
     CU_ASSERT_EQUAL(row_calibrate(d2, 5, &at_r, p, NULL).ties, 1);
 }
+/* <<tests of the affinities>> */
 static void test_symmetric_affinities(void)
 {
     enum { N = 60, D = 7 };
@@ -632,6 +663,7 @@ static void test_rejected_calibrations(void)
     CU_ASSERT(check_calibration(&huge_tol, 10, &err) == -1);
     CU_ASSERT(check_calibration(&no_steps, 10, &err) == -1);
 }
+/* <<tests of the command line>> */
 static void expect_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "out.tsv");
@@ -661,6 +693,7 @@ static void test_cli_bad_input(void)
     expect_rejection("--perplexity 5", "need --input");
     expect_rejection("--input five.tsv stray -o out.tsv", "unexpected argument");
     expect_rejection("-zh", "unknown option '-z'");
+    /* <<more bad inputs: overflow, empty fields, clobbering, write errors>> */
     write_test_file("huge.tsv", "0 0\n1e200 0\n0 1\n1 1\n5 5\n");
     write_test_file("gap.csv", "0,,0\n1,,0\n0,,3\n5,,5\n");
     expect_rejection("--input huge.tsv -p 1.5 -o out.tsv", "overflows");
@@ -672,6 +705,7 @@ static void test_cli_bad_input(void)
     Run r = run_program_to("", "/dev/full");
     CU_ASSERT(r.status == 1 && strstr(r.err, "standard output") != NULL);
 }
+/* <<tests of the command line>> */
 static void test_cli_bad_outputs(void)
 {
     write_test_file("five.tsv", "0 0\n1 0\n0 1\n1 1\n2 2\n");
@@ -680,6 +714,7 @@ static void test_cli_bad_outputs(void)
     expect_outputs_refused("--input five.tsv -p 2", run, 2);
     expect_outputs_refused("", examples, 3);
 }
+/* <<tests of the command line>> */
 static void test_cli_good_input(void)
 {
     Run r = run_program("--help");
@@ -710,6 +745,7 @@ static void test_cli_good_input(void)
     CU_ASSERT_DOUBLE_EQUAL(total, 1.0, 1e-8);
     gsl_matrix_free(P);
 }
+/* <<run every suite>> */
 int main(void)
 {
     static const char *const suites[] = {"23.1 affinities",

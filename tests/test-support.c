@@ -1,6 +1,7 @@
 /* test-support.c -- CUnit tests of the code shared by the programs.
  * Tangled from chapters/support.nw; every expected value is worked out by
  * hand in the comments. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -25,6 +26,7 @@
 #include <gsl/gsl_matrix.h>
 #include <CUnit/Basic.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -37,6 +39,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -49,6 +52,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -68,6 +72,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -89,6 +94,9 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<read a matrix of numbers>> */
+/* <<read a matrix of numbers from a stream>> */
+/* <<parse one line of numbers into a growing array>> */
 typedef struct {
     double *v;
     size_t n, cap;
@@ -104,6 +112,7 @@ static int push_number(Numbers *nums, double x, Error *err)
     return 0;
 }
 
+/* <<classify what strtod returned>> */
 enum { NUMBER_OK, NUMBER_NOT_FINITE, NUMBER_OUT_OF_RANGE };
 static const char *const number_problem[] = {
     "", "is not finite", "is out of the range of a double"};
@@ -116,6 +125,7 @@ static int number_kind(double x, int errno_after)
         return NUMBER_NOT_FINITE;         /* "nan" or "inf" written out */
     return NUMBER_OK;                     /* subnormals included */
 }
+/* <<parse one field as a finite number>> */
 static int parse_field(char *p, char *end, const char *path, size_t lineno,
                        size_t col, Numbers *nums, Error *err)
 {
@@ -157,6 +167,7 @@ static int parse_numbers(char *line, const char *path, size_t lineno,
             return 0;
     }
 }
+/* <<check the shape of a row>> */
 static int check_row_shape(const char *path, size_t lineno, size_t ncols,
                            size_t *rows, size_t *cols, Error *err)
 {
@@ -180,6 +191,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     while (status == 0 && (len = getline(&line, &cap, fp)) != -1) {
         size_t before = nums.n;
         lineno++;
+        /* <<refuse a line with a NUL byte, and skip a byte-order mark>> */
         if (strlen(line) != (size_t)len) {
             status = fail(err, "%s:%zu: contains a NUL byte (is it a text file?)",
                           path, lineno);
@@ -196,6 +208,7 @@ static gsl_matrix *read_matrix_stream(FILE *fp, const char *path, Error *err)
     if (status == 0 && ferror(fp))
         status = fail(err, "error reading '%s': %s", path, strerror(errno));
     free(line);
+    /* <<turn the numbers into a matrix, or report an empty file>> */
     gsl_matrix *m = NULL;
     if (status == 0 && rows == 0)
         fail(err, "'%s' contains no data rows", path);
@@ -216,6 +229,8 @@ static gsl_matrix *read_matrix(const char *path, Error *err)
     fclose(fp);
     return m;
 }
+/* <<parse numeric options>> */
+/* <<parse a real-number option>> */
 static int parse_double(const char *arg, const char *option, double *out, Error *err)
 {
     char *end;
@@ -229,6 +244,7 @@ static int parse_double(const char *arg, const char *option, double *out, Error 
     *out = x;
     return 0;
 }
+/* <<parse a whole-number option>> */
 static int parse_count(const char *arg, const char *option, long lo, long hi,
                        long *out, Error *err)
 {
@@ -242,6 +258,7 @@ static int parse_count(const char *arg, const char *option, long lo, long hi,
     *out = x;
     return 0;
 }
+/* <<write numbers as LaTeX macros>> */
 static void tex_number(char *buf, size_t size, double x, int digits)
 {
     if (!isfinite(x)) {                 /* never expected, but never a crash */
@@ -276,6 +293,7 @@ static void tex_macro_int(FILE *fp, const char *name, long n)
 {
     fprintf(fp, "\\newcommand{\\%s}{%ld}\n", name, n);
 }
+/* <<write output files safely>> */
 typedef struct {
     FILE *fp;               /* NULL when not open */
     const char *name;       /* as the user gave it, for messages */
@@ -288,6 +306,7 @@ static Outfile outfile_none(void)
     return (Outfile){NULL, NULL, NULL, NULL};
 }
 
+/* <<open an output file>> */
 static int outfile_open(Outfile *o, const char *name, Error *err)
 {
     *o = outfile_none();
@@ -332,6 +351,7 @@ static int outfile_open(Outfile *o, const char *name, Error *err)
     }
     return 0;
 }
+/* <<close every output file and move each into place>> */
 static void outfiles_abort(Outfile *o, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -376,6 +396,7 @@ static int outfiles_commit(Outfile *o, size_t n, Error *err)
     }
     return 0;
 }
+/* <<check that every output can be written>> */
 static int check_output_name(const char *option, const char *name, Error *err)
 {
     char who[64] = "";
@@ -394,6 +415,7 @@ static int check_output_name(const char *option, const char *name, Error *err)
                : fail(err, "%scannot write '%s': %s", who, name, strerror(errno));
     if (name[strlen(name) - 1] == '/')
         return fail(err, "%scannot write '%s': it names a directory", who, name);
+    /* <<check the directory that will hold the output>> */
     char *path = exists ? realpath(name, NULL) : strdup(name);
     if (path == NULL)
         return fail(err, "%scannot resolve '%s': %s", who, name, strerror(errno));
@@ -421,6 +443,7 @@ static int check_output_names(const char *const *options, const char *const *nam
             return -1;
     return 0;
 }
+/* <<open the fuzzer's bytes as a stream>> */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_stream(const uint8_t *data, size_t size)
@@ -432,6 +455,7 @@ static FILE *fuzz_stream(const uint8_t *data, size_t size)
         (void)fgetc(fp);
     return fp;
 }
+/* <<run a table of CUnit tests>> */
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -459,6 +483,7 @@ static int run_test_table(const char *const *suite_names, int nsuites,
     CU_cleanup_registry();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+/* <<tests of the shared code>> */
 static void expect_tex(double x, int digits, const char *want)
 {
     char buf[96];
@@ -497,6 +522,7 @@ static void test_tex_macro(void)
                                  "\\newcommand{\\Count}{-42}\n");
     free(text);
 }
+/* <<tests of the shared code>> */
 static void test_number_range(void)
 {
     Error err = {""};
@@ -527,6 +553,7 @@ static void test_same_wording(void)
         CU_ASSERT(t1 != NULL && t2 != NULL && strcmp(t1, t2) == 0);
     }
 }
+/* <<tests of the shared code>> */
 static void test_read_stream(void)
 {
     const char *text = "# two rows\n1e-310, 2\n-0x1.8p1 4.5e0\n";

@@ -3,6 +3,7 @@
  * forms, hand derivations, finite differences and scikit-learn, never from
  * the program's own output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
+/* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -33,6 +34,7 @@
 #include <gsl/gsl_sort.h>
 #include <CUnit/Basic.h>
 
+/* <<error reports>> */
 typedef struct {
     char msg[512];
 } Error;
@@ -45,6 +47,7 @@ static int fail(Error *err, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+/* <<checked allocation>> */
 static void *alloc_array(size_t n, size_t size, Error *err)
 {
     if (size != 0 && n > SIZE_MAX / size) {
@@ -57,6 +60,7 @@ static void *alloc_array(size_t n, size_t size, Error *err)
     return p;
 }
 
+/* <<a checked growable array>> */
 static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size, Error *err)
 {
     if (need <= *cap)
@@ -76,6 +80,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
+/* <<checked allocation of a GSL matrix>> */
 static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
 {
     if (rows == 0 || cols == 0) {
@@ -97,6 +102,7 @@ static gsl_matrix *alloc_matrix(size_t rows, size_t cols, Error *err)
     m->owner = 1;
     return m;
 }
+/* <<interface of the affinities>> */
 typedef struct {
     double perplexity;      /* target Perp(P_i); 1 < perplexity < N - 1 */
     double tol;             /* tolerance on H(P_i), in bits */
@@ -127,6 +133,8 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
 static void symmetrise(gsl_matrix *m);
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err);
+/* <<implementation of the affinities>> */
+/* <<compute the probabilities of one row and their entropy>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p)
 {
     double m = d2[0];
@@ -145,6 +153,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
     }
     return (log(Z) + beta * mean_shift) / M_LN2;
 }
+/* <<record the iterates of a search>> */
 static void trace_record(Trace *trace, double beta, double entropy)
 {
     if (trace != NULL && trace->n < TRACE_MAX) {
@@ -153,6 +162,7 @@ static void trace_record(Trace *trace, double beta, double entropy)
         trace->n++;
     }
 }
+/* <<count the nearest neighbours tied at the minimum distance>> */
 static size_t nearest_ties(const double *d2, size_t n)
 {
     double m = d2[0];
@@ -163,6 +173,7 @@ static size_t nearest_ties(const double *d2, size_t n)
         r += d2[j] - m <= 4.0 * DBL_EPSILON * m;
     return r;
 }
+/* <<choose the first trial precision from the row's scale>> */
 static double first_trial(const double *d2, size_t n)
 {
     double m = d2[0], mean = 0.0;
@@ -173,6 +184,7 @@ static double first_trial(const double *d2, size_t n)
     double beta = 1.0 / mean;
     return isfinite(beta) && beta > 0.0 ? beta : 1.0;
 }
+/* <<find the precision of one row by bisection>> */
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace)
 {
@@ -187,6 +199,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
             fit.converged = true;
             break;
         }
+        /* <<move one end of the bracket to [[beta]] and choose the next trial>> */
         if (fit.entropy > target)
             lo = fit.beta;
         else
@@ -198,6 +211,7 @@ static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
     }
     return fit;
 }
+/* <<refuse a calibration that cannot succeed>> */
 static int check_calibration(const Calibration *cal, size_t N, Error *err)
 {
     if (N < 3)
@@ -217,6 +231,7 @@ static int check_calibration(const Calibration *cal, size_t N, Error *err)
                     cal->max_iter);
     return 0;
 }
+/* <<compute the squared distances between all points>> */
 static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
@@ -237,6 +252,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
     }
     return 0;
 }
+/* <<calibrate every row in place>> */
 static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
                                   Row_fit *fits, Error *err)
 {
@@ -263,6 +279,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
     free(p);
     return 0;
 }
+/* <<symmetrise the conditional affinities in place>> */
 static void symmetrise(gsl_matrix *m)
 {
     const size_t N = m->size1;
@@ -276,6 +293,7 @@ static void symmetrise(gsl_matrix *m)
         gsl_matrix_set(m, i, i, 0.0);
     }
 }
+/* <<compute the symmetric affinities of a set of points>> */
 static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
                                 gsl_matrix *P, Row_fit *fits, Error *err)
 {
@@ -285,10 +303,13 @@ static int symmetric_affinities(const gsl_matrix *x, const Calibration *cal,
     symmetrise(P);
     return 0;
 }
+/* <<tell whether a row missed its target>> */
 static bool row_missed(const Row_fit *fit, const Calibration *cal)
 {
     return !fit->converged || cal->perplexity <= (double)fit->ties;
 }
+/* <<interface of the embedding>> */
+/* <<the pair sums of the gradient>> */
 enum { PAIR_BLOCKS = 8, LANES = 8 };
 
 typedef struct {
@@ -297,6 +318,7 @@ typedef struct {
     double *sums;                   /* per block, 4N: A_x, A_y, R_x, R_y */
     double z[PAIR_BLOCKS];          /* per block, the sum of w_ij over i < j */
 } Pair_sums;
+/* <<the schedule of the optimiser>> */
 typedef struct {
     int iterations;             /* gradient steps in all */
     double learning_rate;       /* eta; 0 chooses max(N / (4 alpha), 50) */
@@ -317,15 +339,19 @@ typedef struct {
     double sd;                  /* standard deviation of the first coordinate */
     unsigned long seed;         /* for START_RANDOM */
 } Start;
+/* <<the monitor of the optimiser>> */
 typedef struct {
     int every;                  /* report every so many steps; 0: only at the end */
     void (*report)(void *ctx, int iteration, double kl, double grad_norm);
     void *ctx;
 } Monitor;
+/* <<implementation of the embedding>> */
+/* <<the Student-t kernel>> */
 static double student_kernel(double d2)
 {
     return 1.0 / (1.0 + d2);
 }
+/* <<the norm of a vector>> */
 static double vector_norm(const double *x, size_t n)
 {
     double s = 0.0;
@@ -333,6 +359,7 @@ static double vector_norm(const double *x, size_t n)
         s += x[k] * x[k];
     return sqrt(s);
 }
+/* <<allocate the pair sums and partition the rows>> */
 static int pair_sums_init(Pair_sums *ps, size_t N, Error *err)
 {
     ps->N = N;
@@ -355,6 +382,7 @@ static void pair_sums_free(Pair_sums *ps)
     free(ps->sums);
     ps->sums = NULL;
 }
+/* <<one block of the pass over the pairs>> */
 static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
                        const double *restrict u, const double *restrict v,
                        double *restrict ax, double *restrict ay,
@@ -370,6 +398,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
         size_t j = i + 1;
         for (; j + LANES <= N; j += LANES)
             for (size_t l = 0; l < LANES; l++) {
+                /* <<add pair [[i]], [[j + l]] to lane [[l]] and to both points>> */
                 const size_t k = j + l;
                 const double dx = ui - u[k], dy = vi - v[k];
                 const double w = 1.0 / (1.0 + dx * dx + dy * dy);
@@ -386,6 +415,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
                 ry[k] -= rdy;
             }
         for (size_t l = 0; j + l < N; l++) {
+            /* <<add pair [[i]], [[j + l]] to lane [[l]] and to both points>> */
             const size_t k = j + l;
             const double dx = ui - u[k], dy = vi - v[k];
             const double w = 1.0 / (1.0 + dx * dx + dy * dy);
@@ -401,6 +431,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
             rx[k] -= rdx;
             ry[k] -= rdy;
         }
+        /* <<fold the lanes of row [[i]] in a fixed order>> */
         double sz = 0.0, sax = 0.0, say = 0.0, srx = 0.0, sry = 0.0;
         for (size_t l = 0; l < LANES; l++) {
             sz += lz[l];
@@ -417,6 +448,7 @@ static void pair_block(const gsl_matrix *P, double alpha, size_t i0, size_t i1,
     }
     *z_block = z;
 }
+/* <<the gradient of the cost>> */
 static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
                           double *grad, Pair_sums *ps)
 {
@@ -444,6 +476,7 @@ static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
     }
     return Z;
 }
+/* <<the cost>> */
 static double kl_cost(const gsl_matrix *P, const double *y)
 {
     const size_t N = P->size1;
@@ -465,6 +498,7 @@ static double kl_cost(const gsl_matrix *P, const double *y)
         }
     return 2.0 * c;
 }
+/* <<compare the gradient with central differences>> */
 static double gradient_check(size_t N, unsigned long seed, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -480,6 +514,7 @@ static double gradient_check(size_t N, unsigned long seed, Error *err)
         goto done;
     }
     gsl_rng_set(rng, seed);
+    /* <<draw a random symmetric [[P]] and a random [[y]]>> */
     double total = 0.0;
     for (size_t i = 0; i < N; i++) {
         gsl_matrix_set(P, i, i, 0.0);
@@ -514,6 +549,7 @@ done:
     gsl_rng_free(rng);
     return worst;
 }
+/* <<refuse a schedule that makes no sense>> */
 static double learning_rate(const Schedule *s, size_t N)
 {
     return s->learning_rate > 0.0 ? s->learning_rate
@@ -540,6 +576,7 @@ static int check_schedule(const Schedule *s, Error *err)
                     "floor > 0");
     return 0;
 }
+/* <<the optimiser>> */
 static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
                     double *y, Error *err)
 {
@@ -561,6 +598,7 @@ static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
         if (mon != NULL && mon->every > 0 && t % mon->every == 0)
             mon->report(mon->ctx, t, kl_cost(P, y), vector_norm(grad, n));
         for (size_t k = 0; k < n; k++) {
+            /* <<adapt the gain of coordinate [[k]] and take its step>> */
             gain[k] = step[k] * grad[k] < 0.0 ? gain[k] + s->gain_step : gain[k] * s->gain_decay;
             if (gain[k] < s->min_gain)
                 gain[k] = s->min_gain;
@@ -578,6 +616,8 @@ static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
     free(grad);
     return status;
 }
+/* <<the start of the embedding>> */
+/* <<the random start>> */
 static int random_start(size_t N, const Start *start, double *y, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -589,6 +629,7 @@ static int random_start(size_t N, const Start *start, double *y, Error *err)
     gsl_rng_free(rng);
     return 0;
 }
+/* <<the start on the principal components>> */
 static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *err)
 {
     const size_t N = x->size1, D = x->size2;
@@ -607,6 +648,7 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
             fail(err, "out of memory (eigenproblem of size %zu)", D);
         goto done;
     }
+    /* <<centre the data and find its two leading principal axes>> */
     gsl_matrix_memcpy(xc, x);
     for (size_t d = 0; d < D; d++) {
         gsl_vector_view col = gsl_matrix_column(xc, d);
@@ -621,6 +663,7 @@ static int pca_start(const gsl_matrix *x, const Start *start, double *y, Error *
         fail(err, "the principal components could not be computed");
         goto done;
     }
+    /* <<project on the axes and scale the first coordinate to [[start->sd]]>> */
     for (size_t c = 0; c < 2; c++) {
         gsl_vector_view axis = gsl_matrix_column(V, c);
         size_t big = gsl_blas_idamax(&axis.vector);
@@ -660,6 +703,7 @@ static int initial_embedding(const gsl_matrix *x, const Start *start, double *y,
     return start->kind == START_PCA ? pca_start(x, start, y, err)
                                     : random_start(x->size1, start, y, err);
 }
+/* <<trustworthiness of an embedding>> */
 static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
                            double *T, Error *err)
 {
@@ -675,6 +719,7 @@ static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
     int status = dx && dy && order && rank && near ? 0 : -1;
     double penalty = 0.0;
     for (size_t i = 0; status == 0 && i < N; i++) {
+        /* <<the distances from point [[i]] in the data and in the map>> */
         for (size_t j = 0; j < N; j++) {
             double s = 0.0;
             for (size_t d = 0; d < D; d++) {
@@ -698,11 +743,13 @@ static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
     free(dx); free(dy); free(order); free(rank); free(near);
     return status;
 }
+/* <<the toy codebook>> */
 enum { TOY_N = 6 };
 static const double TOY_X[TOY_N][3] = {
     {0.0, 0.0, 0.0}, {1.0, 0.0, 0.0}, {0.5, 0.8660254037844386, 0.0},
     {0.0, 0.0, 5.0}, {1.0, 0.0, 5.0}, {0.5, 0.8660254037844386, 5.0}};
 static const int TOY_KEY[TOY_N] = {0, 0, 0, 1, 1, 1};  /* C major, F-sharp major */
+/* <<the affinities of the toy codebook at unit bandwidth>> */
 static int toy_unit_affinities(gsl_matrix *P, Error *err)
 {
     gsl_matrix *x = alloc_matrix(TOY_N, 3, err);
@@ -724,6 +771,7 @@ static int toy_unit_affinities(gsl_matrix *P, Error *err)
     gsl_matrix_free(x);
     return status;
 }
+/* <<embed the toy codebook>> */
 static const double TOY_PERPLEXITY = 3.0;
 
 static void keep_last_cost(void *ctx, int iteration, double kl, double grad_norm)
@@ -754,6 +802,7 @@ static int toy_embedding(double y[2 * TOY_N], double *kl, Error *err)
     gsl_matrix_free(x);
     return status;
 }
+/* <<the uniform grid of scikit-learn's test>> */
 enum { GRID_SIDE = 10, GRID_N = GRID_SIDE * GRID_SIDE };
 static const double GRID_PERPLEXITY = 50.0;
 
@@ -767,6 +816,7 @@ static void uniform_grid(gsl_matrix *x, bool integers)
                            : k == GRID_SIDE - 1 ? 1.0 : (double)k * step);
         }
 }
+/* <<run the program under test>> */
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -853,6 +903,7 @@ static int count_lines(const char *text)
         n += *text == '\n';
     return n;
 }
+/* <<expect a one-line rejection>> */
 static void expect_rejection_of(const char *args, const char *needle,
                                 const char *output)
 {
@@ -864,6 +915,7 @@ static void expect_rejection_of(const char *args, const char *needle,
     if (r.status != 1 || strstr(r.err, needle) == NULL)
         fprintf(stderr, "\n  [%s] gave status %d and: %s", args, r.status, r.err);
 }
+/* <<expect every output option to refuse a bad name>> */
 static void expect_outputs_refused(const char *base, const char *const *opts,
                                    size_t n)
 {
@@ -879,6 +931,7 @@ static void expect_outputs_refused(const char *base, const char *const *opts,
             expect_rejection_of(args, bad[b][1], "good.out");
         }
 }
+/* <<run a table of CUnit tests>> */
 typedef struct {
     int suite;              /* index into the suite names */
     const char *name;
@@ -906,6 +959,7 @@ static int run_test_table(const char *const *suite_names, int nsuites,
     CU_cleanup_registry();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+/* <<helpers for the tests>> */
 static gsl_rng *test_rng(unsigned long seed)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -916,6 +970,7 @@ static gsl_rng *test_rng(unsigned long seed)
     gsl_rng_set(rng, seed);
     return rng;
 }
+/* <<helpers for the tests of the embedding>> */
 static void random_affinities(gsl_matrix *P, gsl_rng *rng)
 {
     const size_t N = P->size1;
@@ -943,6 +998,7 @@ static void student_affinities(const double *y, size_t N, gsl_matrix *Q)
         }
     gsl_matrix_scale(Q, 1.0 / Z);
 }
+/* <<helpers for the tests of the embedding>> */
 static void write_npy(const char *name, const char *descr, const char *shape,
                       bool fortran, const void *data, size_t bytes)
 {
@@ -965,12 +1021,14 @@ static void write_npy(const char *name, const char *descr, const char *shape,
     fwrite(data, 1, bytes, fp);
     fclose(fp);
 }
+/* <<helpers for the tests of the embedding>> */
 static void slurp_test_file(const char *name, char *buf, size_t size)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
     slurp(path, buf, size);
 }
+/* <<tests of the embedding>> */
 static void test_example_B(void)
 {
     CU_ASSERT_DOUBLE_EQUAL(student_kernel(1.0 * 1.0), 1.0 / 2.0, 1e-15);
@@ -980,6 +1038,7 @@ static void test_example_B(void)
     CU_ASSERT_DOUBLE_EQUAL(exp(-4.5), 0.011109, 5e-7);
     CU_ASSERT(student_kernel(9.0) / exp(-4.5) > 9.0);     /* "about nine times" */
 }
+/* <<tests of the embedding>> */
 static void test_gradient_by_differences(void)
 {
     Error err = {""};
@@ -1005,6 +1064,7 @@ static void test_cost_zero_when_Q_is_P(void)
     gsl_matrix_free(P);
     gsl_rng_free(rng);
 }
+/* <<tests of the embedding>> */
 static void test_gradient_against_formula(void)
 {
     enum { N = 37 };                /* not a multiple of LANES: the tail runs */
@@ -1035,6 +1095,7 @@ static void test_gradient_against_formula(void)
     gsl_matrix_free(Q);
     gsl_rng_free(rng);
 }
+/* <<tests of the embedding>> */
 static void test_rejected_schedules(void)
 {
     Error err = {""};
@@ -1051,6 +1112,7 @@ static void test_rejected_schedules(void)
     for (int k = 0; k < 6; k++)
         CU_ASSERT(check_schedule(&bad[k], &err) == -1);
 }
+/* <<tests of the embedding>> */
 static void test_pca_start(void)
 {
     enum { N = 32 };
@@ -1081,6 +1143,7 @@ static void test_pca_start(void)
     x->size2 = 3;
     gsl_matrix_free(x);
 }
+/* <<tests of the embedding>> */
 static void test_trustworthiness_by_hand(void)
 {
     gsl_matrix *x = gsl_matrix_alloc(6, 1);
@@ -1104,6 +1167,7 @@ static void test_trustworthiness_by_hand(void)
     CU_ASSERT(trustworthiness(x, swap, 3, &T, &err) == -1);      /* k < N/2 */
     gsl_matrix_free(x);
 }
+/* <<tests of the embedding>> */
 static void test_toy_affinities(void)
 {
     gsl_matrix *P = gsl_matrix_alloc(TOY_N, TOY_N);
@@ -1121,6 +1185,7 @@ static void test_toy_affinities(void)
     CU_ASSERT_DOUBLE_EQUAL(gsl_matrix_get(P, 0, 3), 5.1201e-7, 5e-12);
     gsl_matrix_free(P);
 }
+/* <<tests of the embedding>> */
 static void test_toy_embedding(void)
 {
     double y[2 * TOY_N], again[2 * TOY_N], kl = -1.0, kl2;
@@ -1148,6 +1213,7 @@ static void test_toy_embedding(void)
     CU_ASSERT_EQUAL(memcmp(y, again, sizeof y), 0);              /* bit for bit */
     gsl_matrix_free(x);
 }
+/* <<tests of the embedding>> */
 static void test_identical_points(void)
 {
     enum { N = 10 };
@@ -1171,6 +1237,7 @@ static void test_identical_points(void)
     gsl_matrix_free(x);
     gsl_matrix_free(P);
 }
+/* <<tests of the command line of tsne>> */
 static void test_uniform_grid_default_start(void)
 {
     char text[GRID_N * 64] = "", num[64], path[1024];
@@ -1193,6 +1260,7 @@ static void test_uniform_grid_default_start(void)
     for (size_t i = 0; i < GRID_N; i++)
         CU_ASSERT(fscanf(fp, "%lf %lf", &y[i][0], &y[i][1]) == 2);
     fclose(fp);
+    /* <<check the map against scikit-learn's bounds for a uniform grid>> */
     for (size_t i = 0; i < GRID_N; i++) {
         nn[i] = INFINITY;
         for (size_t j = 0; j < GRID_N; j++)
@@ -1208,6 +1276,7 @@ static void test_uniform_grid_default_start(void)
     CU_ASSERT(lo / mean > 0.5);
     CU_ASSERT(hi / mean < 2.0);
 }
+/* <<tests of the command line of tsne>> */
 static void test_tsne_bad_input(void)
 {
     write_test_file("ragged.tsv", "1 2 3\n4 5\n");
@@ -1241,6 +1310,7 @@ static void test_tsne_bad_input(void)
                  strstr(cases[k][0], " -o ") ? "" : o);
         expect_rejection_of(args, cases[k][1], "out.tsv");
     }
+    /* <<bad NumPy files are refused by name>> */
     const double v[10] = {0, 0, 1, 0, 0, 1, 1, 1, 2, 2};
     const int32_t iv[10] = {0};
     write_npy("int.npy", "<i4", "(5, 2)", false, iv, sizeof iv);
@@ -1258,10 +1328,12 @@ static void test_tsne_bad_input(void)
     write_npy("long.npy", "<f8", "(4, 2)", false, v, sizeof v);
     expect_rejection_of("--input long.npy -o out.tsv", "bytes after", "out.tsv");
 }
+/* <<tests of the command line of tsne>> */
 static void test_tsne_good_input(void)
 {
     Run r = run_program("--help");
     CU_ASSERT(r.status == 0 && strncmp(r.out, "Usage: tsne", 11) == 0);
+    /* <<write twelve points as text and as NumPy arrays>> */
     double pts[12][3], ptsF[3][12];
     float pts32[12][3];
     char text[1024] = "";
@@ -1302,6 +1374,7 @@ static void test_tsne_good_input(void)
     CU_ASSERT(strcmp(a, f) != 0 && strcmp(f, other) != 0);
     CU_ASSERT(test_file_exists("a.tsv") && !test_file_exists("out.tsv"));
 }
+/* <<tests of the command line of tsne>> */
 static void test_tsne_identical_points(void)
 {
     write_test_file("same.tsv", "1 2 3\n1 2 3\n1 2 3\n1 2 3\n1 2 3\n1 2 3\n");
@@ -1312,6 +1385,7 @@ static void test_tsne_identical_points(void)
     CU_ASSERT(count_lines(map) == 6);
     CU_ASSERT(strstr(map, "nan") == NULL && strstr(map, "inf") == NULL);
 }
+/* <<tests of the command line of tsne>> */
 static void test_tsne_bad_outputs(void)
 {
     write_test_file("five.tsv", "0 0\n1 0\n0 1\n1 1\n2 2\n");
@@ -1324,6 +1398,7 @@ static void test_tsne_bad_outputs(void)
     expect_outputs_refused("", clusters, 2);
     expect_outputs_refused("", examples, 5);
 }
+/* <<tests of the command line of tsne>> */
 static int run_piped(const char *file, const char *args)
 {
     char cmd[2048];
@@ -1335,6 +1410,7 @@ static int run_piped(const char *file, const char *args)
 
 static void test_tsne_pipe(void)
 {
+    /* <<write twelve points as text and as NumPy arrays>> */
     double pts[12][3], ptsF[3][12];
     float pts32[12][3];
     char text[1024] = "";
@@ -1363,6 +1439,7 @@ static void test_tsne_pipe(void)
         CU_ASSERT(strcmp(a, b) == 0);
     }
 }
+/* <<tests of the command line of tsne>> */
 static void test_against_sklearn(void)
 {
     if (system("/usr/bin/python3 -c 'import sklearn' 2>/dev/null") != 0) {
@@ -1397,6 +1474,7 @@ static void test_against_sklearn(void)
     fflush(stdout);
     CU_ASSERT(system(cmd) == 0);
 }
+/* <<run every suite of tsne>> */
 int main(void)
 {
     static const char *const suites[] = {"23.1 embedding", "23.1 tsne command line"};
