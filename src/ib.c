@@ -114,7 +114,6 @@ static double entropy(const double *p, size_t n, size_t stride)
         H -= xlog2x_over(p[k * stride], 1.0);
     return H;
 }
-
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
     double cross = 0.0;                   /* D = cross-entropy - entropy */
@@ -153,7 +152,6 @@ static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
     free(row);
     return H;
 }
-
 static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 {
     double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
@@ -171,9 +169,8 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 }
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
-    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+    double I_sum, I_hy, I_hx, I_kl; /* the sum, two entropy differences, KL */
 } Info;
-
 static int information(const gsl_matrix *pxy, Info *info, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;
@@ -208,7 +205,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
 typedef struct {
     bool counts;                /* whole numbers, 1 < N < 2^53 */
     double N;
-    size_t rows, cols, cells;   /* in use: r, c and m of (eq:mm) */
+    size_t rows, cols, cells;   /* in use: r, c and m of the bias formula */
     double bias_full, bias_mm;  /* (r-1)(c-1)/(2N ln 2), (m-r-c+1)/(2N ln 2) */
 } Count_bias;
 

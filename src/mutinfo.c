@@ -2,7 +2,8 @@
  * of discrete distributions, in bits; the data-processing inequality on random
  * Markov chains.
  *
- * Tangled from chapters/23-5-mutinfo.nw and chapters/support.nw of the book
+ * Tangled from chapters/23-5-mutinfo.nw, chapters/p5-mutinfo.nw and
+ * chapters/support.nw of the book
  * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 mutinfo.c $(pkg-config --cflags --libs gsl) -o mutinfo
@@ -110,7 +111,6 @@ static double entropy(const double *p, size_t n, size_t stride)
         H -= xlog2x_over(p[k * stride], 1.0);
     return H;
 }
-
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
     double cross = 0.0;                   /* D = cross-entropy - entropy */
@@ -149,7 +149,6 @@ static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
     free(row);
     return H;
 }
-
 static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 {
     double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
@@ -167,9 +166,8 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 }
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
-    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+    double I_sum, I_hy, I_hx, I_kl; /* the sum, two entropy differences, KL */
 } Info;
-
 static int information(const gsl_matrix *pxy, Info *info, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;
@@ -204,7 +202,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
 typedef struct {
     bool counts;                /* whole numbers, 1 < N < 2^53 */
     double N;
-    size_t rows, cols, cells;   /* in use: r, c and m of (eq:mm) */
+    size_t rows, cols, cells;   /* in use: r, c and m of the bias formula */
     double bias_full, bias_mm;  /* (r-1)(c-1)/(2N ln 2), (m-r-c+1)/(2N ln 2) */
 } Count_bias;
 
@@ -296,20 +294,21 @@ static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
     gsl_matrix_free(pxz);
     return status;
 }
-enum { KEYS = 24, GROUPS = 4, CLASSES = 64 };
+enum { MI_KEYS = 24, MI_GROUPS = 4, MI_CLASSES = 64 };
 
 static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y */
 {
-    gsl_matrix *p = gsl_matrix_calloc(CLASSES, KEYS);
+    gsl_matrix *p = gsl_matrix_calloc(MI_CLASSES, MI_KEYS);
     if (p == NULL) {
         fail(err, "out of memory");
         return NULL;
     }
-    const int keys_per_group = KEYS / GROUPS, classes_per_group = CLASSES / GROUPS;
-    for (int y = 0; y < KEYS; y++) {
+    const int keys_per_group = MI_KEYS / MI_GROUPS;
+    const int classes_per_group = MI_CLASSES / MI_GROUPS;
+    for (int y = 0; y < MI_KEYS; y++) {
         int g = y / keys_per_group;
         for (int x = g * classes_per_group; x < (g + 1) * classes_per_group; x++)
-            gsl_matrix_set(p, x, y, (1.0 / KEYS) * (1.0 / classes_per_group));
+            gsl_matrix_set(p, x, y, (1.0 / MI_KEYS) * (1.0 / classes_per_group));
     }
     return p;
 }
@@ -321,7 +320,6 @@ typedef struct {
     Count_bias cb;
     double I, mean, big_mean, big_full;
 } Bias_example;
-
 static double independent_table(gsl_rng *rng, gsl_matrix *n, unsigned N,
                                 Count_bias *cb, Error *err)
 {
@@ -729,16 +727,16 @@ typedef struct {
     const char *joint, *output, *macros, *values;
     long chains;
     unsigned long seed;
-} Options;
+} Mutinfo_options;
 
-static void usage(FILE *fp)
+static void mutinfo_usage(FILE *fp)
 {
     fputs(
 "Usage: mutinfo [OPTION]...\n"
 "Entropies, conditional entropies and mutual information (bits) of a discrete\n"
 "joint distribution; the data-processing inequality on random Markov chains.\n"
-"With no options, print the two-bit example of section 23.5 of the book and\n"
-"the example of counts drawn from independent variables.\n"
+"With no options, print worked example 23.5A of the book (two bits) and\n"
+"worked example 23.5B (counts drawn from independent variables).\n"
 "\n"
 "  -j, --joint FILE      a joint distribution: rows x, columns y, non-negative\n"
 "                        weights or counts (normalised by the program).  A\n"
@@ -753,7 +751,8 @@ static void usage(FILE *fp)
 "      --values FILE     write 'key<TAB>value' lines for `make verify`\n"
 "  -h, --help            show this help and exit\n", fp);
 }
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int mutinfo_parse_options(int argc, char *argv[], Mutinfo_options *opt,
+                                 Error *err)
 {
     static const struct option longopts[] = {
         {"joint", required_argument, NULL, 'j'},
@@ -764,7 +763,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"values", required_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *opt = (Options){NULL, "-", NULL, NULL, 0, 2024};
+    *opt = (Mutinfo_options){NULL, "-", NULL, NULL, 0, 2024};
     long v = 0;
     int c;
     opterr = 0;
@@ -846,7 +845,7 @@ static void print_count_bias(FILE *fp, const Count_bias *cb, double I)
 
 static void print_bias_example(const Bias_example *e)
 {
-    printf("Example E': %u pairs, X uniform on %zu values, Y uniform on %zu, "
+    printf("Worked example 23.5B: %u pairs, X uniform on %zu values, Y uniform on %zu, "
            "independent (seed %lu)\n", e->N, e->rows, e->cols, e->seed);
     printf("  plug-in I(X;Y) = %.6g bits (the truth is 0)\n", e->I);
     print_count_bias(stdout, &e->cb, e->I);
@@ -854,7 +853,7 @@ static void print_bias_example(const Bias_example *e)
            "(predicted %.6g)\n", e->tables, e->mean, e->bigN, e->big_mean,
            e->big_full);
 }
-static int write_two_bit_files(const Options *opt, const Info *in,
+static int write_two_bit_files(const Mutinfo_options *opt, const Info *in,
                                const Bias_example *e, Error *err)
 {
     Outfile out[2] = {outfile_none(), outfile_none()};
@@ -892,18 +891,19 @@ static int write_two_bit_files(const Options *opt, const Info *in,
             outfiles_abort(out, 2);
             return -1;
         }
-        fprintf(out[n].fp, "C.HX\t%.17g\nC.HXgY\t%.17g\n", in->HX, in->HXgY);
-        fprintf(out[n].fp, "C.HY\t%.17g\nC.HYgX\t%.17g\n", in->HY, in->HYgX);
-        fprintf(out[n].fp, "C.I\t%.17g\nC.Ihy\t%.17g\n", in->I_sum, in->I_hy);
-        fprintf(out[n].fp, "C.Ihx\t%.17g\nC.Ikl\t%.17g\n", in->I_hx, in->I_kl);
+        FILE *fv = out[n].fp;
+        fprintf(fv, "23.5A.HX\t%.17g\n23.5A.HXgY\t%.17g\n", in->HX, in->HXgY);
+        fprintf(fv, "23.5A.HY\t%.17g\n23.5A.HYgX\t%.17g\n", in->HY, in->HYgX);
+        fprintf(fv, "23.5A.I\t%.17g\n23.5A.Ihy\t%.17g\n", in->I_sum, in->I_hy);
+        fprintf(fv, "23.5A.Ihx\t%.17g\n23.5A.Ikl\t%.17g\n", in->I_hx, in->I_kl);
         if (e != NULL)
-            fprintf(out[n].fp, "B.full\t%.17g\n", e->cb.bias_full);
+            fprintf(fv, "23.5B.full\t%.17g\n", e->cb.bias_full);
         n++;
     }
     return outfiles_commit(out, n, err);
 }
 
-static int run_joint(const Options *opt, Error *err)
+static int run_joint(const Mutinfo_options *opt, Error *err)
 {
     gsl_matrix *p = opt->joint ? read_matrix(opt->joint, err) : two_bit_joint(err);
     Info in;
@@ -916,7 +916,7 @@ static int run_joint(const Options *opt, Error *err)
         && information(p, &in, err) == 0
         && (opt->joint != NULL || bias_example(&e, err) == 0)) {
         if (opt->joint == NULL)
-            puts("Example E: 24 keys in 4 groups of 6; "
+            puts("Worked example 23.5A: 24 keys in 4 groups of 6; "
                  "64 spectral classes, 16 per group");
         print_info(stdout, &in, p->size1, p->size2);
         if (opt->joint != NULL)
@@ -929,7 +929,7 @@ static int run_joint(const Options *opt, Error *err)
     gsl_matrix_free(p);
     return status;
 }
-static int run_chains(const Options *opt, Error *err)
+static int run_chains(const Mutinfo_options *opt, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (rng == NULL)
@@ -976,10 +976,10 @@ static int run_chains(const Options *opt, Error *err)
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Mutinfo_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
+    int status = mutinfo_parse_options(argc, argv, &opt, &err);
     if (status == 0)
         status = opt.chains > 0 ? run_chains(&opt, &err) : run_joint(&opt, &err);
-    return finish("mutinfo", status, &err, usage);
+    return finish("mutinfo", status, &err, mutinfo_usage);
 }

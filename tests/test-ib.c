@@ -112,7 +112,6 @@ static double entropy(const double *p, size_t n, size_t stride)
         H -= xlog2x_over(p[k * stride], 1.0);
     return H;
 }
-
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
     double cross = 0.0;                   /* D = cross-entropy - entropy */
@@ -151,7 +150,6 @@ static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
     free(row);
     return H;
 }
-
 static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 {
     double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
@@ -169,9 +167,8 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 }
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
-    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+    double I_sum, I_hy, I_hx, I_kl; /* the sum, two entropy differences, KL */
 } Info;
-
 static int information(const gsl_matrix *pxy, Info *info, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;

@@ -1,5 +1,5 @@
 /* test-mutinfo.c -- CUnit tests of section 23.5 (mutual information).
- * Tangled from chapters/23-5-mutinfo.nw.  Expected values: closed forms
+ * Tangled from chapters/23-5-mutinfo.nw and chapters/p5-mutinfo.nw.  Expected values: closed forms
  * (uniform distributions, Bernoulli divergences), identities between
  * independently coded formulas, and the data-processing inequality. */
 #define _XOPEN_SOURCE 700
@@ -85,7 +85,6 @@ static double entropy(const double *p, size_t n, size_t stride)
         H -= xlog2x_over(p[k * stride], 1.0);
     return H;
 }
-
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
     double cross = 0.0;                   /* D = cross-entropy - entropy */
@@ -124,7 +123,6 @@ static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
     free(row);
     return H;
 }
-
 static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 {
     double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
@@ -142,9 +140,8 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 }
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
-    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+    double I_sum, I_hy, I_hx, I_kl; /* the sum, two entropy differences, KL */
 } Info;
-
 static int information(const gsl_matrix *pxy, Info *info, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;
@@ -179,7 +176,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
 typedef struct {
     bool counts;                /* whole numbers, 1 < N < 2^53 */
     double N;
-    size_t rows, cols, cells;   /* in use: r, c and m of (eq:mm) */
+    size_t rows, cols, cells;   /* in use: r, c and m of the bias formula */
     double bias_full, bias_mm;  /* (r-1)(c-1)/(2N ln 2), (m-r-c+1)/(2N ln 2) */
 } Count_bias;
 
@@ -271,20 +268,21 @@ static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
     gsl_matrix_free(pxz);
     return status;
 }
-enum { KEYS = 24, GROUPS = 4, CLASSES = 64 };
+enum { MI_KEYS = 24, MI_GROUPS = 4, MI_CLASSES = 64 };
 
 static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y */
 {
-    gsl_matrix *p = gsl_matrix_calloc(CLASSES, KEYS);
+    gsl_matrix *p = gsl_matrix_calloc(MI_CLASSES, MI_KEYS);
     if (p == NULL) {
         fail(err, "out of memory");
         return NULL;
     }
-    const int keys_per_group = KEYS / GROUPS, classes_per_group = CLASSES / GROUPS;
-    for (int y = 0; y < KEYS; y++) {
+    const int keys_per_group = MI_KEYS / MI_GROUPS;
+    const int classes_per_group = MI_CLASSES / MI_GROUPS;
+    for (int y = 0; y < MI_KEYS; y++) {
         int g = y / keys_per_group;
         for (int x = g * classes_per_group; x < (g + 1) * classes_per_group; x++)
-            gsl_matrix_set(p, x, y, (1.0 / KEYS) * (1.0 / classes_per_group));
+            gsl_matrix_set(p, x, y, (1.0 / MI_KEYS) * (1.0 / classes_per_group));
     }
     return p;
 }
@@ -296,7 +294,6 @@ typedef struct {
     Count_bias cb;
     double I, mean, big_mean, big_full;
 } Bias_example;
-
 static double independent_table(gsl_rng *rng, gsl_matrix *n, unsigned N,
                                 Count_bias *cb, Error *err)
 {
@@ -476,7 +473,6 @@ static void test_two_bits(void)
         CU_ASSERT_DOUBLE_EQUAL(routes[k], 2.0, 1e-12);
     gsl_matrix_free(p);
 }
-
 static void random_joint(gsl_rng *rng, gsl_matrix *p, bool with_zeros)
 {
     random_distribution(rng, p->data, p->size1 * p->size2, 0.7);   /* tda == size2 */
@@ -490,7 +486,6 @@ static void random_joint(gsl_rng *rng, gsl_matrix *p, bool with_zeros)
         gsl_matrix_scale(p, 1.0 / kept);
     }
 }
-
 static void test_identities_on_random_joints(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -565,7 +560,6 @@ static void test_count_bias(void)
     CU_ASSERT(fabs(e.big_mean - e.big_full) < 4.0 * sd / sqrt((double)e.tables));
     CU_ASSERT(e.mean > e.cb.bias_mm);                       /* the text's claim */
 }
-
 static void test_bias_on_independent_tables(void)
 {
     enum { R = 3, C = 4, M = 4000 };
@@ -645,21 +639,21 @@ static void test_mutinfo_cli(void)
     expect_mi_rejection("--chains 5 --joint counts.tsv -o out.tsv",
                         "separate modes");
     expect_mi_rejection("--bogus", "unknown option");
-    Run r = run_program("--joint counts.tsv");        /* p = (3/8, 1/8; 1/8, 3/8) */
-    CU_ASSERT(r.status == 0);
-    double I = 1.0 - (0.75 * log2(1 / 0.75) + 0.25 * log2(4.0));   /* 1 - h(1/4) */
-    char want[160];
-    snprintf(want, sizeof want, "sum %.12g", I);
-    CU_ASSERT(strstr(r.out, want) != NULL);
-    snprintf(want, sizeof want, "corrected I(X;Y) = %.6g bits", /* N = 80, m = 4 */
-             I - 1.0 / (160.0 * log(2.0)));
-    CU_ASSERT(strstr(r.out, "read as counts (whole numbers, N = 80)") != NULL);
-    CU_ASSERT(strstr(r.out, want) != NULL);
-    write_test_file("probs.tsv", "0.375 0.125\n0.125 0.375\n");
-    r = run_program("--joint probs.tsv");
-    CU_ASSERT(r.status == 0 && strstr(r.out, "no bias estimate") != NULL);
-    r = run_program("--chains 20 -o out.tsv");
-    CU_ASSERT(r.status == 0 && test_file_exists("out.tsv"));
+        Run r = run_program("--joint counts.tsv");        /* p = (3/8, 1/8; 1/8, 3/8) */
+        CU_ASSERT(r.status == 0);
+        double I = 1.0 - (0.75 * log2(1 / 0.75) + 0.25 * log2(4.0));   /* 1 - h(1/4) */
+        char want[160];
+        snprintf(want, sizeof want, "sum %.12g", I);
+        CU_ASSERT(strstr(r.out, want) != NULL);
+        snprintf(want, sizeof want, "corrected I(X;Y) = %.6g bits", /* N = 80, m = 4 */
+                 I - 1.0 / (160.0 * log(2.0)));
+        CU_ASSERT(strstr(r.out, "read as counts (whole numbers, N = 80)") != NULL);
+        CU_ASSERT(strstr(r.out, want) != NULL);
+        write_test_file("probs.tsv", "0.375 0.125\n0.125 0.375\n");
+        r = run_program("--joint probs.tsv");
+        CU_ASSERT(r.status == 0 && strstr(r.out, "no bias estimate") != NULL);
+        r = run_program("--chains 20 -o out.tsv");
+        CU_ASSERT(r.status == 0 && test_file_exists("out.tsv"));
 }
 int main(void)
 {
