@@ -2,7 +2,8 @@
  * iteration in the log domain, for one beta or a sweep; its critical beta;
  * rate-distortion by Blahut-Arimoto.
  *
- * Tangled from chapters/23-6-ib.nw and chapters/support.nw of the book
+ * Tangled from chapters/23-6-ib.nw, chapters/p6-ib.nw and chapters/support.nw
+ * of the book
  * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 ib.c $(pkg-config --cflags --libs gsl) -o ib
@@ -250,7 +251,6 @@ static Progress progress_start(bool on)
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     return p;
 }
-
 static void progress_tick(Progress *p, long iteration)
 {
     struct timespec now;
@@ -264,7 +264,6 @@ static void progress_tick(Progress *p, long iteration)
     p->shown = true;
     fprintf(stderr, "\rib: %s, iteration %ld (%.0f s)      ", p->what, iteration, t);
 }
-
 static void progress_stage(Progress *p, const char *fmt, ...)
 {
     if (p == NULL || !p->on)
@@ -322,7 +321,6 @@ static void ib_free(Bottleneck *b)
     gsl_matrix_free(b->q_next);
     free(b);
 }
-
 enum { IB_MAX_CLUSTERS = 1024 };
 static const double IB_MIX = 1e-9;      /* what a sweep mixes in before each beta */
 
@@ -484,7 +482,6 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     b->iterations = max_iter;
     return 1;
 }
-
 static bool ib_finite(const Bottleneck *b)
 {
     bool ok = isfinite(b->Ixt) && isfinite(b->Ity) && isfinite(b->L);
@@ -492,7 +489,6 @@ static bool ib_finite(const Bottleneck *b)
         ok = isfinite(b->q->data[k]);               /* tda == nt */
     return ok;
 }
-
 static void ib_random_encoder(Bottleneck *b, gsl_rng *rng)
 {
     double alpha[IB_MAX_CLUSTERS];
@@ -608,7 +604,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
     free(py);
     return beta_c;
 }
-static bool same_row(const gsl_matrix *m, size_t a, size_t b)
+static bool ib_same_row(const gsl_matrix *m, size_t a, size_t b)
 {
     for (size_t y = 0; y < m->size2; y++)
         if (gsl_matrix_get(m, a, y) != gsl_matrix_get(m, b, y))
@@ -636,7 +632,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
         }
         for (size_t x = 0; x < nx; x++) {
             size_t g = 0;
-            while (g < n && !same_row(cond, x, first[g]))
+            while (g < n && !ib_same_row(cond, x, first[g]))
                 g++;
             if (g == n)
                 first[n++] = x;
@@ -665,7 +661,6 @@ typedef struct {
     int iterations;
     bool converged;
 } Ib_point;
-
 static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
 {
     size_t used = 0;
@@ -675,14 +670,12 @@ static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
     *p = (Ib_point){beta, Ixt < 1e-12 ? 0.0 : Ixt, Ity < 1e-12 ? 0.0 : Ity, used,
                     b->iterations, limit == 0};     /* below 1e-12: rounding */
 }
-
 static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas)
 {
     const double s0 = 1.0 / beta_max, s1 = 1.0 / beta_min;
     for (size_t i = 0; i < n; i++)               /* uniform in the slope 1/beta */
         betas[i] = 1.0 / (s0 + (s1 - s0) * (double)i / (double)(n - 1));
 }
-
 static void mix_in_marginal(Bottleneck *b, double delta)
 {
     ib_decoder(b);                                  /* brings p(t) up to date */
@@ -692,7 +685,6 @@ static void mix_in_marginal(Bottleneck *b, double delta)
             *q = (1.0 - delta) * *q + delta * gsl_vector_get(b->pt, t);
         }
 }
-
 static void ib_sweep_on(Bottleneck *b, const double *betas, size_t n, double tol,
                         int max_iter, Ib_point *curve)
 {
@@ -799,7 +791,6 @@ static double star(double e, double a)              /* BSC(e) after BSC(a) */
 {
     return e * (1.0 - a) + (1.0 - e) * a;
 }
-
 static double h2_minus(double a, void *v)
 {
     return h2(a) - *(const double *)v;
@@ -828,8 +819,7 @@ static double h2_inverse(double v)
     gsl_root_fsolver_free(s);
     return a;
 }
-
-static double gerber(double R, double eps)          /* (eq:gerber1), bits */
+static double gerber(double R, double eps)          /* Mrs Gerber's curve, bits */
 {
     return 1.0 - h2(star(eps, h2_inverse(1.0 - R)));
 }
@@ -838,7 +828,6 @@ typedef struct {
     double variation, variation_start;
     int iterations, trials;
 } One_bit;
-
 static int one_bit_compute(One_bit *ob, Error *err)
 {
     const double eps = 0.1, joint[4] = {0.5 * (1 - eps), 0.5 * eps, 0.5 * eps,
@@ -906,12 +895,12 @@ static gsl_matrix *address_joint(int k, int nuisance, double eps, Error *err)
     return pxy;
 }
 
-static double address_F(double R, int k, double eps)     /* (eq:gerberk), bits */
+static double address_F(double R, int k, double eps)     /* k copies of it */
 {
     return R >= k ? k * (1.0 - h2(eps)) : k * gerber(R / k, eps);
 }
 
-static double address_beta(double R, int k, double eps)  /* (eq:gerberslope) */
+static double address_beta(double R, int k, double eps)  /* 1 / its slope */
 {
     double a = h2_inverse(1.0 - R / k), b = star(eps, a);
     return log2((1.0 - a) / a) / ((1.0 - 2.0 * eps) * log2((1.0 - b) / b));
@@ -1505,9 +1494,9 @@ typedef struct {
     double beta, tol, beta_min, beta_max;
     long clusters, max_iter, seed, points;
     bool beta_given, sweep, sweep_given, quiet, full;
-} Options;
+} Ib_options;
 
-static void usage(FILE *fp)
+static void ib_usage(FILE *fp)
 {
     fputs(
 "Usage: ib [OPTION]...\n"
@@ -1544,7 +1533,7 @@ static void usage(FILE *fp)
 "      --macros FILE     (examples) write the numbers as LaTeX macros\n"
 "      --values FILE     (examples) write 'key<TAB>value' lines for `make verify`\n"
 "      --curve FILE      (examples) write the data of the Example 23.2 figures\n"
-"      --rd-curve FILE   (examples) write the data of the Example G figure\n"
+"      --rd-curve FILE   (examples) write the data of the 23.6B figure\n"
 "  -h, --help            show this help and exit\n"
 "\n"
 "Inputs x with equal rows p(y|x) are merged first; the curve is unchanged.\n"
@@ -1557,7 +1546,7 @@ static void usage(FILE *fp)
 "Exit status: 0 on success, 1 on bad input, 2 if the iteration limit came first.\n",
           fp);
 }
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int ib_parse_options(int argc, char *argv[], Ib_options *opt, Error *err)
 {
     static const struct option longopts[] = {
         {"joint", required_argument, NULL, 'j'},
@@ -1579,7 +1568,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *opt = (Options){.tol = 1e-12, .beta_min = 1.0, .beta_max = 200.0,
+    *opt = (Ib_options){.tol = 1e-12, .beta_min = 1.0, .beta_max = 200.0,
                      .max_iter = 100000, .seed = 1, .points = 100};
     int c;
     opterr = 0;
@@ -1666,7 +1655,6 @@ static int rows_positive(const gsl_matrix *raw, const gsl_matrix *pxy,
     }
     return 0;
 }
-
 static void write_encoder(FILE *fp, const Bottleneck *b, const size_t *group,
                           size_t nx)
 {
@@ -1676,7 +1664,7 @@ static void write_encoder(FILE *fp, const Bottleneck *b, const size_t *group,
                     t + 1 < b->nt ? '\t' : '\n');
 }
 
-static int run_one_beta(const Options *opt, const gsl_matrix *merged,
+static int run_one_beta(const Ib_options *opt, const gsl_matrix *merged,
                         const size_t *group, size_t nx, const Count_bias *cb,
                         Progress *progress, Error *err)
 {
@@ -1731,7 +1719,7 @@ static int run_one_beta(const Options *opt, const gsl_matrix *merged,
     gsl_rng_free(rng);
     return status;
 }
-static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
+static int run_sweep(const Ib_options *opt, const gsl_matrix *merged, size_t nx,
                      const Count_bias *cb, Progress *progress, Error *err)
 {
     const size_t n = (size_t)opt->points, ng = merged->size1;
@@ -1789,7 +1777,7 @@ static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
     return status;
 }
 
-static int run_on_joint(const Options *opt, Progress *progress, Error *err)
+static int run_on_joint(const Ib_options *opt, Progress *progress, Error *err)
 {
     gsl_matrix *pxy = read_matrix(opt->joint, err), *copy = NULL, *merged = NULL;
     size_t *group = NULL;
@@ -1815,7 +1803,7 @@ static int run_on_joint(const Options *opt, Progress *progress, Error *err)
 }
 static void print_one_bit(const One_bit *ob)
 {
-    printf("Example F: X a fair bit, Y = X flipped with probability %g; |T| = 2\n",
+    printf("Worked example 23.6A: X a fair bit, Y = X flipped with probability %g; |T| = 2\n",
            ob->eps);
     printf("  I(X;Y) = %.10g bits, critical beta = %.10g\n", ob->Ixy, ob->beta_c);
     printf("  beta %g: I(X;T) = %.10g, I(T;Y) = %.10g bits (%d iterations)\n",
@@ -1936,10 +1924,12 @@ static void write_address_curve(FILE *fp, const Noisy_address *a)
     }
     fprintf(fp, "\n\n# critical beta\n%.10g\t0\n%.10g\t%d\n", a->beta_c, a->beta_c,
             a->k + a->nuisance);
+    fprintf(fp, "\n\n# the six-bit point: I(X;T)\tI(T;Y)\tbeta\n%.10g\t%.10g\t%.10g\n",
+            a->Ixt_star, a->Ity_star, a->beta_star);
 }
 static void print_coin(const Coin *c)
 {
-    printf("Example G: Bernoulli(%g) source, Hamming distortion, Blahut-Arimoto\n",
+    printf("Worked example 23.6B: Bernoulli(%g) source, Hamming distortion, Blahut-Arimoto\n",
            c->p);
     printf("  h(p) = %.10g bits, critical slope %.10g; %d slopes, largest error "
            "%.3g bits in R, %.3g in D\n", c->Hp, c->s_c, RD_POINTS, c->worst,
@@ -1967,21 +1957,22 @@ static void write_coin_curve(FILE *fp, const Coin *c)
     for (int i = 0; i < RD_POINTS; i++)
         fprintf(fp, "%g\t%.10g\t%.10g\n", c->pts[i].s, c->pts[i].D, c->pts[i].R);
 }
-static void write_example_values(FILE *fp, const One_bit *ob,
+static void ib_write_example_values(FILE *fp, const One_bit *ob,
                                  const Noisy_address *a, const Coin *c)
 {
-    fprintf(fp, "D.Ixy\t%.17g\nD.betac\t%.17g\nD.Fgap\t%.17g\n", ob->Ixy,
-            ob->beta_c, ob->Ity - ob->F);
-    fprintf(fp, "A.HX\t%.17g\nA.Ixy\t%.17g\nA.betac\t%.17g\n", a->HX, a->Ixy,
-            a->beta_c);
-    fprintf(fp, "A.Ixt6\t%.17g\nA.beta6\t%.17g\nA.Ity6\t%.17g\n", a->Ixt_star,
-            a->beta_star, a->Ity_star);
-    fprintf(fp, "E.Hp\t%.17g\nE.sc\t%.17g\n", c->Hp, c->s_c);
+    fprintf(fp, "23.6A.Ixy\t%.17g\n23.6A.betac\t%.17g\n23.6A.Fgap\t%.17g\n",
+            ob->Ixy, ob->beta_c, ob->Ity - ob->F);
+    fprintf(fp, "23.2.HX\t%.17g\n23.2.Ixy\t%.17g\n23.2.betac\t%.17g\n", a->HX,
+            a->Ixy, a->beta_c);
+    fprintf(fp, "23.2.Ixt6\t%.17g\n23.2.beta6\t%.17g\n23.2.Ity6\t%.17g\n",
+            a->Ixt_star, a->beta_star, a->Ity_star);
+    fprintf(fp, "23.6B.Hp\t%.17g\n23.6B.sc\t%.17g\n", c->Hp, c->s_c);
     for (int i = 0; i < RD_POINTS; i += 7)
-        fprintf(fp, "E.R%d\t%.17g\nE.D%d\t%.17g\n", i, c->pts[i].R, i, c->pts[i].D);
+        fprintf(fp, "23.6B.R%d\t%.17g\n23.6B.D%d\t%.17g\n", i, c->pts[i].R, i,
+                c->pts[i].D);
 }
 
-static void write_example_files(Outfile *out, const One_bit *ob,
+static void ib_write_example_files(Outfile *out, const One_bit *ob,
                                 const Noisy_address *a, const Coin *c)
 {
     if (out[0].fp != NULL) {
@@ -1991,7 +1982,7 @@ static void write_example_files(Outfile *out, const One_bit *ob,
         write_coin_macros(out[0].fp, c);
     }
     if (out[1].fp != NULL)
-        write_example_values(out[1].fp, ob, a, c);
+        ib_write_example_values(out[1].fp, ob, a, c);
     if (out[2].fp != NULL)
         write_address_curve(out[2].fp, a);
     if (out[3].fp != NULL)
@@ -2006,8 +1997,7 @@ static bool examples_finite(const One_bit *ob, const Noisy_address *a)
     return ok && (a->npoints == 0 || (isfinite(a->Ity_star)
                                       && isfinite(a->anneal_last.Ity)));
 }
-
-static int run_examples(const Options *opt, Progress *progress, Error *err)
+static int ib_run_examples(const Ib_options *opt, Progress *progress, Error *err)
 {
     One_bit ob;
     Coin coin;
@@ -2035,7 +2025,7 @@ static int run_examples(const Options *opt, Progress *progress, Error *err)
     else {
         print_address(a);
         print_coin(&coin);
-        write_example_files(out, &ob, a, &coin);
+        ib_write_example_files(out, &ob, a, &coin);
         if (stdout_written(err) == 0 && outfiles_commit(out, 4, err) == 0)
             status = 0;
     }
@@ -2049,13 +2039,13 @@ done:
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Ib_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
+    int status = ib_parse_options(argc, argv, &opt, &err);
     Progress progress = progress_start(!opt.quiet && isatty(STDERR_FILENO));
     if (status == 0)
         status = opt.joint ? run_on_joint(&opt, &progress, &err)
-                           : run_examples(&opt, &progress, &err);
+                           : ib_run_examples(&opt, &progress, &err);
     progress_end(&progress);
-    return finish("ib", status, &err, usage);
+    return finish("ib", status, &err, ib_usage);
 }

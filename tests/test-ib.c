@@ -1,5 +1,5 @@
 /* test-ib.c -- CUnit tests of section 23.6 (the Information Bottleneck).
- * Tangled from chapters/23-6-ib.nw.  Expected values: the self-consistent
+ * Tangled from chapters/23-6-ib.nw and chapters/p6-ib.nw.  Expected values: the self-consistent
  * equations themselves, finite differences of the Lagrangian, the
  * data-processing bounds, the inequalities every optimal curve obeys, the
  * closed forms of Mrs Gerber's lemma (one bit and k bits), the critical beta
@@ -213,7 +213,6 @@ static Progress progress_start(bool on)
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     return p;
 }
-
 static void progress_tick(Progress *p, long iteration)
 {
     struct timespec now;
@@ -227,7 +226,6 @@ static void progress_tick(Progress *p, long iteration)
     p->shown = true;
     fprintf(stderr, "\rib: %s, iteration %ld (%.0f s)      ", p->what, iteration, t);
 }
-
 static void progress_stage(Progress *p, const char *fmt, ...)
 {
     if (p == NULL || !p->on)
@@ -285,7 +283,6 @@ static void ib_free(Bottleneck *b)
     gsl_matrix_free(b->q_next);
     free(b);
 }
-
 enum { IB_MAX_CLUSTERS = 1024 };
 static const double IB_MIX = 1e-9;      /* what a sweep mixes in before each beta */
 
@@ -447,7 +444,6 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     b->iterations = max_iter;
     return 1;
 }
-
 static bool ib_finite(const Bottleneck *b)
 {
     bool ok = isfinite(b->Ixt) && isfinite(b->Ity) && isfinite(b->L);
@@ -455,7 +451,6 @@ static bool ib_finite(const Bottleneck *b)
         ok = isfinite(b->q->data[k]);               /* tda == nt */
     return ok;
 }
-
 static void ib_random_encoder(Bottleneck *b, gsl_rng *rng)
 {
     double alpha[IB_MAX_CLUSTERS];
@@ -571,7 +566,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
     free(py);
     return beta_c;
 }
-static bool same_row(const gsl_matrix *m, size_t a, size_t b)
+static bool ib_same_row(const gsl_matrix *m, size_t a, size_t b)
 {
     for (size_t y = 0; y < m->size2; y++)
         if (gsl_matrix_get(m, a, y) != gsl_matrix_get(m, b, y))
@@ -599,7 +594,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
         }
         for (size_t x = 0; x < nx; x++) {
             size_t g = 0;
-            while (g < n && !same_row(cond, x, first[g]))
+            while (g < n && !ib_same_row(cond, x, first[g]))
                 g++;
             if (g == n)
                 first[n++] = x;
@@ -628,7 +623,6 @@ typedef struct {
     int iterations;
     bool converged;
 } Ib_point;
-
 static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
 {
     size_t used = 0;
@@ -638,14 +632,12 @@ static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
     *p = (Ib_point){beta, Ixt < 1e-12 ? 0.0 : Ixt, Ity < 1e-12 ? 0.0 : Ity, used,
                     b->iterations, limit == 0};     /* below 1e-12: rounding */
 }
-
 static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas)
 {
     const double s0 = 1.0 / beta_max, s1 = 1.0 / beta_min;
     for (size_t i = 0; i < n; i++)               /* uniform in the slope 1/beta */
         betas[i] = 1.0 / (s0 + (s1 - s0) * (double)i / (double)(n - 1));
 }
-
 static void mix_in_marginal(Bottleneck *b, double delta)
 {
     ib_decoder(b);                                  /* brings p(t) up to date */
@@ -655,7 +647,6 @@ static void mix_in_marginal(Bottleneck *b, double delta)
             *q = (1.0 - delta) * *q + delta * gsl_vector_get(b->pt, t);
         }
 }
-
 static void ib_sweep_on(Bottleneck *b, const double *betas, size_t n, double tol,
                         int max_iter, Ib_point *curve)
 {
@@ -762,7 +753,6 @@ static double star(double e, double a)              /* BSC(e) after BSC(a) */
 {
     return e * (1.0 - a) + (1.0 - e) * a;
 }
-
 static double h2_minus(double a, void *v)
 {
     return h2(a) - *(const double *)v;
@@ -791,8 +781,7 @@ static double h2_inverse(double v)
     gsl_root_fsolver_free(s);
     return a;
 }
-
-static double gerber(double R, double eps)          /* (eq:gerber1), bits */
+static double gerber(double R, double eps)          /* Mrs Gerber's curve, bits */
 {
     return 1.0 - h2(star(eps, h2_inverse(1.0 - R)));
 }
@@ -801,7 +790,6 @@ typedef struct {
     double variation, variation_start;
     int iterations, trials;
 } One_bit;
-
 static int one_bit_compute(One_bit *ob, Error *err)
 {
     const double eps = 0.1, joint[4] = {0.5 * (1 - eps), 0.5 * eps, 0.5 * eps,
@@ -869,12 +857,12 @@ static gsl_matrix *address_joint(int k, int nuisance, double eps, Error *err)
     return pxy;
 }
 
-static double address_F(double R, int k, double eps)     /* (eq:gerberk), bits */
+static double address_F(double R, int k, double eps)     /* k copies of it */
 {
     return R >= k ? k * (1.0 - h2(eps)) : k * gerber(R / k, eps);
 }
 
-static double address_beta(double R, int k, double eps)  /* (eq:gerberslope) */
+static double address_beta(double R, int k, double eps)  /* 1 / its slope */
 {
     double a = h2_inverse(1.0 - R / k), b = star(eps, a);
     return log2((1.0 - a) / a) / ((1.0 - 2.0 * eps) * log2((1.0 - b) / b));
@@ -1200,7 +1188,6 @@ typedef struct {
     double q[PLAIN_MAX][PLAIN_MAX], pt[PLAIN_MAX], pyt[PLAIN_MAX][PLAIN_MAX];
     double Ixt, Ity;                                /* bits */
 } Plain;
-
 static void plain_setup(Plain *P, const double *joint, size_t nx, size_t ny,
                         size_t nt)
 {
@@ -1232,7 +1219,6 @@ static void plain_decoder(Plain *P)
         }
     }
 }
-
 static void plain_measure(Plain *P)
 {
     P->Ixt = P->Ity = 0.0;
@@ -1256,7 +1242,6 @@ static double plain_divergence(const Plain *P, size_t x, size_t t)
         }
     return D;
 }
-
 static void plain_encoder(Plain *P, double beta, double next[][PLAIN_MAX])
 {
     for (size_t x = 0; x < P->nx; x++) {
@@ -1298,23 +1283,12 @@ static void plain_solve(Plain *P, double beta, double tol, int max_iter)
         L_prev = L;
     }
 }
-
 static void plain_mix(Plain *P, double delta)
 {
     plain_decoder(P);
     for (size_t x = 0; x < P->nx; x++)
         for (size_t t = 0; t < P->nt; t++)
             P->q[x][t] = (1.0 - delta) * P->q[x][t] + delta * P->pt[t];
-}
-static void test_progress(void)
-{
-    Progress off = progress_start(false), on = progress_start(true);
-    progress_stage(&off, "a stage");
-    progress_tick(&off, 64);
-    progress_tick(&on, 64);                 /* well within two seconds */
-    CU_ASSERT(!off.shown && !on.shown);
-    progress_end(&off);
-    progress_end(&on);
 }
 static void test_one_bit(void)
 {
@@ -1330,7 +1304,6 @@ static void test_one_bit(void)
     CU_ASSERT(ob.variation_start > 1e-3);
     CU_ASSERT_DOUBLE_EQUAL(ob.beta_c, 1.0 / 0.64, 1e-12);
 }
-
 static void test_random_joints(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1392,7 +1365,6 @@ static void compare_one(const double *w, size_t nx, size_t ny, size_t nt,
         CU_ASSERT(b->Ixt / M_LN2 < 1e-12);                 /* closed form */
     ib_free(b);
 }
-
 static void compare_sweep(const double *w, size_t nx, size_t ny, const char *what)
 {
     gsl_matrix_const_view pxy = gsl_matrix_const_view_array(w, nx, ny);
@@ -1421,7 +1393,6 @@ static void compare_sweep(const double *w, size_t nx, size_t ny, const char *wha
     CU_ASSERT(c[11].Ixt < 1e-9);                 /* beta = 0.8: trivial */
     ib_free(b);
 }
-
 static void compare_with_plain(const double *w, size_t nx, size_t ny, gsl_rng *rng,
                                const char *what)
 {
@@ -1480,11 +1451,11 @@ static void test_sparse_families(void)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     CU_ASSERT_FATAL(rng != NULL);
     gsl_rng_set(rng, 37);
-    const double issue3[9] = {1, 0, 1, 0, 0, 1, 0, 1, 1};
+    const double once_failing[9] = {1, 0, 1, 0, 0, 1, 0, 1, 1};
     const double two[4] = {0.497, 0, 0, 53};
     const double four[16] = {3, 0, 1, 2, 1, 1, 0, 2, 2, 2, 2, 0, 1, 3, 1, 1};
     double w[PLAIN_MAX * PLAIN_MAX];
-    normalised_copy(issue3, 9, w);
+    normalised_copy(once_failing, 9, w);
     compare_with_plain(w, 3, 3, rng, "1 0 1 / 0 0 1 / 0 1 1");
     normalised_copy(two, 4, w);
     compare_with_plain(w, 2, 2, rng, "0.497 0 / 0 53");
@@ -1545,7 +1516,7 @@ static void check_curve(const Ib_point *c, size_t n, double Ixy, double tol)
         double dF = hi->Ity - lo->Ity, dR = hi->Ixt - lo->Ixt;
         CU_ASSERT(hi->converged && lo->converged);
         CU_ASSERT(dF >= -tol && dR >= -tol);                 /* monotone */
-        CU_ASSERT(lo->beta * dF <= dR + tol);                /* (eq:sandwich) */
+        CU_ASSERT(lo->beta * dF <= dR + tol);                /* the sandwich */
         CU_ASSERT(dR <= hi->beta * dF + tol);
     }
     for (size_t i = 0; i < n; i++) {
@@ -1654,6 +1625,16 @@ static void test_rate_distortion(void)
         CU_ASSERT_DOUBLE_EQUAL(q.R, 1.0 - h2(D), 1e-6);
     }
 }
+static void test_progress(void)
+{
+    Progress off = progress_start(false), on = progress_start(true);
+    progress_stage(&off, "a stage");
+    progress_tick(&off, 64);
+    progress_tick(&on, 64);                 /* well within two seconds */
+    CU_ASSERT(!off.shown && !on.shown);
+    progress_end(&off);
+    progress_end(&on);
+}
 static void expect_ib_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "enc.tsv");
@@ -1713,14 +1694,16 @@ static void test_ib_cli(void)
     expect_rejection_of("--joint vanish.tsv --beta 2 -o enc2.tsv", "vanishes", "enc2.tsv");
     expect_rejection_of("--joint j.tsv --sweep --full", "worked examples", "enc2.tsv");
     r = run_program("--quiet");
-    CU_ASSERT(r.status == 0 && strstr(r.out, "Example F") != NULL
-              && strstr(r.out, "Example G") != NULL && strstr(r.out, "ib --full") != NULL);
+    CU_ASSERT(r.status == 0 && strstr(r.out, "Worked example 23.6A") != NULL
+              && strstr(r.out, "Worked example 23.6B") != NULL
+              && strstr(r.out, "ib --full") != NULL);
 }
 int main(void)
 {
     static const char *const suites[] = {"23.6 information bottleneck"};
     static const Test_entry tests[] = {
-        {0, "one bit: closed form, tangent, residual, variation", test_one_bit},
+        {0, "worked example 23.6A, one bit: closed form, tangent, residual, "
+            "variation", test_one_bit},
         {0, "the progress line: silent when off and in the first seconds",
          test_progress},
         {0, "random joints: stationary, consistent, data processing",
@@ -1737,7 +1720,8 @@ int main(void)
          test_random_curves},
         {0, "Example 23.2: the closed form, the six-bit point, random starts",
          test_example_address},
-        {0, "Blahut-Arimoto against h(p) - h(D)", test_rate_distortion},
+        {0, "worked example 23.6B: Blahut-Arimoto against h(p) - h(D)",
+         test_rate_distortion},
         {0, "command line: bad input, one solution, a sweep", test_ib_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }

@@ -659,11 +659,12 @@ int main(void)
 {
     static const char *const suites[] = {"23.5 mutual information"};
     static const Test_entry tests[] = {
-        {0, "the two-bit example against its closed form", test_two_bits},
+        {0, "worked example 23.5A against its closed form", test_two_bits},
         {0, "four routes to I(X;Y) agree on random joints",
          test_identities_on_random_joints},
         {0, "divergence: Bernoulli closed form, zeros", test_divergence_and_zeros},
-        {0, "counts: the bias estimates against hand counts", test_count_bias},
+        {0, "counts: the bias estimates against hand counts and worked example "
+            "23.5B", test_count_bias},
         {0, "counts: mean plug-in I of independent tables vs (r-1)(c-1)/(2N ln 2)",
          test_bias_on_independent_tables},
         {0, "data processing on 1000 random chains", test_data_processing},
