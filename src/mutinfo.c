@@ -842,7 +842,6 @@ static void print_count_bias(FILE *fp, const Count_bias *cb, double I)
             cb->bias_mm, cb->cells, cb->rows, cb->cols, I - cb->bias_mm,
             cb->bias_full);
 }
-
 static void print_bias_example(const Bias_example *e)
 {
     printf("Worked example 23.5B: %u pairs, X uniform on %zu values, Y uniform on %zu, "
