@@ -1,6 +1,9 @@
 # dpi-scatter.gp -- Figure "the data-processing inequality on random chains".
-# Tangled from chapters/23-5-mutinfo.nw.  Usage:
-#   gnuplot -e "datafile='build/out/dpi-chains.tsv'" dpi-scatter.gp
+# Tangled from chapters/p5-mutinfo.nw.  Usage, in the figure directory:
+#   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
+#       dpi-scatter.gp
+# (or -e "datafile='build/out/dpi-chains.tsv'").
+if (!exists("datafile")) datafile = outdir.'dpi-chains.tsv'
 set terminal cairolatex pdf size 9cm,8cm
 set output 'dpi-scatter.tex'
 set size ratio -1

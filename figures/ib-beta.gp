@@ -1,6 +1,9 @@
 # ib-beta.gp -- Figure "the two informations of Example 23.2 against beta".
-# Tangled from chapters/23-6-ib.nw.  Usage:
-#   gnuplot -e "datafile='build/out/ib-curve.dat'" ib-beta.gp
+# Tangled from chapters/p6-ib.nw.  Usage, in the figure directory:
+#   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
+#       ib-beta.gp
+# (or -e "datafile='build/out/ib-curve.dat'").
+if (!exists("datafile")) datafile = outdir.'ib-curve.dat'
 set terminal cairolatex pdf size 11cm,6.5cm
 set output 'ib-beta.tex'
 set logscale x
@@ -9,7 +12,7 @@ set xrange [1:*]
 set yrange [0:8]
 set xlabel '$\beta$'
 set ylabel 'bits'
-set key at graph 0.95, graph 0.4 Left reverse samplen 2
+set key at graph 0.95, graph 0.3 Left reverse samplen 2
 plot datafile index 0 using 1:2 with linespoints pt 7 ps 0.3 lc rgb '#1f4e79' \
         title '$I(X;T)$', \
      datafile index 0 using 1:3 with linespoints pt 5 ps 0.3 lc rgb '#c0392b' \

@@ -2,7 +2,8 @@
  * iteration in the log domain, for one beta or a sweep; its critical beta;
  * rate-distortion by Blahut-Arimoto.
  *
- * Tangled from chapters/23-6-ib.nw and chapters/support.nw of the book
+ * Tangled from chapters/23-6-ib.nw, chapters/p6-ib.nw and chapters/support.nw
+ * of the book
  * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 ib.c $(pkg-config --cflags --libs gsl) -o ib
@@ -120,7 +121,7 @@ static double entropy(const double *p, size_t n, size_t stride)
         H -= xlog2x_over(p[k * stride], 1.0);
     return H;
 }
-
+/* <<the Kullback--Leibler divergence>> */
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
     double cross = 0.0;                   /* D = cross-entropy - entropy */
@@ -161,7 +162,7 @@ static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
     free(row);
     return H;
 }
-
+/* <<conditional entropy, column by column>> */
 static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 {
     double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
@@ -180,9 +181,9 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 /* <<mutual information, four ways>> */
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
-    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+    double I_sum, I_hy, I_hx, I_kl; /* the sum, two entropy differences, KL */
 } Info;
-
+/* <<compute every measure of one joint distribution>> */
 static int information(const gsl_matrix *pxy, Info *info, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;
@@ -200,6 +201,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     info->HY = entropy(py, ny, 1);
     info->HYgX = cond_entropy_rows(pxy, px);
     info->HXgY = cond_entropy_cols(pxy, py);
+    /* <<the sum of the definition, and the product distribution>> */
     info->I_sum = 0.0;
     for (size_t x = 0; x < nx; x++)
         for (size_t y = 0; y < ny; y++) {
@@ -218,7 +220,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
 typedef struct {
     bool counts;                /* whole numbers, 1 < N < 2^53 */
     double N;
-    size_t rows, cols, cells;   /* in use: r, c and m of (eq:mm) */
+    size_t rows, cols, cells;   /* in use: r, c and m of the bias formula */
     double bias_full, bias_mm;  /* (r-1)(c-1)/(2N ln 2), (m-r-c+1)/(2N ln 2) */
 } Count_bias;
 
@@ -243,7 +245,6 @@ static Count_bias count_bias(const gsl_matrix *n)
         cb.cols += used;
     }
     cb.counts = cb.counts && cb.N > 1.0 && cb.N < 9007199254740992.0;
-    /* <<the two bias estimates of (eq:mm)>> */
     if (cb.counts) {
         double scale = 2.0 * cb.N * M_LN2;
         cb.bias_full = ((double)cb.rows - 1.0) * ((double)cb.cols - 1.0) / scale;
@@ -265,7 +266,7 @@ static Progress progress_start(bool on)
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     return p;
 }
-
+/* <<report progress on a terminal>> */
 static void progress_tick(Progress *p, long iteration)
 {
     struct timespec now;
@@ -279,7 +280,7 @@ static void progress_tick(Progress *p, long iteration)
     p->shown = true;
     fprintf(stderr, "\rib: %s, iteration %ld (%.0f s)      ", p->what, iteration, t);
 }
-
+/* <<report progress on a terminal>> */
 static void progress_stage(Progress *p, const char *fmt, ...)
 {
     if (p == NULL || !p->on)
@@ -340,7 +341,7 @@ static void ib_free(Bottleneck *b)
     gsl_matrix_free(b->q_next);
     free(b);
 }
-
+/* <<allocate a bottleneck from a joint distribution>> */
 enum { IB_MAX_CLUSTERS = 1024 };
 static const double IB_MIX = 1e-9;      /* what a sweep mixes in before each beta */
 
@@ -355,6 +356,7 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
     Bottleneck *b = alloc_array(1, sizeof *b, err);
     if (b == NULL)
         return NULL;
+    /* <<allocate every vector and matrix of the bottleneck, or none>> */
     *b = (Bottleneck){nx, ny, nt, gsl_vector_alloc(nx), gsl_vector_calloc(ny),
                       gsl_matrix_alloc(nx, ny), gsl_vector_alloc(nx),
                       gsl_matrix_alloc(nx, nt), gsl_vector_alloc(nt),
@@ -397,6 +399,7 @@ static void ib_decoder(Bottleneck *b)
             gsl_matrix_set(b->q_next, x, t,
                            gsl_vector_get(b->px, x) * gsl_matrix_get(b->q, x, t));
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, b->q_next, b->pyx, 0.0, b->pyt);
+    /* <<divide each row of $p(t,y)$ by $p(t)$ and take logarithms>> */
     for (size_t t = 0; t < b->nt; t++) {
         double pt = 0.0;
         for (size_t x = 0; x < b->nx; x++)
@@ -442,6 +445,7 @@ static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
         gsl_vector_set(b->log_pt, t, pt > 1e-14 ? log(pt) : -HUGE_VAL);
     }
     for (size_t x = 0; x < b->nx; x++) {
+        /* <<the row of logarithms $\ln p(t)-\beta D(x,t)$, and its largest entry>> */
         double top = -HUGE_VAL, z = 0.0;
         for (size_t t = 0; t < b->nt; t++) {
             double D = gsl_matrix_get(b->D, x, t);
@@ -455,6 +459,7 @@ static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
                 gsl_matrix_set(q_out, x, t, a);
                 top = fmax(top, a);
             }
+        /* <<exponentiate the row after subtracting its largest entry, and normalise it>> */
         for (size_t t = 0; t < b->nt; t++) {            /* log-sum-exp */
             double e = exp(gsl_matrix_get(q_out, x, t) - top);
             gsl_matrix_set(q_out, x, t, e);
@@ -474,6 +479,7 @@ static void ib_measure(Bottleneck *b, double beta)
             if (q > 0.0 && pt > 0.0)
                 ixt += gsl_vector_get(b->px, x) * q * log(q / pt);
         }
+    /* <<add up $I(T;Y)$ over the live clusters>> */
     for (size_t t = 0; t < b->nt; t++)
         for (size_t y = 0; y < b->ny; y++) {
             double pyt = gsl_matrix_get(b->pyt, t, y), pt = gsl_vector_get(b->pt, t);
@@ -492,6 +498,7 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     for (b->iterations = 1; b->iterations <= max_iter; b->iterations++) {
         if (b->iterations % 64 == 0)
             progress_tick(b->progress, b->iterations);
+        /* <<take one step of the three equations and measure how far the encoder moved>> */
         ib_encoder(b, beta, b->q_next);
         double move = 0.0;
         for (size_t k = 0; k < b->nx * b->nt; k++)
@@ -508,7 +515,7 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     b->iterations = max_iter;
     return 1;
 }
-
+/* <<iterate until the encoder settles>> */
 static bool ib_finite(const Bottleneck *b)
 {
     bool ok = isfinite(b->Ixt) && isfinite(b->Ity) && isfinite(b->L);
@@ -516,7 +523,7 @@ static bool ib_finite(const Bottleneck *b)
         ok = isfinite(b->q->data[k]);               /* tda == nt */
     return ok;
 }
-
+/* <<iterate until the encoder settles>> */
 static void ib_random_encoder(Bottleneck *b, gsl_rng *rng)
 {
     double alpha[IB_MAX_CLUSTERS];
@@ -577,6 +584,7 @@ static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int tr
             }
         }
         gsl_matrix_scale(dq, 1.0 / big);
+        /* <<take the central difference of $\mathcal L$ along the perturbation>> */
         double plus, minus;
         gsl_matrix_memcpy(qh, q0);
         gsl_matrix_scale(dq, h);
@@ -638,7 +646,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
     return beta_c;
 }
 /* <<merge the inputs that predict the same distribution of [[y]]>> */
-static bool same_row(const gsl_matrix *m, size_t a, size_t b)
+static bool ib_same_row(const gsl_matrix *m, size_t a, size_t b)
 {
     for (size_t y = 0; y < m->size2; y++)
         if (gsl_matrix_get(m, a, y) != gsl_matrix_get(m, b, y))
@@ -668,7 +676,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
         /* <<give each input the group of the first input with the same row>> */
         for (size_t x = 0; x < nx; x++) {
             size_t g = 0;
-            while (g < n && !same_row(cond, x, first[g]))
+            while (g < n && !ib_same_row(cond, x, first[g]))
                 g++;
             if (g == n)
                 first[n++] = x;
@@ -699,7 +707,7 @@ typedef struct {
     int iterations;
     bool converged;
 } Ib_point;
-
+/* <<sweep beta downwards from the identity encoder>> */
 static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
 {
     size_t used = 0;
@@ -709,14 +717,14 @@ static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
     *p = (Ib_point){beta, Ixt < 1e-12 ? 0.0 : Ixt, Ity < 1e-12 ? 0.0 : Ity, used,
                     b->iterations, limit == 0};     /* below 1e-12: rounding */
 }
-
+/* <<sweep beta downwards from the identity encoder>> */
 static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas)
 {
     const double s0 = 1.0 / beta_max, s1 = 1.0 / beta_min;
     for (size_t i = 0; i < n; i++)               /* uniform in the slope 1/beta */
         betas[i] = 1.0 / (s0 + (s1 - s0) * (double)i / (double)(n - 1));
 }
-
+/* <<sweep beta downwards from the identity encoder>> */
 static void mix_in_marginal(Bottleneck *b, double delta)
 {
     ib_decoder(b);                                  /* brings p(t) up to date */
@@ -726,7 +734,7 @@ static void mix_in_marginal(Bottleneck *b, double delta)
             *q = (1.0 - delta) * *q + delta * gsl_vector_get(b->pt, t);
         }
 }
-
+/* <<sweep beta downwards from the identity encoder>> */
 static void ib_sweep_on(Bottleneck *b, const double *betas, size_t n, double tol,
                         int max_iter, Ib_point *curve)
 {
@@ -839,7 +847,7 @@ static double star(double e, double a)              /* BSC(e) after BSC(a) */
 {
     return e * (1.0 - a) + (1.0 - e) * a;
 }
-
+/* <<the one-bit example>> */
 static double h2_minus(double a, void *v)
 {
     return h2(a) - *(const double *)v;
@@ -854,6 +862,7 @@ static double h2_inverse(double v)
     gsl_function f = {h2_minus, &v};
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     double a = NAN;
+    /* <<iterate Brent's method until the bracket is $10^{-15}$ wide>> */
     if (s != NULL && gsl_root_fsolver_set(s, &f, 0.0, 0.5) == GSL_SUCCESS) {
         for (int it = 0; it < 200; it++) {
             if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
@@ -868,8 +877,8 @@ static double h2_inverse(double v)
     gsl_root_fsolver_free(s);
     return a;
 }
-
-static double gerber(double R, double eps)          /* (eq:gerber1), bits */
+/* <<the one-bit example>> */
+static double gerber(double R, double eps)          /* Mrs Gerber's curve, bits */
 {
     return 1.0 - h2(star(eps, h2_inverse(1.0 - R)));
 }
@@ -879,7 +888,7 @@ typedef struct {
     double variation, variation_start;
     int iterations, trials;
 } One_bit;
-
+/* <<compute the one-bit example>> */
 static int one_bit_compute(One_bit *ob, Error *err)
 {
     const double eps = 0.1, joint[4] = {0.5 * (1 - eps), 0.5 * eps, 0.5 * eps,
@@ -889,6 +898,7 @@ static int one_bit_compute(One_bit *ob, Error *err)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     int status = b && rng ? 0 : -1;
     if (status == 0) {
+        /* <<solve the one-bit example from a random start at $\beta=3$>> */
         *ob = (One_bit){eps, 3.0, 1.0 / ((1 - 2 * eps) * (1 - 2 * eps)),
                         1.0 - h2(eps), 0, 0, 0, 0, 0, 0, 0, 0, 0, 50};
         gsl_rng_set(rng, 1);
@@ -951,12 +961,12 @@ static gsl_matrix *address_joint(int k, int nuisance, double eps, Error *err)
     return pxy;
 }
 
-static double address_F(double R, int k, double eps)     /* (eq:gerberk), bits */
+static double address_F(double R, int k, double eps)     /* k copies of it */
 {
     return R >= k ? k * (1.0 - h2(eps)) : k * gerber(R / k, eps);
 }
 
-static double address_beta(double R, int k, double eps)  /* (eq:gerberslope) */
+static double address_beta(double R, int k, double eps)  /* 1 / its slope */
 {
     double a = h2_inverse(1.0 - R / k), b = star(eps, a);
     return log2((1.0 - a) / a) / ((1.0 - 2.0 * eps) * log2((1.0 - b) / b));
@@ -1136,7 +1146,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
     ib_free(b);
     return status;
 }
-/* <<compute Example G>> */
+/* <<compute worked example 23.6B>> */
 typedef struct {
     double p, Hp, s_c, worst, worst_D;
     Rd_point pts[RD_POINTS];
@@ -1581,10 +1591,10 @@ typedef struct {
     double beta, tol, beta_min, beta_max;
     long clusters, max_iter, seed, points;
     bool beta_given, sweep, sweep_given, quiet, full;
-} Options;
+} Ib_options;
 
 /* <<print the usage of ib>> */
-static void usage(FILE *fp)
+static void ib_usage(FILE *fp)
 {
     fputs(
 "Usage: ib [OPTION]...\n"
@@ -1621,7 +1631,7 @@ static void usage(FILE *fp)
 "      --macros FILE     (examples) write the numbers as LaTeX macros\n"
 "      --values FILE     (examples) write 'key<TAB>value' lines for `make verify`\n"
 "      --curve FILE      (examples) write the data of the Example 23.2 figures\n"
-"      --rd-curve FILE   (examples) write the data of the Example G figure\n"
+"      --rd-curve FILE   (examples) write the data of the 23.6B figure\n"
 "  -h, --help            show this help and exit\n"
 "\n"
 "Inputs x with equal rows p(y|x) are merged first; the curve is unchanged.\n"
@@ -1635,7 +1645,7 @@ static void usage(FILE *fp)
           fp);
 }
 /* <<parse the options of ib>> */
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int ib_parse_options(int argc, char *argv[], Ib_options *opt, Error *err)
 {
     static const struct option longopts[] = {
         {"joint", required_argument, NULL, 'j'},
@@ -1657,7 +1667,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *opt = (Options){.tol = 1e-12, .beta_min = 1.0, .beta_max = 200.0,
+    *opt = (Ib_options){.tol = 1e-12, .beta_min = 1.0, .beta_max = 200.0,
                      .max_iter = 100000, .seed = 1, .points = 100};
     int c;
     opterr = 0;
@@ -1748,7 +1758,7 @@ static int rows_positive(const gsl_matrix *raw, const gsl_matrix *pxy,
     }
     return 0;
 }
-
+/* <<run ib on the reader's joint distribution>> */
 /* <<solve the reader's problem for one beta>> */
 /* <<write the encoder, one row per input>> */
 static void write_encoder(FILE *fp, const Bottleneck *b, const size_t *group,
@@ -1760,7 +1770,7 @@ static void write_encoder(FILE *fp, const Bottleneck *b, const size_t *group,
                     t + 1 < b->nt ? '\t' : '\n');
 }
 
-static int run_one_beta(const Options *opt, const gsl_matrix *merged,
+static int run_one_beta(const Ib_options *opt, const gsl_matrix *merged,
                         const size_t *group, size_t nx, const Count_bias *cb,
                         Progress *progress, Error *err)
 {
@@ -1817,7 +1827,7 @@ static int run_one_beta(const Options *opt, const gsl_matrix *merged,
     return status;
 }
 /* <<sweep the reader's problem>> */
-static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
+static int run_sweep(const Ib_options *opt, const gsl_matrix *merged, size_t nx,
                      const Count_bias *cb, Progress *progress, Error *err)
 {
     const size_t n = (size_t)opt->points, ng = merged->size1;
@@ -1876,7 +1886,7 @@ static int run_sweep(const Options *opt, const gsl_matrix *merged, size_t nx,
     return status;
 }
 
-static int run_on_joint(const Options *opt, Progress *progress, Error *err)
+static int run_on_joint(const Ib_options *opt, Progress *progress, Error *err)
 {
     gsl_matrix *pxy = read_matrix(opt->joint, err), *copy = NULL, *merged = NULL;
     size_t *group = NULL;
@@ -1904,7 +1914,7 @@ static int run_on_joint(const Options *opt, Progress *progress, Error *err)
 /* <<print and record the one-bit example>> */
 static void print_one_bit(const One_bit *ob)
 {
-    printf("Example F: X a fair bit, Y = X flipped with probability %g; |T| = 2\n",
+    printf("Worked example 23.6A: X a fair bit, Y = X flipped with probability %g; |T| = 2\n",
            ob->eps);
     printf("  I(X;Y) = %.10g bits, critical beta = %.10g\n", ob->Ixy, ob->beta_c);
     printf("  beta %g: I(X;T) = %.10g, I(T;Y) = %.10g bits (%d iterations)\n",
@@ -2030,11 +2040,13 @@ static void write_address_curve(FILE *fp, const Noisy_address *a)
     }
     fprintf(fp, "\n\n# critical beta\n%.10g\t0\n%.10g\t%d\n", a->beta_c, a->beta_c,
             a->k + a->nuisance);
+    fprintf(fp, "\n\n# the six-bit point: I(X;T)\tI(T;Y)\tbeta\n%.10g\t%.10g\t%.10g\n",
+            a->Ixt_star, a->Ity_star, a->beta_star);
 }
-/* <<print and record Example G>> */
+/* <<print and record worked example 23.6B>> */
 static void print_coin(const Coin *c)
 {
-    printf("Example G: Bernoulli(%g) source, Hamming distortion, Blahut-Arimoto\n",
+    printf("Worked example 23.6B: Bernoulli(%g) source, Hamming distortion, Blahut-Arimoto\n",
            c->p);
     printf("  h(p) = %.10g bits, critical slope %.10g; %d slopes, largest error "
            "%.3g bits in R, %.3g in D\n", c->Hp, c->s_c, RD_POINTS, c->worst,
@@ -2063,21 +2075,22 @@ static void write_coin_curve(FILE *fp, const Coin *c)
         fprintf(fp, "%g\t%.10g\t%.10g\n", c->pts[i].s, c->pts[i].D, c->pts[i].R);
 }
 /* <<write the files of the worked examples>> */
-static void write_example_values(FILE *fp, const One_bit *ob,
+static void ib_write_example_values(FILE *fp, const One_bit *ob,
                                  const Noisy_address *a, const Coin *c)
 {
-    fprintf(fp, "D.Ixy\t%.17g\nD.betac\t%.17g\nD.Fgap\t%.17g\n", ob->Ixy,
-            ob->beta_c, ob->Ity - ob->F);
-    fprintf(fp, "A.HX\t%.17g\nA.Ixy\t%.17g\nA.betac\t%.17g\n", a->HX, a->Ixy,
-            a->beta_c);
-    fprintf(fp, "A.Ixt6\t%.17g\nA.beta6\t%.17g\nA.Ity6\t%.17g\n", a->Ixt_star,
-            a->beta_star, a->Ity_star);
-    fprintf(fp, "E.Hp\t%.17g\nE.sc\t%.17g\n", c->Hp, c->s_c);
+    fprintf(fp, "23.6A.Ixy\t%.17g\n23.6A.betac\t%.17g\n23.6A.Fgap\t%.17g\n",
+            ob->Ixy, ob->beta_c, ob->Ity - ob->F);
+    fprintf(fp, "23.2.HX\t%.17g\n23.2.Ixy\t%.17g\n23.2.betac\t%.17g\n", a->HX,
+            a->Ixy, a->beta_c);
+    fprintf(fp, "23.2.Ixt6\t%.17g\n23.2.beta6\t%.17g\n23.2.Ity6\t%.17g\n",
+            a->Ixt_star, a->beta_star, a->Ity_star);
+    fprintf(fp, "23.6B.Hp\t%.17g\n23.6B.sc\t%.17g\n", c->Hp, c->s_c);
     for (int i = 0; i < RD_POINTS; i += 7)
-        fprintf(fp, "E.R%d\t%.17g\nE.D%d\t%.17g\n", i, c->pts[i].R, i, c->pts[i].D);
+        fprintf(fp, "23.6B.R%d\t%.17g\n23.6B.D%d\t%.17g\n", i, c->pts[i].R, i,
+                c->pts[i].D);
 }
 
-static void write_example_files(Outfile *out, const One_bit *ob,
+static void ib_write_example_files(Outfile *out, const One_bit *ob,
                                 const Noisy_address *a, const Coin *c)
 {
     if (out[0].fp != NULL) {
@@ -2087,7 +2100,7 @@ static void write_example_files(Outfile *out, const One_bit *ob,
         write_coin_macros(out[0].fp, c);
     }
     if (out[1].fp != NULL)
-        write_example_values(out[1].fp, ob, a, c);
+        ib_write_example_values(out[1].fp, ob, a, c);
     if (out[2].fp != NULL)
         write_address_curve(out[2].fp, a);
     if (out[3].fp != NULL)
@@ -2102,8 +2115,8 @@ static bool examples_finite(const One_bit *ob, const Noisy_address *a)
     return ok && (a->npoints == 0 || (isfinite(a->Ity_star)
                                       && isfinite(a->anneal_last.Ity)));
 }
-
-static int run_examples(const Options *opt, Progress *progress, Error *err)
+/* <<print and record the worked examples of ib>> */
+static int ib_run_examples(const Ib_options *opt, Progress *progress, Error *err)
 {
     One_bit ob;
     Coin coin;
@@ -2131,7 +2144,7 @@ static int run_examples(const Options *opt, Progress *progress, Error *err)
     else {
         print_address(a);
         print_coin(&coin);
-        write_example_files(out, &ob, a, &coin);
+        ib_write_example_files(out, &ob, a, &coin);
         if (stdout_written(err) == 0 && outfiles_commit(out, 4, err) == 0)
             status = 0;
     }
@@ -2145,13 +2158,13 @@ done:
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Ib_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
+    int status = ib_parse_options(argc, argv, &opt, &err);
     Progress progress = progress_start(!opt.quiet && isatty(STDERR_FILENO));
     if (status == 0)
         status = opt.joint ? run_on_joint(&opt, &progress, &err)
-                           : run_examples(&opt, &progress, &err);
+                           : ib_run_examples(&opt, &progress, &err);
     progress_end(&progress);
-    return finish("ib", status, &err, usage);
+    return finish("ib", status, &err, ib_usage);
 }

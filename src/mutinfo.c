@@ -2,7 +2,8 @@
  * of discrete distributions, in bits; the data-processing inequality on random
  * Markov chains.
  *
- * Tangled from chapters/23-5-mutinfo.nw and chapters/support.nw of the book
+ * Tangled from chapters/23-5-mutinfo.nw, chapters/p5-mutinfo.nw and
+ * chapters/support.nw of the book
  * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 mutinfo.c $(pkg-config --cflags --libs gsl) -o mutinfo
@@ -116,7 +117,7 @@ static double entropy(const double *p, size_t n, size_t stride)
         H -= xlog2x_over(p[k * stride], 1.0);
     return H;
 }
-
+/* <<the Kullback--Leibler divergence>> */
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
     double cross = 0.0;                   /* D = cross-entropy - entropy */
@@ -157,7 +158,7 @@ static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
     free(row);
     return H;
 }
-
+/* <<conditional entropy, column by column>> */
 static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 {
     double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
@@ -176,9 +177,9 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 /* <<mutual information, four ways>> */
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
-    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+    double I_sum, I_hy, I_hx, I_kl; /* the sum, two entropy differences, KL */
 } Info;
-
+/* <<compute every measure of one joint distribution>> */
 static int information(const gsl_matrix *pxy, Info *info, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;
@@ -196,6 +197,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     info->HY = entropy(py, ny, 1);
     info->HYgX = cond_entropy_rows(pxy, px);
     info->HXgY = cond_entropy_cols(pxy, py);
+    /* <<the sum of the definition, and the product distribution>> */
     info->I_sum = 0.0;
     for (size_t x = 0; x < nx; x++)
         for (size_t y = 0; y < ny; y++) {
@@ -214,7 +216,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
 typedef struct {
     bool counts;                /* whole numbers, 1 < N < 2^53 */
     double N;
-    size_t rows, cols, cells;   /* in use: r, c and m of (eq:mm) */
+    size_t rows, cols, cells;   /* in use: r, c and m of the bias formula */
     double bias_full, bias_mm;  /* (r-1)(c-1)/(2N ln 2), (m-r-c+1)/(2N ln 2) */
 } Count_bias;
 
@@ -239,7 +241,6 @@ static Count_bias count_bias(const gsl_matrix *n)
         cb.cols += used;
     }
     cb.counts = cb.counts && cb.N > 1.0 && cb.N < 9007199254740992.0;
-    /* <<the two bias estimates of (eq:mm)>> */
     if (cb.counts) {
         double scale = 2.0 * cb.N * M_LN2;
         cb.bias_full = ((double)cb.rows - 1.0) * ((double)cb.cols - 1.0) / scale;
@@ -311,20 +312,21 @@ static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
     return status;
 }
 /* <<the two-bit example>> */
-enum { KEYS = 24, GROUPS = 4, CLASSES = 64 };
+enum { MI_KEYS = 24, MI_GROUPS = 4, MI_CLASSES = 64 };
 
 static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y */
 {
-    gsl_matrix *p = gsl_matrix_calloc(CLASSES, KEYS);
+    gsl_matrix *p = gsl_matrix_calloc(MI_CLASSES, MI_KEYS);
     if (p == NULL) {
         fail(err, "out of memory");
         return NULL;
     }
-    const int keys_per_group = KEYS / GROUPS, classes_per_group = CLASSES / GROUPS;
-    for (int y = 0; y < KEYS; y++) {
+    const int keys_per_group = MI_KEYS / MI_GROUPS;
+    const int classes_per_group = MI_CLASSES / MI_GROUPS;
+    for (int y = 0; y < MI_KEYS; y++) {
         int g = y / keys_per_group;
         for (int x = g * classes_per_group; x < (g + 1) * classes_per_group; x++)
-            gsl_matrix_set(p, x, y, (1.0 / KEYS) * (1.0 / classes_per_group));
+            gsl_matrix_set(p, x, y, (1.0 / MI_KEYS) * (1.0 / classes_per_group));
     }
     return p;
 }
@@ -337,7 +339,7 @@ typedef struct {
     Count_bias cb;
     double I, mean, big_mean, big_full;
 } Bias_example;
-
+/* <<draw one table of independent counts>> */
 static double independent_table(gsl_rng *rng, gsl_matrix *n, unsigned N,
                                 Count_bias *cb, Error *err)
 {
@@ -766,17 +768,17 @@ typedef struct {
     const char *joint, *output, *macros, *values;
     long chains;
     unsigned long seed;
-} Options;
+} Mutinfo_options;
 
 /* <<print the usage of mutinfo>> */
-static void usage(FILE *fp)
+static void mutinfo_usage(FILE *fp)
 {
     fputs(
 "Usage: mutinfo [OPTION]...\n"
 "Entropies, conditional entropies and mutual information (bits) of a discrete\n"
 "joint distribution; the data-processing inequality on random Markov chains.\n"
-"With no options, print the two-bit example of section 23.5 of the book and\n"
-"the example of counts drawn from independent variables.\n"
+"With no options, print worked example 23.5A of the book (two bits) and\n"
+"worked example 23.5B (counts drawn from independent variables).\n"
 "\n"
 "  -j, --joint FILE      a joint distribution: rows x, columns y, non-negative\n"
 "                        weights or counts (normalised by the program).  A\n"
@@ -792,7 +794,8 @@ static void usage(FILE *fp)
 "  -h, --help            show this help and exit\n", fp);
 }
 /* <<parse the options of mutinfo>> */
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int mutinfo_parse_options(int argc, char *argv[], Mutinfo_options *opt,
+                                 Error *err)
 {
     static const struct option longopts[] = {
         {"joint", required_argument, NULL, 'j'},
@@ -803,7 +806,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"values", required_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *opt = (Options){NULL, "-", NULL, NULL, 0, 2024};
+    *opt = (Mutinfo_options){NULL, "-", NULL, NULL, 0, 2024};
     long v = 0;
     int c;
     opterr = 0;
@@ -826,6 +829,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         default: return bad_option(c, argv, optind, optopt, err);
         }
     }
+    /* <<check the combination of mutinfo's options>> */
     if (optind < argc)
         return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
     if (opt->joint && opt->chains)
@@ -885,11 +889,11 @@ static void print_count_bias(FILE *fp, const Count_bias *cb, double I)
             cb->bias_mm, cb->cells, cb->rows, cb->cols, I - cb->bias_mm,
             cb->bias_full);
 }
-
+/* <<report the measures of one joint distribution>> */
 /* <<print the example of counts>> */
 static void print_bias_example(const Bias_example *e)
 {
-    printf("Example E': %u pairs, X uniform on %zu values, Y uniform on %zu, "
+    printf("Worked example 23.5B: %u pairs, X uniform on %zu values, Y uniform on %zu, "
            "independent (seed %lu)\n", e->N, e->rows, e->cols, e->seed);
     printf("  plug-in I(X;Y) = %.6g bits (the truth is 0)\n", e->I);
     print_count_bias(stdout, &e->cb, e->I);
@@ -898,7 +902,7 @@ static void print_bias_example(const Bias_example *e)
            e->big_full);
 }
 /* <<write the macros and values of the two-bit example>> */
-static int write_two_bit_files(const Options *opt, const Info *in,
+static int write_two_bit_files(const Mutinfo_options *opt, const Info *in,
                                const Bias_example *e, Error *err)
 {
     Outfile out[2] = {outfile_none(), outfile_none()};
@@ -937,18 +941,20 @@ static int write_two_bit_files(const Options *opt, const Info *in,
             outfiles_abort(out, 2);
             return -1;
         }
-        fprintf(out[n].fp, "C.HX\t%.17g\nC.HXgY\t%.17g\n", in->HX, in->HXgY);
-        fprintf(out[n].fp, "C.HY\t%.17g\nC.HYgX\t%.17g\n", in->HY, in->HYgX);
-        fprintf(out[n].fp, "C.I\t%.17g\nC.Ihy\t%.17g\n", in->I_sum, in->I_hy);
-        fprintf(out[n].fp, "C.Ihx\t%.17g\nC.Ikl\t%.17g\n", in->I_hx, in->I_kl);
+        /* <<write the values of the two-bit example>> */
+        FILE *fv = out[n].fp;
+        fprintf(fv, "23.5A.HX\t%.17g\n23.5A.HXgY\t%.17g\n", in->HX, in->HXgY);
+        fprintf(fv, "23.5A.HY\t%.17g\n23.5A.HYgX\t%.17g\n", in->HY, in->HYgX);
+        fprintf(fv, "23.5A.I\t%.17g\n23.5A.Ihy\t%.17g\n", in->I_sum, in->I_hy);
+        fprintf(fv, "23.5A.Ihx\t%.17g\n23.5A.Ikl\t%.17g\n", in->I_hx, in->I_kl);
         if (e != NULL)
-            fprintf(out[n].fp, "B.full\t%.17g\n", e->cb.bias_full);
+            fprintf(fv, "23.5B.full\t%.17g\n", e->cb.bias_full);
         n++;
     }
     return outfiles_commit(out, n, err);
 }
 
-static int run_joint(const Options *opt, Error *err)
+static int run_joint(const Mutinfo_options *opt, Error *err)
 {
     gsl_matrix *p = opt->joint ? read_matrix(opt->joint, err) : two_bit_joint(err);
     Info in;
@@ -961,7 +967,7 @@ static int run_joint(const Options *opt, Error *err)
         && information(p, &in, err) == 0
         && (opt->joint != NULL || bias_example(&e, err) == 0)) {
         if (opt->joint == NULL)
-            puts("Example E: 24 keys in 4 groups of 6; "
+            puts("Worked example 23.5A: 24 keys in 4 groups of 6; "
                  "64 spectral classes, 16 per group");
         print_info(stdout, &in, p->size1, p->size2);
         if (opt->joint != NULL)
@@ -975,7 +981,7 @@ static int run_joint(const Options *opt, Error *err)
     return status;
 }
 /* <<run the random chains>> */
-static int run_chains(const Options *opt, Error *err)
+static int run_chains(const Mutinfo_options *opt, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (rng == NULL)
@@ -1003,6 +1009,7 @@ static int run_chains(const Options *opt, Error *err)
     }
     if (status == 0 && opt->macros != NULL
         && (status = outfile_open(&out[1], opt->macros, err)) == 0) {
+        /* <<write the macros of the random chains>> */
         FILE *fp = out[1].fp;
         fputs("% Generated by `mutinfo --chains --macros`; do not edit.\n", fp);
         tex_macro_int(fp, "DpiN", opt->chains);
@@ -1022,10 +1029,10 @@ static int run_chains(const Options *opt, Error *err)
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Mutinfo_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
+    int status = mutinfo_parse_options(argc, argv, &opt, &err);
     if (status == 0)
         status = opt.chains > 0 ? run_chains(&opt, &err) : run_joint(&opt, &err);
-    return finish("mutinfo", status, &err, usage);
+    return finish("mutinfo", status, &err, mutinfo_usage);
 }

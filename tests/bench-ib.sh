@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench-ib.sh BUILDDIR -- time a sweep of Example 23.2 read from a file.
-# Tangled from chapters/23-6-ib.nw; run by `make bench`.
+# Tangled from chapters/p6-ib.nw; run by `make bench`.
 set -euo pipefail
 b=$1
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT

@@ -1,5 +1,5 @@
 /* test-ib.c -- CUnit tests of section 23.6 (the Information Bottleneck).
- * Tangled from chapters/23-6-ib.nw.  Expected values: the self-consistent
+ * Tangled from chapters/23-6-ib.nw and chapters/p6-ib.nw.  Expected values: the self-consistent
  * equations themselves, finite differences of the Lagrangian, the
  * data-processing bounds, the inequalities every optimal curve obeys, the
  * closed forms of Mrs Gerber's lemma (one bit and k bits), the critical beta
@@ -118,7 +118,7 @@ static double entropy(const double *p, size_t n, size_t stride)
         H -= xlog2x_over(p[k * stride], 1.0);
     return H;
 }
-
+/* <<the Kullback--Leibler divergence>> */
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
     double cross = 0.0;                   /* D = cross-entropy - entropy */
@@ -159,7 +159,7 @@ static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
     free(row);
     return H;
 }
-
+/* <<conditional entropy, column by column>> */
 static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 {
     double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
@@ -178,9 +178,9 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 /* <<mutual information, four ways>> */
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
-    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+    double I_sum, I_hy, I_hx, I_kl; /* the sum, two entropy differences, KL */
 } Info;
-
+/* <<compute every measure of one joint distribution>> */
 static int information(const gsl_matrix *pxy, Info *info, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;
@@ -198,6 +198,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     info->HY = entropy(py, ny, 1);
     info->HYgX = cond_entropy_rows(pxy, px);
     info->HXgY = cond_entropy_cols(pxy, py);
+    /* <<the sum of the definition, and the product distribution>> */
     info->I_sum = 0.0;
     for (size_t x = 0; x < nx; x++)
         for (size_t y = 0; y < ny; y++) {
@@ -226,7 +227,7 @@ static Progress progress_start(bool on)
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     return p;
 }
-
+/* <<report progress on a terminal>> */
 static void progress_tick(Progress *p, long iteration)
 {
     struct timespec now;
@@ -240,7 +241,7 @@ static void progress_tick(Progress *p, long iteration)
     p->shown = true;
     fprintf(stderr, "\rib: %s, iteration %ld (%.0f s)      ", p->what, iteration, t);
 }
-
+/* <<report progress on a terminal>> */
 static void progress_stage(Progress *p, const char *fmt, ...)
 {
     if (p == NULL || !p->on)
@@ -301,7 +302,7 @@ static void ib_free(Bottleneck *b)
     gsl_matrix_free(b->q_next);
     free(b);
 }
-
+/* <<allocate a bottleneck from a joint distribution>> */
 enum { IB_MAX_CLUSTERS = 1024 };
 static const double IB_MIX = 1e-9;      /* what a sweep mixes in before each beta */
 
@@ -316,6 +317,7 @@ static Bottleneck *ib_alloc(const gsl_matrix *pxy, size_t nt, Error *err)
     Bottleneck *b = alloc_array(1, sizeof *b, err);
     if (b == NULL)
         return NULL;
+    /* <<allocate every vector and matrix of the bottleneck, or none>> */
     *b = (Bottleneck){nx, ny, nt, gsl_vector_alloc(nx), gsl_vector_calloc(ny),
                       gsl_matrix_alloc(nx, ny), gsl_vector_alloc(nx),
                       gsl_matrix_alloc(nx, nt), gsl_vector_alloc(nt),
@@ -358,6 +360,7 @@ static void ib_decoder(Bottleneck *b)
             gsl_matrix_set(b->q_next, x, t,
                            gsl_vector_get(b->px, x) * gsl_matrix_get(b->q, x, t));
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, b->q_next, b->pyx, 0.0, b->pyt);
+    /* <<divide each row of $p(t,y)$ by $p(t)$ and take logarithms>> */
     for (size_t t = 0; t < b->nt; t++) {
         double pt = 0.0;
         for (size_t x = 0; x < b->nx; x++)
@@ -403,6 +406,7 @@ static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
         gsl_vector_set(b->log_pt, t, pt > 1e-14 ? log(pt) : -HUGE_VAL);
     }
     for (size_t x = 0; x < b->nx; x++) {
+        /* <<the row of logarithms $\ln p(t)-\beta D(x,t)$, and its largest entry>> */
         double top = -HUGE_VAL, z = 0.0;
         for (size_t t = 0; t < b->nt; t++) {
             double D = gsl_matrix_get(b->D, x, t);
@@ -416,6 +420,7 @@ static void ib_encoder(Bottleneck *b, double beta, gsl_matrix *q_out)
                 gsl_matrix_set(q_out, x, t, a);
                 top = fmax(top, a);
             }
+        /* <<exponentiate the row after subtracting its largest entry, and normalise it>> */
         for (size_t t = 0; t < b->nt; t++) {            /* log-sum-exp */
             double e = exp(gsl_matrix_get(q_out, x, t) - top);
             gsl_matrix_set(q_out, x, t, e);
@@ -435,6 +440,7 @@ static void ib_measure(Bottleneck *b, double beta)
             if (q > 0.0 && pt > 0.0)
                 ixt += gsl_vector_get(b->px, x) * q * log(q / pt);
         }
+    /* <<add up $I(T;Y)$ over the live clusters>> */
     for (size_t t = 0; t < b->nt; t++)
         for (size_t y = 0; y < b->ny; y++) {
             double pyt = gsl_matrix_get(b->pyt, t, y), pt = gsl_vector_get(b->pt, t);
@@ -453,6 +459,7 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     for (b->iterations = 1; b->iterations <= max_iter; b->iterations++) {
         if (b->iterations % 64 == 0)
             progress_tick(b->progress, b->iterations);
+        /* <<take one step of the three equations and measure how far the encoder moved>> */
         ib_encoder(b, beta, b->q_next);
         double move = 0.0;
         for (size_t k = 0; k < b->nx * b->nt; k++)
@@ -469,7 +476,7 @@ static int ib_solve(Bottleneck *b, double beta, double tol, int max_iter)
     b->iterations = max_iter;
     return 1;
 }
-
+/* <<iterate until the encoder settles>> */
 static bool ib_finite(const Bottleneck *b)
 {
     bool ok = isfinite(b->Ixt) && isfinite(b->Ity) && isfinite(b->L);
@@ -477,7 +484,7 @@ static bool ib_finite(const Bottleneck *b)
         ok = isfinite(b->q->data[k]);               /* tda == nt */
     return ok;
 }
-
+/* <<iterate until the encoder settles>> */
 static void ib_random_encoder(Bottleneck *b, gsl_rng *rng)
 {
     double alpha[IB_MAX_CLUSTERS];
@@ -538,6 +545,7 @@ static double largest_variation(Bottleneck *b, double beta, gsl_rng *rng, int tr
             }
         }
         gsl_matrix_scale(dq, 1.0 / big);
+        /* <<take the central difference of $\mathcal L$ along the perturbation>> */
         double plus, minus;
         gsl_matrix_memcpy(qh, q0);
         gsl_matrix_scale(dq, h);
@@ -599,7 +607,7 @@ static double critical_beta(const gsl_matrix *pxy, Error *err)
     return beta_c;
 }
 /* <<merge the inputs that predict the same distribution of [[y]]>> */
-static bool same_row(const gsl_matrix *m, size_t a, size_t b)
+static bool ib_same_row(const gsl_matrix *m, size_t a, size_t b)
 {
     for (size_t y = 0; y < m->size2; y++)
         if (gsl_matrix_get(m, a, y) != gsl_matrix_get(m, b, y))
@@ -629,7 +637,7 @@ static gsl_matrix *merge_equal_rows(const gsl_matrix *pxy, size_t *group, Error 
         /* <<give each input the group of the first input with the same row>> */
         for (size_t x = 0; x < nx; x++) {
             size_t g = 0;
-            while (g < n && !same_row(cond, x, first[g]))
+            while (g < n && !ib_same_row(cond, x, first[g]))
                 g++;
             if (g == n)
                 first[n++] = x;
@@ -660,7 +668,7 @@ typedef struct {
     int iterations;
     bool converged;
 } Ib_point;
-
+/* <<sweep beta downwards from the identity encoder>> */
 static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
 {
     size_t used = 0;
@@ -670,14 +678,14 @@ static void ib_record(const Bottleneck *b, double beta, int limit, Ib_point *p)
     *p = (Ib_point){beta, Ixt < 1e-12 ? 0.0 : Ixt, Ity < 1e-12 ? 0.0 : Ity, used,
                     b->iterations, limit == 0};     /* below 1e-12: rounding */
 }
-
+/* <<sweep beta downwards from the identity encoder>> */
 static void sweep_grid(double beta_min, double beta_max, size_t n, double *betas)
 {
     const double s0 = 1.0 / beta_max, s1 = 1.0 / beta_min;
     for (size_t i = 0; i < n; i++)               /* uniform in the slope 1/beta */
         betas[i] = 1.0 / (s0 + (s1 - s0) * (double)i / (double)(n - 1));
 }
-
+/* <<sweep beta downwards from the identity encoder>> */
 static void mix_in_marginal(Bottleneck *b, double delta)
 {
     ib_decoder(b);                                  /* brings p(t) up to date */
@@ -687,7 +695,7 @@ static void mix_in_marginal(Bottleneck *b, double delta)
             *q = (1.0 - delta) * *q + delta * gsl_vector_get(b->pt, t);
         }
 }
-
+/* <<sweep beta downwards from the identity encoder>> */
 static void ib_sweep_on(Bottleneck *b, const double *betas, size_t n, double tol,
                         int max_iter, Ib_point *curve)
 {
@@ -800,7 +808,7 @@ static double star(double e, double a)              /* BSC(e) after BSC(a) */
 {
     return e * (1.0 - a) + (1.0 - e) * a;
 }
-
+/* <<the one-bit example>> */
 static double h2_minus(double a, void *v)
 {
     return h2(a) - *(const double *)v;
@@ -815,6 +823,7 @@ static double h2_inverse(double v)
     gsl_function f = {h2_minus, &v};
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     double a = NAN;
+    /* <<iterate Brent's method until the bracket is $10^{-15}$ wide>> */
     if (s != NULL && gsl_root_fsolver_set(s, &f, 0.0, 0.5) == GSL_SUCCESS) {
         for (int it = 0; it < 200; it++) {
             if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
@@ -829,8 +838,8 @@ static double h2_inverse(double v)
     gsl_root_fsolver_free(s);
     return a;
 }
-
-static double gerber(double R, double eps)          /* (eq:gerber1), bits */
+/* <<the one-bit example>> */
+static double gerber(double R, double eps)          /* Mrs Gerber's curve, bits */
 {
     return 1.0 - h2(star(eps, h2_inverse(1.0 - R)));
 }
@@ -840,7 +849,7 @@ typedef struct {
     double variation, variation_start;
     int iterations, trials;
 } One_bit;
-
+/* <<compute the one-bit example>> */
 static int one_bit_compute(One_bit *ob, Error *err)
 {
     const double eps = 0.1, joint[4] = {0.5 * (1 - eps), 0.5 * eps, 0.5 * eps,
@@ -850,6 +859,7 @@ static int one_bit_compute(One_bit *ob, Error *err)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     int status = b && rng ? 0 : -1;
     if (status == 0) {
+        /* <<solve the one-bit example from a random start at $\beta=3$>> */
         *ob = (One_bit){eps, 3.0, 1.0 / ((1 - 2 * eps) * (1 - 2 * eps)),
                         1.0 - h2(eps), 0, 0, 0, 0, 0, 0, 0, 0, 0, 50};
         gsl_rng_set(rng, 1);
@@ -912,12 +922,12 @@ static gsl_matrix *address_joint(int k, int nuisance, double eps, Error *err)
     return pxy;
 }
 
-static double address_F(double R, int k, double eps)     /* (eq:gerberk), bits */
+static double address_F(double R, int k, double eps)     /* k copies of it */
 {
     return R >= k ? k * (1.0 - h2(eps)) : k * gerber(R / k, eps);
 }
 
-static double address_beta(double R, int k, double eps)  /* (eq:gerberslope) */
+static double address_beta(double R, int k, double eps)  /* 1 / its slope */
 {
     double a = h2_inverse(1.0 - R / k), b = star(eps, a);
     return log2((1.0 - a) / a) / ((1.0 - 2.0 * eps) * log2((1.0 - b) / b));
@@ -1097,7 +1107,7 @@ static int address_compute(Noisy_address *a, size_t npoints, Progress *progress,
     ib_free(b);
     return status;
 }
-/* <<compute Example G>> */
+/* <<compute worked example 23.6B>> */
 typedef struct {
     double p, Hp, s_c, worst, worst_D;
     Rd_point pts[RD_POINTS];
@@ -1255,7 +1265,7 @@ typedef struct {
     double q[PLAIN_MAX][PLAIN_MAX], pt[PLAIN_MAX], pyt[PLAIN_MAX][PLAIN_MAX];
     double Ixt, Ity;                                /* bits */
 } Plain;
-
+/* <<a plain solver of the bottleneck for the tests>> */
 static void plain_setup(Plain *P, const double *joint, size_t nx, size_t ny,
                         size_t nt)
 {
@@ -1288,7 +1298,7 @@ static void plain_decoder(Plain *P)
         }
     }
 }
-
+/* <<the plain decoder and measures>> */
 static void plain_measure(Plain *P)
 {
     P->Ixt = P->Ity = 0.0;
@@ -1313,7 +1323,7 @@ static double plain_divergence(const Plain *P, size_t x, size_t t)
         }
     return D;
 }
-
+/* <<the plain encoder>> */
 static void plain_encoder(Plain *P, double beta, double next[][PLAIN_MAX])
 {
     for (size_t x = 0; x < P->nx; x++) {
@@ -1356,24 +1366,13 @@ static void plain_solve(Plain *P, double beta, double tol, int max_iter)
         L_prev = L;
     }
 }
-
+/* <<the plain iteration and sweep>> */
 static void plain_mix(Plain *P, double delta)
 {
     plain_decoder(P);
     for (size_t x = 0; x < P->nx; x++)
         for (size_t t = 0; t < P->nt; t++)
             P->q[x][t] = (1.0 - delta) * P->q[x][t] + delta * P->pt[t];
-}
-/* <<tests of the bottleneck>> */
-static void test_progress(void)
-{
-    Progress off = progress_start(false), on = progress_start(true);
-    progress_stage(&off, "a stage");
-    progress_tick(&off, 64);
-    progress_tick(&on, 64);                 /* well within two seconds */
-    CU_ASSERT(!off.shown && !on.shown);
-    progress_end(&off);
-    progress_end(&on);
 }
 /* <<tests of the bottleneck>> */
 static void test_one_bit(void)
@@ -1390,7 +1389,7 @@ static void test_one_bit(void)
     CU_ASSERT(ob.variation_start > 1e-3);
     CU_ASSERT_DOUBLE_EQUAL(ob.beta_c, 1.0 / 0.64, 1e-12);
 }
-
+/* <<tests of the bottleneck>> */
 static void test_random_joints(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1412,6 +1411,7 @@ static void test_random_joints(void)
                 Info in;
                 CU_ASSERT_FATAL(b != NULL && information(&pxy.matrix, &in, &err) == 0);
                 ib_random_encoder(b, rng);
+                /* <<solve, then check convergence, both checks of the derivation and data processing>> */
                 if (ib_solve(b, betas[k], 1e-13, 5000000) != 0) {
                     CU_FAIL("the iteration did not converge");
                     fprintf(stderr, "\n  beta %g, trial %d: I(X;T) = %g nats after %d "
@@ -1443,6 +1443,7 @@ static void compare_one(const double *w, size_t nx, size_t ny, size_t nt,
             P.q[x][t] = gsl_matrix_get(b->q, x, t);
     ib_solve(b, beta, 1e-14, 400000);
     plain_solve(&P, beta, 1e-14, 400000);
+    /* <<the two solutions agree to $10^{-9}$ bits, or the test says where they differ>> */
     CU_ASSERT(ib_finite(b));
     double dx = fabs(b->Ixt / M_LN2 - P.Ixt), dy = fabs(b->Ity / M_LN2 - P.Ity);
     CU_ASSERT(dx < 1e-9 && dy < 1e-9);
@@ -1454,7 +1455,7 @@ static void compare_one(const double *w, size_t nx, size_t ny, size_t nt,
         CU_ASSERT(b->Ixt / M_LN2 < 1e-12);                 /* closed form */
     ib_free(b);
 }
-
+/* <<tests of the bottleneck>> */
 static void compare_sweep(const double *w, size_t nx, size_t ny, const char *what)
 {
     gsl_matrix_const_view pxy = gsl_matrix_const_view_array(w, nx, ny);
@@ -1470,6 +1471,7 @@ static void compare_sweep(const double *w, size_t nx, size_t ny, const char *wha
     for (size_t x = 0; x < nx; x++)                         /* T = X */
         for (size_t t = 0; t < nx; t++)
             P.q[x][t] = x == t;
+    /* <<follow the sweep with the plain solver and compare every point>> */
     for (size_t i = 0; i < 12; i++) {
         plain_mix(&P, IB_MIX);
         plain_solve(&P, betas[i], 1e-14, 400000);
@@ -1483,7 +1485,7 @@ static void compare_sweep(const double *w, size_t nx, size_t ny, const char *wha
     CU_ASSERT(c[11].Ixt < 1e-9);                 /* beta = 0.8: trivial */
     ib_free(b);
 }
-
+/* <<tests of the bottleneck>> */
 static void compare_with_plain(const double *w, size_t nx, size_t ny, gsl_rng *rng,
                                const char *what)
 {
@@ -1544,11 +1546,11 @@ static void test_sparse_families(void)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     CU_ASSERT_FATAL(rng != NULL);
     gsl_rng_set(rng, 37);
-    const double issue3[9] = {1, 0, 1, 0, 0, 1, 0, 1, 1};
+    const double once_failing[9] = {1, 0, 1, 0, 0, 1, 0, 1, 1};
     const double two[4] = {0.497, 0, 0, 53};
     const double four[16] = {3, 0, 1, 2, 1, 1, 0, 2, 2, 2, 2, 0, 1, 3, 1, 1};
     double w[PLAIN_MAX * PLAIN_MAX];
-    normalised_copy(issue3, 9, w);
+    normalised_copy(once_failing, 9, w);
     compare_with_plain(w, 3, 3, rng, "1 0 1 / 0 0 1 / 0 1 1");
     normalised_copy(two, 4, w);
     compare_with_plain(w, 2, 2, rng, "0.497 0 / 0 53");
@@ -1612,7 +1614,7 @@ static void check_curve(const Ib_point *c, size_t n, double Ixy, double tol)
         double dF = hi->Ity - lo->Ity, dR = hi->Ixt - lo->Ixt;
         CU_ASSERT(hi->converged && lo->converged);
         CU_ASSERT(dF >= -tol && dR >= -tol);                 /* monotone */
-        CU_ASSERT(lo->beta * dF <= dR + tol);                /* (eq:sandwich) */
+        CU_ASSERT(lo->beta * dF <= dR + tol);                /* the sandwich */
         CU_ASSERT(dR <= hi->beta * dF + tol);
     }
     for (size_t i = 0; i < n; i++) {
@@ -1728,6 +1730,17 @@ static void test_rate_distortion(void)
     }
 }
 /* <<tests of the bottleneck>> */
+static void test_progress(void)
+{
+    Progress off = progress_start(false), on = progress_start(true);
+    progress_stage(&off, "a stage");
+    progress_tick(&off, 64);
+    progress_tick(&on, 64);                 /* well within two seconds */
+    CU_ASSERT(!off.shown && !on.shown);
+    progress_end(&off);
+    progress_end(&on);
+}
+/* <<tests of the bottleneck>> */
 static void expect_ib_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "enc.tsv");
@@ -1791,15 +1804,17 @@ static void test_ib_cli(void)
     expect_rejection_of("--joint j.tsv --sweep --full", "worked examples", "enc2.tsv");
     /* <<run a sweep from the command line and read its curve>> */
     r = run_program("--quiet");
-    CU_ASSERT(r.status == 0 && strstr(r.out, "Example F") != NULL
-              && strstr(r.out, "Example G") != NULL && strstr(r.out, "ib --full") != NULL);
+    CU_ASSERT(r.status == 0 && strstr(r.out, "Worked example 23.6A") != NULL
+              && strstr(r.out, "Worked example 23.6B") != NULL
+              && strstr(r.out, "ib --full") != NULL);
 }
 /* <<run every suite of ib>> */
 int main(void)
 {
     static const char *const suites[] = {"23.6 information bottleneck"};
     static const Test_entry tests[] = {
-        {0, "one bit: closed form, tangent, residual, variation", test_one_bit},
+        {0, "worked example 23.6A, one bit: closed form, tangent, residual, "
+            "variation", test_one_bit},
         {0, "the progress line: silent when off and in the first seconds",
          test_progress},
         {0, "random joints: stationary, consistent, data processing",
@@ -1816,7 +1831,8 @@ int main(void)
          test_random_curves},
         {0, "Example 23.2: the closed form, the six-bit point, random starts",
          test_example_address},
-        {0, "Blahut-Arimoto against h(p) - h(D)", test_rate_distortion},
+        {0, "worked example 23.6B: Blahut-Arimoto against h(p) - h(D)",
+         test_rate_distortion},
         {0, "command line: bad input, one solution, a sweep", test_ib_cli}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }

@@ -1,5 +1,5 @@
 /* test-mutinfo.c -- CUnit tests of section 23.5 (mutual information).
- * Tangled from chapters/23-5-mutinfo.nw.  Expected values: closed forms
+ * Tangled from chapters/23-5-mutinfo.nw and chapters/p5-mutinfo.nw.  Expected values: closed forms
  * (uniform distributions, Bernoulli divergences), identities between
  * independently coded formulas, and the data-processing inequality. */
 /* <<standard headers for every program>> */
@@ -90,7 +90,7 @@ static double entropy(const double *p, size_t n, size_t stride)
         H -= xlog2x_over(p[k * stride], 1.0);
     return H;
 }
-
+/* <<the Kullback--Leibler divergence>> */
 static double kl_divergence(const double *p, const double *q, size_t n)
 {
     double cross = 0.0;                   /* D = cross-entropy - entropy */
@@ -131,7 +131,7 @@ static double cond_entropy_rows(const gsl_matrix *pxy, const double *px)
     free(row);
     return H;
 }
-
+/* <<conditional entropy, column by column>> */
 static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 {
     double H = 0.0, *col = malloc(pxy->size1 * sizeof *col);
@@ -150,9 +150,9 @@ static double cond_entropy_cols(const gsl_matrix *pxy, const double *py)
 /* <<mutual information, four ways>> */
 typedef struct {
     double HX, HY, HXgY, HYgX;      /* H(X), H(Y), H(X|Y), H(Y|X) */
-    double I_sum, I_hy, I_hx, I_kl; /* (eq:mi-sum), two of (eq:mi-ent), (eq:mi-kl) */
+    double I_sum, I_hy, I_hx, I_kl; /* the sum, two entropy differences, KL */
 } Info;
-
+/* <<compute every measure of one joint distribution>> */
 static int information(const gsl_matrix *pxy, Info *info, Error *err)
 {
     const size_t nx = pxy->size1, ny = pxy->size2;
@@ -170,6 +170,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
     info->HY = entropy(py, ny, 1);
     info->HYgX = cond_entropy_rows(pxy, px);
     info->HXgY = cond_entropy_cols(pxy, py);
+    /* <<the sum of the definition, and the product distribution>> */
     info->I_sum = 0.0;
     for (size_t x = 0; x < nx; x++)
         for (size_t y = 0; y < ny; y++) {
@@ -188,7 +189,7 @@ static int information(const gsl_matrix *pxy, Info *info, Error *err)
 typedef struct {
     bool counts;                /* whole numbers, 1 < N < 2^53 */
     double N;
-    size_t rows, cols, cells;   /* in use: r, c and m of (eq:mm) */
+    size_t rows, cols, cells;   /* in use: r, c and m of the bias formula */
     double bias_full, bias_mm;  /* (r-1)(c-1)/(2N ln 2), (m-r-c+1)/(2N ln 2) */
 } Count_bias;
 
@@ -213,7 +214,6 @@ static Count_bias count_bias(const gsl_matrix *n)
         cb.cols += used;
     }
     cb.counts = cb.counts && cb.N > 1.0 && cb.N < 9007199254740992.0;
-    /* <<the two bias estimates of (eq:mm)>> */
     if (cb.counts) {
         double scale = 2.0 * cb.N * M_LN2;
         cb.bias_full = ((double)cb.rows - 1.0) * ((double)cb.cols - 1.0) / scale;
@@ -285,20 +285,21 @@ static int random_chain(gsl_rng *rng, bool permutation, Chain *c, Error *err)
     return status;
 }
 /* <<the two-bit example>> */
-enum { KEYS = 24, GROUPS = 4, CLASSES = 64 };
+enum { MI_KEYS = 24, MI_GROUPS = 4, MI_CLASSES = 64 };
 
 static gsl_matrix *two_bit_joint(Error *err)    /* rows: class x; columns: key y */
 {
-    gsl_matrix *p = gsl_matrix_calloc(CLASSES, KEYS);
+    gsl_matrix *p = gsl_matrix_calloc(MI_CLASSES, MI_KEYS);
     if (p == NULL) {
         fail(err, "out of memory");
         return NULL;
     }
-    const int keys_per_group = KEYS / GROUPS, classes_per_group = CLASSES / GROUPS;
-    for (int y = 0; y < KEYS; y++) {
+    const int keys_per_group = MI_KEYS / MI_GROUPS;
+    const int classes_per_group = MI_CLASSES / MI_GROUPS;
+    for (int y = 0; y < MI_KEYS; y++) {
         int g = y / keys_per_group;
         for (int x = g * classes_per_group; x < (g + 1) * classes_per_group; x++)
-            gsl_matrix_set(p, x, y, (1.0 / KEYS) * (1.0 / classes_per_group));
+            gsl_matrix_set(p, x, y, (1.0 / MI_KEYS) * (1.0 / classes_per_group));
     }
     return p;
 }
@@ -311,7 +312,7 @@ typedef struct {
     Count_bias cb;
     double I, mean, big_mean, big_full;
 } Bias_example;
-
+/* <<draw one table of independent counts>> */
 static double independent_table(gsl_rng *rng, gsl_matrix *n, unsigned N,
                                 Count_bias *cb, Error *err)
 {
@@ -496,7 +497,7 @@ static void test_two_bits(void)
         CU_ASSERT_DOUBLE_EQUAL(routes[k], 2.0, 1e-12);
     gsl_matrix_free(p);
 }
-
+/* <<tests of mutual information>> */
 static void random_joint(gsl_rng *rng, gsl_matrix *p, bool with_zeros)
 {
     random_distribution(rng, p->data, p->size1 * p->size2, 0.7);   /* tda == size2 */
@@ -510,7 +511,7 @@ static void random_joint(gsl_rng *rng, gsl_matrix *p, bool with_zeros)
         gsl_matrix_scale(p, 1.0 / kept);
     }
 }
-
+/* <<tests of mutual information>> */
 static void test_identities_on_random_joints(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -528,7 +529,6 @@ static void test_identities_on_random_joints(void)
         CU_ASSERT_DOUBLE_EQUAL(in.I_kl, in.I_sum, 1e-12);
         CU_ASSERT(in.I_sum >= -1e-12);
         CU_ASSERT(in.I_sum <= fmin(in.HX, in.HY) + 1e-12);
-        /* <<a product distribution has no mutual information>> */
         double px[16], py[16];
         marginals(p, px, py);
         for (size_t x = 0; x < nx; x++)
@@ -589,7 +589,7 @@ static void test_count_bias(void)
     CU_ASSERT(fabs(e.big_mean - e.big_full) < 4.0 * sd / sqrt((double)e.tables));
     CU_ASSERT(e.mean > e.cb.bias_mm);                       /* the text's claim */
 }
-
+/* <<tests of mutual information>> */
 static void test_bias_on_independent_tables(void)
 {
     enum { R = 3, C = 4, M = 4000 };
@@ -672,32 +672,34 @@ static void test_mutinfo_cli(void)
     expect_mi_rejection("--chains 5 --joint counts.tsv -o out.tsv",
                         "separate modes");
     expect_mi_rejection("--bogus", "unknown option");
-    Run r = run_program("--joint counts.tsv");        /* p = (3/8, 1/8; 1/8, 3/8) */
-    CU_ASSERT(r.status == 0);
-    double I = 1.0 - (0.75 * log2(1 / 0.75) + 0.25 * log2(4.0));   /* 1 - h(1/4) */
-    char want[160];
-    snprintf(want, sizeof want, "sum %.12g", I);
-    CU_ASSERT(strstr(r.out, want) != NULL);
-    snprintf(want, sizeof want, "corrected I(X;Y) = %.6g bits", /* N = 80, m = 4 */
-             I - 1.0 / (160.0 * log(2.0)));
-    CU_ASSERT(strstr(r.out, "read as counts (whole numbers, N = 80)") != NULL);
-    CU_ASSERT(strstr(r.out, want) != NULL);
-    write_test_file("probs.tsv", "0.375 0.125\n0.125 0.375\n");
-    r = run_program("--joint probs.tsv");
-    CU_ASSERT(r.status == 0 && strstr(r.out, "no bias estimate") != NULL);
-    r = run_program("--chains 20 -o out.tsv");
-    CU_ASSERT(r.status == 0 && test_file_exists("out.tsv"));
+    /* <<run mutinfo on a table of counts and on a table of probabilities>> */
+        Run r = run_program("--joint counts.tsv");        /* p = (3/8, 1/8; 1/8, 3/8) */
+        CU_ASSERT(r.status == 0);
+        double I = 1.0 - (0.75 * log2(1 / 0.75) + 0.25 * log2(4.0));   /* 1 - h(1/4) */
+        char want[160];
+        snprintf(want, sizeof want, "sum %.12g", I);
+        CU_ASSERT(strstr(r.out, want) != NULL);
+        snprintf(want, sizeof want, "corrected I(X;Y) = %.6g bits", /* N = 80, m = 4 */
+                 I - 1.0 / (160.0 * log(2.0)));
+        CU_ASSERT(strstr(r.out, "read as counts (whole numbers, N = 80)") != NULL);
+        CU_ASSERT(strstr(r.out, want) != NULL);
+        write_test_file("probs.tsv", "0.375 0.125\n0.125 0.375\n");
+        r = run_program("--joint probs.tsv");
+        CU_ASSERT(r.status == 0 && strstr(r.out, "no bias estimate") != NULL);
+        r = run_program("--chains 20 -o out.tsv");
+        CU_ASSERT(r.status == 0 && test_file_exists("out.tsv"));
 }
 /* <<run every suite of mutinfo>> */
 int main(void)
 {
     static const char *const suites[] = {"23.5 mutual information"};
     static const Test_entry tests[] = {
-        {0, "the two-bit example against its closed form", test_two_bits},
+        {0, "worked example 23.5A against its closed form", test_two_bits},
         {0, "four routes to I(X;Y) agree on random joints",
          test_identities_on_random_joints},
         {0, "divergence: Bernoulli closed form, zeros", test_divergence_and_zeros},
-        {0, "counts: the bias estimates against hand counts", test_count_bias},
+        {0, "counts: the bias estimates against hand counts and worked example "
+            "23.5B", test_count_bias},
         {0, "counts: mean plug-in I of independent tables vs (r-1)(c-1)/(2N ln 2)",
          test_bias_on_independent_tables},
         {0, "data processing on 1000 random chains", test_data_processing},
