@@ -145,7 +145,7 @@ typedef struct {
     double *lambda, *alpha; /* weights on the corral; affine minimiser */
     size_t *S_saved, s_saved;
     double *lambda_saved;   /* the corral before a major step, to fall back on */
-    gsl_matrix *E;          /* d x cap, for the least-squares problem (eq:affine) */
+    gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
 } Wolfe;
 
@@ -167,22 +167,8 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
-static int problem_scale(const gsl_matrix *phi, const double *tau)
+static int wolfe_arrays(Wolfe *wf, size_t n, size_t d, Error *err)
 {
-    double big = 0.0;
-    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
-        big = fmax(big, fabs(phi->data[k]));
-    for (size_t k = 0; k < phi->size2; k++)
-        big = fmax(big, fabs(tau[k]));
-    int e;
-    frexp(big, &e);
-    return big > 0.0 ? e : 0;                       /* s = 2^e */
-}
-
-static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
-                       Error *err)
-{
-    const size_t n = phi->size1, d = phi->size2;
     memset(wf, 0, sizeof *wf);
     wf->cap = (n < d + 1 ? n : d + 1) + 1;
     wf->P = gsl_matrix_alloc(n, d);
@@ -206,6 +192,26 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
     }
+    return 0;
+}
+static int problem_scale(const gsl_matrix *phi, const double *tau)
+{
+    double big = 0.0;
+    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
+        big = fmax(big, fabs(phi->data[k]));
+    for (size_t k = 0; k < phi->size2; k++)
+        big = fmax(big, fabs(tau[k]));
+    int e;
+    frexp(big, &e);
+    return big > 0.0 ? e : 0;                       /* s = 2^e */
+}
+
+static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
+                       Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    if (wolfe_arrays(wf, n, d, err) != 0)
+        return -1;
     wf->e = problem_scale(phi, tau);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < d; k++)

@@ -1,5 +1,5 @@
 /* test-hull.c -- CUnit tests of section 23.7 (convex hull certificates).
- * Tangled from chapters/23-7-hull.nw.  Expected values come from the
+ * Tangled from chapters/23-7-hull.nw and chapters/p7-hull.nw.  Expected values come from the
  * geometry of each case (hand derivations, constructions that are inside or
  * outside by design, qhull's facets), never from the program's output. */
 #define _XOPEN_SOURCE 700
@@ -150,7 +150,7 @@ typedef struct {
     double *lambda, *alpha; /* weights on the corral; affine minimiser */
     size_t *S_saved, s_saved;
     double *lambda_saved;   /* the corral before a major step, to fall back on */
-    gsl_matrix *E;          /* d x cap, for the least-squares problem (eq:affine) */
+    gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
 } Wolfe;
 
@@ -172,22 +172,8 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
-static int problem_scale(const gsl_matrix *phi, const double *tau)
+static int wolfe_arrays(Wolfe *wf, size_t n, size_t d, Error *err)
 {
-    double big = 0.0;
-    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
-        big = fmax(big, fabs(phi->data[k]));
-    for (size_t k = 0; k < phi->size2; k++)
-        big = fmax(big, fabs(tau[k]));
-    int e;
-    frexp(big, &e);
-    return big > 0.0 ? e : 0;                       /* s = 2^e */
-}
-
-static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
-                       Error *err)
-{
-    const size_t n = phi->size1, d = phi->size2;
     memset(wf, 0, sizeof *wf);
     wf->cap = (n < d + 1 ? n : d + 1) + 1;
     wf->P = gsl_matrix_alloc(n, d);
@@ -211,6 +197,26 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
     }
+    return 0;
+}
+static int problem_scale(const gsl_matrix *phi, const double *tau)
+{
+    double big = 0.0;
+    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
+        big = fmax(big, fabs(phi->data[k]));
+    for (size_t k = 0; k < phi->size2; k++)
+        big = fmax(big, fabs(tau[k]));
+    int e;
+    frexp(big, &e);
+    return big > 0.0 ? e : 0;                       /* s = 2^e */
+}
+
+static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
+                       Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    if (wolfe_arrays(wf, n, d, err) != 0)
+        return -1;
     wf->e = problem_scale(phi, tau);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < d; k++)
@@ -1301,6 +1307,13 @@ static void test_against_qhull(void)
             }
     gsl_rng_free(rng);
 }
+static void test_major_step_cap(void)
+{
+    CU_ASSERT(major_step_cap(3, 2) == 500);
+    CU_ASSERT(major_step_cap(21474837, 1) == (size_t)2147483800u);
+    CU_ASSERT(major_step_cap(SIZE_MAX / 100 + 1, 0) == SIZE_MAX);
+    CU_ASSERT(major_step_cap(SIZE_MAX - 1, 5) == SIZE_MAX);
+}
 static void test_chord_features(void)
 {
     char blues[] = "basic: I7 I7 I7 I7 IV7 IV7 I7 I7 V7 IV7 I7 V7";
@@ -1318,6 +1331,41 @@ static void test_chord_features(void)
         CU_ASSERT_DOUBLE_EQUAL(pr.f[0][k], want_blues[k], 1e-15);
         CU_ASSERT_DOUBLE_EQUAL(pr.f[1][k], want_sub[k], 1e-15);
     }
+    progressions_free(&pr);
+}
+static void test_progression_names(void)
+{
+    char line[128], want[64];
+    const char *tails[3] = {"\xC3\xA9", "\xE2\x82\xAC", "\xE2\x82\xAC"};
+    const int letters[3] = {38, 37, 36};
+    for (int k = 0; k < 3; k++) {
+        Progressions pr = {0, 0, NULL, NULL};
+        Error err = {""};
+        memset(want, 'a', (size_t)letters[k]);
+        want[letters[k]] = '\0';
+        snprintf(line, sizeof line, "%s%s: I V7 I", want, tails[k]);
+        if (k == 2)
+            strcat(want, tails[k]);
+        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == 0);
+        CU_ASSERT_STRING_EQUAL(pr.names[0], want);
+        progressions_free(&pr);
+    }
+    const char *bad[3] = {"a\x82" "b: I V7 I", "ab\xE2\x82: I V7 I", "a\x01: I V7 I"};
+    for (int k = 0; k < 3; k++) {
+        Progressions pr = {0, 0, NULL, NULL};
+        Error err = {""};
+        snprintf(line, sizeof line, "%s", bad[k]);
+        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == -1);
+        CU_ASSERT(strstr(err.msg, "not valid UTF-8") != NULL);
+        progressions_free(&pr);
+    }
+}
+static void test_chord_parsing(void)
+{
+    Progressions pr = {0, 0, NULL, NULL};
+    Error err = {""};
     Roman_chord ch;
     CU_ASSERT(parse_chord("bII7", &ch) == 0 && ch.root == 1 && ch.upper);
     CU_ASSERT(parse_chord("#iv", &ch) == 0 && ch.root == 6 && !ch.upper);
@@ -1331,13 +1379,6 @@ static void test_chord_features(void)
     CU_ASSERT(read_progressions(path, &pr, &err) == -1);
     CU_ASSERT(strstr(err.msg, "chords.txt:3: 'Xyz' is not a chord") != NULL);
     progressions_free(&pr);
-}
-static void test_major_step_cap(void)
-{
-    CU_ASSERT(major_step_cap(3, 2) == 500);
-    CU_ASSERT(major_step_cap(21474837, 1) == (size_t)2147483800u);
-    CU_ASSERT(major_step_cap(SIZE_MAX / 100 + 1, 0) == SIZE_MAX);
-    CU_ASSERT(major_step_cap(SIZE_MAX - 1, 5) == SIZE_MAX);
 }
 static int plain_leave_one_out(const gsl_matrix *pts)
 {
@@ -1406,35 +1447,6 @@ static void test_leave_one_out(void)
         gsl_matrix_free(pts);
     }
     gsl_rng_free(rng);
-}
-static void test_progression_names(void)
-{
-    char line[128], want[64];
-    const char *tails[3] = {"\xC3\xA9", "\xE2\x82\xAC", "\xE2\x82\xAC"};
-    const int letters[3] = {38, 37, 36};
-    for (int k = 0; k < 3; k++) {
-        Progressions pr = {0, 0, NULL, NULL};
-        Error err = {""};
-        memset(want, 'a', (size_t)letters[k]);
-        want[letters[k]] = '\0';
-        snprintf(line, sizeof line, "%s%s: I V7 I", want, tails[k]);
-        if (k == 2)
-            strcat(want, tails[k]);
-        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
-        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == 0);
-        CU_ASSERT_STRING_EQUAL(pr.names[0], want);
-        progressions_free(&pr);
-    }
-    const char *bad[3] = {"a\x82" "b: I V7 I", "ab\xE2\x82: I V7 I", "a\x01: I V7 I"};
-    for (int k = 0; k < 3; k++) {
-        Progressions pr = {0, 0, NULL, NULL};
-        Error err = {""};
-        snprintf(line, sizeof line, "%s", bad[k]);
-        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
-        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == -1);
-        CU_ASSERT(strstr(err.msg, "not valid UTF-8") != NULL);
-        progressions_free(&pr);
-    }
 }
 static void expect_hull_rejection(const char *args, const char *needle)
 {
@@ -1518,6 +1530,7 @@ int main(void)
         {0, "degenerate inputs", test_degenerate_inputs},
         {0, "membership agrees with qconvex in 2-D and 3-D", test_against_qhull},
         {0, "chord features against a hand count", test_chord_features},
+        {0, "the chord syntax and the reader's line numbers", test_chord_parsing},
         {0, "the cap on major steps saturates", test_major_step_cap},
         {0, "leave-one-out: known answers, the plain method, linear work",
          test_leave_one_out},
