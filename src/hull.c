@@ -155,7 +155,6 @@ typedef struct {
     gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
 } Wolfe;
-
 static void wolfe_free(Wolfe *wf)
 {
     gsl_matrix_free(wf->P);
@@ -243,7 +242,6 @@ static void corral_point(Wolfe *wf, const double *weights)
     for (size_t k = 0; k < wf->x->size; k++)
         gsl_vector_set(wf->x, k, gsl_vector_get(wf->z, k) - wf->t[k]);
 }
-
 static int corral_qr(Wolfe *wf, size_t m)
 {
     const size_t d = wf->P->size2;
@@ -267,7 +265,6 @@ static int corral_qr(Wolfe *wf, size_t m)
             return -1;                              /* dependent in floating point */
     return 0;
 }
-
 static int affine_minimiser(Wolfe *wf)
 {
     const size_t d = wf->P->size2, m = wf->s_now - 1;

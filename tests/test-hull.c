@@ -153,7 +153,6 @@ typedef struct {
     gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
 } Wolfe;
-
 static void wolfe_free(Wolfe *wf)
 {
     gsl_matrix_free(wf->P);
@@ -241,7 +240,6 @@ static void corral_point(Wolfe *wf, const double *weights)
     for (size_t k = 0; k < wf->x->size; k++)
         gsl_vector_set(wf->x, k, gsl_vector_get(wf->z, k) - wf->t[k]);
 }
-
 static int corral_qr(Wolfe *wf, size_t m)
 {
     const size_t d = wf->P->size2;
@@ -265,7 +263,6 @@ static int corral_qr(Wolfe *wf, size_t m)
             return -1;                              /* dependent in floating point */
     return 0;
 }
-
 static int affine_minimiser(Wolfe *wf)
 {
     const size_t d = wf->P->size2, m = wf->s_now - 1;
@@ -1098,7 +1095,6 @@ static void random_unit(gsl_rng *rng, size_t d, double *u)
     for (size_t k = 0; k < d; k++)
         u[k] /= sqrt(norm);
 }
-
 static void test_random_point_sets(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1175,7 +1171,6 @@ static Certificate *solve_small(size_t n, size_t d, const double *pts,
     }
     return cert;
 }
-
 static void test_degenerate_inputs(void)
 {
     const double one[2] = {1, 2}, at_one[2] = {1, 2}, off_one[2] = {4, 6};
