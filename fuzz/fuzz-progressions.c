@@ -724,7 +724,7 @@ static int by_row(const void *a, const void *b)
     return (p->index > q->index) - (p->index < q->index);
 }
 
-static bool same_row(const Sorted_row *p, const Sorted_row *q)
+static bool hull_same_row(const Sorted_row *p, const Sorted_row *q)
 {
     for (size_t k = 0; k < p->d; k++)
         if (p->row[k] != q->row[k])
@@ -743,8 +743,8 @@ static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
         r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
     qsort(r, n, sizeof *r, by_row);
     for (size_t a = 0; a < n; a++)
-        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
-                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+        dup[r[a].index] = (a > 0 && hull_same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && hull_same_row(&r[a], &r[a + 1]));
     *nv = 0;
     for (size_t a = 0; a < n && *nv == 0; a++)
         if (!dup[r[a].index])
@@ -992,11 +992,11 @@ static bool progressions_are_valid(const uint8_t *data, size_t size,
         size_t start = i;
         if (lineno == 1 && end - i >= 3 && memcmp(data + i, "\xEF\xBB\xBF", 3) == 0)
             start += 3;
-        int verdict = judge_line((const char *)data + start, end - start, lineno,
+        int counted = judge_line((const char *)data + start, end - start, lineno,
                                  pr, count);
-        if (verdict < 0)
+        if (counted < 0)
             return false;
-        count += (size_t)verdict;
+        count += (size_t)counted;
         i = j + 1;
     }
     return count == pr->n && count > 0;

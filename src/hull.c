@@ -762,7 +762,7 @@ static int by_row(const void *a, const void *b)
     return (p->index > q->index) - (p->index < q->index);
 }
 
-static bool same_row(const Sorted_row *p, const Sorted_row *q)
+static bool hull_same_row(const Sorted_row *p, const Sorted_row *q)
 {
     for (size_t k = 0; k < p->d; k++)
         if (p->row[k] != q->row[k])
@@ -781,8 +781,8 @@ static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
         r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
     qsort(r, n, sizeof *r, by_row);
     for (size_t a = 0; a < n; a++)
-        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
-                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+        dup[r[a].index] = (a > 0 && hull_same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && hull_same_row(&r[a], &r[a + 1]));
     *nv = 0;
     for (size_t a = 0; a < n && *nv == 0; a++)
         if (!dup[r[a].index])
@@ -1294,9 +1294,9 @@ typedef struct {
     const char *points, *target, *target_vector, *output;
     const char *train[8], *test, *table, *macros, *figure, *values;
     int ntrain;
-} Options;
+} Hull_options;
 
-static void usage(FILE *fp)
+static void hull_usage(FILE *fp)
 {
     fputs(
 "Usage: hull [OPTION]...\n"
@@ -1339,7 +1339,7 @@ static void usage(FILE *fp)
 "Exit status: 0 on success, 1 on bad input, 3 if a certificate failed its\n"
 "independent check (a bug: please report it).\n", fp);
 }
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int hull_parse_options(int argc, char *argv[], Hull_options *opt, Error *err)
 {
     static const struct option longopts[] = {
         {"points", required_argument, NULL, 'p'},
@@ -1442,7 +1442,7 @@ static void print_vector(FILE *fp, const char *key, const double *v, size_t n)
     fputc('\n', fp);
 }
 
-static const char *verdict(const Certificate *c)
+static const char *hull_verdict(const Certificate *c)
 {
     return c->inside ? "inside" : c->boundary ? "boundary" : "outside";
 }
@@ -1450,7 +1450,7 @@ static const char *verdict(const Certificate *c)
 static void print_certificate(FILE *fp, size_t q, const Certificate *c,
                               const char *why)
 {
-    fprintf(fp, "target\t%zu\nverdict\t%s\ndistance\t%.12g\n", q, verdict(c),
+    fprintf(fp, "target\t%zu\nverdict\t%s\ndistance\t%.12g\n", q, hull_verdict(c),
             c->distance);
     print_vector(fp, "nearest", c->nearest, c->d);
     print_vector(fp, "weights", c->lambda, c->n);
@@ -1461,7 +1461,7 @@ static void print_certificate(FILE *fp, size_t q, const Certificate *c,
     fprintf(fp, "check\t%s\n\n", why[0] ? why : "passed");
 }
 
-static int run_on_points(const Options *opt, Error *err)
+static int run_on_points(const Hull_options *opt, Error *err)
 {
     gsl_matrix *phi = read_matrix(opt->points, err), *targets = NULL;
     Certificate **certs = NULL;
@@ -1542,7 +1542,7 @@ static void print_chord_results(FILE *fp, const Progressions *train,
         int a, b;
         top_two(certs[q]->w, &a, &b);
         fprintf(fp, "%-20s %-8s distance %.4f margin %.4f", test->names[q],
-                verdict(certs[q]), certs[q]->distance, certs[q]->margin);
+                hull_verdict(certs[q]), certs[q]->distance, certs[q]->margin);
         if (!certs[q]->inside && !certs[q]->boundary)
             fprintf(fp, "  w: %s %+.2f, %s %+.2f", MOVE_NAMES[a], certs[q]->w[a],
                     MOVE_NAMES[b], certs[q]->w[b]);
@@ -1575,7 +1575,7 @@ static void write_bebop_table(FILE *fp, const Progressions *test,
         int a, b;
         top_two(certs[q]->w, &a, &b);
         tex_escaped(fp, test->names[q]);
-        fprintf(fp, " & %s & %.4f & %.4f & ", verdict(certs[q]), certs[q]->distance,
+        fprintf(fp, " & %s & %.4f & %.4f & ", hull_verdict(certs[q]), certs[q]->distance,
                 certs[q]->margin);
         if (!certs[q]->inside && !certs[q]->boundary)
             fprintf(fp, "%s $%+.2f$, %s $%+.2f$", MOVE_NAMES[a], certs[q]->w[a],
@@ -1613,7 +1613,7 @@ static void write_chord_macros(FILE *fp, const Progressions *train,
     tex_macro_int(fp, "ChordsLooOutside", loo_outside);
 }
 
-static int write_chord_files(const Options *opt, const Progressions *train,
+static int write_chord_files(const Hull_options *opt, const Progressions *train,
                              const Progressions *test, Certificate **certs,
                              int loo_outside, Error *err)
 {
@@ -1634,7 +1634,7 @@ static int write_chord_files(const Options *opt, const Progressions *train,
     return outfiles_commit(out, n, err);
 }
 
-static int run_on_chords(const Options *opt, Error *err)
+static int run_on_chords(const Hull_options *opt, Error *err)
 {
     Progressions train = {0, 0, NULL, NULL}, test = {0, 0, NULL, NULL};
     gsl_matrix *phi = NULL;
@@ -1772,7 +1772,7 @@ static void write_example_macros(FILE *fp, const Worked_example *ex)
     tex_macro(fp, "HullFusionResidual", sqrt(r2), 2);
 }
 
-static void write_example_values(FILE *fp, const Worked_example *ex)
+static void hull_write_example_values(FILE *fp, const Worked_example *ex)
 {
     double sum = 0.0, r2 = 0.0;
     for (int i = 0; i < 6; i++)
@@ -1791,7 +1791,7 @@ static void write_example_values(FILE *fp, const Worked_example *ex)
     fprintf(fp, "H.fres\t%.17g\nH.fsum\t%.17g\n", sqrt(r2), sum);
 }
 
-static int run_example(const Options *opt, Error *err)
+static int hull_run_example(const Hull_options *opt, Error *err)
 {
     Worked_example ex = {NULL, NULL, NULL};
     int status = example_compute(&ex, err);
@@ -1804,7 +1804,7 @@ static int run_example(const Options *opt, Error *err)
         status = stdout_written(err);
         const char *paths[3] = {opt->macros, opt->values, opt->figure};
         void (*writers[3])(FILE *, const Worked_example *) = {write_example_macros,
-                                                       write_example_values,
+                                                       hull_write_example_values,
                                                        write_example_figure};
         Outfile out[3] = {outfile_none(), outfile_none(), outfile_none()};
         size_t n = 0;
@@ -1826,11 +1826,11 @@ static int run_example(const Options *opt, Error *err)
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Hull_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
+    int status = hull_parse_options(argc, argv, &opt, &err);
     if (status == 0)
         status = opt.points ? run_on_points(&opt, &err)
-               : opt.test ? run_on_chords(&opt, &err) : run_example(&opt, &err);
-    return finish("hull", status, &err, usage);
+               : opt.test ? run_on_chords(&opt, &err) : hull_run_example(&opt, &err);
+    return finish("hull", status, &err, hull_usage);
 }

@@ -760,7 +760,7 @@ static int by_row(const void *a, const void *b)
     return (p->index > q->index) - (p->index < q->index);
 }
 
-static bool same_row(const Sorted_row *p, const Sorted_row *q)
+static bool hull_same_row(const Sorted_row *p, const Sorted_row *q)
 {
     for (size_t k = 0; k < p->d; k++)
         if (p->row[k] != q->row[k])
@@ -779,8 +779,8 @@ static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
         r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
     qsort(r, n, sizeof *r, by_row);
     for (size_t a = 0; a < n; a++)
-        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
-                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+        dup[r[a].index] = (a > 0 && hull_same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && hull_same_row(&r[a], &r[a + 1]));
     *nv = 0;
     for (size_t a = 0; a < n && *nv == 0; a++)
         if (!dup[r[a].index])
