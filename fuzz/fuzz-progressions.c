@@ -136,6 +136,12 @@ static void certificate_free(Certificate *cert)
     }
 }
 typedef struct {
+    void (*seen)(void *ctx, char kind, const size_t *S, const double *weights,
+                 size_t m);         /* kind: 'c' corral, 'a' affine, 'm' moved */
+    void *ctx;
+} Wolfe_watch;
+
+typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
     double *t;              /* the target divided by s */
     int e;                  /* s = 2^e */
@@ -147,7 +153,14 @@ typedef struct {
     double *lambda_saved;   /* the corral before a major step, to fall back on */
     gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
+    const Wolfe_watch *watch; /* NULL, or shown every step */
 } Wolfe;
+
+static void wolfe_watch(const Wolfe *wf, char kind, const double *weights)
+{
+    if (wf->watch != NULL)
+        wf->watch->seen(wf->watch->ctx, kind, wf->S, weights, wf->s_now);
+}
 static void wolfe_free(Wolfe *wf)
 {
     gsl_matrix_free(wf->P);
@@ -288,6 +301,7 @@ static int minor_steps(Wolfe *wf)
     for (;;) {
         if (affine_minimiser(wf) != 0)
             return -1;
+        wolfe_watch(wf, 'a', wf->alpha);
         double theta = INFINITY;
         size_t limit = wf->s_now;
         for (size_t a = 0; a < wf->s_now; a++)
@@ -319,6 +333,7 @@ static int minor_steps(Wolfe *wf)
             total += wf->lambda[a];
         for (size_t a = 0; a < kept; a++)
             wf->lambda[a] /= total;
+        wolfe_watch(wf, 'm', wf->lambda);
     }
 }
 static size_t major_step_cap(size_t n, size_t d)
@@ -347,6 +362,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     const size_t max_steps = major_step_cap(n, wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         corral_point(wf, wf->lambda);
+        wolfe_watch(wf, 'c', wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
         double xz;
         gsl_blas_ddot(wf->x, wf->z, &xz);
@@ -372,13 +388,15 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     }
     corral_point(wf, wf->lambda);
 }
-static int hull_certificate(const gsl_matrix *phi, const double *tau,
-                            Certificate *cert, Error *err)
+static int hull_certificate_watched(const gsl_matrix *phi, const double *tau,
+                                    Certificate *cert, const Wolfe_watch *watch,
+                                    Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
     Wolfe wf;
     if (wolfe_alloc(&wf, phi, tau, err) != 0)
         return -1;
+    wf.watch = watch;
     wolfe(&wf, &cert->iterations);
     memset(cert->lambda, 0, n * sizeof *cert->lambda);
     for (size_t a = 0; a < wf.s_now; a++)
@@ -439,6 +457,12 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     "largest double; divide the data by a power of two",
                     dist, e);
     return 0;
+}
+
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err)
+{
+    return hull_certificate_watched(phi, tau, cert, NULL, err);
 }
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)

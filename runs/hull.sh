@@ -5,7 +5,8 @@ set -euo pipefail
 B=$1
 mkdir -p "$B/out" "$B/tex"
 "$B/bin/hull" --macros "$B/tex/macros-hull.tex" --figure "$B/out/hull-figure.dat" \
-    --values "$B/out/hull-values.tsv" > "$B/out/hull.txt"
+    --values "$B/out/hull-values.tsv" --corral "$B/out/hull-corral.dat" \
+    > "$B/out/hull.txt"
 p=$B/tangle/data/progressions
 "$B/bin/hull" --train-chords "$p/blues.txt" --train-chords "$p/ragtime.txt" \
     --test-chords "$p/bebop.txt" --table "$B/tex/hull-bebop.tex" \

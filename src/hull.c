@@ -143,6 +143,12 @@ static void certificate_free(Certificate *cert)
     }
 }
 typedef struct {
+    void (*seen)(void *ctx, char kind, const size_t *S, const double *weights,
+                 size_t m);         /* kind: 'c' corral, 'a' affine, 'm' moved */
+    void *ctx;
+} Wolfe_watch;
+
+typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
     double *t;              /* the target divided by s */
     int e;                  /* s = 2^e */
@@ -154,7 +160,14 @@ typedef struct {
     double *lambda_saved;   /* the corral before a major step, to fall back on */
     gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
+    const Wolfe_watch *watch; /* NULL, or shown every step */
 } Wolfe;
+
+static void wolfe_watch(const Wolfe *wf, char kind, const double *weights)
+{
+    if (wf->watch != NULL)
+        wf->watch->seen(wf->watch->ctx, kind, wf->S, weights, wf->s_now);
+}
 static void wolfe_free(Wolfe *wf)
 {
     gsl_matrix_free(wf->P);
@@ -295,6 +308,7 @@ static int minor_steps(Wolfe *wf)
     for (;;) {
         if (affine_minimiser(wf) != 0)
             return -1;
+        wolfe_watch(wf, 'a', wf->alpha);
         double theta = INFINITY;
         size_t limit = wf->s_now;
         for (size_t a = 0; a < wf->s_now; a++)
@@ -326,6 +340,7 @@ static int minor_steps(Wolfe *wf)
             total += wf->lambda[a];
         for (size_t a = 0; a < kept; a++)
             wf->lambda[a] /= total;
+        wolfe_watch(wf, 'm', wf->lambda);
     }
 }
 static size_t major_step_cap(size_t n, size_t d)
@@ -354,6 +369,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     const size_t max_steps = major_step_cap(n, wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         corral_point(wf, wf->lambda);
+        wolfe_watch(wf, 'c', wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
         double xz;
         gsl_blas_ddot(wf->x, wf->z, &xz);
@@ -379,13 +395,15 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     }
     corral_point(wf, wf->lambda);
 }
-static int hull_certificate(const gsl_matrix *phi, const double *tau,
-                            Certificate *cert, Error *err)
+static int hull_certificate_watched(const gsl_matrix *phi, const double *tau,
+                                    Certificate *cert, const Wolfe_watch *watch,
+                                    Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
     Wolfe wf;
     if (wolfe_alloc(&wf, phi, tau, err) != 0)
         return -1;
+    wf.watch = watch;
     wolfe(&wf, &cert->iterations);
     memset(cert->lambda, 0, n * sizeof *cert->lambda);
     for (size_t a = 0; a < wf.s_now; a++)
@@ -446,6 +464,12 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     "largest double; divide the data by a power of two",
                     dist, e);
     return 0;
+}
+
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err)
+{
+    return hull_certificate_watched(phi, tau, cert, NULL, err);
 }
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
@@ -541,6 +565,75 @@ static void example_free(Worked_example *ex)
     gsl_matrix_free(ex->phi);
     certificate_free(ex->jazz);
     certificate_free(ex->fusion);
+}
+static const double CORRAL_POINTS[3][2] = {{0.6, 1.6}, {-2.0, 1.0}, {2.0, 1.0}};
+static const double CORRAL_TARGET[2] = {0.0, 0.0};
+enum { CORRAL_EVENTS = 12 };
+
+typedef struct {
+    size_t count;
+    bool overflow;
+    char kind[CORRAL_EVENTS];               /* 'c', 'a' or 'm', as the solver says */
+    size_t m[CORRAL_EVENTS], S[CORRAL_EVENTS][3];
+    double weights[CORRAL_EVENTS][3];
+} Corral_steps;
+
+typedef struct {
+    gsl_matrix *phi;
+    Certificate *cert;
+    Corral_steps steps;
+} Corral_example;
+
+static void corral_seen(void *ctx, char kind, const size_t *S, const double *weights,
+                        size_t m)
+{
+    Corral_steps *st = ctx;
+    if (st->count == CORRAL_EVENTS || m > 3) {
+        st->overflow = true;
+        return;
+    }
+    st->kind[st->count] = kind;
+    st->m[st->count] = m;
+    memcpy(st->S[st->count], S, m * sizeof *S);
+    memcpy(st->weights[st->count], weights, m * sizeof *weights);
+    st->count++;
+}
+
+static void corral_event_point(const Corral_steps *st, size_t k, double z[2])
+{
+    z[0] = z[1] = 0.0;
+    for (size_t a = 0; a < st->m[k]; a++)
+        for (int q = 0; q < 2; q++)
+            z[q] += st->weights[k][a] * CORRAL_POINTS[st->S[k][a]][q];
+}
+
+static size_t corral_event(const Corral_steps *st, char kind, int nth)
+{
+    for (size_t k = 0; k < st->count; k++)
+        if (st->kind[k] == kind && nth-- == 0)
+            return k;
+    return st->count;                       /* no such event */
+}
+static int corral_compute(Corral_example *ex, Error *err)
+{
+    ex->phi = alloc_matrix(3, 2, err);
+    ex->cert = ex->phi ? certificate_alloc(3, 2, err) : NULL;
+    if (ex->cert == NULL)
+        return -1;
+    memcpy(ex->phi->data, CORRAL_POINTS, sizeof CORRAL_POINTS);
+    const Wolfe_watch watch = {corral_seen, &ex->steps};
+    if (hull_certificate_watched(ex->phi, CORRAL_TARGET, ex->cert, &watch, err) != 0
+        || check_certificate(ex->phi, CORRAL_TARGET, ex->cert, err) != 0)
+        return -1;
+    if (ex->steps.overflow || corral_event(&ex->steps, 'm', 0) == ex->steps.count)
+        return fail(err, "worked example 23.7A did not take the steps it should");
+    return 0;
+}
+
+static void corral_free(Corral_example *ex)
+{
+    gsl_matrix_free(ex->phi);
+    certificate_free(ex->cert);
 }
 enum { NMOVES = 8 };
 static const char *const MOVE_NAMES[NMOVES] = {
@@ -1292,7 +1385,7 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
 }
 typedef struct {
     const char *points, *target, *target_vector, *output;
-    const char *train[8], *test, *table, *macros, *figure, *values;
+    const char *train[8], *test, *table, *macros, *figure, *values, *corral;
     int ntrain;
 } Hull_options;
 
@@ -1301,7 +1394,8 @@ static void hull_usage(FILE *fp)
     fputs(
 "Usage: hull [OPTION]...\n"
 "Decide whether target points lie in the convex hull of a point set, with a\n"
-"certificate either way.  With no options, print Example 23.3 of the book.\n"
+"certificate either way.  With no options, print Example 23.3 and worked\n"
+"example 23.7A of the book.\n"
 "\n"
 "  -p, --points FILE        the point set: one point per row, numbers separated\n"
 "                           by spaces, tabs or commas; '#' starts a comment\n"
@@ -1318,6 +1412,8 @@ static void hull_usage(FILE *fp)
 "For the book's build:\n"
 "      --macros FILE        write the numbers of the run as LaTeX macros\n"
 "      --figure FILE        write the data of the Example 23.3 figure\n"
+"      --corral FILE        write the steps of worked example 23.7A (Wolfe's\n"
+"                           algorithm in the plane) for its figure\n"
 "      --values FILE        write 'key<TAB>value' lines for `make verify`\n"
 "  -h, --help               show this help and exit\n"
 "\n"
@@ -1352,6 +1448,7 @@ static int hull_parse_options(int argc, char *argv[], Hull_options *opt, Error *
         {"macros", required_argument, NULL, 'm'},
         {"figure", required_argument, NULL, 'f'},
         {"values", required_argument, NULL, 'V'},
+        {"corral", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     memset(opt, 0, sizeof *opt);
@@ -1369,6 +1466,7 @@ static int hull_parse_options(int argc, char *argv[], Hull_options *opt, Error *
         case 'm': opt->macros = optarg; break;
         case 'f': opt->figure = optarg; break;
         case 'V': opt->values = optarg; break;
+        case 'C': opt->corral = optarg; break;
         case 'h': return -2;
         case 'T':
             if (opt->ntrain == 8)
@@ -1390,20 +1488,21 @@ static int hull_parse_options(int argc, char *argv[], Hull_options *opt, Error *
     if (chords && (opt->ntrain == 0 || !opt->test))
         return fail(err, "the chord mode needs --train-chords FILE and "
                     "--test-chords FILE");
-    if ((opt->points || chords) && (opt->figure || opt->values))
-        return fail(err, "--figure and --values belong to the worked example");
+    if ((opt->points || chords) && (opt->figure || opt->values || opt->corral))
+        return fail(err, "--figure, --values and --corral belong to the worked "
+                    "examples");
     if (opt->points && opt->macros)
         return fail(err, "--macros belongs to the worked example or the chord mode");
-    const char *outs[5] = {opt->output, opt->table, opt->macros, opt->figure,
-                           opt->values};
+    const char *outs[6] = {opt->output, opt->table, opt->macros, opt->figure,
+                           opt->values, opt->corral};
     const char *ins[11] = {opt->points, opt->target, opt->test};
     for (int k = 0; k < opt->ntrain; k++)
         ins[3 + k] = opt->train[k];
-    if (distinct_outputs(ins, 3 + opt->ntrain, outs, 5, err) != 0)
+    if (distinct_outputs(ins, 3 + opt->ntrain, outs, 6, err) != 0)
         return -1;
-    const char *const flags[5] = {"--output", "--table", "--macros", "--figure",
-                                  "--values"};
-    if (check_output_names(flags, outs, 5, err) != 0)
+    const char *const flags[6] = {"--output", "--table", "--macros", "--figure",
+                                  "--values", "--corral"};
+    if (check_output_names(flags, outs, 6, err) != 0)
         return -1;
     return 0;
 }
@@ -1708,8 +1807,10 @@ static size_t plane_hull(double pts[][2], size_t n, double out[][2])
     return k;                                       /* out[k - 1] == out[0] */
 }
 
-static void write_example_figure(FILE *fp, const Worked_example *ex)
+static void write_example_figure(FILE *fp, const Worked_example *ex,
+                                 const Corral_example *cx)
 {
+    (void)cx;
     double pts[6][2], poly[13][2];
     for (int i = 0; i < 6; i++) {
         pts[i][0] = EX_POINTS[i][0];
@@ -1736,6 +1837,40 @@ static void write_example_figure(FILE *fp, const Worked_example *ex)
     fprintf(fp, "# separating plane w.z = c in the side view\n-0.1\t%g\n1.1\t%g\n",
             ex->jazz->c + 0.0, ex->jazz->c + 0.0);
 }
+static void write_corral_figure(FILE *fp, const Worked_example *ex,
+                                const Corral_example *cx)
+{
+    (void)ex;
+    const Corral_steps *st = &cx->steps;
+    const double *t = CORRAL_TARGET;
+    fputs("# worked example 23.7A: Wolfe's algorithm (hull --corral)\n# points\n", fp);
+    for (int i = 0; i < 3; i++)
+        fprintf(fp, "%g\t%g\t$%c$\n", CORRAL_POINTS[i][0], CORRAL_POINTS[i][1], 'A' + i);
+    fprintf(fp, "\n\n# target\n%g\t%g\t$\\tau$\n", t[0], t[1]);
+    double last[2] = {t[0], t[1]};
+    for (size_t k = 0; k < st->count; k++) {
+        double z[2];
+        corral_event_point(st, k, z);
+        fprintf(fp, "\n\n# corral %zu (%c)\n", k + 1, st->kind[k]);
+        for (size_t a = 0; a <= st->m[k] && (a < st->m[k] || st->m[k] == 3); a++) {
+            const double *p = CORRAL_POINTS[st->S[k][a % st->m[k]]];
+            fprintf(fp, "%.17g\t%.17g\n", p[0], p[1]);
+        }
+        fprintf(fp, "\n\n# point %zu\n%.17g\t%.17g\n", k + 1, z[0], z[1]);
+        if (st->kind[k] == 'c') {
+            double x[2] = {z[0] - t[0], z[1] - t[1]}, len = hypot(x[0], x[1]);
+            fprintf(fp, "\n\n# plane %zu\n%.17g\t%.17g\n%.17g\t%.17g\n", k + 1,
+                    z[0] - 3 * x[1] / len, z[1] + 3 * x[0] / len,
+                    z[0] + 3 * x[1] / len, z[1] - 3 * x[0] / len);
+            fprintf(fp, "\n\n# reach %zu\n%g\t%g\n%.17g\t%.17g\n", k + 1, t[0], t[1],
+                    z[0], z[1]);
+            last[0] = z[0];
+            last[1] = z[1];
+        } else if (st->kind[k] == 'm')
+            fprintf(fp, "\n\n# move %zu\n%.17g\t%.17g\n%.17g\t%.17g\n", k + 1, last[0],
+                    last[1], z[0], z[1]);
+    }
+}
 static void tex_vector(FILE *fp, const char *name, const double *v, size_t d)
 {
     fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{(", name);
@@ -1746,8 +1881,35 @@ static void tex_vector(FILE *fp, const char *name, const double *v, size_t d)
     }
     fputs(")}}\n", fp);
 }
+static void write_corral_macros(FILE *fp, const Corral_example *cx)
+{
+    const Corral_steps *st = &cx->steps;
+    double z1[2], q[2];
+    size_t a2 = corral_event(st, 'a', 1);
+    corral_event_point(st, corral_event(st, 'c', 1), z1);
+    corral_event_point(st, corral_event(st, 'm', 0), q);
+    tex_vector(fp, "HullCorralFirst", z1, 2);
+    tex_vector(fp, "HullCorralStop", q, 2);
+    tex_macro(fp, "HullCorralAlphaA", st->weights[a2][0], 4);
+    tex_vector(fp, "HullCorralNearest", cx->cert->nearest, 2);
+    tex_macro(fp, "HullCorralDist", cx->cert->distance, 4);
+    tex_macro_int(fp, "HullCorralIters", (long)cx->cert->iterations);
+}
 
-static void write_example_macros(FILE *fp, const Worked_example *ex)
+static void write_corral_values(FILE *fp, const Corral_example *cx)
+{
+    const Corral_steps *st = &cx->steps;
+    double z1[2], q[2];
+    corral_event_point(st, corral_event(st, 'c', 1), z1);
+    corral_event_point(st, corral_event(st, 'm', 0), q);
+    fprintf(fp, "HA.z1x\t%.17g\nHA.z1y\t%.17g\nHA.qx\t%.17g\nHA.qy\t%.17g\n",
+            z1[0], z1[1], q[0], q[1]);
+    fprintf(fp, "HA.dist\t%.17g\nHA.n1\t%.17g\nHA.n2\t%.17g\nHA.lB\t%.17g\n"
+            "HA.lC\t%.17g\n", cx->cert->distance, cx->cert->nearest[0],
+            cx->cert->nearest[1], cx->cert->lambda[1], cx->cert->lambda[2]);
+}
+static void write_example_macros(FILE *fp, const Worked_example *ex,
+                                 const Corral_example *cx)
 {
     fputs("% Generated by `hull --macros`; do not edit.\n", fp);
     tex_vector(fp, "HullJazzNearest", ex->jazz->nearest, 3);
@@ -1770,9 +1932,11 @@ static void write_example_macros(FILE *fp, const Worked_example *ex)
     for (int k = 0; k < 3; k++)
         r2 += pow(ex->fusion->nearest[k] - EX_FUSION[k], 2);
     tex_macro(fp, "HullFusionResidual", sqrt(r2), 2);
+    write_corral_macros(fp, cx);
 }
 
-static void hull_write_example_values(FILE *fp, const Worked_example *ex)
+static void hull_write_example_values(FILE *fp, const Worked_example *ex,
+                                      const Corral_example *cx)
 {
     double sum = 0.0, r2 = 0.0;
     for (int i = 0; i < 6; i++)
@@ -1789,37 +1953,67 @@ static void hull_write_example_values(FILE *fp, const Worked_example *ex)
         fprintf(fp, "H.n%d\t%.17g\nH.w%d\t%.17g\n",
                 k + 1, ex->jazz->nearest[k], k + 1, ex->jazz->w[k]);
     fprintf(fp, "H.fres\t%.17g\nH.fsum\t%.17g\n", sqrt(r2), sum);
+    write_corral_values(fp, cx);
+}
+static void print_corral_example(FILE *fp, const Corral_example *cx)
+{
+    const Corral_steps *st = &cx->steps;
+    fputs("Worked example 23.7A (Wolfe's algorithm in the plane: "
+          "A (0.6, 1.6), B (-2, 1), C (2, 1), target (0, 0))\n", fp);
+    for (size_t k = 0; k < st->count; k++) {
+        double z[2];
+        corral_event_point(st, k, z);
+        fprintf(fp, "step %zu\t%s\t", k + 1, st->kind[k] == 'c' ? "corral"
+                : st->kind[k] == 'a' ? "affine minimiser" : "minor step to");
+        for (size_t a = 0; a < st->m[k]; a++)
+            fprintf(fp, "%c %.6g%s", (char)('A' + st->S[k][a]), st->weights[k][a],
+                    a + 1 < st->m[k] ? ", " : "");
+        fprintf(fp, "\tpoint %.6g %.6g\n", tidy(z[0]) + 0.0, tidy(z[1]) + 0.0);
+    }
+    print_certificate(fp, 3, cx->cert, "");
+}
+static int write_example_files(const Hull_options *opt, const Worked_example *ex,
+                               const Corral_example *cx, Error *err)
+{
+    const char *paths[4] = {opt->macros, opt->values, opt->figure, opt->corral};
+    void (*writers[4])(FILE *, const Worked_example *, const Corral_example *) = {
+        write_example_macros, hull_write_example_values, write_example_figure,
+        write_corral_figure};
+    Outfile out[4] = {outfile_none(), outfile_none(), outfile_none(), outfile_none()};
+    size_t n = 0;
+    int status = 0;
+    for (int k = 0; status == 0 && k < 4; k++)
+        if (paths[k] != NULL) {
+            status = outfile_open(&out[n], paths[k], err);
+            if (status == 0)
+                writers[k](out[n++].fp, ex, cx);
+        }
+    if (status == 0)
+        return outfiles_commit(out, n, err);
+    outfiles_abort(out, 4);
+    return status;
 }
 
 static int hull_run_example(const Hull_options *opt, Error *err)
 {
     Worked_example ex = {NULL, NULL, NULL};
+    Corral_example cx = {0};
     int status = example_compute(&ex, err);
+    if (status == 0)
+        status = corral_compute(&cx, err);
     if (status == 0) {
         puts("Example 23.3 (coordinates: blues, ragtime, tritone substitutions)");
         printf("jazz (0.5, 0.5, 0.4):\n");
         print_certificate(stdout, 1, ex.jazz, "");
         printf("fusion (0.45, 0.45, 0):\n");
         print_certificate(stdout, 2, ex.fusion, "");
+        print_corral_example(stdout, &cx);
         status = stdout_written(err);
-        const char *paths[3] = {opt->macros, opt->values, opt->figure};
-        void (*writers[3])(FILE *, const Worked_example *) = {write_example_macros,
-                                                       hull_write_example_values,
-                                                       write_example_figure};
-        Outfile out[3] = {outfile_none(), outfile_none(), outfile_none()};
-        size_t n = 0;
-        for (int k = 0; status == 0 && k < 3; k++)
-            if (paths[k] != NULL) {
-                status = outfile_open(&out[n], paths[k], err);
-                if (status == 0)
-                    writers[k](out[n++].fp, &ex);
-            }
-        if (status == 0)
-            status = outfiles_commit(out, n, err);
-        else
-            outfiles_abort(out, 3);
     }
+    if (status == 0)
+        status = write_example_files(opt, &ex, &cx, err);
     example_free(&ex);
+    corral_free(&cx);
     return status;
 }
 

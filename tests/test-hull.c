@@ -141,6 +141,12 @@ static void certificate_free(Certificate *cert)
     }
 }
 typedef struct {
+    void (*seen)(void *ctx, char kind, const size_t *S, const double *weights,
+                 size_t m);         /* kind: 'c' corral, 'a' affine, 'm' moved */
+    void *ctx;
+} Wolfe_watch;
+
+typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
     double *t;              /* the target divided by s */
     int e;                  /* s = 2^e */
@@ -152,7 +158,14 @@ typedef struct {
     double *lambda_saved;   /* the corral before a major step, to fall back on */
     gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
+    const Wolfe_watch *watch; /* NULL, or shown every step */
 } Wolfe;
+
+static void wolfe_watch(const Wolfe *wf, char kind, const double *weights)
+{
+    if (wf->watch != NULL)
+        wf->watch->seen(wf->watch->ctx, kind, wf->S, weights, wf->s_now);
+}
 static void wolfe_free(Wolfe *wf)
 {
     gsl_matrix_free(wf->P);
@@ -293,6 +306,7 @@ static int minor_steps(Wolfe *wf)
     for (;;) {
         if (affine_minimiser(wf) != 0)
             return -1;
+        wolfe_watch(wf, 'a', wf->alpha);
         double theta = INFINITY;
         size_t limit = wf->s_now;
         for (size_t a = 0; a < wf->s_now; a++)
@@ -324,6 +338,7 @@ static int minor_steps(Wolfe *wf)
             total += wf->lambda[a];
         for (size_t a = 0; a < kept; a++)
             wf->lambda[a] /= total;
+        wolfe_watch(wf, 'm', wf->lambda);
     }
 }
 static size_t major_step_cap(size_t n, size_t d)
@@ -352,6 +367,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     const size_t max_steps = major_step_cap(n, wf->P->size2);
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         corral_point(wf, wf->lambda);
+        wolfe_watch(wf, 'c', wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
         double xz;
         gsl_blas_ddot(wf->x, wf->z, &xz);
@@ -377,13 +393,15 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     }
     corral_point(wf, wf->lambda);
 }
-static int hull_certificate(const gsl_matrix *phi, const double *tau,
-                            Certificate *cert, Error *err)
+static int hull_certificate_watched(const gsl_matrix *phi, const double *tau,
+                                    Certificate *cert, const Wolfe_watch *watch,
+                                    Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
     Wolfe wf;
     if (wolfe_alloc(&wf, phi, tau, err) != 0)
         return -1;
+    wf.watch = watch;
     wolfe(&wf, &cert->iterations);
     memset(cert->lambda, 0, n * sizeof *cert->lambda);
     for (size_t a = 0; a < wf.s_now; a++)
@@ -444,6 +462,12 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     "largest double; divide the data by a power of two",
                     dist, e);
     return 0;
+}
+
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err)
+{
+    return hull_certificate_watched(phi, tau, cert, NULL, err);
 }
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
@@ -539,6 +563,75 @@ static void example_free(Worked_example *ex)
     gsl_matrix_free(ex->phi);
     certificate_free(ex->jazz);
     certificate_free(ex->fusion);
+}
+static const double CORRAL_POINTS[3][2] = {{0.6, 1.6}, {-2.0, 1.0}, {2.0, 1.0}};
+static const double CORRAL_TARGET[2] = {0.0, 0.0};
+enum { CORRAL_EVENTS = 12 };
+
+typedef struct {
+    size_t count;
+    bool overflow;
+    char kind[CORRAL_EVENTS];               /* 'c', 'a' or 'm', as the solver says */
+    size_t m[CORRAL_EVENTS], S[CORRAL_EVENTS][3];
+    double weights[CORRAL_EVENTS][3];
+} Corral_steps;
+
+typedef struct {
+    gsl_matrix *phi;
+    Certificate *cert;
+    Corral_steps steps;
+} Corral_example;
+
+static void corral_seen(void *ctx, char kind, const size_t *S, const double *weights,
+                        size_t m)
+{
+    Corral_steps *st = ctx;
+    if (st->count == CORRAL_EVENTS || m > 3) {
+        st->overflow = true;
+        return;
+    }
+    st->kind[st->count] = kind;
+    st->m[st->count] = m;
+    memcpy(st->S[st->count], S, m * sizeof *S);
+    memcpy(st->weights[st->count], weights, m * sizeof *weights);
+    st->count++;
+}
+
+static void corral_event_point(const Corral_steps *st, size_t k, double z[2])
+{
+    z[0] = z[1] = 0.0;
+    for (size_t a = 0; a < st->m[k]; a++)
+        for (int q = 0; q < 2; q++)
+            z[q] += st->weights[k][a] * CORRAL_POINTS[st->S[k][a]][q];
+}
+
+static size_t corral_event(const Corral_steps *st, char kind, int nth)
+{
+    for (size_t k = 0; k < st->count; k++)
+        if (st->kind[k] == kind && nth-- == 0)
+            return k;
+    return st->count;                       /* no such event */
+}
+static int corral_compute(Corral_example *ex, Error *err)
+{
+    ex->phi = alloc_matrix(3, 2, err);
+    ex->cert = ex->phi ? certificate_alloc(3, 2, err) : NULL;
+    if (ex->cert == NULL)
+        return -1;
+    memcpy(ex->phi->data, CORRAL_POINTS, sizeof CORRAL_POINTS);
+    const Wolfe_watch watch = {corral_seen, &ex->steps};
+    if (hull_certificate_watched(ex->phi, CORRAL_TARGET, ex->cert, &watch, err) != 0
+        || check_certificate(ex->phi, CORRAL_TARGET, ex->cert, err) != 0)
+        return -1;
+    if (ex->steps.overflow || corral_event(&ex->steps, 'm', 0) == ex->steps.count)
+        return fail(err, "worked example 23.7A did not take the steps it should");
+    return 0;
+}
+
+static void corral_free(Corral_example *ex)
+{
+    gsl_matrix_free(ex->phi);
+    certificate_free(ex->cert);
 }
 enum { NMOVES = 8 };
 static const char *const MOVE_NAMES[NMOVES] = {
@@ -1085,6 +1178,36 @@ static void test_example_23_3(void)
         CU_ASSERT_DOUBLE_EQUAL(z[k], EX_FUSION[k], 1e-9);
     example_free(&ex);
 }
+static void test_worked_example_23_7A(void)
+{
+    Corral_example cx = {0};
+    Error err = {""};
+    CU_ASSERT_FATAL(corral_compute(&cx, &err) == 0);
+    const Corral_steps *st = &cx.steps;
+    CU_ASSERT(st->count == 7);
+    CU_ASSERT(memcmp(st->kind, "cacamac", 7) == 0);
+    const double *A = CORRAL_POINTS[0], *B = CORRAL_POINTS[1];
+    double ab[2] = {B[0] - A[0], B[1] - A[1]}, z1[2], q[2], got[2];
+    double t = -(A[0] * ab[0] + A[1] * ab[1]) / (ab[0] * ab[0] + ab[1] * ab[1]);
+    for (int k = 0; k < 2; k++)
+        z1[k] = A[k] + t * ab[k];
+    q[0] = z1[0] / z1[1];                   /* where z1 -> 0 meets y = 1 */
+    q[1] = 1.0;
+    corral_event_point(st, 2, got);
+    CU_ASSERT_DOUBLE_EQUAL(got[0], z1[0], 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(got[1], z1[1], 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(st->weights[3][0], -5.0 / 3.0, 1e-12);
+    corral_event_point(st, 4, got);
+    CU_ASSERT_DOUBLE_EQUAL(got[0], q[0], 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(got[1], q[1], 1e-12);
+    CU_ASSERT(!cx.cert->inside && cx.cert->iterations == 2);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->distance, 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->nearest[0], 0.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->nearest[1], 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->lambda[1], 0.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->lambda[2], 0.5, 1e-12);
+    corral_free(&cx);
+}
 static void random_unit(gsl_rng *rng, size_t d, double *u)
 {
     double norm = 0.0;
@@ -1498,14 +1621,15 @@ static void test_hull_cli(void)
     snprintf(path, sizeof path, "%s/tab.tex", getenv("TESTDIR"));
     slurp(path, table, sizeof table);
     CU_ASSERT(r.status == 0 && strstr(table, "b \\& c\\_d & ") != NULL);
-    static const char *const outs[5][2] = {
+    static const char *const outs[6][2] = {
         {"--points pts.tsv -v 1,1 -o", ""}, {"--train-chords tr.txt --test-chords "
-        "te.txt --table", ""}, {"--macros", ""}, {"--figure", ""}, {"--values", ""}};
+        "te.txt --table", ""}, {"--macros", ""}, {"--figure", ""}, {"--values", ""},
+        {"--corral", ""}};
     static const char *const names[3][2] = {
         {"''", "file name is empty"}, {"outdir.d", "is a directory"},
         {"nodir/x", "does not exist"}};
     CU_ASSERT(system("cd \"$TESTDIR\" && mkdir -p outdir.d") == 0);
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < 6; k++)
         for (int b = 0; b < 3; b++) {
             char args[256];
             snprintf(args, sizeof args, "%s %s", outs[k][0], names[b][0]);
@@ -1520,6 +1644,8 @@ int main(void)
     static const char *const suites[] = {"23.7 convex hull"};
     static const Test_entry tests[] = {
         {0, "Example 23.3 against the hand derivation", test_example_23_3},
+        {0, "worked example 23.7A against the hand derivation",
+         test_worked_example_23_7A},
         {0, "random sets, d = 2..10: verdicts and certificates",
          test_random_point_sets},
         {0, "degenerate inputs", test_degenerate_inputs},
