@@ -1846,7 +1846,7 @@ static void write_corral_figure(FILE *fp, const Worked_example *ex,
     fputs("# worked example 23.7A: Wolfe's algorithm (hull --corral)\n# points\n", fp);
     for (int i = 0; i < 3; i++)
         fprintf(fp, "%g\t%g\t$%c$\n", CORRAL_POINTS[i][0], CORRAL_POINTS[i][1], 'A' + i);
-    fprintf(fp, "\n\n# target\n%g\t%g\t$\\tau$\n", t[0], t[1]);
+    fprintf(fp, "\n\n# target\n%g\t%g\n", t[0], t[1]);
     double last[2] = {t[0], t[1]};
     for (size_t k = 0; k < st->count; k++) {
         double z[2];
