@@ -1280,108 +1280,6 @@ static void test_random_point_sets(void)
                 }
     gsl_rng_free(rng);
 }
-static Certificate *solve_small(size_t n, size_t d, const double *pts,
-                                const double *tau)
-{
-    gsl_matrix_const_view phi = gsl_matrix_const_view_array(pts, n, d);
-    Error err = {""};
-    Certificate *cert = certificate_alloc(n, d, &err);
-    if (cert == NULL || hull_certificate(&phi.matrix, tau, cert, &err) != 0
-        || check_certificate(&phi.matrix, tau, cert, &err) != 0) {
-        fprintf(stderr, "\n  small case failed: %s\n", err.msg);
-        certificate_free(cert);
-        return NULL;
-    }
-    return cert;
-}
-static void test_degenerate_inputs(void)
-{
-    const double one[2] = {1, 2}, at_one[2] = {1, 2}, off_one[2] = {4, 6};
-    Certificate *c = solve_small(1, 2, one, at_one);  /* single point */
-    CU_ASSERT(c && c->inside);
-    certificate_free(c);
-    c = solve_small(1, 2, one, off_one);                             /* distance 5 */
-    CU_ASSERT(c && !c->inside && fabs(c->distance - 5.0) < 1e-12);
-    certificate_free(c);
-    const double dup[8] = {0, 0, 0, 0, 1, 0, 1, 0};                /* duplicates */
-    const double mid[2] = {0.5, 0}, up[2] = {0.5, 2};
-    c = solve_small(4, 2, dup, mid);
-    CU_ASSERT(c && c->inside);
-    certificate_free(c);
-    c = solve_small(4, 2, dup, up);
-    CU_ASSERT(c && !c->inside && fabs(c->distance - 2.0) < 1e-12);
-    certificate_free(c);
-    const double line[9] = {0, 0, 0, 1, 1, 1, 3, 3, 3};  /* on a line in 3-D */
-    const double on_line[3] = {2, 2, 2}, beyond[3] = {4, 4, 4}, aside[3] = {1, 1, 4};
-    c = solve_small(3, 3, line, on_line);
-    CU_ASSERT(c && c->inside);
-    certificate_free(c);
-    c = solve_small(3, 3, line, beyond);                                /* |(1,1,1)| */
-    CU_ASSERT(c && !c->inside && fabs(c->distance - sqrt(3.0)) < 1e-12);
-    certificate_free(c);
-    c = solve_small(3, 3, line, aside);           /* nearest (2,2,2): |(-1,-1,2)| */
-    CU_ASSERT(c && !c->inside && fabs(c->distance - sqrt(6.0)) < 1e-12);
-    certificate_free(c);
-    const double tri[6] = {0, 0, 2, 0, 0, 2}, vertex[2] = {2, 0};
-    c = solve_small(3, 2, tri, vertex);                                 /* a vertex */
-    CU_ASSERT(c && c->inside && fabs(c->lambda[1] - 1.0) < 1e-12);
-    certificate_free(c);
-    const double tri2[6] = {0, 0, 1, 0, 0, 1}, just_out[2] = {0.5, -1e-7};
-    for (int k = 0; k < 3; k++) {
-        const double scale[3] = {1e150, 1e-150, 1.0}, shift[3] = {0.0, 0.0, 1e6};
-        double pts[6], tgt[2];
-        for (int q = 0; q < 6; q++)
-            pts[q] = tri2[q] * scale[k] + shift[k];
-        for (int q = 0; q < 2; q++)
-            tgt[q] = just_out[q] * scale[k] + shift[k];
-        c = solve_small(3, 2, pts, tgt);
-        CU_ASSERT(c && !c->inside && !c->boundary
-                  && fabs(c->distance / (1e-7 * scale[k]) - 1.0)
-                     < (k < 2 ? 1e-6 : 1e-2));
-        certificate_free(c);
-    }
-    const double simplex[12] = {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
-    const double far[3] = {1e10, 1e10, 1e10};
-    c = solve_small(4, 3, simplex, far);
-    CU_ASSERT(c && !c->inside);
-    for (int k = 0; c && k < 3; k++)
-        CU_ASSERT_DOUBLE_EQUAL(c->nearest[k], 1.0 / 3.0, 1e-5);
-    certificate_free(c);
-    const double big2[2] = {0x1p1023, 0x1.8p1023}, zero[1] = {0.0};
-    c = solve_small(2, 1, big2, zero);
-    CU_ASSERT(c && !c->inside && !c->boundary && c->distance == 0x1p1023
-              && c->w[0] == -1.0 && c->nearest[0] == 0x1p1023);
-    certificate_free(c);
-    const double zero_far[2] = {1e308, 0.0}, minus5[1] = {-5.0};
-    c = solve_small(2, 1, zero_far, minus5);          /* 5 below the point 0 */
-    CU_ASSERT(c && !c->inside && !c->boundary && c->distance == 5.0
-              && c->margin == 5.0 && c->w[0] == -1.0);
-    certificate_free(c);
-    const double pm[2] = {1e308, -1e308}, top[1] = {1e308};
-    c = solve_small(2, 1, pm, top);
-    CU_ASSERT(c && c->inside && c->distance == 0.0);
-    certificate_free(c);
-    for (int k = 0; k < 2; k++) {
-        const double side = k == 0 ? 1e308 : 1e-310;
-        const double tri3[6] = {0, 0, side, 0, 0, side};
-        const double below[2] = {0.5 * side, -0.1 * side};
-        c = solve_small(3, 2, tri3, below);
-        CU_ASSERT(c && !c->inside && !c->boundary
-                  && fabs(c->distance / (0.1 * side) - 1.0) < (k == 0 ? 1e-12 : 1e-3));
-        certificate_free(c);
-    }
-    const double near[6] = {0, 0, 1e-9, 0, 1, 1}, edge[2] = {0.3, 0.3};
-    c = solve_small(3, 2, near, edge);              /* on an edge, near-duplicates */
-    CU_ASSERT(c && (c->inside || c->boundary) && c->distance < 1e-8);
-    certificate_free(c);
-    const double d1[3] = {-1.0, 2.0, 0.5}, in1[1] = {1.5}, out1[1] = {-3.0};
-    c = solve_small(3, 1, d1, in1);                                     /* d = 1 */
-    CU_ASSERT(c && c->inside);
-    certificate_free(c);
-    c = solve_small(3, 1, d1, out1);
-    CU_ASSERT(c && !c->inside && fabs(c->distance - 2.0) < 1e-12);
-    certificate_free(c);
-}
 static void test_against_qhull(void)
 {
     if (system("command -v qconvex >/dev/null 2>&1") != 0) {
@@ -1424,13 +1322,6 @@ static void test_against_qhull(void)
                 gsl_matrix_free(phi);
             }
     gsl_rng_free(rng);
-}
-static void test_major_step_cap(void)
-{
-    CU_ASSERT(major_step_cap(3, 2) == 500);
-    CU_ASSERT(major_step_cap(21474837, 1) == (size_t)2147483800u);
-    CU_ASSERT(major_step_cap(SIZE_MAX / 100 + 1, 0) == SIZE_MAX);
-    CU_ASSERT(major_step_cap(SIZE_MAX - 1, 5) == SIZE_MAX);
 }
 static void test_chord_features(void)
 {
@@ -1565,6 +1456,115 @@ static void test_leave_one_out(void)
         gsl_matrix_free(pts);
     }
     gsl_rng_free(rng);
+}
+static Certificate *solve_small(size_t n, size_t d, const double *pts,
+                                const double *tau)
+{
+    gsl_matrix_const_view phi = gsl_matrix_const_view_array(pts, n, d);
+    Error err = {""};
+    Certificate *cert = certificate_alloc(n, d, &err);
+    if (cert == NULL || hull_certificate(&phi.matrix, tau, cert, &err) != 0
+        || check_certificate(&phi.matrix, tau, cert, &err) != 0) {
+        fprintf(stderr, "\n  small case failed: %s\n", err.msg);
+        certificate_free(cert);
+        return NULL;
+    }
+    return cert;
+}
+static void test_degenerate_inputs(void)
+{
+    const double one[2] = {1, 2}, at_one[2] = {1, 2}, off_one[2] = {4, 6};
+    Certificate *c = solve_small(1, 2, one, at_one);  /* single point */
+    CU_ASSERT(c && c->inside);
+    certificate_free(c);
+    c = solve_small(1, 2, one, off_one);                             /* distance 5 */
+    CU_ASSERT(c && !c->inside && fabs(c->distance - 5.0) < 1e-12);
+    certificate_free(c);
+    const double dup[8] = {0, 0, 0, 0, 1, 0, 1, 0};                /* duplicates */
+    const double mid[2] = {0.5, 0}, up[2] = {0.5, 2};
+    c = solve_small(4, 2, dup, mid);
+    CU_ASSERT(c && c->inside);
+    certificate_free(c);
+    c = solve_small(4, 2, dup, up);
+    CU_ASSERT(c && !c->inside && fabs(c->distance - 2.0) < 1e-12);
+    certificate_free(c);
+    const double line[9] = {0, 0, 0, 1, 1, 1, 3, 3, 3};  /* on a line in 3-D */
+    const double on_line[3] = {2, 2, 2}, beyond[3] = {4, 4, 4}, aside[3] = {1, 1, 4};
+    c = solve_small(3, 3, line, on_line);
+    CU_ASSERT(c && c->inside);
+    certificate_free(c);
+    c = solve_small(3, 3, line, beyond);                                /* |(1,1,1)| */
+    CU_ASSERT(c && !c->inside && fabs(c->distance - sqrt(3.0)) < 1e-12);
+    certificate_free(c);
+    c = solve_small(3, 3, line, aside);           /* nearest (2,2,2): |(-1,-1,2)| */
+    CU_ASSERT(c && !c->inside && fabs(c->distance - sqrt(6.0)) < 1e-12);
+    certificate_free(c);
+    const double tri[6] = {0, 0, 2, 0, 0, 2}, vertex[2] = {2, 0};
+    c = solve_small(3, 2, tri, vertex);                                 /* a vertex */
+    CU_ASSERT(c && c->inside && fabs(c->lambda[1] - 1.0) < 1e-12);
+    certificate_free(c);
+    const double tri2[6] = {0, 0, 1, 0, 0, 1}, just_out[2] = {0.5, -1e-7};
+    for (int k = 0; k < 3; k++) {
+        const double scale[3] = {1e150, 1e-150, 1.0}, shift[3] = {0.0, 0.0, 1e6};
+        double pts[6], tgt[2];
+        for (int q = 0; q < 6; q++)
+            pts[q] = tri2[q] * scale[k] + shift[k];
+        for (int q = 0; q < 2; q++)
+            tgt[q] = just_out[q] * scale[k] + shift[k];
+        c = solve_small(3, 2, pts, tgt);
+        CU_ASSERT(c && !c->inside && !c->boundary
+                  && fabs(c->distance / (1e-7 * scale[k]) - 1.0)
+                     < (k < 2 ? 1e-6 : 1e-2));
+        certificate_free(c);
+    }
+    const double simplex[12] = {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
+    const double far[3] = {1e10, 1e10, 1e10};
+    c = solve_small(4, 3, simplex, far);
+    CU_ASSERT(c && !c->inside);
+    for (int k = 0; c && k < 3; k++)
+        CU_ASSERT_DOUBLE_EQUAL(c->nearest[k], 1.0 / 3.0, 1e-5);
+    certificate_free(c);
+    const double big2[2] = {0x1p1023, 0x1.8p1023}, zero[1] = {0.0};
+    c = solve_small(2, 1, big2, zero);
+    CU_ASSERT(c && !c->inside && !c->boundary && c->distance == 0x1p1023
+              && c->w[0] == -1.0 && c->nearest[0] == 0x1p1023);
+    certificate_free(c);
+    const double zero_far[2] = {1e308, 0.0}, minus5[1] = {-5.0};
+    c = solve_small(2, 1, zero_far, minus5);          /* 5 below the point 0 */
+    CU_ASSERT(c && !c->inside && !c->boundary && c->distance == 5.0
+              && c->margin == 5.0 && c->w[0] == -1.0);
+    certificate_free(c);
+    const double pm[2] = {1e308, -1e308}, top[1] = {1e308};
+    c = solve_small(2, 1, pm, top);
+    CU_ASSERT(c && c->inside && c->distance == 0.0);
+    certificate_free(c);
+    for (int k = 0; k < 2; k++) {
+        const double side = k == 0 ? 1e308 : 1e-310;
+        const double tri3[6] = {0, 0, side, 0, 0, side};
+        const double below[2] = {0.5 * side, -0.1 * side};
+        c = solve_small(3, 2, tri3, below);
+        CU_ASSERT(c && !c->inside && !c->boundary
+                  && fabs(c->distance / (0.1 * side) - 1.0) < (k == 0 ? 1e-12 : 1e-3));
+        certificate_free(c);
+    }
+    const double near[6] = {0, 0, 1e-9, 0, 1, 1}, edge[2] = {0.3, 0.3};
+    c = solve_small(3, 2, near, edge);              /* on an edge, near-duplicates */
+    CU_ASSERT(c && (c->inside || c->boundary) && c->distance < 1e-8);
+    certificate_free(c);
+    const double d1[3] = {-1.0, 2.0, 0.5}, in1[1] = {1.5}, out1[1] = {-3.0};
+    c = solve_small(3, 1, d1, in1);                                     /* d = 1 */
+    CU_ASSERT(c && c->inside);
+    certificate_free(c);
+    c = solve_small(3, 1, d1, out1);
+    CU_ASSERT(c && !c->inside && fabs(c->distance - 2.0) < 1e-12);
+    certificate_free(c);
+}
+static void test_major_step_cap(void)
+{
+    CU_ASSERT(major_step_cap(3, 2) == 500);
+    CU_ASSERT(major_step_cap(21474837, 1) == (size_t)2147483800u);
+    CU_ASSERT(major_step_cap(SIZE_MAX / 100 + 1, 0) == SIZE_MAX);
+    CU_ASSERT(major_step_cap(SIZE_MAX - 1, 5) == SIZE_MAX);
 }
 static void expect_hull_rejection(const char *args, const char *needle)
 {
