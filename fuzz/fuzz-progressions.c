@@ -1,5 +1,5 @@
 /* fuzz-progressions.c -- libFuzzer target for the chord-progression reader
- * of section 23.7.  Tangled from chapters/23-7-hull.nw. */
+ * of section 23.7.  Tangled from chapters/23-7-hull.nw and chapters/p7-hull.nw. */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -593,7 +593,6 @@ typedef struct {
     char (*names)[NAME_BYTES];
     double (*f)[NMOVES];
 } Progressions;
-
 static void progressions_free(Progressions *pr)
 {
     free(pr->names);
@@ -724,7 +723,6 @@ static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr
         status = fail(err, "'%s' contains no progressions", path);
     return status;
 }
-
 static int read_progressions(const char *path, Progressions *pr, Error *err)
 {
     FILE *fp = fopen(path, "r");
@@ -738,7 +736,6 @@ typedef struct {
     const double *row;
     size_t d, index;
 } Sorted_row;
-
 static int by_row(const void *a, const void *b)
 {
     const Sorted_row *p = a, *q = b;
@@ -747,7 +744,6 @@ static int by_row(const void *a, const void *b)
             return p->row[k] < q->row[k] ? -1 : 1;
     return (p->index > q->index) - (p->index < q->index);
 }
-
 static bool hull_same_row(const Sorted_row *p, const Sorted_row *q)
 {
     for (size_t k = 0; k < p->d; k++)
@@ -796,7 +792,6 @@ static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
     gsl_matrix_free(sub);
     return status;
 }
-
 static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
                               size_t *work, Error *err)
 {

@@ -1,9 +1,9 @@
 /* hull.c -- is a point inside the convex hull of a point set?  A certificate
  * either way: convex weights, or a separating hyperplane with the nearest point.
  *
- * Tangled from chapters/23-7-hull.nw, chapters/p7-hull.nw, chapters/support.nw
- * and (the check of output names) chapters/23-4-attention.nw of the book "Can AI Understand
- * Music?"; edit those files, not this one, then `make tangle`.
+ * Tangled from chapters/23-7-hull.nw, chapters/p7-hull.nw and
+ * chapters/support.nw of the book "Can AI Understand Music?"; edit those
+ * files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 hull.c $(pkg-config --cflags --libs gsl) -o hull
  */
@@ -700,7 +700,6 @@ typedef struct {
     char (*names)[NAME_BYTES];
     double (*f)[NMOVES];
 } Progressions;
-
 static void progressions_free(Progressions *pr)
 {
     free(pr->names);
@@ -831,7 +830,6 @@ static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr
         status = fail(err, "'%s' contains no progressions", path);
     return status;
 }
-
 static int read_progressions(const char *path, Progressions *pr, Error *err)
 {
     FILE *fp = fopen(path, "r");
@@ -845,7 +843,6 @@ typedef struct {
     const double *row;
     size_t d, index;
 } Sorted_row;
-
 static int by_row(const void *a, const void *b)
 {
     const Sorted_row *p = a, *q = b;
@@ -854,7 +851,6 @@ static int by_row(const void *a, const void *b)
             return p->row[k] < q->row[k] ? -1 : 1;
     return (p->index > q->index) - (p->index < q->index);
 }
-
 static bool hull_same_row(const Sorted_row *p, const Sorted_row *q)
 {
     for (size_t k = 0; k < p->d; k++)
@@ -903,7 +899,6 @@ static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
     gsl_matrix_free(sub);
     return status;
 }
-
 static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
                               size_t *work, Error *err)
 {
@@ -1540,12 +1535,10 @@ static void print_vector(FILE *fp, const char *key, const double *v, size_t n)
         fprintf(fp, "\t%.12g", v[k] + 0.0);         /* + 0.0 turns -0 into 0 */
     fputc('\n', fp);
 }
-
 static const char *hull_verdict(const Certificate *c)
 {
     return c->inside ? "inside" : c->boundary ? "boundary" : "outside";
 }
-
 static void print_certificate(FILE *fp, size_t q, const Certificate *c,
                               const char *why)
 {
@@ -1661,7 +1654,6 @@ static void tex_escaped(FILE *fp, const char *s)    /* text safe for LaTeX */
             fputc(*s, fp);
     }
 }
-
 static void write_bebop_table(FILE *fp, const Progressions *test,
                               Certificate **certs)
 {
@@ -1683,7 +1675,6 @@ static void write_bebop_table(FILE *fp, const Progressions *test,
     }
     fputs("\\bottomrule\n\\end{tabular}\n", fp);
 }
-
 static void write_chord_macros(FILE *fp, const Progressions *train,
                                const Progressions *test, Certificate **certs,
                                int loo_outside)
@@ -1711,7 +1702,6 @@ static void write_chord_macros(FILE *fp, const Progressions *train,
     tex_macro_int(fp, "ChordsSubTop", sub_top);
     tex_macro_int(fp, "ChordsLooOutside", loo_outside);
 }
-
 static int write_chord_files(const Hull_options *opt, const Progressions *train,
                              const Progressions *test, Certificate **certs,
                              int loo_outside, Error *err)
@@ -1784,12 +1774,10 @@ static int by_x_then_y(const void *a, const void *b)
     const double *p = a, *q = b;
     return p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : (p[1] > q[1]) - (p[1] < q[1]);
 }
-
 static double turn(const double *o, const double *a, const double *b)
 {
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
 }
-
 static size_t plane_hull(double pts[][2], size_t n, double out[][2])
 {
     qsort(pts, n, sizeof pts[0], by_x_then_y);      /* Andrew's monotone chain */
@@ -1806,7 +1794,6 @@ static size_t plane_hull(double pts[][2], size_t n, double out[][2])
     }
     return k;                                       /* out[k - 1] == out[0] */
 }
-
 static void write_example_figure(FILE *fp, const Worked_example *ex,
                                  const Corral_example *cx)
 {
@@ -1934,7 +1921,6 @@ static void write_example_macros(FILE *fp, const Worked_example *ex,
     tex_macro(fp, "HullFusionResidual", sqrt(r2), 2);
     write_corral_macros(fp, cx);
 }
-
 static void hull_write_example_values(FILE *fp, const Worked_example *ex,
                                       const Corral_example *cx)
 {

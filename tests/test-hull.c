@@ -698,7 +698,6 @@ typedef struct {
     char (*names)[NAME_BYTES];
     double (*f)[NMOVES];
 } Progressions;
-
 static void progressions_free(Progressions *pr)
 {
     free(pr->names);
@@ -829,7 +828,6 @@ static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr
         status = fail(err, "'%s' contains no progressions", path);
     return status;
 }
-
 static int read_progressions(const char *path, Progressions *pr, Error *err)
 {
     FILE *fp = fopen(path, "r");
@@ -843,7 +841,6 @@ typedef struct {
     const double *row;
     size_t d, index;
 } Sorted_row;
-
 static int by_row(const void *a, const void *b)
 {
     const Sorted_row *p = a, *q = b;
@@ -852,7 +849,6 @@ static int by_row(const void *a, const void *b)
             return p->row[k] < q->row[k] ? -1 : 1;
     return (p->index > q->index) - (p->index < q->index);
 }
-
 static bool hull_same_row(const Sorted_row *p, const Sorted_row *q)
 {
     for (size_t k = 0; k < p->d; k++)
@@ -901,7 +897,6 @@ static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
     gsl_matrix_free(sub);
     return status;
 }
-
 static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
                               size_t *work, Error *err)
 {
@@ -1411,7 +1406,6 @@ static int plain_leave_one_out(const gsl_matrix *pts)
     gsl_matrix_free(rest);
     return outside;
 }
-
 static gsl_matrix *simplex_with_inside(gsl_rng *rng, size_t m)
 {
     gsl_matrix *pts = gsl_matrix_calloc(m + 5, 3);
@@ -1428,7 +1422,6 @@ static gsl_matrix *simplex_with_inside(gsl_rng *rng, size_t m)
     }
     return pts;
 }
-
 static void test_leave_one_out(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1570,7 +1563,6 @@ static void expect_hull_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "out.txt");
 }
-
 static void test_hull_cli(void)
 {
     write_test_file("pts.tsv", "# a triangle\n0 0\n2 0\n0 2\n");
