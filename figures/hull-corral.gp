@@ -2,7 +2,7 @@
 # Wolfe's algorithm.  Tangled from chapters/p7-hull.nw.  Usage, in the figure
 # directory:  gnuplot -e "outdir='/abs/build/out/'" hull-corral.gp
 if (!exists("datafile")) datafile = outdir.'hull-corral.dat'
-set terminal cairolatex pdf size 15cm,6.2cm
+set terminal cairolatex pdf size 15cm,5.6cm
 set output 'hull-corral.tex'
 set clip two                            # the plane's ends lie outside the plot
 set multiplot layout 1,2

@@ -2,7 +2,7 @@
 # Tangled from chapters/p7-hull.nw.  Usage, in the figure directory:
 #   gnuplot -e "outdir='/abs/build/out/'" hull-jazz.gp
 if (!exists("datafile")) datafile = outdir.'hull-figure.dat'
-set terminal cairolatex pdf size 15cm,6.5cm
+set terminal cairolatex pdf size 15cm,5.6cm
 set output 'hull-jazz.tex'
 set multiplot layout 1,2
 set size ratio -1

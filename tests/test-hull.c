@@ -1275,49 +1275,6 @@ static void test_random_point_sets(void)
                 }
     gsl_rng_free(rng);
 }
-static void test_against_qhull(void)
-{
-    if (system("command -v qconvex >/dev/null 2>&1") != 0) {
-        fprintf(stderr, "\n  skipped: qconvex is not installed "
-                "(Debian package qhull-bin)\n");
-        return;
-    }
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    CU_ASSERT_FATAL(rng != NULL);
-    gsl_rng_set(rng, 31);
-    for (size_t d = 2; d <= 3; d++)
-        for (int set = 0; set < 5; set++)
-            {
-                enum { N = 30 };
-                gsl_matrix *phi = gsl_matrix_alloc(N, d);
-                Certificate *cert = certificate_alloc(N, d, &(Error){""});
-                CU_ASSERT_FATAL(phi && cert);
-                for (size_t k = 0; k < N * d; k++)
-                    phi->data[k] = gsl_ran_gaussian(rng, 1.0);
-                double facets[200][4];
-                int nf = qconvex_facets(phi, facets, 200);
-                CU_ASSERT_FATAL(nf > 0);
-                for (int q = 0; q < 100; q++) {
-                    double tau[3], worst = -INFINITY;
-                    for (size_t k = 0; k < d; k++)
-                        tau[k] = 1.2 * gsl_ran_gaussian(rng, 1.0);
-                    for (int f = 0; f < nf; f++) {
-                        double a = facets[f][d];
-                        for (size_t k = 0; k < d; k++)
-                            a += facets[f][k] * tau[k];
-                        worst = fmax(worst, a);
-                    }
-                    if (fabs(worst) < 1e-9)
-                        continue;  /* on a facet: too close to call */
-                    Error err = {""};
-                    CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
-                    CU_ASSERT(cert->inside == (worst < 0.0));
-                }
-                certificate_free(cert);
-                gsl_matrix_free(phi);
-            }
-    gsl_rng_free(rng);
-}
 static void test_chord_features(void)
 {
     char blues[] = "basic: I7 I7 I7 I7 IV7 IV7 I7 I7 V7 IV7 I7 V7";
@@ -1448,6 +1405,49 @@ static void test_leave_one_out(void)
         CU_ASSERT(outside == plain_leave_one_out(pts));
         gsl_matrix_free(pts);
     }
+    gsl_rng_free(rng);
+}
+static void test_against_qhull(void)
+{
+    if (system("command -v qconvex >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "\n  skipped: qconvex is not installed "
+                "(Debian package qhull-bin)\n");
+        return;
+    }
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 31);
+    for (size_t d = 2; d <= 3; d++)
+        for (int set = 0; set < 5; set++)
+            {
+                enum { N = 30 };
+                gsl_matrix *phi = gsl_matrix_alloc(N, d);
+                Certificate *cert = certificate_alloc(N, d, &(Error){""});
+                CU_ASSERT_FATAL(phi && cert);
+                for (size_t k = 0; k < N * d; k++)
+                    phi->data[k] = gsl_ran_gaussian(rng, 1.0);
+                double facets[200][4];
+                int nf = qconvex_facets(phi, facets, 200);
+                CU_ASSERT_FATAL(nf > 0);
+                for (int q = 0; q < 100; q++) {
+                    double tau[3], worst = -INFINITY;
+                    for (size_t k = 0; k < d; k++)
+                        tau[k] = 1.2 * gsl_ran_gaussian(rng, 1.0);
+                    for (int f = 0; f < nf; f++) {
+                        double a = facets[f][d];
+                        for (size_t k = 0; k < d; k++)
+                            a += facets[f][k] * tau[k];
+                        worst = fmax(worst, a);
+                    }
+                    if (fabs(worst) < 1e-9)
+                        continue;  /* on a facet: too close to call */
+                    Error err = {""};
+                    CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
+                    CU_ASSERT(cert->inside == (worst < 0.0));
+                }
+                certificate_free(cert);
+                gsl_matrix_free(phi);
+            }
     gsl_rng_free(rng);
 }
 static Certificate *solve_small(size_t n, size_t d, const double *pts,
