@@ -1146,63 +1146,6 @@ static int qconvex_facets(const gsl_matrix *phi, double facets[][4], int max)
         pclose(out);
     return nf;
 }
-static void test_example_23_3(void)
-{
-    Worked_example ex = {NULL, NULL, NULL};
-    Error err = {""};
-    CU_ASSERT_FATAL(example_compute(&ex, &err) == 0);
-    const double nearest[3] = {0.5, 0.5, 0.0}, w[3] = {0.0, 0.0, 1.0};
-    CU_ASSERT(!ex.jazz->inside);
-    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->distance, 0.4, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->margin, 0.4, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->c, 0.0, 1e-12);
-    for (int k = 0; k < 3; k++) {
-        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->nearest[k], nearest[k], 1e-12);
-        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->w[k], w[k], 1e-12);
-    }
-    CU_ASSERT(ex.fusion->inside);
-    double z[3] = {0.0, 0.0, 0.0}, sum = 0.0;
-    for (int i = 0; i < 6; i++) {
-        CU_ASSERT(ex.fusion->lambda[i] >= 0.0);
-        sum += ex.fusion->lambda[i];
-        for (int k = 0; k < 3; k++)
-            z[k] += ex.fusion->lambda[i] * EX_POINTS[i][k];
-    }
-    CU_ASSERT_DOUBLE_EQUAL(sum, 1.0, 1e-12);
-    for (int k = 0; k < 3; k++)
-        CU_ASSERT_DOUBLE_EQUAL(z[k], EX_FUSION[k], 1e-9);
-    example_free(&ex);
-}
-static void test_worked_example_23_7A(void)
-{
-    Corral_example cx = {0};
-    Error err = {""};
-    CU_ASSERT_FATAL(corral_compute(&cx, &err) == 0);
-    const Corral_steps *st = &cx.steps;
-    CU_ASSERT(st->count == 7);
-    CU_ASSERT(memcmp(st->kind, "cacamac", 7) == 0);
-    const double *A = CORRAL_POINTS[0], *B = CORRAL_POINTS[1];
-    double ab[2] = {B[0] - A[0], B[1] - A[1]}, z1[2], q[2], got[2];
-    double t = -(A[0] * ab[0] + A[1] * ab[1]) / (ab[0] * ab[0] + ab[1] * ab[1]);
-    for (int k = 0; k < 2; k++)
-        z1[k] = A[k] + t * ab[k];
-    q[0] = z1[0] / z1[1];                   /* where z1 -> 0 meets y = 1 */
-    q[1] = 1.0;
-    corral_event_point(st, 2, got);
-    CU_ASSERT_DOUBLE_EQUAL(got[0], z1[0], 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(got[1], z1[1], 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(st->weights[3][0], -5.0 / 3.0, 1e-12);
-    corral_event_point(st, 4, got);
-    CU_ASSERT_DOUBLE_EQUAL(got[0], q[0], 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(got[1], q[1], 1e-12);
-    CU_ASSERT(!cx.cert->inside && cx.cert->iterations == 2);
-    CU_ASSERT_DOUBLE_EQUAL(cx.cert->distance, 1.0, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(cx.cert->nearest[0], 0.0, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(cx.cert->nearest[1], 1.0, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(cx.cert->lambda[1], 0.5, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(cx.cert->lambda[2], 0.5, 1e-12);
-    corral_free(&cx);
-}
 static void random_unit(gsl_rng *rng, size_t d, double *u)
 {
     double norm = 0.0;
@@ -1630,6 +1573,63 @@ static void test_hull_cli(void)
         }
     expect_hull_rejection("--macros m.tex --values v.tsv --figure ''", "empty");
     CU_ASSERT(!test_file_exists("m.tex") && !test_file_exists("v.tsv"));
+}
+static void test_example_23_3(void)
+{
+    Worked_example ex = {NULL, NULL, NULL};
+    Error err = {""};
+    CU_ASSERT_FATAL(example_compute(&ex, &err) == 0);
+    const double nearest[3] = {0.5, 0.5, 0.0}, w[3] = {0.0, 0.0, 1.0};
+    CU_ASSERT(!ex.jazz->inside);
+    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->distance, 0.4, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->margin, 0.4, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->c, 0.0, 1e-12);
+    for (int k = 0; k < 3; k++) {
+        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->nearest[k], nearest[k], 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->w[k], w[k], 1e-12);
+    }
+    CU_ASSERT(ex.fusion->inside);
+    double z[3] = {0.0, 0.0, 0.0}, sum = 0.0;
+    for (int i = 0; i < 6; i++) {
+        CU_ASSERT(ex.fusion->lambda[i] >= 0.0);
+        sum += ex.fusion->lambda[i];
+        for (int k = 0; k < 3; k++)
+            z[k] += ex.fusion->lambda[i] * EX_POINTS[i][k];
+    }
+    CU_ASSERT_DOUBLE_EQUAL(sum, 1.0, 1e-12);
+    for (int k = 0; k < 3; k++)
+        CU_ASSERT_DOUBLE_EQUAL(z[k], EX_FUSION[k], 1e-9);
+    example_free(&ex);
+}
+static void test_worked_example_23_7A(void)
+{
+    Corral_example cx = {0};
+    Error err = {""};
+    CU_ASSERT_FATAL(corral_compute(&cx, &err) == 0);
+    const Corral_steps *st = &cx.steps;
+    CU_ASSERT(st->count == 7);
+    CU_ASSERT(memcmp(st->kind, "cacamac", 7) == 0);
+    const double *A = CORRAL_POINTS[0], *B = CORRAL_POINTS[1];
+    double ab[2] = {B[0] - A[0], B[1] - A[1]}, z1[2], q[2], got[2];
+    double t = -(A[0] * ab[0] + A[1] * ab[1]) / (ab[0] * ab[0] + ab[1] * ab[1]);
+    for (int k = 0; k < 2; k++)
+        z1[k] = A[k] + t * ab[k];
+    q[0] = z1[0] / z1[1];                   /* where z1 -> 0 meets y = 1 */
+    q[1] = 1.0;
+    corral_event_point(st, 2, got);
+    CU_ASSERT_DOUBLE_EQUAL(got[0], z1[0], 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(got[1], z1[1], 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(st->weights[3][0], -5.0 / 3.0, 1e-12);
+    corral_event_point(st, 4, got);
+    CU_ASSERT_DOUBLE_EQUAL(got[0], q[0], 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(got[1], q[1], 1e-12);
+    CU_ASSERT(!cx.cert->inside && cx.cert->iterations == 2);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->distance, 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->nearest[0], 0.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->nearest[1], 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->lambda[1], 0.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->lambda[2], 0.5, 1e-12);
+    corral_free(&cx);
 }
 int main(void)
 {
