@@ -1061,6 +1061,244 @@ static int run_examples(const Options *opt, Error *err)
     free(ex);
     return status;
 }
+static double tidy(double x)            /* noise below 1e-12 shown as 0 */
+{
+    return fabs(x) < 1e-12 ? 0.0 : x;
+}
+
+static int by_x_then_y(const void *a, const void *b)
+{
+    const double *p = a, *q = b;
+    return p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : (p[1] > q[1]) - (p[1] < q[1]);
+}
+static double turn(const double *o, const double *a, const double *b)
+{
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+static size_t plane_hull(double pts[][2], size_t n, double out[][2])
+{
+    qsort(pts, n, sizeof pts[0], by_x_then_y);      /* Andrew's monotone chain */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        while (k >= 2 && turn(out[k - 2], out[k - 1], pts[i]) <= 0.0)
+            k--;
+        memcpy(out[k++], pts[i], sizeof pts[i]);
+    }
+    for (size_t i = n - 1, lower = k + 1; i-- > 0;) {
+        while (k >= lower && turn(out[k - 2], out[k - 1], pts[i]) <= 0.0)
+            k--;
+        memcpy(out[k++], pts[i], sizeof pts[i]);
+    }
+    return k;                                       /* out[k - 1] == out[0] */
+}
+static void write_example_figure(FILE *fp, const Worked_example *ex,
+                                 const Corral_example *cx)
+{
+    (void)cx;
+    double pts[6][2], poly[13][2];
+    for (int i = 0; i < 6; i++) {
+        pts[i][0] = EX_POINTS[i][0];
+        pts[i][1] = EX_POINTS[i][1];
+    }
+    size_t m = plane_hull(pts, 6, poly);
+    const char *titles[2] = {"blues", "ragtime"};
+    for (int g = 0; g < 2; g++) {
+        fprintf(fp, "# %s\n", titles[g]);
+        for (int i = 3 * g; i < 3 * g + 3; i++)
+            fprintf(fp, "%g\t%g\t%g\n",
+                    EX_POINTS[i][0], EX_POINTS[i][1], EX_POINTS[i][2]);
+        fputs("\n\n", fp);
+    }
+    fputs("# plane hull of the projections\n", fp);
+    for (size_t k = 0; k < m; k++)
+        fprintf(fp, "%g\t%g\n", poly[k][0], poly[k][1]);
+    fprintf(fp, "\n\n# jazz\n%g\t%g\t%g\n\n\n", EX_JAZZ[0], EX_JAZZ[1], EX_JAZZ[2]);
+    fprintf(fp, "# fusion\n%g\t%g\t%g\n\n\n",
+            EX_FUSION[0], EX_FUSION[1], EX_FUSION[2]);
+    const double *z = ex->jazz->nearest;
+    fprintf(fp, "# nearest point\n%g\t%g\t%g\n\n\n",
+            tidy(z[0]), tidy(z[1]), tidy(z[2]));
+    fprintf(fp, "# separating plane w.z = c in the side view\n-0.1\t%g\n1.1\t%g\n",
+            ex->jazz->c + 0.0, ex->jazz->c + 0.0);
+}
+static void write_corral_figure(FILE *fp, const Worked_example *ex,
+                                const Corral_example *cx)
+{
+    (void)ex;
+    const Corral_steps *st = &cx->steps;
+    const double *t = CORRAL_TARGET;
+    fputs("# worked example 23.7A: Wolfe's algorithm (hull --corral)\n# points\n", fp);
+    for (int i = 0; i < 3; i++)
+        fprintf(fp, "%g\t%g\t$%c$\n", CORRAL_POINTS[i][0], CORRAL_POINTS[i][1], 'A' + i);
+    fprintf(fp, "\n\n# target\n%g\t%g\n", t[0], t[1]);
+    double last[2] = {t[0], t[1]};
+    for (size_t k = 0; k < st->count; k++) {
+        double z[2];
+        corral_event_point(st, k, z);
+        fprintf(fp, "\n\n# corral %zu (%c)\n", k + 1, st->kind[k]);
+        for (size_t a = 0; a <= st->m[k] && (a < st->m[k] || st->m[k] == 3); a++) {
+            const double *p = CORRAL_POINTS[st->S[k][a % st->m[k]]];
+            fprintf(fp, "%.17g\t%.17g\n", p[0], p[1]);
+        }
+        fprintf(fp, "\n\n# point %zu\n%.17g\t%.17g\n", k + 1, z[0], z[1]);
+        if (st->kind[k] == 'c') {
+            double x[2] = {z[0] - t[0], z[1] - t[1]}, len = hypot(x[0], x[1]);
+            fprintf(fp, "\n\n# plane %zu\n%.17g\t%.17g\n%.17g\t%.17g\n", k + 1,
+                    z[0] - 3 * x[1] / len, z[1] + 3 * x[0] / len,
+                    z[0] + 3 * x[1] / len, z[1] - 3 * x[0] / len);
+            fprintf(fp, "\n\n# reach %zu\n%g\t%g\n%.17g\t%.17g\n", k + 1, t[0], t[1],
+                    z[0], z[1]);
+            last[0] = z[0];
+            last[1] = z[1];
+        } else if (st->kind[k] == 'm')
+            fprintf(fp, "\n\n# move %zu\n%.17g\t%.17g\n%.17g\t%.17g\n", k + 1, last[0],
+                    last[1], z[0], z[1]);
+    }
+}
+static void tex_vector(FILE *fp, const char *name, const double *v, size_t d)
+{
+    fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{(", name);
+    for (size_t k = 0; k < d; k++) {
+        char buf[96];
+        tex_number(buf, sizeof buf, tidy(v[k]), 4);
+        fprintf(fp, "%s%s", k ? ", " : "", buf);
+    }
+    fputs(")}}\n", fp);
+}
+static void write_corral_macros(FILE *fp, const Corral_example *cx)
+{
+    const Corral_steps *st = &cx->steps;
+    double z1[2], q[2];
+    size_t a2 = corral_event(st, 'a', 1);
+    corral_event_point(st, corral_event(st, 'c', 1), z1);
+    corral_event_point(st, corral_event(st, 'm', 0), q);
+    tex_vector(fp, "HullCorralFirst", z1, 2);
+    tex_vector(fp, "HullCorralStop", q, 2);
+    tex_macro(fp, "HullCorralAlphaA", st->weights[a2][0], 4);
+    tex_vector(fp, "HullCorralNearest", cx->cert->nearest, 2);
+    tex_macro(fp, "HullCorralDist", cx->cert->distance, 4);
+    tex_macro_int(fp, "HullCorralIters", (long)cx->cert->iterations);
+}
+
+static void write_corral_values(FILE *fp, const Corral_example *cx)
+{
+    const Corral_steps *st = &cx->steps;
+    double z1[2], q[2];
+    corral_event_point(st, corral_event(st, 'c', 1), z1);
+    corral_event_point(st, corral_event(st, 'm', 0), q);
+    fprintf(fp, "HA.z1x\t%.17g\nHA.z1y\t%.17g\nHA.qx\t%.17g\nHA.qy\t%.17g\n",
+            z1[0], z1[1], q[0], q[1]);
+    fprintf(fp, "HA.dist\t%.17g\nHA.n1\t%.17g\nHA.n2\t%.17g\nHA.lB\t%.17g\n"
+            "HA.lC\t%.17g\n", cx->cert->distance, cx->cert->nearest[0],
+            cx->cert->nearest[1], cx->cert->lambda[1], cx->cert->lambda[2]);
+}
+static void write_example_macros(FILE *fp, const Worked_example *ex,
+                                 const Corral_example *cx)
+{
+    fputs("% Generated by `hull --macros`; do not edit.\n", fp);
+    tex_vector(fp, "HullJazzNearest", ex->jazz->nearest, 3);
+    tex_vector(fp, "HullJazzNormal", ex->jazz->w, 3);
+    tex_macro(fp, "HullJazzDist", ex->jazz->distance, 4);
+    tex_macro(fp, "HullJazzOffset", tidy(ex->jazz->c), 4);
+    tex_macro(fp, "HullJazzMargin", ex->jazz->margin, 4);
+    tex_macro_int(fp, "HullJazzIters", (long)ex->jazz->iterations);
+    fputs("\\newcommand{\\HullFusionMix}{\\ensuremath{", fp);
+    for (int i = 0, first = 1; i < 6; i++)
+        if (ex->fusion->lambda[i] > 0.0) {
+            char buf[96];
+            tex_number(buf, sizeof buf, ex->fusion->lambda[i], 4);
+            fprintf(fp, "%s%s\\,%c_%d", first ? "" : " + ", buf,
+                    i < 3 ? 'b' : 'r', i % 3 + 1);
+            first = 0;
+        }
+    fputs("}}\n", fp);
+    double r2 = 0.0;
+    for (int k = 0; k < 3; k++)
+        r2 += pow(ex->fusion->nearest[k] - EX_FUSION[k], 2);
+    tex_macro(fp, "HullFusionResidual", sqrt(r2), 2);
+    write_corral_macros(fp, cx);
+}
+static void hull_write_example_values(FILE *fp, const Worked_example *ex,
+                                      const Corral_example *cx)
+{
+    double sum = 0.0, r2 = 0.0;
+    for (int i = 0; i < 6; i++)
+        sum += ex->fusion->lambda[i];
+    for (int k = 0; k < 3; k++) {
+        double z = 0.0;
+        for (int i = 0; i < 6; i++)
+            z += ex->fusion->lambda[i] * EX_POINTS[i][k];
+        r2 += (z - EX_FUSION[k]) * (z - EX_FUSION[k]);
+    }
+    fprintf(fp, "H.dist\t%.17g\nH.margin\t%.17g\n",
+            ex->jazz->distance, ex->jazz->margin);
+    for (int k = 0; k < 3; k++)
+        fprintf(fp, "H.n%d\t%.17g\nH.w%d\t%.17g\n",
+                k + 1, ex->jazz->nearest[k], k + 1, ex->jazz->w[k]);
+    fprintf(fp, "H.fres\t%.17g\nH.fsum\t%.17g\n", sqrt(r2), sum);
+    write_corral_values(fp, cx);
+}
+static void print_corral_example(FILE *fp, const Corral_example *cx)
+{
+    const Corral_steps *st = &cx->steps;
+    fputs("Worked example 23.7A (Wolfe's algorithm in the plane: "
+          "A (0.6, 1.6), B (-2, 1), C (2, 1), target (0, 0))\n", fp);
+    for (size_t k = 0; k < st->count; k++) {
+        double z[2];
+        corral_event_point(st, k, z);
+        fprintf(fp, "step %zu\t%s\t", k + 1, st->kind[k] == 'c' ? "corral"
+                : st->kind[k] == 'a' ? "affine minimiser" : "minor step to");
+        for (size_t a = 0; a < st->m[k]; a++)
+            fprintf(fp, "%c %.6g%s", (char)('A' + st->S[k][a]), st->weights[k][a],
+                    a + 1 < st->m[k] ? ", " : "");
+        fprintf(fp, "\tpoint %.6g %.6g\n", tidy(z[0]) + 0.0, tidy(z[1]) + 0.0);
+    }
+    print_certificate(fp, 3, cx->cert, "");
+}
+static int write_example_files(const Hull_options *opt, const Worked_example *ex,
+                               const Corral_example *cx, Error *err)
+{
+    const char *paths[4] = {opt->macros, opt->values, opt->figure, opt->corral};
+    void (*writers[4])(FILE *, const Worked_example *, const Corral_example *) = {
+        write_example_macros, hull_write_example_values, write_example_figure,
+        write_corral_figure};
+    Outfile out[4] = {outfile_none(), outfile_none(), outfile_none(), outfile_none()};
+    size_t n = 0;
+    int status = 0;
+    for (int k = 0; status == 0 && k < 4; k++)
+        if (paths[k] != NULL) {
+            status = outfile_open(&out[n], paths[k], err);
+            if (status == 0)
+                writers[k](out[n++].fp, ex, cx);
+        }
+    if (status == 0)
+        return outfiles_commit(out, n, err);
+    outfiles_abort(out, 4);
+    return status;
+}
+
+static int hull_run_example(const Hull_options *opt, Error *err)
+{
+    Worked_example ex = {NULL, NULL, NULL};
+    Corral_example cx = {0};
+    int status = example_compute(&ex, err);
+    if (status == 0)
+        status = corral_compute(&cx, err);
+    if (status == 0) {
+        puts("Example 23.3 (coordinates: blues, ragtime, tritone substitutions)");
+        printf("jazz (0.5, 0.5, 0.4):\n");
+        print_certificate(stdout, 1, ex.jazz, "");
+        printf("fusion (0.45, 0.45, 0):\n");
+        print_certificate(stdout, 2, ex.fusion, "");
+        print_corral_example(stdout, &cx);
+        status = stdout_written(err);
+    }
+    if (status == 0)
+        status = write_example_files(opt, &ex, &cx, err);
+    example_free(&ex);
+    corral_free(&cx);
+    return status;
+}
 
 int main(int argc, char *argv[])
 {
