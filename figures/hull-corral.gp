@@ -34,7 +34,7 @@ plot datafile index 'corral 4' with filledcurves closed fc rgb '#dde6f0' \
      '' index 'points' using 1:2:3 with labels offset 0,0.7 notitle, \
      '' index 'point 4' with points pt 6 ps 1.3 lc rgb '#000000' notitle, \
      '' index 'point 4' using 1:2:('affine minimiser $\\tau$') with labels \
-        right offset -1,0 notitle, \
+        offset 0,-0.9 notitle, \
      '' index 'point 3' with points pt 6 ps 0.9 lc rgb '#c0392b' notitle, \
      '' index 'point 3' using 1:2:('$z_1$') with labels offset -0.6,0.7 notitle, \
      '' index 'point 5' with points pt 7 ps 0.9 lc rgb '#c0392b' notitle, \
