@@ -2,7 +2,7 @@
 # Tangled from chapters/p7-hull.nw.  Usage, in the figure directory:
 #   gnuplot -e "outdir='/abs/build/out/'" hull-jazz.gp
 if (!exists("datafile")) datafile = outdir.'hull-figure.dat'
-set terminal cairolatex pdf size 15cm,5.6cm
+set terminal cairolatex pdf size 15cm,6.2cm
 set output 'hull-jazz.tex'
 set multiplot layout 1,2
 set size ratio -1
@@ -23,11 +23,11 @@ plot datafile index 2 using 1:2 with filledcurves closed fc rgb '#dde6f0' \
         title 'fusion'
 set size noratio
 set xrange [-0.15:1.15]
-set yrange [-0.1:0.8]
+set yrange [-0.1:1.25]
 set xlabel 'blues feature $\phi_1$'
 set ylabel 'tritone substitutions $\phi_3$'
 set key top right opaque samplen 1.5
-plot datafile index 6 using 1:2:(0.8) with filledcurves fc rgb '#f7e6e2' \
+plot datafile index 6 using 1:2:(1.25) with filledcurves fc rgb '#f7e6e2' \
         title '$w\cdot z > c$', \
      datafile index 2 using 1:(0) with lines lw 12 lc rgb '#9fb6cc' title 'hull', \
      datafile index 6 using 1:2 with lines dt 2 lw 1.5 lc rgb '#000000' \
