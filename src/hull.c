@@ -1958,7 +1958,7 @@ static void print_corral_example(FILE *fp, const Corral_example *cx)
     }
     print_certificate(fp, 3, cx->cert, "");
 }
-static int write_example_files(const Hull_options *opt, const Worked_example *ex,
+static int hull_write_example_files(const Hull_options *opt, const Worked_example *ex,
                                const Corral_example *cx, Error *err)
 {
     const char *paths[4] = {opt->macros, opt->values, opt->figure, opt->corral};
@@ -1997,7 +1997,7 @@ static int hull_run_example(const Hull_options *opt, Error *err)
         status = stdout_written(err);
     }
     if (status == 0)
-        status = write_example_files(opt, &ex, &cx, err);
+        status = hull_write_example_files(opt, &ex, &cx, err);
     example_free(&ex);
     corral_free(&cx);
     return status;
