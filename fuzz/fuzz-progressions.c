@@ -1,5 +1,5 @@
 /* fuzz-progressions.c -- libFuzzer target for the chord-progression reader
- * of section 23.7.  Tangled from chapters/23-7-hull.nw. */
+ * of section 23.7.  Tangled from chapters/23-7-hull.nw and chapters/p7-hull.nw. */
 /* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
@@ -110,6 +110,7 @@ typedef struct {
     size_t iterations;      /* major steps of Wolfe's algorithm */
 } Certificate;
 
+/* <<the functions of the hull>> */
 static Certificate *certificate_alloc(size_t n, size_t d, Error *err);
 static void certificate_free(Certificate *cert);
 static int hull_certificate(const gsl_matrix *phi, const double *tau,
@@ -145,6 +146,12 @@ static void certificate_free(Certificate *cert)
 }
 /* <<the workspace of Wolfe's algorithm>> */
 typedef struct {
+    void (*seen)(void *ctx, char kind, const size_t *S, const double *weights,
+                 size_t m);         /* kind: 'c' corral, 'a' affine, 'm' moved */
+    void *ctx;
+} Wolfe_watch;
+
+typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
     double *t;              /* the target divided by s */
     int e;                  /* s = 2^e */
@@ -154,10 +161,16 @@ typedef struct {
     double *lambda, *alpha; /* weights on the corral; affine minimiser */
     size_t *S_saved, s_saved;
     double *lambda_saved;   /* the corral before a major step, to fall back on */
-    gsl_matrix *E;          /* d x cap, for the least-squares problem (eq:affine) */
+    gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
+    const Wolfe_watch *watch; /* NULL, or shown every step */
 } Wolfe;
 
+static void wolfe_watch(const Wolfe *wf, char kind, const double *weights)
+{
+    if (wf->watch != NULL)
+        wf->watch->seen(wf->watch->ctx, kind, wf->S, weights, wf->s_now);
+}
 /* <<free the workspace>> */
 static void wolfe_free(Wolfe *wf)
 {
@@ -177,23 +190,9 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
-/* <<allocate the workspace and scale the problem>> */
-static int problem_scale(const gsl_matrix *phi, const double *tau)
+/* <<allocate the arrays of the workspace>> */
+static int wolfe_arrays(Wolfe *wf, size_t n, size_t d, Error *err)
 {
-    double big = 0.0;
-    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
-        big = fmax(big, fabs(phi->data[k]));
-    for (size_t k = 0; k < phi->size2; k++)
-        big = fmax(big, fabs(tau[k]));
-    int e;
-    frexp(big, &e);
-    return big > 0.0 ? e : 0;                       /* s = 2^e */
-}
-
-static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
-                       Error *err)
-{
-    const size_t n = phi->size1, d = phi->size2;
     memset(wf, 0, sizeof *wf);
     wf->cap = (n < d + 1 ? n : d + 1) + 1;
     wf->P = gsl_matrix_alloc(n, d);
@@ -217,6 +216,29 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
     }
+    return 0;
+}
+/* <<allocate the workspace and scale the problem>> */
+/* <<find the power of two that scales the problem>> */
+static int problem_scale(const gsl_matrix *phi, const double *tau)
+{
+    double big = 0.0;
+    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
+        big = fmax(big, fabs(phi->data[k]));
+    for (size_t k = 0; k < phi->size2; k++)
+        big = fmax(big, fabs(tau[k]));
+    int e;
+    frexp(big, &e);
+    return big > 0.0 ? e : 0;                       /* s = 2^e */
+}
+
+static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
+                       Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    if (wolfe_arrays(wf, n, d, err) != 0)
+        return -1;
+    /* <<divide the points and the target by the scale, and estimate the diameter>> */
     wf->e = problem_scale(phi, tau);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < d; k++)
@@ -232,6 +254,7 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
     return 0;
 }
 /* <<solve for the affine minimiser of the corral>> */
+/* <<form the corral's point from its weights>> */
 static void corral_point(Wolfe *wf, const double *weights)
 {
     gsl_vector_set_zero(wf->z);
@@ -242,13 +265,14 @@ static void corral_point(Wolfe *wf, const double *weights)
     for (size_t k = 0; k < wf->x->size; k++)
         gsl_vector_set(wf->x, k, gsl_vector_get(wf->z, k) - wf->t[k]);
 }
-
+/* <<factorise the differences of the corral's points>> */
 static int corral_qr(Wolfe *wf, size_t m)
 {
     const size_t d = wf->P->size2;
     gsl_matrix_view E = gsl_matrix_submatrix(wf->E, 0, 0, d, m);
     gsl_vector_view tau = gsl_vector_subvector(wf->tau, 0, m);
     double biggest = 0.0;
+    /* <<build the differences of the corral's points>> */
     for (size_t k = 0; k < m; k++) {
         double norm2 = 0.0;
         for (size_t i = 0; i < d; i++) {
@@ -266,7 +290,7 @@ static int corral_qr(Wolfe *wf, size_t m)
             return -1;                              /* dependent in floating point */
     return 0;
 }
-
+/* <<find the affine weights of the corral's minimiser>> */
 static int affine_minimiser(Wolfe *wf)
 {
     const size_t d = wf->P->size2, m = wf->s_now - 1;
@@ -284,6 +308,7 @@ static int affine_minimiser(Wolfe *wf)
     if (gsl_linalg_QR_lssolve(&E.matrix, &tau.vector, wf->rhs, &beta.vector,
                               wf->resid) != GSL_SUCCESS)
         return -1;
+    /* <<turn the least-squares solution into affine weights>> */
     double sum = 0.0;
     for (size_t k = 0; k < m; k++) {
         wf->alpha[k + 1] = gsl_vector_get(&beta.vector, k);
@@ -298,6 +323,8 @@ static int minor_steps(Wolfe *wf)
     for (;;) {
         if (affine_minimiser(wf) != 0)
             return -1;
+        wolfe_watch(wf, 'a', wf->alpha);
+        /* <<find the largest step that keeps every weight non-negative>> */
         double theta = INFINITY;
         size_t limit = wf->s_now;
         for (size_t a = 0; a < wf->s_now; a++)
@@ -330,6 +357,7 @@ static int minor_steps(Wolfe *wf)
             total += wf->lambda[a];
         for (size_t a = 0; a < kept; a++)
             wf->lambda[a] /= total;
+        wolfe_watch(wf, 'm', wf->lambda);
     }
 }
 /* <<run Wolfe's algorithm from the nearest single point>> */
@@ -344,6 +372,7 @@ static size_t major_step_cap(size_t n, size_t d)
 static void wolfe(Wolfe *wf, size_t *iterations)
 {
     const size_t n = wf->P->size1;
+    /* <<start the corral at the point nearest to the target>> */
     double best = INFINITY;
     for (size_t i = 0; i < n; i++) {
         double r2 = 0.0;
@@ -360,6 +389,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         /* <<stop if no point lies beyond the plane through [[z]]>> */
         corral_point(wf, wf->lambda);
+        wolfe_watch(wf, 'c', wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
         double xz;
         gsl_blas_ddot(wf->x, wf->z, &xz);
@@ -371,6 +401,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
             in_corral |= wf->S[a] == j;
         if (in_corral)
             break;
+        /* <<add the point to the corral and take minor steps, or restore the corral>> */
         memcpy(wf->S_saved, wf->S, wf->s_now * sizeof *wf->S);
         memcpy(wf->lambda_saved, wf->lambda, wf->s_now * sizeof *wf->lambda);
         wf->s_saved = wf->s_now;
@@ -386,14 +417,17 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     corral_point(wf, wf->lambda);
 }
 /* <<turn the nearest point into a certificate>> */
-static int hull_certificate(const gsl_matrix *phi, const double *tau,
-                            Certificate *cert, Error *err)
+static int hull_certificate_watched(const gsl_matrix *phi, const double *tau,
+                                    Certificate *cert, const Wolfe_watch *watch,
+                                    Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
     Wolfe wf;
     if (wolfe_alloc(&wf, phi, tau, err) != 0)
         return -1;
+    wf.watch = watch;
     wolfe(&wf, &cert->iterations);
+    /* <<copy the weights, the nearest point and the distance into the certificate>> */
     memset(cert->lambda, 0, n * sizeof *cert->lambda);
     for (size_t a = 0; a < wf.s_now; a++)
         cert->lambda[wf.S[a]] = wf.lambda[a];
@@ -410,6 +444,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
         {
             gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
             size_t m = wf.s_now - 1;
+            /* <<project the corral's directions out of the normal>> */
             if (m > 0 && corral_qr(&wf, m) == 0) {
                 gsl_matrix_view E = gsl_matrix_submatrix(wf.E, 0, 0, d, m);
                 gsl_vector_view tau_qr = gsl_vector_subvector(wf.tau, 0, m);
@@ -457,12 +492,19 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     dist, e);
     return 0;
 }
+
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err)
+{
+    return hull_certificate_watched(phi, tau, cert, NULL, err);
+}
 /* <<check a certificate without trusting the solver>> */
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
     const int e = problem_scale(phi, tau);                 /* s = 2^e */
+    /* <<measure the diameter and set the tolerance of the check>> */
     double diam2 = 0.0, sum = 0.0, r2 = 0.0;
     for (size_t i = 0; i < n; i++) {
         double q = 0.0;
@@ -509,6 +551,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
             wp += cert->w[k] * ldexp(gsl_matrix_get(phi, i, k), -e);
         worst = fmax(worst, wp);
     }
+    /* <<test the normal, the separation, the margin and the distance>> */
     if (fabs(ww - 1.0) > 1e-12)
         return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
     if (worst > ldexp(cert->c, -e) + tol)
@@ -593,7 +636,7 @@ typedef struct {
     char (*names)[NAME_BYTES];
     double (*f)[NMOVES];
 } Progressions;
-
+/* <<read a file of progressions into feature vectors>> */
 static void progressions_free(Progressions *pr)
 {
     free(pr->names);
@@ -728,7 +771,7 @@ static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr
         status = fail(err, "'%s' contains no progressions", path);
     return status;
 }
-
+/* <<read a file of progressions into feature vectors>> */
 static int read_progressions(const char *path, Progressions *pr, Error *err)
 {
     FILE *fp = fopen(path, "r");
@@ -743,7 +786,7 @@ typedef struct {
     const double *row;
     size_t d, index;
 } Sorted_row;
-
+/* <<test each training progression against the hull of the others>> */
 static int by_row(const void *a, const void *b)
 {
     const Sorted_row *p = a, *q = b;
@@ -752,8 +795,8 @@ static int by_row(const void *a, const void *b)
             return p->row[k] < q->row[k] ? -1 : 1;
     return (p->index > q->index) - (p->index < q->index);
 }
-
-static bool same_row(const Sorted_row *p, const Sorted_row *q)
+/* <<test each training progression against the hull of the others>> */
+static bool hull_same_row(const Sorted_row *p, const Sorted_row *q)
 {
     for (size_t k = 0; k < p->d; k++)
         if (p->row[k] != q->row[k])
@@ -773,8 +816,8 @@ static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
         r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
     qsort(r, n, sizeof *r, by_row);
     for (size_t a = 0; a < n; a++)
-        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
-                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+        dup[r[a].index] = (a > 0 && hull_same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && hull_same_row(&r[a], &r[a + 1]));
     *nv = 0;
     for (size_t a = 0; a < n && *nv == 0; a++)
         if (!dup[r[a].index])
@@ -803,7 +846,7 @@ static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
     gsl_matrix_free(sub);
     return status;
 }
-
+/* <<decide one point against the hull of all the others>> */
 static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
                               size_t *work, Error *err)
 {
@@ -1030,11 +1073,11 @@ static bool progressions_are_valid(const uint8_t *data, size_t size,
         size_t start = i;
         if (lineno == 1 && end - i >= 3 && memcmp(data + i, "\xEF\xBB\xBF", 3) == 0)
             start += 3;
-        int verdict = judge_line((const char *)data + start, end - start, lineno,
+        int counted = judge_line((const char *)data + start, end - start, lineno,
                                  pr, count);
-        if (verdict < 0)
+        if (counted < 0)
             return false;
-        count += (size_t)verdict;
+        count += (size_t)counted;
         i = j + 1;
     }
     return count == pr->n && count > 0;

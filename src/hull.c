@@ -1,9 +1,9 @@
 /* hull.c -- is a point inside the convex hull of a point set?  A certificate
  * either way: convex weights, or a separating hyperplane with the nearest point.
  *
- * Tangled from chapters/23-7-hull.nw, chapters/support.nw and (the check of
- * output names) chapters/23-4-attention.nw of the book "Can AI Understand
- * Music?"; edit those files, not this one, then `make tangle`.
+ * Tangled from chapters/23-7-hull.nw, chapters/p7-hull.nw and
+ * chapters/support.nw of the book "Can AI Understand Music?"; edit those
+ * files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 hull.c $(pkg-config --cflags --libs gsl) -o hull
  */
@@ -117,6 +117,7 @@ typedef struct {
     size_t iterations;      /* major steps of Wolfe's algorithm */
 } Certificate;
 
+/* <<the functions of the hull>> */
 static Certificate *certificate_alloc(size_t n, size_t d, Error *err);
 static void certificate_free(Certificate *cert);
 static int hull_certificate(const gsl_matrix *phi, const double *tau,
@@ -152,6 +153,12 @@ static void certificate_free(Certificate *cert)
 }
 /* <<the workspace of Wolfe's algorithm>> */
 typedef struct {
+    void (*seen)(void *ctx, char kind, const size_t *S, const double *weights,
+                 size_t m);         /* kind: 'c' corral, 'a' affine, 'm' moved */
+    void *ctx;
+} Wolfe_watch;
+
+typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
     double *t;              /* the target divided by s */
     int e;                  /* s = 2^e */
@@ -161,10 +168,16 @@ typedef struct {
     double *lambda, *alpha; /* weights on the corral; affine minimiser */
     size_t *S_saved, s_saved;
     double *lambda_saved;   /* the corral before a major step, to fall back on */
-    gsl_matrix *E;          /* d x cap, for the least-squares problem (eq:affine) */
+    gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
+    const Wolfe_watch *watch; /* NULL, or shown every step */
 } Wolfe;
 
+static void wolfe_watch(const Wolfe *wf, char kind, const double *weights)
+{
+    if (wf->watch != NULL)
+        wf->watch->seen(wf->watch->ctx, kind, wf->S, weights, wf->s_now);
+}
 /* <<free the workspace>> */
 static void wolfe_free(Wolfe *wf)
 {
@@ -184,23 +197,9 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
-/* <<allocate the workspace and scale the problem>> */
-static int problem_scale(const gsl_matrix *phi, const double *tau)
+/* <<allocate the arrays of the workspace>> */
+static int wolfe_arrays(Wolfe *wf, size_t n, size_t d, Error *err)
 {
-    double big = 0.0;
-    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
-        big = fmax(big, fabs(phi->data[k]));
-    for (size_t k = 0; k < phi->size2; k++)
-        big = fmax(big, fabs(tau[k]));
-    int e;
-    frexp(big, &e);
-    return big > 0.0 ? e : 0;                       /* s = 2^e */
-}
-
-static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
-                       Error *err)
-{
-    const size_t n = phi->size1, d = phi->size2;
     memset(wf, 0, sizeof *wf);
     wf->cap = (n < d + 1 ? n : d + 1) + 1;
     wf->P = gsl_matrix_alloc(n, d);
@@ -224,6 +223,29 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
     }
+    return 0;
+}
+/* <<allocate the workspace and scale the problem>> */
+/* <<find the power of two that scales the problem>> */
+static int problem_scale(const gsl_matrix *phi, const double *tau)
+{
+    double big = 0.0;
+    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
+        big = fmax(big, fabs(phi->data[k]));
+    for (size_t k = 0; k < phi->size2; k++)
+        big = fmax(big, fabs(tau[k]));
+    int e;
+    frexp(big, &e);
+    return big > 0.0 ? e : 0;                       /* s = 2^e */
+}
+
+static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
+                       Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    if (wolfe_arrays(wf, n, d, err) != 0)
+        return -1;
+    /* <<divide the points and the target by the scale, and estimate the diameter>> */
     wf->e = problem_scale(phi, tau);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < d; k++)
@@ -239,6 +261,7 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
     return 0;
 }
 /* <<solve for the affine minimiser of the corral>> */
+/* <<form the corral's point from its weights>> */
 static void corral_point(Wolfe *wf, const double *weights)
 {
     gsl_vector_set_zero(wf->z);
@@ -249,13 +272,14 @@ static void corral_point(Wolfe *wf, const double *weights)
     for (size_t k = 0; k < wf->x->size; k++)
         gsl_vector_set(wf->x, k, gsl_vector_get(wf->z, k) - wf->t[k]);
 }
-
+/* <<factorise the differences of the corral's points>> */
 static int corral_qr(Wolfe *wf, size_t m)
 {
     const size_t d = wf->P->size2;
     gsl_matrix_view E = gsl_matrix_submatrix(wf->E, 0, 0, d, m);
     gsl_vector_view tau = gsl_vector_subvector(wf->tau, 0, m);
     double biggest = 0.0;
+    /* <<build the differences of the corral's points>> */
     for (size_t k = 0; k < m; k++) {
         double norm2 = 0.0;
         for (size_t i = 0; i < d; i++) {
@@ -273,7 +297,7 @@ static int corral_qr(Wolfe *wf, size_t m)
             return -1;                              /* dependent in floating point */
     return 0;
 }
-
+/* <<find the affine weights of the corral's minimiser>> */
 static int affine_minimiser(Wolfe *wf)
 {
     const size_t d = wf->P->size2, m = wf->s_now - 1;
@@ -291,6 +315,7 @@ static int affine_minimiser(Wolfe *wf)
     if (gsl_linalg_QR_lssolve(&E.matrix, &tau.vector, wf->rhs, &beta.vector,
                               wf->resid) != GSL_SUCCESS)
         return -1;
+    /* <<turn the least-squares solution into affine weights>> */
     double sum = 0.0;
     for (size_t k = 0; k < m; k++) {
         wf->alpha[k + 1] = gsl_vector_get(&beta.vector, k);
@@ -305,6 +330,8 @@ static int minor_steps(Wolfe *wf)
     for (;;) {
         if (affine_minimiser(wf) != 0)
             return -1;
+        wolfe_watch(wf, 'a', wf->alpha);
+        /* <<find the largest step that keeps every weight non-negative>> */
         double theta = INFINITY;
         size_t limit = wf->s_now;
         for (size_t a = 0; a < wf->s_now; a++)
@@ -337,6 +364,7 @@ static int minor_steps(Wolfe *wf)
             total += wf->lambda[a];
         for (size_t a = 0; a < kept; a++)
             wf->lambda[a] /= total;
+        wolfe_watch(wf, 'm', wf->lambda);
     }
 }
 /* <<run Wolfe's algorithm from the nearest single point>> */
@@ -351,6 +379,7 @@ static size_t major_step_cap(size_t n, size_t d)
 static void wolfe(Wolfe *wf, size_t *iterations)
 {
     const size_t n = wf->P->size1;
+    /* <<start the corral at the point nearest to the target>> */
     double best = INFINITY;
     for (size_t i = 0; i < n; i++) {
         double r2 = 0.0;
@@ -367,6 +396,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         /* <<stop if no point lies beyond the plane through [[z]]>> */
         corral_point(wf, wf->lambda);
+        wolfe_watch(wf, 'c', wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
         double xz;
         gsl_blas_ddot(wf->x, wf->z, &xz);
@@ -378,6 +408,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
             in_corral |= wf->S[a] == j;
         if (in_corral)
             break;
+        /* <<add the point to the corral and take minor steps, or restore the corral>> */
         memcpy(wf->S_saved, wf->S, wf->s_now * sizeof *wf->S);
         memcpy(wf->lambda_saved, wf->lambda, wf->s_now * sizeof *wf->lambda);
         wf->s_saved = wf->s_now;
@@ -393,14 +424,17 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     corral_point(wf, wf->lambda);
 }
 /* <<turn the nearest point into a certificate>> */
-static int hull_certificate(const gsl_matrix *phi, const double *tau,
-                            Certificate *cert, Error *err)
+static int hull_certificate_watched(const gsl_matrix *phi, const double *tau,
+                                    Certificate *cert, const Wolfe_watch *watch,
+                                    Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
     Wolfe wf;
     if (wolfe_alloc(&wf, phi, tau, err) != 0)
         return -1;
+    wf.watch = watch;
     wolfe(&wf, &cert->iterations);
+    /* <<copy the weights, the nearest point and the distance into the certificate>> */
     memset(cert->lambda, 0, n * sizeof *cert->lambda);
     for (size_t a = 0; a < wf.s_now; a++)
         cert->lambda[wf.S[a]] = wf.lambda[a];
@@ -417,6 +451,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
         {
             gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
             size_t m = wf.s_now - 1;
+            /* <<project the corral's directions out of the normal>> */
             if (m > 0 && corral_qr(&wf, m) == 0) {
                 gsl_matrix_view E = gsl_matrix_submatrix(wf.E, 0, 0, d, m);
                 gsl_vector_view tau_qr = gsl_vector_subvector(wf.tau, 0, m);
@@ -464,12 +499,19 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     dist, e);
     return 0;
 }
+
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err)
+{
+    return hull_certificate_watched(phi, tau, cert, NULL, err);
+}
 /* <<check a certificate without trusting the solver>> */
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
     const int e = problem_scale(phi, tau);                 /* s = 2^e */
+    /* <<measure the diameter and set the tolerance of the check>> */
     double diam2 = 0.0, sum = 0.0, r2 = 0.0;
     for (size_t i = 0; i < n; i++) {
         double q = 0.0;
@@ -516,6 +558,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
             wp += cert->w[k] * ldexp(gsl_matrix_get(phi, i, k), -e);
         worst = fmax(worst, wp);
     }
+    /* <<test the normal, the separation, the margin and the distance>> */
     if (fabs(ww - 1.0) > 1e-12)
         return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
     if (worst > ldexp(cert->c, -e) + tol)
@@ -564,6 +607,78 @@ static void example_free(Worked_example *ex)
     gsl_matrix_free(ex->phi);
     certificate_free(ex->jazz);
     certificate_free(ex->fusion);
+}
+/* <<worked example 23.7A>> */
+static const double CORRAL_POINTS[3][2] = {{0.6, 1.6}, {-2.0, 1.0}, {2.0, 1.0}};
+static const double CORRAL_TARGET[2] = {0.0, 0.0};
+enum { CORRAL_EVENTS = 12 };
+
+typedef struct {
+    size_t count;
+    bool overflow;
+    char kind[CORRAL_EVENTS];               /* 'c', 'a' or 'm', as the solver says */
+    size_t m[CORRAL_EVENTS], S[CORRAL_EVENTS][3];
+    double weights[CORRAL_EVENTS][3];
+} Corral_steps;
+
+typedef struct {
+    gsl_matrix *phi;
+    Certificate *cert;
+    Corral_steps steps;
+} Corral_example;
+
+/* <<record one step of Wolfe's algorithm>> */
+static void corral_seen(void *ctx, char kind, const size_t *S, const double *weights,
+                        size_t m)
+{
+    Corral_steps *st = ctx;
+    if (st->count == CORRAL_EVENTS || m > 3) {
+        st->overflow = true;
+        return;
+    }
+    st->kind[st->count] = kind;
+    st->m[st->count] = m;
+    memcpy(st->S[st->count], S, m * sizeof *S);
+    memcpy(st->weights[st->count], weights, m * sizeof *weights);
+    st->count++;
+}
+
+static void corral_event_point(const Corral_steps *st, size_t k, double z[2])
+{
+    z[0] = z[1] = 0.0;
+    for (size_t a = 0; a < st->m[k]; a++)
+        for (int q = 0; q < 2; q++)
+            z[q] += st->weights[k][a] * CORRAL_POINTS[st->S[k][a]][q];
+}
+
+static size_t corral_event(const Corral_steps *st, char kind, int nth)
+{
+    for (size_t k = 0; k < st->count; k++)
+        if (st->kind[k] == kind && nth-- == 0)
+            return k;
+    return st->count;                       /* no such event */
+}
+/* <<compute worked example 23.7A>> */
+static int corral_compute(Corral_example *ex, Error *err)
+{
+    ex->phi = alloc_matrix(3, 2, err);
+    ex->cert = ex->phi ? certificate_alloc(3, 2, err) : NULL;
+    if (ex->cert == NULL)
+        return -1;
+    memcpy(ex->phi->data, CORRAL_POINTS, sizeof CORRAL_POINTS);
+    const Wolfe_watch watch = {corral_seen, &ex->steps};
+    if (hull_certificate_watched(ex->phi, CORRAL_TARGET, ex->cert, &watch, err) != 0
+        || check_certificate(ex->phi, CORRAL_TARGET, ex->cert, err) != 0)
+        return -1;
+    if (ex->steps.overflow || corral_event(&ex->steps, 'm', 0) == ex->steps.count)
+        return fail(err, "worked example 23.7A did not take the steps it should");
+    return 0;
+}
+
+static void corral_free(Corral_example *ex)
+{
+    gsl_matrix_free(ex->phi);
+    certificate_free(ex->cert);
 }
 /* <<chord progressions as feature vectors>> */
 enum { NMOVES = 8 };
@@ -634,7 +749,7 @@ typedef struct {
     char (*names)[NAME_BYTES];
     double (*f)[NMOVES];
 } Progressions;
-
+/* <<read a file of progressions into feature vectors>> */
 static void progressions_free(Progressions *pr)
 {
     free(pr->names);
@@ -769,7 +884,7 @@ static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr
         status = fail(err, "'%s' contains no progressions", path);
     return status;
 }
-
+/* <<read a file of progressions into feature vectors>> */
 static int read_progressions(const char *path, Progressions *pr, Error *err)
 {
     FILE *fp = fopen(path, "r");
@@ -784,7 +899,7 @@ typedef struct {
     const double *row;
     size_t d, index;
 } Sorted_row;
-
+/* <<test each training progression against the hull of the others>> */
 static int by_row(const void *a, const void *b)
 {
     const Sorted_row *p = a, *q = b;
@@ -793,8 +908,8 @@ static int by_row(const void *a, const void *b)
             return p->row[k] < q->row[k] ? -1 : 1;
     return (p->index > q->index) - (p->index < q->index);
 }
-
-static bool same_row(const Sorted_row *p, const Sorted_row *q)
+/* <<test each training progression against the hull of the others>> */
+static bool hull_same_row(const Sorted_row *p, const Sorted_row *q)
 {
     for (size_t k = 0; k < p->d; k++)
         if (p->row[k] != q->row[k])
@@ -814,8 +929,8 @@ static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
         r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
     qsort(r, n, sizeof *r, by_row);
     for (size_t a = 0; a < n; a++)
-        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
-                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+        dup[r[a].index] = (a > 0 && hull_same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && hull_same_row(&r[a], &r[a + 1]));
     *nv = 0;
     for (size_t a = 0; a < n && *nv == 0; a++)
         if (!dup[r[a].index])
@@ -844,7 +959,7 @@ static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
     gsl_matrix_free(sub);
     return status;
 }
-
+/* <<decide one point against the hull of all the others>> */
 static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
                               size_t *work, Error *err)
 {
@@ -1348,17 +1463,18 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
 /* <<the command line of hull>> */
 typedef struct {
     const char *points, *target, *target_vector, *output;
-    const char *train[8], *test, *table, *macros, *figure, *values;
+    const char *train[8], *test, *table, *macros, *figure, *values, *corral;
     int ntrain;
-} Options;
+} Hull_options;
 
 /* <<print the usage of hull>> */
-static void usage(FILE *fp)
+static void hull_usage(FILE *fp)
 {
     fputs(
 "Usage: hull [OPTION]...\n"
 "Decide whether target points lie in the convex hull of a point set, with a\n"
-"certificate either way.  With no options, print Example 23.3 of the book.\n"
+"certificate either way.  With no options, print Example 23.3 and worked\n"
+"example 23.7A of the book.\n"
 "\n"
 "  -p, --points FILE        the point set: one point per row, numbers separated\n"
 "                           by spaces, tabs or commas; '#' starts a comment\n"
@@ -1375,6 +1491,8 @@ static void usage(FILE *fp)
 "For the book's build:\n"
 "      --macros FILE        write the numbers of the run as LaTeX macros\n"
 "      --figure FILE        write the data of the Example 23.3 figure\n"
+"      --corral FILE        write the steps of worked example 23.7A (Wolfe's\n"
+"                           algorithm in the plane) for its figure\n"
 "      --values FILE        write 'key<TAB>value' lines for `make verify`\n"
 "  -h, --help               show this help and exit\n"
 "\n"
@@ -1397,7 +1515,7 @@ static void usage(FILE *fp)
 "independent check (a bug: please report it).\n", fp);
 }
 /* <<parse the options of hull>> */
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int hull_parse_options(int argc, char *argv[], Hull_options *opt, Error *err)
 {
     static const struct option longopts[] = {
         {"points", required_argument, NULL, 'p'},
@@ -1410,6 +1528,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"macros", required_argument, NULL, 'm'},
         {"figure", required_argument, NULL, 'f'},
         {"values", required_argument, NULL, 'V'},
+        {"corral", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     memset(opt, 0, sizeof *opt);
@@ -1427,6 +1546,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         case 'm': opt->macros = optarg; break;
         case 'f': opt->figure = optarg; break;
         case 'V': opt->values = optarg; break;
+        case 'C': opt->corral = optarg; break;
         case 'h': return -2;
         case 'T':
             if (opt->ntrain == 8)
@@ -1449,20 +1569,21 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     if (chords && (opt->ntrain == 0 || !opt->test))
         return fail(err, "the chord mode needs --train-chords FILE and "
                     "--test-chords FILE");
-    if ((opt->points || chords) && (opt->figure || opt->values))
-        return fail(err, "--figure and --values belong to the worked example");
+    if ((opt->points || chords) && (opt->figure || opt->values || opt->corral))
+        return fail(err, "--figure, --values and --corral belong to the worked "
+                    "examples");
     if (opt->points && opt->macros)
         return fail(err, "--macros belongs to the worked example or the chord mode");
-    const char *outs[5] = {opt->output, opt->table, opt->macros, opt->figure,
-                           opt->values};
+    const char *outs[6] = {opt->output, opt->table, opt->macros, opt->figure,
+                           opt->values, opt->corral};
     const char *ins[11] = {opt->points, opt->target, opt->test};
     for (int k = 0; k < opt->ntrain; k++)
         ins[3 + k] = opt->train[k];
-    if (distinct_outputs(ins, 3 + opt->ntrain, outs, 5, err) != 0)
+    if (distinct_outputs(ins, 3 + opt->ntrain, outs, 6, err) != 0)
         return -1;
-    const char *const flags[5] = {"--output", "--table", "--macros", "--figure",
-                                  "--values"};
-    if (check_output_names(flags, outs, 5, err) != 0)
+    const char *const flags[6] = {"--output", "--table", "--macros", "--figure",
+                                  "--values", "--corral"};
+    if (check_output_names(flags, outs, 6, err) != 0)
         return -1;
     return 0;
 }
@@ -1503,16 +1624,16 @@ static void print_vector(FILE *fp, const char *key, const double *v, size_t n)
         fprintf(fp, "\t%.12g", v[k] + 0.0);         /* + 0.0 turns -0 into 0 */
     fputc('\n', fp);
 }
-
-static const char *verdict(const Certificate *c)
+/* <<print one certificate>> */
+static const char *hull_verdict(const Certificate *c)
 {
     return c->inside ? "inside" : c->boundary ? "boundary" : "outside";
 }
-
+/* <<print one certificate>> */
 static void print_certificate(FILE *fp, size_t q, const Certificate *c,
                               const char *why)
 {
-    fprintf(fp, "target\t%zu\nverdict\t%s\ndistance\t%.12g\n", q, verdict(c),
+    fprintf(fp, "target\t%zu\nverdict\t%s\ndistance\t%.12g\n", q, hull_verdict(c),
             c->distance);
     print_vector(fp, "nearest", c->nearest, c->d);
     print_vector(fp, "weights", c->lambda, c->n);
@@ -1523,7 +1644,7 @@ static void print_certificate(FILE *fp, size_t q, const Certificate *c,
     fprintf(fp, "check\t%s\n\n", why[0] ? why : "passed");
 }
 
-static int run_on_points(const Options *opt, Error *err)
+static int run_on_points(const Hull_options *opt, Error *err)
 {
     gsl_matrix *phi = read_matrix(opt->points, err), *targets = NULL;
     Certificate **certs = NULL;
@@ -1608,7 +1729,7 @@ static void print_chord_results(FILE *fp, const Progressions *train,
         int a, b;
         top_two(certs[q]->w, &a, &b);
         fprintf(fp, "%-20s %-8s distance %.4f margin %.4f", test->names[q],
-                verdict(certs[q]), certs[q]->distance, certs[q]->margin);
+                hull_verdict(certs[q]), certs[q]->distance, certs[q]->margin);
         if (!certs[q]->inside && !certs[q]->boundary)
             fprintf(fp, "  w: %s %+.2f, %s %+.2f", MOVE_NAMES[a], certs[q]->w[a],
                     MOVE_NAMES[b], certs[q]->w[b]);
@@ -1629,7 +1750,7 @@ static void tex_escaped(FILE *fp, const char *s)    /* text safe for LaTeX */
             fputc(*s, fp);
     }
 }
-
+/* <<write the chord results as a table and macros>> */
 static void write_bebop_table(FILE *fp, const Progressions *test,
                               Certificate **certs)
 {
@@ -1642,7 +1763,7 @@ static void write_bebop_table(FILE *fp, const Progressions *test,
         int a, b;
         top_two(certs[q]->w, &a, &b);
         tex_escaped(fp, test->names[q]);
-        fprintf(fp, " & %s & %.4f & %.4f & ", verdict(certs[q]), certs[q]->distance,
+        fprintf(fp, " & %s & %.4f & %.4f & ", hull_verdict(certs[q]), certs[q]->distance,
                 certs[q]->margin);
         if (!certs[q]->inside && !certs[q]->boundary)
             fprintf(fp, "%s $%+.2f$, %s $%+.2f$", MOVE_NAMES[a], certs[q]->w[a],
@@ -1651,7 +1772,7 @@ static void write_bebop_table(FILE *fp, const Progressions *test,
     }
     fputs("\\bottomrule\n\\end{tabular}\n", fp);
 }
-
+/* <<write the chord results as a table and macros>> */
 static void write_chord_macros(FILE *fp, const Progressions *train,
                                const Progressions *test, Certificate **certs,
                                int loo_outside)
@@ -1679,8 +1800,8 @@ static void write_chord_macros(FILE *fp, const Progressions *train,
     tex_macro_int(fp, "ChordsSubTop", sub_top);
     tex_macro_int(fp, "ChordsLooOutside", loo_outside);
 }
-
-static int write_chord_files(const Options *opt, const Progressions *train,
+/* <<write the chord results as a table and macros>> */
+static int write_chord_files(const Hull_options *opt, const Progressions *train,
                              const Progressions *test, Certificate **certs,
                              int loo_outside, Error *err)
 {
@@ -1701,7 +1822,7 @@ static int write_chord_files(const Options *opt, const Progressions *train,
     return outfiles_commit(out, n, err);
 }
 
-static int run_on_chords(const Options *opt, Error *err)
+static int run_on_chords(const Hull_options *opt, Error *err)
 {
     Progressions train = {0, 0, NULL, NULL}, test = {0, 0, NULL, NULL};
     gsl_matrix *phi = NULL;
@@ -1742,7 +1863,7 @@ done:
     progressions_free(&test);
     return status;
 }
-/* <<print and record Example 23.3>> */
+/* <<print and record hull's worked examples>> */
 static double tidy(double x)            /* noise below 1e-12 shown as 0 */
 {
     return fabs(x) < 1e-12 ? 0.0 : x;
@@ -1754,12 +1875,12 @@ static int by_x_then_y(const void *a, const void *b)
     const double *p = a, *q = b;
     return p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : (p[1] > q[1]) - (p[1] < q[1]);
 }
-
+/* <<write the data of the hull figure>> */
 static double turn(const double *o, const double *a, const double *b)
 {
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
 }
-
+/* <<write the data of the hull figure>> */
 static size_t plane_hull(double pts[][2], size_t n, double out[][2])
 {
     qsort(pts, n, sizeof pts[0], by_x_then_y);      /* Andrew's monotone chain */
@@ -1776,9 +1897,11 @@ static size_t plane_hull(double pts[][2], size_t n, double out[][2])
     }
     return k;                                       /* out[k - 1] == out[0] */
 }
-
-static void write_example_figure(FILE *fp, const Worked_example *ex)
+/* <<write the data of the hull figure>> */
+static void write_example_figure(FILE *fp, const Worked_example *ex,
+                                 const Corral_example *cx)
 {
+    (void)cx;
     double pts[6][2], poly[13][2];
     for (int i = 0; i < 6; i++) {
         pts[i][0] = EX_POINTS[i][0];
@@ -1805,7 +1928,43 @@ static void write_example_figure(FILE *fp, const Worked_example *ex)
     fprintf(fp, "# separating plane w.z = c in the side view\n-0.1\t%g\n1.1\t%g\n",
             ex->jazz->c + 0.0, ex->jazz->c + 0.0);
 }
-/* <<write the macros and values of Example 23.3>> */
+/* <<write the data of the corral figure>> */
+static void write_corral_figure(FILE *fp, const Worked_example *ex,
+                                const Corral_example *cx)
+{
+    (void)ex;
+    const Corral_steps *st = &cx->steps;
+    const double *t = CORRAL_TARGET;
+    fputs("# worked example 23.7A: Wolfe's algorithm (hull --corral)\n# points\n", fp);
+    for (int i = 0; i < 3; i++)
+        fprintf(fp, "%g\t%g\t$%c$\n", CORRAL_POINTS[i][0], CORRAL_POINTS[i][1], 'A' + i);
+    fprintf(fp, "\n\n# target\n%g\t%g\n", t[0], t[1]);
+    double last[2] = {t[0], t[1]};
+    for (size_t k = 0; k < st->count; k++) {
+        double z[2];
+        corral_event_point(st, k, z);
+        /* <<write the blocks of one event>> */
+        fprintf(fp, "\n\n# corral %zu (%c)\n", k + 1, st->kind[k]);
+        for (size_t a = 0; a <= st->m[k] && (a < st->m[k] || st->m[k] == 3); a++) {
+            const double *p = CORRAL_POINTS[st->S[k][a % st->m[k]]];
+            fprintf(fp, "%.17g\t%.17g\n", p[0], p[1]);
+        }
+        fprintf(fp, "\n\n# point %zu\n%.17g\t%.17g\n", k + 1, z[0], z[1]);
+        if (st->kind[k] == 'c') {
+            double x[2] = {z[0] - t[0], z[1] - t[1]}, len = hypot(x[0], x[1]);
+            fprintf(fp, "\n\n# plane %zu\n%.17g\t%.17g\n%.17g\t%.17g\n", k + 1,
+                    z[0] - 3 * x[1] / len, z[1] + 3 * x[0] / len,
+                    z[0] + 3 * x[1] / len, z[1] - 3 * x[0] / len);
+            fprintf(fp, "\n\n# reach %zu\n%g\t%g\n%.17g\t%.17g\n", k + 1, t[0], t[1],
+                    z[0], z[1]);
+            last[0] = z[0];
+            last[1] = z[1];
+        } else if (st->kind[k] == 'm')
+            fprintf(fp, "\n\n# move %zu\n%.17g\t%.17g\n%.17g\t%.17g\n", k + 1, last[0],
+                    last[1], z[0], z[1]);
+    }
+}
+/* <<write a vector as a LaTeX macro>> */
 static void tex_vector(FILE *fp, const char *name, const double *v, size_t d)
 {
     fprintf(fp, "\\newcommand{\\%s}{\\ensuremath{(", name);
@@ -1816,8 +1975,37 @@ static void tex_vector(FILE *fp, const char *name, const double *v, size_t d)
     }
     fputs(")}}\n", fp);
 }
+/* <<write the macros and values of worked example 23.7A>> */
+static void write_corral_macros(FILE *fp, const Corral_example *cx)
+{
+    const Corral_steps *st = &cx->steps;
+    double z1[2], q[2];
+    size_t a2 = corral_event(st, 'a', 1);
+    corral_event_point(st, corral_event(st, 'c', 1), z1);
+    corral_event_point(st, corral_event(st, 'm', 0), q);
+    tex_vector(fp, "HullCorralFirst", z1, 2);
+    tex_vector(fp, "HullCorralStop", q, 2);
+    tex_macro(fp, "HullCorralAlphaA", st->weights[a2][0], 4);
+    tex_vector(fp, "HullCorralNearest", cx->cert->nearest, 2);
+    tex_macro(fp, "HullCorralDist", cx->cert->distance, 4);
+    tex_macro_int(fp, "HullCorralIters", (long)cx->cert->iterations);
+}
 
-static void write_example_macros(FILE *fp, const Worked_example *ex)
+static void write_corral_values(FILE *fp, const Corral_example *cx)
+{
+    const Corral_steps *st = &cx->steps;
+    double z1[2], q[2];
+    corral_event_point(st, corral_event(st, 'c', 1), z1);
+    corral_event_point(st, corral_event(st, 'm', 0), q);
+    fprintf(fp, "HA.z1x\t%.17g\nHA.z1y\t%.17g\nHA.qx\t%.17g\nHA.qy\t%.17g\n",
+            z1[0], z1[1], q[0], q[1]);
+    fprintf(fp, "HA.dist\t%.17g\nHA.n1\t%.17g\nHA.n2\t%.17g\nHA.lB\t%.17g\n"
+            "HA.lC\t%.17g\n", cx->cert->distance, cx->cert->nearest[0],
+            cx->cert->nearest[1], cx->cert->lambda[1], cx->cert->lambda[2]);
+}
+/* <<write the macros and values of Example 23.3>> */
+static void write_example_macros(FILE *fp, const Worked_example *ex,
+                                 const Corral_example *cx)
 {
     fputs("% Generated by `hull --macros`; do not edit.\n", fp);
     tex_vector(fp, "HullJazzNearest", ex->jazz->nearest, 3);
@@ -1840,9 +2028,11 @@ static void write_example_macros(FILE *fp, const Worked_example *ex)
     for (int k = 0; k < 3; k++)
         r2 += pow(ex->fusion->nearest[k] - EX_FUSION[k], 2);
     tex_macro(fp, "HullFusionResidual", sqrt(r2), 2);
+    write_corral_macros(fp, cx);
 }
-
-static void write_example_values(FILE *fp, const Worked_example *ex)
+/* <<write the macros and values of Example 23.3>> */
+static void hull_write_example_values(FILE *fp, const Worked_example *ex,
+                                      const Corral_example *cx)
 {
     double sum = 0.0, r2 = 0.0;
     for (int i = 0; i < 6; i++)
@@ -1859,48 +2049,80 @@ static void write_example_values(FILE *fp, const Worked_example *ex)
         fprintf(fp, "H.n%d\t%.17g\nH.w%d\t%.17g\n",
                 k + 1, ex->jazz->nearest[k], k + 1, ex->jazz->w[k]);
     fprintf(fp, "H.fres\t%.17g\nH.fsum\t%.17g\n", sqrt(r2), sum);
+    write_corral_values(fp, cx);
+}
+/* <<print worked example 23.7A>> */
+static void print_corral_example(FILE *fp, const Corral_example *cx)
+{
+    const Corral_steps *st = &cx->steps;
+    fputs("Worked example 23.7A (Wolfe's algorithm in the plane: "
+          "A (0.6, 1.6), B (-2, 1), C (2, 1), target (0, 0))\n", fp);
+    for (size_t k = 0; k < st->count; k++) {
+        double z[2];
+        corral_event_point(st, k, z);
+        fprintf(fp, "step %zu\t%s\t", k + 1, st->kind[k] == 'c' ? "corral"
+                : st->kind[k] == 'a' ? "affine minimiser" : "minor step to");
+        for (size_t a = 0; a < st->m[k]; a++)
+            fprintf(fp, "%c %.6g%s", (char)('A' + st->S[k][a]), st->weights[k][a],
+                    a + 1 < st->m[k] ? ", " : "");
+        fprintf(fp, "\tpoint %.6g %.6g\n", tidy(z[0]) + 0.0, tidy(z[1]) + 0.0);
+    }
+    print_certificate(fp, 3, cx->cert, "");
+}
+/* <<write the files of hull's worked examples>> */
+static int hull_write_example_files(const Hull_options *opt, const Worked_example *ex,
+                               const Corral_example *cx, Error *err)
+{
+    const char *paths[4] = {opt->macros, opt->values, opt->figure, opt->corral};
+    void (*writers[4])(FILE *, const Worked_example *, const Corral_example *) = {
+        write_example_macros, hull_write_example_values, write_example_figure,
+        write_corral_figure};
+    Outfile out[4] = {outfile_none(), outfile_none(), outfile_none(), outfile_none()};
+    size_t n = 0;
+    int status = 0;
+    for (int k = 0; status == 0 && k < 4; k++)
+        if (paths[k] != NULL) {
+            status = outfile_open(&out[n], paths[k], err);
+            if (status == 0)
+                writers[k](out[n++].fp, ex, cx);
+        }
+    if (status == 0)
+        return outfiles_commit(out, n, err);
+    outfiles_abort(out, 4);
+    return status;
 }
 
-static int run_example(const Options *opt, Error *err)
+static int hull_run_example(const Hull_options *opt, Error *err)
 {
     Worked_example ex = {NULL, NULL, NULL};
+    Corral_example cx = {0};
     int status = example_compute(&ex, err);
+    if (status == 0)
+        status = corral_compute(&cx, err);
     if (status == 0) {
         puts("Example 23.3 (coordinates: blues, ragtime, tritone substitutions)");
         printf("jazz (0.5, 0.5, 0.4):\n");
         print_certificate(stdout, 1, ex.jazz, "");
         printf("fusion (0.45, 0.45, 0):\n");
         print_certificate(stdout, 2, ex.fusion, "");
+        print_corral_example(stdout, &cx);
         status = stdout_written(err);
-        const char *paths[3] = {opt->macros, opt->values, opt->figure};
-        void (*writers[3])(FILE *, const Worked_example *) = {write_example_macros,
-                                                       write_example_values,
-                                                       write_example_figure};
-        Outfile out[3] = {outfile_none(), outfile_none(), outfile_none()};
-        size_t n = 0;
-        for (int k = 0; status == 0 && k < 3; k++)
-            if (paths[k] != NULL) {
-                status = outfile_open(&out[n], paths[k], err);
-                if (status == 0)
-                    writers[k](out[n++].fp, &ex);
-            }
-        if (status == 0)
-            status = outfiles_commit(out, n, err);
-        else
-            outfiles_abort(out, 3);
     }
+    if (status == 0)
+        status = hull_write_example_files(opt, &ex, &cx, err);
     example_free(&ex);
+    corral_free(&cx);
     return status;
 }
 
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Hull_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
+    int status = hull_parse_options(argc, argv, &opt, &err);
     if (status == 0)
         status = opt.points ? run_on_points(&opt, &err)
-               : opt.test ? run_on_chords(&opt, &err) : run_example(&opt, &err);
-    return finish("hull", status, &err, usage);
+               : opt.test ? run_on_chords(&opt, &err) : hull_run_example(&opt, &err);
+    return finish("hull", status, &err, hull_usage);
 }

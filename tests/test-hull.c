@@ -1,5 +1,5 @@
 /* test-hull.c -- CUnit tests of section 23.7 (convex hull certificates).
- * Tangled from chapters/23-7-hull.nw.  Expected values come from the
+ * Tangled from chapters/23-7-hull.nw and chapters/p7-hull.nw.  Expected values come from the
  * geometry of each case (hand derivations, constructions that are inside or
  * outside by design, qhull's facets), never from the program's output. */
 /* <<standard headers for every program>> */
@@ -115,6 +115,7 @@ typedef struct {
     size_t iterations;      /* major steps of Wolfe's algorithm */
 } Certificate;
 
+/* <<the functions of the hull>> */
 static Certificate *certificate_alloc(size_t n, size_t d, Error *err);
 static void certificate_free(Certificate *cert);
 static int hull_certificate(const gsl_matrix *phi, const double *tau,
@@ -150,6 +151,12 @@ static void certificate_free(Certificate *cert)
 }
 /* <<the workspace of Wolfe's algorithm>> */
 typedef struct {
+    void (*seen)(void *ctx, char kind, const size_t *S, const double *weights,
+                 size_t m);         /* kind: 'c' corral, 'a' affine, 'm' moved */
+    void *ctx;
+} Wolfe_watch;
+
+typedef struct {
     gsl_matrix *P;          /* n x d: the points divided by s */
     double *t;              /* the target divided by s */
     int e;                  /* s = 2^e */
@@ -159,10 +166,16 @@ typedef struct {
     double *lambda, *alpha; /* weights on the corral; affine minimiser */
     size_t *S_saved, s_saved;
     double *lambda_saved;   /* the corral before a major step, to fall back on */
-    gsl_matrix *E;          /* d x cap, for the least-squares problem (eq:affine) */
+    gsl_matrix *E;          /* d x cap, for the affine minimiser's least squares */
     gsl_vector *tau, *beta, *rhs, *resid;
+    const Wolfe_watch *watch; /* NULL, or shown every step */
 } Wolfe;
 
+static void wolfe_watch(const Wolfe *wf, char kind, const double *weights)
+{
+    if (wf->watch != NULL)
+        wf->watch->seen(wf->watch->ctx, kind, wf->S, weights, wf->s_now);
+}
 /* <<free the workspace>> */
 static void wolfe_free(Wolfe *wf)
 {
@@ -182,23 +195,9 @@ static void wolfe_free(Wolfe *wf)
     gsl_vector_free(wf->rhs);
     gsl_vector_free(wf->resid);
 }
-/* <<allocate the workspace and scale the problem>> */
-static int problem_scale(const gsl_matrix *phi, const double *tau)
+/* <<allocate the arrays of the workspace>> */
+static int wolfe_arrays(Wolfe *wf, size_t n, size_t d, Error *err)
 {
-    double big = 0.0;
-    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
-        big = fmax(big, fabs(phi->data[k]));
-    for (size_t k = 0; k < phi->size2; k++)
-        big = fmax(big, fabs(tau[k]));
-    int e;
-    frexp(big, &e);
-    return big > 0.0 ? e : 0;                       /* s = 2^e */
-}
-
-static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
-                       Error *err)
-{
-    const size_t n = phi->size1, d = phi->size2;
     memset(wf, 0, sizeof *wf);
     wf->cap = (n < d + 1 ? n : d + 1) + 1;
     wf->P = gsl_matrix_alloc(n, d);
@@ -222,6 +221,29 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
         wolfe_free(wf);
         return fail(err, "out of memory for %zu points in %zu dimensions", n, d);
     }
+    return 0;
+}
+/* <<allocate the workspace and scale the problem>> */
+/* <<find the power of two that scales the problem>> */
+static int problem_scale(const gsl_matrix *phi, const double *tau)
+{
+    double big = 0.0;
+    for (size_t k = 0; k < phi->size1 * phi->size2; k++)
+        big = fmax(big, fabs(phi->data[k]));
+    for (size_t k = 0; k < phi->size2; k++)
+        big = fmax(big, fabs(tau[k]));
+    int e;
+    frexp(big, &e);
+    return big > 0.0 ? e : 0;                       /* s = 2^e */
+}
+
+static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
+                       Error *err)
+{
+    const size_t n = phi->size1, d = phi->size2;
+    if (wolfe_arrays(wf, n, d, err) != 0)
+        return -1;
+    /* <<divide the points and the target by the scale, and estimate the diameter>> */
     wf->e = problem_scale(phi, tau);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < d; k++)
@@ -237,6 +259,7 @@ static int wolfe_alloc(Wolfe *wf, const gsl_matrix *phi, const double *tau,
     return 0;
 }
 /* <<solve for the affine minimiser of the corral>> */
+/* <<form the corral's point from its weights>> */
 static void corral_point(Wolfe *wf, const double *weights)
 {
     gsl_vector_set_zero(wf->z);
@@ -247,13 +270,14 @@ static void corral_point(Wolfe *wf, const double *weights)
     for (size_t k = 0; k < wf->x->size; k++)
         gsl_vector_set(wf->x, k, gsl_vector_get(wf->z, k) - wf->t[k]);
 }
-
+/* <<factorise the differences of the corral's points>> */
 static int corral_qr(Wolfe *wf, size_t m)
 {
     const size_t d = wf->P->size2;
     gsl_matrix_view E = gsl_matrix_submatrix(wf->E, 0, 0, d, m);
     gsl_vector_view tau = gsl_vector_subvector(wf->tau, 0, m);
     double biggest = 0.0;
+    /* <<build the differences of the corral's points>> */
     for (size_t k = 0; k < m; k++) {
         double norm2 = 0.0;
         for (size_t i = 0; i < d; i++) {
@@ -271,7 +295,7 @@ static int corral_qr(Wolfe *wf, size_t m)
             return -1;                              /* dependent in floating point */
     return 0;
 }
-
+/* <<find the affine weights of the corral's minimiser>> */
 static int affine_minimiser(Wolfe *wf)
 {
     const size_t d = wf->P->size2, m = wf->s_now - 1;
@@ -289,6 +313,7 @@ static int affine_minimiser(Wolfe *wf)
     if (gsl_linalg_QR_lssolve(&E.matrix, &tau.vector, wf->rhs, &beta.vector,
                               wf->resid) != GSL_SUCCESS)
         return -1;
+    /* <<turn the least-squares solution into affine weights>> */
     double sum = 0.0;
     for (size_t k = 0; k < m; k++) {
         wf->alpha[k + 1] = gsl_vector_get(&beta.vector, k);
@@ -303,6 +328,8 @@ static int minor_steps(Wolfe *wf)
     for (;;) {
         if (affine_minimiser(wf) != 0)
             return -1;
+        wolfe_watch(wf, 'a', wf->alpha);
+        /* <<find the largest step that keeps every weight non-negative>> */
         double theta = INFINITY;
         size_t limit = wf->s_now;
         for (size_t a = 0; a < wf->s_now; a++)
@@ -335,6 +362,7 @@ static int minor_steps(Wolfe *wf)
             total += wf->lambda[a];
         for (size_t a = 0; a < kept; a++)
             wf->lambda[a] /= total;
+        wolfe_watch(wf, 'm', wf->lambda);
     }
 }
 /* <<run Wolfe's algorithm from the nearest single point>> */
@@ -349,6 +377,7 @@ static size_t major_step_cap(size_t n, size_t d)
 static void wolfe(Wolfe *wf, size_t *iterations)
 {
     const size_t n = wf->P->size1;
+    /* <<start the corral at the point nearest to the target>> */
     double best = INFINITY;
     for (size_t i = 0; i < n; i++) {
         double r2 = 0.0;
@@ -365,6 +394,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     for (*iterations = 0; *iterations < max_steps; ++*iterations) {
         /* <<stop if no point lies beyond the plane through [[z]]>> */
         corral_point(wf, wf->lambda);
+        wolfe_watch(wf, 'c', wf->lambda);
         gsl_blas_dgemv(CblasNoTrans, 1.0, wf->P, wf->x, 0.0, wf->u);
         double xz;
         gsl_blas_ddot(wf->x, wf->z, &xz);
@@ -376,6 +406,7 @@ static void wolfe(Wolfe *wf, size_t *iterations)
             in_corral |= wf->S[a] == j;
         if (in_corral)
             break;
+        /* <<add the point to the corral and take minor steps, or restore the corral>> */
         memcpy(wf->S_saved, wf->S, wf->s_now * sizeof *wf->S);
         memcpy(wf->lambda_saved, wf->lambda, wf->s_now * sizeof *wf->lambda);
         wf->s_saved = wf->s_now;
@@ -391,14 +422,17 @@ static void wolfe(Wolfe *wf, size_t *iterations)
     corral_point(wf, wf->lambda);
 }
 /* <<turn the nearest point into a certificate>> */
-static int hull_certificate(const gsl_matrix *phi, const double *tau,
-                            Certificate *cert, Error *err)
+static int hull_certificate_watched(const gsl_matrix *phi, const double *tau,
+                                    Certificate *cert, const Wolfe_watch *watch,
+                                    Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
     Wolfe wf;
     if (wolfe_alloc(&wf, phi, tau, err) != 0)
         return -1;
+    wf.watch = watch;
     wolfe(&wf, &cert->iterations);
+    /* <<copy the weights, the nearest point and the distance into the certificate>> */
     memset(cert->lambda, 0, n * sizeof *cert->lambda);
     for (size_t a = 0; a < wf.s_now; a++)
         cert->lambda[wf.S[a]] = wf.lambda[a];
@@ -415,6 +449,7 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
         {
             gsl_vector_scale(wf.x, -1.0);                   /* tau - z */
             size_t m = wf.s_now - 1;
+            /* <<project the corral's directions out of the normal>> */
             if (m > 0 && corral_qr(&wf, m) == 0) {
                 gsl_matrix_view E = gsl_matrix_submatrix(wf.E, 0, 0, d, m);
                 gsl_vector_view tau_qr = gsl_vector_subvector(wf.tau, 0, m);
@@ -462,12 +497,19 @@ static int hull_certificate(const gsl_matrix *phi, const double *tau,
                     dist, e);
     return 0;
 }
+
+static int hull_certificate(const gsl_matrix *phi, const double *tau,
+                            Certificate *cert, Error *err)
+{
+    return hull_certificate_watched(phi, tau, cert, NULL, err);
+}
 /* <<check a certificate without trusting the solver>> */
 static int check_certificate(const gsl_matrix *phi, const double *tau,
                              const Certificate *cert, Error *err)
 {
     const size_t n = phi->size1, d = phi->size2;
     const int e = problem_scale(phi, tau);                 /* s = 2^e */
+    /* <<measure the diameter and set the tolerance of the check>> */
     double diam2 = 0.0, sum = 0.0, r2 = 0.0;
     for (size_t i = 0; i < n; i++) {
         double q = 0.0;
@@ -514,6 +556,7 @@ static int check_certificate(const gsl_matrix *phi, const double *tau,
             wp += cert->w[k] * ldexp(gsl_matrix_get(phi, i, k), -e);
         worst = fmax(worst, wp);
     }
+    /* <<test the normal, the separation, the margin and the distance>> */
     if (fabs(ww - 1.0) > 1e-12)
         return fail(err, "the normal has length %.17g, not 1", sqrt(ww));
     if (worst > ldexp(cert->c, -e) + tol)
@@ -562,6 +605,78 @@ static void example_free(Worked_example *ex)
     gsl_matrix_free(ex->phi);
     certificate_free(ex->jazz);
     certificate_free(ex->fusion);
+}
+/* <<worked example 23.7A>> */
+static const double CORRAL_POINTS[3][2] = {{0.6, 1.6}, {-2.0, 1.0}, {2.0, 1.0}};
+static const double CORRAL_TARGET[2] = {0.0, 0.0};
+enum { CORRAL_EVENTS = 12 };
+
+typedef struct {
+    size_t count;
+    bool overflow;
+    char kind[CORRAL_EVENTS];               /* 'c', 'a' or 'm', as the solver says */
+    size_t m[CORRAL_EVENTS], S[CORRAL_EVENTS][3];
+    double weights[CORRAL_EVENTS][3];
+} Corral_steps;
+
+typedef struct {
+    gsl_matrix *phi;
+    Certificate *cert;
+    Corral_steps steps;
+} Corral_example;
+
+/* <<record one step of Wolfe's algorithm>> */
+static void corral_seen(void *ctx, char kind, const size_t *S, const double *weights,
+                        size_t m)
+{
+    Corral_steps *st = ctx;
+    if (st->count == CORRAL_EVENTS || m > 3) {
+        st->overflow = true;
+        return;
+    }
+    st->kind[st->count] = kind;
+    st->m[st->count] = m;
+    memcpy(st->S[st->count], S, m * sizeof *S);
+    memcpy(st->weights[st->count], weights, m * sizeof *weights);
+    st->count++;
+}
+
+static void corral_event_point(const Corral_steps *st, size_t k, double z[2])
+{
+    z[0] = z[1] = 0.0;
+    for (size_t a = 0; a < st->m[k]; a++)
+        for (int q = 0; q < 2; q++)
+            z[q] += st->weights[k][a] * CORRAL_POINTS[st->S[k][a]][q];
+}
+
+static size_t corral_event(const Corral_steps *st, char kind, int nth)
+{
+    for (size_t k = 0; k < st->count; k++)
+        if (st->kind[k] == kind && nth-- == 0)
+            return k;
+    return st->count;                       /* no such event */
+}
+/* <<compute worked example 23.7A>> */
+static int corral_compute(Corral_example *ex, Error *err)
+{
+    ex->phi = alloc_matrix(3, 2, err);
+    ex->cert = ex->phi ? certificate_alloc(3, 2, err) : NULL;
+    if (ex->cert == NULL)
+        return -1;
+    memcpy(ex->phi->data, CORRAL_POINTS, sizeof CORRAL_POINTS);
+    const Wolfe_watch watch = {corral_seen, &ex->steps};
+    if (hull_certificate_watched(ex->phi, CORRAL_TARGET, ex->cert, &watch, err) != 0
+        || check_certificate(ex->phi, CORRAL_TARGET, ex->cert, err) != 0)
+        return -1;
+    if (ex->steps.overflow || corral_event(&ex->steps, 'm', 0) == ex->steps.count)
+        return fail(err, "worked example 23.7A did not take the steps it should");
+    return 0;
+}
+
+static void corral_free(Corral_example *ex)
+{
+    gsl_matrix_free(ex->phi);
+    certificate_free(ex->cert);
 }
 /* <<chord progressions as feature vectors>> */
 enum { NMOVES = 8 };
@@ -632,7 +747,7 @@ typedef struct {
     char (*names)[NAME_BYTES];
     double (*f)[NMOVES];
 } Progressions;
-
+/* <<read a file of progressions into feature vectors>> */
 static void progressions_free(Progressions *pr)
 {
     free(pr->names);
@@ -767,7 +882,7 @@ static int read_progressions_stream(FILE *fp, const char *path, Progressions *pr
         status = fail(err, "'%s' contains no progressions", path);
     return status;
 }
-
+/* <<read a file of progressions into feature vectors>> */
 static int read_progressions(const char *path, Progressions *pr, Error *err)
 {
     FILE *fp = fopen(path, "r");
@@ -782,7 +897,7 @@ typedef struct {
     const double *row;
     size_t d, index;
 } Sorted_row;
-
+/* <<test each training progression against the hull of the others>> */
 static int by_row(const void *a, const void *b)
 {
     const Sorted_row *p = a, *q = b;
@@ -791,8 +906,8 @@ static int by_row(const void *a, const void *b)
             return p->row[k] < q->row[k] ? -1 : 1;
     return (p->index > q->index) - (p->index < q->index);
 }
-
-static bool same_row(const Sorted_row *p, const Sorted_row *q)
+/* <<test each training progression against the hull of the others>> */
+static bool hull_same_row(const Sorted_row *p, const Sorted_row *q)
 {
     for (size_t k = 0; k < p->d; k++)
         if (p->row[k] != q->row[k])
@@ -812,8 +927,8 @@ static int mark_duplicates(const gsl_matrix *pts, bool *dup, size_t *V,
         r[i] = (Sorted_row){gsl_matrix_const_ptr(pts, i, 0), d, i};
     qsort(r, n, sizeof *r, by_row);
     for (size_t a = 0; a < n; a++)
-        dup[r[a].index] = (a > 0 && same_row(&r[a - 1], &r[a]))
-                          || (a + 1 < n && same_row(&r[a], &r[a + 1]));
+        dup[r[a].index] = (a > 0 && hull_same_row(&r[a - 1], &r[a]))
+                          || (a + 1 < n && hull_same_row(&r[a], &r[a + 1]));
     *nv = 0;
     for (size_t a = 0; a < n && *nv == 0; a++)
         if (!dup[r[a].index])
@@ -842,7 +957,7 @@ static int against_subset(const gsl_matrix *pts, size_t i, const size_t *use,
     gsl_matrix_free(sub);
     return status;
 }
-
+/* <<decide one point against the hull of all the others>> */
 static int against_all_others(const gsl_matrix *pts, size_t i, bool *out,
                               size_t *work, Error *err)
 {
@@ -1099,34 +1214,6 @@ static int qconvex_facets(const gsl_matrix *phi, double facets[][4], int max)
     return nf;
 }
 /* <<tests of the hull>> */
-static void test_example_23_3(void)
-{
-    Worked_example ex = {NULL, NULL, NULL};
-    Error err = {""};
-    CU_ASSERT_FATAL(example_compute(&ex, &err) == 0);
-    const double nearest[3] = {0.5, 0.5, 0.0}, w[3] = {0.0, 0.0, 1.0};
-    CU_ASSERT(!ex.jazz->inside);
-    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->distance, 0.4, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->margin, 0.4, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->c, 0.0, 1e-12);
-    for (int k = 0; k < 3; k++) {
-        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->nearest[k], nearest[k], 1e-12);
-        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->w[k], w[k], 1e-12);
-    }
-    CU_ASSERT(ex.fusion->inside);
-    double z[3] = {0.0, 0.0, 0.0}, sum = 0.0;
-    for (int i = 0; i < 6; i++) {
-        CU_ASSERT(ex.fusion->lambda[i] >= 0.0);
-        sum += ex.fusion->lambda[i];
-        for (int k = 0; k < 3; k++)
-            z[k] += ex.fusion->lambda[i] * EX_POINTS[i][k];
-    }
-    CU_ASSERT_DOUBLE_EQUAL(sum, 1.0, 1e-12);
-    for (int k = 0; k < 3; k++)
-        CU_ASSERT_DOUBLE_EQUAL(z[k], EX_FUSION[k], 1e-9);
-    example_free(&ex);
-}
-/* <<tests of the hull>> */
 static void random_unit(gsl_rng *rng, size_t d, double *u)
 {
     double norm = 0.0;
@@ -1137,7 +1224,7 @@ static void random_unit(gsl_rng *rng, size_t d, double *u)
     for (size_t k = 0; k < d; k++)
         u[k] /= sqrt(norm);
 }
-
+/* <<tests of the hull>> */
 static void test_random_point_sets(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1205,6 +1292,189 @@ static void test_random_point_sets(void)
     gsl_rng_free(rng);
 }
 /* <<tests of the hull>> */
+static void test_chord_features(void)
+{
+    char blues[] = "basic: I7 I7 I7 I7 IV7 IV7 I7 I7 V7 IV7 I7 V7";
+    char sub[] = "ii7 bII7 Imaj7";
+    const double want_blues[NMOVES] = {0, 0, 1.0 / 6, 2.0 / 6, 1.0 / 6, 0, 0,
+                                       2.0 / 6};
+    const double want_sub[NMOVES] = {0, 0, 0, 0, 0, 0, 0.5, 0.5};
+    Progressions pr = {0, 0, NULL, NULL};
+    Error err = {""};
+    CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+    CU_ASSERT_FATAL(progression_features(blues, "t", 1, &pr, &err) == 0);
+    CU_ASSERT_FATAL(progression_features(sub, "t", 2, &pr, &err) == 0);
+    CU_ASSERT_STRING_EQUAL(pr.names[0], "basic");
+    for (int k = 0; k < NMOVES; k++) {
+        CU_ASSERT_DOUBLE_EQUAL(pr.f[0][k], want_blues[k], 1e-15);
+        CU_ASSERT_DOUBLE_EQUAL(pr.f[1][k], want_sub[k], 1e-15);
+    }
+    progressions_free(&pr);
+}
+/* <<tests of the hull>> */
+static void test_progression_names(void)
+{
+    char line[128], want[64];
+    const char *tails[3] = {"\xC3\xA9", "\xE2\x82\xAC", "\xE2\x82\xAC"};
+    const int letters[3] = {38, 37, 36};
+    for (int k = 0; k < 3; k++) {
+        Progressions pr = {0, 0, NULL, NULL};
+        Error err = {""};
+        memset(want, 'a', (size_t)letters[k]);
+        want[letters[k]] = '\0';
+        snprintf(line, sizeof line, "%s%s: I V7 I", want, tails[k]);
+        if (k == 2)
+            strcat(want, tails[k]);
+        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == 0);
+        CU_ASSERT_STRING_EQUAL(pr.names[0], want);
+        progressions_free(&pr);
+    }
+    const char *bad[3] = {"a\x82" "b: I V7 I", "ab\xE2\x82: I V7 I", "a\x01: I V7 I"};
+    for (int k = 0; k < 3; k++) {
+        Progressions pr = {0, 0, NULL, NULL};
+        Error err = {""};
+        snprintf(line, sizeof line, "%s", bad[k]);
+        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
+        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == -1);
+        CU_ASSERT(strstr(err.msg, "not valid UTF-8") != NULL);
+        progressions_free(&pr);
+    }
+}
+/* <<tests of the hull>> */
+static void test_chord_parsing(void)
+{
+    Progressions pr = {0, 0, NULL, NULL};
+    Error err = {""};
+    Roman_chord ch;
+    CU_ASSERT(parse_chord("bII7", &ch) == 0 && ch.root == 1 && ch.upper);
+    CU_ASSERT(parse_chord("#iv", &ch) == 0 && ch.root == 6 && !ch.upper);
+    CU_ASSERT(parse_chord("vii", &ch) == 0 && ch.root == 11);
+    CU_ASSERT(parse_chord("Iv7", &ch) == -1 && parse_chord("H7", &ch) == -1);
+    CU_ASSERT(parse_chord("Vjam7", &ch) == -1 && parse_chord("#IVo7", &ch) == 0);
+    progressions_free(&pr);
+    char path[1024];                    /* a file: a bad chord names its line */
+    write_test_file("chords.txt", "# two lines\nok: I #IVo7 V7 I\nbad: I Xyz I\n");
+    snprintf(path, sizeof path, "%s/chords.txt", getenv("TESTDIR"));
+    CU_ASSERT(read_progressions(path, &pr, &err) == -1);
+    CU_ASSERT(strstr(err.msg, "chords.txt:3: 'Xyz' is not a chord") != NULL);
+    progressions_free(&pr);
+}
+/* <<tests of the hull>> */
+static int plain_leave_one_out(const gsl_matrix *pts)
+{
+    const size_t n = pts->size1, d = pts->size2;
+    gsl_matrix *rest = gsl_matrix_alloc(n - 1, d);
+    Certificate *cert = certificate_alloc(n - 1, d, &(Error){""});
+    int outside = 0;
+    for (size_t i = 0; rest && cert && i < n; i++) {
+        for (size_t r = 0, k = 0; r < n; r++)
+            if (r != i)
+                for (size_t q = 0; q < d; q++)
+                    gsl_matrix_set(rest, k++ / d, q, gsl_matrix_get(pts, r, q));
+        Error err = {""};
+        const double *x = gsl_matrix_const_ptr(pts, i, 0);
+        if (hull_certificate(rest, x, cert, &err) != 0
+            || check_certificate(rest, x, cert, &err) != 0)
+            outside = -1000000;
+        outside += !cert->inside && !cert->boundary;
+    }
+    certificate_free(cert);
+    gsl_matrix_free(rest);
+    return outside;
+}
+/* <<tests of the hull>> */
+static gsl_matrix *simplex_with_inside(gsl_rng *rng, size_t m)
+{
+    gsl_matrix *pts = gsl_matrix_calloc(m + 5, 3);
+    double alpha[4] = {1, 1, 1, 1}, lam[4];
+    for (int v = 0; v < 3; v++) {
+        gsl_matrix_set(pts, v + 1, v, 1.0);         /* rows 0..3: the vertices */
+        if (v == 2)
+            gsl_matrix_set(pts, m + 4, v, 1.0);     /* row m + 4: (0,0,1) again */
+    }
+    for (size_t i = 0; i < m; i++) {
+        gsl_ran_dirichlet(rng, 4, alpha, lam);
+        for (int v = 0; v < 3; v++)
+            gsl_matrix_set(pts, 4 + i, v, lam[v + 1]);
+    }
+    return pts;
+}
+/* <<tests of the hull>> */
+static void test_leave_one_out(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 11);
+    size_t work[2];
+    for (int k = 0; k < 2; k++) {
+        gsl_matrix *pts = simplex_with_inside(rng, k == 0 ? 400 : 800);
+        int outside = -1;
+        Error err = {""};
+        CU_ASSERT(leave_one_out(pts, &outside, &work[k], &err) == 0);
+        CU_ASSERT(outside == 3);
+        gsl_matrix_free(pts);
+    }
+    CU_ASSERT(work[1] < 2.5 * work[0]);
+    for (size_t d = 2; d <= 5; d++) {
+        gsl_matrix *pts = gsl_matrix_alloc(60, d);
+        for (size_t k = 0; k < 60 * d; k++)
+            pts->data[k] = gsl_ran_gaussian(rng, 1.0);
+        int outside = -1;
+        size_t w = 0;
+        Error err = {""};
+        CU_ASSERT(leave_one_out(pts, &outside, &w, &err) == 0);
+        CU_ASSERT(outside == plain_leave_one_out(pts));
+        gsl_matrix_free(pts);
+    }
+    gsl_rng_free(rng);
+}
+/* <<tests of the hull>> */
+static void test_against_qhull(void)
+{
+    if (system("command -v qconvex >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "\n  skipped: qconvex is not installed "
+                "(Debian package qhull-bin)\n");
+        return;
+    }
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 31);
+    for (size_t d = 2; d <= 3; d++)
+        for (int set = 0; set < 5; set++)
+            /* <<compare verdicts with qconvex on one random point set>> */
+            {
+                enum { N = 30 };
+                gsl_matrix *phi = gsl_matrix_alloc(N, d);
+                Certificate *cert = certificate_alloc(N, d, &(Error){""});
+                CU_ASSERT_FATAL(phi && cert);
+                for (size_t k = 0; k < N * d; k++)
+                    phi->data[k] = gsl_ran_gaussian(rng, 1.0);
+                double facets[200][4];
+                int nf = qconvex_facets(phi, facets, 200);
+                CU_ASSERT_FATAL(nf > 0);
+                for (int q = 0; q < 100; q++) {
+                    double tau[3], worst = -INFINITY;
+                    for (size_t k = 0; k < d; k++)
+                        tau[k] = 1.2 * gsl_ran_gaussian(rng, 1.0);
+                    for (int f = 0; f < nf; f++) {
+                        double a = facets[f][d];
+                        for (size_t k = 0; k < d; k++)
+                            a += facets[f][k] * tau[k];
+                        worst = fmax(worst, a);
+                    }
+                    if (fabs(worst) < 1e-9)
+                        continue;  /* on a facet: too close to call */
+                    Error err = {""};
+                    CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
+                    CU_ASSERT(cert->inside == (worst < 0.0));
+                }
+                certificate_free(cert);
+                gsl_matrix_free(phi);
+            }
+    gsl_rng_free(rng);
+}
+/* <<tests of the hull>> */
 static Certificate *solve_small(size_t n, size_t d, const double *pts,
                                 const double *tau)
 {
@@ -1219,7 +1489,7 @@ static Certificate *solve_small(size_t n, size_t d, const double *pts,
     }
     return cert;
 }
-
+/* <<tests of the hull>> */
 static void test_degenerate_inputs(void)
 {
     const double one[2] = {1, 2}, at_one[2] = {1, 2}, off_one[2] = {4, 6};
@@ -1299,6 +1569,7 @@ static void test_degenerate_inputs(void)
                   && fabs(c->distance / (0.1 * side) - 1.0) < (k == 0 ? 1e-12 : 1e-3));
         certificate_free(c);
     }
+    /* <<near-duplicates on an edge, and one dimension>> */
     const double near[6] = {0, 0, 1e-9, 0, 1, 1}, edge[2] = {0.3, 0.3};
     c = solve_small(3, 2, near, edge);              /* on an edge, near-duplicates */
     CU_ASSERT(c && (c->inside || c->boundary) && c->distance < 1e-8);
@@ -1312,83 +1583,6 @@ static void test_degenerate_inputs(void)
     certificate_free(c);
 }
 /* <<tests of the hull>> */
-static void test_against_qhull(void)
-{
-    if (system("command -v qconvex >/dev/null 2>&1") != 0) {
-        fprintf(stderr, "\n  skipped: qconvex is not installed "
-                "(Debian package qhull-bin)\n");
-        return;
-    }
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    CU_ASSERT_FATAL(rng != NULL);
-    gsl_rng_set(rng, 31);
-    for (size_t d = 2; d <= 3; d++)
-        for (int set = 0; set < 5; set++)
-            /* <<compare verdicts with qconvex on one random point set>> */
-            {
-                enum { N = 30 };
-                gsl_matrix *phi = gsl_matrix_alloc(N, d);
-                Certificate *cert = certificate_alloc(N, d, &(Error){""});
-                CU_ASSERT_FATAL(phi && cert);
-                for (size_t k = 0; k < N * d; k++)
-                    phi->data[k] = gsl_ran_gaussian(rng, 1.0);
-                double facets[200][4];
-                int nf = qconvex_facets(phi, facets, 200);
-                CU_ASSERT_FATAL(nf > 0);
-                for (int q = 0; q < 100; q++) {
-                    double tau[3], worst = -INFINITY;
-                    for (size_t k = 0; k < d; k++)
-                        tau[k] = 1.2 * gsl_ran_gaussian(rng, 1.0);
-                    for (int f = 0; f < nf; f++) {
-                        double a = facets[f][d];
-                        for (size_t k = 0; k < d; k++)
-                            a += facets[f][k] * tau[k];
-                        worst = fmax(worst, a);
-                    }
-                    if (fabs(worst) < 1e-9)
-                        continue;  /* on a facet: too close to call */
-                    Error err = {""};
-                    CU_ASSERT(hull_certificate(phi, tau, cert, &err) == 0);
-                    CU_ASSERT(cert->inside == (worst < 0.0));
-                }
-                certificate_free(cert);
-                gsl_matrix_free(phi);
-            }
-    gsl_rng_free(rng);
-}
-/* <<tests of the hull>> */
-static void test_chord_features(void)
-{
-    char blues[] = "basic: I7 I7 I7 I7 IV7 IV7 I7 I7 V7 IV7 I7 V7";
-    char sub[] = "ii7 bII7 Imaj7";
-    const double want_blues[NMOVES] = {0, 0, 1.0 / 6, 2.0 / 6, 1.0 / 6, 0, 0,
-                                       2.0 / 6};
-    const double want_sub[NMOVES] = {0, 0, 0, 0, 0, 0, 0.5, 0.5};
-    Progressions pr = {0, 0, NULL, NULL};
-    Error err = {""};
-    CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
-    CU_ASSERT_FATAL(progression_features(blues, "t", 1, &pr, &err) == 0);
-    CU_ASSERT_FATAL(progression_features(sub, "t", 2, &pr, &err) == 0);
-    CU_ASSERT_STRING_EQUAL(pr.names[0], "basic");
-    for (int k = 0; k < NMOVES; k++) {
-        CU_ASSERT_DOUBLE_EQUAL(pr.f[0][k], want_blues[k], 1e-15);
-        CU_ASSERT_DOUBLE_EQUAL(pr.f[1][k], want_sub[k], 1e-15);
-    }
-    Roman_chord ch;
-    CU_ASSERT(parse_chord("bII7", &ch) == 0 && ch.root == 1 && ch.upper);
-    CU_ASSERT(parse_chord("#iv", &ch) == 0 && ch.root == 6 && !ch.upper);
-    CU_ASSERT(parse_chord("vii", &ch) == 0 && ch.root == 11);
-    CU_ASSERT(parse_chord("Iv7", &ch) == -1 && parse_chord("H7", &ch) == -1);
-    CU_ASSERT(parse_chord("Vjam7", &ch) == -1 && parse_chord("#IVo7", &ch) == 0);
-    progressions_free(&pr);
-    char path[1024];                    /* a file: a bad chord names its line */
-    write_test_file("chords.txt", "# two lines\nok: I #IVo7 V7 I\nbad: I Xyz I\n");
-    snprintf(path, sizeof path, "%s/chords.txt", getenv("TESTDIR"));
-    CU_ASSERT(read_progressions(path, &pr, &err) == -1);
-    CU_ASSERT(strstr(err.msg, "chords.txt:3: 'Xyz' is not a chord") != NULL);
-    progressions_free(&pr);
-}
-/* <<tests of the hull>> */
 static void test_major_step_cap(void)
 {
     CU_ASSERT(major_step_cap(3, 2) == 500);
@@ -1397,110 +1591,11 @@ static void test_major_step_cap(void)
     CU_ASSERT(major_step_cap(SIZE_MAX - 1, 5) == SIZE_MAX);
 }
 /* <<tests of the hull>> */
-static int plain_leave_one_out(const gsl_matrix *pts)
-{
-    const size_t n = pts->size1, d = pts->size2;
-    gsl_matrix *rest = gsl_matrix_alloc(n - 1, d);
-    Certificate *cert = certificate_alloc(n - 1, d, &(Error){""});
-    int outside = 0;
-    for (size_t i = 0; rest && cert && i < n; i++) {
-        for (size_t r = 0, k = 0; r < n; r++)
-            if (r != i)
-                for (size_t q = 0; q < d; q++)
-                    gsl_matrix_set(rest, k++ / d, q, gsl_matrix_get(pts, r, q));
-        Error err = {""};
-        const double *x = gsl_matrix_const_ptr(pts, i, 0);
-        if (hull_certificate(rest, x, cert, &err) != 0
-            || check_certificate(rest, x, cert, &err) != 0)
-            outside = -1000000;
-        outside += !cert->inside && !cert->boundary;
-    }
-    certificate_free(cert);
-    gsl_matrix_free(rest);
-    return outside;
-}
-
-static gsl_matrix *simplex_with_inside(gsl_rng *rng, size_t m)
-{
-    gsl_matrix *pts = gsl_matrix_calloc(m + 5, 3);
-    double alpha[4] = {1, 1, 1, 1}, lam[4];
-    for (int v = 0; v < 3; v++) {
-        gsl_matrix_set(pts, v + 1, v, 1.0);         /* rows 0..3: the vertices */
-        if (v == 2)
-            gsl_matrix_set(pts, m + 4, v, 1.0);     /* row m + 4: (0,0,1) again */
-    }
-    for (size_t i = 0; i < m; i++) {
-        gsl_ran_dirichlet(rng, 4, alpha, lam);
-        for (int v = 0; v < 3; v++)
-            gsl_matrix_set(pts, 4 + i, v, lam[v + 1]);
-    }
-    return pts;
-}
-
-static void test_leave_one_out(void)
-{
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    CU_ASSERT_FATAL(rng != NULL);
-    gsl_rng_set(rng, 11);
-    size_t work[2];
-    for (int k = 0; k < 2; k++) {
-        gsl_matrix *pts = simplex_with_inside(rng, k == 0 ? 400 : 800);
-        int outside = -1;
-        Error err = {""};
-        CU_ASSERT(leave_one_out(pts, &outside, &work[k], &err) == 0);
-        CU_ASSERT(outside == 3);
-        gsl_matrix_free(pts);
-    }
-    CU_ASSERT(work[1] < 2.5 * work[0]);
-    for (size_t d = 2; d <= 5; d++) {
-        gsl_matrix *pts = gsl_matrix_alloc(60, d);
-        for (size_t k = 0; k < 60 * d; k++)
-            pts->data[k] = gsl_ran_gaussian(rng, 1.0);
-        int outside = -1;
-        size_t w = 0;
-        Error err = {""};
-        CU_ASSERT(leave_one_out(pts, &outside, &w, &err) == 0);
-        CU_ASSERT(outside == plain_leave_one_out(pts));
-        gsl_matrix_free(pts);
-    }
-    gsl_rng_free(rng);
-}
-/* <<tests of the hull>> */
-static void test_progression_names(void)
-{
-    char line[128], want[64];
-    const char *tails[3] = {"\xC3\xA9", "\xE2\x82\xAC", "\xE2\x82\xAC"};
-    const int letters[3] = {38, 37, 36};
-    for (int k = 0; k < 3; k++) {
-        Progressions pr = {0, 0, NULL, NULL};
-        Error err = {""};
-        memset(want, 'a', (size_t)letters[k]);
-        want[letters[k]] = '\0';
-        snprintf(line, sizeof line, "%s%s: I V7 I", want, tails[k]);
-        if (k == 2)
-            strcat(want, tails[k]);
-        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
-        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == 0);
-        CU_ASSERT_STRING_EQUAL(pr.names[0], want);
-        progressions_free(&pr);
-    }
-    const char *bad[3] = {"a\x82" "b: I V7 I", "ab\xE2\x82: I V7 I", "a\x01: I V7 I"};
-    for (int k = 0; k < 3; k++) {
-        Progressions pr = {0, 0, NULL, NULL};
-        Error err = {""};
-        snprintf(line, sizeof line, "%s", bad[k]);
-        CU_ASSERT_FATAL(grow_progressions(&pr, &err) == 0);
-        CU_ASSERT(progression_features(line, "t", 1, &pr, &err) == -1);
-        CU_ASSERT(strstr(err.msg, "not valid UTF-8") != NULL);
-        progressions_free(&pr);
-    }
-}
-/* <<tests of the hull>> */
 static void expect_hull_rejection(const char *args, const char *needle)
 {
     expect_rejection_of(args, needle, "out.txt");
 }
-
+/* <<tests of the hull>> */
 static void test_hull_cli(void)
 {
     write_test_file("pts.tsv", "# a triangle\n0 0\n2 0\n0 2\n");
@@ -1552,14 +1647,15 @@ static void test_hull_cli(void)
     snprintf(path, sizeof path, "%s/tab.tex", getenv("TESTDIR"));
     slurp(path, table, sizeof table);
     CU_ASSERT(r.status == 0 && strstr(table, "b \\& c\\_d & ") != NULL);
-    static const char *const outs[5][2] = {
+    static const char *const outs[6][2] = {
         {"--points pts.tsv -v 1,1 -o", ""}, {"--train-chords tr.txt --test-chords "
-        "te.txt --table", ""}, {"--macros", ""}, {"--figure", ""}, {"--values", ""}};
+        "te.txt --table", ""}, {"--macros", ""}, {"--figure", ""}, {"--values", ""},
+        {"--corral", ""}};
     static const char *const names[3][2] = {
         {"''", "file name is empty"}, {"outdir.d", "is a directory"},
         {"nodir/x", "does not exist"}};
     CU_ASSERT(system("cd \"$TESTDIR\" && mkdir -p outdir.d") == 0);
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < 6; k++)
         for (int b = 0; b < 3; b++) {
             char args[256];
             snprintf(args, sizeof args, "%s %s", outs[k][0], names[b][0]);
@@ -1569,17 +1665,82 @@ static void test_hull_cli(void)
     expect_hull_rejection("--macros m.tex --values v.tsv --figure ''", "empty");
     CU_ASSERT(!test_file_exists("m.tex") && !test_file_exists("v.tsv"));
 }
+/* <<tests of the hull>> */
+static void test_example_23_3(void)
+{
+    Worked_example ex = {NULL, NULL, NULL};
+    Error err = {""};
+    CU_ASSERT_FATAL(example_compute(&ex, &err) == 0);
+    const double nearest[3] = {0.5, 0.5, 0.0}, w[3] = {0.0, 0.0, 1.0};
+    /* <<jazz has the hand-derived certificate>> */
+    CU_ASSERT(!ex.jazz->inside);
+    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->distance, 0.4, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->margin, 0.4, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ex.jazz->c, 0.0, 1e-12);
+    for (int k = 0; k < 3; k++) {
+        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->nearest[k], nearest[k], 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(ex.jazz->w[k], w[k], 1e-12);
+    }
+    /* <<fusion is a valid mixture>> */
+    CU_ASSERT(ex.fusion->inside);
+    double z[3] = {0.0, 0.0, 0.0}, sum = 0.0;
+    for (int i = 0; i < 6; i++) {
+        CU_ASSERT(ex.fusion->lambda[i] >= 0.0);
+        sum += ex.fusion->lambda[i];
+        for (int k = 0; k < 3; k++)
+            z[k] += ex.fusion->lambda[i] * EX_POINTS[i][k];
+    }
+    CU_ASSERT_DOUBLE_EQUAL(sum, 1.0, 1e-12);
+    for (int k = 0; k < 3; k++)
+        CU_ASSERT_DOUBLE_EQUAL(z[k], EX_FUSION[k], 1e-9);
+    example_free(&ex);
+}
+/* <<tests of the hull>> */
+static void test_worked_example_23_7A(void)
+{
+    Corral_example cx = {0};
+    Error err = {""};
+    CU_ASSERT_FATAL(corral_compute(&cx, &err) == 0);
+    const Corral_steps *st = &cx.steps;
+    CU_ASSERT(st->count == 7);
+    CU_ASSERT(memcmp(st->kind, "cacamac", 7) == 0);
+    const double *A = CORRAL_POINTS[0], *B = CORRAL_POINTS[1];
+    double ab[2] = {B[0] - A[0], B[1] - A[1]}, z1[2], q[2], got[2];
+    double t = -(A[0] * ab[0] + A[1] * ab[1]) / (ab[0] * ab[0] + ab[1] * ab[1]);
+    for (int k = 0; k < 2; k++)
+        z1[k] = A[k] + t * ab[k];
+    q[0] = z1[0] / z1[1];                   /* where z1 -> 0 meets y = 1 */
+    q[1] = 1.0;
+    /* <<worked example 23.7A has the hand-derived steps and answer>> */
+    corral_event_point(st, 2, got);
+    CU_ASSERT_DOUBLE_EQUAL(got[0], z1[0], 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(got[1], z1[1], 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(st->weights[3][0], -5.0 / 3.0, 1e-12);
+    corral_event_point(st, 4, got);
+    CU_ASSERT_DOUBLE_EQUAL(got[0], q[0], 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(got[1], q[1], 1e-12);
+    CU_ASSERT(!cx.cert->inside && cx.cert->iterations == 2);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->distance, 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->nearest[0], 0.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->nearest[1], 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->lambda[1], 0.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(cx.cert->lambda[2], 0.5, 1e-12);
+    corral_free(&cx);
+}
 /* <<run every suite of the hull>> */
 int main(void)
 {
     static const char *const suites[] = {"23.7 convex hull"};
     static const Test_entry tests[] = {
         {0, "Example 23.3 against the hand derivation", test_example_23_3},
+        {0, "worked example 23.7A against the hand derivation",
+         test_worked_example_23_7A},
         {0, "random sets, d = 2..10: verdicts and certificates",
          test_random_point_sets},
         {0, "degenerate inputs", test_degenerate_inputs},
         {0, "membership agrees with qconvex in 2-D and 3-D", test_against_qhull},
         {0, "chord features against a hand count", test_chord_features},
+        {0, "the chord syntax and the reader's line numbers", test_chord_parsing},
         {0, "the cap on major steps saturates", test_major_step_cap},
         {0, "leave-one-out: known answers, the plain method, linear work",
          test_leave_one_out},
