@@ -1,5 +1,5 @@
 # codebook-distortion.gp -- Figure "distortion per Lloyd iteration".
-# Tangled from chapters/23-2-codebook.nw.  Usage:
+# Tangled from chapters/p3-codebook.nw.  Usage:
 #   gnuplot -e "datafile='build/out/codebook-distortion.dat'" codebook-distortion.gp
 set terminal cairolatex pdf size 11cm,6cm
 set output 'codebook-distortion.tex'

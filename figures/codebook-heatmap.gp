@@ -1,5 +1,5 @@
 # codebook-heatmap.gp -- Figure "distances between key centroids".
-# Tangled from chapters/23-2-codebook.nw.  Usage:
+# Tangled from chapters/p3-codebook.nw.  Usage:
 #   gnuplot -e "datafile='build/out/codebook-heatmap.dat'" codebook-heatmap.gp
 # (add -e "name='codebook-real-heatmap'" to write codebook-real-heatmap.tex)
 set terminal cairolatex pdf size 15cm,8.4cm

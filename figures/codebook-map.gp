@@ -1,5 +1,5 @@
 # codebook-map.gp -- Figure "the t-SNE map of the codebook, coloured by key".
-# Tangled from chapters/23-2-codebook.nw.  Usage:
+# Tangled from chapters/p3-codebook.nw.  Usage:
 #   gnuplot -e "datafile='build/out/codebook-map.dat'" codebook-map.gp
 # (add -e "name='codebook-real-map'" to write codebook-real-map.tex instead)
 set terminal cairolatex pdf size 15cm,15cm

@@ -1,5 +1,5 @@
 /* fuzz-chords.c -- fuzz target of codebook's table of chords (--chords).
- * Tangled from chapters/23-2-codebook.nw. */
+ * Tangled from chapters/p3-codebook.nw. */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF

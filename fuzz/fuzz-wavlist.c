@@ -1,5 +1,5 @@
 /* fuzz-wavlist.c -- fuzz target of codebook's list of recordings (--wavs).
- * Tangled from chapters/23-2-codebook.nw. */
+ * Tangled from chapters/p3-codebook.nw. */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF

@@ -1,9 +1,10 @@
 /* codebook.c -- section 23.2: a small codec trained on synthetic key-labelled
  * music (spectra, PCA to R^128, k-means codebook of 2048 codewords), the
  * dominant key of every codeword, its t-SNE map, and the claim "codewords
- * cluster by key" measured against two nulls.
+ * cluster by key" measured against three nulls and the controls.
  *
- * Tangled from chapters/23-2-codebook.nw (with the t-SNE chunks of
+ * Tangled from chapters/23-2a-music.nw, 23-2b-codec.nw, 23-2c-claim.nw and
+ * p3-codebook.nw (with the t-SNE chunks of
  * chapters/23-1a-affinities.nw and 23-1b-tsne.nw, and chapters/support.nw)
  * of the book "Can AI Understand Music?"; edit those, then `make tangle`.
  * Build alone:
@@ -2768,372 +2769,6 @@ static void pair_means(const Key_distances *kd, double out[3])
         out[c] = n[c] > 0 && n[3] > 0 ? (sum[c] / n[c]) / (sum[3] / n[3]) : NAN;
 }
 typedef struct {
-    const char *synth_key, *output, *codebook, *codes, *chords, *raw, *map, *heatmap;
-    const char *w_codebook, *w_codes, *w_chords, *w_raw, *distortion, *wav;
-    const char *macros, *values, *prefix, *transpose, *key_table;
-    bool train;
-    long clip, seed, neighbours, permutations;
-    double perplexity;
-    Plan plan;
-} Options;
-
-enum { MIN_PERMUTATIONS = 59 };     /* 1/(M + 1) <= 0.05/3 */
-static void usage(FILE *fp)
-{
-    fputs(
-"Usage: codebook [MODE] [OPTION]...\n"
-"Section 23.2: train a small codec on synthetic key-labelled music and measure\n"
-"whether its codewords cluster by key.  With no mode, print the worked example.\n"
-"\n"
-"Modes:\n"
-"  -S, --synthesise KEY  render one clip in KEY (C, F#, Bb, Am, C#m, ...) as a\n"
-"                        32 kHz WAV file: needs --output FILE\n"
-"  -T, --train           render, encode, train both quantiser stages, encode the\n"
-"                        held-out clips; write the files named below\n"
-"  -c, --codebook FILE   measure the claim on a codebook (.npy or text, one\n"
-"                        codeword per row): needs --codes FILE\n"
-"      --transpose KEY,N print the name of KEY moved by N semitones (-24..24)\n"
-"\n"
-"Synthesis and training:\n"
-"  -o, --output FILE     (--synthesise) the WAV file\n"
-"      --clip N          (--synthesise) clip number, part of its seed (default 0)\n"
-"  -s, --seed S          seed of the experiment, and of the measurement's\n"
-"                        permutations and bootstrap (default 2024)\n"
-"      --seconds T       length of a clip, 0.1..60 (default 3.2)\n"
-"      --keys N          keys used, first N in circle-of-fifths order (default 24)\n"
-"      --train-clips N   training clips per key (default 14)\n"
-"      --test-clips N    held-out clips per key (default 8)\n"
-"      --window W        analysis window in samples, 256..16384, a power of 2\n"
-"                        (default 2048)\n"
-"      --dims D          dimensions of the projection (default 128)\n"
-"      --codewords K     first-stage codewords (default 2048)\n"
-"      --codewords2 K    second-stage codewords (default 2048)\n"
-"      --iterations N    Lloyd iterations per stage (default 12)\n"
-"      --raw-sample N    held-out frames kept for the raw control (default 2048)\n"
-"      --sizes K,K...    also train first stages of these sizes (at most 4) and\n"
-"                        measure key contiguity and fifths correlation in R^D\n"
-"      --floors E,E...   the same for 256 codewords on spectra with these log\n"
-"                        floors (at most 4; the book's floor is 1e-4)\n"
-"      --windows W,W...  the same for 256 codewords on spectra with these\n"
-"                        windows (at most 4, powers of 2, 256..16384)\n"
-"      --wavs FILE       train on recordings instead of the generator: one line\n"
-"                        per 32 kHz WAV file, 'path<TAB>key<TAB>group<TAB>split',\n"
-"                        split 'train' or 'test' (no chord labels)\n"
-"      --clips-per-wav N (--wavs) at most N clips from a training file\n"
-"                        (default 0: all)\n"
-"      --key-table FILE  (--wavs) LaTeX rows: recordings, clips, minutes per key\n"
-"      --write-codebook FILE  the first-stage codebook as .npy (float64)\n"
-"      --write-codes FILE     codes of the held-out clips (TSV: id, key, codes)\n"
-"      --write-chords FILE    chords of the held-out frames (same layout)\n"
-"      --write-raw FILE       the raw sample: key, recording (the clip, for\n"
-"                             synthetic clips), coordinates\n"
-"      --distortion FILE      distortion per Lloyd iteration, both stages\n"
-"      --wav FILE             the first held-out clip as a WAV file\n"
-"\n",
-          fp);
-    fputs(
-"Measurement:\n"
-"      --codes FILE      codes of key-labelled clips: clip id, key, code...\n"
-"      --chords FILE     chord labels (0..47) of the same frames, optional\n"
-"      --raw FILE        raw frames for the control, optional\n"
-"  -p, --perplexity P    perplexity of the t-SNE map, above 1 and below the\n"
-"                        number of codewords less 1 (default 30)\n"
-"      --neighbours K    neighbours for the contiguity (default 10)\n"
-"      --permutations M  permutations of each null and Mantel test, and\n"
-"                        bootstrap resamples (default 2000; at least 59, since\n"
-"                        below that no p-value can pass Holm's threshold)\n"
-"      --map FILE        the map: x, y, colour, dominant key, share\n"
-"      --heatmap FILE    key-centroid distances of codebook and raw frames\n"
-"\n"
-"      --macros FILE     write the numbers as LaTeX macros\n"
-"      --macro-prefix P  (--train, --codebook) begin every macro name with P,\n"
-"                        letters only (default Cb), to keep two data sets apart\n"
-"      --values FILE     (worked example) 'key<TAB>value' lines for `make verify`\n"
-"  -h, --help            show this help and exit\n",
-          fp);
-}
-static int parse_sizes(const char *arg, Plan *pl, Error *err)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", arg);
-    pl->nsizes = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
-         tok = strtok_r(NULL, ",", &save)) {
-        if (pl->nsizes == 4)
-            return fail(err, "--sizes: at most 4 sizes");
-        if (parse_count(tok, "--sizes", 16, 65536, &pl->sizes[pl->nsizes++], err))
-            return -1;
-    }
-    return 0;
-}
-
-static int parse_floors(const char *arg, Plan *pl, Error *err)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", arg);
-    pl->nfloors = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
-         tok = strtok_r(NULL, ",", &save)) {
-        double f;
-        if (pl->nfloors == 4)
-            return fail(err, "--floors: at most 4 floors");
-        if (parse_double(tok, "--floors", &f, err) != 0)
-            return -1;
-        if (!(f > 0.0 && f < 1.0))
-            return fail(err, "--floors: a floor must lie in (0, 1), got %g", f);
-        pl->floors[pl->nfloors++] = f;
-    }
-    return 0;
-}
-
-static int parse_windows(const char *arg, Plan *pl, Error *err)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", arg);
-    pl->nwindows = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
-         tok = strtok_r(NULL, ",", &save)) {
-        long w;
-        if (pl->nwindows == 4)
-            return fail(err, "--windows: at most 4 windows");
-        if (parse_count(tok, "--windows", 256, 16384, &w, err) != 0)
-            return -1;
-        if ((w & (w - 1)) != 0)
-            return fail(err, "--windows: %ld is not a power of 2", w);
-        pl->windows[pl->nwindows++] = w;
-    }
-    return 0;
-}
-
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
-{
-    static const struct option longopts[] = {
-        {"synthesise", required_argument, NULL, 'S'},
-        {"train", no_argument, NULL, 'T'},
-        {"codebook", required_argument, NULL, 'c'},
-        {"output", required_argument, NULL, 'o'},
-        {"clip", required_argument, NULL, 1}, {"seed", required_argument, NULL, 's'},
-        {"seconds", required_argument, NULL, 2},
-        {"keys", required_argument, NULL, 3},
-        {"train-clips", required_argument, NULL, 4},
-        {"test-clips", required_argument, NULL, 5},
-        {"window", required_argument, NULL, 6}, {"dims", required_argument, NULL, 7},
-        {"codewords", required_argument, NULL, 8},
-        {"codewords2", required_argument, NULL, 9},
-        {"iterations", required_argument, NULL, 10},
-        {"raw-sample", required_argument, NULL, 11},
-        {"sizes", required_argument, NULL, 27},
-        {"floors", required_argument, NULL, 28},
-        {"windows", required_argument, NULL, 29},
-        {"write-codebook", required_argument, NULL, 12},
-        {"write-codes", required_argument, NULL, 13},
-        {"write-chords", required_argument, NULL, 14},
-        {"write-raw", required_argument, NULL, 15},
-        {"distortion", required_argument, NULL, 16},
-        {"wav", required_argument, NULL, 17},
-        {"codes", required_argument, NULL, 18},
-        {"chords", required_argument, NULL, 19},
-        {"raw", required_argument, NULL, 20},
-        {"perplexity", required_argument, NULL, 'p'},
-        {"neighbours", required_argument, NULL, 21},
-        {"permutations", required_argument, NULL, 22},
-        {"map", required_argument, NULL, 23},
-        {"heatmap", required_argument, NULL, 24},
-        {"macros", required_argument, NULL, 25},
-        {"values", required_argument, NULL, 26},
-        {"macro-prefix", required_argument, NULL, 30},
-        {"wavs", required_argument, NULL, 31},
-        {"clips-per-wav", required_argument, NULL, 32},
-        {"key-table", required_argument, NULL, 33},
-        {"transpose", required_argument, NULL, 34},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 2000,
-                     .prefix = "Cb",
-                     .perplexity = 30.0,
-                     .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, {0}, 0,
-                              {0}, 0, 2024,
-                              SYNTH_DEFAULT, ENCODER_DEFAULT}};
-    int c;
-    bool seen[128] = {false};           /* which options were given */
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":S:Tc:o:s:p:h", longopts, NULL)) != -1) {
-        int s = 0;
-        long w = 0;
-        if (c >= 0 && c < 128)
-            seen[c] = true;
-        switch (c) {
-        case 'S': opt->synth_key = optarg; break;
-        case 'T': opt->train = true; break;
-        case 'c': opt->codebook = optarg; break;
-        case 'o': opt->output = optarg; break;
-        case 12: opt->w_codebook = optarg; break;
-        case 13: opt->w_codes = optarg; break;
-        case 14: opt->w_chords = optarg; break;
-        case 15: opt->w_raw = optarg; break;
-        case 16: opt->distortion = optarg; break;
-        case 17: opt->wav = optarg; break;
-        case 18: opt->codes = optarg; break;
-        case 19: opt->chords = optarg; break;
-        case 20: opt->raw = optarg; break;
-        case 23: opt->map = optarg; break;
-        case 24: opt->heatmap = optarg; break;
-        case 25: opt->macros = optarg; break;
-        case 26: opt->values = optarg; break;
-        case 30: opt->prefix = optarg; break;
-        case 31: opt->plan.wavs = optarg; break;
-        case 32: s = parse_count(optarg, "--clips-per-wav", 0, 100000,
-                                 &opt->plan.clips_per_wav, err); break;
-        case 33: opt->key_table = optarg; break;
-        case 34: opt->transpose = optarg; break;
-        case 'h': return -2;
-        case 1: s = parse_count(optarg, "--clip", 0, 999999, &opt->clip, err); break;
-        case 's': s = parse_count(optarg, "--seed", 1, 4000000000L, &opt->seed, err); break;
-        case 2: s = parse_double(optarg, "--seconds", &opt->plan.synth.seconds, err);
-                if (s == 0 && !(opt->plan.synth.seconds >= 0.1
-                                && opt->plan.synth.seconds <= 60))
-                    s = fail(err, "--seconds must lie in [0.1, 60], got %s", optarg);
-                break;
-        case 3: s = parse_count(optarg, "--keys", 2, KEYS, &opt->plan.keys, err); break;
-        case 4: s = parse_count(optarg, "--train-clips", 1, 10000, &opt->plan.train_clips,
-                                err); break;
-        case 5: s = parse_count(optarg, "--test-clips", 1, 10000, &opt->plan.test_clips,
-                                err); break;
-        case 6: s = parse_count(optarg, "--window", 256, 16384, &w, err);
-                if (s == 0 && (w & (w - 1)) != 0)
-                    s = fail(err, "--window must be a power of 2, got %ld", w);
-                opt->plan.enc.window = (size_t)w;
-                opt->plan.enc.bins = (size_t)w * 5000 / RATE;
-                break;
-        case 7: s = parse_count(optarg, "--dims", 2, 1024, &opt->plan.dims, err); break;
-        case 8: s = parse_count(optarg, "--codewords", 2, 65536, &opt->plan.codewords, err);
-                break;
-        case 9: s = parse_count(optarg, "--codewords2", 2, 65536, &opt->plan.codewords2,
-                                err); break;
-        case 10: s = parse_count(optarg, "--iterations", 0, 1000, &opt->plan.iterations,
-                                 err);
-                 break;
-        case 11: s = parse_count(optarg, "--raw-sample", 11, 100000, &opt->plan.raw_sample,
-                                 err); break;
-        case 'p': s = parse_double(optarg, "--perplexity", &opt->perplexity, err);
-                  if (s == 0 && !(opt->perplexity > 1.0))
-                      s = fail(err, "--perplexity must be greater than 1, got %s", optarg);
-                  break;
-        case 27: s = parse_sizes(optarg, &opt->plan, err); break;
-        case 28: s = parse_floors(optarg, &opt->plan, err); break;
-        case 29: s = parse_windows(optarg, &opt->plan, err); break;
-        case 21: s = parse_count(optarg, "--neighbours", 1, 100, &opt->neighbours, err);
-                 break;
-        case 22: s = parse_count(optarg, "--permutations", MIN_PERMUTATIONS, 1000000,
-                                 &opt->permutations, err); break;
-        default: return bad_option(c, argv, optind, optopt, err);
-        }
-        if (s != 0)
-            return -1;
-    }
-    opt->plan.seed = (unsigned long)opt->seed;
-    if (optind < argc)
-        return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
-    const int modes = (opt->synth_key != NULL) + opt->train + (opt->codebook != NULL)
-                      + (opt->transpose != NULL);
-    if (modes > 1)
-        return fail(err, "--synthesise, --train, --codebook and --transpose exclude "
-                    "each other");
-    if (opt->plan.wavs && !opt->train)
-        return fail(err, "--wavs goes with --train");
-    if (opt->plan.wavs && (opt->w_chords || opt->wav || opt->plan.nwindows))
-        return fail(err, "--wavs: recordings have no chord labels and no seed; "
-                    "--write-chords, --wav and --windows need the generator");
-    if (opt->plan.wavs && (opt->plan.keys != 24 || opt->plan.train_clips != 14
-                           || opt->plan.test_clips != 8))
-        return fail(err, "--wavs: the list decides the keys and clips; --keys, "
-                    "--train-clips and --test-clips belong to the generator");
-    if (!opt->plan.wavs && (opt->key_table || opt->plan.clips_per_wav))
-        return fail(err, "--key-table and --clips-per-wav need --wavs");
-    {
-        const struct { int code; const char *name; bool ok; } owned[] = {
-            {3, "--keys", opt->train}, {4, "--train-clips", opt->train},
-            {5, "--test-clips", opt->train}, {6, "--window", opt->train},
-            {7, "--dims", opt->train}, {8, "--codewords", opt->train},
-            {9, "--codewords2", opt->train}, {10, "--iterations", opt->train},
-            {11, "--raw-sample", opt->train}, {'p', "--perplexity", opt->codebook},
-            {21, "--neighbours", opt->codebook}, {22, "--permutations", opt->codebook},
-            {1, "--clip", opt->synth_key},
-            {2, "--seconds", opt->synth_key || opt->train},
-            {'s', "--seed", opt->synth_key || opt->train || opt->codebook}};
-        for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
-            if (seen[owned[k].code] && !owned[k].ok)
-                return fail(err, "%s does not belong to this mode (see --help)",
-                            owned[k].name);
-    }
-    if (opt->synth_key && parse_key(opt->synth_key) < 0)
-        return fail(err, "--synthesise: '%s' is not one of the 24 key names",
-                    opt->synth_key);
-    if (opt->synth_key && opt->output == NULL)
-        return fail(err, "--synthesise needs --output FILE");
-    if (!opt->synth_key && opt->output)
-        return fail(err, "--output goes with --synthesise");
-    if (opt->codebook && opt->codes == NULL)
-        return fail(err, "--codebook needs --codes FILE");
-    if (!opt->codebook
-        && (opt->codes || opt->chords || opt->raw || opt->map || opt->heatmap))
-        return fail(err, "--codes, --chords, --raw, --map and --heatmap need "
-                    "--codebook");
-    if (!opt->train && (opt->w_codebook || opt->w_codes || opt->w_chords || opt->w_raw
-                        || opt->distortion || opt->wav || opt->plan.nsizes
-                        || opt->plan.nfloors || opt->plan.nwindows))
-        return fail(err, "the --write-... options, --distortion, --wav, --sizes, "
-                    "--floors and --windows need --train");
-    if (opt->values && modes > 0)
-        return fail(err, "--values belongs to the worked example");
-    if (strcmp(opt->prefix, "Cb") != 0 && !opt->train && !opt->codebook)
-        return fail(err, "--macro-prefix goes with --train or --codebook");
-    if (opt->prefix[0] == '\0' || strlen(opt->prefix) > 16
-        || strspn(opt->prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-           != strlen(opt->prefix))
-        return fail(err, "--macro-prefix '%s' must be 1 to 16 letters (a LaTeX name)",
-                    opt->prefix);
-    if (opt->plan.dims > (long)opt->plan.enc.bins)
-        return fail(err, "--dims %ld exceeds the %zu spectrum bins of the window",
-                    opt->plan.dims, opt->plan.enc.bins);
-    const char *ins[5] = {opt->codebook, opt->codes, opt->chords, opt->raw,
-                          opt->plan.wavs};
-    const char *outs[12] = {opt->output, opt->map, opt->heatmap, opt->w_codebook,
-                            opt->w_codes, opt->w_chords, opt->w_raw, opt->distortion,
-                            opt->wav, opt->macros, opt->values, opt->key_table};
-    if (distinct_outputs(ins, 5, outs, 12, err) != 0)
-        return -1;
-    const char *oname[12] = {"--output", "--map", "--heatmap", "--write-codebook",
-                             "--write-codes", "--write-chords", "--write-raw",
-                             "--distortion", "--wav", "--macros", "--values",
-                             "--key-table"};
-    for (int k = 0; k < 12; k++)
-        if (outs[k] != NULL && outs[k][0] == '\0')
-            return fail(err, "%s: the file name is empty", oname[k]);
-    for (int k = 0; k < 5; k++)
-        if (ins[k] != NULL && ins[k][0] == '\0')
-            return fail(err, "an input file name is empty");
-    return 0;
-}
-static int open_outputs(const char *const *names, Outfile *out, int n, Error *err)
-{
-    for (int k = 0; k < n; k++)
-        out[k] = outfile_none();
-    for (int k = 0; k < n; k++)
-        if (names[k] != NULL && outfile_open(&out[k], names[k], err) != 0) {
-            outfiles_abort(out, (size_t)n);
-            return -1;
-        }
-    return 0;
-}
-
-static bool all_finite(const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i]))
-            return false;
-    return true;
-}
-typedef struct {
     FILE *fp;
     const char *prefix;
 } Macros;
@@ -3207,6 +2842,321 @@ static void write_clip_table(FILE *fp, const Corpus *cp, const size_t *code)
         fputc('\n', fp);
     }
 }
+enum { SIZE_PERMUTATIONS = 2000 };  /* for null B and the Mantel test */
+
+typedef struct {
+    long K;
+    size_t used;
+    double share, contig, null_contig, p_contig, rho, mantel;
+} Size_result;
+
+static size_t corpus_groups(const Corpus *cp)
+{
+    return cp->group != NULL ? cp->groups : cp->clips;
+}
+
+static size_t clip_group(const Corpus *cp, size_t c)
+{
+    return cp->group != NULL ? cp->group[c] : c;
+}
+
+static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *test,
+                      const Plan *pl, long K, Size_result *out, Error *err)
+{
+    const size_t N = z->size1, Nt = zt->size1, D = z->size2, k = 10;
+    const size_t F = test->frames_per_clip;
+    const long M = SIZE_PERMUTATIONS;
+    gsl_matrix *c = alloc_matrix((size_t)K, D, err);
+    double *trace = c ? alloc_array((size_t)pl->iterations + 1, sizeof *trace, err)
+                      : NULL;
+    size_t *code = trace ? alloc_array(N, sizeof *code, err) : NULL;
+    double *d2 = code ? alloc_array(N, sizeof *d2, err) : NULL;
+    size_t *tcode = d2 ? alloc_array(Nt, sizeof *tcode, err) : NULL;
+    double *td2 = tcode ? alloc_array(Nt, sizeof *td2, err) : NULL;
+    int *fk = td2 ? alloc_array(Nt, sizeof *fk, err) : NULL;
+    int *ck = fk ? alloc_array(test->clips, sizeof *ck, err) : NULL;
+    size_t *nn = ck ? alloc_array((size_t)K * k, sizeof *nn, err) : NULL;
+    gsl_rng *rng = nn ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    Label_table t = {0};
+    long reseeded;
+    const Kmeans_plan plan = {(size_t)K, (int)pl->iterations, pl->seed + 3};
+    int status = rng ? label_table_alloc(&t, (size_t)K, KEYS, err) : -1;
+    if (status == 0)
+        status = kmeans(z, c, &plan, trace, code, d2, &reseeded, err);
+    if (status == 0)
+        status = nearest_codewords(zt, c, tcode, td2, err);
+    if (status == 0) {
+        for (size_t i = 0; i < Nt; i++)
+            fk[i] = test->key[i / F];
+        label_table_fill(&t, tcode, fk, Nt);
+        if (t.used <= k)
+            status = fail(err, "--sizes: only %zu codewords of %ld are used", t.used, K);
+    }
+    Key_distances kd;
+    if (status == 0
+        && (status = neighbour_lists(c->data, (size_t)K, D, t.dominant, NULL, k, nn,
+                                     err)) == 0
+        && (status = key_distances(c->data, (size_t)K, D, t.dominant, &kd, err)) == 0) {
+        *out = (Size_result){K, t.used, t.mean_share, contiguity(nn, (size_t)K, k,
+                             t.dominant), 0.0, 0.0, fifths_rho(&kd, NULL), 0.0};
+        gsl_rng_set(rng, pl->seed + 4);
+        out->mantel = mantel_p(&kd, out->rho, M, rng);
+        const size_t G = corpus_groups(test);
+        for (size_t c0 = 0; c0 < test->clips; c0++)
+            ck[clip_group(test, c0)] = test->key[c0];
+        for (long m = 0; m < M; m++) {
+            if (G > 1)
+                gsl_ran_shuffle(rng, ck, G, sizeof *ck);
+            for (size_t i = 0; i < Nt; i++)
+                fk[i] = ck[clip_group(test, i / F)];
+            label_table_fill(&t, tcode, fk, Nt);
+            const double v = contiguity(nn, (size_t)K, k, t.dominant);
+            out->null_contig += v / (double)M;
+            out->p_contig += v >= out->contig - 1e-12;
+        }
+        out->p_contig = (1.0 + out->p_contig) / (1.0 + (double)M);
+    }
+    label_table_free(&t);
+    gsl_rng_free(rng);
+    gsl_matrix_free(c);
+    free(trace); free(code); free(d2); free(tcode); free(td2); free(fk); free(ck);
+    free(nn);
+    return status;
+}
+typedef struct {
+    Corpus train, test;
+    gsl_matrix *z, *zt;         /* projected training and held-out frames */
+    gsl_matrix *c1, *c2;        /* the two codebooks */
+    double *trace1, *trace2;    /* distortion per iteration */
+    size_t *code, *tcode;       /* training and held-out codes */
+    double *d2, *td2;
+    long reseeded1, reseeded2;
+    double explained, variance, test_d1, test_d2;
+    size_t *sample;             /* held-out frames kept raw */
+    Size_result sens[4];        /* the sensitivity study, one per size */
+    Size_result floor_sens[4];  /* and one per log floor */
+    Size_result window_sens[4]; /* and one per analysis window */
+} Trained;
+
+static void trained_free(Trained *tr)
+{
+    corpus_free(&tr->train);
+    corpus_free(&tr->test);
+    gsl_matrix_free(tr->z); gsl_matrix_free(tr->zt);
+    gsl_matrix_free(tr->c1); gsl_matrix_free(tr->c2);
+    free(tr->trace1); free(tr->trace2); free(tr->code); free(tr->tcode);
+    free(tr->d2); free(tr->td2); free(tr->sample);
+}
+static float *refloor(const float *spec, size_t n, double from, double to,
+                      Error *err)
+{
+    float *out = alloc_array(n, sizeof *out, err);
+    for (size_t i = 0; out != NULL && i < n; i++)
+        out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
+    return out;
+}
+
+static int floor_study(const Trained *tr, const Plan *pl, double eps,
+                       Size_result *out, Error *err)
+{
+    const size_t B = pl->enc.bins, D = (size_t)pl->dims;
+    const size_t N = tr->train.clips * tr->train.frames_per_clip;
+    const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
+    float *s = refloor(tr->train.spec, N * B, pl->enc.floor, eps, err);
+    float *st = s ? refloor(tr->test.spec, Nt * B, pl->enc.floor, eps, err) : NULL;
+    gsl_matrix *axes = st ? alloc_matrix(B, D, err) : NULL;
+    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL, explained;
+    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
+    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
+    int status = zt ? 0 : -1;
+    if (status == 0 && (pca_fit(s, N, B, axes, mean, &explained, err) != 0
+                        || pca_project(s, N, B, mean, axes, z, err) != 0
+                        || pca_project(st, Nt, B, mean, axes, zt, err) != 0))
+        status = -1;
+    if (status == 0)
+        status = size_study(z, zt, &tr->test, pl, 256, out, err);
+    free(s); free(st); free(mean);
+    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
+    return status;
+}
+static int window_study(const Plan *pl, long window, Size_result *out, Error *err)
+{
+    const Encoder e = {(size_t)window, (size_t)window * 5000 / RATE, pl->enc.floor};
+    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
+    const size_t ntrain = nk * (size_t)pl->train_clips;
+    const size_t ntest = nk * (size_t)pl->test_clips;
+    Corpus tr = {0}, te = {0};
+    if (D > e.bins)
+        return fail(err, "--windows %ld has only %zu bins for %zu dimensions",
+                    window, e.bins, D);
+    int status = render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &e, &tr, err);
+    if (status == 0)
+        status = render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &e, &te,
+                               err);
+    const size_t N = tr.clips * tr.frames_per_clip;
+    const size_t Nt = te.clips * te.frames_per_clip;
+    gsl_matrix *axes = status == 0 ? alloc_matrix(e.bins, D, err) : NULL;
+    double *mean = axes ? alloc_array(e.bins, sizeof *mean, err) : NULL, explained;
+    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
+    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
+    if (zt == NULL
+        || pca_fit(tr.spec, N, e.bins, axes, mean, &explained, err) != 0
+        || pca_project(tr.spec, N, e.bins, mean, axes, z, err) != 0
+        || pca_project(te.spec, Nt, e.bins, mean, axes, zt, err) != 0
+        || size_study(z, zt, &te, pl, 256, out, err) != 0)
+        status = -1;
+    corpus_free(&tr);
+    corpus_free(&te);
+    free(mean);
+    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
+    return status;
+}
+
+static int sensitivity_study(const Plan *pl, Trained *tr, Error *err)
+{
+    for (int s = 0; s < pl->nsizes; s++) {
+        fprintf(stderr, "codebook: sensitivity study, %ld codewords\n", pl->sizes[s]);
+        if (size_study(tr->z, tr->zt, &tr->test, pl, pl->sizes[s], &tr->sens[s], err))
+            return -1;
+    }
+    for (int s = 0; s < pl->nwindows; s++) {
+        fprintf(stderr, "codebook: sensitivity study, window %ld\n", pl->windows[s]);
+        if (window_study(pl, pl->windows[s], &tr->window_sens[s], err) != 0)
+            return -1;
+    }
+    for (int s = 0; s < pl->nfloors; s++) {
+        fprintf(stderr, "codebook: sensitivity study, log floor %g\n", pl->floors[s]);
+        if (floor_study(tr, pl, pl->floors[s], &tr->floor_sens[s], err) != 0)
+            return -1;
+    }
+    return 0;
+}
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec)
+           + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+static int train_codec(const Plan *pl, Trained *tr, Error *err)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
+    int status = 0;
+    if (pl->wavs != NULL) {
+        if (read_wav_corpus(pl->wavs, pl->synth.seconds, pl->clips_per_wav, &pl->enc,
+                            &tr->train, &tr->test, err) != 0)
+            return -1;
+    } else {
+        const size_t ntrain = nk * (size_t)pl->train_clips;
+        const size_t ntest = nk * (size_t)pl->test_clips;
+        fprintf(stderr, "codebook: rendering and encoding %zu + %zu clips\n", ntrain,
+                ntest);
+        if (render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &pl->enc, &tr->train,
+                          err)
+            || render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &pl->enc,
+                             &tr->test, err))
+            return -1;
+    }
+    const size_t N = tr->train.clips * tr->train.frames_per_clip;
+    const size_t Nt = tr->test.clips * tr->test.frames_per_clip, B = pl->enc.bins;
+    fprintf(stderr, "codebook: %zu training and %zu held-out frames (%.1f s)\n",
+            N, Nt, seconds_since(&t0));
+    gsl_matrix *axes = alloc_matrix(B, D, err);
+    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL;
+    tr->z = mean ? alloc_matrix(N, D, err) : NULL;
+    tr->zt = tr->z ? alloc_matrix(Nt, D, err) : NULL;
+    if (tr->zt == NULL
+        || pca_fit(tr->train.spec, N, B, axes, mean, &tr->explained, err) != 0
+        || pca_project(tr->train.spec, N, B, mean, axes, tr->z, err) != 0
+        || pca_project(tr->test.spec, Nt, B, mean, axes, tr->zt, err) != 0)
+        status = -1;
+    gsl_matrix_free(axes);
+    free(mean);
+    if (status != 0)
+        return -1;
+    tr->variance = 0.0;
+    for (size_t k = 0; k < N * D; k++)
+        tr->variance += tr->z->data[k] * tr->z->data[k] / (double)N;
+    if (sensitivity_study(pl, tr, err) != 0)
+        return -1;
+    const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
+    const int it = (int)pl->iterations;
+    tr->c1 = alloc_matrix(K, D, err);
+    tr->c2 = tr->c1 ? alloc_matrix(K2, D, err) : NULL;
+    tr->trace1 = tr->c2 ? alloc_array((size_t)it + 1, sizeof *tr->trace1, err) : NULL;
+    tr->trace2 = tr->trace1 ? alloc_array((size_t)it + 1, sizeof *tr->trace2, err)
+                            : NULL;
+    tr->code = tr->trace2 ? alloc_array(N, sizeof *tr->code, err) : NULL;
+    tr->d2 = tr->code ? alloc_array(N, sizeof *tr->d2, err) : NULL;
+    const Kmeans_plan p1 = {K, it, pl->seed}, p2 = {K2, it, pl->seed + 1};
+    fprintf(stderr, "codebook: k-means, %zu codewords in R^%zu, %d iterations\n",
+            K, D, it);
+    if (tr->d2 == NULL
+        || kmeans(tr->z, tr->c1, &p1, tr->trace1, tr->code, tr->d2, &tr->reseeded1,
+                  err) != 0)
+        return -1;
+    for (size_t i = 0; i < N; i++) {
+        gsl_vector_view zi = gsl_matrix_row(tr->z, i);
+        gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->code[i]);
+        gsl_vector_sub(&zi.vector, &ci.vector);
+    }
+    fprintf(stderr, "codebook: first stage done (%.1f s); second stage, %zu codewords\n",
+            seconds_since(&t0), K2);
+    if (kmeans(tr->z, tr->c2, &p2, tr->trace2, tr->code, tr->d2, &tr->reseeded2,
+               err) != 0)
+        return -1;
+    tr->tcode = alloc_array(Nt, sizeof *tr->tcode, err);
+    tr->td2 = tr->tcode ? alloc_array(Nt, sizeof *tr->td2, err) : NULL;
+    size_t *code2 = tr->td2 ? alloc_array(Nt, sizeof *code2, err) : NULL;
+    const size_t S = (size_t)pl->raw_sample < Nt ? (size_t)pl->raw_sample : Nt;
+    tr->sample = code2 ? alloc_array(Nt, sizeof *tr->sample, err) : NULL;
+    gsl_matrix *raw = tr->sample ? alloc_matrix(S, D, err) : NULL;
+    gsl_rng *rng = raw ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    if (rng == NULL || nearest_codewords(tr->zt, tr->c1, tr->tcode, tr->td2, err) != 0)
+        status = -1;
+    if (status == 0) {
+        gsl_rng_set(rng, pl->seed + 2);
+        for (size_t i = 0; i < Nt; i++)
+            tr->sample[i] = i;
+        gsl_ran_shuffle(rng, tr->sample, Nt, sizeof *tr->sample);
+        for (size_t i = 0; i < S; i++) {
+            gsl_vector_const_view zi = gsl_matrix_const_row(tr->zt, tr->sample[i]);
+            gsl_matrix_set_row(raw, i, &zi.vector);
+        }
+        double s1 = 0.0, s2 = 0.0;
+        for (size_t i = 0; i < Nt; i++) {
+            s1 += tr->td2[i] / (double)Nt;
+            gsl_vector_view zi = gsl_matrix_row(tr->zt, i);
+            gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->tcode[i]);
+            gsl_vector_sub(&zi.vector, &ci.vector);
+        }
+        if (nearest_codewords(tr->zt, tr->c2, code2, tr->td2, err) != 0)
+            status = -1;
+        for (size_t i = 0; status == 0 && i < Nt; i++)
+            s2 += tr->td2[i] / (double)Nt;
+        tr->test_d1 = s1;
+        tr->test_d2 = s2;
+        for (size_t i = 0; i < S; i++) {
+            gsl_vector_const_view ri = gsl_matrix_const_row(raw, i);
+            gsl_matrix_set_row(tr->zt, i, &ri.vector);
+        }
+    }
+    fprintf(stderr, "codebook: training done (%.1f s)\n", seconds_since(&t0));
+    gsl_rng_free(rng);
+    gsl_matrix_free(raw);
+    free(code2);
+    return status;
+}
+typedef struct {
+    long neighbours;            /* k of the contiguity */
+    long permutations;          /* M of every null, Mantel test and bootstrap */
+    long seed;                  /* of the permutations and the bootstrap */
+    double perplexity;          /* of the t-SNE map */
+} Measure_plan;
+
 typedef struct {                /* the statistics of a sample of frames */
     double contig, chance, rho, mantel, pairs[3];
     Key_distances kd;
@@ -3587,14 +3537,14 @@ static int raw_control(const gsl_matrix *raw, const gsl_matrix *cb, size_t k,
     return status;
 }
 static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
-                   const Options *opt, Analysis *an, Error *err)
+                   const Measure_plan *mp, Analysis *an, Error *err)
 {
-    const size_t K = cb->size1, k = (size_t)opt->neighbours;
+    const size_t K = cb->size1, k = (size_t)mp->neighbours;
     int *fk = alloc_array(cl->frames, sizeof *fk, err);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     int status = fk && rng ? 0 : -1;
     if (status == 0)
-        gsl_rng_set(rng, (unsigned long)opt->seed);
+        gsl_rng_set(rng, (unsigned long)mp->seed);
     if (status == 0 && (status = label_table_alloc(&an->keys, K, KEYS, err)) == 0) {
         frame_keys(cl, cl->key, fk);
         label_table_fill(&an->keys, cl->code, fk, cl->frames);
@@ -3615,7 +3565,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
         status = -1;
     if (status == 0) {
         fprintf(stderr, "codebook: t-SNE map of %zu codewords\n", K);
-        status = map_codebook(cb, opt->perplexity, an->xy, &an->trust, err);
+        status = map_codebook(cb, mp->perplexity, an->xy, &an->trust, err);
     }
     if (status == 0)
         status = neighbour_lists(cb->data, K, cb->size2, an->keys.dominant, NULL, k,
@@ -3624,7 +3574,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
         status = neighbour_lists(an->xy, K, 2, an->keys.dominant, NULL, k, an->nn_map,
                                  err);
     const Geometry g = {K, cb->size2, k, cb->data, an->xy, an->nn_space, an->nn_map};
-    const long M = opt->permutations;
+    const long M = mp->permutations;
     if (status == 0)
         status = measure_claim(&g, an->keys.dominant, an->keys.mean_share, &an->obs,
                                &an->kd, err);
@@ -3805,7 +3755,7 @@ static const char *verdict(const Analysis *an)
     return verdict_word(part);
 }
 static void write_measure_macros(const Macros *m, const Analysis *an,
-                                 const Clips *cl, const Options *opt, size_t K)
+                                 const Clips *cl, const Measure_plan *mp, size_t K)
 {
     fputs("% Generated by `codebook --codebook ...`; do not edit.\n", m->fp);
     mac_int(m, "K", (long)K);
@@ -3813,13 +3763,13 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
     mac_int(m, "Unused", (long)(K - an->keys.used));
     mac_int(m, "HeldClips", (long)cl->clips);
     mac_int(m, "HeldFrames", (long)cl->frames);
-    mac_int(m, "Perms", opt->permutations);
+    mac_int(m, "Perms", mp->permutations);
     {
         const double pv[3] = {contiguity_p(an), an->mantel_space, an->mantel_map};
         const char *en[3] = {"McErrContig", "McErrMantelSpace", "McErrMantelMap"};
         double worst = 0.0;
         for (int j = 0; j < 3; j++) {
-            const double e = mc_error(pv[j], opt->permutations);
+            const double e = mc_error(pv[j], mp->permutations);
             mac(m, en[j], e, 2);
             worst = isfinite(e) && e > worst ? e : worst;
         }
@@ -3888,6 +3838,373 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
         macro_frames(m, "Quant", &an->quant);
     }
 }
+typedef struct {
+    const char *synth_key, *output, *codebook, *codes, *chords, *raw, *map, *heatmap;
+    const char *w_codebook, *w_codes, *w_chords, *w_raw, *distortion, *wav;
+    const char *macros, *values, *prefix, *transpose, *key_table;
+    bool train;
+    long clip, seed;
+    Measure_plan measure;
+    Plan plan;
+} Options;
+
+enum { MIN_PERMUTATIONS = 59 };     /* 1/(M + 1) <= 0.05/3 */
+static void usage(FILE *fp)
+{
+    fputs(
+"Usage: codebook [MODE] [OPTION]...\n"
+"Section 23.2: train a small codec on synthetic key-labelled music and measure\n"
+"whether its codewords cluster by key.  With no mode, print the worked example.\n"
+"\n"
+"Modes:\n"
+"  -S, --synthesise KEY  render one clip in KEY (C, F#, Bb, Am, C#m, ...) as a\n"
+"                        32 kHz WAV file: needs --output FILE\n"
+"  -T, --train           render, encode, train both quantiser stages, encode the\n"
+"                        held-out clips; write the files named below\n"
+"  -c, --codebook FILE   measure the claim on a codebook (.npy or text, one\n"
+"                        codeword per row): needs --codes FILE\n"
+"      --transpose KEY,N print the name of KEY moved by N semitones (-24..24)\n"
+"\n"
+"Synthesis and training:\n"
+"  -o, --output FILE     (--synthesise) the WAV file\n"
+"      --clip N          (--synthesise) clip number, part of its seed (default 0)\n"
+"  -s, --seed S          seed of the experiment, and of the measurement's\n"
+"                        permutations and bootstrap (default 2024)\n"
+"      --seconds T       length of a clip, 0.1..60 (default 3.2)\n"
+"      --keys N          keys used, first N in circle-of-fifths order (default 24)\n"
+"      --train-clips N   training clips per key (default 14)\n"
+"      --test-clips N    held-out clips per key (default 8)\n"
+"      --window W        analysis window in samples, 256..16384, a power of 2\n"
+"                        (default 2048)\n"
+"      --dims D          dimensions of the projection (default 128)\n"
+"      --codewords K     first-stage codewords (default 2048)\n"
+"      --codewords2 K    second-stage codewords (default 2048)\n"
+"      --iterations N    Lloyd iterations per stage (default 12)\n"
+"      --raw-sample N    held-out frames kept for the raw control (default 2048)\n"
+"      --sizes K,K...    also train first stages of these sizes (at most 4) and\n"
+"                        measure key contiguity and fifths correlation in R^D\n"
+"      --floors E,E...   the same for 256 codewords on spectra with these log\n"
+"                        floors (at most 4; the book's floor is 1e-4)\n"
+"      --windows W,W...  the same for 256 codewords on spectra with these\n"
+"                        windows (at most 4, powers of 2, 256..16384)\n"
+"      --wavs FILE       train on recordings instead of the generator: one line\n"
+"                        per 32 kHz WAV file, 'path<TAB>key<TAB>group<TAB>split',\n"
+"                        split 'train' or 'test' (no chord labels)\n"
+"      --clips-per-wav N (--wavs) at most N clips from a training file\n"
+"                        (default 0: all)\n"
+"      --key-table FILE  (--wavs) LaTeX rows: recordings, clips, minutes per key\n"
+"      --write-codebook FILE  the first-stage codebook as .npy (float64)\n"
+"      --write-codes FILE     codes of the held-out clips (TSV: id, key, codes)\n"
+"      --write-chords FILE    chords of the held-out frames (same layout)\n"
+"      --write-raw FILE       the raw sample: key, recording (the clip, for\n"
+"                             synthetic clips), coordinates\n"
+"      --distortion FILE      distortion per Lloyd iteration, both stages\n"
+"      --wav FILE             the first held-out clip as a WAV file\n"
+"\n",
+          fp);
+    fputs(
+"Measurement:\n"
+"      --codes FILE      codes of key-labelled clips: clip id, key, code...\n"
+"      --chords FILE     chord labels (0..47) of the same frames, optional\n"
+"      --raw FILE        raw frames for the control, optional\n"
+"  -p, --perplexity P    perplexity of the t-SNE map, above 1 and below the\n"
+"                        number of codewords less 1 (default 30)\n"
+"      --neighbours K    neighbours for the contiguity (default 10)\n"
+"      --permutations M  permutations of each null and Mantel test, and\n"
+"                        bootstrap resamples (default 2000; at least 59, since\n"
+"                        below that no p-value can pass Holm's threshold)\n"
+"      --map FILE        the map: x, y, colour, dominant key, share\n"
+"      --heatmap FILE    key-centroid distances of codebook and raw frames\n"
+"\n"
+"      --macros FILE     write the numbers as LaTeX macros\n"
+"      --macro-prefix P  (--train, --codebook) begin every macro name with P,\n"
+"                        letters only (default Cb), to keep two data sets apart\n"
+"      --values FILE     (worked example) 'key<TAB>value' lines for `make verify`\n"
+"  -h, --help            show this help and exit\n",
+          fp);
+}
+static int parse_sizes(const char *arg, Plan *pl, Error *err)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    pl->nsizes = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (pl->nsizes == 4)
+            return fail(err, "--sizes: at most 4 sizes");
+        if (parse_count(tok, "--sizes", 16, 65536, &pl->sizes[pl->nsizes++], err))
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_floors(const char *arg, Plan *pl, Error *err)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    pl->nfloors = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        double f;
+        if (pl->nfloors == 4)
+            return fail(err, "--floors: at most 4 floors");
+        if (parse_double(tok, "--floors", &f, err) != 0)
+            return -1;
+        if (!(f > 0.0 && f < 1.0))
+            return fail(err, "--floors: a floor must lie in (0, 1), got %g", f);
+        pl->floors[pl->nfloors++] = f;
+    }
+    return 0;
+}
+
+static int parse_windows(const char *arg, Plan *pl, Error *err)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    pl->nwindows = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        long w;
+        if (pl->nwindows == 4)
+            return fail(err, "--windows: at most 4 windows");
+        if (parse_count(tok, "--windows", 256, 16384, &w, err) != 0)
+            return -1;
+        if ((w & (w - 1)) != 0)
+            return fail(err, "--windows: %ld is not a power of 2", w);
+        pl->windows[pl->nwindows++] = w;
+    }
+    return 0;
+}
+
+static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+{
+    static const struct option longopts[] = {
+        {"synthesise", required_argument, NULL, 'S'},
+        {"train", no_argument, NULL, 'T'},
+        {"codebook", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
+        {"clip", required_argument, NULL, 1}, {"seed", required_argument, NULL, 's'},
+        {"seconds", required_argument, NULL, 2},
+        {"keys", required_argument, NULL, 3},
+        {"train-clips", required_argument, NULL, 4},
+        {"test-clips", required_argument, NULL, 5},
+        {"window", required_argument, NULL, 6}, {"dims", required_argument, NULL, 7},
+        {"codewords", required_argument, NULL, 8},
+        {"codewords2", required_argument, NULL, 9},
+        {"iterations", required_argument, NULL, 10},
+        {"raw-sample", required_argument, NULL, 11},
+        {"sizes", required_argument, NULL, 27},
+        {"floors", required_argument, NULL, 28},
+        {"windows", required_argument, NULL, 29},
+        {"write-codebook", required_argument, NULL, 12},
+        {"write-codes", required_argument, NULL, 13},
+        {"write-chords", required_argument, NULL, 14},
+        {"write-raw", required_argument, NULL, 15},
+        {"distortion", required_argument, NULL, 16},
+        {"wav", required_argument, NULL, 17},
+        {"codes", required_argument, NULL, 18},
+        {"chords", required_argument, NULL, 19},
+        {"raw", required_argument, NULL, 20},
+        {"perplexity", required_argument, NULL, 'p'},
+        {"neighbours", required_argument, NULL, 21},
+        {"permutations", required_argument, NULL, 22},
+        {"map", required_argument, NULL, 23},
+        {"heatmap", required_argument, NULL, 24},
+        {"macros", required_argument, NULL, 25},
+        {"values", required_argument, NULL, 26},
+        {"macro-prefix", required_argument, NULL, 30},
+        {"wavs", required_argument, NULL, 31},
+        {"clips-per-wav", required_argument, NULL, 32},
+        {"key-table", required_argument, NULL, 33},
+        {"transpose", required_argument, NULL, 34},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    *opt = (Options){.seed = 2024, .prefix = "Cb",
+                     .measure = {.neighbours = 10, .permutations = 2000,
+                                 .perplexity = 30.0},
+                     .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, {0}, 0,
+                              {0}, 0, 2024,
+                              SYNTH_DEFAULT, ENCODER_DEFAULT}};
+    int c;
+    bool seen[128] = {false};           /* which options were given */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":S:Tc:o:s:p:h", longopts, NULL)) != -1) {
+        int s = 0;
+        long w = 0;
+        if (c >= 0 && c < 128)
+            seen[c] = true;
+        switch (c) {
+        case 'S': opt->synth_key = optarg; break;
+        case 'T': opt->train = true; break;
+        case 'c': opt->codebook = optarg; break;
+        case 'o': opt->output = optarg; break;
+        case 12: opt->w_codebook = optarg; break;
+        case 13: opt->w_codes = optarg; break;
+        case 14: opt->w_chords = optarg; break;
+        case 15: opt->w_raw = optarg; break;
+        case 16: opt->distortion = optarg; break;
+        case 17: opt->wav = optarg; break;
+        case 18: opt->codes = optarg; break;
+        case 19: opt->chords = optarg; break;
+        case 20: opt->raw = optarg; break;
+        case 23: opt->map = optarg; break;
+        case 24: opt->heatmap = optarg; break;
+        case 25: opt->macros = optarg; break;
+        case 26: opt->values = optarg; break;
+        case 30: opt->prefix = optarg; break;
+        case 31: opt->plan.wavs = optarg; break;
+        case 32: s = parse_count(optarg, "--clips-per-wav", 0, 100000,
+                                 &opt->plan.clips_per_wav, err); break;
+        case 33: opt->key_table = optarg; break;
+        case 34: opt->transpose = optarg; break;
+        case 'h': return -2;
+        case 1: s = parse_count(optarg, "--clip", 0, 999999, &opt->clip, err); break;
+        case 's': s = parse_count(optarg, "--seed", 1, 4000000000L, &opt->seed, err); break;
+        case 2: s = parse_double(optarg, "--seconds", &opt->plan.synth.seconds, err);
+                if (s == 0 && !(opt->plan.synth.seconds >= 0.1
+                                && opt->plan.synth.seconds <= 60))
+                    s = fail(err, "--seconds must lie in [0.1, 60], got %s", optarg);
+                break;
+        case 3: s = parse_count(optarg, "--keys", 2, KEYS, &opt->plan.keys, err); break;
+        case 4: s = parse_count(optarg, "--train-clips", 1, 10000, &opt->plan.train_clips,
+                                err); break;
+        case 5: s = parse_count(optarg, "--test-clips", 1, 10000, &opt->plan.test_clips,
+                                err); break;
+        case 6: s = parse_count(optarg, "--window", 256, 16384, &w, err);
+                if (s == 0 && (w & (w - 1)) != 0)
+                    s = fail(err, "--window must be a power of 2, got %ld", w);
+                opt->plan.enc.window = (size_t)w;
+                opt->plan.enc.bins = (size_t)w * 5000 / RATE;
+                break;
+        case 7: s = parse_count(optarg, "--dims", 2, 1024, &opt->plan.dims, err); break;
+        case 8: s = parse_count(optarg, "--codewords", 2, 65536, &opt->plan.codewords, err);
+                break;
+        case 9: s = parse_count(optarg, "--codewords2", 2, 65536, &opt->plan.codewords2,
+                                err); break;
+        case 10: s = parse_count(optarg, "--iterations", 0, 1000, &opt->plan.iterations,
+                                 err);
+                 break;
+        case 11: s = parse_count(optarg, "--raw-sample", 11, 100000, &opt->plan.raw_sample,
+                                 err); break;
+        case 'p': s = parse_double(optarg, "--perplexity", &opt->measure.perplexity, err);
+                  if (s == 0 && !(opt->measure.perplexity > 1.0))
+                      s = fail(err, "--perplexity must be greater than 1, got %s", optarg);
+                  break;
+        case 27: s = parse_sizes(optarg, &opt->plan, err); break;
+        case 28: s = parse_floors(optarg, &opt->plan, err); break;
+        case 29: s = parse_windows(optarg, &opt->plan, err); break;
+        case 21: s = parse_count(optarg, "--neighbours", 1, 100, &opt->measure.neighbours, err);
+                 break;
+        case 22: s = parse_count(optarg, "--permutations", MIN_PERMUTATIONS, 1000000,
+                                 &opt->measure.permutations, err); break;
+        default: return bad_option(c, argv, optind, optopt, err);
+        }
+        if (s != 0)
+            return -1;
+    }
+    opt->plan.seed = (unsigned long)opt->seed;
+    opt->measure.seed = opt->seed;
+    if (optind < argc)
+        return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
+    const int modes = (opt->synth_key != NULL) + opt->train + (opt->codebook != NULL)
+                      + (opt->transpose != NULL);
+    if (modes > 1)
+        return fail(err, "--synthesise, --train, --codebook and --transpose exclude "
+                    "each other");
+    if (opt->plan.wavs && !opt->train)
+        return fail(err, "--wavs goes with --train");
+    if (opt->plan.wavs && (opt->w_chords || opt->wav || opt->plan.nwindows))
+        return fail(err, "--wavs: recordings have no chord labels and no seed; "
+                    "--write-chords, --wav and --windows need the generator");
+    if (opt->plan.wavs && (opt->plan.keys != 24 || opt->plan.train_clips != 14
+                           || opt->plan.test_clips != 8))
+        return fail(err, "--wavs: the list decides the keys and clips; --keys, "
+                    "--train-clips and --test-clips belong to the generator");
+    if (!opt->plan.wavs && (opt->key_table || opt->plan.clips_per_wav))
+        return fail(err, "--key-table and --clips-per-wav need --wavs");
+    {
+        const struct { int code; const char *name; bool ok; } owned[] = {
+            {3, "--keys", opt->train}, {4, "--train-clips", opt->train},
+            {5, "--test-clips", opt->train}, {6, "--window", opt->train},
+            {7, "--dims", opt->train}, {8, "--codewords", opt->train},
+            {9, "--codewords2", opt->train}, {10, "--iterations", opt->train},
+            {11, "--raw-sample", opt->train}, {'p', "--perplexity", opt->codebook},
+            {21, "--neighbours", opt->codebook}, {22, "--permutations", opt->codebook},
+            {1, "--clip", opt->synth_key},
+            {2, "--seconds", opt->synth_key || opt->train},
+            {'s', "--seed", opt->synth_key || opt->train || opt->codebook}};
+        for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+            if (seen[owned[k].code] && !owned[k].ok)
+                return fail(err, "%s does not belong to this mode (see --help)",
+                            owned[k].name);
+    }
+    if (opt->synth_key && parse_key(opt->synth_key) < 0)
+        return fail(err, "--synthesise: '%s' is not one of the 24 key names",
+                    opt->synth_key);
+    if (opt->synth_key && opt->output == NULL)
+        return fail(err, "--synthesise needs --output FILE");
+    if (!opt->synth_key && opt->output)
+        return fail(err, "--output goes with --synthesise");
+    if (opt->codebook && opt->codes == NULL)
+        return fail(err, "--codebook needs --codes FILE");
+    if (!opt->codebook
+        && (opt->codes || opt->chords || opt->raw || opt->map || opt->heatmap))
+        return fail(err, "--codes, --chords, --raw, --map and --heatmap need "
+                    "--codebook");
+    if (!opt->train && (opt->w_codebook || opt->w_codes || opt->w_chords || opt->w_raw
+                        || opt->distortion || opt->wav || opt->plan.nsizes
+                        || opt->plan.nfloors || opt->plan.nwindows))
+        return fail(err, "the --write-... options, --distortion, --wav, --sizes, "
+                    "--floors and --windows need --train");
+    if (opt->values && modes > 0)
+        return fail(err, "--values belongs to the worked example");
+    if (strcmp(opt->prefix, "Cb") != 0 && !opt->train && !opt->codebook)
+        return fail(err, "--macro-prefix goes with --train or --codebook");
+    if (opt->prefix[0] == '\0' || strlen(opt->prefix) > 16
+        || strspn(opt->prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+           != strlen(opt->prefix))
+        return fail(err, "--macro-prefix '%s' must be 1 to 16 letters (a LaTeX name)",
+                    opt->prefix);
+    if (opt->plan.dims > (long)opt->plan.enc.bins)
+        return fail(err, "--dims %ld exceeds the %zu spectrum bins of the window",
+                    opt->plan.dims, opt->plan.enc.bins);
+    const char *ins[5] = {opt->codebook, opt->codes, opt->chords, opt->raw,
+                          opt->plan.wavs};
+    const char *outs[12] = {opt->output, opt->map, opt->heatmap, opt->w_codebook,
+                            opt->w_codes, opt->w_chords, opt->w_raw, opt->distortion,
+                            opt->wav, opt->macros, opt->values, opt->key_table};
+    if (distinct_outputs(ins, 5, outs, 12, err) != 0)
+        return -1;
+    const char *oname[12] = {"--output", "--map", "--heatmap", "--write-codebook",
+                             "--write-codes", "--write-chords", "--write-raw",
+                             "--distortion", "--wav", "--macros", "--values",
+                             "--key-table"};
+    for (int k = 0; k < 12; k++)
+        if (outs[k] != NULL && outs[k][0] == '\0')
+            return fail(err, "%s: the file name is empty", oname[k]);
+    for (int k = 0; k < 5; k++)
+        if (ins[k] != NULL && ins[k][0] == '\0')
+            return fail(err, "an input file name is empty");
+    return 0;
+}
+static int open_outputs(const char *const *names, Outfile *out, int n, Error *err)
+{
+    for (int k = 0; k < n; k++)
+        out[k] = outfile_none();
+    for (int k = 0; k < n; k++)
+        if (names[k] != NULL && outfile_open(&out[k], names[k], err) != 0) {
+            outfiles_abort(out, (size_t)n);
+            return -1;
+        }
+    return 0;
+}
+
+static bool all_finite(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
 static int synthesise_into(Outfile *o, const char *key, long seed, long clip,
                            const Synth *sy, Error *err)
 {
@@ -3919,307 +4236,6 @@ static int run_synthesise(const Options *opt, Error *err)
         return -1;
     }
     return outfiles_commit(&o, 1, err);
-}
-enum { SIZE_PERMUTATIONS = 2000 };  /* for null B and the Mantel test */
-
-typedef struct {
-    long K;
-    size_t used;
-    double share, contig, null_contig, p_contig, rho, mantel;
-} Size_result;
-
-static size_t corpus_groups(const Corpus *cp)
-{
-    return cp->group != NULL ? cp->groups : cp->clips;
-}
-
-static size_t clip_group(const Corpus *cp, size_t c)
-{
-    return cp->group != NULL ? cp->group[c] : c;
-}
-
-static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *test,
-                      const Plan *pl, long K, Size_result *out, Error *err)
-{
-    const size_t N = z->size1, Nt = zt->size1, D = z->size2, k = 10;
-    const size_t F = test->frames_per_clip;
-    const long M = SIZE_PERMUTATIONS;
-    gsl_matrix *c = alloc_matrix((size_t)K, D, err);
-    double *trace = c ? alloc_array((size_t)pl->iterations + 1, sizeof *trace, err)
-                      : NULL;
-    size_t *code = trace ? alloc_array(N, sizeof *code, err) : NULL;
-    double *d2 = code ? alloc_array(N, sizeof *d2, err) : NULL;
-    size_t *tcode = d2 ? alloc_array(Nt, sizeof *tcode, err) : NULL;
-    double *td2 = tcode ? alloc_array(Nt, sizeof *td2, err) : NULL;
-    int *fk = td2 ? alloc_array(Nt, sizeof *fk, err) : NULL;
-    int *ck = fk ? alloc_array(test->clips, sizeof *ck, err) : NULL;
-    size_t *nn = ck ? alloc_array((size_t)K * k, sizeof *nn, err) : NULL;
-    gsl_rng *rng = nn ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
-    Label_table t = {0};
-    long reseeded;
-    const Kmeans_plan plan = {(size_t)K, (int)pl->iterations, pl->seed + 3};
-    int status = rng ? label_table_alloc(&t, (size_t)K, KEYS, err) : -1;
-    if (status == 0)
-        status = kmeans(z, c, &plan, trace, code, d2, &reseeded, err);
-    if (status == 0)
-        status = nearest_codewords(zt, c, tcode, td2, err);
-    if (status == 0) {
-        for (size_t i = 0; i < Nt; i++)
-            fk[i] = test->key[i / F];
-        label_table_fill(&t, tcode, fk, Nt);
-        if (t.used <= k)
-            status = fail(err, "--sizes: only %zu codewords of %ld are used", t.used, K);
-    }
-    Key_distances kd;
-    if (status == 0
-        && (status = neighbour_lists(c->data, (size_t)K, D, t.dominant, NULL, k, nn,
-                                     err)) == 0
-        && (status = key_distances(c->data, (size_t)K, D, t.dominant, &kd, err)) == 0) {
-        *out = (Size_result){K, t.used, t.mean_share, contiguity(nn, (size_t)K, k,
-                             t.dominant), 0.0, 0.0, fifths_rho(&kd, NULL), 0.0};
-        gsl_rng_set(rng, pl->seed + 4);
-        out->mantel = mantel_p(&kd, out->rho, M, rng);
-        const size_t G = corpus_groups(test);
-        for (size_t c0 = 0; c0 < test->clips; c0++)
-            ck[clip_group(test, c0)] = test->key[c0];
-        for (long m = 0; m < M; m++) {
-            if (G > 1)
-                gsl_ran_shuffle(rng, ck, G, sizeof *ck);
-            for (size_t i = 0; i < Nt; i++)
-                fk[i] = ck[clip_group(test, i / F)];
-            label_table_fill(&t, tcode, fk, Nt);
-            const double v = contiguity(nn, (size_t)K, k, t.dominant);
-            out->null_contig += v / (double)M;
-            out->p_contig += v >= out->contig - 1e-12;
-        }
-        out->p_contig = (1.0 + out->p_contig) / (1.0 + (double)M);
-    }
-    label_table_free(&t);
-    gsl_rng_free(rng);
-    gsl_matrix_free(c);
-    free(trace); free(code); free(d2); free(tcode); free(td2); free(fk); free(ck);
-    free(nn);
-    return status;
-}
-typedef struct {
-    Corpus train, test;
-    gsl_matrix *z, *zt;         /* projected training and held-out frames */
-    gsl_matrix *c1, *c2;        /* the two codebooks */
-    double *trace1, *trace2;    /* distortion per iteration */
-    size_t *code, *tcode;       /* training and held-out codes */
-    double *d2, *td2;
-    long reseeded1, reseeded2;
-    double explained, variance, test_d1, test_d2;
-    size_t *sample;             /* held-out frames kept raw */
-    Size_result sens[4];        /* the sensitivity study, one per size */
-    Size_result floor_sens[4];  /* and one per log floor */
-    Size_result window_sens[4]; /* and one per analysis window */
-} Trained;
-
-static void trained_free(Trained *tr)
-{
-    corpus_free(&tr->train);
-    corpus_free(&tr->test);
-    gsl_matrix_free(tr->z); gsl_matrix_free(tr->zt);
-    gsl_matrix_free(tr->c1); gsl_matrix_free(tr->c2);
-    free(tr->trace1); free(tr->trace2); free(tr->code); free(tr->tcode);
-    free(tr->d2); free(tr->td2); free(tr->sample);
-}
-static float *refloor(const float *spec, size_t n, double from, double to,
-                      Error *err)
-{
-    float *out = alloc_array(n, sizeof *out, err);
-    for (size_t i = 0; out != NULL && i < n; i++)
-        out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
-    return out;
-}
-
-static int floor_study(const Trained *tr, const Plan *pl, double eps,
-                       Size_result *out, Error *err)
-{
-    const size_t B = pl->enc.bins, D = (size_t)pl->dims;
-    const size_t N = tr->train.clips * tr->train.frames_per_clip;
-    const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
-    float *s = refloor(tr->train.spec, N * B, pl->enc.floor, eps, err);
-    float *st = s ? refloor(tr->test.spec, Nt * B, pl->enc.floor, eps, err) : NULL;
-    gsl_matrix *axes = st ? alloc_matrix(B, D, err) : NULL;
-    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL, explained;
-    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
-    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
-    int status = zt ? 0 : -1;
-    if (status == 0 && (pca_fit(s, N, B, axes, mean, &explained, err) != 0
-                        || pca_project(s, N, B, mean, axes, z, err) != 0
-                        || pca_project(st, Nt, B, mean, axes, zt, err) != 0))
-        status = -1;
-    if (status == 0)
-        status = size_study(z, zt, &tr->test, pl, 256, out, err);
-    free(s); free(st); free(mean);
-    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
-    return status;
-}
-static int window_study(const Plan *pl, long window, Size_result *out, Error *err)
-{
-    const Encoder e = {(size_t)window, (size_t)window * 5000 / RATE, pl->enc.floor};
-    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
-    const size_t ntrain = nk * (size_t)pl->train_clips;
-    const size_t ntest = nk * (size_t)pl->test_clips;
-    Corpus tr = {0}, te = {0};
-    if (D > e.bins)
-        return fail(err, "--windows %ld has only %zu bins for %zu dimensions",
-                    window, e.bins, D);
-    int status = render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &e, &tr, err);
-    if (status == 0)
-        status = render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &e, &te,
-                               err);
-    const size_t N = tr.clips * tr.frames_per_clip;
-    const size_t Nt = te.clips * te.frames_per_clip;
-    gsl_matrix *axes = status == 0 ? alloc_matrix(e.bins, D, err) : NULL;
-    double *mean = axes ? alloc_array(e.bins, sizeof *mean, err) : NULL, explained;
-    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
-    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
-    if (zt == NULL
-        || pca_fit(tr.spec, N, e.bins, axes, mean, &explained, err) != 0
-        || pca_project(tr.spec, N, e.bins, mean, axes, z, err) != 0
-        || pca_project(te.spec, Nt, e.bins, mean, axes, zt, err) != 0
-        || size_study(z, zt, &te, pl, 256, out, err) != 0)
-        status = -1;
-    corpus_free(&tr);
-    corpus_free(&te);
-    free(mean);
-    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
-    return status;
-}
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec)
-           + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
-}
-
-static int train_codec(const Plan *pl, Trained *tr, Error *err)
-{
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
-    int status = 0;
-    for (int s = 0; s < pl->nwindows; s++) {
-        fprintf(stderr, "codebook: sensitivity study, window %ld\n", pl->windows[s]);
-        if (window_study(pl, pl->windows[s], &tr->window_sens[s], err) != 0)
-            return -1;
-    }
-    if (pl->wavs != NULL) {
-        if (read_wav_corpus(pl->wavs, pl->synth.seconds, pl->clips_per_wav, &pl->enc,
-                            &tr->train, &tr->test, err) != 0)
-            return -1;
-    } else {
-        const size_t ntrain = nk * (size_t)pl->train_clips;
-        const size_t ntest = nk * (size_t)pl->test_clips;
-        fprintf(stderr, "codebook: rendering and encoding %zu + %zu clips\n", ntrain,
-                ntest);
-        if (render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &pl->enc, &tr->train,
-                          err)
-            || render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &pl->enc,
-                             &tr->test, err))
-            return -1;
-    }
-    const size_t N = tr->train.clips * tr->train.frames_per_clip;
-    const size_t Nt = tr->test.clips * tr->test.frames_per_clip, B = pl->enc.bins;
-    fprintf(stderr, "codebook: %zu training and %zu held-out frames (%.1f s)\n",
-            N, Nt, seconds_since(&t0));
-    gsl_matrix *axes = alloc_matrix(B, D, err);
-    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL;
-    tr->z = mean ? alloc_matrix(N, D, err) : NULL;
-    tr->zt = tr->z ? alloc_matrix(Nt, D, err) : NULL;
-    if (tr->zt == NULL
-        || pca_fit(tr->train.spec, N, B, axes, mean, &tr->explained, err) != 0
-        || pca_project(tr->train.spec, N, B, mean, axes, tr->z, err) != 0
-        || pca_project(tr->test.spec, Nt, B, mean, axes, tr->zt, err) != 0)
-        status = -1;
-    gsl_matrix_free(axes);
-    free(mean);
-    if (status != 0)
-        return -1;
-    tr->variance = 0.0;
-    for (size_t k = 0; k < N * D; k++)
-        tr->variance += tr->z->data[k] * tr->z->data[k] / (double)N;
-    for (int s = 0; s < pl->nsizes; s++) {
-        fprintf(stderr, "codebook: sensitivity study, %ld codewords\n", pl->sizes[s]);
-        if (size_study(tr->z, tr->zt, &tr->test, pl, pl->sizes[s], &tr->sens[s], err))
-            return -1;
-    }
-    for (int s = 0; s < pl->nfloors; s++) {
-        fprintf(stderr, "codebook: sensitivity study, log floor %g\n", pl->floors[s]);
-        if (floor_study(tr, pl, pl->floors[s], &tr->floor_sens[s], err) != 0)
-            return -1;
-    }
-    const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
-    const int it = (int)pl->iterations;
-    tr->c1 = alloc_matrix(K, D, err);
-    tr->c2 = tr->c1 ? alloc_matrix(K2, D, err) : NULL;
-    tr->trace1 = tr->c2 ? alloc_array((size_t)it + 1, sizeof *tr->trace1, err) : NULL;
-    tr->trace2 = tr->trace1 ? alloc_array((size_t)it + 1, sizeof *tr->trace2, err)
-                            : NULL;
-    tr->code = tr->trace2 ? alloc_array(N, sizeof *tr->code, err) : NULL;
-    tr->d2 = tr->code ? alloc_array(N, sizeof *tr->d2, err) : NULL;
-    const Kmeans_plan p1 = {K, it, pl->seed}, p2 = {K2, it, pl->seed + 1};
-    fprintf(stderr, "codebook: k-means, %zu codewords in R^%zu, %d iterations\n",
-            K, D, it);
-    if (tr->d2 == NULL
-        || kmeans(tr->z, tr->c1, &p1, tr->trace1, tr->code, tr->d2, &tr->reseeded1,
-                  err) != 0)
-        return -1;
-    for (size_t i = 0; i < N; i++) {
-        gsl_vector_view zi = gsl_matrix_row(tr->z, i);
-        gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->code[i]);
-        gsl_vector_sub(&zi.vector, &ci.vector);
-    }
-    fprintf(stderr, "codebook: first stage done (%.1f s); second stage, %zu codewords\n",
-            seconds_since(&t0), K2);
-    if (kmeans(tr->z, tr->c2, &p2, tr->trace2, tr->code, tr->d2, &tr->reseeded2,
-               err) != 0)
-        return -1;
-    tr->tcode = alloc_array(Nt, sizeof *tr->tcode, err);
-    tr->td2 = tr->tcode ? alloc_array(Nt, sizeof *tr->td2, err) : NULL;
-    size_t *code2 = tr->td2 ? alloc_array(Nt, sizeof *code2, err) : NULL;
-    const size_t S = (size_t)pl->raw_sample < Nt ? (size_t)pl->raw_sample : Nt;
-    tr->sample = code2 ? alloc_array(Nt, sizeof *tr->sample, err) : NULL;
-    gsl_matrix *raw = tr->sample ? alloc_matrix(S, D, err) : NULL;
-    gsl_rng *rng = raw ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
-    if (rng == NULL || nearest_codewords(tr->zt, tr->c1, tr->tcode, tr->td2, err) != 0)
-        status = -1;
-    if (status == 0) {
-        gsl_rng_set(rng, pl->seed + 2);
-        for (size_t i = 0; i < Nt; i++)
-            tr->sample[i] = i;
-        gsl_ran_shuffle(rng, tr->sample, Nt, sizeof *tr->sample);
-        for (size_t i = 0; i < S; i++) {
-            gsl_vector_const_view zi = gsl_matrix_const_row(tr->zt, tr->sample[i]);
-            gsl_matrix_set_row(raw, i, &zi.vector);
-        }
-        double s1 = 0.0, s2 = 0.0;
-        for (size_t i = 0; i < Nt; i++) {
-            s1 += tr->td2[i] / (double)Nt;
-            gsl_vector_view zi = gsl_matrix_row(tr->zt, i);
-            gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->tcode[i]);
-            gsl_vector_sub(&zi.vector, &ci.vector);
-        }
-        if (nearest_codewords(tr->zt, tr->c2, code2, tr->td2, err) != 0)
-            status = -1;
-        for (size_t i = 0; status == 0 && i < Nt; i++)
-            s2 += tr->td2[i] / (double)Nt;
-        tr->test_d1 = s1;
-        tr->test_d2 = s2;
-        for (size_t i = 0; i < S; i++) {
-            gsl_vector_const_view ri = gsl_matrix_const_row(raw, i);
-            gsl_matrix_set_row(tr->zt, i, &ri.vector);
-        }
-    }
-    fprintf(stderr, "codebook: training done (%.1f s)\n", seconds_since(&t0));
-    gsl_rng_free(rng);
-    gsl_matrix_free(raw);
-    free(code2);
-    return status;
 }
 static void write_key_table(FILE *fp, const Trained *tr, double seconds)
 {
@@ -4431,11 +4447,11 @@ static int run_measure(const Options *opt, Error *err)
         an.has_raw = status == 0;
     }
     if (status == 0) {
-        const Calibration cal = map_calibration(opt->perplexity);
+        const Calibration cal = map_calibration(opt->measure.perplexity);
         status = check_calibration(&cal, cb->size1, err);
     }
     if (status == 0)
-        status = analyse(cb, &cl, raw, opt, &an, err);
+        status = analyse(cb, &cl, raw, &opt->measure, &an, err);
     for (int k = 0; k < 3 && status == 0; k++) {
         if (out[k].fp == NULL)
             continue;
@@ -4447,7 +4463,7 @@ static int run_measure(const Options *opt, Error *err)
             if (an.has_raw)
                 write_heatmap(out[k].fp, &an.raw.kd);
         } else
-            write_measure_macros(&(Macros){out[k].fp, opt->prefix}, &an, &cl, opt,
+            write_measure_macros(&(Macros){out[k].fp, opt->prefix}, &an, &cl, &opt->measure,
                                  cb->size1);
     }
     if (status != 0)
@@ -4459,8 +4475,8 @@ static int run_measure(const Options *opt, Error *err)
                 "the map (null B %.3f, p = %.3g +- %.2g); rho = %.3f (Mantel p = %.3g "
                 "+- %.2g): %s\n", an.keys.used, cb->size1, an.obs.contig_map,
                 an.null_b.mean[0], contiguity_p(&an),
-                mc_error(contiguity_p(&an), opt->permutations), an.obs.rho_space,
-                an.mantel_space, mc_error(an.mantel_space, opt->permutations),
+                mc_error(contiguity_p(&an), opt->measure.permutations), an.obs.rho_space,
+                an.mantel_space, mc_error(an.mantel_space, opt->measure.permutations),
                 verdict(&an));
     label_table_free(&an.keys);
     if (an.has_chords)

@@ -1,5 +1,5 @@
 /* test-codebook.c -- CUnit tests of section 23.2 (the codebook experiment).
- * Tangled from chapters/23-2-codebook.nw; expected values come from closed
+ * Tangled from chapters/23-2*.nw and p3-codebook.nw; expected values come from closed
  * forms, brute force and the definitions, never from the program's own
  * output.  PROGRAM names the built program, TESTDIR a scratch directory. */
 #define _XOPEN_SOURCE 700
@@ -2173,89 +2173,6 @@ static void test_transpose_key(void)
         CU_ASSERT_STRING_EQUAL(name, cases[k][1]);
     }
 }
-static int write_test_wav(const char *name, const double *x, size_t frames,
-                          int channels, int rate)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
-    SF_INFO info = {.samplerate = rate, .channels = channels,
-                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
-    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
-    if (sf == NULL)
-        return -1;
-    const sf_count_t w = sf_writef_double(sf, x, (sf_count_t)frames);
-    return sf_close(sf) == 0 && w == (sf_count_t)frames ? 0 : -1;
-}
-
-static void test_wav_list(void)
-{
-    enum { N = 48000, PAD = 8000 };
-    double *x = calloc(N + 2 * PAD, sizeof *x), *y = calloc(2 * N, sizeof *y);
-    char list[256];
-    CU_ASSERT_FATAL(x != NULL && y != NULL);
-    for (size_t i = 0; i < N; i++) {
-        const double t = (double)i / 32000.0;
-        x[PAD + i] = 0.3 * cos(2 * M_PI * 440 * t) + 0.2 * cos(2 * M_PI * 660 * t);
-        y[2 * i] = x[PAD + i] + 0.1 * sin(2 * M_PI * 1000 * t);
-        y[2 * i + 1] = x[PAD + i] - 0.1 * sin(2 * M_PI * 1000 * t);
-    }
-    CU_ASSERT_FATAL(write_test_wav("mono.wav", x, N + 2 * PAD, 1, 32000) == 0);
-    CU_ASSERT_FATAL(write_test_wav("stereo.wav", y, N, 2, 32000) == 0);
-    CU_ASSERT_FATAL(write_test_wav("rate.wav", x, N, 1, 44100) == 0);
-    const double kept = x[12000];
-    x[12000] = NAN;             /* sample 12001, counting from 1 */
-    CU_ASSERT_FATAL(write_test_wav("nan.wav", x, N, 1, 32000) == 0);
-    x[12000] = kept;
-    const char *d = getenv("TESTDIR");
-    snprintf(list, sizeof list, "%s/mono.wav\tC\ttune+0\ttrain\n"
-             "%s/stereo.wav\tAm\ttune+9\ttest\n", d, d);
-    write_test_file("w.tsv", list);
-    Corpus tr, te;
-    Error err = {""};
-    const Encoder e = ENCODER_DEFAULT;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/w.tsv", d);
-    CU_ASSERT_FATAL(read_wav_corpus(path, 0.5, 2, &e, &tr, &te, &err) == 0);
-    const size_t F = (16000 - 2048) / 640 + 1;           /* frames of a 0.5 s clip */
-    CU_ASSERT(tr.clips == 2 && te.clips == 3 && tr.frames_per_clip == F);
-    CU_ASSERT(tr.key[0] == 0 && te.key[2] == 21 && te.groups == 1 && te.group[2] == 0);
-    CU_ASSERT_STRING_EQUAL(te.group_name[0], "tune+9");
-    double buf[2048], xf[16000];
-    float s[320];
-    for (size_t c = 0; c < 3; c++) {
-        for (size_t i = 0; i < 16000; i++)
-            xf[i] = (float)x[PAD + c * 16000 + i];
-        for (size_t f = 0; f < F; f += 7) {
-            CU_ASSERT_FATAL(frame_spectrum(xf + f * 640, &e, buf, s) == 0);
-            for (size_t k = 0; k < 320; k++) {
-                CU_ASSERT_DOUBLE_EQUAL(te.spec[(c * F + f) * 320 + k], s[k], 1e-3);
-                if (c < 2)
-                    CU_ASSERT_EQUAL(tr.spec[(c * F + f) * 320 + k], s[k]);
-            }
-        }
-    }
-    corpus_free(&tr);
-    corpus_free(&te);
-    const char *bad[][2] = {
-        {"%s/rate.wav\tC\ta\ttrain\n", "sample rate of 44100 Hz"},
-        {"%s/nowhere.wav\tC\ta\ttrain\n", "cannot open"},
-        {"%s/mono.wav\tH\ta\ttrain\n", "'H' is not one of the 24 key names"},
-        {"%s/mono.wav\tC\ta\tdev\n", "split 'dev' is neither train nor test"},
-        {"%s/mono.wav\tC\ta/b\ttrain\n", "contains '/'"},
-        {"%s/mono.wav\tC\ta\ttrain\n", "gives no held-out clips"},
-        {"%s/mono.wav\tC\t\ttrain\n", "empty field"},
-        {"%s/nan.wav\tC\ta\ttrain\n", "sample 12001 (channel 1) is not a finite"}};
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        snprintf(list, sizeof list, bad[k][0], d);
-        write_test_file("bad.tsv", list);
-        snprintf(path, sizeof path, "%s/bad.tsv", d);
-        err.msg[0] = '\0';
-        CU_ASSERT(read_wav_corpus(path, 0.5, 0, &e, &tr, &te, &err) != 0);
-        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[k][1]));
-    }
-    free(x);
-    free(y);
-}
 static void test_pure_tone(void)
 {
     const Encoder e = ENCODER_DEFAULT;
@@ -2547,6 +2464,89 @@ static void test_mantel_finds_the_circle(void)
         CU_ASSERT_EQUAL(parse_key(name), a);
     }
     gsl_rng_free(rng);
+}
+static int write_test_wav(const char *name, const double *x, size_t frames,
+                          int channels, int rate)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    SF_INFO info = {.samplerate = rate, .channels = channels,
+                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (sf == NULL)
+        return -1;
+    const sf_count_t w = sf_writef_double(sf, x, (sf_count_t)frames);
+    return sf_close(sf) == 0 && w == (sf_count_t)frames ? 0 : -1;
+}
+
+static void test_wav_list(void)
+{
+    enum { N = 48000, PAD = 8000 };
+    double *x = calloc(N + 2 * PAD, sizeof *x), *y = calloc(2 * N, sizeof *y);
+    char list[256];
+    CU_ASSERT_FATAL(x != NULL && y != NULL);
+    for (size_t i = 0; i < N; i++) {
+        const double t = (double)i / 32000.0;
+        x[PAD + i] = 0.3 * cos(2 * M_PI * 440 * t) + 0.2 * cos(2 * M_PI * 660 * t);
+        y[2 * i] = x[PAD + i] + 0.1 * sin(2 * M_PI * 1000 * t);
+        y[2 * i + 1] = x[PAD + i] - 0.1 * sin(2 * M_PI * 1000 * t);
+    }
+    CU_ASSERT_FATAL(write_test_wav("mono.wav", x, N + 2 * PAD, 1, 32000) == 0);
+    CU_ASSERT_FATAL(write_test_wav("stereo.wav", y, N, 2, 32000) == 0);
+    CU_ASSERT_FATAL(write_test_wav("rate.wav", x, N, 1, 44100) == 0);
+    const double kept = x[12000];
+    x[12000] = NAN;             /* sample 12001, counting from 1 */
+    CU_ASSERT_FATAL(write_test_wav("nan.wav", x, N, 1, 32000) == 0);
+    x[12000] = kept;
+    const char *d = getenv("TESTDIR");
+    snprintf(list, sizeof list, "%s/mono.wav\tC\ttune+0\ttrain\n"
+             "%s/stereo.wav\tAm\ttune+9\ttest\n", d, d);
+    write_test_file("w.tsv", list);
+    Corpus tr, te;
+    Error err = {""};
+    const Encoder e = ENCODER_DEFAULT;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/w.tsv", d);
+    CU_ASSERT_FATAL(read_wav_corpus(path, 0.5, 2, &e, &tr, &te, &err) == 0);
+    const size_t F = (16000 - 2048) / 640 + 1;           /* frames of a 0.5 s clip */
+    CU_ASSERT(tr.clips == 2 && te.clips == 3 && tr.frames_per_clip == F);
+    CU_ASSERT(tr.key[0] == 0 && te.key[2] == 21 && te.groups == 1 && te.group[2] == 0);
+    CU_ASSERT_STRING_EQUAL(te.group_name[0], "tune+9");
+    double buf[2048], xf[16000];
+    float s[320];
+    for (size_t c = 0; c < 3; c++) {
+        for (size_t i = 0; i < 16000; i++)
+            xf[i] = (float)x[PAD + c * 16000 + i];
+        for (size_t f = 0; f < F; f += 7) {
+            CU_ASSERT_FATAL(frame_spectrum(xf + f * 640, &e, buf, s) == 0);
+            for (size_t k = 0; k < 320; k++) {
+                CU_ASSERT_DOUBLE_EQUAL(te.spec[(c * F + f) * 320 + k], s[k], 1e-3);
+                if (c < 2)
+                    CU_ASSERT_EQUAL(tr.spec[(c * F + f) * 320 + k], s[k]);
+            }
+        }
+    }
+    corpus_free(&tr);
+    corpus_free(&te);
+    const char *bad[][2] = {
+        {"%s/rate.wav\tC\ta\ttrain\n", "sample rate of 44100 Hz"},
+        {"%s/nowhere.wav\tC\ta\ttrain\n", "cannot open"},
+        {"%s/mono.wav\tH\ta\ttrain\n", "'H' is not one of the 24 key names"},
+        {"%s/mono.wav\tC\ta\tdev\n", "split 'dev' is neither train nor test"},
+        {"%s/mono.wav\tC\ta/b\ttrain\n", "contains '/'"},
+        {"%s/mono.wav\tC\ta\ttrain\n", "gives no held-out clips"},
+        {"%s/mono.wav\tC\t\ttrain\n", "empty field"},
+        {"%s/nan.wav\tC\ta\ttrain\n", "sample 12001 (channel 1) is not a finite"}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        snprintf(list, sizeof list, bad[k][0], d);
+        write_test_file("bad.tsv", list);
+        snprintf(path, sizeof path, "%s/bad.tsv", d);
+        err.msg[0] = '\0';
+        CU_ASSERT(read_wav_corpus(path, 0.5, 0, &e, &tr, &te, &err) != 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[k][1]));
+    }
+    free(x);
+    free(y);
 }
 static void test_wav_round_trip(void)
 {
