@@ -2405,6 +2405,25 @@ static void null_finish(Null_summary *s, long M)
     for (int k = 0; k < CLAIM_STATS; k++)
         s->p[k] = (1.0 + s->p[k]) / (1.0 + (double)M);
 }
+static void frame_keys(const Clips *cl, const int *clip_key, int *out)
+{
+    for (size_t c = 0; c < cl->clips; c++)
+        for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++)
+            out[f] = clip_key[c];
+}
+
+static int recount_and_measure(const Geometry *g, const Clips *cl, Label_table *t,
+                               const int *ck, int *fk, const Claim *obs, long M,
+                               Null_summary *s, Error *err)
+{
+    frame_keys(cl, ck, fk);
+    label_table_fill(t, cl->code, fk, cl->frames);
+    Claim c;
+    Key_distances kd;
+    const int status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
+    null_add(s, obs, &c, M);
+    return status;
+}
 static int null_codewords(const Geometry *g, const Label_table *keys,
                           const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                           Error *err)
@@ -2435,13 +2454,6 @@ static int null_codewords(const Geometry *g, const Label_table *keys,
     free(used);
     return status;
 }
-static void frame_keys(const Clips *cl, const int *clip_key, int *out)
-{
-    for (size_t c = 0; c < cl->clips; c++)
-        for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++)
-            out[f] = clip_key[c];
-}
-
 static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
                       const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                       Error *err)
@@ -2459,12 +2471,7 @@ static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
         for (size_t g = 0; g < cl->groups; g++)
             for (size_t i = cl->gfirst[g]; i < cl->gfirst[g + 1]; i++)
                 ck[cl->gclip[i]] = gk[g];
-        frame_keys(cl, ck, fk);
-        label_table_fill(t, cl->code, fk, cl->frames);
-        Claim c;
-        Key_distances kd;
-        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
-        null_add(s, obs, &c, M);
+        status = recount_and_measure(g, cl, t, ck, fk, obs, M, s, err);
     }
     null_finish(s, M);
     free(gk);
@@ -2523,12 +2530,7 @@ static int null_tunes(const Geometry *g, const Clips *cl, Label_table *t,
     *s = (Null_summary){{0}, {0}};
     for (long m = 0; m < M && status == 0; m++) {
         permute_tunes(cl, src, pool, rng, ck);
-        frame_keys(cl, ck, fk);
-        label_table_fill(t, cl->code, fk, cl->frames);
-        Claim c;
-        Key_distances kd;
-        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
-        null_add(s, obs, &c, M);
+        status = recount_and_measure(g, cl, t, ck, fk, obs, M, s, err);
     }
     null_finish(s, M);
     free(src); free(pool); free(ck); free(fk);
@@ -2586,12 +2588,7 @@ static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
             for (size_t i = cl->gfirst[j]; i < cl->gfirst[j + 1]; i++)
                 ck[cl->gclip[i]] = key;
         }
-        frame_keys(cl, ck, fk);
-        label_table_fill(t, cl->code, fk, cl->frames);
-        Claim c;
-        Key_distances kd;
-        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
-        null_add(s, obs, &c, M);
+        status = recount_and_measure(g, cl, t, ck, fk, obs, M, s, err);
     }
     null_finish(s, M);
     free(allowed); free(nallowed); free(ck); free(fk);
@@ -2678,7 +2675,7 @@ static int null_chord_groups(const Geometry *g, const Clips *cl, Label_table *t,
     return status;
 }
 typedef struct {
-    size_t n, cap;
+    size_t n, cap[2];           /* frames held; room in code and in key */
     size_t *code;
     int *key;
 } Resample;
@@ -2687,17 +2684,14 @@ static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
 {
     for (size_t i = cl->gfirst[group]; i < cl->gfirst[group + 1]; i++) {
         const size_t c = cl->gclip[i], len = cl->first[c + 1] - cl->first[c];
-        while (r->n + len > r->cap) {
-            size_t *code = realloc(r->code, 2 * r->cap * sizeof *code);
-            if (code != NULL)
-                r->code = code;
-            int *key = realloc(r->key, 2 * r->cap * sizeof *key);
-            if (key != NULL)
-                r->key = key;
-            if (code == NULL || key == NULL)
-                return fail(err, "out of memory in the bootstrap");
-            r->cap *= 2;
-        }
+        size_t *code = grow_array(r->code, &r->cap[0], r->n + len, sizeof *code, err);
+        if (code == NULL)
+            return -1;
+        r->code = code;
+        int *key = grow_array(r->key, &r->cap[1], r->n + len, sizeof *key, err);
+        if (key == NULL)
+            return -1;
+        r->key = key;
         for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++) {
             r->code[r->n] = cl->code[f];
             r->key[r->n++] = cl->key[c];
@@ -2724,7 +2718,8 @@ static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err
 static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
                            long M, gsl_rng *rng, double sd[CLAIM_STATS], Error *err)
 {
-    Resample r = {0, cl->frames, alloc_array(cl->frames, sizeof *r.code, err),
+    Resample r = {0, {cl->frames, cl->frames},
+                  alloc_array(cl->frames, sizeof *r.code, err),
                   alloc_array(cl->frames, sizeof *r.key, err)};
     double sum[CLAIM_STATS] = {0}, sq[CLAIM_STATS] = {0};
     int status = r.code && r.key ? 0 : -1;
@@ -2955,28 +2950,37 @@ static float *refloor(const float *spec, size_t n, double from, double to,
         out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
     return out;
 }
+static int study_spectra(const float *s, size_t N, const float *st, size_t Nt,
+                         size_t B, const Corpus *test, const Plan *pl,
+                         Size_result *out, Error *err)
+{
+    const size_t D = (size_t)pl->dims;
+    gsl_matrix *axes = alloc_matrix(B, D, err);
+    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL, explained;
+    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
+    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
+    const int status = zt == NULL
+                       || pca_fit(s, N, B, axes, mean, &explained, err) != 0
+                       || pca_project(s, N, B, mean, axes, z, err) != 0
+                       || pca_project(st, Nt, B, mean, axes, zt, err) != 0
+                       || size_study(z, zt, test, pl, 256, out, err) != 0 ? -1 : 0;
+    free(mean);
+    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
+    return status;
+}
 
 static int floor_study(const Trained *tr, const Plan *pl, double eps,
                        Size_result *out, Error *err)
 {
-    const size_t B = pl->enc.bins, D = (size_t)pl->dims;
+    const size_t B = pl->enc.bins;
     const size_t N = tr->train.clips * tr->train.frames_per_clip;
     const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
     float *s = refloor(tr->train.spec, N * B, pl->enc.floor, eps, err);
     float *st = s ? refloor(tr->test.spec, Nt * B, pl->enc.floor, eps, err) : NULL;
-    gsl_matrix *axes = st ? alloc_matrix(B, D, err) : NULL;
-    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL, explained;
-    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
-    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
-    int status = zt ? 0 : -1;
-    if (status == 0 && (pca_fit(s, N, B, axes, mean, &explained, err) != 0
-                        || pca_project(s, N, B, mean, axes, z, err) != 0
-                        || pca_project(st, Nt, B, mean, axes, zt, err) != 0))
-        status = -1;
-    if (status == 0)
-        status = size_study(z, zt, &tr->test, pl, 256, out, err);
-    free(s); free(st); free(mean);
-    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
+    const int status = st ? study_spectra(s, N, st, Nt, B, &tr->test, pl, out, err)
+                          : -1;
+    free(s);
+    free(st);
     return status;
 }
 static int window_study(const Plan *pl, long window, Size_result *out, Error *err)
@@ -2993,22 +2997,12 @@ static int window_study(const Plan *pl, long window, Size_result *out, Error *er
     if (status == 0)
         status = render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &e, &te,
                                err);
-    const size_t N = tr.clips * tr.frames_per_clip;
-    const size_t Nt = te.clips * te.frames_per_clip;
-    gsl_matrix *axes = status == 0 ? alloc_matrix(e.bins, D, err) : NULL;
-    double *mean = axes ? alloc_array(e.bins, sizeof *mean, err) : NULL, explained;
-    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
-    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
-    if (zt == NULL
-        || pca_fit(tr.spec, N, e.bins, axes, mean, &explained, err) != 0
-        || pca_project(tr.spec, N, e.bins, mean, axes, z, err) != 0
-        || pca_project(te.spec, Nt, e.bins, mean, axes, zt, err) != 0
-        || size_study(z, zt, &te, pl, 256, out, err) != 0)
-        status = -1;
+    if (status == 0)
+        status = study_spectra(tr.spec, tr.clips * tr.frames_per_clip, te.spec,
+                               te.clips * te.frames_per_clip, e.bins, &te, pl, out,
+                               err);
     corpus_free(&tr);
     corpus_free(&te);
-    free(mean);
-    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
     return status;
 }
 

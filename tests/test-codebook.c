@@ -1896,7 +1896,7 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
     return status;
 }
 typedef struct {
-    size_t n, cap;
+    size_t n, cap[2];           /* frames held; room in code and in key */
     size_t *code;
     int *key;
 } Resample;
@@ -1905,17 +1905,14 @@ static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
 {
     for (size_t i = cl->gfirst[group]; i < cl->gfirst[group + 1]; i++) {
         const size_t c = cl->gclip[i], len = cl->first[c + 1] - cl->first[c];
-        while (r->n + len > r->cap) {
-            size_t *code = realloc(r->code, 2 * r->cap * sizeof *code);
-            if (code != NULL)
-                r->code = code;
-            int *key = realloc(r->key, 2 * r->cap * sizeof *key);
-            if (key != NULL)
-                r->key = key;
-            if (code == NULL || key == NULL)
-                return fail(err, "out of memory in the bootstrap");
-            r->cap *= 2;
-        }
+        size_t *code = grow_array(r->code, &r->cap[0], r->n + len, sizeof *code, err);
+        if (code == NULL)
+            return -1;
+        r->code = code;
+        int *key = grow_array(r->key, &r->cap[1], r->n + len, sizeof *key, err);
+        if (key == NULL)
+            return -1;
+        r->key = key;
         for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++) {
             r->code[r->n] = cl->code[f];
             r->key[r->n++] = cl->key[c];
@@ -2897,7 +2894,7 @@ static void test_bootstrap_tunes(void)
     Error err = {""};
     CU_ASSERT_FATAL(read_clip_table(path, 5, &cl, &err) == 0);
     CU_ASSERT_FATAL(cl.tunes == 2 && cl.groups == 4);
-    Resample r = {0, 4, malloc(4 * sizeof *r.code), malloc(4 * sizeof *r.key)};
+    Resample r = {0, {4, 4}, malloc(4 * sizeof *r.code), malloc(4 * sizeof *r.key)};
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     CU_ASSERT_FATAL(r.code != NULL && r.key != NULL && rng != NULL);
     bool size[41] = {false};
