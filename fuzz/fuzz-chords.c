@@ -65,7 +65,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
-enum { KEYS = 24, CHORDS = 48 };
+enum { CB_KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
 
@@ -268,7 +268,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                                   Clips *cl, Error *err)
 {
     *cl = (Clips){0};
-    size_t cap_c = 0, cap_f = 0, lineno = 0;
+    size_t cap_c[3] = {0}, cap_f = 0, lineno = 0;    /* key, first, id; code */
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
@@ -286,23 +286,21 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
             line[--got] = '\0';
         if (line[0] == '\0' || line[0] == '#')
             continue;
-        if (cl->clips + 1 >= cap_c) {
-            cap_c = cap_c ? 2 * cap_c : 64;
-            int *k = realloc(cl->key, cap_c * sizeof *k);
-            if (k != NULL)
-                cl->key = k;
-            size_t *f = realloc(cl->first, (cap_c + 1) * sizeof *f);
-            if (f != NULL)
-                cl->first = f;
-            char **ids = realloc(cl->id, cap_c * sizeof *ids);
-            if (ids != NULL)
-                cl->id = ids;
-            if (k == NULL || f == NULL || ids == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            cl->first[cl->clips] = cl->frames;
+        int *k = grow_array(cl->key, &cap_c[0], cl->clips + 1, sizeof *k, err);
+        if (k != NULL)
+            cl->key = k;
+        size_t *f = k ? grow_array(cl->first, &cap_c[1], cl->clips + 2, sizeof *f, err)
+                      : NULL;
+        if (f != NULL)
+            cl->first = f;
+        char **ids = f ? grow_array(cl->id, &cap_c[2], cl->clips + 1, sizeof *ids, err)
+                       : NULL;
+        if (ids == NULL) {
+            status = -1;
+            break;
         }
+        cl->id = ids;
+        cl->first[cl->clips] = cl->frames;
         char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
         char *tok = next_field(&rest);
         if (tok == NULL) {
@@ -338,11 +336,10 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                      || errno == ERANGE || v < 0 || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
-            else if (cl->frames == cap_f) {
-                cap_f = cap_f ? 2 * cap_f : 4096;
-                size_t *c = realloc(cl->code, cap_f * sizeof *c);
+            else {
+                size_t *c = grow_array(cl->code, &cap_f, cl->frames + 1, sizeof *c, err);
                 if (c == NULL)
-                    status = fail(err, "out of memory reading '%s'", path);
+                    status = -1;
                 else
                     cl->code = c;
             }
@@ -394,11 +391,11 @@ static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
                 played |= UINT64_C(1) << cl->chord[f];
         }
         nallowed[j] = 0;
-        for (int key = 0; key < KEYS; key++)
+        for (int key = 0; key < CB_KEYS; key++)
             if ((played & ~key_chords(key)) == 0)
-                allowed[j * KEYS + nallowed[j]++] = key;
+                allowed[j * CB_KEYS + nallowed[j]++] = key;
         if (nallowed[j] == 0)
-            allowed[j * KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
+            allowed[j * CB_KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
     }
 }
 static int simple_key(const char *s, size_t n)
@@ -598,7 +595,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (status == 0) {
         check_table(&cl, &t, CHORDS);
-        int *allowed = malloc(cl.groups * KEYS * sizeof *allowed);
+        int *allowed = malloc(cl.groups * CB_KEYS * sizeof *allowed);
         int *nallowed = malloc(cl.groups * sizeof *nallowed);
         cl.chord = malloc(cl.frames * sizeof *cl.chord);
         if (allowed != NULL && nallowed != NULL && cl.chord != NULL) {
@@ -608,14 +605,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t g = 0; g < cl.groups; g++) {
                 const int own = cl.key[cl.gclip[cl.gfirst[g]]];
                 bool has_own = false, diatonic = true;
-                if (nallowed[g] < 1 || nallowed[g] > KEYS)
+                if (nallowed[g] < 1 || nallowed[g] > CB_KEYS)
                     abort();
                 for (int a = 0; a < nallowed[g]; a++) {
-                    const int k = allowed[g * KEYS + a];
-                    if (k < 0 || k >= KEYS)
+                    const int k = allowed[g * CB_KEYS + a];
+                    if (k < 0 || k >= CB_KEYS)
                         abort();
                     for (int b = 0; b < a; b++)
-                        if (allowed[g * KEYS + b] == k)
+                        if (allowed[g * CB_KEYS + b] == k)
                             abort();
                     has_own |= k == own;
                 }

@@ -65,7 +65,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     *cap = c;
     return p;
 }
-enum { KEYS = 24, CHORDS = 48 };
+enum { CB_KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
 
@@ -212,17 +212,12 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
             line[--got] = '\0';
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
-        if (wl->n == cap) {
-            const size_t ncap = cap ? 2 * cap : 64;
-            Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
-                                                         : NULL;
-            if (e == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            wl->e = e;
-            cap = ncap;
+        Wav_entry *e = grow_array(wl->e, &cap, wl->n + 1, sizeof *e, err);
+        if (e == NULL) {
+            status = -1;
+            break;
         }
+        wl->e = e;
         wl->e[wl->n] = (Wav_entry){NULL, NULL, 0, false};
         status = parse_wav_entry(line, path, lineno, &wl->e[wl->n++], err);
         for (size_t i = 0; status == 0 && i + 1 < wl->n; i++)

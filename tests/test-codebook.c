@@ -497,7 +497,7 @@ static gsl_matrix *read_points(const char *path, Error *err)
     fclose(fp);
     return m;
 }
-enum { KEYS = 24, CHORDS = 48 };
+enum { CB_KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
 
@@ -916,17 +916,12 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
             line[--got] = '\0';
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
-        if (wl->n == cap) {
-            const size_t ncap = cap ? 2 * cap : 64;
-            Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
-                                                         : NULL;
-            if (e == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            wl->e = e;
-            cap = ncap;
+        Wav_entry *e = grow_array(wl->e, &cap, wl->n + 1, sizeof *e, err);
+        if (e == NULL) {
+            status = -1;
+            break;
         }
+        wl->e = e;
         wl->e[wl->n] = (Wav_entry){NULL, NULL, 0, false};
         status = parse_wav_entry(line, path, lineno, &wl->e[wl->n++], err);
         for (size_t i = 0; status == 0 && i + 1 < wl->n; i++)
@@ -1039,29 +1034,28 @@ static int check_wav(const char *path, Error *err)
 }
 typedef struct {
     Corpus cp;
-    size_t cap;                 /* clips the arrays can hold */
+    size_t cap[3];              /* room in key, group and spec, in clips */
+    size_t names_cap;           /* room in group_name */
 } Growing;
 
 static int grow_corpus(Growing *g, size_t need, Error *err)
 {
     Corpus *cp = &g->cp;
-    if (need <= g->cap)
-        return 0;
-    const size_t cap = need > 2 * g->cap ? need : 2 * g->cap;
     const size_t per = cp->frames_per_clip * cp->bins;
-    if (cap > SIZE_MAX / sizeof(float) / per)
-        return fail(err, "too many clips (%zu)", cap);
-    int *key = realloc(cp->key, cap * sizeof *key);
-    if (key != NULL)
-        cp->key = key;
-    size_t *group = key ? realloc(cp->group, cap * sizeof *group) : NULL;
-    if (group != NULL)
-        cp->group = group;
-    float *spec = group ? realloc(cp->spec, cap * per * sizeof *spec) : NULL;
+    if (per > SIZE_MAX / sizeof(float))
+        return fail(err, "a clip of %zu values is too large", per);
+    int *key = grow_array(cp->key, &g->cap[0], need, sizeof *key, err);
+    if (key == NULL)
+        return -1;
+    cp->key = key;
+    size_t *group = grow_array(cp->group, &g->cap[1], need, sizeof *group, err);
+    if (group == NULL)
+        return -1;
+    cp->group = group;
+    float *spec = grow_array(cp->spec, &g->cap[2], need, per * sizeof *spec, err);
     if (spec == NULL)
-        return fail(err, "out of memory for %zu clips", cap);
+        return -1;
     cp->spec = spec;
-    g->cap = cap;
     return 0;
 }
 
@@ -1084,9 +1078,10 @@ static int append_clips(const double *x, size_t n, size_t len, long most,
         return 0;
     if (grow_corpus(g, cp->clips + m, err) != 0)
         return -1;
-    char **names = realloc(cp->group_name, (cp->groups + 1) * sizeof *names);
+    char **names = grow_array(cp->group_name, &g->names_cap, cp->groups + 1,
+                              sizeof *names, err);
     if (names == NULL)
-        return fail(err, "out of memory for the group names");
+        return -1;
     cp->group_name = names;
     if ((names[cp->groups] = copy_string(w->group, err)) == NULL)
         return -1;
@@ -1105,8 +1100,8 @@ static int read_wav_corpus(const char *list, double seconds, long most,
                            const Encoder *e, Corpus *train, Corpus *test, Error *err)
 {
     const size_t len = (size_t)(seconds * RATE), F = frame_count(len, e);
-    Growing g[2] = {{(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0},
-                    {(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0}};
+    Growing g[2] = {{(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, {0}, 0},
+                    {(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, {0}, 0}};
     Wav_list wl = {NULL, 0};
     if (F == 0)
         return fail(err, "a clip of %g s is shorter than one analysis window",
@@ -1326,7 +1321,7 @@ typedef struct {
     Encoder enc;
     const char *wavs;           /* a list of recordings instead of the generator */
     long clips_per_wav;         /* at most this many from a training recording */
-} Plan;
+} Cb_plan;
 typedef struct {
     size_t K, L;                /* codewords, labels */
     long *count;                /* K x L */
@@ -1439,31 +1434,31 @@ static double chance_contiguity(const int *label, size_t n)
     return s;
 }
 typedef struct {
-    double dist[KEYS][KEYS];
-    bool present[KEYS];
+    double dist[CB_KEYS][CB_KEYS];
+    bool present[CB_KEYS];
 } Key_distances;
 
 static int key_distances(const double *pts, size_t n, size_t dim, const int *label,
                          Key_distances *kd, Error *err)
 {
-    double *cen = alloc_array(KEYS * dim, sizeof *cen, err);
+    double *cen = alloc_array(CB_KEYS * dim, sizeof *cen, err);
     if (cen == NULL)
         return -1;
-    size_t count[KEYS] = {0};
-    memset(cen, 0, KEYS * dim * sizeof *cen);
+    size_t count[CB_KEYS] = {0};
+    memset(cen, 0, CB_KEYS * dim * sizeof *cen);
     for (size_t i = 0; i < n; i++)
         if (label[i] >= 0) {
             count[label[i]]++;
             for (size_t c = 0; c < dim; c++)
                 cen[(size_t)label[i] * dim + c] += pts[i * dim + c];
         }
-    for (int a = 0; a < KEYS; a++) {
+    for (int a = 0; a < CB_KEYS; a++) {
         kd->present[a] = count[a] > 0;
         for (size_t c = 0; c < dim && count[a] > 0; c++)
             cen[(size_t)a * dim + c] /= (double)count[a];
     }
-    for (int a = 0; a < KEYS; a++)
-        for (int b = 0; b < KEYS; b++) {
+    for (int a = 0; a < CB_KEYS; a++)
+        for (int b = 0; b < CB_KEYS; b++) {
             double s = 0.0;
             for (size_t c = 0; c < dim; c++)
                 s += gsl_pow_2(cen[(size_t)a * dim + c] - cen[(size_t)b * dim + c]);
@@ -1472,7 +1467,7 @@ static int key_distances(const double *pts, size_t n, size_t dim, const int *lab
     free(cen);
     return 0;
 }
-enum { PAIRS = KEYS * (KEYS - 1) / 2 };
+enum { PAIRS = CB_KEYS * (CB_KEYS - 1) / 2 };
 
 static void average_ranks(const double *v, size_t n, double *rank)
 {
@@ -1506,8 +1501,8 @@ static double fifths_rho(const Key_distances *kd, const int *perm)
 {
     double x[PAIRS], y[PAIRS], rx[PAIRS], ry[PAIRS];
     size_t n = 0;
-    for (int a = 0; a < KEYS; a++)
-        for (int b = a + 1; b < KEYS; b++)
+    for (int a = 0; a < CB_KEYS; a++)
+        for (int b = a + 1; b < CB_KEYS; b++)
             if (kd->present[a] && kd->present[b]) {
                 x[n] = kd->dist[perm ? perm[a] : a][perm ? perm[b] : b];
                 y[n++] = fifths_distance(a, b);
@@ -1521,15 +1516,15 @@ static double fifths_rho(const Key_distances *kd, const int *perm)
 static double mantel_p(const Key_distances *kd, double rho, long perms,
                        gsl_rng *rng)
 {
-    int present[KEYS], perm[KEYS], n = 0;
-    for (int a = 0; a < KEYS; a++) {
+    int present[CB_KEYS], perm[CB_KEYS], n = 0;
+    for (int a = 0; a < CB_KEYS; a++) {
         perm[a] = a;
         if (kd->present[a])
             present[n++] = a;
     }
     long ge = 0;
     for (long m = 0; m < perms; m++) {
-        int shuffled[KEYS];
+        int shuffled[CB_KEYS];
         memcpy(shuffled, present, (size_t)n * sizeof *shuffled);
         if (n > 1)
             gsl_ran_shuffle(rng, shuffled, (size_t)n, sizeof *shuffled);
@@ -1659,11 +1654,11 @@ static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
                 played |= UINT64_C(1) << cl->chord[f];
         }
         nallowed[j] = 0;
-        for (int key = 0; key < KEYS; key++)
+        for (int key = 0; key < CB_KEYS; key++)
             if ((played & ~key_chords(key)) == 0)
-                allowed[j * KEYS + nallowed[j]++] = key;
+                allowed[j * CB_KEYS + nallowed[j]++] = key;
         if (nallowed[j] == 0)
-            allowed[j * KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
+            allowed[j * CB_KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
     }
 }
 static void clips_free(Clips *cl)
@@ -1787,7 +1782,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                                   Clips *cl, Error *err)
 {
     *cl = (Clips){0};
-    size_t cap_c = 0, cap_f = 0, lineno = 0;
+    size_t cap_c[3] = {0}, cap_f = 0, lineno = 0;    /* key, first, id; code */
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
@@ -1805,23 +1800,21 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
             line[--got] = '\0';
         if (line[0] == '\0' || line[0] == '#')
             continue;
-        if (cl->clips + 1 >= cap_c) {
-            cap_c = cap_c ? 2 * cap_c : 64;
-            int *k = realloc(cl->key, cap_c * sizeof *k);
-            if (k != NULL)
-                cl->key = k;
-            size_t *f = realloc(cl->first, (cap_c + 1) * sizeof *f);
-            if (f != NULL)
-                cl->first = f;
-            char **ids = realloc(cl->id, cap_c * sizeof *ids);
-            if (ids != NULL)
-                cl->id = ids;
-            if (k == NULL || f == NULL || ids == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            cl->first[cl->clips] = cl->frames;
+        int *k = grow_array(cl->key, &cap_c[0], cl->clips + 1, sizeof *k, err);
+        if (k != NULL)
+            cl->key = k;
+        size_t *f = k ? grow_array(cl->first, &cap_c[1], cl->clips + 2, sizeof *f, err)
+                      : NULL;
+        if (f != NULL)
+            cl->first = f;
+        char **ids = f ? grow_array(cl->id, &cap_c[2], cl->clips + 1, sizeof *ids, err)
+                       : NULL;
+        if (ids == NULL) {
+            status = -1;
+            break;
         }
+        cl->id = ids;
+        cl->first[cl->clips] = cl->frames;
         char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
         char *tok = next_field(&rest);
         if (tok == NULL) {
@@ -1857,11 +1850,10 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                      || errno == ERANGE || v < 0 || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
-            else if (cl->frames == cap_f) {
-                cap_f = cap_f ? 2 * cap_f : 4096;
-                size_t *c = realloc(cl->code, cap_f * sizeof *c);
+            else {
+                size_t *c = grow_array(cl->code, &cap_f, cl->frames + 1, sizeof *c, err);
                 if (c == NULL)
-                    status = fail(err, "out of memory reading '%s'", path);
+                    status = -1;
                 else
                     cl->code = c;
             }
@@ -1990,7 +1982,7 @@ for (size_t i = 0; i < cl->groups; i++) {
     }
 }
 }
-static void write_npy(FILE *fp, const gsl_matrix *m)
+static void codebook_write_npy(FILE *fp, const gsl_matrix *m)
 {
     char dict[128];
     const int len = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': "
@@ -2352,7 +2344,7 @@ static void test_label_counts(void)
 {
     Label_table t;
     Error err = {""};
-    CU_ASSERT_FATAL(label_table_alloc(&t, 3, KEYS, &err) == 0);
+    CU_ASSERT_FATAL(label_table_alloc(&t, 3, CB_KEYS, &err) == 0);
     size_t code[10];
     int label[10];
     for (int i = 0; i < 10; i++) {
@@ -2408,13 +2400,13 @@ static void test_mantel_uniform_under_null(void)
     const int draws = 300;
     for (int r = 0; r < draws; r++) {
         Key_distances kd;
-        double pt[KEYS][4];
-        for (int a = 0; a < KEYS; a++)
+        double pt[CB_KEYS][4];
+        for (int a = 0; a < CB_KEYS; a++)
             for (int c = 0; c < 4; c++)
                 pt[a][c] = gsl_ran_gaussian(rng, 1.0);
-        for (int a = 0; a < KEYS; a++) {
+        for (int a = 0; a < CB_KEYS; a++) {
             kd.present[a] = true;
-            for (int b = 0; b < KEYS; b++) {
+            for (int b = 0; b < CB_KEYS; b++) {
                 double s = 0.0;
                 for (int c = 0; c < 4; c++)
                     s += gsl_pow_2(pt[a][c] - pt[b][c]);
@@ -2432,18 +2424,18 @@ static void test_mantel_uniform_under_null(void)
 static void test_mantel_finds_the_circle(void)
 {
     Key_distances kd;
-    double pts[2 * 2 * KEYS];                   /* two codewords per key */
-    int label[2 * KEYS];
+    double pts[2 * 2 * CB_KEYS];                   /* two codewords per key */
+    int label[2 * CB_KEYS];
     Error err = {""};
-    for (int i = 0; i < 2 * KEYS; i++) {
-        const int a = i % KEYS;
+    for (int i = 0; i < 2 * CB_KEYS; i++) {
+        const int a = i % CB_KEYS;
         const double t = 2 * M_PI * fifths_position(a) / 12.0;
-        const double r = (key_minor(a) ? 0.9 : 1.0) + (i < KEYS ? 0.01 : -0.01);
+        const double r = (key_minor(a) ? 0.9 : 1.0) + (i < CB_KEYS ? 0.01 : -0.01);
         pts[2 * i] = r * cos(t);
         pts[2 * i + 1] = r * sin(t);
         label[i] = a;
     }
-    CU_ASSERT_FATAL(key_distances(pts, 2 * KEYS, 2, label, &kd, &err) == 0);
+    CU_ASSERT_FATAL(key_distances(pts, 2 * CB_KEYS, 2, label, &kd, &err) == 0);
     CU_ASSERT_DOUBLE_EQUAL(kd.dist[0][7], 2 * sin(M_PI / 12), 1e-12);  /* C, G */
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     CU_ASSERT_FATAL(rng != NULL);
@@ -2455,7 +2447,7 @@ static void test_mantel_finds_the_circle(void)
     CU_ASSERT_EQUAL(parse_key("Db"), parse_key("C#"));
     CU_ASSERT_EQUAL(parse_key("Ebm"), 15);
     CU_ASSERT_EQUAL(parse_key("H"), -1);
-    for (int a = 0; a < KEYS; a++) {
+    for (int a = 0; a < CB_KEYS; a++) {
         char name[8];
         key_name(a, name, sizeof name);
         CU_ASSERT_EQUAL(parse_key(name), a);
@@ -2583,7 +2575,7 @@ static void test_npy_round_trip(void)
     snprintf(path, sizeof path, "%s/rt.npy", getenv("TESTDIR"));
     FILE *fp = fopen(path, "wb");
     CU_ASSERT_FATAL(fp != NULL);
-    write_npy(fp, m);
+    codebook_write_npy(fp, m);
     fclose(fp);
     gsl_matrix *r = read_points(path, &err);
     CU_ASSERT_FATAL(r != NULL);
@@ -2600,12 +2592,12 @@ static void expect_cb_rejection(const char *args, const char *needle)
 static void test_codebook_cli(void)
 {
     Run r = run_program("--help");
-    CU_ASSERT(r.status == 0 && strstr(r.out, "--synthesise")
-              && strstr(r.out, "--train")
+    CU_ASSERT(r.status == 0 && strstr(r.out, "synthesise KEY")
+              && strstr(r.out, "train") && strstr(r.out, "measure")
               && strstr(r.out, "--codebook") && strstr(r.out, "--permutations"));
-    r = run_program("--synthesise F#m --output one.wav --seconds 0.5");
+    r = run_program("synthesise F#m --output one.wav --seconds 0.5");
     CU_ASSERT(r.status == 0 && test_file_exists("one.wav"));
-    r = run_program("--train --keys 4 --train-clips 3 --test-clips 2 --seconds 1 "
+    r = run_program("train --keys 4 --train-clips 3 --test-clips 2 --seconds 1 "
                     "--codewords 32 --codewords2 16 --iterations 4 --raw-sample 64 "
                     "--write-codebook s.npy --write-codes c.tsv "
                     "--write-chords h.tsv "
@@ -2626,8 +2618,8 @@ static void test_codebook_cli(void)
     gsl_matrix *cb = read_points(path, &err);
     CU_ASSERT(cb != NULL && cb->size1 == 32 && cb->size2 == 128);
     gsl_matrix_free(cb);
-    r = run_program("--codebook s.npy --codes c.tsv --chords h.tsv --raw raw.tsv "
-                    "-p 5 --permutations 59 --map map.dat --heatmap heat.dat "
+    r = run_program("measure --codebook s.npy --codes c.tsv --chords h.tsv "
+                    "--raw raw.tsv -p 5 --permutations 59 --map map.dat --heatmap heat.dat "
                     "--macros m.tex");
     CU_ASSERT(r.status == 0 && test_file_exists("map.dat")
               && test_file_exists("m.tex"));
@@ -2677,10 +2669,14 @@ static void test_codebook_cli(void)
         {"--codebook s.npy --codes c.tsv --raw c.tsv", "is not a number"},
         {"--codebook s.npy", "needs --codes"},
         {"--codebook s.npy --codes c.tsv --train", "exclude each other"},
+        {"train --codebook s.npy --codes c.tsv", "exclude each other"},
+        {"measure --codes c.tsv", "measure needs --codebook"},
+        {"measure --codebook s.npy --codes c.tsv --keys 4", "does not belong"},
+        {"analyse --codebook s.npy", "unknown command 'analyse'"},
         {"--codebook s.npy --codes c.tsv --window 1000", "power of 2"},
-        {"--codebook s.npy --codes c.tsv --write-raw r.tsv", "need --train"},
+        {"--codebook s.npy --codes c.tsv --write-raw r.tsv", "need train"},
         {"--codebook s.npy --codes c.tsv --map c.tsv", "overwrite an input"},
-        {"--codebook s.npy --codes c.tsv --floors 1e-2", "need --train"},
+        {"--codebook s.npy --codes c.tsv --floors 1e-2", "need train"},
         {"--train --floors 2", "must lie in (0, 1)"},
         {"--train --sizes 8", "out of range"},
         {"--codebook s.npy --codes c.tsv --bogus", "unknown option"},
@@ -2697,6 +2693,8 @@ static void test_codebook_cli(void)
     }
     expect_rejection_of("--synthesise H --output x.wav", "not one of the 24", "x.wav");
     expect_rejection_of("--synthesise C", "needs --output", "x.wav");
+    expect_rejection_of("synthesise --output x.wav", "synthesise needs a KEY", "x.wav");
+    expect_rejection_of("transpose", "transpose needs KEY,N", "x.wav");
     r = run_program("--transpose Bbm,-2");
     CU_ASSERT(r.status == 0 && strcmp(r.out, "Abm\n") == 0);
     r = run_program("--train --wavs w.tsv --seconds 0.5 --dims 8 --codewords 4 "
@@ -2838,13 +2836,13 @@ static void test_allowed_keys(void)
     const Clips cl = {.clips = 2, .frames = 6, .groups = 2, .key = key,
                       .first = first, .chord = chord, .gfirst = gfirst,
                       .gclip = gclip};
-    int allowed[2 * KEYS], n[2];
+    int allowed[2 * CB_KEYS], n[2];
     allowed_keys(&cl, allowed, n);
     CU_ASSERT_EQUAL(n[0], 1);
     CU_ASSERT_EQUAL(allowed[0], 0);
     CU_ASSERT_EQUAL_FATAL(n[1], 3);
-    CU_ASSERT(allowed[KEYS] == 0 && allowed[KEYS + 1] == 5
-              && allowed[KEYS + 2] == 21);
+    CU_ASSERT(allowed[CB_KEYS] == 0 && allowed[CB_KEYS + 1] == 5
+              && allowed[CB_KEYS + 2] == 21);
 }
 
 /* Tunes x (offsets 0, 2: keys C, D) and y (-1, +1: B, C#) are major with two
@@ -2955,7 +2953,8 @@ int main(void)
         {0, "spectra moved to another log floor", test_refloor},
         {0, "k-means: distortion never rises; nearest codeword by brute force",
          test_kmeans_by_brute_force},
-        {0, "label counts: Example C, unused codewords, totals", test_label_counts},
+        {0, "label counts: worked example 23.2A, unused codewords, totals",
+         test_label_counts},
         {0, "contiguity of a small case by hand", test_contiguity_by_hand},
         {0, "Mantel p is uniform under the null", test_mantel_uniform_under_null},
         {0, "Mantel test finds a circle of fifths; key names and distances",
