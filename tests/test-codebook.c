@@ -2805,7 +2805,6 @@ static void test_holm_verdict(void)
     holm_parts(stat, p, part);
     CU_ASSERT_STRING_EQUAL(verdict_word(part), "not measurable");
 }
-
 /* Codewords (0,0), (4,0), (0,3); by hand the nearest codeword of (1,1) is
    the first (squared distance 2), of (3,1) the second (2, against 10 and 13)
    and of (1,2) the third (2, against 5 and 13). */
