@@ -1,5 +1,5 @@
 # plan-renderings.awk -- the renderings of the real data set of section 23.2.
-# Tangled from chapters/23-2-codebook.nw; edit that, then `make tangle`.
+# Tangled from chapters/p3-codebook.nw; edit that, then `make tangle`.
 # Usage: awk -f plan-renderings.awk SELECTION.tsv
 # Prints: tune name, key, transposition N (-5..6), train or test.
 function tonic(k,   pc) {

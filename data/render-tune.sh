@@ -1,7 +1,7 @@
 #!/bin/sh
 # render-tune.sh CACHE TUNE.abc N -- render a tune transposed by N semitones
 # as a 32 kHz WAV file in CACHE (unless it is there); print NAME, N and its path.
-# Tangled from chapters/23-2-codebook.nw; edit that, then `make tangle`.
+# Tangled from chapters/p3-codebook.nw; edit that, then `make tangle`.
 set -eu
 cache=$1 tune=$2 n=$3
 tmp=$(mktemp -d)

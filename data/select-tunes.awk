@@ -1,5 +1,5 @@
 # select-tunes.awk -- which ABC tunes the real data set of section 23.2 takes.
-# Tangled from chapters/23-2-codebook.nw; edit that, then `make tangle`.
+# Tangled from chapters/p3-codebook.nw; edit that, then `make tangle`.
 # Usage: awk -v out=DIR -f select-tunes.awk FILE.abc...
 # Writes every tune it takes as DIR/NAME.abc and prints one line per tune:
 # taken|refused, file stem, X number, title, key or reason.

@@ -1,5 +1,5 @@
 # tune-macros.awk -- LaTeX macros describing the real data set of section 23.2.
-# Tangled from chapters/23-2-codebook.nw; edit that, then `make tangle`.
+# Tangled from chapters/p3-codebook.nw; edit that, then `make tangle`.
 # Usage: awk -F'\t' -f tune-macros.awk PACKAGES.tsv ADDED.tsv PLAN.tsv
 function mac(name, v) { printf "\\newcommand{\\CbReal%s}{%s}\n", name, v }
 FNR == 1 { f++ }

@@ -1,7 +1,8 @@
 # codebook-map.gp -- Figure "the t-SNE map of the codebook, coloured by key".
-# Tangled from chapters/23-2-codebook.nw.  Usage:
-#   gnuplot -e "datafile='build/out/codebook-map.dat'" codebook-map.gp
-# (add -e "name='codebook-real-map'" to write codebook-real-map.tex instead)
+# Tangled from chapters/p3-codebook.nw.  Usage, in the figure directory:
+#   gnuplot -e "outdir='/abs/B/out/'" codebook-map.gp
+# (codebook-real-map.gp sets name and datafile, then loads this script)
+if (!exists("datafile")) datafile = outdir.'codebook-map.dat'
 set terminal cairolatex pdf size 15cm,15cm
 set output (exists("name") ? name : 'codebook-map').'.tex'
 set multiplot
@@ -12,8 +13,11 @@ set origin 0, 0.13
 set size 1, 0.87
 set size ratio -1
 set offsets graph 0.02, graph 0.02, graph 0.02, graph 0.02
-plot datafile index 1 using 1:2 with points pt 7 ps 0.3 lc rgb '#bbbbbb', \
-     datafile index 0 using 1:2:3 with points pt 7 ps 0.45 lc rgb variable
+plot datafile index 1 using 1:2 with points pt 7 ps 0.2 lc rgb '#cccccc', \
+     datafile index 0 using 1:($4 < 12 ? $2 : NaN):3 with points pt 7 ps 0.5 \
+        lc rgb variable, \
+     datafile index 0 using 1:($4 >= 12 ? $2 : NaN):3 with points pt 9 ps 0.6 \
+        lc rgb variable
 set origin 0, 0
 set size 1, 0.13
 set size noratio
@@ -31,6 +35,8 @@ do for [i = 0:23] {
 }
 set label 25 '{\small major}' at -0.5, 1 right offset -1, 0 front
 set label 26 '{\small minor}' at -0.5, 0 right offset -1, 0 front
-plot datafile index 2 using (place($1, $2)):($4 < 12 ? 1 : 0):3 with points pt 7 \
-        ps 1.6 lc rgb variable
+plot datafile index 2 using (place($1, $2)):($4 < 12 ? 1 : NaN):3 with points \
+        pt 7 ps 1.6 lc rgb variable, \
+     datafile index 2 using (place($1, $2)):($4 >= 12 ? 0 : NaN):3 with points \
+        pt 9 ps 1.8 lc rgb variable
 unset multiplot

@@ -1,5 +1,5 @@
 /* fuzz-codes.c -- fuzz target of codebook's table of codes (--codes).
- * Tangled from chapters/23-2-codebook.nw. */
+ * Tangled from chapters/p3-codebook.nw. */
 /* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
@@ -70,7 +70,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     return p;
 }
 /* <<keys, chords and the circle of fifths>> */
-enum { KEYS = 24, CHORDS = 48 };
+enum { CB_KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
 
@@ -82,6 +82,7 @@ static void key_name(int key, char *buf, size_t size)
     snprintf(buf, size, "%s%s", PITCH_NAME[key % 12], key >= 12 ? "m" : "");
 }
 
+/* <<places and distances on the circle of fifths>> */
 static int fifths_position(int key)
 {
     const int t = key_minor(key) ? (key_tonic(key) + 3) % 12 : key_tonic(key);
@@ -286,7 +287,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                                   Clips *cl, Error *err)
 {
     *cl = (Clips){0};
-    size_t cap_c = 0, cap_f = 0, lineno = 0;
+    size_t cap_c[3] = {0}, cap_f = 0, lineno = 0;    /* key, first, id; code */
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
@@ -306,23 +307,21 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
         if (line[0] == '\0' || line[0] == '#')
             continue;
         /* <<grow the clip arrays when they are full>> */
-        if (cl->clips + 1 >= cap_c) {
-            cap_c = cap_c ? 2 * cap_c : 64;
-            int *k = realloc(cl->key, cap_c * sizeof *k);
-            if (k != NULL)
-                cl->key = k;
-            size_t *f = realloc(cl->first, (cap_c + 1) * sizeof *f);
-            if (f != NULL)
-                cl->first = f;
-            char **ids = realloc(cl->id, cap_c * sizeof *ids);
-            if (ids != NULL)
-                cl->id = ids;
-            if (k == NULL || f == NULL || ids == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            cl->first[cl->clips] = cl->frames;
+        int *k = grow_array(cl->key, &cap_c[0], cl->clips + 1, sizeof *k, err);
+        if (k != NULL)
+            cl->key = k;
+        size_t *f = k ? grow_array(cl->first, &cap_c[1], cl->clips + 2, sizeof *f, err)
+                      : NULL;
+        if (f != NULL)
+            cl->first = f;
+        char **ids = f ? grow_array(cl->id, &cap_c[2], cl->clips + 1, sizeof *ids, err)
+                       : NULL;
+        if (ids == NULL) {
+            status = -1;
+            break;
         }
+        cl->id = ids;
+        cl->first[cl->clips] = cl->frames;
         /* <<parse the id, the key and the values of one clip>> */
         char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
         char *tok = next_field(&rest);
@@ -359,11 +358,10 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                      || errno == ERANGE || v < 0 || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
-            else if (cl->frames == cap_f) {
-                cap_f = cap_f ? 2 * cap_f : 4096;
-                size_t *c = realloc(cl->code, cap_f * sizeof *c);
+            else {
+                size_t *c = grow_array(cl->code, &cap_f, cl->frames + 1, sizeof *c, err);
                 if (c == NULL)
-                    status = fail(err, "out of memory reading '%s'", path);
+                    status = -1;
                 else
                     cl->code = c;
             }

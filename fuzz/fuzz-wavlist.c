@@ -1,5 +1,5 @@
 /* fuzz-wavlist.c -- fuzz target of codebook's list of recordings (--wavs).
- * Tangled from chapters/23-2-codebook.nw. */
+ * Tangled from chapters/p3-codebook.nw. */
 /* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
@@ -70,7 +70,7 @@ static inline void *grow_array(void *data, size_t *cap, size_t need, size_t size
     return p;
 }
 /* <<keys, chords and the circle of fifths>> */
-enum { KEYS = 24, CHORDS = 48 };
+enum { CB_KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
 
@@ -82,6 +82,7 @@ static void key_name(int key, char *buf, size_t size)
     snprintf(buf, size, "%s%s", PITCH_NAME[key % 12], key >= 12 ? "m" : "");
 }
 
+/* <<places and distances on the circle of fifths>> */
 static int fifths_position(int key)
 {
     const int t = key_minor(key) ? (key_tonic(key) + 3) % 12 : key_tonic(key);
@@ -227,17 +228,12 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
         /* <<make room for one more WAV file>> */
-        if (wl->n == cap) {
-            const size_t ncap = cap ? 2 * cap : 64;
-            Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
-                                                         : NULL;
-            if (e == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            wl->e = e;
-            cap = ncap;
+        Wav_entry *e = grow_array(wl->e, &cap, wl->n + 1, sizeof *e, err);
+        if (e == NULL) {
+            status = -1;
+            break;
         }
+        wl->e = e;
         wl->e[wl->n] = (Wav_entry){NULL, NULL, 0, false};
         status = parse_wav_entry(line, path, lineno, &wl->e[wl->n++], err);
         for (size_t i = 0; status == 0 && i + 1 < wl->n; i++)

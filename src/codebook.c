@@ -1,9 +1,10 @@
 /* codebook.c -- section 23.2: a small codec trained on synthetic key-labelled
  * music (spectra, PCA to R^128, k-means codebook of 2048 codewords), the
  * dominant key of every codeword, its t-SNE map, and the claim "codewords
- * cluster by key" measured against two nulls.
+ * cluster by key" measured against three nulls and the controls.
  *
- * Tangled from chapters/23-2-codebook.nw (with the t-SNE chunks of
+ * Tangled from chapters/23-2a-music.nw, 23-2b-codec.nw, 23-2c-claim.nw and
+ * p3-codebook.nw (with the t-SNE chunks of
  * chapters/23-1a-affinities.nw and 23-1b-tsne.nw, and chapters/support.nw)
  * of the book "Can AI Understand Music?"; edit those, then `make tangle`.
  * Build alone:
@@ -1382,7 +1383,7 @@ static int finish(const char *program, int status, Error *err, void (*usage)(FIL
     return status;
 }
 /* <<keys, chords and the circle of fifths>> */
-enum { KEYS = 24, CHORDS = 48 };
+enum { CB_KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
 
@@ -1394,6 +1395,7 @@ static void key_name(int key, char *buf, size_t size)
     snprintf(buf, size, "%s%s", PITCH_NAME[key % 12], key >= 12 ? "m" : "");
 }
 
+/* <<places and distances on the circle of fifths>> */
 static int fifths_position(int key)
 {
     const int t = key_minor(key) ? (key_tonic(key) + 3) % 12 : key_tonic(key);
@@ -1479,6 +1481,7 @@ static void add_note(double *out, size_t n, double f, double gain, const Timbre 
         const double k = exp(-tb->decay * tb->ratio[h] / RATE);
         double c = cos(phase * (h + 1)), s = sin(phase * (h + 1));
         double env = gain * tb->amp[h];
+        /* <<add the partial sample by sample, rotating its phase>> */
         for (size_t i = 0; i < n; i++) {
             double a = env;
             if (i < attack)
@@ -1505,6 +1508,7 @@ static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
         midi[1 + k] = low + (pcs[k] - low % 12 + 12) % 12;
 }
 /* <<render one clip>> */
+/* <<draw the next degree of the progression>> */
 static const double DEGREE_WEIGHT[7] = {3.0, 1.0, 0.5, 2.0, 3.0, 1.5, 0.5};
 
 static int next_degree(gsl_rng *rng, int previous)
@@ -1532,6 +1536,7 @@ static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *r
     const size_t span = (size_t)(2.0 * 60.0 / tempo * RATE);
     memset(out, 0, n * sizeof *out);
     for (size_t s0 = 0, degree = 0; s0 < n; s0 += span) {
+        /* <<play one chord for the length of its span>> */
         const size_t len = s0 + span < n ? span : n - s0;
         int pcs[3], midi[4];
         const int label = triad(key, (int)degree, pcs);
@@ -1612,6 +1617,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
                 mean[k] += spec[i * B + k];
         for (size_t k = 0; k < B; k++)
             mean[k] /= (double)n;
+        /* <<accumulate the scatter matrix block by block>> */
         gsl_matrix_set_zero(S);
         for (size_t i0 = 0; i0 < n && status == 0; i0 += R) {
             const size_t r = i0 + R <= n ? R : n - i0;
@@ -1634,6 +1640,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
             if (k < dims)
                 kept += gsl_vector_get(ev, k);
         }
+        /* <<give every kept axis the sign that makes its largest entry positive>> */
         for (size_t c = 0; status == 0 && c < dims; c++) {
             gsl_vector_view axis = gsl_matrix_column(V, c);
             if (gsl_vector_get(&axis.vector, gsl_blas_idamax(&axis.vector)) < 0.0)
@@ -1683,6 +1690,7 @@ typedef struct {
     size_t groups;
 } Corpus;
 
+/* <<free a corpus>> */
 static void corpus_free(Corpus *cp)
 {
     free(cp->key);
@@ -1713,6 +1721,7 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
     cp->spec = cp->chord ? alloc_array(clips * F * e->bins, sizeof *cp->spec, err)
                          : NULL;
     int status = cp->spec ? 0 : -1;
+    /* <<render every clip and encode its frames, keeping the chord at each frame's centre>> */
     for (size_t c = 0; status == 0 && c < clips; c++) {
         cp->key[c] = key_in_fifths_order((int)((first + c) % nkeys));
         render_clip(cp->key[c], seed * 1000000UL + first + c, sy, rng, x, chord, n);
@@ -1826,17 +1835,12 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
         /* <<make room for one more WAV file>> */
-        if (wl->n == cap) {
-            const size_t ncap = cap ? 2 * cap : 64;
-            Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
-                                                         : NULL;
-            if (e == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            wl->e = e;
-            cap = ncap;
+        Wav_entry *e = grow_array(wl->e, &cap, wl->n + 1, sizeof *e, err);
+        if (e == NULL) {
+            status = -1;
+            break;
         }
+        wl->e = e;
         wl->e[wl->n] = (Wav_entry){NULL, NULL, 0, false};
         status = parse_wav_entry(line, path, lineno, &wl->e[wl->n++], err);
         for (size_t i = 0; status == 0 && i + 1 < wl->n; i++)
@@ -1954,30 +1958,29 @@ static int check_wav(const char *path, Error *err)
 /* <<cut a recording into clips and encode them>> */
 typedef struct {
     Corpus cp;
-    size_t cap;                 /* clips the arrays can hold */
+    size_t cap[3];              /* room in key, group and spec, in clips */
+    size_t names_cap;           /* room in group_name */
 } Growing;
 
 /* <<make room for more clips>> */
 static int grow_corpus(Growing *g, size_t need, Error *err)
 {
     Corpus *cp = &g->cp;
-    if (need <= g->cap)
-        return 0;
-    const size_t cap = need > 2 * g->cap ? need : 2 * g->cap;
     const size_t per = cp->frames_per_clip * cp->bins;
-    if (cap > SIZE_MAX / sizeof(float) / per)
-        return fail(err, "too many clips (%zu)", cap);
-    int *key = realloc(cp->key, cap * sizeof *key);
-    if (key != NULL)
-        cp->key = key;
-    size_t *group = key ? realloc(cp->group, cap * sizeof *group) : NULL;
-    if (group != NULL)
-        cp->group = group;
-    float *spec = group ? realloc(cp->spec, cap * per * sizeof *spec) : NULL;
+    if (per > SIZE_MAX / sizeof(float))
+        return fail(err, "a clip of %zu values is too large", per);
+    int *key = grow_array(cp->key, &g->cap[0], need, sizeof *key, err);
+    if (key == NULL)
+        return -1;
+    cp->key = key;
+    size_t *group = grow_array(cp->group, &g->cap[1], need, sizeof *group, err);
+    if (group == NULL)
+        return -1;
+    cp->group = group;
+    float *spec = grow_array(cp->spec, &g->cap[2], need, per * sizeof *spec, err);
     if (spec == NULL)
-        return fail(err, "out of memory for %zu clips", cap);
+        return -1;
     cp->spec = spec;
-    g->cap = cap;
     return 0;
 }
 
@@ -2001,9 +2004,10 @@ static int append_clips(const double *x, size_t n, size_t len, long most,
         return 0;
     if (grow_corpus(g, cp->clips + m, err) != 0)
         return -1;
-    char **names = realloc(cp->group_name, (cp->groups + 1) * sizeof *names);
+    char **names = grow_array(cp->group_name, &g->names_cap, cp->groups + 1,
+                              sizeof *names, err);
     if (names == NULL)
-        return fail(err, "out of memory for the group names");
+        return -1;
     cp->group_name = names;
     if ((names[cp->groups] = copy_string(w->group, err)) == NULL)
         return -1;
@@ -2023,8 +2027,8 @@ static int read_wav_corpus(const char *list, double seconds, long most,
                            const Encoder *e, Corpus *train, Corpus *test, Error *err)
 {
     const size_t len = (size_t)(seconds * RATE), F = frame_count(len, e);
-    Growing g[2] = {{(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0},
-                    {(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0}};
+    Growing g[2] = {{(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, {0}, 0},
+                    {(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, {0}, 0}};
     Wav_list wl = {NULL, 0};
     if (F == 0)
         return fail(err, "a clip of %g s is shorter than one analysis window",
@@ -2072,6 +2076,7 @@ static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
     double *cn = alloc_array(K, sizeof *cn, err);
     gsl_matrix *g = cn ? alloc_matrix(R, K, err) : NULL;
     int status = g ? 0 : -1;
+    /* <<the squared norm of every codeword>> */
     for (size_t j = 0; status == 0 && j < K; j++) {
         gsl_vector_const_view cj = gsl_matrix_const_row(c, j);
         cn[j] = 0.0;
@@ -2124,6 +2129,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
     if (K > N)
         return fail(err, "%zu codewords need at least as many frames, got %zu",
                     K, N);
+    /* <<allocate the sample of candidates and their distances>> */
     size_t *idx = alloc_array(N, sizeof *idx, err);
     gsl_matrix *xs = idx ? alloc_matrix(S, D, err) : NULL;
     double *best = xs ? alloc_array(S, sizeof *best, err) : NULL;
@@ -2189,6 +2195,7 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
         status = kmeanspp(x, c, rng, err);
     }
     for (int t = 0; status == 0; t++) {
+        /* <<assign every frame to its nearest codeword and record the distortion>> */
         if ((status = nearest_codewords(x, c, code, d2, err)) != 0)
             break;
         double sum = 0.0;
@@ -2248,7 +2255,7 @@ typedef struct {
     Encoder enc;
     const char *wavs;           /* a list of recordings instead of the generator */
     long clips_per_wav;         /* at most this many from a training recording */
-} Plan;
+} Cb_plan;
 /* <<the dominant label of every codeword>> */
 typedef struct {
     size_t K, L;                /* codewords, labels */
@@ -2332,6 +2339,7 @@ static int neighbour_lists(const double *pts, size_t n, size_t dim, const int *l
     return 0;
 }
 
+/* <<the contiguity: the share of valid neighbours with the same label>> */
 static double contiguity(const size_t *nn, size_t n, size_t k, const int *label)
 {
     double sum = 0.0;
@@ -2352,6 +2360,7 @@ static double contiguity(const size_t *nn, size_t n, size_t k, const int *label)
     return used ? sum / (double)used : 0.0;
 }
 
+/* <<the contiguity expected by chance>> */
 static double chance_contiguity(const int *label, size_t n)
 {
     double count[CHORDS] = {0}, used = 0.0, s = 0.0;
@@ -2366,31 +2375,31 @@ static double chance_contiguity(const int *label, size_t n)
 }
 /* <<distances between key centroids>> */
 typedef struct {
-    double dist[KEYS][KEYS];
-    bool present[KEYS];
+    double dist[CB_KEYS][CB_KEYS];
+    bool present[CB_KEYS];
 } Key_distances;
 
 static int key_distances(const double *pts, size_t n, size_t dim, const int *label,
                          Key_distances *kd, Error *err)
 {
-    double *cen = alloc_array(KEYS * dim, sizeof *cen, err);
+    double *cen = alloc_array(CB_KEYS * dim, sizeof *cen, err);
     if (cen == NULL)
         return -1;
-    size_t count[KEYS] = {0};
-    memset(cen, 0, KEYS * dim * sizeof *cen);
+    size_t count[CB_KEYS] = {0};
+    memset(cen, 0, CB_KEYS * dim * sizeof *cen);
     for (size_t i = 0; i < n; i++)
         if (label[i] >= 0) {
             count[label[i]]++;
             for (size_t c = 0; c < dim; c++)
                 cen[(size_t)label[i] * dim + c] += pts[i * dim + c];
         }
-    for (int a = 0; a < KEYS; a++) {
+    for (int a = 0; a < CB_KEYS; a++) {
         kd->present[a] = count[a] > 0;
         for (size_t c = 0; c < dim && count[a] > 0; c++)
             cen[(size_t)a * dim + c] /= (double)count[a];
     }
-    for (int a = 0; a < KEYS; a++)
-        for (int b = 0; b < KEYS; b++) {
+    for (int a = 0; a < CB_KEYS; a++)
+        for (int b = 0; b < CB_KEYS; b++) {
             double s = 0.0;
             for (size_t c = 0; c < dim; c++)
                 s += gsl_pow_2(cen[(size_t)a * dim + c] - cen[(size_t)b * dim + c]);
@@ -2400,7 +2409,7 @@ static int key_distances(const double *pts, size_t n, size_t dim, const int *lab
     return 0;
 }
 /* <<rank correlation with the circle of fifths, and the Mantel test>> */
-enum { PAIRS = KEYS * (KEYS - 1) / 2 };
+enum { PAIRS = CB_KEYS * (CB_KEYS - 1) / 2 };
 
 static void average_ranks(const double *v, size_t n, double *rank)
 {
@@ -2435,8 +2444,8 @@ static double fifths_rho(const Key_distances *kd, const int *perm)
 {
     double x[PAIRS], y[PAIRS], rx[PAIRS], ry[PAIRS];
     size_t n = 0;
-    for (int a = 0; a < KEYS; a++)
-        for (int b = a + 1; b < KEYS; b++)
+    for (int a = 0; a < CB_KEYS; a++)
+        for (int b = a + 1; b < CB_KEYS; b++)
             if (kd->present[a] && kd->present[b]) {
                 x[n] = kd->dist[perm ? perm[a] : a][perm ? perm[b] : b];
                 y[n++] = fifths_distance(a, b);
@@ -2451,15 +2460,15 @@ static double fifths_rho(const Key_distances *kd, const int *perm)
 static double mantel_p(const Key_distances *kd, double rho, long perms,
                        gsl_rng *rng)
 {
-    int present[KEYS], perm[KEYS], n = 0;
-    for (int a = 0; a < KEYS; a++) {
+    int present[CB_KEYS], perm[CB_KEYS], n = 0;
+    for (int a = 0; a < CB_KEYS; a++) {
         perm[a] = a;
         if (kd->present[a])
             present[n++] = a;
     }
     long ge = 0;
     for (long m = 0; m < perms; m++) {
-        int shuffled[KEYS];
+        int shuffled[CB_KEYS];
         memcpy(shuffled, present, (size_t)n * sizeof *shuffled);
         if (n > 1)
             gsl_ran_shuffle(rng, shuffled, (size_t)n, sizeof *shuffled);
@@ -2535,6 +2544,26 @@ static void null_finish(Null_summary *s, long M)
     for (int k = 0; k < CLAIM_STATS; k++)
         s->p[k] = (1.0 + s->p[k]) / (1.0 + (double)M);
 }
+/* <<give every frame its clip's key, recount and measure>> */
+static void frame_keys(const Clips *cl, const int *clip_key, int *out)
+{
+    for (size_t c = 0; c < cl->clips; c++)
+        for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++)
+            out[f] = clip_key[c];
+}
+
+static int recount_and_measure(const Geometry *g, const Clips *cl, Label_table *t,
+                               const int *ck, int *fk, const Claim *obs, long M,
+                               Null_summary *s, Error *err)
+{
+    frame_keys(cl, ck, fk);
+    label_table_fill(t, cl->code, fk, cl->frames);
+    Claim c;
+    Key_distances kd;
+    const int status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
+    null_add(s, obs, &c, M);
+    return status;
+}
 /* <<null A: shuffle the dominant keys among the used codewords>> */
 static int null_codewords(const Geometry *g, const Label_table *keys,
                           const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
@@ -2567,13 +2596,6 @@ static int null_codewords(const Geometry *g, const Label_table *keys,
     return status;
 }
 /* <<null B: shuffle the keys among the clips, then recount>> */
-static void frame_keys(const Clips *cl, const int *clip_key, int *out)
-{
-    for (size_t c = 0; c < cl->clips; c++)
-        for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++)
-            out[f] = clip_key[c];
-}
-
 static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
                       const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                       Error *err)
@@ -2591,12 +2613,7 @@ static int null_clips(const Geometry *g, const Clips *cl, Label_table *t,
         for (size_t g = 0; g < cl->groups; g++)
             for (size_t i = cl->gfirst[g]; i < cl->gfirst[g + 1]; i++)
                 ck[cl->gclip[i]] = gk[g];
-        frame_keys(cl, ck, fk);
-        label_table_fill(t, cl->code, fk, cl->frames);
-        Claim c;
-        Key_distances kd;
-        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
-        null_add(s, obs, &c, M);
+        status = recount_and_measure(g, cl, t, ck, fk, obs, M, s, err);
     }
     null_finish(s, M);
     free(gk);
@@ -2659,12 +2676,7 @@ static int null_tunes(const Geometry *g, const Clips *cl, Label_table *t,
     *s = (Null_summary){{0}, {0}};
     for (long m = 0; m < M && status == 0; m++) {
         permute_tunes(cl, src, pool, rng, ck);
-        frame_keys(cl, ck, fk);
-        label_table_fill(t, cl->code, fk, cl->frames);
-        Claim c;
-        Key_distances kd;
-        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
-        null_add(s, obs, &c, M);
+        status = recount_and_measure(g, cl, t, ck, fk, obs, M, s, err);
     }
     null_finish(s, M);
     free(src); free(pool); free(ck); free(fk);
@@ -2691,18 +2703,18 @@ static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
                 played |= UINT64_C(1) << cl->chord[f];
         }
         nallowed[j] = 0;
-        for (int key = 0; key < KEYS; key++)
+        for (int key = 0; key < CB_KEYS; key++)
             if ((played & ~key_chords(key)) == 0)
-                allowed[j * KEYS + nallowed[j]++] = key;
+                allowed[j * CB_KEYS + nallowed[j]++] = key;
         if (nallowed[j] == 0)
-            allowed[j * KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
+            allowed[j * CB_KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
     }
 }
 static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
                        const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                        double allowed_stats[2], Error *err)
 {
-    int *allowed = alloc_array(cl->groups * KEYS, sizeof *allowed, err);
+    int *allowed = alloc_array(cl->groups * CB_KEYS, sizeof *allowed, err);
     int *nallowed = allowed ? alloc_array(cl->groups, sizeof *nallowed, err) : NULL;
     int *ck = nallowed ? alloc_array(cl->clips, sizeof *ck, err) : NULL;
     int *fk = ck ? alloc_array(cl->frames, sizeof *fk, err) : NULL;
@@ -2723,16 +2735,11 @@ static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
         /* <<give every group one of its allowed keys>> */
         for (size_t j = 0; j < cl->groups; j++) {
             const unsigned long pick = gsl_rng_uniform_int(rng, (unsigned long)nallowed[j]);
-            const int key = allowed[j * KEYS + pick];
+            const int key = allowed[j * CB_KEYS + pick];
             for (size_t i = cl->gfirst[j]; i < cl->gfirst[j + 1]; i++)
                 ck[cl->gclip[i]] = key;
         }
-        frame_keys(cl, ck, fk);
-        label_table_fill(t, cl->code, fk, cl->frames);
-        Claim c;
-        Key_distances kd;
-        status = measure_claim(g, t->dominant, t->mean_share, &c, &kd, err);
-        null_add(s, obs, &c, M);
+        status = recount_and_measure(g, cl, t, ck, fk, obs, M, s, err);
     }
     null_finish(s, M);
     free(allowed); free(nallowed); free(ck); free(fk);
@@ -2765,6 +2772,7 @@ static size_t shape_classes(const Clips *cl, size_t *rep, size_t *cls,
             rep[classes++] = g;
         cls[g] = c;
     }
+    /* <<list the groups class by class, by a counting sort>> */
     for (size_t c = 0; c <= classes; c++)       /* a counting sort by class */
         start[c] = 0;
     for (size_t g = 0; g < cl->groups; g++)
@@ -2799,6 +2807,7 @@ static int null_chord_groups(const Geometry *g, const Clips *cl, Label_table *t,
                              const Claim *obs, long M, gsl_rng *rng,
                              Null_summary *s, Error *err)
 {
+    /* <<allocate the arrays of the chord-group null and find the shapes>> */
     size_t *order = alloc_array(cl->groups, sizeof *order, err);
     size_t *start = order ? alloc_array(cl->groups + 1, sizeof *start, err) : NULL;
     size_t *perm = start ? alloc_array(cl->groups, sizeof *perm, err) : NULL;
@@ -2824,7 +2833,7 @@ static int null_chord_groups(const Geometry *g, const Clips *cl, Label_table *t,
 /* <<the uncertainty: a bootstrap over the held-out clips>> */
 /* <<append the frames of one group to a resample>> */
 typedef struct {
-    size_t n, cap;
+    size_t n, cap[2];           /* frames held; room in code and in key */
     size_t *code;
     int *key;
 } Resample;
@@ -2833,17 +2842,14 @@ static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
 {
     for (size_t i = cl->gfirst[group]; i < cl->gfirst[group + 1]; i++) {
         const size_t c = cl->gclip[i], len = cl->first[c + 1] - cl->first[c];
-        while (r->n + len > r->cap) {
-            size_t *code = realloc(r->code, 2 * r->cap * sizeof *code);
-            if (code != NULL)
-                r->code = code;
-            int *key = realloc(r->key, 2 * r->cap * sizeof *key);
-            if (key != NULL)
-                r->key = key;
-            if (code == NULL || key == NULL)
-                return fail(err, "out of memory in the bootstrap");
-            r->cap *= 2;
-        }
+        size_t *code = grow_array(r->code, &r->cap[0], r->n + len, sizeof *code, err);
+        if (code == NULL)
+            return -1;
+        r->code = code;
+        int *key = grow_array(r->key, &r->cap[1], r->n + len, sizeof *key, err);
+        if (key == NULL)
+            return -1;
+        r->key = key;
         for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++) {
             r->code[r->n] = cl->code[f];
             r->key[r->n++] = cl->key[c];
@@ -2871,12 +2877,14 @@ static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err
 static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
                            long M, gsl_rng *rng, double sd[CLAIM_STATS], Error *err)
 {
-    Resample r = {0, cl->frames, alloc_array(cl->frames, sizeof *r.code, err),
+    Resample r = {0, {cl->frames, cl->frames},
+                  alloc_array(cl->frames, sizeof *r.code, err),
                   alloc_array(cl->frames, sizeof *r.key, err)};
     double sum[CLAIM_STATS] = {0}, sq[CLAIM_STATS] = {0};
     int status = r.code && r.key ? 0 : -1;
     for (long m = 0; m < M && status == 0; m++) {
         status = bootstrap_draw(cl, rng, &r, err);
+        /* <<measure the claim on the resample and add it to the sums>> */
         if (status == 0) {
             label_table_fill(t, r.code, r.key, r.n);
             Claim c;
@@ -2898,8 +2906,8 @@ static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
 static void pair_means(const Key_distances *kd, double out[3])
 {
     double sum[4] = {0}, n[4] = {0};
-    for (int a = 0; a < KEYS; a++)
-        for (int b = a + 1; b < KEYS; b++) {
+    for (int a = 0; a < CB_KEYS; a++)
+        for (int b = a + 1; b < CB_KEYS; b++) {
             if (!kd->present[a] || !kd->present[b])
                 continue;
             const bool same = key_minor(a) == key_minor(b);
@@ -2916,381 +2924,7 @@ static void pair_means(const Key_distances *kd, double out[3])
     for (int c = 0; c < 3; c++)
         out[c] = n[c] > 0 && n[3] > 0 ? (sum[c] / n[c]) / (sum[3] / n[3]) : NAN;
 }
-/* <<the command line of codebook>> */
-typedef struct {
-    const char *synth_key, *output, *codebook, *codes, *chords, *raw, *map, *heatmap;
-    const char *w_codebook, *w_codes, *w_chords, *w_raw, *distortion, *wav;
-    const char *macros, *values, *prefix, *transpose, *key_table;
-    bool train;
-    long clip, seed, neighbours, permutations;
-    double perplexity;
-    Plan plan;
-} Options;
-
-/* <<the smallest number of permutations that can reach a verdict>> */
-enum { MIN_PERMUTATIONS = 59 };     /* 1/(M + 1) <= 0.05/3 */
-/* <<print the usage of codebook>> */
-static void usage(FILE *fp)
-{
-    fputs(
-"Usage: codebook [MODE] [OPTION]...\n"
-"Section 23.2: train a small codec on synthetic key-labelled music and measure\n"
-"whether its codewords cluster by key.  With no mode, print the worked example.\n"
-"\n"
-"Modes:\n"
-"  -S, --synthesise KEY  render one clip in KEY (C, F#, Bb, Am, C#m, ...) as a\n"
-"                        32 kHz WAV file: needs --output FILE\n"
-"  -T, --train           render, encode, train both quantiser stages, encode the\n"
-"                        held-out clips; write the files named below\n"
-"  -c, --codebook FILE   measure the claim on a codebook (.npy or text, one\n"
-"                        codeword per row): needs --codes FILE\n"
-"      --transpose KEY,N print the name of KEY moved by N semitones (-24..24)\n"
-"\n"
-"Synthesis and training:\n"
-"  -o, --output FILE     (--synthesise) the WAV file\n"
-"      --clip N          (--synthesise) clip number, part of its seed (default 0)\n"
-"  -s, --seed S          seed of the experiment, and of the measurement's\n"
-"                        permutations and bootstrap (default 2024)\n"
-"      --seconds T       length of a clip, 0.1..60 (default 3.2)\n"
-"      --keys N          keys used, first N in circle-of-fifths order (default 24)\n"
-"      --train-clips N   training clips per key (default 14)\n"
-"      --test-clips N    held-out clips per key (default 8)\n"
-"      --window W        analysis window in samples, 256..16384, a power of 2\n"
-"                        (default 2048)\n"
-"      --dims D          dimensions of the projection (default 128)\n"
-"      --codewords K     first-stage codewords (default 2048)\n"
-"      --codewords2 K    second-stage codewords (default 2048)\n"
-"      --iterations N    Lloyd iterations per stage (default 12)\n"
-"      --raw-sample N    held-out frames kept for the raw control (default 2048)\n"
-"      --sizes K,K...    also train first stages of these sizes (at most 4) and\n"
-"                        measure key contiguity and fifths correlation in R^D\n"
-"      --floors E,E...   the same for 256 codewords on spectra with these log\n"
-"                        floors (at most 4; the book's floor is 1e-4)\n"
-"      --windows W,W...  the same for 256 codewords on spectra with these\n"
-"                        windows (at most 4, powers of 2, 256..16384)\n"
-"      --wavs FILE       train on recordings instead of the generator: one line\n"
-"                        per 32 kHz WAV file, 'path<TAB>key<TAB>group<TAB>split',\n"
-"                        split 'train' or 'test' (no chord labels)\n"
-"      --clips-per-wav N (--wavs) at most N clips from a training file\n"
-"                        (default 0: all)\n"
-"      --key-table FILE  (--wavs) LaTeX rows: recordings, clips, minutes per key\n"
-"      --write-codebook FILE  the first-stage codebook as .npy (float64)\n"
-"      --write-codes FILE     codes of the held-out clips (TSV: id, key, codes)\n"
-"      --write-chords FILE    chords of the held-out frames (same layout)\n"
-"      --write-raw FILE       the raw sample: key, recording (the clip, for\n"
-"                             synthetic clips), coordinates\n"
-"      --distortion FILE      distortion per Lloyd iteration, both stages\n"
-"      --wav FILE             the first held-out clip as a WAV file\n"
-"\n",
-          fp);
-    fputs(
-"Measurement:\n"
-"      --codes FILE      codes of key-labelled clips: clip id, key, code...\n"
-"      --chords FILE     chord labels (0..47) of the same frames, optional\n"
-"      --raw FILE        raw frames for the control, optional\n"
-"  -p, --perplexity P    perplexity of the t-SNE map, above 1 and below the\n"
-"                        number of codewords less 1 (default 30)\n"
-"      --neighbours K    neighbours for the contiguity (default 10)\n"
-"      --permutations M  permutations of each null and Mantel test, and\n"
-"                        bootstrap resamples (default 2000; at least 59, since\n"
-"                        below that no p-value can pass Holm's threshold)\n"
-"      --map FILE        the map: x, y, colour, dominant key, share\n"
-"      --heatmap FILE    key-centroid distances of codebook and raw frames\n"
-"\n"
-"      --macros FILE     write the numbers as LaTeX macros\n"
-"      --macro-prefix P  (--train, --codebook) begin every macro name with P,\n"
-"                        letters only (default Cb), to keep two data sets apart\n"
-"      --values FILE     (worked example) 'key<TAB>value' lines for `make verify`\n"
-"  -h, --help            show this help and exit\n",
-          fp);
-}
-/* <<parse the options of codebook>> */
-static int parse_sizes(const char *arg, Plan *pl, Error *err)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", arg);
-    pl->nsizes = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
-         tok = strtok_r(NULL, ",", &save)) {
-        if (pl->nsizes == 4)
-            return fail(err, "--sizes: at most 4 sizes");
-        if (parse_count(tok, "--sizes", 16, 65536, &pl->sizes[pl->nsizes++], err))
-            return -1;
-    }
-    return 0;
-}
-
-static int parse_floors(const char *arg, Plan *pl, Error *err)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", arg);
-    pl->nfloors = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
-         tok = strtok_r(NULL, ",", &save)) {
-        double f;
-        if (pl->nfloors == 4)
-            return fail(err, "--floors: at most 4 floors");
-        if (parse_double(tok, "--floors", &f, err) != 0)
-            return -1;
-        if (!(f > 0.0 && f < 1.0))
-            return fail(err, "--floors: a floor must lie in (0, 1), got %g", f);
-        pl->floors[pl->nfloors++] = f;
-    }
-    return 0;
-}
-
-static int parse_windows(const char *arg, Plan *pl, Error *err)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", arg);
-    pl->nwindows = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
-         tok = strtok_r(NULL, ",", &save)) {
-        long w;
-        if (pl->nwindows == 4)
-            return fail(err, "--windows: at most 4 windows");
-        if (parse_count(tok, "--windows", 256, 16384, &w, err) != 0)
-            return -1;
-        if ((w & (w - 1)) != 0)
-            return fail(err, "--windows: %ld is not a power of 2", w);
-        pl->windows[pl->nwindows++] = w;
-    }
-    return 0;
-}
-
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
-{
-    static const struct option longopts[] = {
-        {"synthesise", required_argument, NULL, 'S'},
-        {"train", no_argument, NULL, 'T'},
-        {"codebook", required_argument, NULL, 'c'},
-        {"output", required_argument, NULL, 'o'},
-        {"clip", required_argument, NULL, 1}, {"seed", required_argument, NULL, 's'},
-        {"seconds", required_argument, NULL, 2},
-        {"keys", required_argument, NULL, 3},
-        {"train-clips", required_argument, NULL, 4},
-        {"test-clips", required_argument, NULL, 5},
-        {"window", required_argument, NULL, 6}, {"dims", required_argument, NULL, 7},
-        {"codewords", required_argument, NULL, 8},
-        {"codewords2", required_argument, NULL, 9},
-        {"iterations", required_argument, NULL, 10},
-        {"raw-sample", required_argument, NULL, 11},
-        {"sizes", required_argument, NULL, 27},
-        {"floors", required_argument, NULL, 28},
-        {"windows", required_argument, NULL, 29},
-        {"write-codebook", required_argument, NULL, 12},
-        {"write-codes", required_argument, NULL, 13},
-        {"write-chords", required_argument, NULL, 14},
-        {"write-raw", required_argument, NULL, 15},
-        {"distortion", required_argument, NULL, 16},
-        {"wav", required_argument, NULL, 17},
-        {"codes", required_argument, NULL, 18},
-        {"chords", required_argument, NULL, 19},
-        {"raw", required_argument, NULL, 20},
-        {"perplexity", required_argument, NULL, 'p'},
-        {"neighbours", required_argument, NULL, 21},
-        {"permutations", required_argument, NULL, 22},
-        {"map", required_argument, NULL, 23},
-        {"heatmap", required_argument, NULL, 24},
-        {"macros", required_argument, NULL, 25},
-        {"values", required_argument, NULL, 26},
-        {"macro-prefix", required_argument, NULL, 30},
-        {"wavs", required_argument, NULL, 31},
-        {"clips-per-wav", required_argument, NULL, 32},
-        {"key-table", required_argument, NULL, 33},
-        {"transpose", required_argument, NULL, 34},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    *opt = (Options){.seed = 2024, .neighbours = 10, .permutations = 2000,
-                     .prefix = "Cb",
-                     .perplexity = 30.0,
-                     .plan = {24, 14, 8, 128, 2048, 2048, 12, 2048, {0}, 0, {0}, 0,
-                              {0}, 0, 2024,
-                              SYNTH_DEFAULT, ENCODER_DEFAULT}};
-    int c;
-    bool seen[128] = {false};           /* which options were given */
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":S:Tc:o:s:p:h", longopts, NULL)) != -1) {
-        int s = 0;
-        long w = 0;
-        if (c >= 0 && c < 128)
-            seen[c] = true;
-        switch (c) {
-        /* <<handle one option of codebook>> */
-        case 'S': opt->synth_key = optarg; break;
-        case 'T': opt->train = true; break;
-        case 'c': opt->codebook = optarg; break;
-        case 'o': opt->output = optarg; break;
-        case 12: opt->w_codebook = optarg; break;
-        case 13: opt->w_codes = optarg; break;
-        case 14: opt->w_chords = optarg; break;
-        case 15: opt->w_raw = optarg; break;
-        case 16: opt->distortion = optarg; break;
-        case 17: opt->wav = optarg; break;
-        case 18: opt->codes = optarg; break;
-        case 19: opt->chords = optarg; break;
-        case 20: opt->raw = optarg; break;
-        case 23: opt->map = optarg; break;
-        case 24: opt->heatmap = optarg; break;
-        case 25: opt->macros = optarg; break;
-        case 26: opt->values = optarg; break;
-        case 30: opt->prefix = optarg; break;
-        case 31: opt->plan.wavs = optarg; break;
-        case 32: s = parse_count(optarg, "--clips-per-wav", 0, 100000,
-                                 &opt->plan.clips_per_wav, err); break;
-        case 33: opt->key_table = optarg; break;
-        case 34: opt->transpose = optarg; break;
-        case 'h': return -2;
-        case 1: s = parse_count(optarg, "--clip", 0, 999999, &opt->clip, err); break;
-        case 's': s = parse_count(optarg, "--seed", 1, 4000000000L, &opt->seed, err); break;
-        case 2: s = parse_double(optarg, "--seconds", &opt->plan.synth.seconds, err);
-                if (s == 0 && !(opt->plan.synth.seconds >= 0.1
-                                && opt->plan.synth.seconds <= 60))
-                    s = fail(err, "--seconds must lie in [0.1, 60], got %s", optarg);
-                break;
-        case 3: s = parse_count(optarg, "--keys", 2, KEYS, &opt->plan.keys, err); break;
-        case 4: s = parse_count(optarg, "--train-clips", 1, 10000, &opt->plan.train_clips,
-                                err); break;
-        case 5: s = parse_count(optarg, "--test-clips", 1, 10000, &opt->plan.test_clips,
-                                err); break;
-        case 6: s = parse_count(optarg, "--window", 256, 16384, &w, err);
-                if (s == 0 && (w & (w - 1)) != 0)
-                    s = fail(err, "--window must be a power of 2, got %ld", w);
-                opt->plan.enc.window = (size_t)w;
-                opt->plan.enc.bins = (size_t)w * 5000 / RATE;
-                break;
-        case 7: s = parse_count(optarg, "--dims", 2, 1024, &opt->plan.dims, err); break;
-        case 8: s = parse_count(optarg, "--codewords", 2, 65536, &opt->plan.codewords, err);
-                break;
-        case 9: s = parse_count(optarg, "--codewords2", 2, 65536, &opt->plan.codewords2,
-                                err); break;
-        case 10: s = parse_count(optarg, "--iterations", 0, 1000, &opt->plan.iterations,
-                                 err);
-                 break;
-        case 11: s = parse_count(optarg, "--raw-sample", 11, 100000, &opt->plan.raw_sample,
-                                 err); break;
-        case 'p': s = parse_double(optarg, "--perplexity", &opt->perplexity, err);
-                  if (s == 0 && !(opt->perplexity > 1.0))
-                      s = fail(err, "--perplexity must be greater than 1, got %s", optarg);
-                  break;
-        case 27: s = parse_sizes(optarg, &opt->plan, err); break;
-        case 28: s = parse_floors(optarg, &opt->plan, err); break;
-        case 29: s = parse_windows(optarg, &opt->plan, err); break;
-        case 21: s = parse_count(optarg, "--neighbours", 1, 100, &opt->neighbours, err);
-                 break;
-        case 22: s = parse_count(optarg, "--permutations", MIN_PERMUTATIONS, 1000000,
-                                 &opt->permutations, err); break;
-        default: return bad_option(c, argv, optind, optopt, err);
-        }
-        if (s != 0)
-            return -1;
-    }
-    opt->plan.seed = (unsigned long)opt->seed;
-    /* <<check the combination of codebook's options>> */
-    if (optind < argc)
-        return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
-    const int modes = (opt->synth_key != NULL) + opt->train + (opt->codebook != NULL)
-                      + (opt->transpose != NULL);
-    if (modes > 1)
-        return fail(err, "--synthesise, --train, --codebook and --transpose exclude "
-                    "each other");
-    /* <<check the options of the recordings>> */
-    if (opt->plan.wavs && !opt->train)
-        return fail(err, "--wavs goes with --train");
-    if (opt->plan.wavs && (opt->w_chords || opt->wav || opt->plan.nwindows))
-        return fail(err, "--wavs: recordings have no chord labels and no seed; "
-                    "--write-chords, --wav and --windows need the generator");
-    if (opt->plan.wavs && (opt->plan.keys != 24 || opt->plan.train_clips != 14
-                           || opt->plan.test_clips != 8))
-        return fail(err, "--wavs: the list decides the keys and clips; --keys, "
-                    "--train-clips and --test-clips belong to the generator");
-    if (!opt->plan.wavs && (opt->key_table || opt->plan.clips_per_wav))
-        return fail(err, "--key-table and --clips-per-wav need --wavs");
-    /* <<refuse the options that belong to another mode>> */
-    {
-        const struct { int code; const char *name; bool ok; } owned[] = {
-            {3, "--keys", opt->train}, {4, "--train-clips", opt->train},
-            {5, "--test-clips", opt->train}, {6, "--window", opt->train},
-            {7, "--dims", opt->train}, {8, "--codewords", opt->train},
-            {9, "--codewords2", opt->train}, {10, "--iterations", opt->train},
-            {11, "--raw-sample", opt->train}, {'p', "--perplexity", opt->codebook},
-            {21, "--neighbours", opt->codebook}, {22, "--permutations", opt->codebook},
-            {1, "--clip", opt->synth_key},
-            {2, "--seconds", opt->synth_key || opt->train},
-            {'s', "--seed", opt->synth_key || opt->train || opt->codebook}};
-        for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
-            if (seen[owned[k].code] && !owned[k].ok)
-                return fail(err, "%s does not belong to this mode (see --help)",
-                            owned[k].name);
-    }
-    if (opt->synth_key && parse_key(opt->synth_key) < 0)
-        return fail(err, "--synthesise: '%s' is not one of the 24 key names",
-                    opt->synth_key);
-    if (opt->synth_key && opt->output == NULL)
-        return fail(err, "--synthesise needs --output FILE");
-    if (!opt->synth_key && opt->output)
-        return fail(err, "--output goes with --synthesise");
-    if (opt->codebook && opt->codes == NULL)
-        return fail(err, "--codebook needs --codes FILE");
-    if (!opt->codebook
-        && (opt->codes || opt->chords || opt->raw || opt->map || opt->heatmap))
-        return fail(err, "--codes, --chords, --raw, --map and --heatmap need "
-                    "--codebook");
-    if (!opt->train && (opt->w_codebook || opt->w_codes || opt->w_chords || opt->w_raw
-                        || opt->distortion || opt->wav || opt->plan.nsizes
-                        || opt->plan.nfloors || opt->plan.nwindows))
-        return fail(err, "the --write-... options, --distortion, --wav, --sizes, "
-                    "--floors and --windows need --train");
-    if (opt->values && modes > 0)
-        return fail(err, "--values belongs to the worked example");
-    if (strcmp(opt->prefix, "Cb") != 0 && !opt->train && !opt->codebook)
-        return fail(err, "--macro-prefix goes with --train or --codebook");
-    if (opt->prefix[0] == '\0' || strlen(opt->prefix) > 16
-        || strspn(opt->prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-           != strlen(opt->prefix))
-        return fail(err, "--macro-prefix '%s' must be 1 to 16 letters (a LaTeX name)",
-                    opt->prefix);
-    if (opt->plan.dims > (long)opt->plan.enc.bins)
-        return fail(err, "--dims %ld exceeds the %zu spectrum bins of the window",
-                    opt->plan.dims, opt->plan.enc.bins);
-    const char *ins[5] = {opt->codebook, opt->codes, opt->chords, opt->raw,
-                          opt->plan.wavs};
-    const char *outs[12] = {opt->output, opt->map, opt->heatmap, opt->w_codebook,
-                            opt->w_codes, opt->w_chords, opt->w_raw, opt->distortion,
-                            opt->wav, opt->macros, opt->values, opt->key_table};
-    if (distinct_outputs(ins, 5, outs, 12, err) != 0)
-        return -1;
-    const char *oname[12] = {"--output", "--map", "--heatmap", "--write-codebook",
-                             "--write-codes", "--write-chords", "--write-raw",
-                             "--distortion", "--wav", "--macros", "--values",
-                             "--key-table"};
-    for (int k = 0; k < 12; k++)
-        if (outs[k] != NULL && outs[k][0] == '\0')
-            return fail(err, "%s: the file name is empty", oname[k]);
-    for (int k = 0; k < 5; k++)
-        if (ins[k] != NULL && ins[k][0] == '\0')
-            return fail(err, "an input file name is empty");
-    return 0;
-}
-/* <<open every output of a run>> */
-static int open_outputs(const char *const *names, Outfile *out, int n, Error *err)
-{
-    for (int k = 0; k < n; k++)
-        out[k] = outfile_none();
-    for (int k = 0; k < n; k++)
-        if (names[k] != NULL && outfile_open(&out[k], names[k], err) != 0) {
-            outfiles_abort(out, (size_t)n);
-            return -1;
-        }
-    return 0;
-}
-
-static bool all_finite(const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i]))
-            return false;
-    return true;
-}
+/* <<the files between the steps>> */
 /* <<write macros under the prefix of a data set>> */
 typedef struct {
     FILE *fp;
@@ -3326,7 +2960,7 @@ static void mac_trim(const Macros *m, const char *name, double x, int digits)
     tex_macro_trim(m->fp, buf, x, digits);
 }
 /* <<write a matrix as a NumPy file>> */
-static void write_npy(FILE *fp, const gsl_matrix *m)
+static void codebook_write_npy(FILE *fp, const gsl_matrix *m)
 {
     char dict[128];
     const int len = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': "
@@ -3368,12 +3002,350 @@ static void write_clip_table(FILE *fp, const Corpus *cp, const size_t *code)
         fputc('\n', fp);
     }
 }
+/* <<the training run>> */
+/* <<one codebook size of the sensitivity study>> */
+enum { SIZE_PERMUTATIONS = 2000 };  /* for null B and the Mantel test */
+
+typedef struct {
+    long K;
+    size_t used;
+    double share, contig, null_contig, p_contig, rho, mantel;
+} Size_result;
+
+/* <<the recording of every held-out clip>> */
+static size_t corpus_groups(const Corpus *cp)
+{
+    return cp->group != NULL ? cp->groups : cp->clips;
+}
+
+static size_t clip_group(const Corpus *cp, size_t c)
+{
+    return cp->group != NULL ? cp->group[c] : c;
+}
+
+static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *test,
+                      const Cb_plan *pl, long K, Size_result *out, Error *err)
+{
+    const size_t N = z->size1, Nt = zt->size1, D = z->size2, k = 10;
+    const size_t F = test->frames_per_clip;
+    const long M = SIZE_PERMUTATIONS;
+    /* <<allocate the codebook, the codes and the label table of one size>> */
+    gsl_matrix *c = alloc_matrix((size_t)K, D, err);
+    double *trace = c ? alloc_array((size_t)pl->iterations + 1, sizeof *trace, err)
+                      : NULL;
+    size_t *code = trace ? alloc_array(N, sizeof *code, err) : NULL;
+    double *d2 = code ? alloc_array(N, sizeof *d2, err) : NULL;
+    size_t *tcode = d2 ? alloc_array(Nt, sizeof *tcode, err) : NULL;
+    double *td2 = tcode ? alloc_array(Nt, sizeof *td2, err) : NULL;
+    int *fk = td2 ? alloc_array(Nt, sizeof *fk, err) : NULL;
+    int *ck = fk ? alloc_array(test->clips, sizeof *ck, err) : NULL;
+    size_t *nn = ck ? alloc_array((size_t)K * k, sizeof *nn, err) : NULL;
+    gsl_rng *rng = nn ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    Label_table t = {0};
+    long reseeded;
+    const Kmeans_plan plan = {(size_t)K, (int)pl->iterations, pl->seed + 3};
+    int status = rng ? label_table_alloc(&t, (size_t)K, CB_KEYS, err) : -1;
+    if (status == 0)
+        status = kmeans(z, c, &plan, trace, code, d2, &reseeded, err);
+    if (status == 0)
+        status = nearest_codewords(zt, c, tcode, td2, err);
+    /* <<measure one codebook size against null B>> */
+    if (status == 0) {
+        for (size_t i = 0; i < Nt; i++)
+            fk[i] = test->key[i / F];
+        label_table_fill(&t, tcode, fk, Nt);
+        if (t.used <= k)
+            status = fail(err, "--sizes: only %zu codewords of %ld are used", t.used, K);
+    }
+    Key_distances kd;
+    if (status == 0
+        && (status = neighbour_lists(c->data, (size_t)K, D, t.dominant, NULL, k, nn,
+                                     err)) == 0
+        && (status = key_distances(c->data, (size_t)K, D, t.dominant, &kd, err)) == 0) {
+        *out = (Size_result){K, t.used, t.mean_share, contiguity(nn, (size_t)K, k,
+                             t.dominant), 0.0, 0.0, fifths_rho(&kd, NULL), 0.0};
+        gsl_rng_set(rng, pl->seed + 4);
+        out->mantel = mantel_p(&kd, out->rho, M, rng);
+        /* <<shuffle the keys among the recordings and measure the contiguity again>> */
+        const size_t G = corpus_groups(test);
+        for (size_t c0 = 0; c0 < test->clips; c0++)
+            ck[clip_group(test, c0)] = test->key[c0];
+        for (long m = 0; m < M; m++) {
+            if (G > 1)
+                gsl_ran_shuffle(rng, ck, G, sizeof *ck);
+            for (size_t i = 0; i < Nt; i++)
+                fk[i] = ck[clip_group(test, i / F)];
+            label_table_fill(&t, tcode, fk, Nt);
+            const double v = contiguity(nn, (size_t)K, k, t.dominant);
+            out->null_contig += v / (double)M;
+            out->p_contig += v >= out->contig - 1e-12;
+        }
+        out->p_contig = (1.0 + out->p_contig) / (1.0 + (double)M);
+    }
+    label_table_free(&t);
+    gsl_rng_free(rng);
+    gsl_matrix_free(c);
+    free(trace); free(code); free(d2); free(tcode); free(td2); free(fk); free(ck);
+    free(nn);
+    return status;
+}
+/* <<what a training run holds>> */
+typedef struct {
+    Corpus train, test;
+    gsl_matrix *z, *zt;         /* projected training and held-out frames */
+    gsl_matrix *c1, *c2;        /* the two codebooks */
+    double *trace1, *trace2;    /* distortion per iteration */
+    size_t *code, *tcode;       /* training and held-out codes */
+    double *d2, *td2;
+    long reseeded1, reseeded2;
+    double explained, variance, test_d1, test_d2;
+    size_t *sample;             /* held-out frames kept raw */
+    Size_result sens[4];        /* the sensitivity study, one per size */
+    Size_result floor_sens[4];  /* and one per log floor */
+    Size_result window_sens[4]; /* and one per analysis window */
+} Trained;
+
+/* <<free what a training run holds>> */
+static void trained_free(Trained *tr)
+{
+    corpus_free(&tr->train);
+    corpus_free(&tr->test);
+    gsl_matrix_free(tr->z); gsl_matrix_free(tr->zt);
+    gsl_matrix_free(tr->c1); gsl_matrix_free(tr->c2);
+    free(tr->trace1); free(tr->trace2); free(tr->code); free(tr->tcode);
+    free(tr->d2); free(tr->td2); free(tr->sample);
+}
+/* <<the sensitivity study>> */
+/* <<the spectra with another log floor>> */
+/* <<put spectra on another log floor>> */
+static float *refloor(const float *spec, size_t n, double from, double to,
+                      Error *err)
+{
+    float *out = alloc_array(n, sizeof *out, err);
+    for (size_t i = 0; out != NULL && i < n; i++)
+        out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
+    return out;
+}
+/* <<fit the principal axes to other spectra and study a small codebook>> */
+static int study_spectra(const float *s, size_t N, const float *st, size_t Nt,
+                         size_t B, const Corpus *test, const Cb_plan *pl,
+                         Size_result *out, Error *err)
+{
+    const size_t D = (size_t)pl->dims;
+    gsl_matrix *axes = alloc_matrix(B, D, err);
+    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL, explained;
+    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
+    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
+    const int status = zt == NULL
+                       || pca_fit(s, N, B, axes, mean, &explained, err) != 0
+                       || pca_project(s, N, B, mean, axes, z, err) != 0
+                       || pca_project(st, Nt, B, mean, axes, zt, err) != 0
+                       || size_study(z, zt, test, pl, 256, out, err) != 0 ? -1 : 0;
+    free(mean);
+    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
+    return status;
+}
+
+static int floor_study(const Trained *tr, const Cb_plan *pl, double eps,
+                       Size_result *out, Error *err)
+{
+    const size_t B = pl->enc.bins;
+    const size_t N = tr->train.clips * tr->train.frames_per_clip;
+    const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
+    float *s = refloor(tr->train.spec, N * B, pl->enc.floor, eps, err);
+    float *st = s ? refloor(tr->test.spec, Nt * B, pl->enc.floor, eps, err) : NULL;
+    const int status = st ? study_spectra(s, N, st, Nt, B, &tr->test, pl, out, err)
+                          : -1;
+    free(s);
+    free(st);
+    return status;
+}
+/* <<the spectra with another window>> */
+static int window_study(const Cb_plan *pl, long window, Size_result *out, Error *err)
+{
+    const Encoder e = {(size_t)window, (size_t)window * 5000 / RATE, pl->enc.floor};
+    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
+    const size_t ntrain = nk * (size_t)pl->train_clips;
+    const size_t ntest = nk * (size_t)pl->test_clips;
+    Corpus tr = {0}, te = {0};
+    if (D > e.bins)
+        return fail(err, "--windows %ld has only %zu bins for %zu dimensions",
+                    window, e.bins, D);
+    int status = render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &e, &tr, err);
+    if (status == 0)
+        status = render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &e, &te,
+                               err);
+    if (status == 0)
+        status = study_spectra(tr.spec, tr.clips * tr.frames_per_clip, te.spec,
+                               te.clips * te.frames_per_clip, e.bins, &te, pl, out,
+                               err);
+    corpus_free(&tr);
+    corpus_free(&te);
+    return status;
+}
+
+static int sensitivity_study(const Cb_plan *pl, Trained *tr, Error *err)
+{
+    for (int s = 0; s < pl->nsizes; s++) {
+        fprintf(stderr, "codebook: sensitivity study, %ld codewords\n", pl->sizes[s]);
+        if (size_study(tr->z, tr->zt, &tr->test, pl, pl->sizes[s], &tr->sens[s], err))
+            return -1;
+    }
+    for (int s = 0; s < pl->nwindows; s++) {
+        fprintf(stderr, "codebook: sensitivity study, window %ld\n", pl->windows[s]);
+        if (window_study(pl, pl->windows[s], &tr->window_sens[s], err) != 0)
+            return -1;
+    }
+    for (int s = 0; s < pl->nfloors; s++) {
+        fprintf(stderr, "codebook: sensitivity study, log floor %g\n", pl->floors[s]);
+        if (floor_study(tr, pl, pl->floors[s], &tr->floor_sens[s], err) != 0)
+            return -1;
+    }
+    return 0;
+}
+/* <<train the codec and encode the held-out clips>> */
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec)
+           + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+static int train_codec(const Cb_plan *pl, Trained *tr, Error *err)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
+    int status = 0;
+    /* <<render and encode the training and held-out clips>> */
+    if (pl->wavs != NULL) {
+        if (read_wav_corpus(pl->wavs, pl->synth.seconds, pl->clips_per_wav, &pl->enc,
+                            &tr->train, &tr->test, err) != 0)
+            return -1;
+    } else {
+        /* <<render the training and held-out clips of the generator>> */
+        const size_t ntrain = nk * (size_t)pl->train_clips;
+        const size_t ntest = nk * (size_t)pl->test_clips;
+        fprintf(stderr, "codebook: rendering and encoding %zu + %zu clips\n", ntrain,
+                ntest);
+        if (render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &pl->enc, &tr->train,
+                          err)
+            || render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &pl->enc,
+                             &tr->test, err))
+            return -1;
+    }
+    const size_t N = tr->train.clips * tr->train.frames_per_clip;
+    const size_t Nt = tr->test.clips * tr->test.frames_per_clip, B = pl->enc.bins;
+    fprintf(stderr, "codebook: %zu training and %zu held-out frames (%.1f s)\n",
+            N, Nt, seconds_since(&t0));
+    /* <<fit the principal axes and project every frame>> */
+    gsl_matrix *axes = alloc_matrix(B, D, err);
+    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL;
+    tr->z = mean ? alloc_matrix(N, D, err) : NULL;
+    tr->zt = tr->z ? alloc_matrix(Nt, D, err) : NULL;
+    if (tr->zt == NULL
+        || pca_fit(tr->train.spec, N, B, axes, mean, &tr->explained, err) != 0
+        || pca_project(tr->train.spec, N, B, mean, axes, tr->z, err) != 0
+        || pca_project(tr->test.spec, Nt, B, mean, axes, tr->zt, err) != 0)
+        status = -1;
+    gsl_matrix_free(axes);
+    free(mean);
+    if (status != 0)
+        return -1;
+    tr->variance = 0.0;
+    for (size_t k = 0; k < N * D; k++)
+        tr->variance += tr->z->data[k] * tr->z->data[k] / (double)N;
+    if (sensitivity_study(pl, tr, err) != 0)
+        return -1;
+    /* <<train both stages of the quantiser>> */
+    const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
+    const int it = (int)pl->iterations;
+    tr->c1 = alloc_matrix(K, D, err);
+    tr->c2 = tr->c1 ? alloc_matrix(K2, D, err) : NULL;
+    tr->trace1 = tr->c2 ? alloc_array((size_t)it + 1, sizeof *tr->trace1, err) : NULL;
+    tr->trace2 = tr->trace1 ? alloc_array((size_t)it + 1, sizeof *tr->trace2, err)
+                            : NULL;
+    tr->code = tr->trace2 ? alloc_array(N, sizeof *tr->code, err) : NULL;
+    tr->d2 = tr->code ? alloc_array(N, sizeof *tr->d2, err) : NULL;
+    const Kmeans_plan p1 = {K, it, pl->seed}, p2 = {K2, it, pl->seed + 1};
+    fprintf(stderr, "codebook: k-means, %zu codewords in R^%zu, %d iterations\n",
+            K, D, it);
+    if (tr->d2 == NULL
+        || kmeans(tr->z, tr->c1, &p1, tr->trace1, tr->code, tr->d2, &tr->reseeded1,
+                  err) != 0)
+        return -1;
+    /* <<replace the training frames by their residuals>> */
+    for (size_t i = 0; i < N; i++) {
+        gsl_vector_view zi = gsl_matrix_row(tr->z, i);
+        gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->code[i]);
+        gsl_vector_sub(&zi.vector, &ci.vector);
+    }
+    fprintf(stderr, "codebook: first stage done (%.1f s); second stage, %zu codewords\n",
+            seconds_since(&t0), K2);
+    if (kmeans(tr->z, tr->c2, &p2, tr->trace2, tr->code, tr->d2, &tr->reseeded2,
+               err) != 0)
+        return -1;
+    /* <<assign the held-out frames and keep a sample of them>> */
+    tr->tcode = alloc_array(Nt, sizeof *tr->tcode, err);
+    tr->td2 = tr->tcode ? alloc_array(Nt, sizeof *tr->td2, err) : NULL;
+    size_t *code2 = tr->td2 ? alloc_array(Nt, sizeof *code2, err) : NULL;
+    const size_t S = (size_t)pl->raw_sample < Nt ? (size_t)pl->raw_sample : Nt;
+    tr->sample = code2 ? alloc_array(Nt, sizeof *tr->sample, err) : NULL;
+    gsl_matrix *raw = tr->sample ? alloc_matrix(S, D, err) : NULL;
+    gsl_rng *rng = raw ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    if (rng == NULL || nearest_codewords(tr->zt, tr->c1, tr->tcode, tr->td2, err) != 0)
+        status = -1;
+    if (status == 0) {
+        /* <<draw the raw sample and move it to the front of the held-out frames>> */
+        gsl_rng_set(rng, pl->seed + 2);
+        for (size_t i = 0; i < Nt; i++)
+            tr->sample[i] = i;
+        gsl_ran_shuffle(rng, tr->sample, Nt, sizeof *tr->sample);
+        for (size_t i = 0; i < S; i++) {
+            gsl_vector_const_view zi = gsl_matrix_const_row(tr->zt, tr->sample[i]);
+            gsl_matrix_set_row(raw, i, &zi.vector);
+        }
+        /* <<measure the held-out distortion of one stage and of two>> */
+        double s1 = 0.0, s2 = 0.0;
+        for (size_t i = 0; i < Nt; i++) {
+            s1 += tr->td2[i] / (double)Nt;
+            gsl_vector_view zi = gsl_matrix_row(tr->zt, i);
+            gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->tcode[i]);
+            gsl_vector_sub(&zi.vector, &ci.vector);
+        }
+        if (nearest_codewords(tr->zt, tr->c2, code2, tr->td2, err) != 0)
+            status = -1;
+        for (size_t i = 0; status == 0 && i < Nt; i++)
+            s2 += tr->td2[i] / (double)Nt;
+        tr->test_d1 = s1;
+        tr->test_d2 = s2;
+        /* <<put the raw sample back in place of the first residuals>> */
+        for (size_t i = 0; i < S; i++) {
+            gsl_vector_const_view ri = gsl_matrix_const_row(raw, i);
+            gsl_matrix_set_row(tr->zt, i, &ri.vector);
+        }
+    }
+    fprintf(stderr, "codebook: training done (%.1f s)\n", seconds_since(&t0));
+    gsl_rng_free(rng);
+    gsl_matrix_free(raw);
+    free(code2);
+    return status;
+}
 /* <<the measurement>> */
+typedef struct {
+    long neighbours;            /* k of the contiguity */
+    long permutations;          /* M of every null, Mantel test and bootstrap */
+    long seed;                  /* of the permutations and the bootstrap */
+    double perplexity;          /* of the t-SNE map */
+} Measure_plan;
+
 typedef struct {                /* the statistics of a sample of frames */
     double contig, chance, rho, mantel, pairs[3];
     Key_distances kd;
 } Frame_stats;
 
+/* <<the results of the measurement>> */
 typedef struct {
     Label_table keys, chords;
     double *xy, trust;
@@ -3389,7 +3361,7 @@ typedef struct {
     double mantel_space, mantel_map, pairs[3], pairs_map[3];
     size_t raw_n;
     Frame_stats raw, quant;
-} Analysis;
+} Cb_analysis;
 
 /* <<draw the map of the codebook>> */
 static Calibration map_calibration(double perplexity)
@@ -3407,6 +3379,7 @@ static int map_codebook(const gsl_matrix *cb, double perplexity, double *xy,
     Row_fit *fits = NULL;
     double *y = NULL;
     int status = -1;
+    /* <<calibrate, start, optimise and measure the map>> */
     if (check_calibration(&cal, K, err) == 0
         && check_schedule(&SCHEDULE_DEFAULT, err) == 0
         && (P = alloc_matrix(K, K, err)) != NULL
@@ -3580,7 +3553,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                                   Clips *cl, Error *err)
 {
     *cl = (Clips){0};
-    size_t cap_c = 0, cap_f = 0, lineno = 0;
+    size_t cap_c[3] = {0}, cap_f = 0, lineno = 0;    /* key, first, id; code */
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
@@ -3600,23 +3573,21 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
         if (line[0] == '\0' || line[0] == '#')
             continue;
         /* <<grow the clip arrays when they are full>> */
-        if (cl->clips + 1 >= cap_c) {
-            cap_c = cap_c ? 2 * cap_c : 64;
-            int *k = realloc(cl->key, cap_c * sizeof *k);
-            if (k != NULL)
-                cl->key = k;
-            size_t *f = realloc(cl->first, (cap_c + 1) * sizeof *f);
-            if (f != NULL)
-                cl->first = f;
-            char **ids = realloc(cl->id, cap_c * sizeof *ids);
-            if (ids != NULL)
-                cl->id = ids;
-            if (k == NULL || f == NULL || ids == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            cl->first[cl->clips] = cl->frames;
+        int *k = grow_array(cl->key, &cap_c[0], cl->clips + 1, sizeof *k, err);
+        if (k != NULL)
+            cl->key = k;
+        size_t *f = k ? grow_array(cl->first, &cap_c[1], cl->clips + 2, sizeof *f, err)
+                      : NULL;
+        if (f != NULL)
+            cl->first = f;
+        char **ids = f ? grow_array(cl->id, &cap_c[2], cl->clips + 1, sizeof *ids, err)
+                       : NULL;
+        if (ids == NULL) {
+            status = -1;
+            break;
         }
+        cl->id = ids;
+        cl->first[cl->clips] = cl->frames;
         /* <<parse the id, the key and the values of one clip>> */
         char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
         char *tok = next_field(&rest);
@@ -3653,11 +3624,10 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                      || errno == ERANGE || v < 0 || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
-            else if (cl->frames == cap_f) {
-                cap_f = cap_f ? 2 * cap_f : 4096;
-                size_t *c = realloc(cl->code, cap_f * sizeof *c);
+            else {
+                size_t *c = grow_array(cl->code, &cap_f, cl->frames + 1, sizeof *c, err);
                 if (c == NULL)
-                    status = fail(err, "out of memory reading '%s'", path);
+                    status = -1;
                 else
                     cl->code = c;
             }
@@ -3692,6 +3662,7 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
     return status;
 }
 /* <<the raw-frame control>> */
+/* <<the statistics of a sample of frames>> */
 static int frame_stats(const double *pts, size_t n, size_t D, const int *lab,
                        const int *clip, size_t k, long M, gsl_rng *rng,
                        Frame_stats *fs, Error *err)
@@ -3719,6 +3690,7 @@ static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
     for (size_t i = 0; i < n; i++) {
         size_t best = 0;
         double bd = HUGE_VAL;
+        /* <<find the nearest codeword of frame [[i]]>> */
         for (size_t j = 0; j < K; j++) {
             double d = 0.0;
             for (size_t c = 0; c < D && d < bd; c++)
@@ -3734,7 +3706,7 @@ static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
 }
 
 static int raw_control(const gsl_matrix *raw, const gsl_matrix *cb, size_t k,
-                       long M, gsl_rng *rng, Analysis *an, Error *err)
+                       long M, gsl_rng *rng, Cb_analysis *an, Error *err)
 {
     const size_t n = raw->size1, D = raw->size2 - 2;
     int *lab = alloc_array(n, sizeof *lab, err);
@@ -3742,9 +3714,10 @@ static int raw_control(const gsl_matrix *raw, const gsl_matrix *cb, size_t k,
     double *pts = clip ? alloc_array(n * D, sizeof *pts, err) : NULL;
     double *q = pts ? alloc_array(n * D, sizeof *q, err) : NULL;
     int status = q ? 0 : -1;
+    /* <<read the key, the recording and the coordinates of every sampled frame>> */
     for (size_t i = 0; status == 0 && i < n; i++) {
         const double key = gsl_matrix_get(raw, i, 0);
-        if (key != floor(key) || key < 0 || key >= KEYS)
+        if (key != floor(key) || key < 0 || key >= CB_KEYS)
             status = fail(err, "raw sample, row %zu: %g is not a key number 0..23",
                           i + 1, key);
         lab[i] = (int)key;
@@ -3766,16 +3739,16 @@ static int raw_control(const gsl_matrix *raw, const gsl_matrix *cb, size_t k,
 }
 /* <<measure the claim on a codebook and its clips>> */
 static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
-                   const Options *opt, Analysis *an, Error *err)
+                   const Measure_plan *mp, Cb_analysis *an, Error *err)
 {
-    const size_t K = cb->size1, k = (size_t)opt->neighbours;
+    const size_t K = cb->size1, k = (size_t)mp->neighbours;
     int *fk = alloc_array(cl->frames, sizeof *fk, err);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     int status = fk && rng ? 0 : -1;
     if (status == 0)
-        gsl_rng_set(rng, (unsigned long)opt->seed);
+        gsl_rng_set(rng, (unsigned long)mp->seed);
     /* <<count the keys and the chords of every codeword>> */
-    if (status == 0 && (status = label_table_alloc(&an->keys, K, KEYS, err)) == 0) {
+    if (status == 0 && (status = label_table_alloc(&an->keys, K, CB_KEYS, err)) == 0) {
         frame_keys(cl, cl->key, fk);
         label_table_fill(&an->keys, cl->code, fk, cl->frames);
         an->chance = chance_contiguity(an->keys.dominant, K);
@@ -3796,7 +3769,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
         status = -1;
     if (status == 0) {
         fprintf(stderr, "codebook: t-SNE map of %zu codewords\n", K);
-        status = map_codebook(cb, opt->perplexity, an->xy, &an->trust, err);
+        status = map_codebook(cb, mp->perplexity, an->xy, &an->trust, err);
     }
     if (status == 0)
         status = neighbour_lists(cb->data, K, cb->size2, an->keys.dominant, NULL, k,
@@ -3806,10 +3779,11 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
                                  err);
     const Geometry g = {K, cb->size2, k, cb->data, an->xy, an->nn_space, an->nn_map};
     /* <<measure the observed claim and its nulls>> */
-    const long M = opt->permutations;
+    const long M = mp->permutations;
     if (status == 0)
         status = measure_claim(&g, an->keys.dominant, an->keys.mean_share, &an->obs,
                                &an->kd, err);
+    /* <<the contiguity of the chords, observed>> */
     if (status == 0 && an->has_chords) {
         an->chord_obs.contig_space = contiguity(an->nn_space, K, k, an->chords.dominant);
         an->chord_obs.contig_map = contiguity(an->nn_map, K, k, an->chords.dominant);
@@ -3828,12 +3802,14 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
     fprintf(stderr, "codebook: %ld permutations for each null\n", M);
     if (status == 0)
         status = null_codewords(&g, &an->keys, &an->obs, M, rng, &an->null_a, err);
+    /* <<run the nulls of the clips, the chord controls and the bootstrap>> */
     Label_table tmp;
-    if (status == 0 && (status = label_table_alloc(&tmp, K, KEYS, err)) == 0) {
+    if (status == 0 && (status = label_table_alloc(&tmp, K, CB_KEYS, err)) == 0) {
         status = null_clips(&g, cl, &tmp, &an->obs, M, rng, &an->null_b, err);
         if (status == 0 && an->has_chords)
             status = null_chords(&g, cl, &tmp, &an->obs, M, rng, &an->null_c,
                                  an->chord_allowed, err);
+        /* <<trade chords between groups of one shape>> */
         Label_table tmp_chords;
         if (status == 0 && an->has_chords
             && (status = label_table_alloc(&tmp_chords, K, CHORDS, err)) == 0) {
@@ -3855,7 +3831,7 @@ static int analyse(const gsl_matrix *cb, Clips *cl, const gsl_matrix *raw,
     return status;
 }
 /* <<write the outputs of the measurement>> */
-static void write_map(FILE *fp, const Analysis *an, size_t K)
+static void write_map(FILE *fp, const Cb_analysis *an, size_t K)
 {
     fprintf(fp, "# x\ty\tcolour\tdominant key\tshare\n");
     for (int pass = 0; pass < 2; pass++) {
@@ -3866,7 +3842,7 @@ static void write_map(FILE *fp, const Analysis *an, size_t K)
                         an->keys.dominant[j], an->keys.share[j]);
         fprintf(fp, "\n\n%s\n", pass == 0 ? "# unused codewords" : "# legend");
     }
-    for (int key = 0; key < KEYS; key++) {
+    for (int key = 0; key < CB_KEYS; key++) {
         const double a = M_PI / 2 - 2 * M_PI * fifths_position(key) / 12.0;
         const double r = key_minor(key) ? 0.62 : 1.0;
         char label[32];
@@ -3879,15 +3855,15 @@ static void write_map(FILE *fp, const Analysis *an, size_t K)
 static void write_heatmap(FILE *fp, const Key_distances *kd)
 {
     double mean = 0.0, n = 0.0;
-    for (int a = 0; a < KEYS; a++)
-        for (int b = a + 1; b < KEYS; b++)
+    for (int a = 0; a < CB_KEYS; a++)
+        for (int b = a + 1; b < CB_KEYS; b++)
             if (kd->present[a] && kd->present[b]) {
                 mean += kd->dist[a][b];
                 n += 1.0;
             }
     mean = n > 0 ? mean / n : 1.0;
-    for (int i = 0; i < KEYS; i++) {
-        for (int j = 0; j < KEYS; j++) {
+    for (int i = 0; i < CB_KEYS; i++) {
+        for (int j = 0; j < CB_KEYS; j++) {
             const int ka = key_in_fifths_order(i), kb = key_in_fifths_order(j);
             const double d = kd->dist[ka][kb];
             fprintf(fp, "%d\t%d\t%.5f\n", i, j, isnan(d) ? -1.0 : d / mean);
@@ -3951,7 +3927,7 @@ static const char *verdict_word(const int part[3])
     return measured == 0 ? "not measurable" : held == 3 ? "reproduced"
            : held > 0 ? "partly reproduced" : "not reproduced";
 }
-static double contiguity_p(const Analysis *an)
+static double contiguity_p(const Cb_analysis *an)
 {
     return an->has_tunes ? fmax(an->null_b.p[0], an->null_t.p[0]) : an->null_b.p[0];
 }
@@ -3961,7 +3937,7 @@ static double mc_error(double p, long M)
     return sqrt(p * (1.0 - p) / (double)M);
 }
 
-static void claim_parts(const Analysis *an, int part[3])
+static void claim_parts(const Cb_analysis *an, int part[3])
 {
     const double stat[3] = {an->obs.contig_map, an->obs.rho_space, an->obs.rho_map};
     const double p[3] = {contiguity_p(an), an->mantel_space, an->mantel_map};
@@ -3984,15 +3960,15 @@ static void macro_frames(const Macros *m, const char *group, const Frame_stats *
     }
 }
 
-static const char *verdict(const Analysis *an)
+static const char *codebook_verdict(const Cb_analysis *an)
 {
     int part[3];
     claim_parts(an, part);
     return verdict_word(part);
 }
 /* <<write the remaining macros of the measurement>> */
-static void write_measure_macros(const Macros *m, const Analysis *an,
-                                 const Clips *cl, const Options *opt, size_t K)
+static void write_measure_macros(const Macros *m, const Cb_analysis *an,
+                                 const Clips *cl, const Measure_plan *mp, size_t K)
 {
     fputs("% Generated by `codebook --codebook ...`; do not edit.\n", m->fp);
     mac_int(m, "K", (long)K);
@@ -4000,14 +3976,14 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
     mac_int(m, "Unused", (long)(K - an->keys.used));
     mac_int(m, "HeldClips", (long)cl->clips);
     mac_int(m, "HeldFrames", (long)cl->frames);
-    mac_int(m, "Perms", opt->permutations);
+    mac_int(m, "Perms", mp->permutations);
     /* <<write the Monte Carlo errors of the verdict's p-values>> */
     {
         const double pv[3] = {contiguity_p(an), an->mantel_space, an->mantel_map};
         const char *en[3] = {"McErrContig", "McErrMantelSpace", "McErrMantelMap"};
         double worst = 0.0;
         for (int j = 0; j < 3; j++) {
-            const double e = mc_error(pv[j], opt->permutations);
+            const double e = mc_error(pv[j], mp->permutations);
             mac(m, en[j], e, 2);
             worst = isfinite(e) && e > worst ? e : worst;
         }
@@ -4038,7 +4014,7 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
         macro_null(m, "NullT", &an->null_t);
         mac_int(m, "HeldTunes", (long)cl->tunes);
     }
-    fprintf(m->fp, "\\newcommand{\\%sVerdict}{%s}\n", m->prefix, verdict(an));
+    fprintf(m->fp, "\\newcommand{\\%sVerdict}{%s}\n", m->prefix, codebook_verdict(an));
     /* <<write what became of each part of the claim>> */
     int part[3];
     claim_parts(an, part);
@@ -4078,6 +4054,461 @@ static void write_measure_macros(const Macros *m, const Analysis *an,
         macro_frames(m, "Quant", &an->quant);
     }
 }
+/* <<the command line of codebook>> */
+/* <<the options of each command of codebook>> */
+typedef enum { CB_EXAMPLE, CB_SYNTHESISE, CB_TRAIN, CB_MEASURE, CB_TRANSPOSE } Cb_command;
+
+typedef struct {
+    const char *key, *output;   /* the key of the clip and its WAV file */
+    long clip;                  /* part of the clip's seed */
+} Cb_synth_options;
+
+typedef struct {
+    Cb_plan plan;
+    const char *codebook, *codes, *chords, *raw;    /* the files it writes */
+    const char *distortion, *wav, *key_table;
+} Cb_train_options;
+
+typedef struct {
+    Measure_plan plan;
+    const char *codebook, *codes, *chords, *raw;    /* the files it reads */
+    const char *map, *heatmap;                      /* and those it writes */
+} Cb_measure_options;
+
+typedef struct {
+    Cb_command command;
+    long seed;
+    const char *macros, *prefix, *values, *transpose;
+    Cb_synth_options synth;
+    Cb_train_options train;
+    Cb_measure_options measure;
+} Cb_options;
+
+/* <<the smallest number of permutations that can reach a verdict>> */
+enum { MIN_PERMUTATIONS = 59 };     /* 1/(M + 1) <= 0.05/3 */
+/* <<print the usage of codebook>> */
+static void codebook_usage(FILE *fp)
+{
+    fputs(
+"Usage: codebook [COMMAND] [OPTION]...\n"
+"Section 23.2: train a small codec on synthetic key-labelled music and measure\n"
+"whether its codewords cluster by key.  With no command, print the worked\n"
+"example.\n"
+"\n"
+"Commands:\n"
+"  synthesise KEY        render one clip in KEY (C, F#, Bb, Am, C#m, ...) as a\n"
+"                        32 kHz WAV file: needs --output FILE\n"
+"  train                 render, encode, train both quantiser stages, encode the\n"
+"                        held-out clips; write the files named below\n"
+"  measure               measure the claim on a codebook: needs -c, --codebook\n"
+"                        FILE (.npy or text, one codeword per row) and --codes\n"
+"  transpose KEY,N       print the name of KEY moved by N semitones (-24..24)\n"
+"The first edition's flags choose the same commands: -S, --synthesise KEY;\n"
+"-T, --train; -c, --codebook FILE without a command; --transpose KEY,N.\n"
+"\n"
+"Synthesis and training:\n"
+"  -o, --output FILE     (synthesise) the WAV file\n"
+"      --clip N          (synthesise) clip number, part of its seed (default 0)\n"
+"  -s, --seed S          seed of the experiment, and of the measurement's\n"
+"                        permutations and bootstrap (default 2024)\n"
+"      --seconds T       length of a clip, 0.1..60 (default 3.2)\n"
+"      --keys N          keys used, first N in circle-of-fifths order (default 24)\n"
+"      --train-clips N   training clips per key (default 14)\n"
+"      --test-clips N    held-out clips per key (default 8)\n"
+"      --window W        analysis window in samples, 256..16384, a power of 2\n"
+"                        (default 2048)\n"
+"      --dims D          dimensions of the projection (default 128)\n"
+"      --codewords K     first-stage codewords (default 2048)\n"
+"      --codewords2 K    second-stage codewords (default 2048)\n"
+"      --iterations N    Lloyd iterations per stage (default 12)\n"
+"      --raw-sample N    held-out frames kept for the raw control (default 2048)\n"
+"      --sizes K,K...    also train first stages of these sizes (at most 4) and\n"
+"                        measure key contiguity and fifths correlation in R^D\n"
+"      --floors E,E...   the same for 256 codewords on spectra with these log\n"
+"                        floors (at most 4; the book's floor is 1e-4)\n"
+"      --windows W,W...  the same for 256 codewords on spectra with these\n"
+"                        windows (at most 4, powers of 2, 256..16384)\n"
+"      --wavs FILE       train on recordings instead of the generator: one line\n"
+"                        per 32 kHz WAV file, 'path<TAB>key<TAB>group<TAB>split',\n"
+"                        split 'train' or 'test' (no chord labels)\n"
+"      --clips-per-wav N (--wavs) at most N clips from a training file\n"
+"                        (default 0: all)\n"
+"      --key-table FILE  (--wavs) LaTeX rows: recordings, clips, minutes per key\n"
+"      --write-codebook FILE  the first-stage codebook as .npy (float64)\n"
+"      --write-codes FILE     codes of the held-out clips (TSV: id, key, codes)\n"
+"      --write-chords FILE    chords of the held-out frames (same layout)\n"
+"      --write-raw FILE       the raw sample: key, recording (the clip, for\n"
+"                             synthetic clips), coordinates\n"
+"      --distortion FILE      distortion per Lloyd iteration, both stages\n"
+"      --wav FILE             the first held-out clip as a WAV file\n"
+"\n",
+          fp);
+    fputs(
+"Measurement:\n"
+"      --codes FILE      codes of key-labelled clips: clip id, key, code...\n"
+"      --chords FILE     chord labels (0..47) of the same frames, optional\n"
+"      --raw FILE        raw frames for the control, optional\n"
+"  -p, --perplexity P    perplexity of the t-SNE map, above 1 and below the\n"
+"                        number of codewords less 1 (default 30)\n"
+"      --neighbours K    neighbours for the contiguity (default 10)\n"
+"      --permutations M  permutations of each null and Mantel test, and\n"
+"                        bootstrap resamples (default 2000; at least 59, since\n"
+"                        below that no p-value can pass Holm's threshold)\n"
+"      --map FILE        the map: x, y, colour, dominant key, share\n"
+"      --heatmap FILE    key-centroid distances of codebook and raw frames\n"
+"\n"
+"      --macros FILE     write the numbers as LaTeX macros\n"
+"      --macro-prefix P  (train, measure) begin every macro name with P,\n"
+"                        letters only (default Cb), to keep two data sets apart\n"
+"      --values FILE     (worked example) 'key<TAB>value' lines for `make verify`\n"
+"  -h, --help            show this help and exit\n",
+          fp);
+}
+/* <<parse the options of codebook>> */
+/* <<parse a list of at most four values>> */
+typedef enum { LIST_SIZES, LIST_FLOORS, LIST_WINDOWS } Cb_list;
+
+static int parse_list_item(const char *tok, Cb_list kind, double *v, Error *err)
+{
+    static const char *const name[3] = {"--sizes", "--floors", "--windows"};
+    long n;
+    if (kind == LIST_FLOORS) {
+        if (parse_double(tok, name[kind], v, err) != 0)
+            return -1;
+        if (!(*v > 0.0 && *v < 1.0))
+            return fail(err, "--floors: a floor must lie in (0, 1), got %g", *v);
+        return 0;
+    }
+    if (parse_count(tok, name[kind], kind == LIST_SIZES ? 16 : 256,
+                    kind == LIST_SIZES ? 65536 : 16384, &n, err) != 0)
+        return -1;
+    if (kind == LIST_WINDOWS && (n & (n - 1)) != 0)
+        return fail(err, "--windows: %ld is not a power of 2", n);
+    *v = (double)n;
+    return 0;
+}
+
+static int parse_list(const char *arg, Cb_list kind, double v[4], int *n, Error *err)
+{
+    static const char *const what[3] = {"sizes", "floors", "windows"};
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    *n = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (*n == 4)
+            return fail(err, "--%s: at most 4 %s", what[kind], what[kind]);
+        if (parse_list_item(tok, kind, &v[(*n)++], err) != 0)
+            return -1;
+    }
+    return 0;
+}
+/* <<choose the command of an old mode flag>> */
+static int old_mode(Cb_options *opt, Cb_command command, Error *err)
+{
+    if (opt->command != CB_EXAMPLE && opt->command != command)
+        return fail(err, "--synthesise, --train, --codebook and --transpose exclude "
+                    "each other, and a command excludes them");
+    opt->command = command;
+    return 0;
+}
+
+static int codebook_parse_options(int argc, char *argv[], Cb_options *opt, Error *err)
+{
+    /* <<the long options of codebook>> */
+    enum {
+        OPT_CLIP = 256, OPT_SECONDS, OPT_KEYS, OPT_TRAIN_CLIPS, OPT_TEST_CLIPS,
+        OPT_WINDOW, OPT_DIMS, OPT_CODEWORDS, OPT_CODEWORDS2, OPT_ITERATIONS,
+        OPT_RAW_SAMPLE, OPT_SIZES, OPT_FLOORS, OPT_WINDOWS, OPT_WRITE_CODEBOOK,
+        OPT_WRITE_CODES, OPT_WRITE_CHORDS, OPT_WRITE_RAW, OPT_DISTORTION, OPT_WAV,
+        OPT_CODES, OPT_CHORDS, OPT_RAW, OPT_NEIGHBOURS, OPT_PERMUTATIONS, OPT_MAP,
+        OPT_HEATMAP, OPT_MACROS, OPT_VALUES, OPT_MACRO_PREFIX, OPT_WAVS,
+        OPT_CLIPS_PER_WAV, OPT_KEY_TABLE, OPT_TRANSPOSE, OPT_END
+    };
+    static const struct option longopts[] = {
+        {"synthesise", required_argument, NULL, 'S'}, {"train", no_argument, NULL, 'T'},
+        {"codebook", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
+        {"seed", required_argument, NULL, 's'}, {"perplexity", required_argument, NULL, 'p'},
+        {"clip", required_argument, NULL, OPT_CLIP},
+        {"seconds", required_argument, NULL, OPT_SECONDS},
+        {"keys", required_argument, NULL, OPT_KEYS},
+        {"train-clips", required_argument, NULL, OPT_TRAIN_CLIPS},
+        {"test-clips", required_argument, NULL, OPT_TEST_CLIPS},
+        {"window", required_argument, NULL, OPT_WINDOW},
+        {"dims", required_argument, NULL, OPT_DIMS},
+        {"codewords", required_argument, NULL, OPT_CODEWORDS},
+        {"codewords2", required_argument, NULL, OPT_CODEWORDS2},
+        {"iterations", required_argument, NULL, OPT_ITERATIONS},
+        {"raw-sample", required_argument, NULL, OPT_RAW_SAMPLE},
+        /* <<the long options of codebook's files and lists>> */
+        {"sizes", required_argument, NULL, OPT_SIZES},
+        {"floors", required_argument, NULL, OPT_FLOORS},
+        {"windows", required_argument, NULL, OPT_WINDOWS},
+        {"write-codebook", required_argument, NULL, OPT_WRITE_CODEBOOK},
+        {"write-codes", required_argument, NULL, OPT_WRITE_CODES},
+        {"write-chords", required_argument, NULL, OPT_WRITE_CHORDS},
+        {"write-raw", required_argument, NULL, OPT_WRITE_RAW},
+        {"distortion", required_argument, NULL, OPT_DISTORTION},
+        {"wav", required_argument, NULL, OPT_WAV},
+        {"codes", required_argument, NULL, OPT_CODES},
+        {"chords", required_argument, NULL, OPT_CHORDS},
+        {"raw", required_argument, NULL, OPT_RAW},
+        {"neighbours", required_argument, NULL, OPT_NEIGHBOURS},
+        {"permutations", required_argument, NULL, OPT_PERMUTATIONS},
+        {"map", required_argument, NULL, OPT_MAP},
+        {"heatmap", required_argument, NULL, OPT_HEATMAP},
+        {"macros", required_argument, NULL, OPT_MACROS},
+        {"values", required_argument, NULL, OPT_VALUES},
+        {"macro-prefix", required_argument, NULL, OPT_MACRO_PREFIX},
+        {"wavs", required_argument, NULL, OPT_WAVS},
+        {"clips-per-wav", required_argument, NULL, OPT_CLIPS_PER_WAV},
+        {"key-table", required_argument, NULL, OPT_KEY_TABLE},
+        {"transpose", required_argument, NULL, OPT_TRANSPOSE},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    /* <<choose the command of codebook and set the defaults>> */
+    *opt = (Cb_options){
+        .command = CB_EXAMPLE, .seed = 2024, .prefix = "Cb",
+        .measure.plan = {.neighbours = 10, .permutations = 2000, .perplexity = 30.0},
+        .train.plan = {.keys = 24, .train_clips = 14, .test_clips = 8, .dims = 128,
+                       .codewords = 2048, .codewords2 = 2048, .iterations = 12,
+                       .raw_sample = 2048, .seed = 2024, .synth = SYNTH_DEFAULT,
+                       .enc = ENCODER_DEFAULT}};
+    if (argc > 1 && argv[1][0] != '-') {
+        static const char *const names[] = {"synthesise", "train", "measure", "transpose"};
+        for (int k = 0; k < 4; k++)
+            if (strcmp(argv[1], names[k]) == 0)
+                opt->command = (Cb_command)(k + 1);
+        if (opt->command == CB_EXAMPLE)
+            return fail(err, "unknown command '%s' (synthesise, train, measure or "
+                        "transpose)", argv[1]);
+        /* <<take the argument of synthesise or transpose>> */
+        if (opt->command == CB_SYNTHESISE || opt->command == CB_TRANSPOSE) {
+            if (argc < 3 || argv[2][0] == '-')
+                return fail(err, "%s needs %s", argv[1],
+                            opt->command == CB_SYNTHESISE ? "a KEY" : "KEY,N");
+            *(opt->command == CB_SYNTHESISE ? &opt->synth.key : &opt->transpose) = argv[2];
+            argv++;
+            argc--;
+        }
+        argv++;
+        argc--;
+    }
+    int c;
+    bool seen[OPT_END] = {false};       /* which options were given */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":S:Tc:o:s:p:h", longopts, NULL)) != -1) {
+        int s = 0;
+        long w = 0;
+        if (c >= 0 && c < OPT_END)
+            seen[c] = true;
+        switch (c) {
+        /* <<handle one option of codebook>> */
+        case 'S': s = old_mode(opt, CB_SYNTHESISE, err); opt->synth.key = optarg; break;
+        case 'T': s = old_mode(opt, CB_TRAIN, err); break;
+        case OPT_TRANSPOSE: s = old_mode(opt, CB_TRANSPOSE, err); opt->transpose = optarg;
+                            break;
+        case 'c': opt->measure.codebook = optarg;
+                  s = opt->command == CB_MEASURE ? 0 : old_mode(opt, CB_MEASURE, err); break;
+        case 'o': opt->synth.output = optarg; break;
+        case OPT_WRITE_CODEBOOK: opt->train.codebook = optarg; break;
+        case OPT_WRITE_CODES: opt->train.codes = optarg; break;
+        case OPT_WRITE_CHORDS: opt->train.chords = optarg; break;
+        case OPT_WRITE_RAW: opt->train.raw = optarg; break;
+        case OPT_DISTORTION: opt->train.distortion = optarg; break;
+        case OPT_WAV: opt->train.wav = optarg; break;
+        case OPT_KEY_TABLE: opt->train.key_table = optarg; break;
+        case OPT_WAVS: opt->train.plan.wavs = optarg; break;
+        case OPT_CODES: opt->measure.codes = optarg; break;
+        case OPT_CHORDS: opt->measure.chords = optarg; break;
+        case OPT_RAW: opt->measure.raw = optarg; break;
+        case OPT_MAP: opt->measure.map = optarg; break;
+        case OPT_HEATMAP: opt->measure.heatmap = optarg; break;
+        case OPT_MACROS: opt->macros = optarg; break;
+        case OPT_VALUES: opt->values = optarg; break;
+        case OPT_MACRO_PREFIX: opt->prefix = optarg; break;
+        case 'h': return -2;
+        /* <<handle the numeric options of codebook>> */
+        case OPT_CLIP: s = parse_count(optarg, "--clip", 0, 999999, &opt->synth.clip, err);
+                       break;
+        case 's': s = parse_count(optarg, "--seed", 1, 4000000000L, &opt->seed, err); break;
+        case OPT_SECONDS:
+            s = parse_double(optarg, "--seconds", &opt->train.plan.synth.seconds, err);
+            if (s == 0 && !(opt->train.plan.synth.seconds >= 0.1
+                            && opt->train.plan.synth.seconds <= 60))
+                s = fail(err, "--seconds must lie in [0.1, 60], got %s", optarg);
+            break;
+        case OPT_WINDOW:
+            s = parse_count(optarg, "--window", 256, 16384, &w, err);
+            if (s == 0 && (w & (w - 1)) != 0)
+                s = fail(err, "--window must be a power of 2, got %ld", w);
+            opt->train.plan.enc.window = (size_t)w;
+            opt->train.plan.enc.bins = (size_t)w * 5000 / RATE;
+            break;
+        case 'p':
+            s = parse_double(optarg, "--perplexity", &opt->measure.plan.perplexity, err);
+            if (s == 0 && !(opt->measure.plan.perplexity > 1.0))
+                s = fail(err, "--perplexity must be greater than 1, got %s", optarg);
+            break;
+        /* <<handle the counts of the training plan and of the measurement>> */
+        case OPT_KEYS: case OPT_TRAIN_CLIPS: case OPT_TEST_CLIPS: case OPT_DIMS:
+        case OPT_CODEWORDS: case OPT_CODEWORDS2: case OPT_ITERATIONS: case OPT_RAW_SAMPLE:
+        case OPT_NEIGHBOURS: case OPT_PERMUTATIONS: case OPT_CLIPS_PER_WAV: {
+            Cb_plan *pl = &opt->train.plan;
+            Measure_plan *mp = &opt->measure.plan;
+            const struct { int code; const char *name; long lo, hi; long *dest; } count[] = {
+                {OPT_KEYS, "--keys", 2, CB_KEYS, &pl->keys},
+                {OPT_TRAIN_CLIPS, "--train-clips", 1, 10000, &pl->train_clips},
+                {OPT_TEST_CLIPS, "--test-clips", 1, 10000, &pl->test_clips},
+                {OPT_DIMS, "--dims", 2, 1024, &pl->dims},
+                {OPT_CODEWORDS, "--codewords", 2, 65536, &pl->codewords},
+                {OPT_CODEWORDS2, "--codewords2", 2, 65536, &pl->codewords2},
+                {OPT_ITERATIONS, "--iterations", 0, 1000, &pl->iterations},
+                {OPT_RAW_SAMPLE, "--raw-sample", 11, 100000, &pl->raw_sample},
+                {OPT_NEIGHBOURS, "--neighbours", 1, 100, &mp->neighbours},
+                {OPT_PERMUTATIONS, "--permutations", MIN_PERMUTATIONS, 1000000,
+                 &mp->permutations},
+                {OPT_CLIPS_PER_WAV, "--clips-per-wav", 0, 100000, &pl->clips_per_wav}};
+            size_t k = 0;
+            while (count[k].code != c)
+                k++;
+            s = parse_count(optarg, count[k].name, count[k].lo, count[k].hi, count[k].dest,
+                            err);
+            break;
+        }
+        /* <<handle the lists of the sensitivity study>> */
+        case OPT_SIZES: case OPT_FLOORS: case OPT_WINDOWS: {
+            Cb_plan *pl = &opt->train.plan;
+            const Cb_list kind = c == OPT_SIZES ? LIST_SIZES
+                                 : c == OPT_FLOORS ? LIST_FLOORS : LIST_WINDOWS;
+            int *n = kind == LIST_SIZES ? &pl->nsizes
+                     : kind == LIST_FLOORS ? &pl->nfloors : &pl->nwindows;
+            double v[4];
+            s = parse_list(optarg, kind, v, n, err);
+            for (int k = 0; s == 0 && k < *n; k++) {
+                if (kind == LIST_SIZES)
+                    pl->sizes[k] = (long)v[k];
+                else if (kind == LIST_FLOORS)
+                    pl->floors[k] = v[k];
+                else
+                    pl->windows[k] = (long)v[k];
+            }
+            break;
+        }
+        default: return bad_option(c, argv, optind, optopt, err);
+        }
+        if (s != 0)
+            return -1;
+    }
+    opt->train.plan.seed = (unsigned long)opt->seed;
+    opt->measure.plan.seed = opt->seed;
+    /* <<check the combination of codebook's options>> */
+    if (optind < argc)
+        return fail(err, "unexpected argument '%s' (see --help)", argv[optind]);
+    const Cb_command cmd = opt->command;
+    if (cmd == CB_MEASURE && opt->measure.codebook == NULL)
+        return fail(err, "measure needs --codebook FILE");
+    /* <<check the options of the recordings>> */
+    if (opt->train.plan.wavs && cmd != CB_TRAIN)
+        return fail(err, "--wavs goes with train");
+    if (opt->train.plan.wavs && (opt->train.chords || opt->train.wav || opt->train.plan.nwindows))
+        return fail(err, "--wavs: recordings have no chord labels and no seed; "
+                    "--write-chords, --wav and --windows need the generator");
+    if (opt->train.plan.wavs && (opt->train.plan.keys != 24 || opt->train.plan.train_clips != 14
+                           || opt->train.plan.test_clips != 8))
+        return fail(err, "--wavs: the list decides the keys and clips; --keys, "
+                    "--train-clips and --test-clips belong to the generator");
+    if (!opt->train.plan.wavs && (opt->train.key_table || opt->train.plan.clips_per_wav))
+        return fail(err, "--key-table and --clips-per-wav need --wavs");
+    /* <<refuse the options that belong to another mode>> */
+    {
+        const bool T = cmd == CB_TRAIN, M = cmd == CB_MEASURE, S = cmd == CB_SYNTHESISE;
+        const struct { int code; const char *name; bool ok; } owned[] = {
+            {OPT_KEYS, "--keys", T}, {OPT_TRAIN_CLIPS, "--train-clips", T},
+            {OPT_TEST_CLIPS, "--test-clips", T}, {OPT_WINDOW, "--window", T},
+            {OPT_DIMS, "--dims", T}, {OPT_CODEWORDS, "--codewords", T},
+            {OPT_CODEWORDS2, "--codewords2", T}, {OPT_ITERATIONS, "--iterations", T},
+            {OPT_RAW_SAMPLE, "--raw-sample", T}, {'p', "--perplexity", M},
+            {OPT_NEIGHBOURS, "--neighbours", M}, {OPT_PERMUTATIONS, "--permutations", M},
+            {OPT_CLIP, "--clip", S}, {OPT_SECONDS, "--seconds", S || T},
+            {'s', "--seed", S || T || M}};
+        for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+            if (seen[owned[k].code] && !owned[k].ok)
+                return fail(err, "%s does not belong to this mode (see --help)",
+                            owned[k].name);
+    }
+    /* <<check the options of synthesise, measure and train>> */
+    if (cmd == CB_SYNTHESISE && parse_key(opt->synth.key) < 0)
+        return fail(err, "synthesise: '%s' is not one of the 24 key names",
+                    opt->synth.key);
+    if (cmd == CB_SYNTHESISE && opt->synth.output == NULL)
+        return fail(err, "synthesise needs --output FILE");
+    if (cmd != CB_SYNTHESISE && opt->synth.output)
+        return fail(err, "--output goes with synthesise");
+    if (cmd == CB_MEASURE && opt->measure.codes == NULL)
+        return fail(err, "measure needs --codes FILE");
+    if (cmd != CB_MEASURE && (opt->measure.codes || opt->measure.chords
+                              || opt->measure.raw || opt->measure.map
+                              || opt->measure.heatmap))
+        return fail(err, "--codes, --chords, --raw, --map and --heatmap need measure");
+    if (cmd != CB_TRAIN
+        && (opt->train.codebook || opt->train.codes || opt->train.chords
+            || opt->train.raw || opt->train.distortion || opt->train.wav
+            || opt->train.plan.nsizes || opt->train.plan.nfloors
+            || opt->train.plan.nwindows))
+        return fail(err, "the --write-... options, --distortion, --wav, --sizes, "
+                    "--floors and --windows need train");
+    if (opt->values && cmd != CB_EXAMPLE)
+        return fail(err, "--values belongs to the worked example");
+    if (strcmp(opt->prefix, "Cb") != 0 && cmd != CB_TRAIN && cmd != CB_MEASURE)
+        return fail(err, "--macro-prefix goes with train or measure");
+    if (opt->prefix[0] == '\0' || strlen(opt->prefix) > 16
+        || strspn(opt->prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+           != strlen(opt->prefix))
+        return fail(err, "--macro-prefix '%s' must be 1 to 16 letters (a LaTeX name)",
+                    opt->prefix);
+    if (opt->train.plan.dims > (long)opt->train.plan.enc.bins)
+        return fail(err, "--dims %ld exceeds the %zu spectrum bins of the window",
+                    opt->train.plan.dims, opt->train.plan.enc.bins);
+    const Cb_measure_options *me = &opt->measure;
+    const Cb_train_options *tr = &opt->train;
+    const char *ins[5] = {me->codebook, me->codes, me->chords, me->raw, tr->plan.wavs};
+    const char *outs[12] = {opt->synth.output, me->map, me->heatmap, tr->codebook,
+                            tr->codes, tr->chords, tr->raw, tr->distortion, tr->wav,
+                            opt->macros, opt->values, tr->key_table};
+    if (distinct_outputs(ins, 5, outs, 12, err) != 0)
+        return -1;
+    const char *oname[12] = {"--output", "--map", "--heatmap", "--write-codebook",
+                             "--write-codes", "--write-chords", "--write-raw",
+                             "--distortion", "--wav", "--macros", "--values",
+                             "--key-table"};
+    for (int k = 0; k < 12; k++)
+        if (outs[k] != NULL && outs[k][0] == '\0')
+            return fail(err, "%s: the file name is empty", oname[k]);
+    for (int k = 0; k < 5; k++)
+        if (ins[k] != NULL && ins[k][0] == '\0')
+            return fail(err, "an input file name is empty");
+    return 0;
+}
+/* <<open every output of a run>> */
+static int open_outputs(const char *const *names, Outfile *out, int n, Error *err)
+{
+    for (int k = 0; k < n; k++)
+        out[k] = outfile_none();
+    for (int k = 0; k < n; k++)
+        if (names[k] != NULL && outfile_open(&out[k], names[k], err) != 0) {
+            outfiles_abort(out, (size_t)n);
+            return -1;
+        }
+    return 0;
+}
+
+static bool all_finite(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
 /* <<synthesise one clip>> */
 static int synthesise_into(Outfile *o, const char *key, long seed, long clip,
                            const Synth *sy, Error *err)
@@ -4099,339 +4530,22 @@ static int synthesise_into(Outfile *o, const char *key, long seed, long clip,
     return status;
 }
 
-static int run_synthesise(const Options *opt, Error *err)
+static int codebook_run_synthesise(const Cb_options *opt, Error *err)
 {
     Outfile o;
-    if (outfile_open(&o, opt->output, err) != 0)
+    if (outfile_open(&o, opt->synth.output, err) != 0)
         return -1;
-    if (synthesise_into(&o, opt->synth_key, opt->seed, opt->clip, &opt->plan.synth,
+    if (synthesise_into(&o, opt->synth.key, opt->seed, opt->synth.clip, &opt->train.plan.synth,
                         err) != 0) {
         outfiles_abort(&o, 1);
         return -1;
     }
     return outfiles_commit(&o, 1, err);
 }
-/* <<the training run>> */
-/* <<one codebook size of the sensitivity study>> */
-enum { SIZE_PERMUTATIONS = 2000 };  /* for null B and the Mantel test */
-
-typedef struct {
-    long K;
-    size_t used;
-    double share, contig, null_contig, p_contig, rho, mantel;
-} Size_result;
-
-static size_t corpus_groups(const Corpus *cp)
-{
-    return cp->group != NULL ? cp->groups : cp->clips;
-}
-
-static size_t clip_group(const Corpus *cp, size_t c)
-{
-    return cp->group != NULL ? cp->group[c] : c;
-}
-
-static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *test,
-                      const Plan *pl, long K, Size_result *out, Error *err)
-{
-    const size_t N = z->size1, Nt = zt->size1, D = z->size2, k = 10;
-    const size_t F = test->frames_per_clip;
-    const long M = SIZE_PERMUTATIONS;
-    gsl_matrix *c = alloc_matrix((size_t)K, D, err);
-    double *trace = c ? alloc_array((size_t)pl->iterations + 1, sizeof *trace, err)
-                      : NULL;
-    size_t *code = trace ? alloc_array(N, sizeof *code, err) : NULL;
-    double *d2 = code ? alloc_array(N, sizeof *d2, err) : NULL;
-    size_t *tcode = d2 ? alloc_array(Nt, sizeof *tcode, err) : NULL;
-    double *td2 = tcode ? alloc_array(Nt, sizeof *td2, err) : NULL;
-    int *fk = td2 ? alloc_array(Nt, sizeof *fk, err) : NULL;
-    int *ck = fk ? alloc_array(test->clips, sizeof *ck, err) : NULL;
-    size_t *nn = ck ? alloc_array((size_t)K * k, sizeof *nn, err) : NULL;
-    gsl_rng *rng = nn ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
-    Label_table t = {0};
-    long reseeded;
-    const Kmeans_plan plan = {(size_t)K, (int)pl->iterations, pl->seed + 3};
-    int status = rng ? label_table_alloc(&t, (size_t)K, KEYS, err) : -1;
-    if (status == 0)
-        status = kmeans(z, c, &plan, trace, code, d2, &reseeded, err);
-    if (status == 0)
-        status = nearest_codewords(zt, c, tcode, td2, err);
-    /* <<measure one codebook size against null B>> */
-    if (status == 0) {
-        for (size_t i = 0; i < Nt; i++)
-            fk[i] = test->key[i / F];
-        label_table_fill(&t, tcode, fk, Nt);
-        if (t.used <= k)
-            status = fail(err, "--sizes: only %zu codewords of %ld are used", t.used, K);
-    }
-    Key_distances kd;
-    if (status == 0
-        && (status = neighbour_lists(c->data, (size_t)K, D, t.dominant, NULL, k, nn,
-                                     err)) == 0
-        && (status = key_distances(c->data, (size_t)K, D, t.dominant, &kd, err)) == 0) {
-        *out = (Size_result){K, t.used, t.mean_share, contiguity(nn, (size_t)K, k,
-                             t.dominant), 0.0, 0.0, fifths_rho(&kd, NULL), 0.0};
-        gsl_rng_set(rng, pl->seed + 4);
-        out->mantel = mantel_p(&kd, out->rho, M, rng);
-        const size_t G = corpus_groups(test);
-        for (size_t c0 = 0; c0 < test->clips; c0++)
-            ck[clip_group(test, c0)] = test->key[c0];
-        for (long m = 0; m < M; m++) {
-            if (G > 1)
-                gsl_ran_shuffle(rng, ck, G, sizeof *ck);
-            for (size_t i = 0; i < Nt; i++)
-                fk[i] = ck[clip_group(test, i / F)];
-            label_table_fill(&t, tcode, fk, Nt);
-            const double v = contiguity(nn, (size_t)K, k, t.dominant);
-            out->null_contig += v / (double)M;
-            out->p_contig += v >= out->contig - 1e-12;
-        }
-        out->p_contig = (1.0 + out->p_contig) / (1.0 + (double)M);
-    }
-    label_table_free(&t);
-    gsl_rng_free(rng);
-    gsl_matrix_free(c);
-    free(trace); free(code); free(d2); free(tcode); free(td2); free(fk); free(ck);
-    free(nn);
-    return status;
-}
-typedef struct {
-    Corpus train, test;
-    gsl_matrix *z, *zt;         /* projected training and held-out frames */
-    gsl_matrix *c1, *c2;        /* the two codebooks */
-    double *trace1, *trace2;    /* distortion per iteration */
-    size_t *code, *tcode;       /* training and held-out codes */
-    double *d2, *td2;
-    long reseeded1, reseeded2;
-    double explained, variance, test_d1, test_d2;
-    size_t *sample;             /* held-out frames kept raw */
-    Size_result sens[4];        /* the sensitivity study, one per size */
-    Size_result floor_sens[4];  /* and one per log floor */
-    Size_result window_sens[4]; /* and one per analysis window */
-} Trained;
-
-static void trained_free(Trained *tr)
-{
-    corpus_free(&tr->train);
-    corpus_free(&tr->test);
-    gsl_matrix_free(tr->z); gsl_matrix_free(tr->zt);
-    gsl_matrix_free(tr->c1); gsl_matrix_free(tr->c2);
-    free(tr->trace1); free(tr->trace2); free(tr->code); free(tr->tcode);
-    free(tr->d2); free(tr->td2); free(tr->sample);
-}
-/* <<the spectra with another log floor>> */
-/* <<put spectra on another log floor>> */
-static float *refloor(const float *spec, size_t n, double from, double to,
-                      Error *err)
-{
-    float *out = alloc_array(n, sizeof *out, err);
-    for (size_t i = 0; out != NULL && i < n; i++)
-        out[i] = (float)log(fmax(exp((double)spec[i]) - from, 0.0) + to);
-    return out;
-}
-
-static int floor_study(const Trained *tr, const Plan *pl, double eps,
-                       Size_result *out, Error *err)
-{
-    const size_t B = pl->enc.bins, D = (size_t)pl->dims;
-    const size_t N = tr->train.clips * tr->train.frames_per_clip;
-    const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
-    float *s = refloor(tr->train.spec, N * B, pl->enc.floor, eps, err);
-    float *st = s ? refloor(tr->test.spec, Nt * B, pl->enc.floor, eps, err) : NULL;
-    gsl_matrix *axes = st ? alloc_matrix(B, D, err) : NULL;
-    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL, explained;
-    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
-    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
-    int status = zt ? 0 : -1;
-    if (status == 0 && (pca_fit(s, N, B, axes, mean, &explained, err) != 0
-                        || pca_project(s, N, B, mean, axes, z, err) != 0
-                        || pca_project(st, Nt, B, mean, axes, zt, err) != 0))
-        status = -1;
-    if (status == 0)
-        status = size_study(z, zt, &tr->test, pl, 256, out, err);
-    free(s); free(st); free(mean);
-    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
-    return status;
-}
-/* <<the spectra with another log floor>> */
-static int window_study(const Plan *pl, long window, Size_result *out, Error *err)
-{
-    const Encoder e = {(size_t)window, (size_t)window * 5000 / RATE, pl->enc.floor};
-    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
-    const size_t ntrain = nk * (size_t)pl->train_clips;
-    const size_t ntest = nk * (size_t)pl->test_clips;
-    Corpus tr = {0}, te = {0};
-    if (D > e.bins)
-        return fail(err, "--windows %ld has only %zu bins for %zu dimensions",
-                    window, e.bins, D);
-    int status = render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &e, &tr, err);
-    if (status == 0)
-        status = render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &e, &te,
-                               err);
-    const size_t N = tr.clips * tr.frames_per_clip;
-    const size_t Nt = te.clips * te.frames_per_clip;
-    gsl_matrix *axes = status == 0 ? alloc_matrix(e.bins, D, err) : NULL;
-    double *mean = axes ? alloc_array(e.bins, sizeof *mean, err) : NULL, explained;
-    gsl_matrix *z = mean ? alloc_matrix(N, D, err) : NULL;
-    gsl_matrix *zt = z ? alloc_matrix(Nt, D, err) : NULL;
-    if (zt == NULL
-        || pca_fit(tr.spec, N, e.bins, axes, mean, &explained, err) != 0
-        || pca_project(tr.spec, N, e.bins, mean, axes, z, err) != 0
-        || pca_project(te.spec, Nt, e.bins, mean, axes, zt, err) != 0
-        || size_study(z, zt, &te, pl, 256, out, err) != 0)
-        status = -1;
-    corpus_free(&tr);
-    corpus_free(&te);
-    free(mean);
-    gsl_matrix_free(axes); gsl_matrix_free(z); gsl_matrix_free(zt);
-    return status;
-}
-/* <<train the codec and encode the held-out clips>> */
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec)
-           + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
-}
-
-static int train_codec(const Plan *pl, Trained *tr, Error *err)
-{
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    const size_t nk = (size_t)pl->keys, D = (size_t)pl->dims;
-    int status = 0;
-    /* <<render and encode again with other windows and train small codebooks>> */
-    for (int s = 0; s < pl->nwindows; s++) {
-        fprintf(stderr, "codebook: sensitivity study, window %ld\n", pl->windows[s]);
-        if (window_study(pl, pl->windows[s], &tr->window_sens[s], err) != 0)
-            return -1;
-    }
-    /* <<render and encode the training and held-out clips>> */
-    if (pl->wavs != NULL) {
-        if (read_wav_corpus(pl->wavs, pl->synth.seconds, pl->clips_per_wav, &pl->enc,
-                            &tr->train, &tr->test, err) != 0)
-            return -1;
-    } else {
-        const size_t ntrain = nk * (size_t)pl->train_clips;
-        const size_t ntest = nk * (size_t)pl->test_clips;
-        fprintf(stderr, "codebook: rendering and encoding %zu + %zu clips\n", ntrain,
-                ntest);
-        if (render_corpus(0, ntrain, nk, pl->seed, &pl->synth, &pl->enc, &tr->train,
-                          err)
-            || render_corpus(ntrain, ntest, nk, pl->seed, &pl->synth, &pl->enc,
-                             &tr->test, err))
-            return -1;
-    }
-    const size_t N = tr->train.clips * tr->train.frames_per_clip;
-    const size_t Nt = tr->test.clips * tr->test.frames_per_clip, B = pl->enc.bins;
-    fprintf(stderr, "codebook: %zu training and %zu held-out frames (%.1f s)\n",
-            N, Nt, seconds_since(&t0));
-    /* <<fit the principal axes and project every frame>> */
-    gsl_matrix *axes = alloc_matrix(B, D, err);
-    double *mean = axes ? alloc_array(B, sizeof *mean, err) : NULL;
-    tr->z = mean ? alloc_matrix(N, D, err) : NULL;
-    tr->zt = tr->z ? alloc_matrix(Nt, D, err) : NULL;
-    if (tr->zt == NULL
-        || pca_fit(tr->train.spec, N, B, axes, mean, &tr->explained, err) != 0
-        || pca_project(tr->train.spec, N, B, mean, axes, tr->z, err) != 0
-        || pca_project(tr->test.spec, Nt, B, mean, axes, tr->zt, err) != 0)
-        status = -1;
-    gsl_matrix_free(axes);
-    free(mean);
-    if (status != 0)
-        return -1;
-    tr->variance = 0.0;
-    for (size_t k = 0; k < N * D; k++)
-        tr->variance += tr->z->data[k] * tr->z->data[k] / (double)N;
-    /* <<train the smaller codebooks of the sensitivity study>> */
-    for (int s = 0; s < pl->nsizes; s++) {
-        fprintf(stderr, "codebook: sensitivity study, %ld codewords\n", pl->sizes[s]);
-        if (size_study(tr->z, tr->zt, &tr->test, pl, pl->sizes[s], &tr->sens[s], err))
-            return -1;
-    }
-    /* <<encode again with other log floors and train small codebooks>> */
-    for (int s = 0; s < pl->nfloors; s++) {
-        fprintf(stderr, "codebook: sensitivity study, log floor %g\n", pl->floors[s]);
-        if (floor_study(tr, pl, pl->floors[s], &tr->floor_sens[s], err) != 0)
-            return -1;
-    }
-    /* <<train both stages of the quantiser>> */
-    const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
-    const int it = (int)pl->iterations;
-    tr->c1 = alloc_matrix(K, D, err);
-    tr->c2 = tr->c1 ? alloc_matrix(K2, D, err) : NULL;
-    tr->trace1 = tr->c2 ? alloc_array((size_t)it + 1, sizeof *tr->trace1, err) : NULL;
-    tr->trace2 = tr->trace1 ? alloc_array((size_t)it + 1, sizeof *tr->trace2, err)
-                            : NULL;
-    tr->code = tr->trace2 ? alloc_array(N, sizeof *tr->code, err) : NULL;
-    tr->d2 = tr->code ? alloc_array(N, sizeof *tr->d2, err) : NULL;
-    const Kmeans_plan p1 = {K, it, pl->seed}, p2 = {K2, it, pl->seed + 1};
-    fprintf(stderr, "codebook: k-means, %zu codewords in R^%zu, %d iterations\n",
-            K, D, it);
-    if (tr->d2 == NULL
-        || kmeans(tr->z, tr->c1, &p1, tr->trace1, tr->code, tr->d2, &tr->reseeded1,
-                  err) != 0)
-        return -1;
-    for (size_t i = 0; i < N; i++) {
-        gsl_vector_view zi = gsl_matrix_row(tr->z, i);
-        gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->code[i]);
-        gsl_vector_sub(&zi.vector, &ci.vector);
-    }
-    fprintf(stderr, "codebook: first stage done (%.1f s); second stage, %zu codewords\n",
-            seconds_since(&t0), K2);
-    if (kmeans(tr->z, tr->c2, &p2, tr->trace2, tr->code, tr->d2, &tr->reseeded2,
-               err) != 0)
-        return -1;
-    /* <<assign the held-out frames and keep a sample of them>> */
-    tr->tcode = alloc_array(Nt, sizeof *tr->tcode, err);
-    tr->td2 = tr->tcode ? alloc_array(Nt, sizeof *tr->td2, err) : NULL;
-    size_t *code2 = tr->td2 ? alloc_array(Nt, sizeof *code2, err) : NULL;
-    const size_t S = (size_t)pl->raw_sample < Nt ? (size_t)pl->raw_sample : Nt;
-    tr->sample = code2 ? alloc_array(Nt, sizeof *tr->sample, err) : NULL;
-    gsl_matrix *raw = tr->sample ? alloc_matrix(S, D, err) : NULL;
-    gsl_rng *rng = raw ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
-    if (rng == NULL || nearest_codewords(tr->zt, tr->c1, tr->tcode, tr->td2, err) != 0)
-        status = -1;
-    if (status == 0) {
-        /* <<draw the raw sample and move it to the front of the held-out frames>> */
-        gsl_rng_set(rng, pl->seed + 2);
-        for (size_t i = 0; i < Nt; i++)
-            tr->sample[i] = i;
-        gsl_ran_shuffle(rng, tr->sample, Nt, sizeof *tr->sample);
-        for (size_t i = 0; i < S; i++) {
-            gsl_vector_const_view zi = gsl_matrix_const_row(tr->zt, tr->sample[i]);
-            gsl_matrix_set_row(raw, i, &zi.vector);
-        }
-        double s1 = 0.0, s2 = 0.0;
-        for (size_t i = 0; i < Nt; i++) {
-            s1 += tr->td2[i] / (double)Nt;
-            gsl_vector_view zi = gsl_matrix_row(tr->zt, i);
-            gsl_vector_const_view ci = gsl_matrix_const_row(tr->c1, tr->tcode[i]);
-            gsl_vector_sub(&zi.vector, &ci.vector);
-        }
-        if (nearest_codewords(tr->zt, tr->c2, code2, tr->td2, err) != 0)
-            status = -1;
-        for (size_t i = 0; status == 0 && i < Nt; i++)
-            s2 += tr->td2[i] / (double)Nt;
-        tr->test_d1 = s1;
-        tr->test_d2 = s2;
-        /* <<put the raw sample back in place of the first residuals>> */
-        for (size_t i = 0; i < S; i++) {
-            gsl_vector_const_view ri = gsl_matrix_const_row(raw, i);
-            gsl_matrix_set_row(tr->zt, i, &ri.vector);
-        }
-    }
-    fprintf(stderr, "codebook: training done (%.1f s)\n", seconds_since(&t0));
-    gsl_rng_free(rng);
-    gsl_matrix_free(raw);
-    free(code2);
-    return status;
-}
 /* <<write the table of keys of the recordings>> */
 static void write_key_table(FILE *fp, const Trained *tr, double seconds)
 {
-    size_t clips[2][KEYS] = {{0}}, recs[2][KEYS] = {{0}};
+    size_t clips[2][CB_KEYS] = {{0}}, recs[2][CB_KEYS] = {{0}};
     const Corpus *cp[2] = {&tr->train, &tr->test};
     for (int s = 0; s < 2; s++)
         for (size_t c = 0; c < cp[s]->clips; c++) {
@@ -4456,6 +4570,7 @@ static void write_key_table(FILE *fp, const Trained *tr, double seconds)
     }
 }
 /* <<run the training and write its files>> */
+/* <<write the macros of one part of the sensitivity study>> */
 static void macro_sensitivity(const Macros *m, const char *study, char letter,
                               const Size_result *r)
 {
@@ -4471,7 +4586,7 @@ static void macro_sensitivity(const Macros *m, const char *study, char letter,
     }
 }
 
-static void write_train_macros(const Macros *m, const Plan *pl, const Trained *tr)
+static void write_train_macros(const Macros *m, const Cb_plan *pl, const Trained *tr)
 {
     const size_t N = tr->train.clips * tr->train.frames_per_clip;
     const size_t Nt = tr->test.clips * tr->test.frames_per_clip;
@@ -4483,10 +4598,10 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
         mac_int(m, "TestPerKey", pl->test_clips);
     } else {
         /* <<write the macros of the recordings>> */
-        size_t per_key[KEYS] = {0}, least = SIZE_MAX;
+        size_t per_key[CB_KEYS] = {0}, least = SIZE_MAX;
         for (size_t c = 0; c < tr->test.clips; c++)
             per_key[tr->test.key[c]]++;
-        for (int k = 0; k < KEYS; k++)
+        for (int k = 0; k < CB_KEYS; k++)
             least = per_key[k] < least ? per_key[k] : least;
         mac_int(m, "TrainClips", (long)tr->train.clips);
         mac_int(m, "TestClips", (long)tr->test.clips);
@@ -4495,6 +4610,7 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
         mac_int(m, "LeastTestClips", (long)least);
         mac_int(m, "ClipsPerWav", pl->clips_per_wav);
     }
+    /* <<write the macros of the data, the principal axes and the distortion>> */
     mac_int(m, "Clips", (long)(tr->train.clips + tr->test.clips));
     mac_int(m, "TrainFrames", (long)N);
     mac_int(m, "TestFrames", (long)Nt);
@@ -4541,6 +4657,7 @@ static void write_train_macros(const Macros *m, const Plan *pl, const Trained *t
     }
 }
 
+/* <<write the raw sample and the distortion curves>> */
 static void write_raw(FILE *fp, const Trained *tr, size_t S)
 {
     for (size_t i = 0; i < S; i++) {
@@ -4561,13 +4678,13 @@ static void write_distortion(FILE *fp, const Trained *tr, int it)
                 tr->trace2[t] / tr->variance);
 }
 
-static int run_train(const Options *opt, Error *err)
+static int codebook_run_train(const Cb_options *opt, Error *err)
 {
-    const Plan *pl = &opt->plan;
+    const Cb_plan *pl = &opt->train.plan;
     Trained tr = {0};
-    const char *names[8] = {opt->w_codebook, opt->w_codes, opt->w_chords,
-                            opt->w_raw, opt->distortion, opt->macros,
-                            opt->key_table, opt->wav};
+    const char *names[8] = {opt->train.codebook, opt->train.codes, opt->train.chords,
+                            opt->train.raw, opt->train.distortion, opt->macros,
+                            opt->train.key_table, opt->train.wav};
     Outfile out[8];
     int status = open_outputs(names, out, 8, err);
     if (status == 0)
@@ -4583,7 +4700,7 @@ static int run_train(const Options *opt, Error *err)
         if (fp == NULL)
             continue;
         switch (k) {
-        case 0: write_npy(fp, tr.c1); break;
+        case 0: codebook_write_npy(fp, tr.c1); break;
         case 1: write_clip_table(fp, &tr.test, tr.tcode); break;
         case 2: write_clip_table(fp, &tr.test, NULL); break;
         case 3: write_raw(fp, &tr, S); break;
@@ -4606,28 +4723,28 @@ static int run_train(const Options *opt, Error *err)
     return status;
 }
 /* <<run the measurement>> */
-static int run_measure(const Options *opt, Error *err)
+static int codebook_run_measure(const Cb_options *opt, Error *err)
 {
     Clips cl = {0}, ch = {0};
-    Analysis an = {0};
-    const char *names[3] = {opt->map, opt->heatmap, opt->macros};
+    Cb_analysis an = {0};
+    const char *names[3] = {opt->measure.map, opt->measure.heatmap, opt->macros};
     Outfile out[3];
     gsl_matrix *raw = NULL, *cb = NULL;
     int status = open_outputs(names, out, 3, err);
-    if (status == 0 && (cb = read_points(opt->codebook, err)) == NULL)
+    if (status == 0 && (cb = read_points(opt->measure.codebook, err)) == NULL)
         status = -1;
     if (status == 0)
-        status = read_clip_table(opt->codes, cb->size1, &cl, err);
+        status = read_clip_table(opt->measure.codes, cb->size1, &cl, err);
     /* <<read the chords and the raw sample, and check that they fit>> */
-    if (status == 0 && opt->chords != NULL
-        && (status = read_clip_table(opt->chords, CHORDS, &ch, err)) == 0) {
+    if (status == 0 && opt->measure.chords != NULL
+        && (status = read_clip_table(opt->measure.chords, CHORDS, &ch, err)) == 0) {
         bool same = ch.clips == cl.clips;
         for (size_t c = 0; same && c <= cl.clips; c++)
             same = ch.first[c] == cl.first[c]
                    && (c == cl.clips || ch.key[c] == cl.key[c]);
         if (!same)
             status = fail(err, "'%s' and '%s' do not describe the same clips and frames",
-                          opt->chords, opt->codes);
+                          opt->measure.chords, opt->measure.codes);
         cl.chord = alloc_array(cl.frames, sizeof *cl.chord, err);
         if (status == 0 && cl.chord == NULL)
             status = -1;
@@ -4635,22 +4752,22 @@ static int run_measure(const Options *opt, Error *err)
             cl.chord[f] = (int)ch.code[f];
         an.has_chords = status == 0;
     }
-    if (status == 0 && opt->raw != NULL) {
-        raw = read_matrix(opt->raw, err);
+    if (status == 0 && opt->measure.raw != NULL) {
+        raw = read_matrix(opt->measure.raw, err);
         if (raw == NULL)
             status = -1;
         else if (raw->size2 != cb->size2 + 2)
             status = fail(err, "'%s' has %zu columns; a key, a recording and %zu "
-                          "coordinates expected", opt->raw, raw->size2, cb->size2);
+                          "coordinates expected", opt->measure.raw, raw->size2, cb->size2);
         an.has_raw = status == 0;
     }
     /* <<check the map's perplexity against the codebook>> */
     if (status == 0) {
-        const Calibration cal = map_calibration(opt->perplexity);
+        const Calibration cal = map_calibration(opt->measure.plan.perplexity);
         status = check_calibration(&cal, cb->size1, err);
     }
     if (status == 0)
-        status = analyse(cb, &cl, raw, opt, &an, err);
+        status = analyse(cb, &cl, raw, &opt->measure.plan, &an, err);
     /* <<write the outputs of the measurement, or none>> */
     for (int k = 0; k < 3 && status == 0; k++) {
         if (out[k].fp == NULL)
@@ -4663,7 +4780,7 @@ static int run_measure(const Options *opt, Error *err)
             if (an.has_raw)
                 write_heatmap(out[k].fp, &an.raw.kd);
         } else
-            write_measure_macros(&(Macros){out[k].fp, opt->prefix}, &an, &cl, opt,
+            write_measure_macros(&(Macros){out[k].fp, opt->prefix}, &an, &cl, &opt->measure.plan,
                                  cb->size1);
     }
     if (status != 0)
@@ -4675,9 +4792,9 @@ static int run_measure(const Options *opt, Error *err)
                 "the map (null B %.3f, p = %.3g +- %.2g); rho = %.3f (Mantel p = %.3g "
                 "+- %.2g): %s\n", an.keys.used, cb->size1, an.obs.contig_map,
                 an.null_b.mean[0], contiguity_p(&an),
-                mc_error(contiguity_p(&an), opt->permutations), an.obs.rho_space,
-                an.mantel_space, mc_error(an.mantel_space, opt->permutations),
-                verdict(&an));
+                mc_error(contiguity_p(&an), opt->measure.plan.permutations), an.obs.rho_space,
+                an.mantel_space, mc_error(an.mantel_space, opt->measure.plan.permutations),
+                codebook_verdict(&an));
     label_table_free(&an.keys);
     if (an.has_chords)
         label_table_free(&an.chords);
@@ -4689,7 +4806,7 @@ static int run_measure(const Options *opt, Error *err)
     return status;
 }
 /* <<print a transposed key name>> */
-static int run_transpose(const Options *opt, Error *err)
+static int codebook_run_transpose(const Cb_options *opt, Error *err)
 {
     char buf[32], name[8];
     long n;
@@ -4708,7 +4825,7 @@ static int run_transpose(const Options *opt, Error *err)
     return 0;
 }
 /* <<print and record the worked example of codebook>> */
-static int run_examples(const Options *opt, Error *err)
+static int codebook_run_examples(const Cb_options *opt, Error *err)
 {
     const int C = parse_key("C"), G = parse_key("G"), Fs = parse_key("F#");
     const int Am = parse_key("Am"), Eb = parse_key("Eb");
@@ -4719,7 +4836,7 @@ static int run_examples(const Options *opt, Error *err)
     Label_table t;
     if (open_outputs(names, out, 2, err) != 0)
         return -1;
-    if (label_table_alloc(&t, 1, KEYS, err) != 0) {
+    if (label_table_alloc(&t, 1, CB_KEYS, err) != 0) {
         outfiles_abort(out, 2);
         return -1;
     }
@@ -4728,8 +4845,8 @@ static int run_examples(const Options *opt, Error *err)
     for (int i = 0; i < 10; i++)
         label[i] = i < 6 ? C : i < 9 ? G : Am;
     label_table_fill(&t, code, label, 10);
-    printf("Example C: fifths distances C-G %d, C-F# %d, C-Am %d, Eb-Am %d\n",
-           d[0], d[1], d[2], d[3]);
+    printf("Worked example 23.2A: fifths distances C-G %d, C-F# %d, C-Am %d, "
+           "Eb-Am %d\n", d[0], d[1], d[2], d[3]);
     printf("  counts C 6, G 3, Am 1: dominant key %s, share %.4f, "
            "entropy %.6f bits\n",
            t.dominant[0] == C ? "C" : "?", t.share[0], t.entropy[0]);
@@ -4745,9 +4862,9 @@ static int run_examples(const Options *opt, Error *err)
         tex_macro(fp, "ExGEntropy", t.entropy[0], 4);
     }
     if (status == 0 && out[1].fp != NULL)
-        fprintf(out[1].fp, "G.dCG\t%d\nG.dCFs\t%d\nG.dCAm\t%d\nG.dEbAm\t%d\n"
-                "G.share\t%.17g\nG.entropy\t%.17g\n", d[0], d[1], d[2], d[3],
-                t.share[0], t.entropy[0]);
+        fprintf(out[1].fp, "23.2A.dCG\t%d\n23.2A.dCFs\t%d\n23.2A.dCAm\t%d\n"
+                "23.2A.dEbAm\t%d\n23.2A.share\t%.17g\n23.2A.entropy\t%.17g\n",
+                d[0], d[1], d[2], d[3], t.share[0], t.entropy[0]);
     label_table_free(&t);
     if (status != 0) {
         outfiles_abort(out, 2);
@@ -4759,14 +4876,16 @@ static int run_examples(const Options *opt, Error *err)
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Cb_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
+    int status = codebook_parse_options(argc, argv, &opt, &err);
     if (status == 0)
-        status = opt.synth_key ? run_synthesise(&opt, &err)
-               : opt.train     ? run_train(&opt, &err)
-               : opt.codebook  ? run_measure(&opt, &err)
-               : opt.transpose ? run_transpose(&opt, &err)
-                               : run_examples(&opt, &err);
-    return finish("codebook", status, &err, usage);
+        switch (opt.command) {
+        case CB_SYNTHESISE: status = codebook_run_synthesise(&opt, &err); break;
+        case CB_TRAIN: status = codebook_run_train(&opt, &err); break;
+        case CB_MEASURE: status = codebook_run_measure(&opt, &err); break;
+        case CB_TRANSPOSE: status = codebook_run_transpose(&opt, &err); break;
+        case CB_EXAMPLE: status = codebook_run_examples(&opt, &err); break;
+        }
+    return finish("codebook", status, &err, codebook_usage);
 }

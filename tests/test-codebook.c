@@ -1,5 +1,5 @@
 /* test-codebook.c -- CUnit tests of section 23.2 (the codebook experiment).
- * Tangled from chapters/23-2-codebook.nw; expected values come from closed
+ * Tangled from chapters/23-2*.nw and p3-codebook.nw; expected values come from closed
  * forms, brute force and the definitions, never from the program's own
  * output.  PROGRAM names the built program, TESTDIR a scratch directory. */
 /* <<standard headers for every program>> */
@@ -522,7 +522,7 @@ static gsl_matrix *read_points(const char *path, Error *err)
     return m;
 }
 /* <<keys, chords and the circle of fifths>> */
-enum { KEYS = 24, CHORDS = 48 };
+enum { CB_KEYS = 24, CHORDS = 48 };
 static const char *const PITCH_NAME[12] = {"C", "C#", "D", "Eb", "E", "F", "F#",
                                            "G", "Ab", "A", "Bb", "B"};
 
@@ -534,6 +534,7 @@ static void key_name(int key, char *buf, size_t size)
     snprintf(buf, size, "%s%s", PITCH_NAME[key % 12], key >= 12 ? "m" : "");
 }
 
+/* <<places and distances on the circle of fifths>> */
 static int fifths_position(int key)
 {
     const int t = key_minor(key) ? (key_tonic(key) + 3) % 12 : key_tonic(key);
@@ -619,6 +620,7 @@ static void add_note(double *out, size_t n, double f, double gain, const Timbre 
         const double k = exp(-tb->decay * tb->ratio[h] / RATE);
         double c = cos(phase * (h + 1)), s = sin(phase * (h + 1));
         double env = gain * tb->amp[h];
+        /* <<add the partial sample by sample, rotating its phase>> */
         for (size_t i = 0; i < n; i++) {
             double a = env;
             if (i < attack)
@@ -645,6 +647,7 @@ static void voice_triad(const int pcs[3], gsl_rng *rng, int midi[4])
         midi[1 + k] = low + (pcs[k] - low % 12 + 12) % 12;
 }
 /* <<render one clip>> */
+/* <<draw the next degree of the progression>> */
 static const double DEGREE_WEIGHT[7] = {3.0, 1.0, 0.5, 2.0, 3.0, 1.5, 0.5};
 
 static int next_degree(gsl_rng *rng, int previous)
@@ -672,6 +675,7 @@ static void render_clip(int key, unsigned long seed, const Synth *sy, gsl_rng *r
     const size_t span = (size_t)(2.0 * 60.0 / tempo * RATE);
     memset(out, 0, n * sizeof *out);
     for (size_t s0 = 0, degree = 0; s0 < n; s0 += span) {
+        /* <<play one chord for the length of its span>> */
         const size_t len = s0 + span < n ? span : n - s0;
         int pcs[3], midi[4];
         const int label = triad(key, (int)degree, pcs);
@@ -752,6 +756,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
                 mean[k] += spec[i * B + k];
         for (size_t k = 0; k < B; k++)
             mean[k] /= (double)n;
+        /* <<accumulate the scatter matrix block by block>> */
         gsl_matrix_set_zero(S);
         for (size_t i0 = 0; i0 < n && status == 0; i0 += R) {
             const size_t r = i0 + R <= n ? R : n - i0;
@@ -774,6 +779,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
             if (k < dims)
                 kept += gsl_vector_get(ev, k);
         }
+        /* <<give every kept axis the sign that makes its largest entry positive>> */
         for (size_t c = 0; status == 0 && c < dims; c++) {
             gsl_vector_view axis = gsl_matrix_column(V, c);
             if (gsl_vector_get(&axis.vector, gsl_blas_idamax(&axis.vector)) < 0.0)
@@ -823,6 +829,7 @@ typedef struct {
     size_t groups;
 } Corpus;
 
+/* <<free a corpus>> */
 static void corpus_free(Corpus *cp)
 {
     free(cp->key);
@@ -853,6 +860,7 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
     cp->spec = cp->chord ? alloc_array(clips * F * e->bins, sizeof *cp->spec, err)
                          : NULL;
     int status = cp->spec ? 0 : -1;
+    /* <<render every clip and encode its frames, keeping the chord at each frame's centre>> */
     for (size_t c = 0; status == 0 && c < clips; c++) {
         cp->key[c] = key_in_fifths_order((int)((first + c) % nkeys));
         render_clip(cp->key[c], seed * 1000000UL + first + c, sy, rng, x, chord, n);
@@ -966,17 +974,12 @@ static int read_wav_list_stream(FILE *fp, const char *path, Wav_list *wl,
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
         /* <<make room for one more WAV file>> */
-        if (wl->n == cap) {
-            const size_t ncap = cap ? 2 * cap : 64;
-            Wav_entry *e = ncap <= SIZE_MAX / sizeof *e ? realloc(wl->e, ncap * sizeof *e)
-                                                         : NULL;
-            if (e == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            wl->e = e;
-            cap = ncap;
+        Wav_entry *e = grow_array(wl->e, &cap, wl->n + 1, sizeof *e, err);
+        if (e == NULL) {
+            status = -1;
+            break;
         }
+        wl->e = e;
         wl->e[wl->n] = (Wav_entry){NULL, NULL, 0, false};
         status = parse_wav_entry(line, path, lineno, &wl->e[wl->n++], err);
         for (size_t i = 0; status == 0 && i + 1 < wl->n; i++)
@@ -1094,30 +1097,29 @@ static int check_wav(const char *path, Error *err)
 /* <<cut a recording into clips and encode them>> */
 typedef struct {
     Corpus cp;
-    size_t cap;                 /* clips the arrays can hold */
+    size_t cap[3];              /* room in key, group and spec, in clips */
+    size_t names_cap;           /* room in group_name */
 } Growing;
 
 /* <<make room for more clips>> */
 static int grow_corpus(Growing *g, size_t need, Error *err)
 {
     Corpus *cp = &g->cp;
-    if (need <= g->cap)
-        return 0;
-    const size_t cap = need > 2 * g->cap ? need : 2 * g->cap;
     const size_t per = cp->frames_per_clip * cp->bins;
-    if (cap > SIZE_MAX / sizeof(float) / per)
-        return fail(err, "too many clips (%zu)", cap);
-    int *key = realloc(cp->key, cap * sizeof *key);
-    if (key != NULL)
-        cp->key = key;
-    size_t *group = key ? realloc(cp->group, cap * sizeof *group) : NULL;
-    if (group != NULL)
-        cp->group = group;
-    float *spec = group ? realloc(cp->spec, cap * per * sizeof *spec) : NULL;
+    if (per > SIZE_MAX / sizeof(float))
+        return fail(err, "a clip of %zu values is too large", per);
+    int *key = grow_array(cp->key, &g->cap[0], need, sizeof *key, err);
+    if (key == NULL)
+        return -1;
+    cp->key = key;
+    size_t *group = grow_array(cp->group, &g->cap[1], need, sizeof *group, err);
+    if (group == NULL)
+        return -1;
+    cp->group = group;
+    float *spec = grow_array(cp->spec, &g->cap[2], need, per * sizeof *spec, err);
     if (spec == NULL)
-        return fail(err, "out of memory for %zu clips", cap);
+        return -1;
     cp->spec = spec;
-    g->cap = cap;
     return 0;
 }
 
@@ -1141,9 +1143,10 @@ static int append_clips(const double *x, size_t n, size_t len, long most,
         return 0;
     if (grow_corpus(g, cp->clips + m, err) != 0)
         return -1;
-    char **names = realloc(cp->group_name, (cp->groups + 1) * sizeof *names);
+    char **names = grow_array(cp->group_name, &g->names_cap, cp->groups + 1,
+                              sizeof *names, err);
     if (names == NULL)
-        return fail(err, "out of memory for the group names");
+        return -1;
     cp->group_name = names;
     if ((names[cp->groups] = copy_string(w->group, err)) == NULL)
         return -1;
@@ -1163,8 +1166,8 @@ static int read_wav_corpus(const char *list, double seconds, long most,
                            const Encoder *e, Corpus *train, Corpus *test, Error *err)
 {
     const size_t len = (size_t)(seconds * RATE), F = frame_count(len, e);
-    Growing g[2] = {{(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0},
-                    {(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, 0}};
+    Growing g[2] = {{(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, {0}, 0},
+                    {(Corpus){0, F, e->bins, NULL, NULL, NULL, NULL, NULL, 0}, {0}, 0}};
     Wav_list wl = {NULL, 0};
     if (F == 0)
         return fail(err, "a clip of %g s is shorter than one analysis window",
@@ -1221,6 +1224,7 @@ static int nearest_codewords(const gsl_matrix *x, const gsl_matrix *c,
     double *cn = alloc_array(K, sizeof *cn, err);
     gsl_matrix *g = cn ? alloc_matrix(R, K, err) : NULL;
     int status = g ? 0 : -1;
+    /* <<the squared norm of every codeword>> */
     for (size_t j = 0; status == 0 && j < K; j++) {
         gsl_vector_const_view cj = gsl_matrix_const_row(c, j);
         cn[j] = 0.0;
@@ -1273,6 +1277,7 @@ static int kmeanspp(const gsl_matrix *x, gsl_matrix *c, gsl_rng *rng, Error *err
     if (K > N)
         return fail(err, "%zu codewords need at least as many frames, got %zu",
                     K, N);
+    /* <<allocate the sample of candidates and their distances>> */
     size_t *idx = alloc_array(N, sizeof *idx, err);
     gsl_matrix *xs = idx ? alloc_matrix(S, D, err) : NULL;
     double *best = xs ? alloc_array(S, sizeof *best, err) : NULL;
@@ -1338,6 +1343,7 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
         status = kmeanspp(x, c, rng, err);
     }
     for (int t = 0; status == 0; t++) {
+        /* <<assign every frame to its nearest codeword and record the distortion>> */
         if ((status = nearest_codewords(x, c, code, d2, err)) != 0)
             break;
         double sum = 0.0;
@@ -1397,7 +1403,7 @@ typedef struct {
     Encoder enc;
     const char *wavs;           /* a list of recordings instead of the generator */
     long clips_per_wav;         /* at most this many from a training recording */
-} Plan;
+} Cb_plan;
 /* <<the dominant label of every codeword>> */
 typedef struct {
     size_t K, L;                /* codewords, labels */
@@ -1480,6 +1486,7 @@ static int neighbour_lists(const double *pts, size_t n, size_t dim, const int *l
     return 0;
 }
 
+/* <<the contiguity: the share of valid neighbours with the same label>> */
 static double contiguity(const size_t *nn, size_t n, size_t k, const int *label)
 {
     double sum = 0.0;
@@ -1500,6 +1507,7 @@ static double contiguity(const size_t *nn, size_t n, size_t k, const int *label)
     return used ? sum / (double)used : 0.0;
 }
 
+/* <<the contiguity expected by chance>> */
 static double chance_contiguity(const int *label, size_t n)
 {
     double count[CHORDS] = {0}, used = 0.0, s = 0.0;
@@ -1514,31 +1522,31 @@ static double chance_contiguity(const int *label, size_t n)
 }
 /* <<distances between key centroids>> */
 typedef struct {
-    double dist[KEYS][KEYS];
-    bool present[KEYS];
+    double dist[CB_KEYS][CB_KEYS];
+    bool present[CB_KEYS];
 } Key_distances;
 
 static int key_distances(const double *pts, size_t n, size_t dim, const int *label,
                          Key_distances *kd, Error *err)
 {
-    double *cen = alloc_array(KEYS * dim, sizeof *cen, err);
+    double *cen = alloc_array(CB_KEYS * dim, sizeof *cen, err);
     if (cen == NULL)
         return -1;
-    size_t count[KEYS] = {0};
-    memset(cen, 0, KEYS * dim * sizeof *cen);
+    size_t count[CB_KEYS] = {0};
+    memset(cen, 0, CB_KEYS * dim * sizeof *cen);
     for (size_t i = 0; i < n; i++)
         if (label[i] >= 0) {
             count[label[i]]++;
             for (size_t c = 0; c < dim; c++)
                 cen[(size_t)label[i] * dim + c] += pts[i * dim + c];
         }
-    for (int a = 0; a < KEYS; a++) {
+    for (int a = 0; a < CB_KEYS; a++) {
         kd->present[a] = count[a] > 0;
         for (size_t c = 0; c < dim && count[a] > 0; c++)
             cen[(size_t)a * dim + c] /= (double)count[a];
     }
-    for (int a = 0; a < KEYS; a++)
-        for (int b = 0; b < KEYS; b++) {
+    for (int a = 0; a < CB_KEYS; a++)
+        for (int b = 0; b < CB_KEYS; b++) {
             double s = 0.0;
             for (size_t c = 0; c < dim; c++)
                 s += gsl_pow_2(cen[(size_t)a * dim + c] - cen[(size_t)b * dim + c]);
@@ -1548,7 +1556,7 @@ static int key_distances(const double *pts, size_t n, size_t dim, const int *lab
     return 0;
 }
 /* <<rank correlation with the circle of fifths, and the Mantel test>> */
-enum { PAIRS = KEYS * (KEYS - 1) / 2 };
+enum { PAIRS = CB_KEYS * (CB_KEYS - 1) / 2 };
 
 static void average_ranks(const double *v, size_t n, double *rank)
 {
@@ -1583,8 +1591,8 @@ static double fifths_rho(const Key_distances *kd, const int *perm)
 {
     double x[PAIRS], y[PAIRS], rx[PAIRS], ry[PAIRS];
     size_t n = 0;
-    for (int a = 0; a < KEYS; a++)
-        for (int b = a + 1; b < KEYS; b++)
+    for (int a = 0; a < CB_KEYS; a++)
+        for (int b = a + 1; b < CB_KEYS; b++)
             if (kd->present[a] && kd->present[b]) {
                 x[n] = kd->dist[perm ? perm[a] : a][perm ? perm[b] : b];
                 y[n++] = fifths_distance(a, b);
@@ -1599,15 +1607,15 @@ static double fifths_rho(const Key_distances *kd, const int *perm)
 static double mantel_p(const Key_distances *kd, double rho, long perms,
                        gsl_rng *rng)
 {
-    int present[KEYS], perm[KEYS], n = 0;
-    for (int a = 0; a < KEYS; a++) {
+    int present[CB_KEYS], perm[CB_KEYS], n = 0;
+    for (int a = 0; a < CB_KEYS; a++) {
         perm[a] = a;
         if (kd->present[a])
             present[n++] = a;
     }
     long ge = 0;
     for (long m = 0; m < perms; m++) {
-        int shuffled[KEYS];
+        int shuffled[CB_KEYS];
         memcpy(shuffled, present, (size_t)n * sizeof *shuffled);
         if (n > 1)
             gsl_ran_shuffle(rng, shuffled, (size_t)n, sizeof *shuffled);
@@ -1656,6 +1664,7 @@ static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
     for (size_t i = 0; i < n; i++) {
         size_t best = 0;
         double bd = HUGE_VAL;
+        /* <<find the nearest codeword of frame [[i]]>> */
         for (size_t j = 0; j < K; j++) {
             double d = 0.0;
             for (size_t c = 0; c < D && d < bd; c++)
@@ -1744,11 +1753,11 @@ static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
                 played |= UINT64_C(1) << cl->chord[f];
         }
         nallowed[j] = 0;
-        for (int key = 0; key < KEYS; key++)
+        for (int key = 0; key < CB_KEYS; key++)
             if ((played & ~key_chords(key)) == 0)
-                allowed[j * KEYS + nallowed[j]++] = key;
+                allowed[j * CB_KEYS + nallowed[j]++] = key;
         if (nallowed[j] == 0)
-            allowed[j * KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
+            allowed[j * CB_KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
     }
 }
 /* <<free a table of clips>> */
@@ -1880,7 +1889,7 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                                   Clips *cl, Error *err)
 {
     *cl = (Clips){0};
-    size_t cap_c = 0, cap_f = 0, lineno = 0;
+    size_t cap_c[3] = {0}, cap_f = 0, lineno = 0;    /* key, first, id; code */
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
@@ -1900,23 +1909,21 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
         if (line[0] == '\0' || line[0] == '#')
             continue;
         /* <<grow the clip arrays when they are full>> */
-        if (cl->clips + 1 >= cap_c) {
-            cap_c = cap_c ? 2 * cap_c : 64;
-            int *k = realloc(cl->key, cap_c * sizeof *k);
-            if (k != NULL)
-                cl->key = k;
-            size_t *f = realloc(cl->first, (cap_c + 1) * sizeof *f);
-            if (f != NULL)
-                cl->first = f;
-            char **ids = realloc(cl->id, cap_c * sizeof *ids);
-            if (ids != NULL)
-                cl->id = ids;
-            if (k == NULL || f == NULL || ids == NULL) {
-                status = fail(err, "out of memory reading '%s'", path);
-                break;
-            }
-            cl->first[cl->clips] = cl->frames;
+        int *k = grow_array(cl->key, &cap_c[0], cl->clips + 1, sizeof *k, err);
+        if (k != NULL)
+            cl->key = k;
+        size_t *f = k ? grow_array(cl->first, &cap_c[1], cl->clips + 2, sizeof *f, err)
+                      : NULL;
+        if (f != NULL)
+            cl->first = f;
+        char **ids = f ? grow_array(cl->id, &cap_c[2], cl->clips + 1, sizeof *ids, err)
+                       : NULL;
+        if (ids == NULL) {
+            status = -1;
+            break;
         }
+        cl->id = ids;
+        cl->first[cl->clips] = cl->frames;
         /* <<parse the id, the key and the values of one clip>> */
         char *rest = line, *id = next_field(&rest), *key = next_field(&rest);
         char *tok = next_field(&rest);
@@ -1953,11 +1960,10 @@ static int read_clip_table_stream(FILE *fp, const char *path, size_t limit,
                      || errno == ERANGE || v < 0 || (size_t)v >= limit)
                 status = fail(err, "%s:%zu: '%s' is not a whole number from 0 to %zu", path,
                               lineno, tok, limit - 1);
-            else if (cl->frames == cap_f) {
-                cap_f = cap_f ? 2 * cap_f : 4096;
-                size_t *c = realloc(cl->code, cap_f * sizeof *c);
+            else {
+                size_t *c = grow_array(cl->code, &cap_f, cl->frames + 1, sizeof *c, err);
                 if (c == NULL)
-                    status = fail(err, "out of memory reading '%s'", path);
+                    status = -1;
                 else
                     cl->code = c;
             }
@@ -1993,7 +1999,7 @@ static int read_clip_table(const char *path, size_t limit, Clips *cl, Error *err
 }
 /* <<append the frames of one group to a resample>> */
 typedef struct {
-    size_t n, cap;
+    size_t n, cap[2];           /* frames held; room in code and in key */
     size_t *code;
     int *key;
 } Resample;
@@ -2002,17 +2008,14 @@ static int append_group(const Clips *cl, size_t group, Resample *r, Error *err)
 {
     for (size_t i = cl->gfirst[group]; i < cl->gfirst[group + 1]; i++) {
         const size_t c = cl->gclip[i], len = cl->first[c + 1] - cl->first[c];
-        while (r->n + len > r->cap) {
-            size_t *code = realloc(r->code, 2 * r->cap * sizeof *code);
-            if (code != NULL)
-                r->code = code;
-            int *key = realloc(r->key, 2 * r->cap * sizeof *key);
-            if (key != NULL)
-                r->key = key;
-            if (code == NULL || key == NULL)
-                return fail(err, "out of memory in the bootstrap");
-            r->cap *= 2;
-        }
+        size_t *code = grow_array(r->code, &r->cap[0], r->n + len, sizeof *code, err);
+        if (code == NULL)
+            return -1;
+        r->code = code;
+        int *key = grow_array(r->key, &r->cap[1], r->n + len, sizeof *key, err);
+        if (key == NULL)
+            return -1;
+        r->key = key;
         for (size_t f = cl->first[c]; f < cl->first[c + 1]; f++) {
             r->code[r->n] = cl->code[f];
             r->key[r->n++] = cl->key[c];
@@ -2063,6 +2066,7 @@ static size_t shape_classes(const Clips *cl, size_t *rep, size_t *cls,
             rep[classes++] = g;
         cls[g] = c;
     }
+    /* <<list the groups class by class, by a counting sort>> */
     for (size_t c = 0; c <= classes; c++)       /* a counting sort by class */
         start[c] = 0;
     for (size_t g = 0; g < cl->groups; g++)
@@ -2094,7 +2098,7 @@ for (size_t i = 0; i < cl->groups; i++) {
 }
 }
 /* <<write a matrix as a NumPy file>> */
-static void write_npy(FILE *fp, const gsl_matrix *m)
+static void codebook_write_npy(FILE *fp, const gsl_matrix *m)
 {
     char dict[128];
     const int len = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': "
@@ -2280,93 +2284,6 @@ static void test_transpose_key(void)
     }
 }
 /* <<tests of the codebook>> */
-/* <<write a test recording>> */
-static int write_test_wav(const char *name, const double *x, size_t frames,
-                          int channels, int rate)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
-    SF_INFO info = {.samplerate = rate, .channels = channels,
-                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
-    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
-    if (sf == NULL)
-        return -1;
-    const sf_count_t w = sf_writef_double(sf, x, (sf_count_t)frames);
-    return sf_close(sf) == 0 && w == (sf_count_t)frames ? 0 : -1;
-}
-
-static void test_wav_list(void)
-{
-    enum { N = 48000, PAD = 8000 };
-    double *x = calloc(N + 2 * PAD, sizeof *x), *y = calloc(2 * N, sizeof *y);
-    char list[256];
-    CU_ASSERT_FATAL(x != NULL && y != NULL);
-    for (size_t i = 0; i < N; i++) {
-        const double t = (double)i / 32000.0;
-        x[PAD + i] = 0.3 * cos(2 * M_PI * 440 * t) + 0.2 * cos(2 * M_PI * 660 * t);
-        y[2 * i] = x[PAD + i] + 0.1 * sin(2 * M_PI * 1000 * t);
-        y[2 * i + 1] = x[PAD + i] - 0.1 * sin(2 * M_PI * 1000 * t);
-    }
-    CU_ASSERT_FATAL(write_test_wav("mono.wav", x, N + 2 * PAD, 1, 32000) == 0);
-    CU_ASSERT_FATAL(write_test_wav("stereo.wav", y, N, 2, 32000) == 0);
-    CU_ASSERT_FATAL(write_test_wav("rate.wav", x, N, 1, 44100) == 0);
-    const double kept = x[12000];
-    x[12000] = NAN;             /* sample 12001, counting from 1 */
-    CU_ASSERT_FATAL(write_test_wav("nan.wav", x, N, 1, 32000) == 0);
-    x[12000] = kept;
-    const char *d = getenv("TESTDIR");
-    snprintf(list, sizeof list, "%s/mono.wav\tC\ttune+0\ttrain\n"
-             "%s/stereo.wav\tAm\ttune+9\ttest\n", d, d);
-    write_test_file("w.tsv", list);
-    /* <<read the two recordings back as clips>> */
-    Corpus tr, te;
-    Error err = {""};
-    const Encoder e = ENCODER_DEFAULT;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/w.tsv", d);
-    CU_ASSERT_FATAL(read_wav_corpus(path, 0.5, 2, &e, &tr, &te, &err) == 0);
-    const size_t F = (16000 - 2048) / 640 + 1;           /* frames of a 0.5 s clip */
-    CU_ASSERT(tr.clips == 2 && te.clips == 3 && tr.frames_per_clip == F);
-    CU_ASSERT(tr.key[0] == 0 && te.key[2] == 21 && te.groups == 1 && te.group[2] == 0);
-    CU_ASSERT_STRING_EQUAL(te.group_name[0], "tune+9");
-    double buf[2048], xf[16000];
-    float s[320];
-    for (size_t c = 0; c < 3; c++) {
-        for (size_t i = 0; i < 16000; i++)
-            xf[i] = (float)x[PAD + c * 16000 + i];
-        for (size_t f = 0; f < F; f += 7) {
-            CU_ASSERT_FATAL(frame_spectrum(xf + f * 640, &e, buf, s) == 0);
-            for (size_t k = 0; k < 320; k++) {
-                CU_ASSERT_DOUBLE_EQUAL(te.spec[(c * F + f) * 320 + k], s[k], 1e-3);
-                if (c < 2)
-                    CU_ASSERT_EQUAL(tr.spec[(c * F + f) * 320 + k], s[k]);
-            }
-        }
-    }
-    corpus_free(&tr);
-    corpus_free(&te);
-    /* <<bad lists and recordings are refused by name>> */
-    const char *bad[][2] = {
-        {"%s/rate.wav\tC\ta\ttrain\n", "sample rate of 44100 Hz"},
-        {"%s/nowhere.wav\tC\ta\ttrain\n", "cannot open"},
-        {"%s/mono.wav\tH\ta\ttrain\n", "'H' is not one of the 24 key names"},
-        {"%s/mono.wav\tC\ta\tdev\n", "split 'dev' is neither train nor test"},
-        {"%s/mono.wav\tC\ta/b\ttrain\n", "contains '/'"},
-        {"%s/mono.wav\tC\ta\ttrain\n", "gives no held-out clips"},
-        {"%s/mono.wav\tC\t\ttrain\n", "empty field"},
-        {"%s/nan.wav\tC\ta\ttrain\n", "sample 12001 (channel 1) is not a finite"}};
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        snprintf(list, sizeof list, bad[k][0], d);
-        write_test_file("bad.tsv", list);
-        snprintf(path, sizeof path, "%s/bad.tsv", d);
-        err.msg[0] = '\0';
-        CU_ASSERT(read_wav_corpus(path, 0.5, 0, &e, &tr, &te, &err) != 0);
-        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[k][1]));
-    }
-    free(x);
-    free(y);
-}
-/* <<tests of the codebook>> */
 static void test_pure_tone(void)
 {
     const Encoder e = ENCODER_DEFAULT;
@@ -2399,6 +2316,7 @@ static void test_pca_orthonormal(void)
     for (size_t i = 0; i < N * B; i++)
         spec[i] = (float)(gsl_ran_gaussian(rng, 1.0) * (1.0 + (double)(i % B)));
     CU_ASSERT_FATAL(pca_fit(spec, N, B, axes, mean, &explained, &err) == 0);
+    /* <<check that the axes are orthonormal>> */
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, axes, axes, 0.0, g);
     for (size_t a = 0; a < DIMS; a++)
         for (size_t b = 0; b < DIMS; b++)
@@ -2407,6 +2325,7 @@ static void test_pca_orthonormal(void)
     gsl_matrix *z = gsl_matrix_alloc(N, DIMS);
     CU_ASSERT_FATAL(z != NULL && pca_project(spec, N, B, mean, axes, z, &err) == 0);
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, z, z, 0.0, g);
+    /* <<check that the projections are uncorrelated, with variances in decreasing order>> */
     for (size_t a = 0; a < DIMS; a++) {             /* uncorrelated, in order */
         for (size_t b = 0; b < DIMS; b++)
             if (a != b) {
@@ -2442,6 +2361,7 @@ static void test_kmeans_by_brute_force(void)
     CU_ASSERT_FATAL(kmeans(x, c, &plan, trace, code, d2, &reseeded, &err) == 0);
     for (int t = 1; t <= IT; t++)
         CU_ASSERT(trace[t] <= trace[t - 1] * (1.0 + 1e-12));
+    /* <<check every assignment against the nearest codeword by brute force>> */
     for (size_t i = 0; i < N; i++) {
         double best = HUGE_VAL, mine = 0.0;
         for (size_t j = 0; j < K; j++) {
@@ -2555,7 +2475,7 @@ static void test_label_counts(void)
 {
     Label_table t;
     Error err = {""};
-    CU_ASSERT_FATAL(label_table_alloc(&t, 3, KEYS, &err) == 0);
+    CU_ASSERT_FATAL(label_table_alloc(&t, 3, CB_KEYS, &err) == 0);
     size_t code[10];
     int label[10];
     for (int i = 0; i < 10; i++) {
@@ -2613,13 +2533,13 @@ static void test_mantel_uniform_under_null(void)
     const int draws = 300;
     for (int r = 0; r < draws; r++) {
         Key_distances kd;
-        double pt[KEYS][4];
-        for (int a = 0; a < KEYS; a++)
+        double pt[CB_KEYS][4];
+        for (int a = 0; a < CB_KEYS; a++)
             for (int c = 0; c < 4; c++)
                 pt[a][c] = gsl_ran_gaussian(rng, 1.0);
-        for (int a = 0; a < KEYS; a++) {
+        for (int a = 0; a < CB_KEYS; a++) {
             kd.present[a] = true;
-            for (int b = 0; b < KEYS; b++) {
+            for (int b = 0; b < CB_KEYS; b++) {
                 double s = 0.0;
                 for (int c = 0; c < 4; c++)
                     s += gsl_pow_2(pt[a][c] - pt[b][c]);
@@ -2638,18 +2558,18 @@ static void test_mantel_uniform_under_null(void)
 static void test_mantel_finds_the_circle(void)
 {
     Key_distances kd;
-    double pts[2 * 2 * KEYS];                   /* two codewords per key */
-    int label[2 * KEYS];
+    double pts[2 * 2 * CB_KEYS];                   /* two codewords per key */
+    int label[2 * CB_KEYS];
     Error err = {""};
-    for (int i = 0; i < 2 * KEYS; i++) {
-        const int a = i % KEYS;
+    for (int i = 0; i < 2 * CB_KEYS; i++) {
+        const int a = i % CB_KEYS;
         const double t = 2 * M_PI * fifths_position(a) / 12.0;
-        const double r = (key_minor(a) ? 0.9 : 1.0) + (i < KEYS ? 0.01 : -0.01);
+        const double r = (key_minor(a) ? 0.9 : 1.0) + (i < CB_KEYS ? 0.01 : -0.01);
         pts[2 * i] = r * cos(t);
         pts[2 * i + 1] = r * sin(t);
         label[i] = a;
     }
-    CU_ASSERT_FATAL(key_distances(pts, 2 * KEYS, 2, label, &kd, &err) == 0);
+    CU_ASSERT_FATAL(key_distances(pts, 2 * CB_KEYS, 2, label, &kd, &err) == 0);
     CU_ASSERT_DOUBLE_EQUAL(kd.dist[0][7], 2 * sin(M_PI / 12), 1e-12);  /* C, G */
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     CU_ASSERT_FATAL(rng != NULL);
@@ -2661,12 +2581,99 @@ static void test_mantel_finds_the_circle(void)
     CU_ASSERT_EQUAL(parse_key("Db"), parse_key("C#"));
     CU_ASSERT_EQUAL(parse_key("Ebm"), 15);
     CU_ASSERT_EQUAL(parse_key("H"), -1);
-    for (int a = 0; a < KEYS; a++) {
+    for (int a = 0; a < CB_KEYS; a++) {
         char name[8];
         key_name(a, name, sizeof name);
         CU_ASSERT_EQUAL(parse_key(name), a);
     }
     gsl_rng_free(rng);
+}
+/* <<tests of the codebook>> */
+/* <<write a test recording>> */
+static int write_test_wav(const char *name, const double *x, size_t frames,
+                          int channels, int rate)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", getenv("TESTDIR"), name);
+    SF_INFO info = {.samplerate = rate, .channels = channels,
+                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (sf == NULL)
+        return -1;
+    const sf_count_t w = sf_writef_double(sf, x, (sf_count_t)frames);
+    return sf_close(sf) == 0 && w == (sf_count_t)frames ? 0 : -1;
+}
+
+static void test_wav_list(void)
+{
+    enum { N = 48000, PAD = 8000 };
+    double *x = calloc(N + 2 * PAD, sizeof *x), *y = calloc(2 * N, sizeof *y);
+    char list[256];
+    CU_ASSERT_FATAL(x != NULL && y != NULL);
+    for (size_t i = 0; i < N; i++) {
+        const double t = (double)i / 32000.0;
+        x[PAD + i] = 0.3 * cos(2 * M_PI * 440 * t) + 0.2 * cos(2 * M_PI * 660 * t);
+        y[2 * i] = x[PAD + i] + 0.1 * sin(2 * M_PI * 1000 * t);
+        y[2 * i + 1] = x[PAD + i] - 0.1 * sin(2 * M_PI * 1000 * t);
+    }
+    CU_ASSERT_FATAL(write_test_wav("mono.wav", x, N + 2 * PAD, 1, 32000) == 0);
+    CU_ASSERT_FATAL(write_test_wav("stereo.wav", y, N, 2, 32000) == 0);
+    CU_ASSERT_FATAL(write_test_wav("rate.wav", x, N, 1, 44100) == 0);
+    const double kept = x[12000];
+    x[12000] = NAN;             /* sample 12001, counting from 1 */
+    CU_ASSERT_FATAL(write_test_wav("nan.wav", x, N, 1, 32000) == 0);
+    x[12000] = kept;
+    const char *d = getenv("TESTDIR");
+    snprintf(list, sizeof list, "%s/mono.wav\tC\ttune+0\ttrain\n"
+             "%s/stereo.wav\tAm\ttune+9\ttest\n", d, d);
+    write_test_file("w.tsv", list);
+    /* <<read the two recordings back as clips>> */
+    Corpus tr, te;
+    Error err = {""};
+    const Encoder e = ENCODER_DEFAULT;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/w.tsv", d);
+    CU_ASSERT_FATAL(read_wav_corpus(path, 0.5, 2, &e, &tr, &te, &err) == 0);
+    const size_t F = (16000 - 2048) / 640 + 1;           /* frames of a 0.5 s clip */
+    CU_ASSERT(tr.clips == 2 && te.clips == 3 && tr.frames_per_clip == F);
+    CU_ASSERT(tr.key[0] == 0 && te.key[2] == 21 && te.groups == 1 && te.group[2] == 0);
+    CU_ASSERT_STRING_EQUAL(te.group_name[0], "tune+9");
+    double buf[2048], xf[16000];
+    float s[320];
+    for (size_t c = 0; c < 3; c++) {
+        for (size_t i = 0; i < 16000; i++)
+            xf[i] = (float)x[PAD + c * 16000 + i];
+        for (size_t f = 0; f < F; f += 7) {
+            CU_ASSERT_FATAL(frame_spectrum(xf + f * 640, &e, buf, s) == 0);
+            for (size_t k = 0; k < 320; k++) {
+                CU_ASSERT_DOUBLE_EQUAL(te.spec[(c * F + f) * 320 + k], s[k], 1e-3);
+                if (c < 2)
+                    CU_ASSERT_EQUAL(tr.spec[(c * F + f) * 320 + k], s[k]);
+            }
+        }
+    }
+    corpus_free(&tr);
+    corpus_free(&te);
+    /* <<bad lists and recordings are refused by name>> */
+    const char *bad[][2] = {
+        {"%s/rate.wav\tC\ta\ttrain\n", "sample rate of 44100 Hz"},
+        {"%s/nowhere.wav\tC\ta\ttrain\n", "cannot open"},
+        {"%s/mono.wav\tH\ta\ttrain\n", "'H' is not one of the 24 key names"},
+        {"%s/mono.wav\tC\ta\tdev\n", "split 'dev' is neither train nor test"},
+        {"%s/mono.wav\tC\ta/b\ttrain\n", "contains '/'"},
+        {"%s/mono.wav\tC\ta\ttrain\n", "gives no held-out clips"},
+        {"%s/mono.wav\tC\t\ttrain\n", "empty field"},
+        {"%s/nan.wav\tC\ta\ttrain\n", "sample 12001 (channel 1) is not a finite"}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        snprintf(list, sizeof list, bad[k][0], d);
+        write_test_file("bad.tsv", list);
+        snprintf(path, sizeof path, "%s/bad.tsv", d);
+        err.msg[0] = '\0';
+        CU_ASSERT(read_wav_corpus(path, 0.5, 0, &e, &tr, &te, &err) != 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[k][1]));
+    }
+    free(x);
+    free(y);
 }
 /* <<tests of the codebook>> */
 static void test_wav_round_trip(void)
@@ -2707,7 +2714,7 @@ static void test_npy_round_trip(void)
     snprintf(path, sizeof path, "%s/rt.npy", getenv("TESTDIR"));
     FILE *fp = fopen(path, "wb");
     CU_ASSERT_FATAL(fp != NULL);
-    write_npy(fp, m);
+    codebook_write_npy(fp, m);
     fclose(fp);
     gsl_matrix *r = read_points(path, &err);
     CU_ASSERT_FATAL(r != NULL);
@@ -2725,12 +2732,12 @@ static void expect_cb_rejection(const char *args, const char *needle)
 static void test_codebook_cli(void)
 {
     Run r = run_program("--help");
-    CU_ASSERT(r.status == 0 && strstr(r.out, "--synthesise")
-              && strstr(r.out, "--train")
+    CU_ASSERT(r.status == 0 && strstr(r.out, "synthesise KEY")
+              && strstr(r.out, "train") && strstr(r.out, "measure")
               && strstr(r.out, "--codebook") && strstr(r.out, "--permutations"));
-    r = run_program("--synthesise F#m --output one.wav --seconds 0.5");
+    r = run_program("synthesise F#m --output one.wav --seconds 0.5");
     CU_ASSERT(r.status == 0 && test_file_exists("one.wav"));
-    r = run_program("--train --keys 4 --train-clips 3 --test-clips 2 --seconds 1 "
+    r = run_program("train --keys 4 --train-clips 3 --test-clips 2 --seconds 1 "
                     "--codewords 32 --codewords2 16 --iterations 4 --raw-sample 64 "
                     "--write-codebook s.npy --write-codes c.tsv "
                     "--write-chords h.tsv "
@@ -2752,8 +2759,8 @@ static void test_codebook_cli(void)
     gsl_matrix *cb = read_points(path, &err);
     CU_ASSERT(cb != NULL && cb->size1 == 32 && cb->size2 == 128);
     gsl_matrix_free(cb);
-    r = run_program("--codebook s.npy --codes c.tsv --chords h.tsv --raw raw.tsv "
-                    "-p 5 --permutations 59 --map map.dat --heatmap heat.dat "
+    r = run_program("measure --codebook s.npy --codes c.tsv --chords h.tsv "
+                    "--raw raw.tsv -p 5 --permutations 59 --map map.dat --heatmap heat.dat "
                     "--macros m.tex");
     CU_ASSERT(r.status == 0 && test_file_exists("map.dat")
               && test_file_exists("m.tex"));
@@ -2804,10 +2811,14 @@ static void test_codebook_cli(void)
         {"--codebook s.npy --codes c.tsv --raw c.tsv", "is not a number"},
         {"--codebook s.npy", "needs --codes"},
         {"--codebook s.npy --codes c.tsv --train", "exclude each other"},
+        {"train --codebook s.npy --codes c.tsv", "exclude each other"},
+        {"measure --codes c.tsv", "measure needs --codebook"},
+        {"measure --codebook s.npy --codes c.tsv --keys 4", "does not belong"},
+        {"analyse --codebook s.npy", "unknown command 'analyse'"},
         {"--codebook s.npy --codes c.tsv --window 1000", "power of 2"},
-        {"--codebook s.npy --codes c.tsv --write-raw r.tsv", "need --train"},
+        {"--codebook s.npy --codes c.tsv --write-raw r.tsv", "need train"},
         {"--codebook s.npy --codes c.tsv --map c.tsv", "overwrite an input"},
-        {"--codebook s.npy --codes c.tsv --floors 1e-2", "need --train"},
+        {"--codebook s.npy --codes c.tsv --floors 1e-2", "need train"},
         {"--train --floors 2", "must lie in (0, 1)"},
         {"--train --sizes 8", "out of range"},
         {"--codebook s.npy --codes c.tsv --bogus", "unknown option"},
@@ -2824,6 +2835,8 @@ static void test_codebook_cli(void)
     }
     expect_rejection_of("--synthesise H --output x.wav", "not one of the 24", "x.wav");
     expect_rejection_of("--synthesise C", "needs --output", "x.wav");
+    expect_rejection_of("synthesise --output x.wav", "synthesise needs a KEY", "x.wav");
+    expect_rejection_of("transpose", "transpose needs KEY,N", "x.wav");
     /* <<the recordings on the command line>> */
     r = run_program("--transpose Bbm,-2");
     CU_ASSERT(r.status == 0 && strcmp(r.out, "Abm\n") == 0);
@@ -2937,7 +2950,7 @@ static void test_holm_verdict(void)
     holm_parts(stat, p, part);
     CU_ASSERT_STRING_EQUAL(verdict_word(part), "not measurable");
 }
-
+/* <<tests of the codebook>> */
 /* Codewords (0,0), (4,0), (0,3); by hand the nearest codeword of (1,1) is
    the first (squared distance 2), of (3,1) the second (2, against 10 and 13)
    and of (1,2) the third (2, against 5 and 13). */
@@ -2968,13 +2981,13 @@ static void test_allowed_keys(void)
     const Clips cl = {.clips = 2, .frames = 6, .groups = 2, .key = key,
                       .first = first, .chord = chord, .gfirst = gfirst,
                       .gclip = gclip};
-    int allowed[2 * KEYS], n[2];
+    int allowed[2 * CB_KEYS], n[2];
     allowed_keys(&cl, allowed, n);
     CU_ASSERT_EQUAL(n[0], 1);
     CU_ASSERT_EQUAL(allowed[0], 0);
     CU_ASSERT_EQUAL_FATAL(n[1], 3);
-    CU_ASSERT(allowed[KEYS] == 0 && allowed[KEYS + 1] == 5
-              && allowed[KEYS + 2] == 21);
+    CU_ASSERT(allowed[CB_KEYS] == 0 && allowed[CB_KEYS + 1] == 5
+              && allowed[CB_KEYS + 2] == 21);
 }
 
 /* Tunes x (offsets 0, 2: keys C, D) and y (-1, +1: B, C#) are major with two
@@ -3026,7 +3039,7 @@ static void test_bootstrap_tunes(void)
     Error err = {""};
     CU_ASSERT_FATAL(read_clip_table(path, 5, &cl, &err) == 0);
     CU_ASSERT_FATAL(cl.tunes == 2 && cl.groups == 4);
-    Resample r = {0, 4, malloc(4 * sizeof *r.code), malloc(4 * sizeof *r.key)};
+    Resample r = {0, {4, 4}, malloc(4 * sizeof *r.code), malloc(4 * sizeof *r.key)};
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     CU_ASSERT_FATAL(r.code != NULL && r.key != NULL && rng != NULL);
     bool size[41] = {false};
@@ -3089,7 +3102,8 @@ int main(void)
         {0, "spectra moved to another log floor", test_refloor},
         {0, "k-means: distortion never rises; nearest codeword by brute force",
          test_kmeans_by_brute_force},
-        {0, "label counts: Example C, unused codewords, totals", test_label_counts},
+        {0, "label counts: worked example 23.2A, unused codewords, totals",
+         test_label_counts},
         {0, "contiguity of a small case by hand", test_contiguity_by_hand},
         {0, "Mantel p is uniform under the null", test_mantel_uniform_under_null},
         {0, "Mantel test finds a circle of fifths; key names and distances",
