@@ -1,5 +1,5 @@
 # attention-ablation.gp -- Figure "the heads x factors ablation matrix".
-# Tangled from chapters/23-4-attention.nw.  Usage:
+# Tangled from chapters/p4-attention.nw.  Usage:
 #   gnuplot -e "datafile='build/out/attention-ablation.dat'" attention-ablation.gp
 set terminal cairolatex pdf size 9cm,5.5cm
 set output 'attention-ablation.tex'

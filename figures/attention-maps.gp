@@ -1,5 +1,5 @@
 # attention-maps.gp -- Figure "the attention of every head on one sequence".
-# Tangled from chapters/23-4-attention.nw.  Usage:
+# Tangled from chapters/p4-attention.nw.  Usage:
 #   gnuplot -e "datafile='build/out/attention-maps.dat'" attention-maps.gp
 set terminal cairolatex pdf size 12cm,12cm
 set output 'attention-maps.tex'

@@ -1,5 +1,5 @@
 # attention-training.gp -- Figure "losses and specialisation indices while
-# training, one panel per run".  Tangled from chapters/23-4-attention.nw.
+# training, one panel per run".  Tangled from chapters/p4-attention.nw.
 #   gnuplot -e "datafile='build/out/attention-training.dat'" attention-training.gp
 set terminal cairolatex pdf size 15cm,18cm
 set output 'attention-training.tex'

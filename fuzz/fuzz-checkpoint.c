@@ -1,5 +1,6 @@
 /* fuzz-checkpoint.c -- libFuzzer target for the checkpoint reader of section
- * 23.4.  Tangled from chapters/23-4-attention.nw. */
+ * 23.4.  Tangled from chapters/p4-attention.nw and
+ * chapters/23-4-attention.nw. */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -603,7 +604,7 @@ typedef struct {
     Music_gen music;
     long steps, batch, every, seed, eval_seed, eval_count;
     double lr, clip;
-} Plan;
+} Attn_plan;
 
 typedef struct {
     long step, clipped;             /* clipped: steps so far with a cut gradient */
@@ -632,7 +633,7 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
-static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
+static int draw_set(const Attn_plan *p, unsigned long seed, long n, Tokseq **set,
                     Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -649,7 +650,7 @@ static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
     gsl_rng_free(rng);
     return 0;
 }
-static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
+static int train_model(const Attn_plan *p, Model *m, Trace_row *trace, long *ntrace,
                  bool verbose, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);

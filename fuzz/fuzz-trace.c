@@ -1,5 +1,5 @@
 /* fuzz-trace.c -- libFuzzer target for the trace reader of section 23.4.
- * Tangled from chapters/23-4-attention.nw. */
+ * Tangled from chapters/p4-attention.nw and chapters/23-4-attention.nw. */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF

@@ -2,7 +2,8 @@
  * music-like token sequences with two independent factors (rhythm and
  * harmony), and measurements of whether its heads specialise.
  *
- * Tangled from chapters/23-4-attention.nw and chapters/support.nw of the book
+ * Tangled from chapters/23-4-attention.nw, chapters/p4-attention.nw and
+ * chapters/support.nw of the book
  * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 attention.c $(pkg-config --cflags --libs gsl) -o attention
@@ -610,7 +611,7 @@ typedef struct {
     Music_gen music;
     long steps, batch, every, seed, eval_seed, eval_count;
     double lr, clip;
-} Plan;
+} Attn_plan;
 
 typedef struct {
     long step, clipped;             /* clipped: steps so far with a cut gradient */
@@ -639,7 +640,7 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
-static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
+static int draw_set(const Attn_plan *p, unsigned long seed, long n, Tokseq **set,
                     Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -656,7 +657,7 @@ static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
     gsl_rng_free(rng);
     return 0;
 }
-static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
+static int train_model(const Attn_plan *p, Model *m, Trace_row *trace, long *ntrace,
                  bool verbose, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1440,12 +1441,12 @@ typedef struct {
     const char *checkpoint, *trace[16], *macros, *values, *ablation, *maps,
                *curves;
     int ntrace;
-    Plan plan;
+    Attn_plan plan;
     long count, example, sequences;
     bool quiet, length_given, music_given;
-} Options;
+} Attn_options;
 
-static void usage(FILE *fp)
+static void attn_usage(FILE *fp)
 {
     fputs(
 "Usage: attention [--macros FILE] [--values FILE]\n"
@@ -1529,7 +1530,7 @@ static void usage_sample(FILE *fp)
 "                        (without --checkpoint; a model keeps its own)\n"
 "  -h, --help            show this help and exit\n", fp);
 }
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int attn_parse_options(int argc, char *argv[], Attn_options *opt, Error *err)
 {
     enum { E = 1, TR = 2, AN = 4, SA = 8 };
     static const struct option longopts[] = {
@@ -1550,7 +1551,7 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         TR | AN | SA, TR | AN, TR | SA, TR, TR, TR, TR, TR | SA, TR, TR, TR, TR,
         TR | AN, TR | SA, TR | SA, TR | SA, TR | SA, TR, AN, AN, AN, AN, AN,
         E | AN, E, SA, E | TR | AN | SA};
-    *opt = (Options){.command = EXAMPLES, .count = 4, .sequences = 512,
+    *opt = (Attn_options){.command = EXAMPLES, .count = 4, .sequences = 512,
                      .plan = {.s = {32, 4, 24}, .music = {0, -1, 0.25, 0.8},
                               .steps = 1600, .batch = 16, .every = 25, .seed = 1,
                               .eval_seed = TRAIN_EVAL_SEED,
@@ -1677,14 +1678,14 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         return -1;
     return 0;
 }
-static int run_examples(const Options *opt, Error *err)
+static int attn_run_examples(const Attn_options *opt, Error *err)
 {
     Worked wk;
     if (worked_compute(&wk, err) != 0)
         return -1;
     const Music_gen *mu = &opt->plan.music;
     double fr = rhythm_floor(mu, opt->plan.s.length), fh = harmony_floor(mu);
-    printf("Worked example F: three tokens, one head, d_k = 2\n");
+    printf("Worked example 23.4A: three tokens, one head, d_k = 2\n");
     for (int t = 0; t < 3; t++)
         printf("  attention row %d: %.6f %.6f %.6f\n", t + 1, wk.A[t][0], wk.A[t][1],
                wk.A[t][2]);
@@ -1716,15 +1717,16 @@ static int run_examples(const Options *opt, Error *err)
     if (out[1].fp != NULL) {
         for (int t = 0; t < 3; t++)
             for (int u = 0; u < 3; u++)
-                fprintf(out[1].fp, "F.a%d%d\t%.17g\n", t + 1, u + 1, wk.A[t][u]);
-        fprintf(out[1].fp, "F.z1\t%.17g\nF.z2\t%.17g\n", wk.z[0], wk.z[1]);
+                fprintf(out[1].fp, "23.4A.a%d%d\t%.17g\n", t + 1, u + 1,
+                        wk.A[t][u]);
+        fprintf(out[1].fp, "23.4A.z1\t%.17g\n23.4A.z2\t%.17g\n", wk.z[0], wk.z[1]);
         fprintf(out[1].fp, "floor.harmony\t%.17g\nfloor.rhythm\t%.17g\n", fh, fr);
         fprintf(out[1].fp, "floor.plateau\t%.17g\n",
                 plateau_loss(mu, opt->plan.s.length));
     }
     return outfiles_commit(out, 2, err);
 }
-static void write_trace(FILE *fp, const Trace_row *tr, long n, int heads)
+static void attn_write_trace(FILE *fp, const Trace_row *tr, long n, int heads)
 {
     fputs("# step\tloss-rhythm\tloss-harmony\tclipped\tuniform-periodic"
           "\tuniform-change", fp);
@@ -1740,9 +1742,9 @@ static void write_trace(FILE *fp, const Trace_row *tr, long n, int heads)
         fputc('\n', fp);
     }
 }
-static int run_train(const Options *opt, Error *err)
+static int attn_run_train(const Attn_options *opt, Error *err)
 {
-    const Plan *p = &opt->plan;
+    const Attn_plan *p = &opt->plan;
     Model *m = model_alloc(p->s, err);
     Trace_row *tr = alloc_array((size_t)(p->steps / p->every + 2), sizeof *tr, err);
     long n = 0;
@@ -1755,7 +1757,7 @@ static int run_train(const Options *opt, Error *err)
             && (!opt->ntrace || outfile_open(&out[1], opt->trace[0], err) == 0)) {
             write_checkpoint(out[0].fp, &c);
             if (out[1].fp != NULL)
-                write_trace(out[1].fp, tr, n, p->s.heads);
+                attn_write_trace(out[1].fp, tr, n, p->s.heads);
             status = outfiles_commit(out, 2, err);
         } else
             outfiles_abort(out, 2);
@@ -1769,10 +1771,10 @@ typedef struct {
     Eval full, ablated[16];
     double own[2];              /* the set's best and no-look-back harmony losses */
     double trace_own[2];        /* the same for the evaluation set of the traces */
-} Analysis;
+} Attn_analysis;
 
-static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
-                         Analysis *an, Error *err)
+static int analyse_model(const Checkpoint *c, const Attn_options *opt, Tokseq *set,
+                         Attn_analysis *an, Error *err)
 {
     const Model *m = c->model;
     Attn_work *w = work_alloc(m->s, err);
@@ -1798,7 +1800,7 @@ static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
                     "%g): its weights are not those of a trained model",
                     opt->checkpoint, an->full.loss[0], an->full.loss[1]);
     set_harmony_losses(&c->music, set, an->n, an->own);
-    Plan p = {.s = m->s, .music = c->music};
+    Attn_plan p = {.s = m->s, .music = c->music};
     Tokseq *tset;
     if (draw_set(&p, TRAIN_EVAL_SEED, TRAIN_EVAL_COUNT, &tset, err) != 0)
         return -1;
@@ -1806,7 +1808,7 @@ static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
     free(tset);
     return 0;
 }
-static void print_analysis(const Checkpoint *c, const Analysis *an)
+static void print_analysis(const Checkpoint *c, const Attn_analysis *an)
 {
     const int H = c->model->s.heads;
     const double *u = an->full.mass[H];
@@ -1826,17 +1828,17 @@ static void print_analysis(const Checkpoint *c, const Analysis *an)
                spec_index(an->full.mass[h], u));
 }
 static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
-                                 const Analysis *an, const Tokseq *ex,
+                                 const Attn_analysis *an, const Tokseq *ex,
                                  gsl_matrix *const *tr, const Onset *on, int ntr);
 
-static int run_analyse(const Options *opt, Error *err)
+static int run_analyse(const Attn_options *opt, Error *err)
 {
     Checkpoint c;
     if (read_checkpoint(opt->checkpoint, &c, err) != 0)
         return -1;
-    Plan p = {.s = c.model->s, .music = c.music};
+    Attn_plan p = {.s = c.model->s, .music = c.music};
     Tokseq *set = NULL;
-    Analysis *an = alloc_array(1, sizeof *an, err);
+    Attn_analysis *an = alloc_array(1, sizeof *an, err);
     gsl_matrix *tr[16] = {NULL};
     Onset on[16];
     int status = -1, k = 0;
@@ -1939,7 +1941,7 @@ static void write_curves(FILE *fp, gsl_matrix *const *tr, int ntr)
     }
 }
 static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
-                                 const Analysis *an, const Tokseq *ex,
+                                 const Attn_analysis *an, const Tokseq *ex,
                                  gsl_matrix *const *tr, const Onset *on, int ntr)
 {
     const int H = c->model->s.heads;
@@ -2092,7 +2094,7 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
     if (fp[3] != NULL)
         write_curves(fp[3], tr, ntr);
 }
-static int run_sample(const Options *opt, Error *err)
+static int run_sample(const Attn_options *opt, Error *err)
 {
     Checkpoint c = {NULL, opt->plan.music, 0, 0, 0, 0.0};
     if (opt->checkpoint && read_checkpoint(opt->checkpoint, &c, err) != 0)
@@ -2149,12 +2151,13 @@ static int run_sample(const Options *opt, Error *err)
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Attn_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
-    void (*help[4])(FILE *) = {usage, usage_train, usage_analyse, usage_sample};
+    int status = attn_parse_options(argc, argv, &opt, &err);
+    void (*help[4])(FILE *) = {attn_usage, usage_train, usage_analyse,
+                               usage_sample};
     if (status == 0) {
-        int (*run[4])(const Options *, Error *) = {run_examples, run_train,
+        int (*run[4])(const Attn_options *, Error *) = {attn_run_examples, attn_run_train,
                                                    run_analyse, run_sample};
         status = run[opt.command](&opt, &err);
     }
