@@ -324,7 +324,6 @@ static void work_free(Attn_work *w)
         gsl_matrix_free(w->A[h]);
     free(w);
 }
-
 static Attn_work *work_alloc(Shape s, Error *err)
 {
     Attn_work *w = alloc_array(1, sizeof *w, err);
@@ -1067,7 +1066,6 @@ typedef struct {
     long rhythm_step;           /* first step with the rhythm loss near its floor */
     long clipped, clip_late;    /* clipped steps; those after the first record */
 } Onset;
-
 static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
 {
     const size_t n = tr->size1, cols = tr->size2;

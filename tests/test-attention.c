@@ -321,7 +321,6 @@ static void work_free(Attn_work *w)
         gsl_matrix_free(w->A[h]);
     free(w);
 }
-
 static Attn_work *work_alloc(Shape s, Error *err)
 {
     Attn_work *w = alloc_array(1, sizeof *w, err);
