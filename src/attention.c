@@ -1906,35 +1906,44 @@ static void write_maps(FILE *fp, const Checkpoint *c, const Tokseq *ex)
         work_free(w);
         return;
     }
-    fputs("# attention of each head on one sequence: query t, key u, weight\n", fp);
+    fputs("# attention of each head on one sequence: query t, key u, weight,\n"
+          "# chord change at u (1/0), downbeat at u (1/0)\n", fp);
     for (int h = 0; h < w->heads; h++) {
         fprintf(fp, "%s# head %d\n", h ? "\n\n" : "", h + 1);
         for (int t = 0; t < w->T; t++) {
             for (int u = 0; u < w->T; u++)
-                fprintf(fp, "%d\t%d\t%.6g\n", t, u, gsl_matrix_get(w->A[h], t, u));
+                fprintf(fp, "%d\t%d\t%.6g\t%d\t%d\n", t, u,
+                        gsl_matrix_get(w->A[h], t, u), ex->harmony[u] != HOLD,
+                        ex->accent[u] == STRONG);
             fputc('\n', fp);
         }
     }
     work_free(w);
 }
-static void write_curves(FILE *fp, gsl_matrix *const *tr, int ntr)
+static void write_curves(FILE *fp, gsl_matrix *const *tr, const Onset *on,
+                         int ntr, const double marks[3])
 {
     for (int k = 0; k < ntr; k++) {
         const gsl_matrix *m = tr[k];
         int H = (int)(m->size2 - TRACE_LEAD) / 2;
         fprintf(fp, "%s# run %d: step, losses (rhythm, harmony), index of each "
-                "head\n", k ? "\n\n" : "", k + 1);
+                "head, onset, its harmony loss, rhythm step, rhythm floor, "
+                "harmony floor, no-look-back loss, chord-change head\n",
+                k ? "\n\n" : "", k + 1);
         for (size_t i = 0; i < m->size1; i++) {
             double u[2] = {gsl_matrix_get(m, i, TRACE_LEAD - 2),
                            gsl_matrix_get(m, i, TRACE_LEAD - 1)};
-            fprintf(fp, "%g\t%.6g\t%.6g", gsl_matrix_get(m, i, 0),
-                    gsl_matrix_get(m, i, 1), gsl_matrix_get(m, i, 2));
+            fprintf(fp, "%g\t%.6g\t%.6g", gsl_matrix_get(m, i, 0), gsl_matrix_get(m, i, 1),
+                    gsl_matrix_get(m, i, 2));
             for (int h = 0; h < H; h++) {
                 double mass[2] = {gsl_matrix_get(m, i, TRACE_LEAD + 2 * h),
                                   gsl_matrix_get(m, i, TRACE_LEAD + 1 + 2 * h)};
                 fprintf(fp, "\t%.6g", spec_index(mass, u));
             }
-            fputc('\n', fp);
+            fprintf(fp, "\t%ld\t%.6g\t%ld\t%.6g\t%.6g\t%.6g\t%d\n",
+                    on[k].specialised ? on[k].onset : -1L,
+                    on[k].specialised ? on[k].onset_loss : -1.0, on[k].rhythm_step,
+                    marks[0], marks[1], marks[2], on[k].head + 1);
         }
     }
 }
@@ -2089,8 +2098,11 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
     }
     if (fp[2] != NULL)
         write_maps(fp[2], c, ex);
-    if (fp[3] != NULL)
-        write_curves(fp[3], tr, ntr);
+    if (fp[3] != NULL) {
+        const double marks[3] = {rhythm_floor(&c->music, c->model->s.length),
+                                 an->trace_own[0], an->trace_own[1]};
+        write_curves(fp[3], tr, on, ntr, marks);
+    }
 }
 static int run_sample(const Attn_options *opt, Error *err)
 {
