@@ -632,8 +632,8 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
-static int draw_set(const Attn_plan *p, unsigned long seed, long n, Tokseq **set,
-                    Error *err)
+static int draw_set(const Attn_plan *p, unsigned long seed, long n,
+                    Tokseq **set, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     *set = alloc_array((size_t)n, sizeof **set, err);
@@ -649,8 +649,8 @@ static int draw_set(const Attn_plan *p, unsigned long seed, long n, Tokseq **set
     gsl_rng_free(rng);
     return 0;
 }
-static int train_model(const Attn_plan *p, Model *m, Trace_row *trace, long *ntrace,
-                 bool verbose, Error *err)
+static int train_model(const Attn_plan *p, Model *m, Trace_row *trace,
+                       long *ntrace, bool verbose, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     Attn_work *w = work_alloc(p->s, err);
@@ -760,7 +760,6 @@ static int next_word(FILE *fp, char *word, const char *path, const char *what,
                     "of the file", path, what);
     return status;
 }
-
 static int expect_number(FILE *fp, const char *path, const char *what, double lo,
                          double hi, double *out, Error *err)
 {

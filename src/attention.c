@@ -639,8 +639,8 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
-static int draw_set(const Attn_plan *p, unsigned long seed, long n, Tokseq **set,
-                    Error *err)
+static int draw_set(const Attn_plan *p, unsigned long seed, long n,
+                    Tokseq **set, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     *set = alloc_array((size_t)n, sizeof **set, err);
@@ -656,8 +656,8 @@ static int draw_set(const Attn_plan *p, unsigned long seed, long n, Tokseq **set
     gsl_rng_free(rng);
     return 0;
 }
-static int train_model(const Attn_plan *p, Model *m, Trace_row *trace, long *ntrace,
-                 bool verbose, Error *err)
+static int train_model(const Attn_plan *p, Model *m, Trace_row *trace,
+                       long *ntrace, bool verbose, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     Attn_work *w = work_alloc(p->s, err);
@@ -767,7 +767,6 @@ static int next_word(FILE *fp, char *word, const char *path, const char *what,
                     "of the file", path, what);
     return status;
 }
-
 static int expect_number(FILE *fp, const char *path, const char *what, double lo,
                          double hi, double *out, Error *err)
 {
@@ -1489,7 +1488,6 @@ static void usage_train(FILE *fp)
 "  -q, --quiet           do not print the progress lines\n"
 "  -h, --help            show this help and exit\n", fp);
 }
-
 static void usage_analyse(FILE *fp)
 {
     fputs(
@@ -1510,7 +1508,6 @@ static void usage_analyse(FILE *fp)
 "      --macros FILE     write the numbers as LaTeX macros\n"
 "  -h, --help            show this help and exit\n", fp);
 }
-
 static void usage_sample(FILE *fp)
 {
     fputs(
@@ -1528,7 +1525,8 @@ static void usage_sample(FILE *fp)
 "                        (without --checkpoint; a model keeps its own)\n"
 "  -h, --help            show this help and exit\n", fp);
 }
-static int attn_parse_options(int argc, char *argv[], Attn_options *opt, Error *err)
+static int attn_parse_options(int argc, char *argv[], Attn_options *opt,
+                              Error *err)
 {
     enum { E = 1, TR = 2, AN = 4, SA = 8 };
     static const struct option longopts[] = {
@@ -1550,11 +1548,11 @@ static int attn_parse_options(int argc, char *argv[], Attn_options *opt, Error *
         TR | AN, TR | SA, TR | SA, TR | SA, TR | SA, TR, AN, AN, AN, AN, AN,
         E | AN, E, SA, E | TR | AN | SA};
     *opt = (Attn_options){.command = EXAMPLES, .count = 4, .sequences = 512,
-                     .plan = {.s = {32, 4, 24}, .music = {0, -1, 0.25, 0.8},
-                              .steps = 1600, .batch = 16, .every = 25, .seed = 1,
-                              .eval_seed = TRAIN_EVAL_SEED,
-                              .eval_count = TRAIN_EVAL_COUNT, .lr = 3e-3,
-                              .clip = 1.0}};
+                          .plan = {.s = {32, 4, 24}, .music = {0, -1, 0.25, 0.8},
+                                   .steps = 1600, .batch = 16, .every = 25, .seed = 1,
+                                   .eval_seed = TRAIN_EVAL_SEED,
+                                   .eval_count = TRAIN_EVAL_COUNT, .lr = 3e-3,
+                                   .clip = 1.0}};
     if (argc > 1 && argv[1][0] != '-') {
         static const char *const names[] = {"train", "analyse", "sample"};
         for (int k = 0; k < 3; k++)
@@ -1771,8 +1769,8 @@ typedef struct {
     double trace_own[2];        /* the same for the evaluation set of the traces */
 } Attn_analysis;
 
-static int analyse_model(const Checkpoint *c, const Attn_options *opt, Tokseq *set,
-                         Attn_analysis *an, Error *err)
+static int analyse_model(const Checkpoint *c, const Attn_options *opt,
+                         Tokseq *set, Attn_analysis *an, Error *err)
 {
     const Model *m = c->model;
     Attn_work *w = work_alloc(m->s, err);
@@ -2167,8 +2165,8 @@ int main(int argc, char *argv[])
     void (*help[4])(FILE *) = {attn_usage, usage_train, usage_analyse,
                                usage_sample};
     if (status == 0) {
-        int (*run[4])(const Attn_options *, Error *) = {attn_run_examples, attn_run_train,
-                                                   run_analyse, run_sample};
+        int (*run[4])(const Attn_options *, Error *) = {
+            attn_run_examples, attn_run_train, run_analyse, run_sample};
         status = run[opt.command](&opt, &err);
     }
     return finish("attention", status, &err, help[opt.command]);

@@ -636,8 +636,8 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
-static int draw_set(const Attn_plan *p, unsigned long seed, long n, Tokseq **set,
-                    Error *err)
+static int draw_set(const Attn_plan *p, unsigned long seed, long n,
+                    Tokseq **set, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     *set = alloc_array((size_t)n, sizeof **set, err);
@@ -653,8 +653,8 @@ static int draw_set(const Attn_plan *p, unsigned long seed, long n, Tokseq **set
     gsl_rng_free(rng);
     return 0;
 }
-static int train_model(const Attn_plan *p, Model *m, Trace_row *trace, long *ntrace,
-                 bool verbose, Error *err)
+static int train_model(const Attn_plan *p, Model *m, Trace_row *trace,
+                       long *ntrace, bool verbose, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     Attn_work *w = work_alloc(p->s, err);
@@ -1072,9 +1072,9 @@ static void test_gradient(void)
 static void test_trivial_sequence(void)
 {
     Error err;
-    Attn_plan p = {.s = {8, 2, 8}, .music = {3, 0, 0.0, 0.8}, .steps = 300, .batch = 4,
-              .every = 300, .seed = 2, .eval_seed = 3, .eval_count = 4, .lr = 0.01,
-              .clip = 1.0};
+    Attn_plan p = {.s = {8, 2, 8}, .music = {3, 0, 0.0, 0.8}, .steps = 300,
+                   .batch = 4, .every = 300, .seed = 2, .eval_seed = 3,
+                   .eval_count = 4, .lr = 0.01, .clip = 1.0};
     Model *m = model_alloc(p.s, &err);
     Trace_row tr[3];
     long n = 0;
@@ -1249,6 +1249,7 @@ int main(void)
         {0, "determinism; damaged checkpoints refused",
          test_determinism_and_checkpoints},
         {0, "command line: help, bad options, sampling", test_command_line},
-        {0, "every output name is checked before any work", attn_test_output_names}};
+        {0, "every output name is checked before any work",
+         attn_test_output_names}};
     return run_test_table(suites, 1, tests, sizeof tests / sizeof tests[0]);
 }
