@@ -260,6 +260,46 @@ static int shape_check(Shape s, Error *err)
                     MAX_LENGTH, s.length);
     return 0;
 }
+static void work_free(Attn_work *w)
+{
+    if (w == NULL)
+        return;
+    gsl_matrix *all[] = {w->X, w->Q, w->K, w->V, w->Z, w->Y, w->Pr, w->Pc, w->dY,
+                         w->dZ, w->dQ, w->dK, w->dV, w->dX, w->dA, w->dS, w->dLr,
+                         w->dLc};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        gsl_matrix_free(all[k]);
+    for (int h = 0; h < w->heads; h++)
+        gsl_matrix_free(w->A[h]);
+    free(w);
+}
+static Attn_work *work_alloc(Shape s, Error *err)
+{
+    Attn_work *w = alloc_array(1, sizeof *w, err);
+    if (w == NULL)
+        return NULL;
+    *w = (Attn_work){.T = s.length, .d = s.d, .heads = s.heads,
+                     .dk = s.d / s.heads};
+    size_t T = (size_t)s.length, d = (size_t)s.d;
+    gsl_matrix **td[] = {&w->X, &w->Q, &w->K, &w->V, &w->Z, &w->Y, &w->dY,
+                         &w->dZ, &w->dQ, &w->dK, &w->dV, &w->dX};
+    bool ok = true;
+    for (size_t k = 0; k < sizeof td / sizeof td[0]; k++)
+        ok &= (*td[k] = alloc_matrix(T, d, err)) != NULL;
+    for (int h = 0; h < s.heads; h++)
+        ok &= (w->A[h] = alloc_matrix(T, T, err)) != NULL;
+    ok &= (w->dA = alloc_matrix(T, T, err)) != NULL;
+    ok &= (w->dS = alloc_matrix(T, T, err)) != NULL;
+    ok &= (w->Pr = alloc_matrix(T, ACCENTS, err)) != NULL;
+    ok &= (w->dLr = alloc_matrix(T, ACCENTS, err)) != NULL;
+    ok &= (w->Pc = alloc_matrix(T, HARMONIES, err)) != NULL;
+    ok &= (w->dLc = alloc_matrix(T, HARMONIES, err)) != NULL;
+    if (!ok) {
+        work_free(w);
+        return NULL;
+    }
+    return w;
+}
 static void model_free(Model *m)
 {
     if (m != NULL)
@@ -307,46 +347,6 @@ static void model_init(Model *m, gsl_rng *rng)
         for (size_t k = 0; k < m->rows[b] * m->cols[b]; k++)
             m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
     }
-}
-static void work_free(Attn_work *w)
-{
-    if (w == NULL)
-        return;
-    gsl_matrix *all[] = {w->X, w->Q, w->K, w->V, w->Z, w->Y, w->Pr, w->Pc, w->dY,
-                         w->dZ, w->dQ, w->dK, w->dV, w->dX, w->dA, w->dS, w->dLr,
-                         w->dLc};
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-        gsl_matrix_free(all[k]);
-    for (int h = 0; h < w->heads; h++)
-        gsl_matrix_free(w->A[h]);
-    free(w);
-}
-static Attn_work *work_alloc(Shape s, Error *err)
-{
-    Attn_work *w = alloc_array(1, sizeof *w, err);
-    if (w == NULL)
-        return NULL;
-    *w = (Attn_work){.T = s.length, .d = s.d, .heads = s.heads,
-                     .dk = s.d / s.heads};
-    size_t T = (size_t)s.length, d = (size_t)s.d;
-    gsl_matrix **td[] = {&w->X, &w->Q, &w->K, &w->V, &w->Z, &w->Y, &w->dY,
-                         &w->dZ, &w->dQ, &w->dK, &w->dV, &w->dX};
-    bool ok = true;
-    for (size_t k = 0; k < sizeof td / sizeof td[0]; k++)
-        ok &= (*td[k] = alloc_matrix(T, d, err)) != NULL;
-    for (int h = 0; h < s.heads; h++)
-        ok &= (w->A[h] = alloc_matrix(T, T, err)) != NULL;
-    ok &= (w->dA = alloc_matrix(T, T, err)) != NULL;
-    ok &= (w->dS = alloc_matrix(T, T, err)) != NULL;
-    ok &= (w->Pr = alloc_matrix(T, ACCENTS, err)) != NULL;
-    ok &= (w->dLr = alloc_matrix(T, ACCENTS, err)) != NULL;
-    ok &= (w->Pc = alloc_matrix(T, HARMONIES, err)) != NULL;
-    ok &= (w->dLc = alloc_matrix(T, HARMONIES, err)) != NULL;
-    if (!ok) {
-        work_free(w);
-        return NULL;
-    }
-    return w;
 }
 static void softmax_rows(gsl_matrix *M, size_t cols)
 {
