@@ -3,7 +3,7 @@
 # Tangled from chapters/p4-attention.nw.  Run in the figure directory:
 #   gnuplot -e "outdir='/abs/B/out/'" attention-maps.gp
 if (!exists("datafile")) datafile = outdir.'attention-maps.dat'
-set terminal cairolatex pdf size 12cm,13cm
+set terminal cairolatex pdf size 11cm,11.9cm
 set output 'attention-maps.tex'
 stats datafile using 1 nooutput
 heads = STATS_blocks

@@ -255,6 +255,38 @@ static int shape_check(Shape s, Error *err)
                     MAX_LENGTH, s.length);
     return 0;
 }
+static void model_free(Model *m)
+{
+    if (m != NULL)
+        free(m->theta);
+    free(m);
+}
+
+static Model *model_alloc(Shape s, Error *err)
+{
+    if (shape_check(s, err) != 0)
+        return NULL;
+    Model *m = alloc_array(1, sizeof *m, err);
+    if (m == NULL)
+        return NULL;
+    const size_t d = (size_t)s.d;
+    const size_t rows[NBLOCKS] = {VOCAB, (size_t)s.length, d, d, d, d, d, 1, d, 1};
+    const size_t cols[NBLOCKS] = {d, d, d, d, d, d, ACCENTS, ACCENTS,
+                                  HARMONIES, HARMONIES};
+    m->s = s;
+    m->n = 0;
+    for (int b = 0; b < NBLOCKS; b++) {
+        m->off[b] = m->n;
+        m->rows[b] = rows[b];
+        m->cols[b] = cols[b];
+        m->n += rows[b] * cols[b];
+    }
+    if ((m->theta = alloc_array(m->n, sizeof *m->theta, err)) == NULL) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
 static void work_free(Attn_work *w)
 {
     if (w == NULL)
@@ -294,38 +326,6 @@ static Attn_work *work_alloc(Shape s, Error *err)
         return NULL;
     }
     return w;
-}
-static void model_free(Model *m)
-{
-    if (m != NULL)
-        free(m->theta);
-    free(m);
-}
-
-static Model *model_alloc(Shape s, Error *err)
-{
-    if (shape_check(s, err) != 0)
-        return NULL;
-    Model *m = alloc_array(1, sizeof *m, err);
-    if (m == NULL)
-        return NULL;
-    const size_t d = (size_t)s.d;
-    const size_t rows[NBLOCKS] = {VOCAB, (size_t)s.length, d, d, d, d, d, 1, d, 1};
-    const size_t cols[NBLOCKS] = {d, d, d, d, d, d, ACCENTS, ACCENTS,
-                                  HARMONIES, HARMONIES};
-    m->s = s;
-    m->n = 0;
-    for (int b = 0; b < NBLOCKS; b++) {
-        m->off[b] = m->n;
-        m->rows[b] = rows[b];
-        m->cols[b] = cols[b];
-        m->n += rows[b] * cols[b];
-    }
-    if ((m->theta = alloc_array(m->n, sizeof *m->theta, err)) == NULL) {
-        free(m);
-        return NULL;
-    }
-    return m;
 }
 static gsl_matrix_view block_of(const Model *m, double *base, int b)
 {
