@@ -3,7 +3,7 @@
 # the heads, one panel per run.  Tangled from chapters/p4-attention.nw.
 #   gnuplot -e "outdir='/abs/B/out/'" attention-training.gp
 if (!exists("datafile")) datafile = outdir.'attention-training.dat'
-set terminal cairolatex pdf size 15cm,21cm
+set terminal cairolatex pdf size 15cm,17.5cm
 set output 'attention-training.tex'
 stats datafile using 1 nooutput
 runs = STATS_blocks
