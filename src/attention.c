@@ -605,6 +605,23 @@ static double spec_index(const double mass[2], const double uniform[2])
 {
     return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
+static int draw_set(const Music_gen *mu, int length, unsigned long seed,
+                    long n, Tokseq **set, Error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    *set = alloc_array((size_t)n, sizeof **set, err);
+    if (rng == NULL || *set == NULL) {
+        gsl_rng_free(rng);
+        free(*set);
+        *set = NULL;
+        return rng == NULL ? fail(err, "out of memory for a generator") : -1;
+    }
+    gsl_rng_set(rng, seed);
+    for (long i = 0; i < n; i++)
+        music_draw(mu, length, rng, &(*set)[i]);
+    gsl_rng_free(rng);
+    return 0;
+}
 typedef struct {
     Shape s;
     Music_gen music;
@@ -639,23 +656,6 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
-static int draw_set(const Attn_plan *p, unsigned long seed, long n,
-                    Tokseq **set, Error *err)
-{
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    *set = alloc_array((size_t)n, sizeof **set, err);
-    if (rng == NULL || *set == NULL) {
-        gsl_rng_free(rng);
-        free(*set);
-        *set = NULL;
-        return rng == NULL ? fail(err, "out of memory for a generator") : -1;
-    }
-    gsl_rng_set(rng, seed);
-    for (long i = 0; i < n; i++)
-        music_draw(&p->music, p->s.length, rng, &(*set)[i]);
-    gsl_rng_free(rng);
-    return 0;
-}
 static int train_model(const Attn_plan *p, Model *m, Trace_row *trace,
                        long *ntrace, bool verbose, Error *err)
 {
@@ -666,7 +666,8 @@ static int train_model(const Attn_plan *p, Model *m, Trace_row *trace,
     int status = -1;
     if (rng == NULL)
         fail(err, "out of memory for a generator");
-    else if (w && g && s && draw_set(p, (unsigned long)p->eval_seed, p->eval_count,
+    else if (w && g && s && draw_set(&p->music, p->s.length,
+                                     (unsigned long)p->eval_seed, p->eval_count,
                                      &evalset, err) == 0) {
         gsl_rng_set(rng, (unsigned long)p->seed);
         model_init(m, rng);
@@ -1796,9 +1797,9 @@ static int analyse_model(const Checkpoint *c, const Attn_options *opt,
                     "%g): its weights are not those of a trained model",
                     opt->checkpoint, an->full.loss[0], an->full.loss[1]);
     set_harmony_losses(&c->music, set, an->n, an->own);
-    Attn_plan p = {.s = m->s, .music = c->music};
     Tokseq *tset;
-    if (draw_set(&p, TRAIN_EVAL_SEED, TRAIN_EVAL_COUNT, &tset, err) != 0)
+    if (draw_set(&c->music, m->s.length, TRAIN_EVAL_SEED, TRAIN_EVAL_COUNT, &tset,
+                 err) != 0)
         return -1;
     set_harmony_losses(&c->music, tset, TRAIN_EVAL_COUNT, an->trace_own);
     free(tset);
@@ -1832,7 +1833,6 @@ static int run_analyse(const Attn_options *opt, Error *err)
     Checkpoint c;
     if (read_checkpoint(opt->checkpoint, &c, err) != 0)
         return -1;
-    Attn_plan p = {.s = c.model->s, .music = c.music};
     Tokseq *set = NULL;
     Attn_analysis *an = alloc_array(1, sizeof *an, err);
     gsl_matrix *tr[16] = {NULL};
@@ -1840,7 +1840,8 @@ static int run_analyse(const Attn_options *opt, Error *err)
     int status = -1, k = 0;
     if (opt->example >= opt->sequences)
         fail(err, "--example must be below --sequences (%ld)", opt->sequences);
-    else if (an && draw_set(&p, (unsigned long)opt->plan.eval_seed, opt->sequences,
+    else if (an && draw_set(&c.music, c.model->s.length,
+                            (unsigned long)opt->plan.eval_seed, opt->sequences,
                             &set, err) == 0
              && analyse_model(&c, opt, set, an, err) == 0) {
         for (k = 0; k < opt->ntrace; k++)

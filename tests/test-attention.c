@@ -602,6 +602,23 @@ static double spec_index(const double mass[2], const double uniform[2])
 {
     return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
+static int draw_set(const Music_gen *mu, int length, unsigned long seed,
+                    long n, Tokseq **set, Error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    *set = alloc_array((size_t)n, sizeof **set, err);
+    if (rng == NULL || *set == NULL) {
+        gsl_rng_free(rng);
+        free(*set);
+        *set = NULL;
+        return rng == NULL ? fail(err, "out of memory for a generator") : -1;
+    }
+    gsl_rng_set(rng, seed);
+    for (long i = 0; i < n; i++)
+        music_draw(mu, length, rng, &(*set)[i]);
+    gsl_rng_free(rng);
+    return 0;
+}
 typedef struct {
     Shape s;
     Music_gen music;
@@ -636,23 +653,6 @@ static double clip_gradient(double *g, size_t n, double clip)
             g[k] *= clip / norm;
     return norm;
 }
-static int draw_set(const Attn_plan *p, unsigned long seed, long n,
-                    Tokseq **set, Error *err)
-{
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    *set = alloc_array((size_t)n, sizeof **set, err);
-    if (rng == NULL || *set == NULL) {
-        gsl_rng_free(rng);
-        free(*set);
-        *set = NULL;
-        return rng == NULL ? fail(err, "out of memory for a generator") : -1;
-    }
-    gsl_rng_set(rng, seed);
-    for (long i = 0; i < n; i++)
-        music_draw(&p->music, p->s.length, rng, &(*set)[i]);
-    gsl_rng_free(rng);
-    return 0;
-}
 static int train_model(const Attn_plan *p, Model *m, Trace_row *trace,
                        long *ntrace, bool verbose, Error *err)
 {
@@ -663,7 +663,8 @@ static int train_model(const Attn_plan *p, Model *m, Trace_row *trace,
     int status = -1;
     if (rng == NULL)
         fail(err, "out of memory for a generator");
-    else if (w && g && s && draw_set(p, (unsigned long)p->eval_seed, p->eval_count,
+    else if (w && g && s && draw_set(&p->music, p->s.length,
+                                     (unsigned long)p->eval_seed, p->eval_count,
                                      &evalset, err) == 0) {
         gsl_rng_set(rng, (unsigned long)p->seed);
         model_init(m, rng);
