@@ -790,12 +790,12 @@ static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
                        Error *err)
 {
     enum { HEADER_KEYS = 11 };
-    static const char *const key[HEADER_KEYS] = {"d-model", "heads", "length", "metre",
-                                          "phase", "p-change", "p-fifth", "seed",
-                                          "steps", "batch", "lr"};
+    static const char *const key[HEADER_KEYS] = {
+        "d-model", "heads", "length", "metre", "phase", "p-change", "p-fifth",
+        "seed", "steps", "batch", "lr"};
     static const double lo[HEADER_KEYS] = {1, 1, 2, 0, -1, 0, 0, 1, 0, 1, 0};
-    static const double hi[HEADER_KEYS] = {512, 16, MAX_LENGTH, 4, 3, 1, 1, 4294967295.0,
-                                    1e9, 1e6, 1};
+    static const double hi[HEADER_KEYS] = {512, 16, MAX_LENGTH, 4, 3, 1, 1,
+                                           4294967295.0, 1e9, 1e6, 1};
     double v[HEADER_KEYS], version;
     if (expect_word(fp, path, "attention-checkpoint", err) != 0
         || expect_number(fp, path, "the version", 1, 1, &version, err) != 0)
