@@ -1,6 +1,7 @@
 # attention-ablation.gp -- Figure "the heads x factors ablation matrix".
-# Tangled from chapters/23-4-attention.nw.  Usage:
-#   gnuplot -e "datafile='build/out/attention-ablation.dat'" attention-ablation.gp
+# Tangled from chapters/p4-attention.nw.  Run in the figure directory:
+#   gnuplot -e "outdir='/abs/B/out/'" attention-ablation.gp
+if (!exists("datafile")) datafile = outdir.'attention-ablation.dat'
 set terminal cairolatex pdf size 9cm,5.5cm
 set output 'attention-ablation.tex'
 set style data histograms

@@ -1,5 +1,6 @@
 /* fuzz-checkpoint.c -- libFuzzer target for the checkpoint reader of section
- * 23.4.  Tangled from chapters/23-4-attention.nw. */
+ * 23.4.  Tangled from chapters/p4-attention.nw and
+ * chapters/23-4-attention.nw. */
 /* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
@@ -259,7 +260,7 @@ typedef struct {
     gsl_matrix *Pr, *Pc;                    /* predicted probabilities */
     gsl_matrix *dY, *dZ, *dQ, *dK, *dV, *dX, *dA, *dS, *dLr, *dLc;
 } Attn_work;
-/* <<implementation of the attention model>> */
+/* <<check the shape of a model>> */
 static int shape_check(Shape s, Error *err)
 {
     if (s.heads < 1 || s.heads > 16)
@@ -272,7 +273,7 @@ static int shape_check(Shape s, Error *err)
                     MAX_LENGTH, s.length);
     return 0;
 }
-/* <<implementation of the attention model>> */
+/* <<allocate and free a model>> */
 static void model_free(Model *m)
 {
     if (m != NULL)
@@ -305,24 +306,7 @@ static Model *model_alloc(Shape s, Error *err)
     }
     return m;
 }
-/* <<implementation of the attention model>> */
-static gsl_matrix_view block_of(const Model *m, double *base, int b)
-{
-    return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
-}
-
-static const double sd_embed = 0.5;     /* the spread of the first embeddings */
-
-static void model_init(Model *m, gsl_rng *rng)
-{
-    for (int b = 0; b < NBLOCKS; b++) {
-        double sd = b <= POSITION ? sd_embed
-                  : b == B_RHYTHM || b == B_HARMONY ? 0.0 : 1.0 / sqrt(m->s.d);
-        for (size_t k = 0; k < m->rows[b] * m->cols[b]; k++)
-            m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
-    }
-}
-/* <<implementation of the attention model>> */
+/* <<allocate and free a workspace>> */
 static void work_free(Attn_work *w)
 {
     if (w == NULL)
@@ -336,7 +320,7 @@ static void work_free(Attn_work *w)
         gsl_matrix_free(w->A[h]);
     free(w);
 }
-
+/* <<allocate and free a workspace>> */
 static Attn_work *work_alloc(Shape s, Error *err)
 {
     Attn_work *w = alloc_array(1, sizeof *w, err);
@@ -363,6 +347,23 @@ static Attn_work *work_alloc(Shape s, Error *err)
         return NULL;
     }
     return w;
+}
+/* <<implementation of the attention model>> */
+static gsl_matrix_view block_of(const Model *m, double *base, int b)
+{
+    return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
+}
+
+static const double sd_embed = 0.5;     /* the spread of the first embeddings */
+
+static void model_init(Model *m, gsl_rng *rng)
+{
+    for (int b = 0; b < NBLOCKS; b++) {
+        double sd = b <= POSITION ? sd_embed
+                  : b == B_RHYTHM || b == B_HARMONY ? 0.0 : 1.0 / sqrt(m->s.d);
+        for (size_t k = 0; k < m->rows[b] * m->cols[b]; k++)
+            m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+    }
 }
 /* <<implementation of the attention model>> */
 static void softmax_rows(gsl_matrix *M, size_t cols)
@@ -635,13 +636,31 @@ static double spec_index(const double mass[2], const double uniform[2])
 {
     return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
+/* <<draw a set of sequences from its own seed>> */
+static int draw_set(const Music_gen *mu, int length, unsigned long seed,
+                    long n, Tokseq **set, Error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    *set = alloc_array((size_t)n, sizeof **set, err);
+    if (rng == NULL || *set == NULL) {
+        gsl_rng_free(rng);
+        free(*set);
+        *set = NULL;
+        return rng == NULL ? fail(err, "out of memory for a generator") : -1;
+    }
+    gsl_rng_set(rng, seed);
+    for (long i = 0; i < n; i++)
+        music_draw(mu, length, rng, &(*set)[i]);
+    gsl_rng_free(rng);
+    return 0;
+}
 /* <<training by Adam>> */
 typedef struct {
     Shape s;
     Music_gen music;
     long steps, batch, every, seed, eval_seed, eval_count;
     double lr, clip;
-} Plan;
+} Attn_plan;
 
 typedef struct {
     long step, clipped;             /* clipped: steps so far with a cut gradient */
@@ -673,26 +692,8 @@ static double clip_gradient(double *g, size_t n, double clip)
     return norm;
 }
 /* <<training by Adam>> */
-static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
-                    Error *err)
-{
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    *set = alloc_array((size_t)n, sizeof **set, err);
-    if (rng == NULL || *set == NULL) {
-        gsl_rng_free(rng);
-        free(*set);
-        *set = NULL;
-        return rng == NULL ? fail(err, "out of memory for a generator") : -1;
-    }
-    gsl_rng_set(rng, seed);
-    for (long i = 0; i < n; i++)
-        music_draw(&p->music, p->s.length, rng, &(*set)[i]);
-    gsl_rng_free(rng);
-    return 0;
-}
-/* <<training by Adam>> */
-static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
-                 bool verbose, Error *err)
+static int train_model(const Attn_plan *p, Model *m, Trace_row *trace,
+                       long *ntrace, bool verbose, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     Attn_work *w = work_alloc(p->s, err);
@@ -701,7 +702,8 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
     int status = -1;
     if (rng == NULL)
         fail(err, "out of memory for a generator");
-    else if (w && g && s && draw_set(p, (unsigned long)p->eval_seed, p->eval_count,
+    else if (w && g && s && draw_set(&p->music, p->s.length,
+                                     (unsigned long)p->eval_seed, p->eval_count,
                                      &evalset, err) == 0) {
         gsl_rng_set(rng, (unsigned long)p->seed);
         model_init(m, rng);
@@ -806,7 +808,7 @@ static int next_word(FILE *fp, char *word, const char *path, const char *what,
                     "of the file", path, what);
     return status;
 }
-
+/* <<checkpoint files>> */
 static int expect_number(FILE *fp, const char *path, const char *what, double lo,
                          double hi, double *out, Error *err)
 {
@@ -836,18 +838,18 @@ static int expect_word(FILE *fp, const char *path, const char *want, Error *err)
 static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
                        Error *err)
 {
-    enum { KEYS = 11 };
-    static const char *const key[KEYS] = {"d-model", "heads", "length", "metre",
-                                          "phase", "p-change", "p-fifth", "seed",
-                                          "steps", "batch", "lr"};
-    static const double lo[KEYS] = {1, 1, 2, 0, -1, 0, 0, 1, 0, 1, 0};
-    static const double hi[KEYS] = {512, 16, MAX_LENGTH, 4, 3, 1, 1, 4294967295.0,
-                                    1e9, 1e6, 1};
-    double v[KEYS], version;
+    enum { HEADER_KEYS = 11 };
+    static const char *const key[HEADER_KEYS] = {
+        "d-model", "heads", "length", "metre", "phase", "p-change", "p-fifth",
+        "seed", "steps", "batch", "lr"};
+    static const double lo[HEADER_KEYS] = {1, 1, 2, 0, -1, 0, 0, 1, 0, 1, 0};
+    static const double hi[HEADER_KEYS] = {512, 16, MAX_LENGTH, 4, 3, 1, 1,
+                                           4294967295.0, 1e9, 1e6, 1};
+    double v[HEADER_KEYS], version;
     if (expect_word(fp, path, "attention-checkpoint", err) != 0
         || expect_number(fp, path, "the version", 1, 1, &version, err) != 0)
         return -1;
-    for (int k = 0; k < KEYS; k++) {
+    for (int k = 0; k < HEADER_KEYS; k++) {
         if (expect_word(fp, path, key[k], err) != 0
             || expect_number(fp, path, key[k], lo[k], hi[k], &v[k], err) != 0)
             return -1;

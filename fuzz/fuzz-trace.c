@@ -1,5 +1,5 @@
 /* fuzz-trace.c -- libFuzzer target for the trace reader of section 23.4.
- * Tangled from chapters/23-4-attention.nw. */
+ * Tangled from chapters/p4-attention.nw and chapters/23-4-attention.nw. */
 /* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
@@ -259,7 +259,7 @@ typedef struct {
     gsl_matrix *Pr, *Pc;                    /* predicted probabilities */
     gsl_matrix *dY, *dZ, *dQ, *dK, *dV, *dX, *dA, *dS, *dLr, *dLc;
 } Attn_work;
-/* <<implementation of the attention model>> */
+/* <<check the shape of a model>> */
 static int shape_check(Shape s, Error *err)
 {
     if (s.heads < 1 || s.heads > 16)
@@ -272,7 +272,7 @@ static int shape_check(Shape s, Error *err)
                     MAX_LENGTH, s.length);
     return 0;
 }
-/* <<implementation of the attention model>> */
+/* <<allocate and free a model>> */
 static void model_free(Model *m)
 {
     if (m != NULL)
@@ -305,24 +305,7 @@ static Model *model_alloc(Shape s, Error *err)
     }
     return m;
 }
-/* <<implementation of the attention model>> */
-static gsl_matrix_view block_of(const Model *m, double *base, int b)
-{
-    return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
-}
-
-static const double sd_embed = 0.5;     /* the spread of the first embeddings */
-
-static void model_init(Model *m, gsl_rng *rng)
-{
-    for (int b = 0; b < NBLOCKS; b++) {
-        double sd = b <= POSITION ? sd_embed
-                  : b == B_RHYTHM || b == B_HARMONY ? 0.0 : 1.0 / sqrt(m->s.d);
-        for (size_t k = 0; k < m->rows[b] * m->cols[b]; k++)
-            m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
-    }
-}
-/* <<implementation of the attention model>> */
+/* <<allocate and free a workspace>> */
 static void work_free(Attn_work *w)
 {
     if (w == NULL)
@@ -336,7 +319,7 @@ static void work_free(Attn_work *w)
         gsl_matrix_free(w->A[h]);
     free(w);
 }
-
+/* <<allocate and free a workspace>> */
 static Attn_work *work_alloc(Shape s, Error *err)
 {
     Attn_work *w = alloc_array(1, sizeof *w, err);
@@ -363,6 +346,23 @@ static Attn_work *work_alloc(Shape s, Error *err)
         return NULL;
     }
     return w;
+}
+/* <<implementation of the attention model>> */
+static gsl_matrix_view block_of(const Model *m, double *base, int b)
+{
+    return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
+}
+
+static const double sd_embed = 0.5;     /* the spread of the first embeddings */
+
+static void model_init(Model *m, gsl_rng *rng)
+{
+    for (int b = 0; b < NBLOCKS; b++) {
+        double sd = b <= POSITION ? sd_embed
+                  : b == B_RHYTHM || b == B_HARMONY ? 0.0 : 1.0 / sqrt(m->s.d);
+        for (size_t k = 0; k < m->rows[b] * m->cols[b]; k++)
+            m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+    }
 }
 /* <<implementation of the attention model>> */
 static void softmax_rows(gsl_matrix *M, size_t cols)
@@ -783,7 +783,7 @@ typedef struct {
     long rhythm_step;           /* first step with the rhythm loss near its floor */
     long clipped, clip_late;    /* clipped steps; those after the first record */
 } Onset;
-
+/* <<the onset of specialisation in a trace>> */
 /* <<check every column of a trace>> */
 static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
 {

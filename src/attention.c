@@ -2,7 +2,8 @@
  * music-like token sequences with two independent factors (rhythm and
  * harmony), and measurements of whether its heads specialise.
  *
- * Tangled from chapters/23-4-attention.nw and chapters/support.nw of the book
+ * Tangled from chapters/23-4-attention.nw, chapters/p4-attention.nw and
+ * chapters/support.nw of the book
  * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 attention.c $(pkg-config --cflags --libs gsl) -o attention
@@ -266,7 +267,7 @@ typedef struct {
     gsl_matrix *Pr, *Pc;                    /* predicted probabilities */
     gsl_matrix *dY, *dZ, *dQ, *dK, *dV, *dX, *dA, *dS, *dLr, *dLc;
 } Attn_work;
-/* <<implementation of the attention model>> */
+/* <<check the shape of a model>> */
 static int shape_check(Shape s, Error *err)
 {
     if (s.heads < 1 || s.heads > 16)
@@ -279,7 +280,7 @@ static int shape_check(Shape s, Error *err)
                     MAX_LENGTH, s.length);
     return 0;
 }
-/* <<implementation of the attention model>> */
+/* <<allocate and free a model>> */
 static void model_free(Model *m)
 {
     if (m != NULL)
@@ -312,24 +313,7 @@ static Model *model_alloc(Shape s, Error *err)
     }
     return m;
 }
-/* <<implementation of the attention model>> */
-static gsl_matrix_view block_of(const Model *m, double *base, int b)
-{
-    return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
-}
-
-static const double sd_embed = 0.5;     /* the spread of the first embeddings */
-
-static void model_init(Model *m, gsl_rng *rng)
-{
-    for (int b = 0; b < NBLOCKS; b++) {
-        double sd = b <= POSITION ? sd_embed
-                  : b == B_RHYTHM || b == B_HARMONY ? 0.0 : 1.0 / sqrt(m->s.d);
-        for (size_t k = 0; k < m->rows[b] * m->cols[b]; k++)
-            m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
-    }
-}
-/* <<implementation of the attention model>> */
+/* <<allocate and free a workspace>> */
 static void work_free(Attn_work *w)
 {
     if (w == NULL)
@@ -343,7 +327,7 @@ static void work_free(Attn_work *w)
         gsl_matrix_free(w->A[h]);
     free(w);
 }
-
+/* <<allocate and free a workspace>> */
 static Attn_work *work_alloc(Shape s, Error *err)
 {
     Attn_work *w = alloc_array(1, sizeof *w, err);
@@ -370,6 +354,23 @@ static Attn_work *work_alloc(Shape s, Error *err)
         return NULL;
     }
     return w;
+}
+/* <<implementation of the attention model>> */
+static gsl_matrix_view block_of(const Model *m, double *base, int b)
+{
+    return gsl_matrix_view_array(base + m->off[b], m->rows[b], m->cols[b]);
+}
+
+static const double sd_embed = 0.5;     /* the spread of the first embeddings */
+
+static void model_init(Model *m, gsl_rng *rng)
+{
+    for (int b = 0; b < NBLOCKS; b++) {
+        double sd = b <= POSITION ? sd_embed
+                  : b == B_RHYTHM || b == B_HARMONY ? 0.0 : 1.0 / sqrt(m->s.d);
+        for (size_t k = 0; k < m->rows[b] * m->cols[b]; k++)
+            m->theta[m->off[b] + k] = sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+    }
 }
 /* <<implementation of the attention model>> */
 static void softmax_rows(gsl_matrix *M, size_t cols)
@@ -642,13 +643,31 @@ static double spec_index(const double mass[2], const double uniform[2])
 {
     return excess_over(mass[0], uniform[0]) - excess_over(mass[1], uniform[1]);
 }
+/* <<draw a set of sequences from its own seed>> */
+static int draw_set(const Music_gen *mu, int length, unsigned long seed,
+                    long n, Tokseq **set, Error *err)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    *set = alloc_array((size_t)n, sizeof **set, err);
+    if (rng == NULL || *set == NULL) {
+        gsl_rng_free(rng);
+        free(*set);
+        *set = NULL;
+        return rng == NULL ? fail(err, "out of memory for a generator") : -1;
+    }
+    gsl_rng_set(rng, seed);
+    for (long i = 0; i < n; i++)
+        music_draw(mu, length, rng, &(*set)[i]);
+    gsl_rng_free(rng);
+    return 0;
+}
 /* <<training by Adam>> */
 typedef struct {
     Shape s;
     Music_gen music;
     long steps, batch, every, seed, eval_seed, eval_count;
     double lr, clip;
-} Plan;
+} Attn_plan;
 
 typedef struct {
     long step, clipped;             /* clipped: steps so far with a cut gradient */
@@ -680,26 +699,8 @@ static double clip_gradient(double *g, size_t n, double clip)
     return norm;
 }
 /* <<training by Adam>> */
-static int draw_set(const Plan *p, unsigned long seed, long n, Tokseq **set,
-                    Error *err)
-{
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    *set = alloc_array((size_t)n, sizeof **set, err);
-    if (rng == NULL || *set == NULL) {
-        gsl_rng_free(rng);
-        free(*set);
-        *set = NULL;
-        return rng == NULL ? fail(err, "out of memory for a generator") : -1;
-    }
-    gsl_rng_set(rng, seed);
-    for (long i = 0; i < n; i++)
-        music_draw(&p->music, p->s.length, rng, &(*set)[i]);
-    gsl_rng_free(rng);
-    return 0;
-}
-/* <<training by Adam>> */
-static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
-                 bool verbose, Error *err)
+static int train_model(const Attn_plan *p, Model *m, Trace_row *trace,
+                       long *ntrace, bool verbose, Error *err)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     Attn_work *w = work_alloc(p->s, err);
@@ -708,7 +709,8 @@ static int train_model(const Plan *p, Model *m, Trace_row *trace, long *ntrace,
     int status = -1;
     if (rng == NULL)
         fail(err, "out of memory for a generator");
-    else if (w && g && s && draw_set(p, (unsigned long)p->eval_seed, p->eval_count,
+    else if (w && g && s && draw_set(&p->music, p->s.length,
+                                     (unsigned long)p->eval_seed, p->eval_count,
                                      &evalset, err) == 0) {
         gsl_rng_set(rng, (unsigned long)p->seed);
         model_init(m, rng);
@@ -813,7 +815,7 @@ static int next_word(FILE *fp, char *word, const char *path, const char *what,
                     "of the file", path, what);
     return status;
 }
-
+/* <<checkpoint files>> */
 static int expect_number(FILE *fp, const char *path, const char *what, double lo,
                          double hi, double *out, Error *err)
 {
@@ -843,18 +845,18 @@ static int expect_word(FILE *fp, const char *path, const char *want, Error *err)
 static int read_header(FILE *fp, const char *path, Checkpoint *c, Shape *s,
                        Error *err)
 {
-    enum { KEYS = 11 };
-    static const char *const key[KEYS] = {"d-model", "heads", "length", "metre",
-                                          "phase", "p-change", "p-fifth", "seed",
-                                          "steps", "batch", "lr"};
-    static const double lo[KEYS] = {1, 1, 2, 0, -1, 0, 0, 1, 0, 1, 0};
-    static const double hi[KEYS] = {512, 16, MAX_LENGTH, 4, 3, 1, 1, 4294967295.0,
-                                    1e9, 1e6, 1};
-    double v[KEYS], version;
+    enum { HEADER_KEYS = 11 };
+    static const char *const key[HEADER_KEYS] = {
+        "d-model", "heads", "length", "metre", "phase", "p-change", "p-fifth",
+        "seed", "steps", "batch", "lr"};
+    static const double lo[HEADER_KEYS] = {1, 1, 2, 0, -1, 0, 0, 1, 0, 1, 0};
+    static const double hi[HEADER_KEYS] = {512, 16, MAX_LENGTH, 4, 3, 1, 1,
+                                           4294967295.0, 1e9, 1e6, 1};
+    double v[HEADER_KEYS], version;
     if (expect_word(fp, path, "attention-checkpoint", err) != 0
         || expect_number(fp, path, "the version", 1, 1, &version, err) != 0)
         return -1;
-    for (int k = 0; k < KEYS; k++) {
+    for (int k = 0; k < HEADER_KEYS; k++) {
         if (expect_word(fp, path, key[k], err) != 0
             || expect_number(fp, path, key[k], lo[k], hi[k], &v[k], err) != 0)
             return -1;
@@ -1126,7 +1128,7 @@ typedef struct {
     long rhythm_step;           /* first step with the rhythm loss near its floor */
     long clipped, clip_late;    /* clipped steps; those after the first record */
 } Onset;
-
+/* <<the onset of specialisation in a trace>> */
 /* <<check every column of a trace>> */
 static int trace_check(const gsl_matrix *tr, const char *path, Error *err)
 {
@@ -1518,13 +1520,13 @@ typedef struct {
     const char *checkpoint, *trace[16], *macros, *values, *ablation, *maps,
                *curves;
     int ntrace;
-    Plan plan;
+    Attn_plan plan;
     long count, example, sequences;
     bool quiet, length_given, music_given;
-} Options;
+} Attn_options;
 
 /* <<print the usage of attention>> */
-static void usage(FILE *fp)
+static void attn_usage(FILE *fp)
 {
     fputs(
 "Usage: attention [--macros FILE] [--values FILE]\n"
@@ -1570,7 +1572,7 @@ static void usage_train(FILE *fp)
 "  -q, --quiet           do not print the progress lines\n"
 "  -h, --help            show this help and exit\n", fp);
 }
-
+/* <<print the usage of attention>> */
 static void usage_analyse(FILE *fp)
 {
     fputs(
@@ -1591,7 +1593,7 @@ static void usage_analyse(FILE *fp)
 "      --macros FILE     write the numbers as LaTeX macros\n"
 "  -h, --help            show this help and exit\n", fp);
 }
-
+/* <<print the usage of attention>> */
 static void usage_sample(FILE *fp)
 {
     fputs(
@@ -1610,7 +1612,8 @@ static void usage_sample(FILE *fp)
 "  -h, --help            show this help and exit\n", fp);
 }
 /* <<parse the options of attention>> */
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int attn_parse_options(int argc, char *argv[], Attn_options *opt,
+                              Error *err)
 {
     enum { E = 1, TR = 2, AN = 4, SA = 8 };
     static const struct option longopts[] = {
@@ -1632,12 +1635,12 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         TR | AN, TR | SA, TR | SA, TR | SA, TR | SA, TR, AN, AN, AN, AN, AN,
         E | AN, E, SA, E | TR | AN | SA};
     /* <<choose the command and set the defaults>> */
-    *opt = (Options){.command = EXAMPLES, .count = 4, .sequences = 512,
-                     .plan = {.s = {32, 4, 24}, .music = {0, -1, 0.25, 0.8},
-                              .steps = 1600, .batch = 16, .every = 25, .seed = 1,
-                              .eval_seed = TRAIN_EVAL_SEED,
-                              .eval_count = TRAIN_EVAL_COUNT, .lr = 3e-3,
-                              .clip = 1.0}};
+    *opt = (Attn_options){.command = EXAMPLES, .count = 4, .sequences = 512,
+                          .plan = {.s = {32, 4, 24}, .music = {0, -1, 0.25, 0.8},
+                                   .steps = 1600, .batch = 16, .every = 25, .seed = 1,
+                                   .eval_seed = TRAIN_EVAL_SEED,
+                                   .eval_count = TRAIN_EVAL_COUNT, .lr = 3e-3,
+                                   .clip = 1.0}};
     if (argc > 1 && argv[1][0] != '-') {
         static const char *const names[] = {"train", "analyse", "sample"};
         for (int k = 0; k < 3; k++)
@@ -1765,14 +1768,14 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
     return 0;
 }
 /* <<run the worked example>> */
-static int run_examples(const Options *opt, Error *err)
+static int attn_run_examples(const Attn_options *opt, Error *err)
 {
     Worked wk;
     if (worked_compute(&wk, err) != 0)
         return -1;
     const Music_gen *mu = &opt->plan.music;
     double fr = rhythm_floor(mu, opt->plan.s.length), fh = harmony_floor(mu);
-    printf("Worked example F: three tokens, one head, d_k = 2\n");
+    printf("Worked example 23.4A: three tokens, one head, d_k = 2\n");
     for (int t = 0; t < 3; t++)
         printf("  attention row %d: %.6f %.6f %.6f\n", t + 1, wk.A[t][0], wk.A[t][1],
                wk.A[t][2]);
@@ -1805,8 +1808,9 @@ static int run_examples(const Options *opt, Error *err)
     if (out[1].fp != NULL) {
         for (int t = 0; t < 3; t++)
             for (int u = 0; u < 3; u++)
-                fprintf(out[1].fp, "F.a%d%d\t%.17g\n", t + 1, u + 1, wk.A[t][u]);
-        fprintf(out[1].fp, "F.z1\t%.17g\nF.z2\t%.17g\n", wk.z[0], wk.z[1]);
+                fprintf(out[1].fp, "23.4A.a%d%d\t%.17g\n", t + 1, u + 1,
+                        wk.A[t][u]);
+        fprintf(out[1].fp, "23.4A.z1\t%.17g\n23.4A.z2\t%.17g\n", wk.z[0], wk.z[1]);
         fprintf(out[1].fp, "floor.harmony\t%.17g\nfloor.rhythm\t%.17g\n", fh, fr);
         fprintf(out[1].fp, "floor.plateau\t%.17g\n",
                 plateau_loss(mu, opt->plan.s.length));
@@ -1814,7 +1818,7 @@ static int run_examples(const Options *opt, Error *err)
     return outfiles_commit(out, 2, err);
 }
 /* <<train a model from the command line>> */
-static void write_trace(FILE *fp, const Trace_row *tr, long n, int heads)
+static void attn_write_trace(FILE *fp, const Trace_row *tr, long n, int heads)
 {
     fputs("# step\tloss-rhythm\tloss-harmony\tclipped\tuniform-periodic"
           "\tuniform-change", fp);
@@ -1831,9 +1835,9 @@ static void write_trace(FILE *fp, const Trace_row *tr, long n, int heads)
     }
 }
 /* <<train a model from the command line>> */
-static int run_train(const Options *opt, Error *err)
+static int attn_run_train(const Attn_options *opt, Error *err)
 {
-    const Plan *p = &opt->plan;
+    const Attn_plan *p = &opt->plan;
     Model *m = model_alloc(p->s, err);
     Trace_row *tr = alloc_array((size_t)(p->steps / p->every + 2), sizeof *tr, err);
     long n = 0;
@@ -1846,7 +1850,7 @@ static int run_train(const Options *opt, Error *err)
             && (!opt->ntrace || outfile_open(&out[1], opt->trace[0], err) == 0)) {
             write_checkpoint(out[0].fp, &c);
             if (out[1].fp != NULL)
-                write_trace(out[1].fp, tr, n, p->s.heads);
+                attn_write_trace(out[1].fp, tr, n, p->s.heads);
             status = outfiles_commit(out, 2, err);
         } else
             outfiles_abort(out, 2);
@@ -1855,16 +1859,16 @@ static int run_train(const Options *opt, Error *err)
     model_free(m);
     return status;
 }
-/* <<analyse a trained model>> */
+/* <<measure the heads of a trained model>> */
 typedef struct {
     long n;
     Eval full, ablated[16];
     double own[2];              /* the set's best and no-look-back harmony losses */
     double trace_own[2];        /* the same for the evaluation set of the traces */
-} Analysis;
+} Attn_analysis;
 
-static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
-                         Analysis *an, Error *err)
+static int analyse_model(const Checkpoint *c, const Attn_options *opt,
+                         Tokseq *set, Attn_analysis *an, Error *err)
 {
     const Model *m = c->model;
     Attn_work *w = work_alloc(m->s, err);
@@ -1891,16 +1895,16 @@ static int analyse_model(const Checkpoint *c, const Options *opt, Tokseq *set,
                     "%g): its weights are not those of a trained model",
                     opt->checkpoint, an->full.loss[0], an->full.loss[1]);
     set_harmony_losses(&c->music, set, an->n, an->own);
-    Plan p = {.s = m->s, .music = c->music};
     Tokseq *tset;
-    if (draw_set(&p, TRAIN_EVAL_SEED, TRAIN_EVAL_COUNT, &tset, err) != 0)
+    if (draw_set(&c->music, m->s.length, TRAIN_EVAL_SEED, TRAIN_EVAL_COUNT, &tset,
+                 err) != 0)
         return -1;
     set_harmony_losses(&c->music, tset, TRAIN_EVAL_COUNT, an->trace_own);
     free(tset);
     return 0;
 }
 /* <<analyse a trained model>> */
-static void print_analysis(const Checkpoint *c, const Analysis *an)
+static void print_analysis(const Checkpoint *c, const Attn_analysis *an)
 {
     const int H = c->model->s.heads;
     const double *u = an->full.mass[H];
@@ -1921,23 +1925,23 @@ static void print_analysis(const Checkpoint *c, const Analysis *an)
 }
 /* <<analyse a trained model>> */
 static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
-                                 const Analysis *an, const Tokseq *ex,
+                                 const Attn_analysis *an, const Tokseq *ex,
                                  gsl_matrix *const *tr, const Onset *on, int ntr);
 
-static int run_analyse(const Options *opt, Error *err)
+static int run_analyse(const Attn_options *opt, Error *err)
 {
     Checkpoint c;
     if (read_checkpoint(opt->checkpoint, &c, err) != 0)
         return -1;
-    Plan p = {.s = c.model->s, .music = c.music};
     Tokseq *set = NULL;
-    Analysis *an = alloc_array(1, sizeof *an, err);
+    Attn_analysis *an = alloc_array(1, sizeof *an, err);
     gsl_matrix *tr[16] = {NULL};
     Onset on[16];
     int status = -1, k = 0;
     if (opt->example >= opt->sequences)
         fail(err, "--example must be below --sequences (%ld)", opt->sequences);
-    else if (an && draw_set(&p, (unsigned long)opt->plan.eval_seed, opt->sequences,
+    else if (an && draw_set(&c.music, c.model->s.length,
+                            (unsigned long)opt->plan.eval_seed, opt->sequences,
                             &set, err) == 0
              && analyse_model(&c, opt, set, an, err) == 0) {
         for (k = 0; k < opt->ntrace; k++)
@@ -2004,42 +2008,52 @@ static void write_maps(FILE *fp, const Checkpoint *c, const Tokseq *ex)
         work_free(w);
         return;
     }
-    fputs("# attention of each head on one sequence: query t, key u, weight\n", fp);
+    fputs("# attention of each head on one sequence: query t, key u, weight,\n"
+          "# chord change at u (1/0), downbeat at u (1/0)\n", fp);
     for (int h = 0; h < w->heads; h++) {
         fprintf(fp, "%s# head %d\n", h ? "\n\n" : "", h + 1);
         for (int t = 0; t < w->T; t++) {
             for (int u = 0; u < w->T; u++)
-                fprintf(fp, "%d\t%d\t%.6g\n", t, u, gsl_matrix_get(w->A[h], t, u));
+                fprintf(fp, "%d\t%d\t%.6g\t%d\t%d\n", t, u,
+                        gsl_matrix_get(w->A[h], t, u), ex->harmony[u] != HOLD,
+                        ex->accent[u] == STRONG);
             fputc('\n', fp);
         }
     }
     work_free(w);
 }
 /* <<analyse a trained model>> */
-static void write_curves(FILE *fp, gsl_matrix *const *tr, int ntr)
+static void write_curves(FILE *fp, gsl_matrix *const *tr, const Onset *on,
+                         int ntr, const double marks[3])
 {
     for (int k = 0; k < ntr; k++) {
         const gsl_matrix *m = tr[k];
         int H = (int)(m->size2 - TRACE_LEAD) / 2;
         fprintf(fp, "%s# run %d: step, losses (rhythm, harmony), index of each "
-                "head\n", k ? "\n\n" : "", k + 1);
+                "head, onset, its harmony loss, rhythm step, rhythm floor, "
+                "harmony floor, no-look-back loss, chord-change head\n",
+                k ? "\n\n" : "", k + 1);
         for (size_t i = 0; i < m->size1; i++) {
+            /* <<write one row of the curves of run [[k]]>> */
             double u[2] = {gsl_matrix_get(m, i, TRACE_LEAD - 2),
                            gsl_matrix_get(m, i, TRACE_LEAD - 1)};
-            fprintf(fp, "%g\t%.6g\t%.6g", gsl_matrix_get(m, i, 0),
-                    gsl_matrix_get(m, i, 1), gsl_matrix_get(m, i, 2));
+            fprintf(fp, "%g\t%.6g\t%.6g", gsl_matrix_get(m, i, 0), gsl_matrix_get(m, i, 1),
+                    gsl_matrix_get(m, i, 2));
             for (int h = 0; h < H; h++) {
                 double mass[2] = {gsl_matrix_get(m, i, TRACE_LEAD + 2 * h),
                                   gsl_matrix_get(m, i, TRACE_LEAD + 1 + 2 * h)};
                 fprintf(fp, "\t%.6g", spec_index(mass, u));
             }
-            fputc('\n', fp);
+            fprintf(fp, "\t%ld\t%.6g\t%ld\t%.6g\t%.6g\t%.6g\t%d\n",
+                    on[k].specialised ? on[k].onset : -1L,
+                    on[k].specialised ? on[k].onset_loss : -1.0, on[k].rhythm_step,
+                    marks[0], marks[1], marks[2], on[k].head + 1);
         }
     }
 }
 /* <<analyse a trained model>> */
 static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
-                                 const Analysis *an, const Tokseq *ex,
+                                 const Attn_analysis *an, const Tokseq *ex,
                                  gsl_matrix *const *tr, const Onset *on, int ntr)
 {
     const int H = c->model->s.heads;
@@ -2193,11 +2207,14 @@ static void write_analysis_files(FILE *const fp[4], const Checkpoint *c,
     }
     if (fp[2] != NULL)
         write_maps(fp[2], c, ex);
-    if (fp[3] != NULL)
-        write_curves(fp[3], tr, ntr);
+    if (fp[3] != NULL) {
+        const double marks[3] = {rhythm_floor(&c->music, c->model->s.length),
+                                 an->trace_own[0], an->trace_own[1]};
+        write_curves(fp[3], tr, on, ntr, marks);
+    }
 }
 /* <<print sample sequences>> */
-static int run_sample(const Options *opt, Error *err)
+static int run_sample(const Attn_options *opt, Error *err)
 {
     Checkpoint c = {NULL, opt->plan.music, 0, 0, 0, 0.0};
     if (opt->checkpoint && read_checkpoint(opt->checkpoint, &c, err) != 0)
@@ -2255,13 +2272,14 @@ static int run_sample(const Options *opt, Error *err)
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Attn_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
-    void (*help[4])(FILE *) = {usage, usage_train, usage_analyse, usage_sample};
+    int status = attn_parse_options(argc, argv, &opt, &err);
+    void (*help[4])(FILE *) = {attn_usage, usage_train, usage_analyse,
+                               usage_sample};
     if (status == 0) {
-        int (*run[4])(const Options *, Error *) = {run_examples, run_train,
-                                                   run_analyse, run_sample};
+        int (*run[4])(const Attn_options *, Error *) = {
+            attn_run_examples, attn_run_train, run_analyse, run_sample};
         status = run[opt.command](&opt, &err);
     }
     return finish("attention", status, &err, help[opt.command]);
