@@ -1,6 +1,8 @@
 # perplexity-sigma.gp -- Figure "perplexity of one row against sigma_i".
-# Tangled from chapters/23-1a-affinities.nw.  Usage:
-#   gnuplot -e "datafile='build/out/perplexity-curve.dat'" perplexity-sigma.gp
+# Tangled from chapters/p1-perplexity.nw.  Usage, in the figure directory:
+#   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
+#           perplexity-sigma.gp
+if (!exists("datafile")) datafile = outdir.'perplexity-curve.dat'
 set terminal cairolatex pdf size 15cm,6.2cm
 set output 'perplexity-sigma.tex'
 set multiplot layout 1,2

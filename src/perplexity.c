@@ -1,7 +1,8 @@
 /* perplexity.c -- the Gaussian affinities of t-SNE, calibrated to a perplexity.
  *
- * Tangled from chapters/23-1a-affinities.nw and chapters/support.nw of the book
- * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
+ * Tangled from chapters/23-1a-affinities.nw, chapters/p1-perplexity.nw and
+ * chapters/support.nw of the book "Can AI Understand Music?"; edit those
+ * files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 perplexity.c $(pkg-config --cflags --libs gsl) -o perplexity
  */

@@ -1,9 +1,9 @@
 /* tsne.c -- t-SNE: points in R^D embedded in the plane by exact gradient
  * descent on KL(P || Q), with the affinities of perplexity.c.
  *
- * Tangled from chapters/23-1a-affinities.nw, chapters/23-1b-tsne.nw and
- * chapters/support.nw of the book "Can AI Understand Music?"; edit those
- * files, not this one, then `make tangle`.  Build alone:
+ * Tangled from chapters/23-1a-affinities.nw, chapters/23-1b-tsne.nw,
+ * chapters/p2-tsne.nw and chapters/support.nw of the book "Can AI Understand
+ * Music?"; edit those files, not this one, then `make tangle`.  Build alone:
  *   cc -std=c11 -O2 tsne.c $(pkg-config --cflags --libs gsl) -o tsne
  * (add -fopenmp to use every core; the output is the same bit for bit).
  */

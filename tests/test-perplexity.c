@@ -1,6 +1,6 @@
 /* test-perplexity.c -- CUnit tests of section 23.1 (affinities).
- * Tangled from chapters/23-1a-affinities.nw; expected values are derived
- * independently (closed forms, definitions, finite differences), never copied
+ * Tangled from chapters/23-1a-affinities.nw and chapters/p1-perplexity.nw;
+ * expected values are derived independently (closed forms, definitions, finite differences), never copied
  * from the program's output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
 #define _XOPEN_SOURCE 700

@@ -1,5 +1,6 @@
 /* test-tsne.c -- CUnit tests of section 23.1, part two (the embedding).
- * Tangled from chapters/23-1b-tsne.nw; expected values come from closed
+ * Tangled from chapters/23-1b-tsne.nw and chapters/p2-tsne.nw; expected
+ * values come from closed
  * forms, hand derivations, finite differences and scikit-learn, never from
  * the program's own output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
