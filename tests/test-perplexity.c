@@ -447,8 +447,6 @@ static void test_example_A(void)
     }
     CU_ASSERT_DOUBLE_EQUAL(H, H_def, 1e-6);
     CU_ASSERT_DOUBLE_EQUAL(pow(2.0, H), pow(2.0, H_def), 1e-6);
-
-    /* five-digit values published with the restored formulas */
     CU_ASSERT_DOUBLE_EQUAL(p[0], 0.80551, 5e-6);
     CU_ASSERT_DOUBLE_EQUAL(p[1], 0.17973, 5e-6);
     CU_ASSERT_DOUBLE_EQUAL(p[2], 0.01475, 5e-6);
@@ -476,7 +474,6 @@ static void test_entropy_derivative(void)
     }
     gsl_rng_free(rng);
 }
-
 static void test_entropy_increases_with_sigma(void)
 {
     gsl_rng *rng = test_rng(11);
@@ -501,7 +498,6 @@ static double entropy_by_definition(const double *p, size_t n)
             H -= p[j] * log2(p[j]);
     return H;
 }
-
 static void test_bisection_random_points(void)
 {
     enum { N = 50, D = 5 };
@@ -532,7 +528,6 @@ static void test_bisection_random_points(void)
     gsl_matrix_free(m);
     gsl_rng_free(rng);
 }
-
 static void test_underflow_row(void)
 {
     double d2[UNDERFLOW_N], p[UNDERFLOW_N];
@@ -612,7 +607,6 @@ static void test_symmetric_affinities(void)
     gsl_matrix_free(P);
     gsl_rng_free(rng);
 }
-
 static void test_rejected_calibrations(void)
 {
     Error err = {""};
@@ -715,7 +709,7 @@ int main(void)
     static const char *const suites[] = {"23.1 affinities",
                                          "23.1 perplexity command line"};
     static const Test_entry tests[] = {
-        {0, "worked example A against its closed form", test_example_A},
+        {0, "worked example 23.1A against its closed form", test_example_A},
         {0, "dH/dbeta = -beta Var(d^2) / ln 2", test_entropy_derivative},
         {0, "row entropy increases with sigma", test_entropy_increases_with_sigma},
         {0, "bisection: 50 points, perplexity 5, 25, 45",

@@ -931,7 +931,7 @@ static void random_affinities(gsl_matrix *P, gsl_rng *rng)
     gsl_matrix_scale(P, 1.0 / total);
 }
 
-/* q_ij of equation (qij), straight from the definition, over ordered pairs */
+/* q_ij of the Student-t definition, straight, over ordered pairs */
 static void student_affinities(const double *y, size_t N, gsl_matrix *Q)
 {
     double Z = 0.0;
@@ -944,7 +944,7 @@ static void student_affinities(const double *y, size_t N, gsl_matrix *Q)
         }
     gsl_matrix_scale(Q, 1.0 / Z);
 }
-static void write_npy(const char *name, const char *descr, const char *shape,
+static void tsne_write_npy(const char *name, const char *descr, const char *shape,
                       bool fortran, const void *data, size_t bytes)
 {
     char dict[256], path[1024];
@@ -1244,11 +1244,11 @@ static void test_tsne_bad_input(void)
     }
     const double v[10] = {0, 0, 1, 0, 0, 1, 1, 1, 2, 2};
     const int32_t iv[10] = {0};
-    write_npy("int.npy", "<i4", "(5, 2)", false, iv, sizeof iv);
-    write_npy("big.npy", ">f8", "(5, 2)", false, v, sizeof v);
-    write_npy("flat.npy", "<f8", "(10,)", false, v, sizeof v);
-    write_npy("cube.npy", "<f8", "(5, 1, 2)", false, v, sizeof v);
-    write_npy("short.npy", "<f8", "(5, 2)", false, v, sizeof v - 8);
+    tsne_write_npy("int.npy", "<i4", "(5, 2)", false, iv, sizeof iv);
+    tsne_write_npy("big.npy", ">f8", "(5, 2)", false, v, sizeof v);
+    tsne_write_npy("flat.npy", "<f8", "(10,)", false, v, sizeof v);
+    tsne_write_npy("cube.npy", "<f8", "(5, 1, 2)", false, v, sizeof v);
+    tsne_write_npy("short.npy", "<f8", "(5, 2)", false, v, sizeof v - 8);
     expect_rejection_of("--input int.npy -o out.tsv", "'<i4' is not supported",
                         "out.tsv");
     expect_rejection_of("--input big.npy -o out.tsv", "'>f8' is not supported",
@@ -1256,7 +1256,7 @@ static void test_tsne_bad_input(void)
     expect_rejection_of("--input flat.npy -o out.tsv", "1 dimension;", "out.tsv");
     expect_rejection_of("--input cube.npy -o out.tsv", "3 dimensions", "out.tsv");
     expect_rejection_of("--input short.npy -o out.tsv", "truncated", "out.tsv");
-    write_npy("long.npy", "<f8", "(4, 2)", false, v, sizeof v);
+    tsne_write_npy("long.npy", "<f8", "(4, 2)", false, v, sizeof v);
     expect_rejection_of("--input long.npy -o out.tsv", "bytes after", "out.tsv");
 }
 static void test_tsne_good_input(void)
@@ -1274,9 +1274,9 @@ static void test_tsne_good_input(void)
             strcat(text, num);
         }
     write_test_file("pts.tsv", text);
-    write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
-    write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
-    write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
+    tsne_write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
+    tsne_write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
+    tsne_write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
     const char *runs[] = {"--input pts.tsv -o a.tsv", "--input pts.npy -o b.tsv",
         "--input pts32.npy -o c.tsv", "--input ptsF.npy -o d.tsv",
         "--input pts.tsv -o e.tsv --seed 2",              /* no effect on PCA */
@@ -1347,9 +1347,9 @@ static void test_tsne_pipe(void)
             strcat(text, num);
         }
     write_test_file("pts.tsv", text);
-    write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
-    write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
-    write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
+    tsne_write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
+    tsne_write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
+    tsne_write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
     const char *base = " -p 3.5 --iterations 300 -q";
     char args[256], a[4096], b[4096];
     snprintf(args, sizeof args, "-o file.tsv --input pts.tsv%s", base);
@@ -1402,7 +1402,7 @@ int main(void)
 {
     static const char *const suites[] = {"23.1 embedding", "23.1 tsne command line"};
     static const Test_entry tests[] = {
-        {0, "worked example B: Student-t and Gaussian numerators", test_example_B},
+        {0, "worked example 23.1B: Student-t and Gaussian numerators", test_example_B},
         {0, "gradient = central differences (N = 50, rel. < 1e-6)",
          test_gradient_by_differences},
         {0, "one-pass gradient = equation (grad) over ordered pairs",
