@@ -10,7 +10,7 @@ set logscale x
 set autoscale xfix
 set xlabel '$\sigma_i$'
 set ylabel '$\Perp(P_i)$'
-set key bottom right Left reverse samplen 2
+set key top left Left reverse samplen 2
 set grid xtics ytics lc rgb '#dddddd'
 set yrange [0:*]
 plot datafile index 0 using 1:2 with lines lw 4 lc rgb '#1f4e79' \

@@ -1,6 +1,8 @@
 # tsne-kl.gp -- Figure "KL against iteration".
-# Tangled from chapters/23-1b-tsne.nw.  Usage:
-#   gnuplot -e "datafile='build/out/tsne-kl.dat'" tsne-kl.gp
+# Tangled from chapters/p2-tsne.nw.  Usage, in the figure directory:
+#   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
+#           tsne-kl.gp
+if (!exists("datafile")) datafile = outdir.'tsne-kl.dat'
 set terminal cairolatex pdf size 12cm,5.6cm
 set output 'tsne-kl.tex'
 cmd = "sed -n '1s/.*until \\([0-9]*\\).*/\\1/p' '%s'"

@@ -1,5 +1,6 @@
-/* fuzz-npy.c -- libFuzzer target for the .npy reader of section 23.1.
- * Tangled from chapters/23-1b-tsne.nw; edit that file, then `make tangle`. */
+/* fuzz-npy.c -- libFuzzer target for the .npy reader of the program tsne.
+ * Tangled from chapters/p2-tsne.nw and chapters/support.nw; edit those, then
+ * `make tangle`. */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF

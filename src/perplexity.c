@@ -797,7 +797,7 @@ static int perplexity_parse_options(int argc, char *argv[], Perplexity_options *
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     *opt = (Perplexity_options){NULL, "-", NULL, NULL, NULL, NULL, false, false,
-                     {30.0, 1e-5, 200}};
+                                {30.0, 1e-5, 200}};
     long k = 0;
     int c;
     bool output_given = false;
@@ -943,7 +943,6 @@ static int perplexity_compute_examples(Perplexity_examples *ex, Error *err)
     ex->limit = row_calibrate(LIMIT_D2, 5, &LIMIT_CAL, p, NULL);
     return 0;
 }
-
 static double row_minimum(const double *d2, size_t n)
 {
     double m = d2[0];
@@ -951,7 +950,6 @@ static double row_minimum(const double *d2, size_t n)
         m = d2[j] < m ? d2[j] : m;
     return m;
 }
-
 static void perplexity_print_examples(FILE *fp, const Perplexity_examples *ex)
 {
     fputs("Worked example 23.1A (inputs chosen by the book): sigma_1 = 1,\n"
@@ -994,7 +992,6 @@ static void perplexity_write_macros(FILE *fp, const Perplexity_examples *ex)
     tex_macro(fp, "LimBeta", ex->limit.beta, 3);
     tex_macro(fp, "LimGap", ex->limit.entropy - log2(LIMIT_CAL.perplexity), 2);
 }
-
 static void perplexity_write_values(FILE *fp, const Perplexity_examples *ex)
 {
     fprintf(fp, "23.1A.p21\t%.17g\n23.1A.p31\t%.17g\n", ex->p[0], ex->p[1]);
@@ -1005,7 +1002,6 @@ static void perplexity_write_values(FILE *fp, const Perplexity_examples *ex)
     fprintf(fp, "L.gap\t%.17g\nL.ties\t%zu\n",
             ex->limit.entropy - log2(LIMIT_CAL.perplexity), ex->limit.ties);
 }
-
 static void write_curve(FILE *fp, const Perplexity_examples *ex)
 {
     double p[UNDERFLOW_N];
@@ -1027,12 +1023,12 @@ static void write_curve(FILE *fp, const Perplexity_examples *ex)
             s_lo, target, s_hi, target);
     fprintf(fp, "\n\n# tolerance\n1\t%.8g\n%d\t%.8g\n", tol, ex->trace.n, tol);
 }
-
-static int perplexity_write_example_files(const Perplexity_options *opt, const Perplexity_examples *ex, Error *err)
+static int perplexity_write_example_files(const Perplexity_options *opt,
+                                          const Perplexity_examples *ex, Error *err)
 {
     const char *paths[3] = {opt->macros, opt->values, opt->curve};
-    void (*writers[3])(FILE *, const Perplexity_examples *) = {perplexity_write_macros, perplexity_write_values,
-                                                    write_curve};
+    void (*writers[3])(FILE *, const Perplexity_examples *) = {
+        perplexity_write_macros, perplexity_write_values, write_curve};
     Outfile out[3] = {outfile_none(), outfile_none(), outfile_none()};
     size_t n = 0;
     for (int k = 0; k < 3; k++) {

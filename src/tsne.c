@@ -1675,7 +1675,6 @@ static void tsne_write_macros(FILE *fp, const Tsne_examples *ex)
     tex_macro(fp, "CrowdCvTen", ex->crowd_cv[1], 3);
     tex_macro(fp, "CrowdCvBig", ex->crowd_cv[2], 3);
 }
-
 static void tsne_write_values(FILE *fp, const Tsne_examples *ex)
 {
     fprintf(fp, "23.1B.w1\t%.17g\n23.1B.w3\t%.17g\n", ex->stud[0], ex->stud[1]);
@@ -1685,7 +1684,6 @@ static void tsne_write_values(FILE *fp, const Tsne_examples *ex)
     fprintf(fp, "T.p51\t%.17g\nT.p12\t%.17g\n", ex->cond[3], ex->p12);
     fprintf(fp, "T.p14\t%.17g\nT.trust\t%.17g\n", ex->p14, ex->trust);
 }
-
 static void write_kernels(FILE *fp, const Tsne_examples *ex)
 {
     fputs("# d\tGaussian exp(-d^2/2)\tStudent-t 1/(1+d^2)\n", fp);
@@ -1717,7 +1715,6 @@ static void write_toy(FILE *fp, const Tsne_examples *ex)
         fprintf(fp, "%.10g\t%.10g\t%d\t%d\n", ex->y[i], ex->y[TOY_N + i],
                 TOY_KEY[i], i + 1);
 }
-
 static int tsne_write_example_files(const char *const paths[5], const Tsne_examples *ex,
                                Error *err)
 {
