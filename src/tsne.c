@@ -1832,10 +1832,11 @@ static int tsne_parse_options(int argc, char *argv[], Tsne_options *opt, Error *
         {"crowding", required_argument, NULL, OPT_CROWD},
         {"toy", required_argument, NULL, OPT_TOY},
         {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     *opt = (Tsne_options){.output = "-", .cal = {30.0, 1e-5, 200},
-                     .sched = SCHEDULE_DEFAULT, .start = {START_PCA, 1e-4, 1},
-                     .trace_every = 50};
+                          .sched = SCHEDULE_DEFAULT, .start = {START_PCA, 1e-4, 1},
+                          .trace_every = 50};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":i:o:p:qvh", longopts, NULL)) != -1) {
@@ -1959,7 +1960,6 @@ static void tsne_write_trace(FILE *fp, const Run_log *log, const Schedule *s)
         fprintf(fp, "%d\t%.10g\t%.10g\n", log->iteration[k], log->kl[k],
                 log->grad_norm[k]);
 }
-
 static int write_gradient(FILE *fp, const gsl_matrix *P, const double *y, double kl,
                           Error *err)
 {
@@ -1977,7 +1977,6 @@ static int write_gradient(FILE *fp, const gsl_matrix *P, const double *y, double
     free(g);
     return 0;
 }
-
 static double log_at(const Run_log *log, int iteration)
 {
     for (int k = 0; k < log->n; k++)
@@ -1985,7 +1984,6 @@ static double log_at(const Run_log *log, int iteration)
             return log->kl[k];
     return NAN;
 }
-
 static void write_run_values(FILE *fp, const Tsne_options *opt, const gsl_matrix *x,
                              const Run_log *log, double T)
 {
@@ -1997,7 +1995,6 @@ static void write_run_values(FILE *fp, const Tsne_options *opt, const gsl_matrix
     if (T >= 0.0)
         fprintf(fp, "trustworthiness\t%.17g\nk\t%ld\n", T, opt->trust_k);
 }
-
 static void write_run_macros(FILE *fp, const Tsne_options *opt, const gsl_matrix *x,
                              const Run_log *log, double T)
 {
