@@ -1036,22 +1036,6 @@ static void test_gradient_against_formula(void)
     gsl_matrix_free(Q);
     gsl_rng_free(rng);
 }
-static void test_rejected_schedules(void)
-{
-    Error err = {""};
-    CU_ASSERT(check_schedule(&SCHEDULE_DEFAULT, &err) == 0);
-    Schedule bad[6];
-    for (int k = 0; k < 6; k++)
-        bad[k] = SCHEDULE_DEFAULT;
-    bad[0].exaggeration = 0.99;
-    bad[1].learning_rate = -1.0;
-    bad[2].momentum[1] = 1.0;
-    bad[3].min_gain = 0.0;
-    bad[4].iterations = -1;
-    bad[5].gain_decay = 1.5;
-    for (int k = 0; k < 6; k++)
-        CU_ASSERT(check_schedule(&bad[k], &err) == -1);
-}
 static void test_pca_start(void)
 {
     enum { N = 32 };
@@ -1171,6 +1155,22 @@ static void test_identical_points(void)
     }
     gsl_matrix_free(x);
     gsl_matrix_free(P);
+}
+static void test_rejected_schedules(void)
+{
+    Error err = {""};
+    CU_ASSERT(check_schedule(&SCHEDULE_DEFAULT, &err) == 0);
+    Schedule bad[6];
+    for (int k = 0; k < 6; k++)
+        bad[k] = SCHEDULE_DEFAULT;
+    bad[0].exaggeration = 0.99;
+    bad[1].learning_rate = -1.0;
+    bad[2].momentum[1] = 1.0;
+    bad[3].min_gain = 0.0;
+    bad[4].iterations = -1;
+    bad[5].gain_decay = 1.5;
+    for (int k = 0; k < 6; k++)
+        CU_ASSERT(check_schedule(&bad[k], &err) == -1);
 }
 static void test_uniform_grid_default_start(void)
 {
