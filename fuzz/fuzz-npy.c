@@ -622,7 +622,6 @@ static bool ref_pattern(const Ref_token *t, size_t nt, Ref_npy *r)
         k++;
     return k == nt - 1;
 }
-
 static double ref_value(const uint8_t *b, size_t item)
 {
     if (item == 4) {
