@@ -10,11 +10,11 @@ set logscale x
 set autoscale xfix
 set xlabel '$\sigma_i$'
 set ylabel '$\Perp(P_i)$'
-set key top left Left reverse samplen 2
+set key at graph 0.98, graph 0.26 right Left reverse samplen 1.5 spacing 0.9
 set grid xtics ytics lc rgb '#dddddd'
 set yrange [0:*]
 plot datafile index 0 using 1:2 with lines lw 4 lc rgb '#1f4e79' \
-        title 'row perplexity', \
+        title 'curve', \
      datafile index 2 using 1:2 with lines dt 2 lw 3 lc rgb '#777777' \
         title 'target', \
      datafile index 1 using 2:3 with points pt 7 ps 0.6 lc rgb '#c0392b' \
@@ -27,6 +27,7 @@ set logscale y
 set format y '$10^{%T}$'
 set xlabel 'step'
 set ylabel '$\lvert H(P_i) - \log_2 \Perp\rvert$ (bits)'
+set key default
 set key top right
 set yrange [*:*]
 plot datafile index 1 using 1:4 with linespoints pt 7 ps 0.6 lc rgb '#c0392b' \
