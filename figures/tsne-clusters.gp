@@ -4,7 +4,7 @@
 #   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
 #           tsne-clusters.gp
 if (!exists("datafile")) datafile = outdir.'tsne-clusters.dat'
-set terminal cairolatex pdf size 8.8cm,8.4cm
+set terminal cairolatex pdf size 8.4cm,7.6cm
 set output 'tsne-clusters.tex'
 set size ratio -1
 set xlabel '$y_{i1}$'

@@ -3,7 +3,7 @@
 #   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
 #           tsne-kl.gp
 if (!exists("datafile")) datafile = outdir.'tsne-kl.dat'
-set terminal cairolatex pdf size 6.6cm,6.2cm
+set terminal cairolatex pdf size 6.6cm,5.6cm
 set output 'tsne-kl.tex'
 cmd = "sed -n '1s/.*until \\([0-9]*\\).*/\\1/p' '%s'"
 exag = real(system(sprintf(cmd, datafile)))
