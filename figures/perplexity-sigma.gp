@@ -3,7 +3,7 @@
 #   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
 #           perplexity-sigma.gp
 if (!exists("datafile")) datafile = outdir.'perplexity-curve.dat'
-set terminal cairolatex pdf size 15cm,6.2cm
+set terminal cairolatex pdf size 15cm,5.4cm
 set output 'perplexity-sigma.tex'
 set multiplot layout 1,2
 set logscale x

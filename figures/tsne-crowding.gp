@@ -3,7 +3,7 @@
 #   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
 #           tsne-crowding.gp
 if (!exists("datafile")) datafile = outdir.'tsne-crowding.dat'
-set terminal cairolatex pdf size 12cm,5.6cm
+set terminal cairolatex pdf size 12cm,4.8cm
 set output 'tsne-crowding.tex'
 set xlabel 'distance / mean distance'
 set ylabel 'density'

@@ -3,7 +3,7 @@
 #   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
 #           tsne-kernels.gp
 if (!exists("datafile")) datafile = outdir.'tsne-kernels.dat'
-set terminal cairolatex pdf size 15cm,5.6cm
+set terminal cairolatex pdf size 15cm,4.9cm
 set output 'tsne-kernels.tex'
 set multiplot layout 1,2
 set xlabel '$d = \lVert y_i - y_j\rVert$'

@@ -3,7 +3,7 @@
 #   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
 #           tsne-toy.gp
 if (!exists("datafile")) datafile = outdir.'tsne-toy.dat'
-set terminal cairolatex pdf size 14cm,5.5cm
+set terminal cairolatex pdf size 14cm,5cm
 set output 'tsne-toy.tex'
 stats datafile every ::0::2 using 1:2 nooutput prefix 'A'
 stats datafile every ::3::5 using 1:2 nooutput prefix 'B'
