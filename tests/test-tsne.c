@@ -1,4 +1,4 @@
-/* test-tsne.c -- CUnit tests of section 23.1, part two (the embedding).
+/* test-tsne.c -- CUnit tests of section 23.1: the map (the embedding).
  * Tangled from chapters/23-1b-tsne.nw and chapters/p2-tsne.nw; expected
  * values come from closed
  * forms, hand derivations, finite differences and scikit-learn, never from
