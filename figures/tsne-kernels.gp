@@ -1,7 +1,9 @@
 # tsne-kernels.gp -- Figure "Gaussian and Student-t kernels".
-# Tangled from chapters/23-1b-tsne.nw.  Usage:
-#   gnuplot -e "datafile='build/out/tsne-kernels.dat'" tsne-kernels.gp
-set terminal cairolatex pdf size 15cm,5.6cm
+# Tangled from chapters/p2-tsne.nw.  Usage, in the figure directory:
+#   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
+#           tsne-kernels.gp
+if (!exists("datafile")) datafile = outdir.'tsne-kernels.dat'
+set terminal cairolatex pdf size 15cm,4.9cm
 set output 'tsne-kernels.tex'
 set multiplot layout 1,2
 set xlabel '$d = \lVert y_i - y_j\rVert$'

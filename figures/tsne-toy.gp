@@ -1,7 +1,9 @@
 # tsne-toy.gp -- Figure "Example 23.1 embedded".
-# Tangled from chapters/23-1b-tsne.nw.  Usage:
-#   gnuplot -e "datafile='build/out/tsne-toy.dat'" tsne-toy.gp
-set terminal cairolatex pdf size 14cm,5.5cm
+# Tangled from chapters/p2-tsne.nw.  Usage, in the figure directory:
+#   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
+#           tsne-toy.gp
+if (!exists("datafile")) datafile = outdir.'tsne-toy.dat'
+set terminal cairolatex pdf size 14cm,5cm
 set output 'tsne-toy.tex'
 stats datafile every ::0::2 using 1:2 nooutput prefix 'A'
 stats datafile every ::3::5 using 1:2 nooutput prefix 'B'
@@ -9,15 +11,14 @@ set multiplot layout 1, 3
 set grid xtics ytics lc rgb '#dddddd'
 set xlabel '$y_{i1}$'
 set ylabel '$y_{i2}$'
-set key top left samplen 1
-set offsets graph 0.1, graph 0.1, graph 0.45, graph 0.1
+unset key
+set offsets graph 0.1, graph 0.1, graph 0.1, graph 0.1
 set xtics 200
 set title 'the map'
 plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1 \
-        lc rgb '#1f4e79' title 'C', \
+        lc rgb '#1f4e79' notitle, \
      datafile using ($3 == 1 ? $1 : 1/0):2 with points pt 5 ps 1 \
-        lc rgb '#c0392b' title 'F$\sharp$'
-unset key
+        lc rgb '#c0392b' notitle
 unset ylabel
 set xtics 50
 set ytics 50

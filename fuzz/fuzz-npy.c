@@ -1,5 +1,6 @@
-/* fuzz-npy.c -- libFuzzer target for the .npy reader of section 23.1.
- * Tangled from chapters/23-1b-tsne.nw; edit that file, then `make tangle`. */
+/* fuzz-npy.c -- libFuzzer target for the .npy reader of the program tsne.
+ * Tangled from chapters/p2-tsne.nw and chapters/support.nw; edit those, then
+ * `make tangle`. */
 /* <<standard headers for every program>> */
 #define _XOPEN_SOURCE 700
 #if defined(__clang__)
@@ -236,6 +237,7 @@ static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch
 }
 
 /* <<read a quoted string, a truth value and a whole number of a header>> */
+/* <<read a quoted string of a header>> */
 static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
     if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
@@ -251,6 +253,7 @@ static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
     return true;
 }
 
+/* <<read a given word of a header>> */
 static bool npy_word(Npy_cursor *c, const char *word)
 {
     const size_t n = strlen(word);
@@ -262,6 +265,7 @@ static bool npy_word(Npy_cursor *c, const char *word)
     return true;
 }
 
+/* <<read a whole number of a header>> */
 static bool npy_whole(Npy_cursor *c, size_t *out)
 {
     while (c->p < c->end && *c->p == ' ')
@@ -650,7 +654,7 @@ static bool ref_pattern(const Ref_token *t, size_t nt, Ref_npy *r)
         k++;
     return k == nt - 1;
 }
-
+/* <<read one value of the second reading>> */
 static double ref_value(const uint8_t *b, size_t item)
 {
     if (item == 4) {

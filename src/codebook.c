@@ -126,12 +126,14 @@ typedef struct {
     size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
+/* <<the trace of a search>> */
 enum { TRACE_MAX = 256 };
 typedef struct {
     double beta[TRACE_MAX], entropy[TRACE_MAX];
     int n;
 } Trace;
 
+/* <<declare the functions of the affinities>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p);
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace);
@@ -155,6 +157,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
         p[j] = exp(-beta * (d2[j] - m));
         Z += p[j];
     }
+    /* <<normalise the row and return its entropy by the shifted formula>> */
     double mean_shift = 0.0;                        /* sum_j p_j|i (d_ij^2 - m_i) */
     for (size_t j = 0; j < n; j++) {
         p[j] /= Z;
@@ -248,6 +251,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
         gsl_matrix_set(d2, i, i, 0.0);
         const double *xi = gsl_matrix_const_ptr(x, i, 0);
         for (size_t j = i + 1; j < N; j++) {
+            /* <<set the squared distance of points [[i]] and [[j]], or refuse it>> */
             const double *xj = gsl_matrix_const_ptr(x, j, 0);
             double s = 0.0;
             for (size_t k = 0; k < D; k++)
@@ -276,6 +280,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
         return -1;
     }
     for (size_t i = 0; i < N; i++) {
+        /* <<calibrate row [[i]] without its diagonal>> */
         double *row = gsl_matrix_ptr(m, i, 0);
         for (size_t j = 0, k = 0; j < N; j++)
             if (j != i)
@@ -466,6 +471,7 @@ static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
         pair_block(P, alpha, ps->first[b], ps->first[b + 1], y, y + N,
                    s, s + N, s + 2 * N, s + 3 * N, &ps->z[b]);
     }
+    /* <<add the blocks' sums in a fixed order and form the gradient>> */
     double Z = 0.0;
     for (int b = 0; b < PAIR_BLOCKS; b++)
         Z += ps->z[b];
@@ -491,6 +497,7 @@ static double kl_cost(const gsl_matrix *P, const double *y)
             z += student_kernel((u[i] - u[j]) * (u[i] - u[j])
                                 + (v[i] - v[j]) * (v[i] - v[j]));
     const double Z = 2.0 * z;
+    /* <<add the share of every pair to the divergence>> */
     for (size_t i = 0; i < N; i++)
         for (size_t j = i + 1; j < N; j++) {
             const double p = gsl_matrix_get(P, i, j);
@@ -503,6 +510,7 @@ static double kl_cost(const gsl_matrix *P, const double *y)
     return 2.0 * c;
 }
 /* <<refuse a schedule that makes no sense>> */
+/* <<the learning rate of a schedule>> */
 static double learning_rate(const Schedule *s, size_t N)
 {
     return s->learning_rate > 0.0 ? s->learning_rate
@@ -545,6 +553,7 @@ static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
         gain[k] = 1.0;
     }
     for (int t = 0; status == 0 && t < s->iterations; t++) {
+        /* <<take step [[t]] of the optimiser>> */
         const double alpha = t < s->exaggeration_iters ? s->exaggeration : 1.0;
         const double mu = s->momentum[t < s->momentum_switch ? 0 : 1];
         kl_gradient(P, alpha, y, grad, &ps);
@@ -683,6 +692,7 @@ static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
             dx[j] = j == i ? -1.0 : s;
             dy[j] = j == i ? -1.0 : a * a + b * b;
         }
+        /* <<charge the intruders of point [[i]] by their rank in the data>> */
         gsl_sort_index(order, dx, 1, N);
         for (size_t r = 0; r < N; r++)
             rank[order[r]] = r;                 /* the point itself has rank 0 */
@@ -853,6 +863,7 @@ static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch
 }
 
 /* <<read a quoted string, a truth value and a whole number of a header>> */
+/* <<read a quoted string of a header>> */
 static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
     if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
@@ -868,6 +879,7 @@ static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
     return true;
 }
 
+/* <<read a given word of a header>> */
 static bool npy_word(Npy_cursor *c, const char *word)
 {
     const size_t n = strlen(word);
@@ -879,6 +891,7 @@ static bool npy_word(Npy_cursor *c, const char *word)
     return true;
 }
 
+/* <<read a whole number of a header>> */
 static bool npy_whole(Npy_cursor *c, size_t *out)
 {
     while (c->p < c->end && *c->p == ' ')

@@ -1,7 +1,8 @@
 /* perplexity.c -- the Gaussian affinities of t-SNE, calibrated to a perplexity.
  *
- * Tangled from chapters/23-1a-affinities.nw and chapters/support.nw of the book
- * "Can AI Understand Music?"; edit those files, not this one, then `make tangle`.
+ * Tangled from chapters/23-1a-affinities.nw, chapters/p1-perplexity.nw and
+ * chapters/support.nw of the book "Can AI Understand Music?"; edit those
+ * files, not this one, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 perplexity.c $(pkg-config --cflags --libs gsl) -o perplexity
  */
@@ -114,12 +115,14 @@ typedef struct {
     size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
+/* <<the trace of a search>> */
 enum { TRACE_MAX = 256 };
 typedef struct {
     double beta[TRACE_MAX], entropy[TRACE_MAX];
     int n;
 } Trace;
 
+/* <<declare the functions of the affinities>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p);
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace);
@@ -143,6 +146,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
         p[j] = exp(-beta * (d2[j] - m));
         Z += p[j];
     }
+    /* <<normalise the row and return its entropy by the shifted formula>> */
     double mean_shift = 0.0;                        /* sum_j p_j|i (d_ij^2 - m_i) */
     for (size_t j = 0; j < n; j++) {
         p[j] /= Z;
@@ -236,6 +240,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
         gsl_matrix_set(d2, i, i, 0.0);
         const double *xi = gsl_matrix_const_ptr(x, i, 0);
         for (size_t j = i + 1; j < N; j++) {
+            /* <<set the squared distance of points [[i]] and [[j]], or refuse it>> */
             const double *xj = gsl_matrix_const_ptr(x, j, 0);
             double s = 0.0;
             for (size_t k = 0; k < D; k++)
@@ -264,6 +269,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
         return -1;
     }
     for (size_t i = 0; i < N; i++) {
+        /* <<calibrate row [[i]] without its diagonal>> */
         double *row = gsl_matrix_ptr(m, i, 0);
         for (size_t j = 0, k = 0; j < N; j++)
             if (j != i)
@@ -790,10 +796,10 @@ typedef struct {
     const char *input, *output, *rows, *macros, *curve, *values;
     bool conditional, calibration_given;
     Calibration cal;
-} Options;
+} Perplexity_options;
 
 /* <<print the usage of perplexity>> */
-static void usage(FILE *fp)
+static void perplexity_usage(FILE *fp)
 {
     fputs(
 "Usage: perplexity [OPTION]...\n"
@@ -828,9 +834,10 @@ static void usage(FILE *fp)
 "Output files appear only when the run succeeds.\n", fp);
 }
 /* <<parse the options of perplexity>> */
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int perplexity_parse_options(int argc, char *argv[], Perplexity_options *opt, Error *err)
 {
     static const struct option longopts[] = {
+        /* <<the long options of perplexity>> */
         {"input", required_argument, NULL, 'i'},
         {"perplexity", required_argument, NULL, 'p'},
         {"output", required_argument, NULL, 'o'},
@@ -843,14 +850,15 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"values", required_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    *opt = (Options){NULL, "-", NULL, NULL, NULL, NULL, false, false,
-                     {30.0, 1e-5, 200}};
+    *opt = (Perplexity_options){NULL, "-", NULL, NULL, NULL, NULL, false, false,
+                                {30.0, 1e-5, 200}};
     long k = 0;
     int c;
     bool output_given = false;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":i:p:o:h", longopts, NULL)) != -1) {
         switch (c) {
+        /* <<store the value of one option of perplexity>> */
         case 'i': opt->input = optarg; break;
         case 'o': opt->output = optarg; output_given = true; break;
         case 'r': opt->rows = optarg; break;
@@ -919,7 +927,7 @@ static void write_row_fits(FILE *fp, const Row_fit *fits, size_t N,
                 fits[i].ties, !row_missed(&fits[i], cal));
 }
 
-static int run_on_input(const Options *opt, Error *err)
+static int perplexity_run_on_input(const Perplexity_options *opt, Error *err)
 {
     gsl_matrix *x = read_matrix(opt->input, err), *P = NULL;
     Row_fit *fits = NULL;
@@ -970,19 +978,20 @@ done:
 }
 /* <<print and record the worked examples>> */
 typedef struct {
-    double p[3], H;                                 /* Example A */
+    double p[3], H;                                 /* worked example 23.1A */
     double d2[UNDERFLOW_N], p_row[UNDERFLOW_N];     /* the underflow row */
     Row_fit fit;
     Trace trace;
     double float_p[UNDERFLOW_N], float_sum;         /* the single-precision search */
     int float_steps;
     Row_fit limit;                                  /* the toy row at perplexity 2 */
-} Examples;
+} Perplexity_examples;
 
 /* <<compute the worked examples>> */
-static int compute_examples(Examples *ex, Error *err)
+/* <<compute worked example 23.1A, the underflow row and the limit case>> */
+static int perplexity_compute_examples(Perplexity_examples *ex, Error *err)
 {
-    const double d2_A[3] = {1.0, 4.0, 9.0};     /* Example A: distances 1, 2, 3 */
+    const double d2_A[3] = {1.0, 4.0, 9.0};     /* 23.1A: distances 1, 2, 3 */
     const double sigma_A = 1.0;
     ex->H = row_entropy(d2_A, 3, 1.0 / (2.0 * sigma_A * sigma_A), ex->p);
 
@@ -998,7 +1007,7 @@ static int compute_examples(Examples *ex, Error *err)
     ex->limit = row_calibrate(LIMIT_D2, 5, &LIMIT_CAL, p, NULL);
     return 0;
 }
-
+/* <<the smallest squared distance of a row>> */
 static double row_minimum(const double *d2, size_t n)
 {
     double m = d2[0];
@@ -1006,10 +1015,10 @@ static double row_minimum(const double *d2, size_t n)
         m = d2[j] < m ? d2[j] : m;
     return m;
 }
-
-static void print_examples(FILE *fp, const Examples *ex)
+/* <<print the worked examples>> */
+static void perplexity_print_examples(FILE *fp, const Perplexity_examples *ex)
 {
-    fputs("Worked example A (inputs chosen by the book): sigma_1 = 1,\n"
+    fputs("Worked example 23.1A (inputs chosen by the book): sigma_1 = 1,\n"
           "distances from x_1 of 1, 2 and 3\n", fp);
     for (int j = 0; j < 3; j++)
         fprintf(fp, "  p(%d|1)     = %.6f\n", j + 2, ex->p[j]);
@@ -1029,7 +1038,8 @@ static void print_examples(FILE *fp, const Examples *ex)
             row_missed(&ex->limit, &LIMIT_CAL) ? "missed" : "reached");
 }
 /* <<write the worked examples as macros, values and curve>> */
-static void write_macros(FILE *fp, const Examples *ex)
+/* <<write the macros of the worked examples>> */
+static void perplexity_write_macros(FILE *fp, const Perplexity_examples *ex)
 {
     fputs("% Generated by `perplexity --macros`; do not edit.\n", fp);
     tex_macro(fp, "ExApTwo", ex->p[0], 5);
@@ -1050,20 +1060,19 @@ static void write_macros(FILE *fp, const Examples *ex)
     tex_macro(fp, "LimBeta", ex->limit.beta, 3);
     tex_macro(fp, "LimGap", ex->limit.entropy - log2(LIMIT_CAL.perplexity), 2);
 }
-
-static void write_values(FILE *fp, const Examples *ex)
+/* <<write the values of the worked examples>> */
+static void perplexity_write_values(FILE *fp, const Perplexity_examples *ex)
 {
-    fprintf(fp, "A.p21\t%.17g\nA.p31\t%.17g\n", ex->p[0], ex->p[1]);
-    fprintf(fp, "A.p41\t%.17g\n", ex->p[2]);
-    fprintf(fp, "A.H\t%.17g\nA.perp\t%.17g\n", ex->H, pow(2.0, ex->H));
+    fprintf(fp, "23.1A.p21\t%.17g\n23.1A.p31\t%.17g\n", ex->p[0], ex->p[1]);
+    fprintf(fp, "23.1A.p41\t%.17g\n", ex->p[2]);
+    fprintf(fp, "23.1A.H\t%.17g\n23.1A.perp\t%.17g\n", ex->H, pow(2.0, ex->H));
     fprintf(fp, "L.steps\t%d\nL.beta\t%.17g\n", ex->limit.iterations,
             ex->limit.beta);
     fprintf(fp, "L.gap\t%.17g\nL.ties\t%zu\n",
             ex->limit.entropy - log2(LIMIT_CAL.perplexity), ex->limit.ties);
 }
-
 /* <<write the data of the perplexity figure>> */
-static void write_curve(FILE *fp, const Examples *ex)
+static void write_curve(FILE *fp, const Perplexity_examples *ex)
 {
     double p[UNDERFLOW_N];
     const double s_star = 1.0 / sqrt(2.0 * ex->fit.beta);
@@ -1084,12 +1093,13 @@ static void write_curve(FILE *fp, const Examples *ex)
             s_lo, target, s_hi, target);
     fprintf(fp, "\n\n# tolerance\n1\t%.8g\n%d\t%.8g\n", tol, ex->trace.n, tol);
 }
-
-static int write_example_files(const Options *opt, const Examples *ex, Error *err)
+/* <<write the files of the worked examples together>> */
+static int perplexity_write_example_files(const Perplexity_options *opt,
+                                          const Perplexity_examples *ex, Error *err)
 {
     const char *paths[3] = {opt->macros, opt->values, opt->curve};
-    void (*writers[3])(FILE *, const Examples *) = {write_macros, write_values,
-                                                    write_curve};
+    void (*writers[3])(FILE *, const Perplexity_examples *) = {
+        perplexity_write_macros, perplexity_write_values, write_curve};
     Outfile out[3] = {outfile_none(), outfile_none(), outfile_none()};
     size_t n = 0;
     for (int k = 0; k < 3; k++) {
@@ -1104,17 +1114,17 @@ static int write_example_files(const Options *opt, const Examples *ex, Error *er
     return outfiles_commit(out, n, err);
 }
 
-static int run_examples(const Options *opt, Error *err)
+static int perplexity_run_examples(const Perplexity_options *opt, Error *err)
 {
-    Examples *ex = alloc_array(1, sizeof *ex, err);
+    Perplexity_examples *ex = alloc_array(1, sizeof *ex, err);
     if (ex == NULL)
         return -1;
-    int status = compute_examples(ex, err);
+    int status = perplexity_compute_examples(ex, err);
     if (status == 0) {
-        print_examples(stdout, ex);
+        perplexity_print_examples(stdout, ex);
         status = stdout_written(err);
         if (status == 0)
-            status = write_example_files(opt, ex, err);
+            status = perplexity_write_example_files(opt, ex, err);
     }
     free(ex);
     return status;
@@ -1123,10 +1133,10 @@ static int run_examples(const Options *opt, Error *err)
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Perplexity_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
+    int status = perplexity_parse_options(argc, argv, &opt, &err);
     if (status == 0)
-        status = opt.input ? run_on_input(&opt, &err) : run_examples(&opt, &err);
-    return finish("perplexity", status, &err, usage);
+        status = opt.input ? perplexity_run_on_input(&opt, &err) : perplexity_run_examples(&opt, &err);
+    return finish("perplexity", status, &err, perplexity_usage);
 }

@@ -1,9 +1,9 @@
 /* tsne.c -- t-SNE: points in R^D embedded in the plane by exact gradient
  * descent on KL(P || Q), with the affinities of perplexity.c.
  *
- * Tangled from chapters/23-1a-affinities.nw, chapters/23-1b-tsne.nw and
- * chapters/support.nw of the book "Can AI Understand Music?"; edit those
- * files, not this one, then `make tangle`.  Build alone:
+ * Tangled from chapters/23-1a-affinities.nw, chapters/23-1b-tsne.nw,
+ * chapters/p2-tsne.nw and chapters/support.nw of the book "Can AI Understand
+ * Music?"; edit those files, not this one, then `make tangle`.  Build alone:
  *   cc -std=c11 -O2 tsne.c $(pkg-config --cflags --libs gsl) -o tsne
  * (add -fopenmp to use every core; the output is the same bit for bit).
  */
@@ -120,12 +120,14 @@ typedef struct {
     size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
+/* <<the trace of a search>> */
 enum { TRACE_MAX = 256 };
 typedef struct {
     double beta[TRACE_MAX], entropy[TRACE_MAX];
     int n;
 } Trace;
 
+/* <<declare the functions of the affinities>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p);
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace);
@@ -149,6 +151,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
         p[j] = exp(-beta * (d2[j] - m));
         Z += p[j];
     }
+    /* <<normalise the row and return its entropy by the shifted formula>> */
     double mean_shift = 0.0;                        /* sum_j p_j|i (d_ij^2 - m_i) */
     for (size_t j = 0; j < n; j++) {
         p[j] /= Z;
@@ -242,6 +245,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
         gsl_matrix_set(d2, i, i, 0.0);
         const double *xi = gsl_matrix_const_ptr(x, i, 0);
         for (size_t j = i + 1; j < N; j++) {
+            /* <<set the squared distance of points [[i]] and [[j]], or refuse it>> */
             const double *xj = gsl_matrix_const_ptr(x, j, 0);
             double s = 0.0;
             for (size_t k = 0; k < D; k++)
@@ -270,6 +274,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
         return -1;
     }
     for (size_t i = 0; i < N; i++) {
+        /* <<calibrate row [[i]] without its diagonal>> */
         double *row = gsl_matrix_ptr(m, i, 0);
         for (size_t j = 0, k = 0; j < N; j++)
             if (j != i)
@@ -465,6 +470,7 @@ static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
         pair_block(P, alpha, ps->first[b], ps->first[b + 1], y, y + N,
                    s, s + N, s + 2 * N, s + 3 * N, &ps->z[b]);
     }
+    /* <<add the blocks' sums in a fixed order and form the gradient>> */
     double Z = 0.0;
     for (int b = 0; b < PAIR_BLOCKS; b++)
         Z += ps->z[b];
@@ -490,6 +496,7 @@ static double kl_cost(const gsl_matrix *P, const double *y)
             z += student_kernel((u[i] - u[j]) * (u[i] - u[j])
                                 + (v[i] - v[j]) * (v[i] - v[j]));
     const double Z = 2.0 * z;
+    /* <<add the share of every pair to the divergence>> */
     for (size_t i = 0; i < N; i++)
         for (size_t j = i + 1; j < N; j++) {
             const double p = gsl_matrix_get(P, i, j);
@@ -532,6 +539,7 @@ static double gradient_check(size_t N, unsigned long seed, Error *err)
     for (size_t k = 0; k < 2 * N; k++)
         y[k] = gsl_ran_gaussian(rng, 1.0);
     kl_gradient(P, 1.0, y, g, &ps);
+    /* <<take the worst central difference against the gradient, relative to it>> */
     double gmax = 0.0, dmax = 0.0;
     for (size_t k = 0; k < 2 * N; k++) {
         const double h = 1e-5, keep = y[k];
@@ -553,6 +561,7 @@ done:
     return worst;
 }
 /* <<refuse a schedule that makes no sense>> */
+/* <<the learning rate of a schedule>> */
 static double learning_rate(const Schedule *s, size_t N)
 {
     return s->learning_rate > 0.0 ? s->learning_rate
@@ -595,6 +604,7 @@ static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
         gain[k] = 1.0;
     }
     for (int t = 0; status == 0 && t < s->iterations; t++) {
+        /* <<take step [[t]] of the optimiser>> */
         const double alpha = t < s->exaggeration_iters ? s->exaggeration : 1.0;
         const double mu = s->momentum[t < s->momentum_switch ? 0 : 1];
         kl_gradient(P, alpha, y, grad, &ps);
@@ -733,6 +743,7 @@ static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
             dx[j] = j == i ? -1.0 : s;
             dy[j] = j == i ? -1.0 : a * a + b * b;
         }
+        /* <<charge the intruders of point [[i]] by their rank in the data>> */
         gsl_sort_index(order, dx, 1, N);
         for (size_t r = 0; r < N; r++)
             rank[order[r]] = r;                 /* the point itself has rank 0 */
@@ -890,6 +901,7 @@ static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch
 }
 
 /* <<read a quoted string, a truth value and a whole number of a header>> */
+/* <<read a quoted string of a header>> */
 static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
     if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
@@ -905,6 +917,7 @@ static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
     return true;
 }
 
+/* <<read a given word of a header>> */
 static bool npy_word(Npy_cursor *c, const char *word)
 {
     const size_t n = strlen(word);
@@ -916,6 +929,7 @@ static bool npy_word(Npy_cursor *c, const char *word)
     return true;
 }
 
+/* <<read a whole number of a header>> */
 static bool npy_whole(Npy_cursor *c, size_t *out)
 {
     while (c->p < c->end && *c->p == ' ')
@@ -1646,17 +1660,17 @@ enum { FD_N = 50 };
 static const unsigned long FD_SEED = 17;
 
 typedef struct {
-    double stud[2], gauss[2];           /* Example B at d = 1 and d = 3 */
+    double stud[2], gauss[2];           /* 23.1B at d = 1 and d = 3 */
     gsl_matrix *P;                      /* Example 23.1 at sigma = 1 */
     double cond[TOY_N - 1], p12, p14;
     double y[2 * TOY_N], kl, trust, within, between;
     double fd_rel;                      /* the gradient check */
     double grid_lo[4], grid_hi[4];      /* the uniform grid, four ways */
     double crowd_hist[3][CROWD_BINS], crowd_cv[3];
-} Examples;
+} Tsne_examples;
 
 /* <<compute the examples of the embedding>> */
-static int compute_examples(Examples *ex, Error *err)
+static int tsne_compute_examples(Tsne_examples *ex, Error *err)
 {
     for (int k = 0; k < 2; k++) {
         const double d = k == 0 ? 1.0 : 3.0;
@@ -1706,9 +1720,9 @@ static int compute_examples(Examples *ex, Error *err)
     return 0;
 }
 /* <<print the examples of the embedding>> */
-static void print_examples(FILE *fp, const Examples *ex)
+static void tsne_print_examples(FILE *fp, const Tsne_examples *ex)
 {
-    fputs("Worked example B (distances chosen by the book)\n", fp);
+    fputs("Worked example 23.1B (distances chosen by the book)\n", fp);
     for (int k = 0; k < 2; k++)
         fprintf(fp, "  d = %d: Student-t %.6f, Gaussian %.6f\n", k ? 3 : 1,
                 ex->stud[k], ex->gauss[k]);
@@ -1736,7 +1750,8 @@ static void print_examples(FILE *fp, const Examples *ex)
                 CROWD_D[k], ex->crowd_cv[k]);
 }
 /* <<write the examples as macros, values and figure data>> */
-static void write_macros(FILE *fp, const Examples *ex)
+/* <<write the macros of the examples>> */
+static void tsne_write_macros(FILE *fp, const Tsne_examples *ex)
 {
     fputs("% Generated by `tsne --macros`; do not edit.\n", fp);
     tex_macro(fp, "ExBStudOne", ex->stud[0], 2);
@@ -1767,19 +1782,18 @@ static void write_macros(FILE *fp, const Examples *ex)
     tex_macro(fp, "CrowdCvTen", ex->crowd_cv[1], 3);
     tex_macro(fp, "CrowdCvBig", ex->crowd_cv[2], 3);
 }
-
-static void write_values(FILE *fp, const Examples *ex)
+/* <<write the values of the examples>> */
+static void tsne_write_values(FILE *fp, const Tsne_examples *ex)
 {
-    fprintf(fp, "B.w1\t%.17g\nB.w3\t%.17g\n", ex->stud[0], ex->stud[1]);
-    fprintf(fp, "B.g1\t%.17g\nB.g3\t%.17g\n", ex->gauss[0], ex->gauss[1]);
-    fprintf(fp, "B.ratio\t%.17g\n", ex->stud[1] / ex->gauss[1]);
+    fprintf(fp, "23.1B.w1\t%.17g\n23.1B.w3\t%.17g\n", ex->stud[0], ex->stud[1]);
+    fprintf(fp, "23.1B.g1\t%.17g\n23.1B.g3\t%.17g\n", ex->gauss[0], ex->gauss[1]);
+    fprintf(fp, "23.1B.ratio\t%.17g\n", ex->stud[1] / ex->gauss[1]);
     fprintf(fp, "T.p21\t%.17g\nT.p41\t%.17g\n", ex->cond[0], ex->cond[2]);
     fprintf(fp, "T.p51\t%.17g\nT.p12\t%.17g\n", ex->cond[3], ex->p12);
     fprintf(fp, "T.p14\t%.17g\nT.trust\t%.17g\n", ex->p14, ex->trust);
 }
-
 /* <<write the data of the kernel, crowding and toy figures>> */
-static void write_kernels(FILE *fp, const Examples *ex)
+static void write_kernels(FILE *fp, const Tsne_examples *ex)
 {
     fputs("# d\tGaussian exp(-d^2/2)\tStudent-t 1/(1+d^2)\n", fp);
     for (int k = 0; k <= 300; k++) {
@@ -1787,12 +1801,12 @@ static void write_kernels(FILE *fp, const Examples *ex)
         fprintf(fp, "%.4f\t%.10g\t%.10g\n", d, exp(-d * d / 2.0),
                 student_kernel(d * d));
     }
-    fputs("\n\n# worked example B\n", fp);
+    fputs("\n\n# worked example 23.1B\n", fp);
     for (int k = 0; k < 2; k++)
         fprintf(fp, "%d\t%.10g\t%.10g\n", k ? 3 : 1, ex->gauss[k], ex->stud[k]);
 }
 
-static void write_crowding(FILE *fp, const Examples *ex)
+static void write_crowding(FILE *fp, const Tsne_examples *ex)
 {
     for (int k = 0; k < 3; k++) {
         fprintf(fp, "%s# D = %d: distance / mean distance, density\n",
@@ -1803,18 +1817,18 @@ static void write_crowding(FILE *fp, const Examples *ex)
     }
 }
 
-static void write_toy(FILE *fp, const Examples *ex)
+static void write_toy(FILE *fp, const Tsne_examples *ex)
 {
     fputs("# y1\ty2\tkey (0 C major, 1 F-sharp major)\tcodeword\n", fp);
     for (int i = 0; i < TOY_N; i++)
         fprintf(fp, "%.10g\t%.10g\t%d\t%d\n", ex->y[i], ex->y[TOY_N + i],
                 TOY_KEY[i], i + 1);
 }
-
-static int write_example_files(const char *const paths[5], const Examples *ex,
+/* <<write the files of the examples together>> */
+static int tsne_write_example_files(const char *const paths[5], const Tsne_examples *ex,
                                Error *err)
 {
-    void (*writers[5])(FILE *, const Examples *) = {write_macros, write_values,
+    void (*writers[5])(FILE *, const Tsne_examples *) = {tsne_write_macros, tsne_write_values,
         write_kernels, write_crowding, write_toy};
     Outfile out[5];
     size_t n = 0;
@@ -1840,14 +1854,14 @@ typedef struct {
     Start start;
     long trust_k, trace_every;
     bool quiet, verbose, run_option_given;
-} Options;
+} Tsne_options;
 
 enum { OPT_ITER = 256, OPT_ETA, OPT_EXAG, OPT_EXAG_ITER, OPT_MOM, OPT_FMOM,
        OPT_MOM_SWITCH, OPT_GSTEP, OPT_GDECAY, OPT_GMIN, OPT_INIT, OPT_SD, OPT_SEED,
        OPT_TRUST, OPT_TRACE, OPT_TRACE_EVERY, OPT_GRAD, OPT_AFF, OPT_VALUES,
        OPT_MACROS, OPT_CLUSTERS, OPT_LABELS, OPT_KERNEL, OPT_CROWD, OPT_TOY };
 /* <<print the usage of tsne>> */
-static void usage(FILE *fp)
+static void tsne_usage(FILE *fp)
 {
     fputs(
 "Usage: tsne [OPTION]...\n"
@@ -1900,9 +1914,10 @@ static void usage(FILE *fp)
 "exp and log may round differently and change the last bits.\n", fp);
 }
 /* <<parse the options of tsne>> */
-static int parse_options(int argc, char *argv[], Options *opt, Error *err)
+static int tsne_parse_options(int argc, char *argv[], Tsne_options *opt, Error *err)
 {
     static const struct option longopts[] = {
+        /* <<the long options of tsne>> */
         {"input", required_argument, NULL, 'i'},
         {"output", required_argument, NULL, 'o'},
         {"perplexity", required_argument, NULL, 'p'},
@@ -1932,10 +1947,11 @@ static int parse_options(int argc, char *argv[], Options *opt, Error *err)
         {"crowding", required_argument, NULL, OPT_CROWD},
         {"toy", required_argument, NULL, OPT_TOY},
         {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    *opt = (Options){.output = "-", .cal = {30.0, 1e-5, 200},
-                     .sched = SCHEDULE_DEFAULT, .start = {START_PCA, 1e-4, 1},
-                     .trace_every = 50};
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    *opt = (Tsne_options){.output = "-", .cal = {30.0, 1e-5, 200},
+                          .sched = SCHEDULE_DEFAULT, .start = {START_PCA, 1e-4, 1},
+                          .trace_every = 50};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":i:o:p:qvh", longopts, NULL)) != -1) {
@@ -2057,7 +2073,8 @@ static void write_columns(FILE *fp, const double *y, size_t N)
 }
 
 /* <<write the trace, the gradient and the numbers of a run>> */
-static void write_trace(FILE *fp, const Run_log *log, const Schedule *s)
+/* <<write the trace of a run>> */
+static void tsne_write_trace(FILE *fp, const Run_log *log, const Schedule *s)
 {
     fprintf(fp, "# iteration\tKL(P||Q)\tgradient norm\t(exaggeration until %d)\n",
             s->exaggeration_iters);
@@ -2065,7 +2082,7 @@ static void write_trace(FILE *fp, const Run_log *log, const Schedule *s)
         fprintf(fp, "%d\t%.10g\t%.10g\n", log->iteration[k], log->kl[k],
                 log->grad_norm[k]);
 }
-
+/* <<write the gradient of the final map>> */
 static int write_gradient(FILE *fp, const gsl_matrix *P, const double *y, double kl,
                           Error *err)
 {
@@ -2083,7 +2100,7 @@ static int write_gradient(FILE *fp, const gsl_matrix *P, const double *y, double
     free(g);
     return 0;
 }
-
+/* <<look up the cost at an iteration of the trace>> */
 static double log_at(const Run_log *log, int iteration)
 {
     for (int k = 0; k < log->n; k++)
@@ -2091,8 +2108,8 @@ static double log_at(const Run_log *log, int iteration)
             return log->kl[k];
     return NAN;
 }
-
-static void write_run_values(FILE *fp, const Options *opt, const gsl_matrix *x,
+/* <<write the values of a run>> */
+static void write_run_values(FILE *fp, const Tsne_options *opt, const gsl_matrix *x,
                              const Run_log *log, double T)
 {
     fprintf(fp, "n\t%zu\ndims\t%zu\nperplexity\t%.17g\n", x->size1, x->size2,
@@ -2103,8 +2120,8 @@ static void write_run_values(FILE *fp, const Options *opt, const gsl_matrix *x,
     if (T >= 0.0)
         fprintf(fp, "trustworthiness\t%.17g\nk\t%ld\n", T, opt->trust_k);
 }
-
-static void write_run_macros(FILE *fp, const Options *opt, const gsl_matrix *x,
+/* <<write the macros of a run>> */
+static void write_run_macros(FILE *fp, const Tsne_options *opt, const gsl_matrix *x,
                              const Run_log *log, double T)
 {
     fputs("% Generated by `tsne --input ... --macros`; do not edit.\n", fp);
@@ -2118,7 +2135,7 @@ static void write_run_macros(FILE *fp, const Options *opt, const gsl_matrix *x,
     tex_macro(fp, "RunTrust", T, 4);
 }
 
-static int write_run(const Options *opt, const gsl_matrix *x, const gsl_matrix *P,
+static int write_run(const Tsne_options *opt, const gsl_matrix *x, const gsl_matrix *P,
                      const double *y, const Run_log *log, double T, Error *err)
 {
     const char *paths[6] = {opt->output, opt->trace, opt->gradient, opt->affinities,
@@ -2136,7 +2153,7 @@ static int write_run(const Options *opt, const gsl_matrix *x, const gsl_matrix *
         /* <<write output number [[k]] of a run to [[fp]]>> */
         switch (k) {
         case 0: write_columns(fp, y, P->size1); break;
-        case 1: write_trace(fp, log, &opt->sched); break;
+        case 1: tsne_write_trace(fp, log, &opt->sched); break;
         case 2: status = write_gradient(fp, P, y, log->kl[log->n - 1], err); break;
         case 3:
             for (size_t i = 0; i < P->size1; i++)
@@ -2160,7 +2177,7 @@ static long gcd(long a, long b)
     return b == 0 ? a : gcd(b, a % b);
 }
 
-static int run_on_input(const Options *opt, Error *err)
+static int tsne_run_on_input(const Tsne_options *opt, Error *err)
 {
     /* <<read the points and compute the affinities>> */
     gsl_matrix *x = read_points(opt->input, err), *P = NULL;
@@ -2245,7 +2262,7 @@ done:
     return status;
 }
 /* <<write the points of the realistic run>> */
-static int run_make_clusters(const Options *opt, Error *err)
+static int run_make_clusters(const Tsne_options *opt, Error *err)
 {
     gsl_matrix *x = alloc_matrix(CLUSTERS_N, CLUSTERS_D, err);
     int *label = x ? alloc_array(CLUSTERS_N, sizeof *label, err) : NULL;
@@ -2271,21 +2288,21 @@ done:
     return status;
 }
 /* <<run the examples>> */
-static int run_examples(const Options *opt, Error *err)
+static int tsne_run_examples(const Tsne_options *opt, Error *err)
 {
-    Examples *ex = alloc_array(1, sizeof *ex, err);
+    Tsne_examples *ex = alloc_array(1, sizeof *ex, err);
     if (ex == NULL)
         return -1;
     ex->P = NULL;
-    int status = compute_examples(ex, err);
+    int status = tsne_compute_examples(ex, err);
     if (status == 0) {
-        print_examples(stdout, ex);
+        tsne_print_examples(stdout, ex);
         status = stdout_written(err);
     }
     const char *paths[5] = {opt->macros, opt->values, opt->kernel, opt->crowding,
                             opt->toy};
     if (status == 0)
-        status = write_example_files(paths, ex, err);
+        status = tsne_write_example_files(paths, ex, err);
     gsl_matrix_free(ex->P);
     free(ex);
     return status;
@@ -2294,12 +2311,12 @@ static int run_examples(const Options *opt, Error *err)
 int main(int argc, char *argv[])
 {
     gsl_set_error_handler_off();
-    Options opt;
+    Tsne_options opt;
     Error err = {""};
-    int status = parse_options(argc, argv, &opt, &err);
+    int status = tsne_parse_options(argc, argv, &opt, &err);
     if (status == 0)
-        status = opt.input ? run_on_input(&opt, &err)
+        status = opt.input ? tsne_run_on_input(&opt, &err)
                  : opt.clusters ? run_make_clusters(&opt, &err)
-                 : run_examples(&opt, &err);
-    return finish("tsne", status, &err, usage);
+                 : tsne_run_examples(&opt, &err);
+    return finish("tsne", status, &err, tsne_usage);
 }

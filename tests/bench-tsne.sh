@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench-tsne.sh BUILDDIR SCRIPT -- time tsne against scikit-learn's exact t-SNE.
-# Tangled from chapters/23-1b-tsne.nw; run by `make bench`.
+# Tangled from chapters/p2-tsne.nw; run by `make bench`.
 set -euo pipefail
 b=$1 script=$2 x=$1/out/clusters.tsv
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT

@@ -247,6 +247,7 @@ static bool npy_token(Npy_cursor *c, char ch)   /* spaces, then the character ch
 }
 
 /* <<read a quoted string, a truth value and a whole number of a header>> */
+/* <<read a quoted string of a header>> */
 static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
 {
     if (!npy_token(c, '\'') && !(c->p < c->end && npy_token(c, '"')))
@@ -262,6 +263,7 @@ static bool npy_string(Npy_cursor *c, const char **s, size_t *len)
     return true;
 }
 
+/* <<read a given word of a header>> */
 static bool npy_word(Npy_cursor *c, const char *word)
 {
     const size_t n = strlen(word);
@@ -273,6 +275,7 @@ static bool npy_word(Npy_cursor *c, const char *word)
     return true;
 }
 
+/* <<read a whole number of a header>> */
 static bool npy_whole(Npy_cursor *c, size_t *out)
 {
     while (c->p < c->end && *c->p == ' ')

@@ -1,6 +1,6 @@
 /* test-perplexity.c -- CUnit tests of section 23.1 (affinities).
- * Tangled from chapters/23-1a-affinities.nw; expected values are derived
- * independently (closed forms, definitions, finite differences), never copied
+ * Tangled from chapters/23-1a-affinities.nw and chapters/p1-perplexity.nw;
+ * expected values are derived independently (closed forms, definitions, finite differences), never copied
  * from the program's output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
 /* <<standard headers for every program>> */
@@ -91,12 +91,14 @@ typedef struct {
     size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
+/* <<the trace of a search>> */
 enum { TRACE_MAX = 256 };
 typedef struct {
     double beta[TRACE_MAX], entropy[TRACE_MAX];
     int n;
 } Trace;
 
+/* <<declare the functions of the affinities>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p);
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace);
@@ -120,6 +122,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
         p[j] = exp(-beta * (d2[j] - m));
         Z += p[j];
     }
+    /* <<normalise the row and return its entropy by the shifted formula>> */
     double mean_shift = 0.0;                        /* sum_j p_j|i (d_ij^2 - m_i) */
     for (size_t j = 0; j < n; j++) {
         p[j] /= Z;
@@ -213,6 +216,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
         gsl_matrix_set(d2, i, i, 0.0);
         const double *xi = gsl_matrix_const_ptr(x, i, 0);
         for (size_t j = i + 1; j < N; j++) {
+            /* <<set the squared distance of points [[i]] and [[j]], or refuse it>> */
             const double *xj = gsl_matrix_const_ptr(x, j, 0);
             double s = 0.0;
             for (size_t k = 0; k < D; k++)
@@ -241,6 +245,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
         return -1;
     }
     for (size_t i = 0; i < N; i++) {
+        /* <<calibrate row [[i]] without its diagonal>> */
         double *row = gsl_matrix_ptr(m, i, 0);
         for (size_t j = 0, k = 0; j < N; j++)
             if (j != i)
@@ -473,8 +478,7 @@ static void test_example_A(void)
     }
     CU_ASSERT_DOUBLE_EQUAL(H, H_def, 1e-6);
     CU_ASSERT_DOUBLE_EQUAL(pow(2.0, H), pow(2.0, H_def), 1e-6);
-
-    /* five-digit values published with the restored formulas */
+    /* <<compare worked example 23.1A with its published five digits>> */
     CU_ASSERT_DOUBLE_EQUAL(p[0], 0.80551, 5e-6);
     CU_ASSERT_DOUBLE_EQUAL(p[1], 0.17973, 5e-6);
     CU_ASSERT_DOUBLE_EQUAL(p[2], 0.01475, 5e-6);
@@ -503,7 +507,7 @@ static void test_entropy_derivative(void)
     }
     gsl_rng_free(rng);
 }
-
+/* <<tests of the affinities>> */
 static void test_entropy_increases_with_sigma(void)
 {
     gsl_rng *rng = test_rng(11);
@@ -529,7 +533,7 @@ static double entropy_by_definition(const double *p, size_t n)
             H -= p[j] * log2(p[j]);
     return H;
 }
-
+/* <<tests of the affinities>> */
 static void test_bisection_random_points(void)
 {
     enum { N = 50, D = 5 };
@@ -546,6 +550,7 @@ static void test_bisection_random_points(void)
         CU_ASSERT_FATAL(squared_distances(x, m, &err) == 0);
         CU_ASSERT_FATAL(conditional_affinities(m, &cal, fits, &err) == 0);
         for (size_t i = 0; i < N; i++) {
+            /* <<check row [[i]] of [[m]] against its target>> */
             double row_sum = 0.0;
             for (size_t j = 0; j < N; j++)
                 row_sum += gsl_matrix_get(m, i, j);
@@ -560,7 +565,7 @@ static void test_bisection_random_points(void)
     gsl_matrix_free(m);
     gsl_rng_free(rng);
 }
-
+/* <<tests of the affinities>> */
 static void test_underflow_row(void)
 {
     double d2[UNDERFLOW_N], p[UNDERFLOW_N];
@@ -627,6 +632,7 @@ static void test_symmetric_affinities(void)
     CU_ASSERT_FATAL(symmetric_affinities(x, &cal, P, fits, &err) == 0);
     double total = 0.0;
     for (size_t i = 0; i < N; i++) {
+        /* <<check the symmetry, the diagonal and the share of point [[i]]>> */
         double share = 0.0;
         for (size_t j = 0; j < N; j++) {
             double p_ij = gsl_matrix_get(P, i, j);
@@ -643,7 +649,7 @@ static void test_symmetric_affinities(void)
     gsl_matrix_free(P);
     gsl_rng_free(rng);
 }
-
+/* <<tests of the affinities>> */
 static void test_rejected_calibrations(void)
 {
     Error err = {""};
@@ -751,7 +757,7 @@ int main(void)
     static const char *const suites[] = {"23.1 affinities",
                                          "23.1 perplexity command line"};
     static const Test_entry tests[] = {
-        {0, "worked example A against its closed form", test_example_A},
+        {0, "worked example 23.1A against its closed form", test_example_A},
         {0, "dH/dbeta = -beta Var(d^2) / ln 2", test_entropy_derivative},
         {0, "row entropy increases with sigma", test_entropy_increases_with_sigma},
         {0, "bisection: 50 points, perplexity 5, 25, 45",

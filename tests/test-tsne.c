@@ -1,5 +1,6 @@
-/* test-tsne.c -- CUnit tests of section 23.1, part two (the embedding).
- * Tangled from chapters/23-1b-tsne.nw; expected values come from closed
+/* test-tsne.c -- CUnit tests of section 23.1: the map (the embedding).
+ * Tangled from chapters/23-1b-tsne.nw and chapters/p2-tsne.nw; expected
+ * values come from closed
  * forms, hand derivations, finite differences and scikit-learn, never from
  * the program's own output.  PROGRAM names the built program, TESTDIR a
  * scratch directory. */
@@ -117,12 +118,14 @@ typedef struct {
     size_t ties;            /* r: neighbours tied at the minimum distance */
 } Row_fit;
 
+/* <<the trace of a search>> */
 enum { TRACE_MAX = 256 };
 typedef struct {
     double beta[TRACE_MAX], entropy[TRACE_MAX];
     int n;
 } Trace;
 
+/* <<declare the functions of the affinities>> */
 static double row_entropy(const double *d2, size_t n, double beta, double *p);
 static Row_fit row_calibrate(const double *d2, size_t n, const Calibration *cal,
                              double *p, Trace *trace);
@@ -146,6 +149,7 @@ static double row_entropy(const double *d2, size_t n, double beta, double *p)
         p[j] = exp(-beta * (d2[j] - m));
         Z += p[j];
     }
+    /* <<normalise the row and return its entropy by the shifted formula>> */
     double mean_shift = 0.0;                        /* sum_j p_j|i (d_ij^2 - m_i) */
     for (size_t j = 0; j < n; j++) {
         p[j] /= Z;
@@ -239,6 +243,7 @@ static int squared_distances(const gsl_matrix *x, gsl_matrix *d2, Error *err)
         gsl_matrix_set(d2, i, i, 0.0);
         const double *xi = gsl_matrix_const_ptr(x, i, 0);
         for (size_t j = i + 1; j < N; j++) {
+            /* <<set the squared distance of points [[i]] and [[j]], or refuse it>> */
             const double *xj = gsl_matrix_const_ptr(x, j, 0);
             double s = 0.0;
             for (size_t k = 0; k < D; k++)
@@ -267,6 +272,7 @@ static int conditional_affinities(gsl_matrix *m, const Calibration *cal,
         return -1;
     }
     for (size_t i = 0; i < N; i++) {
+        /* <<calibrate row [[i]] without its diagonal>> */
         double *row = gsl_matrix_ptr(m, i, 0);
         for (size_t j = 0, k = 0; j < N; j++)
             if (j != i)
@@ -462,6 +468,7 @@ static double kl_gradient(const gsl_matrix *P, double alpha, const double *y,
         pair_block(P, alpha, ps->first[b], ps->first[b + 1], y, y + N,
                    s, s + N, s + 2 * N, s + 3 * N, &ps->z[b]);
     }
+    /* <<add the blocks' sums in a fixed order and form the gradient>> */
     double Z = 0.0;
     for (int b = 0; b < PAIR_BLOCKS; b++)
         Z += ps->z[b];
@@ -487,6 +494,7 @@ static double kl_cost(const gsl_matrix *P, const double *y)
             z += student_kernel((u[i] - u[j]) * (u[i] - u[j])
                                 + (v[i] - v[j]) * (v[i] - v[j]));
     const double Z = 2.0 * z;
+    /* <<add the share of every pair to the divergence>> */
     for (size_t i = 0; i < N; i++)
         for (size_t j = i + 1; j < N; j++) {
             const double p = gsl_matrix_get(P, i, j);
@@ -529,6 +537,7 @@ static double gradient_check(size_t N, unsigned long seed, Error *err)
     for (size_t k = 0; k < 2 * N; k++)
         y[k] = gsl_ran_gaussian(rng, 1.0);
     kl_gradient(P, 1.0, y, g, &ps);
+    /* <<take the worst central difference against the gradient, relative to it>> */
     double gmax = 0.0, dmax = 0.0;
     for (size_t k = 0; k < 2 * N; k++) {
         const double h = 1e-5, keep = y[k];
@@ -550,6 +559,7 @@ done:
     return worst;
 }
 /* <<refuse a schedule that makes no sense>> */
+/* <<the learning rate of a schedule>> */
 static double learning_rate(const Schedule *s, size_t N)
 {
     return s->learning_rate > 0.0 ? s->learning_rate
@@ -592,6 +602,7 @@ static int optimise(const gsl_matrix *P, const Schedule *s, const Monitor *mon,
         gain[k] = 1.0;
     }
     for (int t = 0; status == 0 && t < s->iterations; t++) {
+        /* <<take step [[t]] of the optimiser>> */
         const double alpha = t < s->exaggeration_iters ? s->exaggeration : 1.0;
         const double mu = s->momentum[t < s->momentum_switch ? 0 : 1];
         kl_gradient(P, alpha, y, grad, &ps);
@@ -730,6 +741,7 @@ static int trustworthiness(const gsl_matrix *x, const double *y, size_t k,
             dx[j] = j == i ? -1.0 : s;
             dy[j] = j == i ? -1.0 : a * a + b * b;
         }
+        /* <<charge the intruders of point [[i]] by their rank in the data>> */
         gsl_sort_index(order, dx, 1, N);
         for (size_t r = 0; r < N; r++)
             rank[order[r]] = r;                 /* the point itself has rank 0 */
@@ -985,7 +997,7 @@ static void random_affinities(gsl_matrix *P, gsl_rng *rng)
     gsl_matrix_scale(P, 1.0 / total);
 }
 
-/* q_ij of equation (qij), straight from the definition, over ordered pairs */
+/* q_ij of the Student-t definition, straight, over ordered pairs */
 static void student_affinities(const double *y, size_t N, gsl_matrix *Q)
 {
     double Z = 0.0;
@@ -999,7 +1011,7 @@ static void student_affinities(const double *y, size_t N, gsl_matrix *Q)
     gsl_matrix_scale(Q, 1.0 / Z);
 }
 /* <<helpers for the tests of the embedding>> */
-static void write_npy(const char *name, const char *descr, const char *shape,
+static void tsne_write_npy(const char *name, const char *descr, const char *shape,
                       bool fortran, const void *data, size_t bytes)
 {
     char dict[256], path[1024];
@@ -1094,23 +1106,6 @@ static void test_gradient_against_formula(void)
     gsl_matrix_free(P);
     gsl_matrix_free(Q);
     gsl_rng_free(rng);
-}
-/* <<tests of the embedding>> */
-static void test_rejected_schedules(void)
-{
-    Error err = {""};
-    CU_ASSERT(check_schedule(&SCHEDULE_DEFAULT, &err) == 0);
-    Schedule bad[6];
-    for (int k = 0; k < 6; k++)
-        bad[k] = SCHEDULE_DEFAULT;
-    bad[0].exaggeration = 0.99;
-    bad[1].learning_rate = -1.0;
-    bad[2].momentum[1] = 1.0;
-    bad[3].min_gain = 0.0;
-    bad[4].iterations = -1;
-    bad[5].gain_decay = 1.5;
-    for (int k = 0; k < 6; k++)
-        CU_ASSERT(check_schedule(&bad[k], &err) == -1);
 }
 /* <<tests of the embedding>> */
 static void test_pca_start(void)
@@ -1237,6 +1232,23 @@ static void test_identical_points(void)
     gsl_matrix_free(x);
     gsl_matrix_free(P);
 }
+/* <<tests of the embedding>> */
+static void test_rejected_schedules(void)
+{
+    Error err = {""};
+    CU_ASSERT(check_schedule(&SCHEDULE_DEFAULT, &err) == 0);
+    Schedule bad[6];
+    for (int k = 0; k < 6; k++)
+        bad[k] = SCHEDULE_DEFAULT;
+    bad[0].exaggeration = 0.99;
+    bad[1].learning_rate = -1.0;
+    bad[2].momentum[1] = 1.0;
+    bad[3].min_gain = 0.0;
+    bad[4].iterations = -1;
+    bad[5].gain_decay = 1.5;
+    for (int k = 0; k < 6; k++)
+        CU_ASSERT(check_schedule(&bad[k], &err) == -1);
+}
 /* <<tests of the command line of tsne>> */
 static void test_uniform_grid_default_start(void)
 {
@@ -1313,11 +1325,11 @@ static void test_tsne_bad_input(void)
     /* <<bad NumPy files are refused by name>> */
     const double v[10] = {0, 0, 1, 0, 0, 1, 1, 1, 2, 2};
     const int32_t iv[10] = {0};
-    write_npy("int.npy", "<i4", "(5, 2)", false, iv, sizeof iv);
-    write_npy("big.npy", ">f8", "(5, 2)", false, v, sizeof v);
-    write_npy("flat.npy", "<f8", "(10,)", false, v, sizeof v);
-    write_npy("cube.npy", "<f8", "(5, 1, 2)", false, v, sizeof v);
-    write_npy("short.npy", "<f8", "(5, 2)", false, v, sizeof v - 8);
+    tsne_write_npy("int.npy", "<i4", "(5, 2)", false, iv, sizeof iv);
+    tsne_write_npy("big.npy", ">f8", "(5, 2)", false, v, sizeof v);
+    tsne_write_npy("flat.npy", "<f8", "(10,)", false, v, sizeof v);
+    tsne_write_npy("cube.npy", "<f8", "(5, 1, 2)", false, v, sizeof v);
+    tsne_write_npy("short.npy", "<f8", "(5, 2)", false, v, sizeof v - 8);
     expect_rejection_of("--input int.npy -o out.tsv", "'<i4' is not supported",
                         "out.tsv");
     expect_rejection_of("--input big.npy -o out.tsv", "'>f8' is not supported",
@@ -1325,7 +1337,7 @@ static void test_tsne_bad_input(void)
     expect_rejection_of("--input flat.npy -o out.tsv", "1 dimension;", "out.tsv");
     expect_rejection_of("--input cube.npy -o out.tsv", "3 dimensions", "out.tsv");
     expect_rejection_of("--input short.npy -o out.tsv", "truncated", "out.tsv");
-    write_npy("long.npy", "<f8", "(4, 2)", false, v, sizeof v);
+    tsne_write_npy("long.npy", "<f8", "(4, 2)", false, v, sizeof v);
     expect_rejection_of("--input long.npy -o out.tsv", "bytes after", "out.tsv");
 }
 /* <<tests of the command line of tsne>> */
@@ -1345,9 +1357,9 @@ static void test_tsne_good_input(void)
             strcat(text, num);
         }
     write_test_file("pts.tsv", text);
-    write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
-    write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
-    write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
+    tsne_write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
+    tsne_write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
+    tsne_write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
     const char *runs[] = {"--input pts.tsv -o a.tsv", "--input pts.npy -o b.tsv",
         "--input pts32.npy -o c.tsv", "--input ptsF.npy -o d.tsv",
         "--input pts.tsv -o e.tsv --seed 2",              /* no effect on PCA */
@@ -1422,9 +1434,9 @@ static void test_tsne_pipe(void)
             strcat(text, num);
         }
     write_test_file("pts.tsv", text);
-    write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
-    write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
-    write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
+    tsne_write_npy("pts.npy", "<f8", "(12, 3)", false, pts, sizeof pts);
+    tsne_write_npy("pts32.npy", "<f4", "(12, 3)", false, pts32, sizeof pts32);
+    tsne_write_npy("ptsF.npy", "<f8", "(12, 3)", true, ptsF, sizeof ptsF);
     const char *base = " -p 3.5 --iterations 300 -q";
     char args[256], a[4096], b[4096];
     snprintf(args, sizeof args, "-o file.tsv --input pts.tsv%s", base);
@@ -1479,7 +1491,7 @@ int main(void)
 {
     static const char *const suites[] = {"23.1 embedding", "23.1 tsne command line"};
     static const Test_entry tests[] = {
-        {0, "worked example B: Student-t and Gaussian numerators", test_example_B},
+        {0, "worked example 23.1B: Student-t and Gaussian numerators", test_example_B},
         {0, "gradient = central differences (N = 50, rel. < 1e-6)",
          test_gradient_by_differences},
         {0, "one-pass gradient = equation (grad) over ordered pairs",

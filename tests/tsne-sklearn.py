@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # tsne-sklearn.py -- hold the program tsne to scikit-learn (section 23.1).
-# Tangled from chapters/23-1b-tsne.nw.  Usage:
+# Tangled from chapters/p2-tsne.nw.  Usage:
 #   tsne-sklearn.py compare X P Y G PERPLEXITY K T   (files written by tsne)
 #   tsne-sklearn.py bench X                          (time the exact method)
 import sys, time
