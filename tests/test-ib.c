@@ -1472,45 +1472,6 @@ static void test_small_address(void)
     gsl_matrix_free(pxy);
 }
 /* <<tests of the bottleneck>> */
-static void test_random_curves(void)
-{
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    CU_ASSERT_FATAL(rng != NULL);
-    gsl_rng_set(rng, 23);
-    for (int trial = 0; trial < 8; trial++) {
-        double w[24], alpha[24];
-        for (int i = 0; i < 24; i++)
-            alpha[i] = 0.7;
-        gsl_ran_dirichlet(rng, 24, alpha, w);
-        gsl_matrix_const_view pxy = gsl_matrix_const_view_array(w, 6, 4);
-        Error err = {""};
-        Info in;
-        Bottleneck *b = ib_alloc(&pxy.matrix, 6, &err);
-        CU_ASSERT_FATAL(b != NULL && information(&pxy.matrix, &in, &err) == 0);
-        /* <<sweep one random joint and check its curve>> */
-        double betas[40];
-        Ib_point c[40];
-        sweep_grid(0.8, 1e4, 40, betas);
-        ib_sweep(b, betas, 40, 1e-13, 2000000, c);
-        check_curve(c, 40, in.I_sum, 1e-7);
-        /* <<check that the trivial encoder turns unstable at the critical beta>> */
-        double beta_c = critical_beta(&pxy.matrix, &err);
-        CU_ASSERT_FATAL(isfinite(beta_c) && beta_c > 1.0);
-        for (int side = 0; side < 2; side++) {
-            gsl_matrix_set_all(b->q, 1.0 / 6.0);
-            jitter_encoder(b, rng, 1e-3);
-            ib_solve(b, (side ? 1.05 : 0.95) * beta_c, 1e-14, 2000000);
-            if (side == 0) {
-                CU_ASSERT(b->Ixt < 1e-9);
-            } else {
-                CU_ASSERT(b->Ixt > 1e-6);
-            }
-        }
-        ib_free(b);
-    }
-    gsl_rng_free(rng);
-}
-/* <<tests of the bottleneck>> */
 static void test_example_address(void)
 {
     Noisy_address *a = malloc(sizeof *a);
@@ -1737,6 +1698,45 @@ static void test_deterministic_and_one_hot(void)
         ib_free(b);
         compare_with_plain(joints[j], 6, ny[j], rng, j ? "one-hot rows"
                                                        : "deterministic channel");
+    }
+    gsl_rng_free(rng);
+}
+/* <<tests of the bottleneck>> */
+static void test_random_curves(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    gsl_rng_set(rng, 23);
+    for (int trial = 0; trial < 8; trial++) {
+        double w[24], alpha[24];
+        for (int i = 0; i < 24; i++)
+            alpha[i] = 0.7;
+        gsl_ran_dirichlet(rng, 24, alpha, w);
+        gsl_matrix_const_view pxy = gsl_matrix_const_view_array(w, 6, 4);
+        Error err = {""};
+        Info in;
+        Bottleneck *b = ib_alloc(&pxy.matrix, 6, &err);
+        CU_ASSERT_FATAL(b != NULL && information(&pxy.matrix, &in, &err) == 0);
+        /* <<sweep one random joint and check its curve>> */
+        double betas[40];
+        Ib_point c[40];
+        sweep_grid(0.8, 1e4, 40, betas);
+        ib_sweep(b, betas, 40, 1e-13, 2000000, c);
+        check_curve(c, 40, in.I_sum, 1e-7);
+        /* <<check that the trivial encoder turns unstable at the critical beta>> */
+        double beta_c = critical_beta(&pxy.matrix, &err);
+        CU_ASSERT_FATAL(isfinite(beta_c) && beta_c > 1.0);
+        for (int side = 0; side < 2; side++) {
+            gsl_matrix_set_all(b->q, 1.0 / 6.0);
+            jitter_encoder(b, rng, 1e-3);
+            ib_solve(b, (side ? 1.05 : 0.95) * beta_c, 1e-14, 2000000);
+            if (side == 0) {
+                CU_ASSERT(b->Ixt < 1e-9);
+            } else {
+                CU_ASSERT(b->Ixt > 1e-6);
+            }
+        }
+        ib_free(b);
     }
     gsl_rng_free(rng);
 }
