@@ -985,7 +985,7 @@ static double rate_minus_target(double beta, void *v)
     ib_solve(g->b, beta, 1e-13, 100000);
     return g->b->Ixt / M_LN2 - g->target;
 }
-
+/* <<find the beta at which $I(X;T)$ reaches a target>> */
 static int beta_for_rate(Rate_target *g, double lo, double hi, double *beta,
                          Error *err)
 {

@@ -946,7 +946,7 @@ static double rate_minus_target(double beta, void *v)
     ib_solve(g->b, beta, 1e-13, 100000);
     return g->b->Ixt / M_LN2 - g->target;
 }
-
+/* <<find the beta at which $I(X;T)$ reaches a target>> */
 static int beta_for_rate(Rate_target *g, double lo, double hi, double *beta,
                          Error *err)
 {
@@ -1428,6 +1428,101 @@ static void test_random_joints(void)
     gsl_rng_free(rng);
 }
 /* <<tests of the bottleneck>> */
+static void check_curve(const Ib_point *c, size_t n, double Ixy, double tol)
+{
+    for (size_t i = 0; i + 1 < n; i++) {            /* c[i].beta > c[i+1].beta */
+        const Ib_point *hi = &c[i], *lo = &c[i + 1];
+        double dF = hi->Ity - lo->Ity, dR = hi->Ixt - lo->Ixt;
+        CU_ASSERT(hi->converged && lo->converged);
+        CU_ASSERT(dF >= -tol && dR >= -tol);                 /* monotone */
+        CU_ASSERT(lo->beta * dF <= dR + tol);                /* the sandwich */
+        CU_ASSERT(dR <= hi->beta * dF + tol);
+    }
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT(c[i].Ity <= fmin(c[i].Ixt, Ixy) + tol);    /* data processing */
+        if (c[i].beta <= 1.0)
+            CU_ASSERT(c[i].Ixt < tol);                       /* trivial */
+    }
+    CU_ASSERT_DOUBLE_EQUAL(c[0].Ity, Ixy, 1e-6);             /* beta large */
+}
+/* <<tests of the bottleneck>> */
+static void test_small_address(void)
+{
+    Error err = {""};
+    const int k = 3;
+    gsl_matrix *pxy = address_joint(k, 1, 0.1, &err);
+    size_t group[16];
+    gsl_matrix *merged = pxy ? merge_equal_rows(pxy, group, &err) : NULL;
+    CU_ASSERT_FATAL(merged != NULL && merged->size1 == 8);
+    for (size_t x = 0; x < 16; x++)
+        CU_ASSERT(group[x] == x / 2);               /* the nuisance bit drops */
+    Bottleneck *b = ib_alloc(merged, 8, &err);
+    CU_ASSERT_FATAL(b != NULL);
+    double betas[60];
+    Ib_point c[60];
+    sweep_grid(1.0, 200.0, 60, betas);
+    ib_sweep(b, betas, 60, 1e-13, 200000, c);
+    double Ixy = k * (1.0 - h2(0.1));
+    check_curve(c, 60, Ixy, 1e-8);
+    for (size_t i = 0; i < 60; i++)
+        CU_ASSERT_DOUBLE_EQUAL(c[i].Ity, address_F(c[i].Ixt, k, 0.1), 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(critical_beta(pxy, &err), 1.0 / 0.64, 1e-9);
+    ib_free(b);
+    gsl_matrix_free(merged);
+    gsl_matrix_free(pxy);
+}
+/* <<tests of the bottleneck>> */
+static void test_example_address(void)
+{
+    Noisy_address *a = malloc(sizeof *a);
+    Error err = {""};
+    CU_ASSERT_FATAL(a != NULL);
+    CU_ASSERT_FATAL(address_compute(a, 25, NULL, &err) == 0);  /* a coarser grid */
+    CU_ASSERT_DOUBLE_EQUAL(a->HX, 11.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(a->Ixy, 7.0 * (1.0 - h2(0.1)), 1e-10);
+    CU_ASSERT(a->groups == 128);
+    CU_ASSERT_DOUBLE_EQUAL(a->beta_c, 1.0 / 0.64, 1e-9);  /* one-bit value */
+    CU_ASSERT(a->worst_gap < 1e-6);
+    CU_ASSERT(a->converged + 2 >= a->npoints);       /* at most the two by beta_c */
+    CU_ASSERT_DOUBLE_EQUAL(a->Ixt_star, 6.0, 1e-8);
+    CU_ASSERT_DOUBLE_EQUAL(a->Ity_star, a->F_star, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(a->beta_star, a->beta_star_closed, 1e-5);
+    for (int j = 0; j < IB_RANDOM_STARTS; j++)
+        CU_ASSERT(a->random_gap[j] > -1e-9);       /* never above the optimum */
+    const Ib_point *r1 = &a->random[IB_RANDOM_STARTS - 2], *r2 = r1 + 1;
+    CU_ASSERT(r2->Ity < r1->Ity);        /* the text: monotonicity broken there */
+    free(a);
+}
+/* <<tests of the bottleneck>> */
+static void test_rate_distortion(void)
+{
+    Coin c;
+    Error err = {""};
+    CU_ASSERT_FATAL(coin_compute(&c, &err) == 0);
+    CU_ASSERT(c.worst < 1e-6 && c.worst_D < 1e-6);
+    const double fair[2] = {0.5, 0.5}, dist[4] = {0.0, 1.0, 1.0, 0.0};
+    for (double s = 0.25; s < 12.0; s += 0.5) {
+        Rd_point q;
+        CU_ASSERT_FATAL(blahut_arimoto(fair, 2, dist, 2, s, 1e-15, 1000000, &q,
+                                       &err) == 0);
+        double D = 1.0 / (1.0 + exp(s));          /* every slope: s_c = 0 */
+        CU_ASSERT(q.converged);
+        CU_ASSERT_DOUBLE_EQUAL(q.D, D, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(q.R, 1.0 - h2(D), 1e-6);
+    }
+}
+/* <<tests of the bottleneck>> */
+static void test_progress(void)
+{
+    Progress off = progress_start(false), on = progress_start(true);
+    progress_stage(&off, "a stage");
+    progress_tick(&off, 64);
+    progress_tick(&on, 64);                 /* well within two seconds */
+    CU_ASSERT(!off.shown && !on.shown);
+    progress_end(&off);
+    progress_end(&on);
+}
+/* <<tests of the bottleneck>> */
 static void compare_one(const double *w, size_t nx, size_t ny, size_t nt,
                         double beta, gsl_rng *rng, const char *what)
 {
@@ -1607,50 +1702,6 @@ static void test_deterministic_and_one_hot(void)
     gsl_rng_free(rng);
 }
 /* <<tests of the bottleneck>> */
-static void check_curve(const Ib_point *c, size_t n, double Ixy, double tol)
-{
-    for (size_t i = 0; i + 1 < n; i++) {            /* c[i].beta > c[i+1].beta */
-        const Ib_point *hi = &c[i], *lo = &c[i + 1];
-        double dF = hi->Ity - lo->Ity, dR = hi->Ixt - lo->Ixt;
-        CU_ASSERT(hi->converged && lo->converged);
-        CU_ASSERT(dF >= -tol && dR >= -tol);                 /* monotone */
-        CU_ASSERT(lo->beta * dF <= dR + tol);                /* the sandwich */
-        CU_ASSERT(dR <= hi->beta * dF + tol);
-    }
-    for (size_t i = 0; i < n; i++) {
-        CU_ASSERT(c[i].Ity <= fmin(c[i].Ixt, Ixy) + tol);    /* data processing */
-        if (c[i].beta <= 1.0)
-            CU_ASSERT(c[i].Ixt < tol);                       /* trivial */
-    }
-    CU_ASSERT_DOUBLE_EQUAL(c[0].Ity, Ixy, 1e-6);             /* beta large */
-}
-/* <<tests of the bottleneck>> */
-static void test_small_address(void)
-{
-    Error err = {""};
-    const int k = 3;
-    gsl_matrix *pxy = address_joint(k, 1, 0.1, &err);
-    size_t group[16];
-    gsl_matrix *merged = pxy ? merge_equal_rows(pxy, group, &err) : NULL;
-    CU_ASSERT_FATAL(merged != NULL && merged->size1 == 8);
-    for (size_t x = 0; x < 16; x++)
-        CU_ASSERT(group[x] == x / 2);               /* the nuisance bit drops */
-    Bottleneck *b = ib_alloc(merged, 8, &err);
-    CU_ASSERT_FATAL(b != NULL);
-    double betas[60];
-    Ib_point c[60];
-    sweep_grid(1.0, 200.0, 60, betas);
-    ib_sweep(b, betas, 60, 1e-13, 200000, c);
-    double Ixy = k * (1.0 - h2(0.1));
-    check_curve(c, 60, Ixy, 1e-8);
-    for (size_t i = 0; i < 60; i++)
-        CU_ASSERT_DOUBLE_EQUAL(c[i].Ity, address_F(c[i].Ixt, k, 0.1), 1e-6);
-    CU_ASSERT_DOUBLE_EQUAL(critical_beta(pxy, &err), 1.0 / 0.64, 1e-9);
-    ib_free(b);
-    gsl_matrix_free(merged);
-    gsl_matrix_free(pxy);
-}
-/* <<tests of the bottleneck>> */
 static void test_random_curves(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1688,57 +1739,6 @@ static void test_random_curves(void)
         ib_free(b);
     }
     gsl_rng_free(rng);
-}
-/* <<tests of the bottleneck>> */
-static void test_example_address(void)
-{
-    Noisy_address *a = malloc(sizeof *a);
-    Error err = {""};
-    CU_ASSERT_FATAL(a != NULL);
-    CU_ASSERT_FATAL(address_compute(a, 25, NULL, &err) == 0);  /* a coarser grid */
-    CU_ASSERT_DOUBLE_EQUAL(a->HX, 11.0, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(a->Ixy, 7.0 * (1.0 - h2(0.1)), 1e-10);
-    CU_ASSERT(a->groups == 128);
-    CU_ASSERT_DOUBLE_EQUAL(a->beta_c, 1.0 / 0.64, 1e-9);  /* one-bit value */
-    CU_ASSERT(a->worst_gap < 1e-6);
-    CU_ASSERT(a->converged + 2 >= a->npoints);       /* at most the two by beta_c */
-    CU_ASSERT_DOUBLE_EQUAL(a->Ixt_star, 6.0, 1e-8);
-    CU_ASSERT_DOUBLE_EQUAL(a->Ity_star, a->F_star, 1e-6);
-    CU_ASSERT_DOUBLE_EQUAL(a->beta_star, a->beta_star_closed, 1e-5);
-    for (int j = 0; j < IB_RANDOM_STARTS; j++)
-        CU_ASSERT(a->random_gap[j] > -1e-9);       /* never above the optimum */
-    const Ib_point *r1 = &a->random[IB_RANDOM_STARTS - 2], *r2 = r1 + 1;
-    CU_ASSERT(r2->Ity < r1->Ity);        /* the text: monotonicity broken there */
-    free(a);
-}
-/* <<tests of the bottleneck>> */
-static void test_rate_distortion(void)
-{
-    Coin c;
-    Error err = {""};
-    CU_ASSERT_FATAL(coin_compute(&c, &err) == 0);
-    CU_ASSERT(c.worst < 1e-6 && c.worst_D < 1e-6);
-    const double fair[2] = {0.5, 0.5}, dist[4] = {0.0, 1.0, 1.0, 0.0};
-    for (double s = 0.25; s < 12.0; s += 0.5) {
-        Rd_point q;
-        CU_ASSERT_FATAL(blahut_arimoto(fair, 2, dist, 2, s, 1e-15, 1000000, &q,
-                                       &err) == 0);
-        double D = 1.0 / (1.0 + exp(s));          /* every slope: s_c = 0 */
-        CU_ASSERT(q.converged);
-        CU_ASSERT_DOUBLE_EQUAL(q.D, D, 1e-9);
-        CU_ASSERT_DOUBLE_EQUAL(q.R, 1.0 - h2(D), 1e-6);
-    }
-}
-/* <<tests of the bottleneck>> */
-static void test_progress(void)
-{
-    Progress off = progress_start(false), on = progress_start(true);
-    progress_stage(&off, "a stage");
-    progress_tick(&off, 64);
-    progress_tick(&on, 64);                 /* well within two seconds */
-    CU_ASSERT(!off.shown && !on.shown);
-    progress_end(&off);
-    progress_end(&on);
 }
 /* <<tests of the bottleneck>> */
 static void expect_ib_rejection(const char *args, const char *needle)
