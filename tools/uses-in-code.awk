@@ -21,10 +21,10 @@ function scan(t,    i, c, d) {
         prev = c; bol = 0
     }
 }
-/^@begin code/ || /^@quote/ || /^@endquote/ { state = "code"; bol = 1; prev = "" }
-/^@nl/ { if (state != "block") state = "code"; bol = 1; prev = "" }
-/^@index use / && state != "code" { next }
-/^@text / { scan(substr($0, 7)) }
+/^@begin code/ || /^@quote/ || /^@endquote/ { state = "code"; bol = 1; prev = ""; last = "" }
+/^@nl/ { if (state != "block") state = "code"; bol = 1; prev = ""; last = "" }
+/^@index use / && (state != "code" || last ~ /(\.|->)[ \t]*$/) { next }
+/^@text / { scan(substr($0, 7)); last = substr($0, 7) }
 { line[++n] = $0 }
 /^@begin code/ { incode = 1; chunk = "" }
 /^@begin docs/ || /^@end code/ { incode = 0 }
