@@ -2270,20 +2270,6 @@ static void write_test_npy(const char *name, const char *descr, size_t bytes)
     fclose(fp);
 }
 /* <<tests of the codebook>> */
-static void test_transpose_key(void)
-{
-    const char *cases[][2] = {{"C", "G"}, {"Am", "Cm"}, {"Bbm", "Abm"},
-                              {"F#", "C"}, {"Eb", "Bb"}, {"E", "F"}};
-    const int by[6] = {7, 3, -2, 6, -5, 13};
-    for (int k = 0; k < 6; k++) {
-        char name[8];
-        const int key = parse_key(cases[k][0]);
-        CU_ASSERT_FATAL(key >= 0);
-        key_name(transpose_key(key, by[k]), name, sizeof name);
-        CU_ASSERT_STRING_EQUAL(name, cases[k][1]);
-    }
-}
-/* <<tests of the codebook>> */
 static void test_pure_tone(void)
 {
     const Encoder e = ENCODER_DEFAULT;
@@ -2378,35 +2364,6 @@ static void test_kmeans_by_brute_force(void)
     gsl_matrix_free(x);
     gsl_matrix_free(c);
     gsl_rng_free(rng);
-}
-/* <<tests of the codebook>> */
-static void test_corpus_labels(void)
-{
-    static const int major[7] = {0, 2, 4, 5, 7, 9, 11};
-    Synth sy = SYNTH_DEFAULT;
-    sy.seconds = 0.5;
-    const Encoder e = ENCODER_DEFAULT;
-    Corpus cp;
-    Error err = {""};
-    CU_ASSERT_FATAL(render_corpus(0, 8, 4, 9, &sy, &e, &cp, &err) == 0);
-    CU_ASSERT_EQUAL(cp.frames_per_clip, (16000 - 2048) / 640 + 1);
-    const int expect[4] = {0, 7, 2, 9};                 /* C G D A major */
-    for (size_t c = 0; c < 8; c++) {
-        CU_ASSERT_EQUAL(cp.key[c], expect[c % 4]);
-        for (size_t f = 0; f < cp.frames_per_clip; f++) {
-            const int ch = cp.chord[c * cp.frames_per_clip + f], root = ch / 4;
-            const int q = ch % 4, third = q == 0 || q == 3 ? 4 : 3;
-            const int fifth = q == 2 ? 6 : q == 3 ? 8 : 7;
-            const int notes[3] = {root, root + third, root + fifth};
-            for (int k = 0; k < 3; k++) {
-                bool in = false;
-                for (int s = 0; s < 7; s++)
-                    in |= (notes[k] - expect[c % 4] + 24) % 12 == major[s];
-                CU_ASSERT(in);
-            }
-        }
-    }
-    corpus_free(&cp);
 }
 /* <<tests of the codebook>> */
 static double scale_share(int key, const int scale[7])
@@ -2555,40 +2512,6 @@ static void test_mantel_uniform_under_null(void)
     gsl_rng_free(rng);
 }
 /* <<tests of the codebook>> */
-static void test_mantel_finds_the_circle(void)
-{
-    Key_distances kd;
-    double pts[2 * 2 * CB_KEYS];                   /* two codewords per key */
-    int label[2 * CB_KEYS];
-    Error err = {""};
-    for (int i = 0; i < 2 * CB_KEYS; i++) {
-        const int a = i % CB_KEYS;
-        const double t = 2 * M_PI * fifths_position(a) / 12.0;
-        const double r = (key_minor(a) ? 0.9 : 1.0) + (i < CB_KEYS ? 0.01 : -0.01);
-        pts[2 * i] = r * cos(t);
-        pts[2 * i + 1] = r * sin(t);
-        label[i] = a;
-    }
-    CU_ASSERT_FATAL(key_distances(pts, 2 * CB_KEYS, 2, label, &kd, &err) == 0);
-    CU_ASSERT_DOUBLE_EQUAL(kd.dist[0][7], 2 * sin(M_PI / 12), 1e-12);  /* C, G */
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    CU_ASSERT_FATAL(rng != NULL);
-    const double rho = fifths_rho(&kd, NULL);
-    CU_ASSERT(rho > 0.9);
-    CU_ASSERT_DOUBLE_EQUAL(mantel_p(&kd, rho, 199, rng), 1.0 / 200.0, 1e-15);
-    CU_ASSERT_EQUAL(fifths_distance(0, 6), 6);      /* C, F#: the tritone */
-    CU_ASSERT_EQUAL(fifths_distance(0, 21), 0);     /* C, Am: relative keys */
-    CU_ASSERT_EQUAL(parse_key("Db"), parse_key("C#"));
-    CU_ASSERT_EQUAL(parse_key("Ebm"), 15);
-    CU_ASSERT_EQUAL(parse_key("H"), -1);
-    for (int a = 0; a < CB_KEYS; a++) {
-        char name[8];
-        key_name(a, name, sizeof name);
-        CU_ASSERT_EQUAL(parse_key(name), a);
-    }
-    gsl_rng_free(rng);
-}
-/* <<tests of the codebook>> */
 /* <<write a test recording>> */
 static int write_test_wav(const char *name, const double *x, size_t frames,
                           int channels, int rate)
@@ -2674,6 +2597,83 @@ static void test_wav_list(void)
     }
     free(x);
     free(y);
+}
+/* <<tests of the codebook>> */
+static void test_transpose_key(void)
+{
+    const char *cases[][2] = {{"C", "G"}, {"Am", "Cm"}, {"Bbm", "Abm"},
+                              {"F#", "C"}, {"Eb", "Bb"}, {"E", "F"}};
+    const int by[6] = {7, 3, -2, 6, -5, 13};
+    for (int k = 0; k < 6; k++) {
+        char name[8];
+        const int key = parse_key(cases[k][0]);
+        CU_ASSERT_FATAL(key >= 0);
+        key_name(transpose_key(key, by[k]), name, sizeof name);
+        CU_ASSERT_STRING_EQUAL(name, cases[k][1]);
+    }
+}
+/* <<tests of the codebook>> */
+static void test_corpus_labels(void)
+{
+    static const int major[7] = {0, 2, 4, 5, 7, 9, 11};
+    Synth sy = SYNTH_DEFAULT;
+    sy.seconds = 0.5;
+    const Encoder e = ENCODER_DEFAULT;
+    Corpus cp;
+    Error err = {""};
+    CU_ASSERT_FATAL(render_corpus(0, 8, 4, 9, &sy, &e, &cp, &err) == 0);
+    CU_ASSERT_EQUAL(cp.frames_per_clip, (16000 - 2048) / 640 + 1);
+    const int expect[4] = {0, 7, 2, 9};                 /* C G D A major */
+    for (size_t c = 0; c < 8; c++) {
+        CU_ASSERT_EQUAL(cp.key[c], expect[c % 4]);
+        for (size_t f = 0; f < cp.frames_per_clip; f++) {
+            const int ch = cp.chord[c * cp.frames_per_clip + f], root = ch / 4;
+            const int q = ch % 4, third = q == 0 || q == 3 ? 4 : 3;
+            const int fifth = q == 2 ? 6 : q == 3 ? 8 : 7;
+            const int notes[3] = {root, root + third, root + fifth};
+            for (int k = 0; k < 3; k++) {
+                bool in = false;
+                for (int s = 0; s < 7; s++)
+                    in |= (notes[k] - expect[c % 4] + 24) % 12 == major[s];
+                CU_ASSERT(in);
+            }
+        }
+    }
+    corpus_free(&cp);
+}
+/* <<tests of the codebook>> */
+static void test_mantel_finds_the_circle(void)
+{
+    Key_distances kd;
+    double pts[2 * 2 * CB_KEYS];                   /* two codewords per key */
+    int label[2 * CB_KEYS];
+    Error err = {""};
+    for (int i = 0; i < 2 * CB_KEYS; i++) {
+        const int a = i % CB_KEYS;
+        const double t = 2 * M_PI * fifths_position(a) / 12.0;
+        const double r = (key_minor(a) ? 0.9 : 1.0) + (i < CB_KEYS ? 0.01 : -0.01);
+        pts[2 * i] = r * cos(t);
+        pts[2 * i + 1] = r * sin(t);
+        label[i] = a;
+    }
+    CU_ASSERT_FATAL(key_distances(pts, 2 * CB_KEYS, 2, label, &kd, &err) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(kd.dist[0][7], 2 * sin(M_PI / 12), 1e-12);  /* C, G */
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    const double rho = fifths_rho(&kd, NULL);
+    CU_ASSERT(rho > 0.9);
+    CU_ASSERT_DOUBLE_EQUAL(mantel_p(&kd, rho, 199, rng), 1.0 / 200.0, 1e-15);
+    CU_ASSERT_EQUAL(fifths_distance(0, 6), 6);      /* C, F#: the tritone */
+    CU_ASSERT_EQUAL(fifths_distance(0, 21), 0);     /* C, Am: relative keys */
+    CU_ASSERT_EQUAL(parse_key("Db"), parse_key("C#"));
+    CU_ASSERT_EQUAL(parse_key("Ebm"), 15);
+    CU_ASSERT_EQUAL(parse_key("H"), -1);
+    for (int a = 0; a < CB_KEYS; a++) {
+        char name[8];
+        key_name(a, name, sizeof name);
+        CU_ASSERT_EQUAL(parse_key(name), a);
+    }
+    gsl_rng_free(rng);
 }
 /* <<tests of the codebook>> */
 static void test_wav_round_trip(void)
