@@ -1712,6 +1712,7 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
     if (F == 0)
         return fail(err, "a clip of %g s is shorter than one analysis window",
                     sy->seconds);
+    /* <<allocate a clip, its chords, a generator and the arrays of a corpus>> */
     double *x = alloc_array(n, sizeof *x, err);
     double *buf = x ? alloc_array(e->window, sizeof *buf, err) : NULL;
     int *chord = buf ? alloc_array(n, sizeof *chord, err) : NULL;
@@ -2266,6 +2267,7 @@ typedef struct {
     double mean_share, mean_entropy;    /* over the used codewords */
 } Label_table;
 
+/* <<allocate and free a label table>> */
 static int label_table_alloc(Label_table *t, size_t K, size_t L, Error *err)
 {
     *t = (Label_table){K, L, NULL, NULL, NULL, NULL, 0, 0.0, 0.0};
@@ -3261,6 +3263,7 @@ static int train_codec(const Cb_plan *pl, Trained *tr, Error *err)
     /* <<train both stages of the quantiser>> */
     const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
     const int it = (int)pl->iterations;
+    /* <<allocate the two codebooks, their traces and the training codes>> */
     tr->c1 = alloc_matrix(K, D, err);
     tr->c2 = tr->c1 ? alloc_matrix(K2, D, err) : NULL;
     tr->trace1 = tr->c2 ? alloc_array((size_t)it + 1, sizeof *tr->trace1, err) : NULL;

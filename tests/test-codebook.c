@@ -851,6 +851,7 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
     if (F == 0)
         return fail(err, "a clip of %g s is shorter than one analysis window",
                     sy->seconds);
+    /* <<allocate a clip, its chords, a generator and the arrays of a corpus>> */
     double *x = alloc_array(n, sizeof *x, err);
     double *buf = x ? alloc_array(e->window, sizeof *buf, err) : NULL;
     int *chord = buf ? alloc_array(n, sizeof *chord, err) : NULL;
@@ -1414,6 +1415,7 @@ typedef struct {
     double mean_share, mean_entropy;    /* over the used codewords */
 } Label_table;
 
+/* <<allocate and free a label table>> */
 static int label_table_alloc(Label_table *t, size_t K, size_t L, Error *err)
 {
     *t = (Label_table){K, L, NULL, NULL, NULL, NULL, 0, 0.0, 0.0};
