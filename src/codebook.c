@@ -4093,6 +4093,7 @@ enum { MIN_PERMUTATIONS = 59 };     /* 1/(M + 1) <= 0.05/3 */
 static void codebook_usage(FILE *fp)
 {
     fputs(
+/* <<the usage of codebook: its commands>> */
 "Usage: codebook [COMMAND] [OPTION]...\n"
 "Section 23.2: train a small codec on synthetic key-labelled music and measure\n"
 "whether its codewords cluster by key.  With no command, print the worked\n"
@@ -4109,6 +4110,7 @@ static void codebook_usage(FILE *fp)
 "The first edition's flags choose the same commands: -S, --synthesise KEY;\n"
 "-T, --train; -c, --codebook FILE without a command; --transpose KEY,N.\n"
 "\n"
+/* <<the usage of codebook: synthesis and training>> */
 "Synthesis and training:\n"
 "  -o, --output FILE     (synthesise) the WAV file\n"
 "      --clip N          (synthesise) clip number, part of its seed (default 0)\n"
@@ -4125,6 +4127,7 @@ static void codebook_usage(FILE *fp)
 "      --codewords2 K    second-stage codewords (default 2048)\n"
 "      --iterations N    Lloyd iterations per stage (default 12)\n"
 "      --raw-sample N    held-out frames kept for the raw control (default 2048)\n"
+/* <<the usage of codebook: the sensitivity study, the recordings and the files>> */
 "      --sizes K,K...    also train first stages of these sizes (at most 4) and\n"
 "                        measure key contiguity and fifths correlation in R^D\n"
 "      --floors E,E...   the same for 256 codewords on spectra with these log\n"
@@ -4147,6 +4150,7 @@ static void codebook_usage(FILE *fp)
 "\n",
           fp);
     fputs(
+/* <<the usage of codebook: the measurement and the outputs>> */
 "Measurement:\n"
 "      --codes FILE      codes of key-labelled clips: clip id, key, code...\n"
 "      --chords FILE     chord labels (0..47) of the same frames, optional\n"
