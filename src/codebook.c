@@ -3025,6 +3025,7 @@ static size_t clip_group(const Corpus *cp, size_t c)
     return cp->group != NULL ? cp->group[c] : c;
 }
 
+/* <<train, assign and measure a first stage of one size>> */
 static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *test,
                       const Cb_plan *pl, long K, Size_result *out, Error *err)
 {
@@ -3148,6 +3149,7 @@ static int study_spectra(const float *s, size_t N, const float *st, size_t Nt,
     return status;
 }
 
+/* <<refloor the stored spectra and study them>> */
 static int floor_study(const Trained *tr, const Cb_plan *pl, double eps,
                        Size_result *out, Error *err)
 {
@@ -3708,6 +3710,7 @@ static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
     }
 }
 
+/* <<read the raw sample and measure it before and after quantisation>> */
 static int raw_control(const gsl_matrix *raw, const gsl_matrix *cb, size_t k,
                        long M, gsl_rng *rng, Cb_analysis *an, Error *err)
 {
