@@ -3878,6 +3878,7 @@ static void write_heatmap(FILE *fp, const Key_distances *kd)
     }
 }
 /* <<write the macros of the measurement>> */
+/* <<write the macros of one labelling and of a null>> */
 static void macro_claim(const Macros *m, const char *group, const Claim *c)
 {
     const char *names[CLAIM_STATS] = {"ContigMap", "ContigSpace", "RhoSpace",
@@ -3902,6 +3903,7 @@ static void macro_null(const Macros *m, const char *group, const Null_summary *s
     }
 }
 
+/* <<the parts of the claim and their p-values>> */
 /* <<judge the three parts of the claim by Holm's rule>> */
 #define VERDICT_ALPHA 0.05
 
@@ -3950,6 +3952,7 @@ static void claim_parts(const Cb_analysis *an, int part[3])
     holm_parts(stat, p, part);
 }
 
+/* <<write the macros of a sample of frames, and the verdict>> */
 static void macro_frames(const Macros *m, const char *group, const Frame_stats *fs)
 {
     const char *what[5] = {"Contig", "Chance", "Rho", "Mantel", "FifthRatio"};
