@@ -2712,6 +2712,7 @@ static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
             allowed[j * CB_KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
     }
 }
+/* <<the chord control, drawn $M$ times>> */
 static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
                        const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                        double allowed_stats[2], Error *err)
@@ -2805,6 +2806,7 @@ for (size_t i = 0; i < cl->groups; i++) {
     }
 }
 }
+/* <<the chord-group null, drawn $M$ times>> */
 static int null_chord_groups(const Geometry *g, const Clips *cl, Label_table *t,
                              const Claim *obs, long M, gsl_rng *rng,
                              Null_summary *s, Error *err)
@@ -2876,6 +2878,7 @@ static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err
     }
     return status;
 }
+/* <<the bootstrap, drawn $M$ times>> */
 static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
                            long M, gsl_rng *rng, double sd[CLAIM_STATS], Error *err)
 {
