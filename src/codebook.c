@@ -1602,6 +1602,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
                    double *mean, double *explained, Error *err)
 {
     const size_t dims = axes->size2, R = 1024;
+    /* <<allocate the scatter, the eigenvectors and the eigensolver's workspace>> */
     gsl_matrix *S = alloc_matrix(B, B, err), *V = S ? alloc_matrix(B, B, err) : NULL;
     gsl_matrix *xb = V ? alloc_matrix(R, B, err) : NULL;
     gsl_vector *ev = xb ? gsl_vector_alloc(B) : NULL;
@@ -1650,6 +1651,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
         if (status == 0)
             *explained = total > 0.0 ? kept / total : 0.0;
     }
+    /* <<free the scatter, the eigenvectors and the eigensolver's workspace>> */
     gsl_eigen_symmv_free(ws);
     gsl_vector_free(ev);
     gsl_matrix_free(xb);
@@ -2571,6 +2573,7 @@ static int null_codewords(const Geometry *g, const Label_table *keys,
                           const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                           Error *err)
 {
+    /* <<allocate the labels of null A, or return>> */
     int *lab = alloc_array(g->n, sizeof *lab, err), *used = NULL;
     size_t nu = 0;
     if (lab == NULL || (used = alloc_array(g->n, sizeof *used, err)) == NULL) {

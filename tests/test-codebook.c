@@ -741,6 +741,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
                    double *mean, double *explained, Error *err)
 {
     const size_t dims = axes->size2, R = 1024;
+    /* <<allocate the scatter, the eigenvectors and the eigensolver's workspace>> */
     gsl_matrix *S = alloc_matrix(B, B, err), *V = S ? alloc_matrix(B, B, err) : NULL;
     gsl_matrix *xb = V ? alloc_matrix(R, B, err) : NULL;
     gsl_vector *ev = xb ? gsl_vector_alloc(B) : NULL;
@@ -789,6 +790,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
         if (status == 0)
             *explained = total > 0.0 ? kept / total : 0.0;
     }
+    /* <<free the scatter, the eigenvectors and the eigensolver's workspace>> */
     gsl_eigen_symmv_free(ws);
     gsl_vector_free(ev);
     gsl_matrix_free(xb);
