@@ -3214,6 +3214,7 @@ static int sensitivity_study(const Cb_plan *pl, Trained *tr, Error *err)
     return 0;
 }
 /* <<train the codec and encode the held-out clips>> */
+/* <<the seconds since a moment>> */
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
