@@ -2415,6 +2415,7 @@ static int key_distances(const double *pts, size_t n, size_t dim, const int *lab
 /* <<rank correlation with the circle of fifths, and the Mantel test>> */
 enum { PAIRS = CB_KEYS * (CB_KEYS - 1) / 2 };
 
+/* <<ranks with ties, and Pearson's correlation>> */
 static void average_ranks(const double *v, size_t n, double *rank)
 {
     size_t order[PAIRS];
