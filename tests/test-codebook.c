@@ -2371,44 +2371,33 @@ static void test_kmeans_by_brute_force(void)
     gsl_rng_free(rng);
 }
 /* <<tests of the codebook>> */
-static double scale_share(int key, const int scale[7])
+static void test_corpus_labels(void)
 {
-    const size_t n = 32000, W = 8192;
-    double *x = malloc(n * sizeof *x), *buf = malloc(W * sizeof *buf);
-    int *chord = malloc(n * sizeof *chord);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    double pc[12] = {0}, in = 0.0, all = 0.0;
+    static const int major[7] = {0, 2, 4, 5, 7, 9, 11};
     Synth sy = SYNTH_DEFAULT;
-    sy.seconds = 1.0;
-    render_clip(key, 77, &sy, rng, x, chord, n);
-    for (size_t f = 0; f + W <= n; f += W / 2) {
-        memcpy(buf, x + f, W * sizeof *buf);
-        gsl_fft_real_radix2_transform(buf, 1, W);
-        for (size_t k = 1; k < W / 2; k++) {
-            const double hz = (double)k * RATE / (double)W;
-            if (hz < 60.0 || hz > 2000.0)
-                continue;
-            const long p = lround(12.0 * log2(hz / 440.0)) + 9;
-            pc[(p % 12 + 12) % 12] += buf[k] * buf[k] + buf[W - k] * buf[W - k];
+    sy.seconds = 0.5;
+    const Encoder e = ENCODER_DEFAULT;
+    Corpus cp;
+    Error err = {""};
+    CU_ASSERT_FATAL(render_corpus(0, 8, 4, 9, &sy, &e, &cp, &err) == 0);
+    CU_ASSERT_EQUAL(cp.frames_per_clip, (16000 - 2048) / 640 + 1);
+    const int expect[4] = {0, 7, 2, 9};                 /* C G D A major */
+    for (size_t c = 0; c < 8; c++) {
+        CU_ASSERT_EQUAL(cp.key[c], expect[c % 4]);
+        for (size_t f = 0; f < cp.frames_per_clip; f++) {
+            const int ch = cp.chord[c * cp.frames_per_clip + f], root = ch / 4;
+            const int q = ch % 4, third = q == 0 || q == 3 ? 4 : 3;
+            const int fifth = q == 2 ? 6 : q == 3 ? 8 : 7;
+            const int notes[3] = {root, root + third, root + fifth};
+            for (int k = 0; k < 3; k++) {
+                bool in = false;
+                for (int s = 0; s < 7; s++)
+                    in |= (notes[k] - expect[c % 4] + 24) % 12 == major[s];
+                CU_ASSERT(in);
+            }
         }
     }
-    for (int k = 0; k < 12; k++) {
-        all += pc[k];
-        for (int s = 0; s < 7; s++)
-            in += scale[s] == k ? pc[k] : 0.0;
-    }
-    free(x); free(buf); free(chord);
-    gsl_rng_free(rng);
-    return in / all;
-}
-
-static void test_generator_plays_in_key(void)
-{
-    const int e_major[7] = {4, 6, 8, 9, 11, 1, 3};
-    const int c_minor[7] = {0, 2, 3, 5, 7, 8, 11};
-    CU_ASSERT(scale_share(4, e_major) > 0.8);
-    CU_ASSERT(scale_share(12, c_minor) > 0.8);
-    CU_ASSERT(scale_share(4, c_minor) < 0.8);       /* and not in another key */
+    corpus_free(&cp);
 }
 /* <<tests of the codebook>> */
 static void test_refloor(void)
@@ -2604,6 +2593,46 @@ static void test_wav_list(void)
     free(y);
 }
 /* <<tests of the codebook>> */
+static double scale_share(int key, const int scale[7])
+{
+    const size_t n = 32000, W = 8192;
+    double *x = malloc(n * sizeof *x), *buf = malloc(W * sizeof *buf);
+    int *chord = malloc(n * sizeof *chord);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double pc[12] = {0}, in = 0.0, all = 0.0;
+    Synth sy = SYNTH_DEFAULT;
+    sy.seconds = 1.0;
+    render_clip(key, 77, &sy, rng, x, chord, n);
+    for (size_t f = 0; f + W <= n; f += W / 2) {
+        memcpy(buf, x + f, W * sizeof *buf);
+        gsl_fft_real_radix2_transform(buf, 1, W);
+        for (size_t k = 1; k < W / 2; k++) {
+            const double hz = (double)k * RATE / (double)W;
+            if (hz < 60.0 || hz > 2000.0)
+                continue;
+            const long p = lround(12.0 * log2(hz / 440.0)) + 9;
+            pc[(p % 12 + 12) % 12] += buf[k] * buf[k] + buf[W - k] * buf[W - k];
+        }
+    }
+    for (int k = 0; k < 12; k++) {
+        all += pc[k];
+        for (int s = 0; s < 7; s++)
+            in += scale[s] == k ? pc[k] : 0.0;
+    }
+    free(x); free(buf); free(chord);
+    gsl_rng_free(rng);
+    return in / all;
+}
+
+static void test_generator_plays_in_key(void)
+{
+    const int e_major[7] = {4, 6, 8, 9, 11, 1, 3};
+    const int c_minor[7] = {0, 2, 3, 5, 7, 8, 11};
+    CU_ASSERT(scale_share(4, e_major) > 0.8);
+    CU_ASSERT(scale_share(12, c_minor) > 0.8);
+    CU_ASSERT(scale_share(4, c_minor) < 0.8);       /* and not in another key */
+}
+/* <<tests of the codebook>> */
 static void test_transpose_key(void)
 {
     const char *cases[][2] = {{"C", "G"}, {"Am", "Cm"}, {"Bbm", "Abm"},
@@ -2616,35 +2645,6 @@ static void test_transpose_key(void)
         key_name(transpose_key(key, by[k]), name, sizeof name);
         CU_ASSERT_STRING_EQUAL(name, cases[k][1]);
     }
-}
-/* <<tests of the codebook>> */
-static void test_corpus_labels(void)
-{
-    static const int major[7] = {0, 2, 4, 5, 7, 9, 11};
-    Synth sy = SYNTH_DEFAULT;
-    sy.seconds = 0.5;
-    const Encoder e = ENCODER_DEFAULT;
-    Corpus cp;
-    Error err = {""};
-    CU_ASSERT_FATAL(render_corpus(0, 8, 4, 9, &sy, &e, &cp, &err) == 0);
-    CU_ASSERT_EQUAL(cp.frames_per_clip, (16000 - 2048) / 640 + 1);
-    const int expect[4] = {0, 7, 2, 9};                 /* C G D A major */
-    for (size_t c = 0; c < 8; c++) {
-        CU_ASSERT_EQUAL(cp.key[c], expect[c % 4]);
-        for (size_t f = 0; f < cp.frames_per_clip; f++) {
-            const int ch = cp.chord[c * cp.frames_per_clip + f], root = ch / 4;
-            const int q = ch % 4, third = q == 0 || q == 3 ? 4 : 3;
-            const int fifth = q == 2 ? 6 : q == 3 ? 8 : 7;
-            const int notes[3] = {root, root + third, root + fifth};
-            for (int k = 0; k < 3; k++) {
-                bool in = false;
-                for (int s = 0; s < 7; s++)
-                    in |= (notes[k] - expect[c % 4] + 24) % 12 == major[s];
-                CU_ASSERT(in);
-            }
-        }
-    }
-    corpus_free(&cp);
 }
 /* <<tests of the codebook>> */
 static void test_mantel_finds_the_circle(void)
