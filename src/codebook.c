@@ -1615,6 +1615,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
                    double *mean, double *explained, Error *err)
 {
     const size_t dims = axes->size2, R = 1024;
+    /* <<allocate the scatter, the eigenvectors and the eigensolver's workspace>> */
     gsl_matrix *S = alloc_matrix(B, B, err), *V = S ? alloc_matrix(B, B, err) : NULL;
     gsl_matrix *xb = V ? alloc_matrix(R, B, err) : NULL;
     gsl_vector *ev = xb ? gsl_vector_alloc(B) : NULL;
@@ -1663,6 +1664,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
         if (status == 0)
             *explained = total > 0.0 ? kept / total : 0.0;
     }
+    /* <<free the scatter, the eigenvectors and the eigensolver's workspace>> */
     gsl_eigen_symmv_free(ws);
     gsl_vector_free(ev);
     gsl_matrix_free(xb);
@@ -1725,6 +1727,7 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
     if (F == 0)
         return fail(err, "a clip of %g s is shorter than one analysis window",
                     sy->seconds);
+    /* <<allocate a clip, its chords, a generator and the arrays of a corpus>> */
     double *x = alloc_array(n, sizeof *x, err);
     double *buf = x ? alloc_array(e->window, sizeof *buf, err) : NULL;
     int *chord = buf ? alloc_array(n, sizeof *chord, err) : NULL;
@@ -2279,6 +2282,7 @@ typedef struct {
     double mean_share, mean_entropy;    /* over the used codewords */
 } Label_table;
 
+/* <<allocate and free a label table>> */
 static int label_table_alloc(Label_table *t, size_t K, size_t L, Error *err)
 {
     *t = (Label_table){K, L, NULL, NULL, NULL, NULL, 0, 0.0, 0.0};
@@ -2424,6 +2428,7 @@ static int key_distances(const double *pts, size_t n, size_t dim, const int *lab
 /* <<rank correlation with the circle of fifths, and the Mantel test>> */
 enum { PAIRS = CB_KEYS * (CB_KEYS - 1) / 2 };
 
+/* <<ranks with ties, and Pearson's correlation>> */
 static void average_ranks(const double *v, size_t n, double *rank)
 {
     size_t order[PAIRS];
@@ -2582,6 +2587,7 @@ static int null_codewords(const Geometry *g, const Label_table *keys,
                           const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                           Error *err)
 {
+    /* <<allocate the labels of null A, or return>> */
     int *lab = alloc_array(g->n, sizeof *lab, err), *used = NULL;
     size_t nu = 0;
     if (lab == NULL || (used = alloc_array(g->n, sizeof *used, err)) == NULL) {
@@ -2723,6 +2729,7 @@ static void allowed_keys(const Clips *cl, int *allowed, int *nallowed)
             allowed[j * CB_KEYS + nallowed[j]++] = cl->key[cl->gclip[cl->gfirst[j]]];
     }
 }
+/* <<the chord control, drawn $M$ times>> */
 static int null_chords(const Geometry *g, const Clips *cl, Label_table *t,
                        const Claim *obs, long M, gsl_rng *rng, Null_summary *s,
                        double allowed_stats[2], Error *err)
@@ -2816,6 +2823,7 @@ for (size_t i = 0; i < cl->groups; i++) {
     }
 }
 }
+/* <<the chord-group null, drawn $M$ times>> */
 static int null_chord_groups(const Geometry *g, const Clips *cl, Label_table *t,
                              const Claim *obs, long M, gsl_rng *rng,
                              Null_summary *s, Error *err)
@@ -2887,6 +2895,7 @@ static int bootstrap_draw(const Clips *cl, gsl_rng *rng, Resample *r, Error *err
     }
     return status;
 }
+/* <<the bootstrap, drawn $M$ times>> */
 static int bootstrap_clips(const Geometry *g, const Clips *cl, Label_table *t,
                            long M, gsl_rng *rng, double sd[CLAIM_STATS], Error *err)
 {
@@ -3036,6 +3045,7 @@ static size_t clip_group(const Corpus *cp, size_t c)
     return cp->group != NULL ? cp->group[c] : c;
 }
 
+/* <<train, assign and measure a first stage of one size>> */
 static int size_study(const gsl_matrix *z, const gsl_matrix *zt, const Corpus *test,
                       const Cb_plan *pl, long K, Size_result *out, Error *err)
 {
@@ -3159,6 +3169,7 @@ static int study_spectra(const float *s, size_t N, const float *st, size_t Nt,
     return status;
 }
 
+/* <<refloor the stored spectra and study them>> */
 static int floor_study(const Trained *tr, const Cb_plan *pl, double eps,
                        Size_result *out, Error *err)
 {
@@ -3217,6 +3228,7 @@ static int sensitivity_study(const Cb_plan *pl, Trained *tr, Error *err)
     return 0;
 }
 /* <<train the codec and encode the held-out clips>> */
+/* <<the seconds since a moment>> */
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -3274,6 +3286,7 @@ static int train_codec(const Cb_plan *pl, Trained *tr, Error *err)
     /* <<train both stages of the quantiser>> */
     const size_t K = (size_t)pl->codewords, K2 = (size_t)pl->codewords2;
     const int it = (int)pl->iterations;
+    /* <<allocate the two codebooks, their traces and the training codes>> */
     tr->c1 = alloc_matrix(K, D, err);
     tr->c2 = tr->c1 ? alloc_matrix(K2, D, err) : NULL;
     tr->trace1 = tr->c2 ? alloc_array((size_t)it + 1, sizeof *tr->trace1, err) : NULL;
@@ -3718,6 +3731,7 @@ static void quantise_frames(const double *pts, size_t n, const gsl_matrix *cb,
     }
 }
 
+/* <<read the raw sample and measure it before and after quantisation>> */
 static int raw_control(const gsl_matrix *raw, const gsl_matrix *cb, size_t k,
                        long M, gsl_rng *rng, Cb_analysis *an, Error *err)
 {
@@ -3885,6 +3899,7 @@ static void write_heatmap(FILE *fp, const Key_distances *kd)
     }
 }
 /* <<write the macros of the measurement>> */
+/* <<write the macros of one labelling and of a null>> */
 static void macro_claim(const Macros *m, const char *group, const Claim *c)
 {
     const char *names[CLAIM_STATS] = {"ContigMap", "ContigSpace", "RhoSpace",
@@ -3909,6 +3924,7 @@ static void macro_null(const Macros *m, const char *group, const Null_summary *s
     }
 }
 
+/* <<the parts of the claim and their p-values>> */
 /* <<judge the three parts of the claim by Holm's rule>> */
 #define VERDICT_ALPHA 0.05
 
@@ -3957,6 +3973,7 @@ static void claim_parts(const Cb_analysis *an, int part[3])
     holm_parts(stat, p, part);
 }
 
+/* <<write the macros of a sample of frames, and the verdict>> */
 static void macro_frames(const Macros *m, const char *group, const Frame_stats *fs)
 {
     const char *what[5] = {"Contig", "Chance", "Rho", "Mantel", "FifthRatio"};
@@ -4103,6 +4120,7 @@ enum { MIN_PERMUTATIONS = 59 };     /* 1/(M + 1) <= 0.05/3 */
 static void codebook_usage(FILE *fp)
 {
     fputs(
+/* <<the usage of codebook: its commands>> */
 "Usage: codebook [COMMAND] [OPTION]...\n"
 "Section 23.2: train a small codec on synthetic key-labelled music and measure\n"
 "whether its codewords cluster by key.  With no command, print the worked\n"
@@ -4119,6 +4137,7 @@ static void codebook_usage(FILE *fp)
 "The first edition's flags choose the same commands: -S, --synthesise KEY;\n"
 "-T, --train; -c, --codebook FILE without a command; --transpose KEY,N.\n"
 "\n"
+/* <<the usage of codebook: synthesis and training>> */
 "Synthesis and training:\n"
 "  -o, --output FILE     (synthesise) the WAV file\n"
 "      --clip N          (synthesise) clip number, part of its seed (default 0)\n"
@@ -4135,6 +4154,7 @@ static void codebook_usage(FILE *fp)
 "      --codewords2 K    second-stage codewords (default 2048)\n"
 "      --iterations N    Lloyd iterations per stage (default 12)\n"
 "      --raw-sample N    held-out frames kept for the raw control (default 2048)\n"
+/* <<the usage of codebook: the sensitivity study, the recordings and the files>> */
 "      --sizes K,K...    also train first stages of these sizes (at most 4) and\n"
 "                        measure key contiguity and fifths correlation in R^D\n"
 "      --floors E,E...   the same for 256 codewords on spectra with these log\n"
@@ -4157,6 +4177,7 @@ static void codebook_usage(FILE *fp)
 "\n",
           fp);
     fputs(
+/* <<the usage of codebook: the measurement and the outputs>> */
 "Measurement:\n"
 "      --codes FILE      codes of key-labelled clips: clip id, key, code...\n"
 "      --chords FILE     chord labels (0..47) of the same frames, optional\n"

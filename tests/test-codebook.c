@@ -744,6 +744,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
                    double *mean, double *explained, Error *err)
 {
     const size_t dims = axes->size2, R = 1024;
+    /* <<allocate the scatter, the eigenvectors and the eigensolver's workspace>> */
     gsl_matrix *S = alloc_matrix(B, B, err), *V = S ? alloc_matrix(B, B, err) : NULL;
     gsl_matrix *xb = V ? alloc_matrix(R, B, err) : NULL;
     gsl_vector *ev = xb ? gsl_vector_alloc(B) : NULL;
@@ -792,6 +793,7 @@ static int pca_fit(const float *spec, size_t n, size_t B, gsl_matrix *axes,
         if (status == 0)
             *explained = total > 0.0 ? kept / total : 0.0;
     }
+    /* <<free the scatter, the eigenvectors and the eigensolver's workspace>> */
     gsl_eigen_symmv_free(ws);
     gsl_vector_free(ev);
     gsl_matrix_free(xb);
@@ -854,6 +856,7 @@ static int render_corpus(size_t first, size_t clips, size_t nkeys,
     if (F == 0)
         return fail(err, "a clip of %g s is shorter than one analysis window",
                     sy->seconds);
+    /* <<allocate a clip, its chords, a generator and the arrays of a corpus>> */
     double *x = alloc_array(n, sizeof *x, err);
     double *buf = x ? alloc_array(e->window, sizeof *buf, err) : NULL;
     int *chord = buf ? alloc_array(n, sizeof *chord, err) : NULL;
@@ -1417,6 +1420,7 @@ typedef struct {
     double mean_share, mean_entropy;    /* over the used codewords */
 } Label_table;
 
+/* <<allocate and free a label table>> */
 static int label_table_alloc(Label_table *t, size_t K, size_t L, Error *err)
 {
     *t = (Label_table){K, L, NULL, NULL, NULL, NULL, 0, 0.0, 0.0};
@@ -1561,6 +1565,7 @@ static int key_distances(const double *pts, size_t n, size_t dim, const int *lab
 /* <<rank correlation with the circle of fifths, and the Mantel test>> */
 enum { PAIRS = CB_KEYS * (CB_KEYS - 1) / 2 };
 
+/* <<ranks with ties, and Pearson's correlation>> */
 static void average_ranks(const double *v, size_t n, double *rank)
 {
     size_t order[PAIRS];
@@ -2273,20 +2278,6 @@ static void write_test_npy(const char *name, const char *descr, size_t bytes)
     fclose(fp);
 }
 /* <<tests of the codebook>> */
-static void test_transpose_key(void)
-{
-    const char *cases[][2] = {{"C", "G"}, {"Am", "Cm"}, {"Bbm", "Abm"},
-                              {"F#", "C"}, {"Eb", "Bb"}, {"E", "F"}};
-    const int by[6] = {7, 3, -2, 6, -5, 13};
-    for (int k = 0; k < 6; k++) {
-        char name[8];
-        const int key = parse_key(cases[k][0]);
-        CU_ASSERT_FATAL(key >= 0);
-        key_name(transpose_key(key, by[k]), name, sizeof name);
-        CU_ASSERT_STRING_EQUAL(name, cases[k][1]);
-    }
-}
-/* <<tests of the codebook>> */
 static void test_pure_tone(void)
 {
     const Encoder e = ENCODER_DEFAULT;
@@ -2412,46 +2403,6 @@ static void test_corpus_labels(void)
     corpus_free(&cp);
 }
 /* <<tests of the codebook>> */
-static double scale_share(int key, const int scale[7])
-{
-    const size_t n = 32000, W = 8192;
-    double *x = malloc(n * sizeof *x), *buf = malloc(W * sizeof *buf);
-    int *chord = malloc(n * sizeof *chord);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    double pc[12] = {0}, in = 0.0, all = 0.0;
-    Synth sy = SYNTH_DEFAULT;
-    sy.seconds = 1.0;
-    render_clip(key, 77, &sy, rng, x, chord, n);
-    for (size_t f = 0; f + W <= n; f += W / 2) {
-        memcpy(buf, x + f, W * sizeof *buf);
-        gsl_fft_real_radix2_transform(buf, 1, W);
-        for (size_t k = 1; k < W / 2; k++) {
-            const double hz = (double)k * RATE / (double)W;
-            if (hz < 60.0 || hz > 2000.0)
-                continue;
-            const long p = lround(12.0 * log2(hz / 440.0)) + 9;
-            pc[(p % 12 + 12) % 12] += buf[k] * buf[k] + buf[W - k] * buf[W - k];
-        }
-    }
-    for (int k = 0; k < 12; k++) {
-        all += pc[k];
-        for (int s = 0; s < 7; s++)
-            in += scale[s] == k ? pc[k] : 0.0;
-    }
-    free(x); free(buf); free(chord);
-    gsl_rng_free(rng);
-    return in / all;
-}
-
-static void test_generator_plays_in_key(void)
-{
-    const int e_major[7] = {4, 6, 8, 9, 11, 1, 3};
-    const int c_minor[7] = {0, 2, 3, 5, 7, 8, 11};
-    CU_ASSERT(scale_share(4, e_major) > 0.8);
-    CU_ASSERT(scale_share(12, c_minor) > 0.8);
-    CU_ASSERT(scale_share(4, c_minor) < 0.8);       /* and not in another key */
-}
-/* <<tests of the codebook>> */
 static void test_refloor(void)
 {
     const Encoder e = ENCODER_DEFAULT;
@@ -2558,40 +2509,6 @@ static void test_mantel_uniform_under_null(void)
     gsl_rng_free(rng);
 }
 /* <<tests of the codebook>> */
-static void test_mantel_finds_the_circle(void)
-{
-    Key_distances kd;
-    double pts[2 * 2 * CB_KEYS];                   /* two codewords per key */
-    int label[2 * CB_KEYS];
-    Error err = {""};
-    for (int i = 0; i < 2 * CB_KEYS; i++) {
-        const int a = i % CB_KEYS;
-        const double t = 2 * M_PI * fifths_position(a) / 12.0;
-        const double r = (key_minor(a) ? 0.9 : 1.0) + (i < CB_KEYS ? 0.01 : -0.01);
-        pts[2 * i] = r * cos(t);
-        pts[2 * i + 1] = r * sin(t);
-        label[i] = a;
-    }
-    CU_ASSERT_FATAL(key_distances(pts, 2 * CB_KEYS, 2, label, &kd, &err) == 0);
-    CU_ASSERT_DOUBLE_EQUAL(kd.dist[0][7], 2 * sin(M_PI / 12), 1e-12);  /* C, G */
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    CU_ASSERT_FATAL(rng != NULL);
-    const double rho = fifths_rho(&kd, NULL);
-    CU_ASSERT(rho > 0.9);
-    CU_ASSERT_DOUBLE_EQUAL(mantel_p(&kd, rho, 199, rng), 1.0 / 200.0, 1e-15);
-    CU_ASSERT_EQUAL(fifths_distance(0, 6), 6);      /* C, F#: the tritone */
-    CU_ASSERT_EQUAL(fifths_distance(0, 21), 0);     /* C, Am: relative keys */
-    CU_ASSERT_EQUAL(parse_key("Db"), parse_key("C#"));
-    CU_ASSERT_EQUAL(parse_key("Ebm"), 15);
-    CU_ASSERT_EQUAL(parse_key("H"), -1);
-    for (int a = 0; a < CB_KEYS; a++) {
-        char name[8];
-        key_name(a, name, sizeof name);
-        CU_ASSERT_EQUAL(parse_key(name), a);
-    }
-    gsl_rng_free(rng);
-}
-/* <<tests of the codebook>> */
 /* <<write a test recording>> */
 static int write_test_wav(const char *name, const double *x, size_t frames,
                           int channels, int rate)
@@ -2677,6 +2594,94 @@ static void test_wav_list(void)
     }
     free(x);
     free(y);
+}
+/* <<tests of the codebook>> */
+static double scale_share(int key, const int scale[7])
+{
+    const size_t n = 32000, W = 8192;
+    double *x = malloc(n * sizeof *x), *buf = malloc(W * sizeof *buf);
+    int *chord = malloc(n * sizeof *chord);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double pc[12] = {0}, in = 0.0, all = 0.0;
+    Synth sy = SYNTH_DEFAULT;
+    sy.seconds = 1.0;
+    render_clip(key, 77, &sy, rng, x, chord, n);
+    for (size_t f = 0; f + W <= n; f += W / 2) {
+        memcpy(buf, x + f, W * sizeof *buf);
+        gsl_fft_real_radix2_transform(buf, 1, W);
+        for (size_t k = 1; k < W / 2; k++) {
+            const double hz = (double)k * RATE / (double)W;
+            if (hz < 60.0 || hz > 2000.0)
+                continue;
+            const long p = lround(12.0 * log2(hz / 440.0)) + 9;
+            pc[(p % 12 + 12) % 12] += buf[k] * buf[k] + buf[W - k] * buf[W - k];
+        }
+    }
+    for (int k = 0; k < 12; k++) {
+        all += pc[k];
+        for (int s = 0; s < 7; s++)
+            in += scale[s] == k ? pc[k] : 0.0;
+    }
+    free(x); free(buf); free(chord);
+    gsl_rng_free(rng);
+    return in / all;
+}
+
+static void test_generator_plays_in_key(void)
+{
+    const int e_major[7] = {4, 6, 8, 9, 11, 1, 3};
+    const int c_minor[7] = {0, 2, 3, 5, 7, 8, 11};
+    CU_ASSERT(scale_share(4, e_major) > 0.8);
+    CU_ASSERT(scale_share(12, c_minor) > 0.8);
+    CU_ASSERT(scale_share(4, c_minor) < 0.8);       /* and not in another key */
+}
+/* <<tests of the codebook>> */
+static void test_transpose_key(void)
+{
+    const char *cases[][2] = {{"C", "G"}, {"Am", "Cm"}, {"Bbm", "Abm"},
+                              {"F#", "C"}, {"Eb", "Bb"}, {"E", "F"}};
+    const int by[6] = {7, 3, -2, 6, -5, 13};
+    for (int k = 0; k < 6; k++) {
+        char name[8];
+        const int key = parse_key(cases[k][0]);
+        CU_ASSERT_FATAL(key >= 0);
+        key_name(transpose_key(key, by[k]), name, sizeof name);
+        CU_ASSERT_STRING_EQUAL(name, cases[k][1]);
+    }
+}
+/* <<tests of the codebook>> */
+static void test_mantel_finds_the_circle(void)
+{
+    Key_distances kd;
+    double pts[2 * 2 * CB_KEYS];                   /* two codewords per key */
+    int label[2 * CB_KEYS];
+    Error err = {""};
+    for (int i = 0; i < 2 * CB_KEYS; i++) {
+        const int a = i % CB_KEYS;
+        const double t = 2 * M_PI * fifths_position(a) / 12.0;
+        const double r = (key_minor(a) ? 0.9 : 1.0) + (i < CB_KEYS ? 0.01 : -0.01);
+        pts[2 * i] = r * cos(t);
+        pts[2 * i + 1] = r * sin(t);
+        label[i] = a;
+    }
+    CU_ASSERT_FATAL(key_distances(pts, 2 * CB_KEYS, 2, label, &kd, &err) == 0);
+    CU_ASSERT_DOUBLE_EQUAL(kd.dist[0][7], 2 * sin(M_PI / 12), 1e-12);  /* C, G */
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(rng != NULL);
+    const double rho = fifths_rho(&kd, NULL);
+    CU_ASSERT(rho > 0.9);
+    CU_ASSERT_DOUBLE_EQUAL(mantel_p(&kd, rho, 199, rng), 1.0 / 200.0, 1e-15);
+    CU_ASSERT_EQUAL(fifths_distance(0, 6), 6);      /* C, F#: the tritone */
+    CU_ASSERT_EQUAL(fifths_distance(0, 21), 0);     /* C, Am: relative keys */
+    CU_ASSERT_EQUAL(parse_key("Db"), parse_key("C#"));
+    CU_ASSERT_EQUAL(parse_key("Ebm"), 15);
+    CU_ASSERT_EQUAL(parse_key("H"), -1);
+    for (int a = 0; a < CB_KEYS; a++) {
+        char name[8];
+        key_name(a, name, sizeof name);
+        CU_ASSERT_EQUAL(parse_key(name), a);
+    }
+    gsl_rng_free(rng);
 }
 /* <<tests of the codebook>> */
 static void test_wav_round_trip(void)
