@@ -3,17 +3,22 @@
 #   gnuplot -e "outdir='/abs/build/out/'" -e "figdir='/abs/build/tangle/figures/'" \
 #           tsne-toy.gp
 if (!exists("datafile")) datafile = outdir.'tsne-toy.dat'
-set terminal cairolatex pdf size 14cm,5cm
+set terminal cairolatex pdf size 14cm,6cm
 set output 'tsne-toy.tex'
 stats datafile every ::0::2 using 1:2 nooutput prefix 'A'
 stats datafile every ::3::5 using 1:2 nooutput prefix 'B'
+stats datafile using 1:2 nooutput prefix 'S'
 set multiplot layout 1, 3
 set grid xtics ytics lc rgb '#dddddd'
 set xlabel '$y_{i1}$'
 set ylabel '$y_{i2}$'
 unset key
-set offsets graph 0.1, graph 0.1, graph 0.1, graph 0.1
-set xtics 200
+set size ratio -1                   # equal scales: distances can be compared
+margin = 0.15 * (S_max_x - S_min_x)
+set xrange [S_min_x - margin:S_max_x + margin]
+set yrange [S_min_y - margin:S_max_y + margin]
+set xtics 150
+set ytics 100
 set title 'the map'
 plot datafile using ($3 == 0 ? $1 : 1/0):2 with points pt 7 ps 1 \
         lc rgb '#1f4e79' notitle, \
