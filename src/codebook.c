@@ -5,7 +5,8 @@
  *
  * Tangled from chapters/23-2a-music.nw, 23-2b-codec.nw, 23-2c-claim.nw and
  * p3-codebook.nw (with the t-SNE chunks of
- * chapters/23-1a-affinities.nw and 23-1b-tsne.nw, and chapters/support.nw)
+ * chapters/23-1a-affinities.nw, 23-1b-tsne.nw and p2-tsne.nw, whose NumPy
+ * reader it shares, and chapters/support.nw)
  * of the book "Can AI Understand Music?"; edit those, then `make tangle`.
  * Build alone:
  *   cc -std=c11 -O2 codebook.c $(pkg-config --cflags --libs gsl sndfile) -o codebook
@@ -4316,7 +4317,8 @@ static int codebook_parse_options(int argc, char *argv[], Cb_options *opt, Error
             return fail(err, "unknown command '%s' (synthesise, train, measure or "
                         "transpose)", argv[1]);
         /* <<take the argument of synthesise or transpose>> */
-        if (opt->command == CB_SYNTHESISE || opt->command == CB_TRANSPOSE) {
+        bool help = argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0);
+        if ((opt->command == CB_SYNTHESISE || opt->command == CB_TRANSPOSE) && !help) {
             if (argc < 3 || argv[2][0] == '-')
                 return fail(err, "%s needs %s", argv[1],
                             opt->command == CB_SYNTHESISE ? "a KEY" : "KEY,N");
