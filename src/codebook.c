@@ -2258,6 +2258,7 @@ static int kmeans(const gsl_matrix *x, gsl_matrix *c, const Kmeans_plan *plan,
     return status;
 }
 /* <<the quantiser>> */
+/* <<the plan of a training run>> */
 typedef struct {
     long keys, train_clips, test_clips;     /* clips per key */
     long dims, codewords, codewords2, iterations, raw_sample;
